@@ -1,0 +1,175 @@
+//! Actors with aliases, and issue names: what forms complete and filters match.
+
+use serde::{Deserialize, Serialize};
+
+/// A named actor and the other spellings that mean the same person or body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// The actors a sidecar knows, kept sorted by name for stable files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActorRegistry {
+    actors: Vec<Actor>,
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl ActorRegistry {
+    pub fn new(mut actors: Vec<Actor>) -> Self {
+        actors.sort_by(|a, b| a.name.cmp(&b.name));
+        actors.dedup_by(|a, b| a.name == b.name);
+        ActorRegistry { actors }
+    }
+
+    pub fn actors(&self) -> &[Actor] {
+        &self.actors
+    }
+
+    pub fn into_vec(self) -> Vec<Actor> {
+        self.actors
+    }
+
+    /// The actor whose name or alias equals `name` (case and spacing ignored).
+    pub fn find(&self, name: &str) -> Option<&Actor> {
+        let key = fold(name);
+        self.actors
+            .iter()
+            .find(|a| fold(&a.name) == key || a.aliases.iter().any(|x| fold(x) == key))
+    }
+
+    /// The registry's spelling for `name`: the actor's main name when `name` is
+    /// one of its aliases, else `name` trimmed.
+    pub fn canonical(&self, name: &str) -> String {
+        self.find(name)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| name.trim().to_string())
+    }
+
+    /// Add an actor by name unless it (or an alias) is known. Returns true if added.
+    pub fn learn(&mut self, name: &str) -> bool {
+        let name = name.trim();
+        if name.is_empty() || self.find(name).is_some() {
+            return false;
+        }
+        let pos = self.actors.partition_point(|a| a.name.as_str() < name);
+        self.actors.insert(
+            pos,
+            Actor {
+                name: name.to_string(),
+                aliases: Vec::new(),
+            },
+        );
+        true
+    }
+
+    /// Does `candidate` (a name used in a tag) refer to the actor `query` names?
+    /// True when both resolve to the same registry actor, or when they are equal.
+    pub fn same_actor(&self, query: &str, candidate: &str) -> bool {
+        if fold(query) == fold(candidate) {
+            return true;
+        }
+        match (self.find(query), self.find(candidate)) {
+            (Some(a), Some(b)) => a.name == b.name,
+            _ => false,
+        }
+    }
+
+    /// Names and aliases containing `typed` (case-insensitive), names first,
+    /// prefix matches before inner matches; each result is the actor's main name
+    /// with the alias that matched, if any.
+    pub fn complete(&self, typed: &str) -> Vec<String> {
+        let key = fold(typed);
+        let mut prefix = Vec::new();
+        let mut inner = Vec::new();
+        for a in &self.actors {
+            let spellings = std::iter::once(&a.name).chain(&a.aliases);
+            let mut best: Option<bool> = None;
+            for s in spellings {
+                let f = fold(s);
+                if f.starts_with(&key) {
+                    best = Some(true);
+                    break;
+                } else if f.contains(&key) {
+                    best = Some(false);
+                }
+            }
+            match best {
+                Some(true) => prefix.push(a.name.clone()),
+                Some(false) => inner.push(a.name.clone()),
+                None => {}
+            }
+        }
+        prefix.extend(inner);
+        prefix
+    }
+}
+
+/// Issue names seen so far, completed like actors (case-insensitive substring).
+pub fn complete_issue(issues: &[String], typed: &str) -> Vec<String> {
+    let key = fold(typed);
+    let mut prefix: Vec<String> = Vec::new();
+    let mut inner: Vec<String> = Vec::new();
+    for i in issues {
+        let f = fold(i);
+        if f.starts_with(&key) {
+            prefix.push(i.clone());
+        } else if f.contains(&key) {
+            inner.push(i.clone());
+        }
+    }
+    prefix.extend(inner);
+    prefix
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg() -> ActorRegistry {
+        ActorRegistry::new(vec![
+            Actor { name: "Pak Chang-ok".into(), aliases: vec!["Pak Chang Ok".into(), "박창옥".into()] },
+            Actor { name: "Nam Il".into(), aliases: vec![] },
+            Actor { name: "Kim Il Sung".into(), aliases: vec![] },
+        ])
+    }
+
+    #[test]
+    fn finds_by_alias_ignoring_case_and_spacing() {
+        let r = reg();
+        assert_eq!(r.find("pak  chang ok").unwrap().name, "Pak Chang-ok");
+        assert_eq!(r.canonical("박창옥"), "Pak Chang-ok");
+        assert_eq!(r.canonical(" Someone New "), "Someone New");
+        assert!(r.same_actor("Pak Chang Ok", "Pak Chang-ok"));
+        assert!(!r.same_actor("Nam Il", "Kim Il Sung"));
+    }
+
+    #[test]
+    fn completes_prefix_first() {
+        let r = reg();
+        assert_eq!(r.complete("il"), vec!["Kim Il Sung", "Nam Il"]);
+        assert_eq!(r.complete("k"), vec!["Kim Il Sung", "Pak Chang-ok"]);
+        assert_eq!(r.complete("박"), vec!["Pak Chang-ok"]);
+    }
+
+    #[test]
+    fn learns_new_actors_sorted_once() {
+        let mut r = reg();
+        assert!(r.learn("Choe Chang-ik"));
+        assert!(!r.learn("nam il"));
+        let names: Vec<_> = r.actors().iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, vec!["Choe Chang-ik", "Kim Il Sung", "Nam Il", "Pak Chang-ok"]);
+    }
+
+    #[test]
+    fn issues_complete() {
+        let issues = vec!["criticism of Kim Il Sung".to_string(), "personality cult".to_string()];
+        assert_eq!(complete_issue(&issues, "cult"), vec!["personality cult"]);
+        assert_eq!(complete_issue(&issues, ""), issues);
+    }
+}

@@ -1,0 +1,11 @@
+//! glossator: annotate documents read closely — claims, advice and positions of
+//! actors — in RON sidecar files beside the source.
+//!
+//! The library holds everything; the `gloss` binary is a thin CLI over it. Pure
+//! logic (`document`, `annotation`, `sidecar`, `export`, `review`) never touches
+//! the terminal; `app` is the TUI's state and update, `view` draws it, `tui`
+//! runs the terminal.
+
+pub mod annotation;
+pub mod document;
+pub mod sidecar;

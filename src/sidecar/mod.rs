@@ -1,0 +1,325 @@
+//! RON sidecar files: the versioned schema, safe loading, atomic saving.
+//!
+//! One file per annotator per document, `<file name>.<annotator>.gloss.ron`
+//! beside the document, so colleagues never overwrite each other and git merges
+//! stay clean. Output is pretty, in a stable order, and byte-identical when
+//! nothing changed. A file that does not parse is reported as
+//! `file:line:column: message` and never written.
+
+pub mod merge;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+use crate::annotation::{Actor, ActorRegistry, Annotation};
+use crate::document::Document;
+
+/// The sidecar format version this build writes and reads.
+pub const VERSION: u32 = 1;
+/// Sidecars larger than this are refused before parsing (RON cost and memory).
+pub const MAX_SIDECAR_BYTES: u64 = 512 * 1024 * 1024;
+/// File name suffix shared by all sidecars.
+pub const SUFFIX: &str = ".gloss.ron";
+
+/// What the sidecar records about its source document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SourceInfo {
+    /// File name only: never used to open or write a path.
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl SourceInfo {
+    pub fn of(doc: &Document) -> Self {
+        SourceInfo {
+            name: doc.file_name(),
+            size: doc.size(),
+            sha256: doc.sha256().to_string(),
+        }
+    }
+}
+
+/// The whole content of one sidecar file (field order is the file's order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sidecar {
+    pub version: u32,
+    pub source: SourceInfo,
+    pub annotator: String,
+    #[serde(default)]
+    pub actors: Vec<Actor>,
+    #[serde(default)]
+    pub issues: Vec<String>,
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
+}
+
+/// Why a sidecar could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SidecarError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}:1:1: sidecar format version {found} is newer than this glossator reads ({VERSION}); upgrade glossator")]
+    Version { path: String, found: u32 },
+    #[error("{path}:1:1: sidecar too large ({size} bytes; the limit is {MAX_SIDECAR_BYTES})")]
+    TooLarge { path: String, size: u64 },
+    #[error("{path}: could not serialise: {message}")]
+    Serialize { path: String, message: String },
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    version: u32,
+}
+
+impl Sidecar {
+    /// An empty sidecar for `doc` by `annotator`.
+    pub fn new(doc: &Document, annotator: &str) -> Self {
+        Sidecar {
+            version: VERSION,
+            source: SourceInfo::of(doc),
+            annotator: annotator.to_string(),
+            actors: Vec::new(),
+            issues: Vec::new(),
+            annotations: Vec::new(),
+        }
+    }
+
+    pub fn registry(&self) -> ActorRegistry {
+        ActorRegistry::new(self.actors.clone())
+    }
+
+    /// Parse sidecar text; `path` names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, SidecarError> {
+        let shown = path.display().to_string();
+        let spanned = |e: ron::error::SpannedError| SidecarError::Parse {
+            path: shown.clone(),
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let probe: VersionProbe = ron::from_str(text).map_err(spanned)?;
+        if probe.version > VERSION {
+            return Err(SidecarError::Version {
+                path: shown,
+                found: probe.version,
+            });
+        }
+        if probe.version == 0 {
+            return Err(SidecarError::Parse {
+                path: shown,
+                line: 1,
+                column: 1,
+                message: "version 0 is not a glossator sidecar version".into(),
+            });
+        }
+        let mut sidecar: Sidecar = ron::from_str(text).map_err(spanned)?;
+        sidecar.normalise();
+        Ok(sidecar)
+    }
+
+    /// Read and parse a sidecar file (size-capped before parsing).
+    pub fn load(path: &Path) -> Result<Self, SidecarError> {
+        let text = read_capped(path)?;
+        Self::parse(&text, path)
+    }
+
+    /// Stable order: actors by name, issues sorted and unique, annotations by
+    /// paragraph, then creation time, then id.
+    pub fn normalise(&mut self) {
+        let actors = std::mem::take(&mut self.actors);
+        self.actors = ActorRegistry::new(actors).into_vec();
+        self.issues.retain(|i| !i.trim().is_empty());
+        self.issues.sort();
+        self.issues.dedup();
+        self.annotations.sort_by(|a, b| {
+            (a.anchor.paragraph, &a.created, &a.id).cmp(&(b.anchor.paragraph, &b.created, &b.id))
+        });
+    }
+
+    /// The file's text: pretty RON, LF line ends, strings escaped, no struct names.
+    pub fn to_ron(&self) -> Result<String, ron::Error> {
+        let mut copy = self.clone();
+        copy.normalise();
+        let config = ron::ser::PrettyConfig::new()
+            .new_line("\n")
+            .indentor("    ")
+            .struct_names(false)
+            .escape_strings(true)
+            .separate_tuple_members(false)
+            .enumerate_arrays(false);
+        let mut text = ron::ser::to_string_pretty(&copy, config)?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Remember every actor and issue the annotations use, for completion.
+    pub fn learn_names(&mut self) {
+        let mut registry = ActorRegistry::new(std::mem::take(&mut self.actors));
+        for a in &self.annotations {
+            for actor in a.tag.actors() {
+                registry.learn(actor);
+            }
+            if let crate::annotation::Tag::Position { issue, .. } = &a.tag {
+                if !self.issues.iter().any(|i| i == issue) {
+                    self.issues.push(issue.clone());
+                }
+            }
+        }
+        self.actors = registry.into_vec();
+        self.normalise();
+    }
+}
+
+/// Read a file as UTF-8 text, refusing files over [`MAX_SIDECAR_BYTES`].
+pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
+    let shown = path.display().to_string();
+    let io = |source| SidecarError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_SIDECAR_BYTES {
+        return Err(SidecarError::TooLarge {
+            path: shown,
+            size: meta.len(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = before.len() - before.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+        SidecarError::Parse {
+            path: shown.clone(),
+            line,
+            column: col,
+            message: format!("not UTF-8 (invalid byte at offset {offset})"),
+        }
+    })
+}
+
+/// `<folder>/<file name>.<annotator>.gloss.ron` for a document path.
+pub fn sidecar_path(document: &Path, annotator: &str) -> PathBuf {
+    let name = document
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    document.with_file_name(format!("{name}.{annotator}{SUFFIX}"))
+}
+
+/// If `sidecar` is a sidecar file name, the document name and annotator it names.
+pub fn parse_sidecar_name(sidecar: &str) -> Option<(&str, &str)> {
+    let stem = sidecar.strip_suffix(SUFFIX)?;
+    let dot = stem.rfind('.')?;
+    let (doc, annotator) = (&stem[..dot], &stem[dot + 1..]);
+    let valid = !annotator.is_empty()
+        && annotator
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (valid && !doc.is_empty()).then_some((doc, annotator))
+}
+
+/// Every sidecar beside `document`, sorted by annotator.
+pub fn sidecars_of(document: &Path) -> Vec<(String, PathBuf)> {
+    let Some(name) = document.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Vec::new();
+    };
+    let folder = match document.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&folder) {
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if let Some((doc, annotator)) = parse_sidecar_name(&file) {
+                if doc == name {
+                    out.push((annotator.to_string(), document.with_file_name(&file)));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::{Stance, Tag};
+    use crate::document::anchor::Anchor;
+
+    fn sample() -> Sidecar {
+        let doc = Document::from_text(Path::new("memo.txt"), "Nam Il spoke.\n\nPak listened.\n");
+        let mut s = Sidecar::new(&doc, "kim");
+        let mut a = Annotation::new(
+            Tag::Position {
+                actor: "Nam Il".into(),
+                stance: Stance::Oppose,
+                issue: "criticism \"sharp\" \u{1b}]0;x".into(),
+            },
+            Anchor::whole(&doc, 0),
+        );
+        a.note = Some("line one\nline two".into());
+        s.annotations.push(a);
+        s.annotations.push(Annotation::new(Tag::Claim { by: "Pak".into() }, Anchor::whole(&doc, 1)));
+        s.learn_names();
+        s
+    }
+
+    #[test]
+    fn round_trips_and_is_stable() {
+        let s = sample();
+        let text = s.to_ron().unwrap();
+        let back = Sidecar::parse(&text, Path::new("x")).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.to_ron().unwrap(), text);
+        assert!(!text.contains('\u{1b}'), "escape bytes must be escaped in the file");
+        assert!(text.starts_with("(\n    version: 1,\n    source: (\n        name: \"memo.txt\","));
+        assert!(text.contains("tag: Position("));
+    }
+
+    #[test]
+    fn parse_errors_have_positions() {
+        let err = Sidecar::parse("(\n    version: 1,\n    source: oops,\n)", Path::new("m.ron")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("m.ron:3:"), "{msg}");
+    }
+
+    #[test]
+    fn newer_versions_are_refused() {
+        let err = Sidecar::parse("(version: 7, source: (name: \"\", size: 0, sha256: \"\"), annotator: \"a\")", Path::new("n.ron"))
+            .unwrap_err();
+        assert!(err.to_string().contains("version 7 is newer"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("(version: 1, source: {}{})", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(Sidecar::parse(&deep, Path::new("d.ron")).is_err());
+    }
+
+    #[test]
+    fn names_round_trip() {
+        let p = sidecar_path(Path::new("dir/memo 1.txt"), "kim");
+        assert_eq!(p, Path::new("dir/memo 1.txt.kim.gloss.ron"));
+        assert_eq!(parse_sidecar_name("memo 1.txt.kim.gloss.ron"), Some(("memo 1.txt", "kim")));
+        assert_eq!(parse_sidecar_name("memo.txt.gloss.ron"), Some(("memo", "txt")));
+        assert_eq!(parse_sidecar_name("x.a b.gloss.ron"), None);
+    }
+}
