@@ -9,3 +9,12 @@
 pub mod annotation;
 pub mod document;
 pub mod sidecar;
+pub mod app;
+pub mod command;
+pub mod config;
+pub mod corpus;
+pub mod export;
+pub mod keymap;
+pub mod view;
+pub mod tui;
+pub mod cli;

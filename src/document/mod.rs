@@ -6,6 +6,7 @@
 
 pub mod anchor;
 pub mod sanitize;
+pub mod search;
 pub mod wrap;
 
 use std::fmt;

@@ -1,0 +1,244 @@
+//! The tag form: one field per tag part, with completion from the registry.
+//!
+//! Field order follows SPEC §5 (claim `by`; advice `from`, `to`; position
+//! `actor`, `stance`, `issue`). Completions are listed under the focused field;
+//! Down/Up highlight one and only a highlighted completion is taken (by Tab or
+//! Enter) — otherwise the typed text stands.
+
+use super::input::TextInput;
+use crate::annotation::registry::complete_issue;
+use crate::annotation::{ActorRegistry, Annotation, Kind, Stance, Tag};
+
+/// Where a field's completions come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    Actor,
+    Stance,
+    Issue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: &'static str,
+    pub input: TextInput,
+    pub completion: Completion,
+}
+
+impl Field {
+    fn new(label: &'static str, completion: Completion) -> Field {
+        Field {
+            label,
+            input: TextInput::default(),
+            completion,
+        }
+    }
+}
+
+/// The open tag form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagForm {
+    pub kind: Kind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Highlighted completion of the focused field.
+    pub highlight: Option<usize>,
+    /// Id of the annotation being edited; `None` for a new one.
+    pub editing: Option<String>,
+    /// 0-based paragraph the tag goes on.
+    pub paragraph: usize,
+}
+
+/// Most completions listed under a field.
+pub const MAX_COMPLETIONS: usize = 6;
+
+impl TagForm {
+    pub fn new(kind: Kind, paragraph: usize) -> TagForm {
+        let fields = match kind {
+            Kind::Claim => vec![Field::new("by", Completion::Actor)],
+            Kind::Advice => vec![
+                Field::new("from", Completion::Actor),
+                Field::new("to", Completion::Actor),
+            ],
+            Kind::Position => vec![
+                Field::new("actor", Completion::Actor),
+                Field::new("stance", Completion::Stance),
+                Field::new("issue", Completion::Issue),
+            ],
+        };
+        TagForm {
+            kind,
+            fields,
+            focus: 0,
+            highlight: None,
+            editing: None,
+            paragraph,
+        }
+    }
+
+    /// A form filled from an existing annotation, for editing.
+    pub fn edit(annotation: &Annotation, paragraph: usize) -> TagForm {
+        let mut form = TagForm::new(annotation.kind(), paragraph);
+        let values: Vec<String> = match &annotation.tag {
+            Tag::Claim { by } => vec![by.clone()],
+            Tag::Advice { from, to } => vec![from.clone(), to.clone()],
+            Tag::Position { actor, stance, issue } => vec![actor.clone(), stance.to_string(), issue.clone()],
+        };
+        for (f, v) in form.fields.iter_mut().zip(values) {
+            f.input.set(&v);
+        }
+        form.editing = Some(annotation.id.clone());
+        form
+    }
+
+    pub fn focused(&self) -> &Field {
+        &self.fields[self.focus]
+    }
+
+    pub fn focused_mut(&mut self) -> &mut Field {
+        &mut self.fields[self.focus]
+    }
+
+    /// Completions for the focused field's text.
+    pub fn candidates(&self, registry: &ActorRegistry, issues: &[String]) -> Vec<String> {
+        let typed = self.focused().input.text.trim();
+        let mut list = match self.focused().completion {
+            Completion::Actor => registry.complete(typed),
+            Completion::Issue => complete_issue(issues, typed),
+            Completion::Stance => Stance::ALL
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .filter(|s| s.starts_with(&typed.to_lowercase()))
+                .collect(),
+        };
+        // An exact match needs no completion.
+        if list.len() == 1 && list[0] == typed {
+            list.clear();
+        }
+        list.truncate(MAX_COMPLETIONS);
+        list
+    }
+
+    /// Move the highlight down (`+1`) or up (`-1`) through `count` completions.
+    pub fn move_highlight(&mut self, delta: isize, count: usize) {
+        if count == 0 {
+            self.highlight = None;
+            return;
+        }
+        self.highlight = match (self.highlight, delta > 0) {
+            (None, true) => Some(0),
+            (None, false) => Some(count - 1),
+            (Some(i), true) if i + 1 < count => Some(i + 1),
+            (Some(_), true) => None,
+            (Some(0), false) => None,
+            (Some(i), false) => Some(i - 1),
+        };
+    }
+
+    /// Put the highlighted completion (if any) into the focused field.
+    pub fn take_highlight(&mut self, registry: &ActorRegistry, issues: &[String]) {
+        if let Some(i) = self.highlight.take() {
+            if let Some(choice) = self.candidates(registry, issues).get(i) {
+                let choice = choice.clone();
+                self.focused_mut().input.set(&choice);
+            }
+        }
+    }
+
+    pub fn next_field(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len();
+        self.highlight = None;
+    }
+
+    pub fn prev_field(&mut self) {
+        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.highlight = None;
+    }
+
+    /// The tag the form describes, with actor names in the registry's spelling.
+    /// On error: the field to focus and what is wrong.
+    pub fn to_tag(&self, registry: &ActorRegistry) -> Result<Tag, (usize, String)> {
+        let value = |i: usize| self.fields[i].input.text.trim().to_string();
+        let actor = |i: usize| {
+            let v = value(i);
+            if v.is_empty() {
+                Err((i, format!("{} is empty", self.fields[i].label)))
+            } else {
+                Ok(registry.canonical(&v))
+            }
+        };
+        match self.kind {
+            Kind::Claim => Ok(Tag::Claim { by: actor(0)? }),
+            Kind::Advice => Ok(Tag::Advice {
+                from: actor(0)?,
+                to: actor(1)?,
+            }),
+            Kind::Position => {
+                let actor = actor(0)?;
+                let stance: Stance = value(1).parse().map_err(|e| (1, e))?;
+                let issue = value(2);
+                if issue.is_empty() {
+                    return Err((2, "issue is empty".into()));
+                }
+                Ok(Tag::Position { actor, stance, issue })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::Actor;
+
+    fn registry() -> ActorRegistry {
+        ActorRegistry::new(vec![
+            Actor { name: "Nam Il".into(), aliases: vec![] },
+            Actor { name: "Pak Chang-ok".into(), aliases: vec!["Pak Chang Ok".into()] },
+        ])
+    }
+
+    #[test]
+    fn typed_text_stands_unless_a_completion_is_highlighted() {
+        let r = registry();
+        let mut f = TagForm::new(Kind::Claim, 0);
+        f.focused_mut().input.set("Na");
+        f.take_highlight(&r, &[]);
+        assert_eq!(f.fields[0].input.text, "Na");
+        let n = f.candidates(&r, &[]).len();
+        f.move_highlight(1, n);
+        f.take_highlight(&r, &[]);
+        assert_eq!(f.fields[0].input.text, "Nam Il");
+    }
+
+    #[test]
+    fn position_validates_stance_prefix_and_issue() {
+        let r = registry();
+        let mut f = TagForm::new(Kind::Position, 0);
+        f.fields[0].input.set("pak chang ok");
+        f.fields[1].input.set("opp");
+        assert_eq!(f.to_tag(&r).unwrap_err().0, 2);
+        f.fields[2].input.set("criticism");
+        assert_eq!(
+            f.to_tag(&r).unwrap(),
+            Tag::Position {
+                actor: "Pak Chang-ok".into(),
+                stance: Stance::Oppose,
+                issue: "criticism".into()
+            }
+        );
+        f.fields[1].input.set("x");
+        assert_eq!(f.to_tag(&r).unwrap_err().0, 1);
+    }
+
+    #[test]
+    fn highlight_cycles() {
+        let mut f = TagForm::new(Kind::Claim, 0);
+        f.move_highlight(1, 2);
+        assert_eq!(f.highlight, Some(0));
+        f.move_highlight(1, 2);
+        f.move_highlight(1, 2);
+        assert_eq!(f.highlight, None);
+        f.move_highlight(-1, 2);
+        assert_eq!(f.highlight, Some(1));
+    }
+}

@@ -1,0 +1,272 @@
+//! Screen areas and scrolling, counted in paragraphs.
+//!
+//! Only paragraphs near the viewport are wrapped; their heights are cached per
+//! text width. The scroll position is a paragraph index plus rows into it, so
+//! it never overflows (ratatui's own scroll is a u16) and costs the same at
+//! paragraph 1 and paragraph 1,000,000.
+
+use std::collections::HashMap;
+
+use ratatui::layout::Rect;
+
+use crate::document::Document;
+use crate::document::sanitize::display;
+use crate::document::wrap::row_count;
+
+/// Terminal width from which the annotation panel sits beside the text.
+pub const SIDE_PANEL_MIN_WIDTH: u16 = 100;
+/// Width of the side panel.
+pub const SIDE_PANEL_WIDTH: u16 = 40;
+
+/// A paragraph on screen: which rows of it are shown where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisibleParagraph {
+    pub index: usize,
+    /// Screen row of the first shown row.
+    pub y: u16,
+    /// Rows of the paragraph scrolled off above.
+    pub skip: usize,
+    /// Rows shown.
+    pub rows: u16,
+}
+
+/// Where things are on screen, and the scroll position.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub area: Rect,
+    pub document: Rect,
+    pub panel: Rect,
+    pub status: Rect,
+    /// Columns before the text: selection bar, number, marks.
+    pub gutter: u16,
+    /// Columns of tag marks in the gutter.
+    pub marks_width: u16,
+    /// First paragraph shown, and rows of it scrolled off.
+    pub top: usize,
+    pub top_row: usize,
+    /// Keep the selection in view on the next frame.
+    pub follow: bool,
+    pub visible: Vec<VisibleParagraph>,
+    heights: HashMap<usize, usize>,
+    text_width: usize,
+}
+
+impl Layout {
+    /// Lay out `area` for `doc`, scrolling `selected` into view if following.
+    pub fn compute(&mut self, area: Rect, doc: &Document, selected: usize, panel_items: usize) {
+        self.area = area;
+        let body = Rect {
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        self.status = Rect {
+            y: area.y + body.height,
+            height: area.height.min(1),
+            ..area
+        };
+        if area.width >= SIDE_PANEL_MIN_WIDTH {
+            self.panel = Rect {
+                x: body.x + body.width - SIDE_PANEL_WIDTH,
+                width: SIDE_PANEL_WIDTH,
+                ..body
+            };
+            self.document = Rect {
+                width: body.width - SIDE_PANEL_WIDTH,
+                ..body
+            };
+        } else {
+            let want = (panel_items as u16 * 2 + 2).clamp(5, 9);
+            let h = want.min(body.height / 3).max(body.height.min(3));
+            self.panel = Rect {
+                y: body.y + body.height - h,
+                height: h,
+                ..body
+            };
+            self.document = Rect {
+                height: body.height - h,
+                ..body
+            };
+        }
+        if self.marks_width == 0 {
+            self.marks_width = 3;
+        }
+        let digits = doc.len().max(1).to_string().len() as u16;
+        self.gutter = (1 + digits + 1 + self.marks_width + 1).min(self.document.width / 2);
+        // One column of margin on the right, so text never touches the panel.
+        let text_width = self.document.width.saturating_sub(self.gutter + 1).max(2) as usize;
+        if text_width != self.text_width {
+            self.heights.clear();
+            self.text_width = text_width;
+        }
+        let last = doc.len().saturating_sub(1);
+        self.top = self.top.min(last);
+        if self.follow {
+            self.ensure_visible(doc, selected.min(last));
+            self.follow = false;
+        }
+        self.fill(doc);
+    }
+
+    /// Rows paragraph `i` takes at the current width.
+    pub fn height(&mut self, doc: &Document, i: usize) -> usize {
+        let width = self.text_width.max(2);
+        *self
+            .heights
+            .entry(i)
+            .or_insert_with(|| row_count(&display(doc.paragraph_text(i)), width))
+    }
+
+    fn view_rows(&self) -> usize {
+        self.document.height as usize
+    }
+
+    fn ensure_visible(&mut self, doc: &Document, selected: usize) {
+        let h = self.view_rows().max(1);
+        if doc.is_empty() {
+            return;
+        }
+        if selected <= self.top {
+            if selected < self.top || self.top_row > 0 {
+                self.top = selected;
+                self.top_row = 0;
+            }
+            return;
+        }
+        if selected - self.top > h {
+            // Far away: put the selection at the bottom, filling upwards.
+            self.top = selected;
+            self.top_row = 0;
+            let mut used = self.height(doc, selected);
+            while self.top > 0 {
+                let above = self.height(doc, self.top - 1) + 1;
+                if used + above > h {
+                    break;
+                }
+                used += above;
+                self.top -= 1;
+            }
+            return;
+        }
+        let mut rows: usize = 0;
+        for i in self.top..=selected {
+            rows += self.height(doc, i) + 1;
+        }
+        let mut rows = rows - 1 - self.top_row.min(rows - 1);
+        while rows > h && self.top < selected {
+            let first = self.height(doc, self.top) + 1 - self.top_row.min(self.height(doc, self.top) + 1);
+            rows -= first;
+            self.top += 1;
+            self.top_row = 0;
+        }
+    }
+
+    fn fill(&mut self, doc: &Document) {
+        self.visible.clear();
+        let bottom = self.document.y + self.document.height;
+        let mut y = self.document.y;
+        let mut i = self.top;
+        let mut skip = self.top_row;
+        while y < bottom && i < doc.len() {
+            let h = self.height(doc, i);
+            if skip < h {
+                let rows = ((h - skip) as u16).min(bottom - y);
+                self.visible.push(VisibleParagraph { index: i, y, skip, rows });
+                y += rows;
+            }
+            // One blank row between paragraphs.
+            if skip <= h {
+                y = y.saturating_add(1);
+            }
+            skip = 0;
+            i += 1;
+        }
+    }
+
+    /// Scroll by rows without moving the selection (mouse wheel, C-e/C-y).
+    pub fn scroll_rows(&mut self, doc: &Document, delta: isize) {
+        if doc.is_empty() {
+            return;
+        }
+        self.follow = false;
+        let last = doc.len() - 1;
+        if delta > 0 {
+            self.top_row += delta as usize;
+            loop {
+                let h = self.height(doc, self.top) + 1;
+                if self.top_row >= h && self.top < last {
+                    self.top_row -= h;
+                    self.top += 1;
+                } else {
+                    break;
+                }
+            }
+            let h = self.height(doc, self.top);
+            self.top_row = self.top_row.min(h.saturating_sub(1));
+        } else {
+            let mut d = delta.unsigned_abs();
+            while d > 0 {
+                if self.top_row >= d {
+                    self.top_row -= d;
+                    d = 0;
+                } else {
+                    d -= self.top_row;
+                    if self.top == 0 {
+                        self.top_row = 0;
+                        break;
+                    }
+                    self.top -= 1;
+                    self.top_row = self.height(doc, self.top) + 1;
+                }
+            }
+        }
+    }
+
+    /// The visible paragraph nearest to `selected`.
+    pub fn nearest_visible(&self, selected: usize) -> Option<usize> {
+        let first = self.visible.first()?.index;
+        let last = self.visible.last()?.index;
+        Some(selected.clamp(first, last))
+    }
+
+    /// Paragraph whose rows cover screen position (`col`, `row`) in the text pane.
+    pub fn paragraph_at(&self, col: u16, row: u16) -> Option<usize> {
+        let d = self.document;
+        if col < d.x || col >= d.x + d.width || row < d.y || row >= d.y + d.height {
+            return None;
+        }
+        self.visible
+            .iter()
+            .find(|v| row >= v.y && row < v.y + v.rows)
+            .map(|v| v.index)
+    }
+
+    /// Paragraph one screen below `from`.
+    pub fn page_forward(&mut self, doc: &Document, from: usize) -> usize {
+        let h = self.view_rows().max(1);
+        let mut rows = 0;
+        let mut i = from;
+        while i + 1 < doc.len() {
+            rows += self.height(doc, i) + 1;
+            if rows > h {
+                break;
+            }
+            i += 1;
+        }
+        i.max(from + 1)
+    }
+
+    /// Paragraph one screen above `from`.
+    pub fn page_backward(&mut self, doc: &Document, from: usize) -> usize {
+        let h = self.view_rows().max(1);
+        let mut rows = 0;
+        let mut i = from;
+        while i > 0 {
+            rows += self.height(doc, i - 1) + 1;
+            if rows > h {
+                break;
+            }
+            i -= 1;
+        }
+        i.min(from.saturating_sub(1))
+    }
+}

@@ -1,0 +1,753 @@
+//! The TUI's model and its update: keys → commands → state changes → effects.
+//!
+//! Nothing here does I/O or draws. The event loop (`tui`) feeds key and mouse
+//! events in, calls [`App::prepare_frame`] before drawing, and carries out the
+//! [`Effect`]s (saving, quitting). Tests drive the same path on `TestBackend`.
+
+pub mod form;
+pub mod input;
+mod layout;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use crate::annotation::{Annotation, Kind};
+use crate::command::Command;
+use crate::document::Document;
+use crate::document::anchor::{Anchor, Placement, place_all};
+use crate::document::search;
+use crate::keymap::{Key, Keymap};
+use crate::sidecar::Sidecar;
+use form::TagForm;
+use input::TextInput;
+pub use layout::{Layout, VisibleParagraph};
+
+/// Something the event loop must do for the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// The annotations changed: write the sidecar.
+    Save,
+    /// Leave (after flushing saves).
+    Quit,
+}
+
+/// Whether the sidecar on disk matches what the user sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveState {
+    Saved,
+    Pending,
+    Failed(String),
+}
+
+/// What the keyboard is talking to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Form(TagForm),
+    Note { id: String, input: TextInput },
+    SearchPrompt(TextInput),
+    Help { scroll: usize },
+}
+
+/// A status-line message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Active search results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    pub query: String,
+    /// 0-based paragraphs that contain the query, in order.
+    pub matches: Vec<usize>,
+    pub current: usize,
+}
+
+/// One undoable change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    Add(Annotation),
+    Remove(Annotation),
+    Change { before: Annotation, after: Annotation },
+}
+
+impl Edit {
+    fn inverse(&self) -> Edit {
+        match self {
+            Edit::Add(a) => Edit::Remove(a.clone()),
+            Edit::Remove(a) => Edit::Add(a.clone()),
+            Edit::Change { before, after } => Edit::Change {
+                before: after.clone(),
+                after: before.clone(),
+            },
+        }
+    }
+
+    fn annotation(&self) -> &Annotation {
+        match self {
+            Edit::Add(a) | Edit::Remove(a) => a,
+            Edit::Change { after, .. } => after,
+        }
+    }
+}
+
+/// The whole state of an annotating session.
+pub struct App {
+    pub doc: Document,
+    pub sidecar: Sidecar,
+    pub keymap: Keymap,
+    pub read_only: bool,
+    /// 0-based selected paragraph.
+    pub selected: usize,
+    /// Index of the selected annotation among the selected paragraph's.
+    pub selected_annotation: usize,
+    pub mode: Mode,
+    pub search: Option<Search>,
+    pub status: Option<Message>,
+    pub save_state: SaveState,
+    /// Ids of annotations whose paragraph could not be found.
+    pub orphans: BTreeSet<String>,
+    /// Screen layout and scroll position.
+    pub layout: Layout,
+    undo: Vec<Vec<Edit>>,
+    redo: Vec<Vec<Edit>>,
+    /// Paragraph (0-based) → indices into `sidecar.annotations`.
+    by_paragraph: BTreeMap<usize, Vec<usize>>,
+    effects: Vec<Effect>,
+}
+
+impl App {
+    /// A session on `doc` with `sidecar` (loaded or new). Anchors are placed in
+    /// the current text; placed ones are updated to where they now sit, the
+    /// rest are kept as orphans.
+    pub fn new(doc: Document, mut sidecar: Sidecar, keymap: Keymap) -> App {
+        let anchors: Vec<&Anchor> = sidecar.annotations.iter().map(|a| &a.anchor).collect();
+        let placements = place_all(&doc, &anchors);
+        let mut orphans = BTreeSet::new();
+        let (mut moved, mut fuzzy) = (0, 0);
+        for (a, p) in sidecar.annotations.iter_mut().zip(&placements) {
+            match *p {
+                Placement::Exact(_) => {}
+                Placement::Moved { to, .. } => {
+                    moved += 1;
+                    a.anchor = reanchored(&doc, to, &a.anchor);
+                }
+                Placement::Fuzzy { to, .. } => {
+                    fuzzy += 1;
+                    a.anchor = reanchored(&doc, to, &a.anchor);
+                }
+                Placement::Orphan => {
+                    orphans.insert(a.id.clone());
+                }
+            }
+        }
+        let status = (moved + fuzzy + orphans.len() > 0).then(|| Message {
+            text: format!(
+                "Source changed since the sidecar was written: {moved} moved, {fuzzy} re-anchored by quote, {} orphaned",
+                orphans.len()
+            ),
+            error: !orphans.is_empty(),
+        });
+        let mut app = App {
+            doc,
+            sidecar,
+            keymap,
+            read_only: false,
+            selected: 0,
+            selected_annotation: 0,
+            mode: Mode::Normal,
+            search: None,
+            status,
+            save_state: SaveState::Saved,
+            orphans,
+            layout: Layout::default(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            by_paragraph: BTreeMap::new(),
+            effects: Vec::new(),
+        };
+        app.reindex();
+        app
+    }
+
+    /// Effects produced since the last call.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    pub fn annotator(&self) -> &str {
+        &self.sidecar.annotator
+    }
+
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.status = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.status = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    fn reindex(&mut self) {
+        self.by_paragraph.clear();
+        for (i, a) in self.sidecar.annotations.iter().enumerate() {
+            if self.orphans.contains(&a.id) {
+                continue;
+            }
+            self.by_paragraph
+                .entry(a.anchor.paragraph.saturating_sub(1))
+                .or_default()
+                .push(i);
+        }
+        for list in self.by_paragraph.values_mut() {
+            let anns = &self.sidecar.annotations;
+            list.sort_by(|&x, &y| (&anns[x].created, &anns[x].id).cmp(&(&anns[y].created, &anns[y].id)));
+        }
+        self.clamp_annotation();
+    }
+
+    /// Annotations placed on paragraph `index` (0-based), oldest first.
+    pub fn annotations_on(&self, index: usize) -> Vec<&Annotation> {
+        self.by_paragraph
+            .get(&index)
+            .map(|v| v.iter().map(|&i| &self.sidecar.annotations[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Kinds present on paragraph `index`.
+    pub fn kinds_on(&self, index: usize) -> [bool; 3] {
+        let mut out = [false; 3];
+        if let Some(v) = self.by_paragraph.get(&index) {
+            for &i in v {
+                let k = self.sidecar.annotations[i].kind();
+                out[Kind::ALL.iter().position(|x| *x == k).unwrap_or(0)] = true;
+            }
+        }
+        out
+    }
+
+    /// The selected annotation, if the selected paragraph has any.
+    pub fn selected_annotation(&self) -> Option<&Annotation> {
+        self.annotations_on(self.selected).get(self.selected_annotation).copied()
+    }
+
+    fn clamp_annotation(&mut self) {
+        let n = self.by_paragraph.get(&self.selected).map_or(0, Vec::len);
+        if self.selected_annotation >= n {
+            self.selected_annotation = n.saturating_sub(1);
+        }
+    }
+
+    /// Counts of placed annotations per kind.
+    pub fn counts(&self) -> [usize; 3] {
+        let mut out = [0; 3];
+        for a in &self.sidecar.annotations {
+            out[Kind::ALL.iter().position(|x| *x == a.kind()).unwrap_or(0)] += 1;
+        }
+        out
+    }
+
+    // ----- input -----
+
+    /// Handle a key press exactly as the terminal delivers it.
+    pub fn handle_key(&mut self, event: KeyEvent) {
+        if event.kind != KeyEventKind::Press {
+            return;
+        }
+        match &self.mode {
+            Mode::Normal => {
+                let key = Key::from_event(&event);
+                let searching = self.search.is_some();
+                match self.keymap.lookup(key, searching) {
+                    Some(command) => self.run(command),
+                    None if event.code == KeyCode::Esc => self.status = None,
+                    None => {}
+                }
+            }
+            Mode::Form(_) => self.form_key(event),
+            Mode::Note { .. } => self.note_key(event),
+            Mode::SearchPrompt(_) => self.search_key(event),
+            Mode::Help { .. } => self.help_key(event),
+        }
+    }
+
+    /// Handle a mouse event: click selects a paragraph, the wheel scrolls.
+    pub fn handle_mouse(&mut self, event: MouseEvent) {
+        if self.mode != Mode::Normal {
+            return;
+        }
+        match event.kind {
+            MouseEventKind::ScrollDown => self.scroll_rows(3),
+            MouseEventKind::ScrollUp => self.scroll_rows(-3),
+            MouseEventKind::Down(_) => {
+                if let Some(p) = self.layout.paragraph_at(event.column, event.row) {
+                    self.select(p);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Run one command.
+    pub fn run(&mut self, command: Command) {
+        let n = self.doc.len();
+        match command {
+            Command::NextParagraph => self.select(self.selected + 1),
+            Command::PrevParagraph => self.select(self.selected.saturating_sub(1)),
+            Command::PageDown => {
+                let target = self.layout.page_forward(&self.doc, self.selected);
+                self.select(target)
+            }
+            Command::PageUp => {
+                let target = self.layout.page_backward(&self.doc, self.selected);
+                self.select(target)
+            }
+            Command::FirstParagraph => self.select(0),
+            Command::LastParagraph => self.select(n.saturating_sub(1)),
+            Command::ScrollDown => self.scroll_rows(1),
+            Command::ScrollUp => self.scroll_rows(-1),
+            Command::NextAnnotation => self.step_annotation(1),
+            Command::PrevAnnotation => self.step_annotation(-1),
+            Command::TagClaim => self.open_form(Kind::Claim),
+            Command::TagAdvice => self.open_form(Kind::Advice),
+            Command::TagPosition => self.open_form(Kind::Position),
+            Command::EditTag => {
+                if self.writable() {
+                    match self.selected_annotation() {
+                        Some(a) => self.mode = Mode::Form(TagForm::edit(a, self.selected)),
+                        None => self.warn("No annotation selected on this paragraph"),
+                    }
+                }
+            }
+            Command::EditNote => {
+                if self.writable() {
+                    match self.selected_annotation() {
+                        Some(a) => {
+                            self.mode = Mode::Note {
+                                id: a.id.clone(),
+                                input: TextInput::new(a.note.as_deref().unwrap_or("")),
+                            }
+                        }
+                        None => self.warn("No annotation selected: tag the paragraph first (c, a or p)"),
+                    }
+                }
+            }
+            Command::DeleteAnnotation => {
+                if self.writable() {
+                    match self.selected_annotation().cloned() {
+                        Some(a) => {
+                            let summary = a.tag.summary();
+                            self.commit(vec![Edit::Remove(a)]);
+                            self.say(format!("Deleted {summary} — undo with {}", self.keymap.label(Command::Undo)));
+                        }
+                        None => self.warn("Nothing to delete on this paragraph"),
+                    }
+                }
+            }
+            Command::Undo => self.undo(),
+            Command::Redo => self.redo(),
+            Command::Search => self.mode = Mode::SearchPrompt(TextInput::default()),
+            Command::SearchNext => self.step_match(1),
+            Command::SearchPrev => self.step_match(-1),
+            Command::ClearSearch => {
+                self.search = None;
+                self.status = None;
+            }
+            Command::Help => self.mode = Mode::Help { scroll: 0 },
+            Command::Quit => self.effects.push(Effect::Quit),
+        }
+    }
+
+    fn writable(&mut self) -> bool {
+        if self.read_only {
+            self.warn("Read-only session: nothing can be changed");
+        }
+        !self.read_only
+    }
+
+    /// Select paragraph `index` (clamped) and bring it into view.
+    pub fn select(&mut self, index: usize) {
+        let last = self.doc.len().saturating_sub(1);
+        let index = index.min(last);
+        if index != self.selected {
+            self.selected_annotation = 0;
+        }
+        self.selected = index;
+        self.layout.follow = true;
+        self.clamp_annotation();
+    }
+
+    fn scroll_rows(&mut self, delta: isize) {
+        self.layout.scroll_rows(&self.doc, delta);
+    }
+
+    fn step_annotation(&mut self, delta: isize) {
+        let n = self.annotations_on(self.selected).len();
+        if n == 0 {
+            self.warn("This paragraph has no annotations");
+            return;
+        }
+        self.selected_annotation = (self.selected_annotation as isize + delta).rem_euclid(n as isize) as usize;
+    }
+
+    fn open_form(&mut self, kind: Kind) {
+        if !self.writable() {
+            return;
+        }
+        if self.doc.is_empty() {
+            self.warn("The document has no paragraphs to tag");
+            return;
+        }
+        self.mode = Mode::Form(TagForm::new(kind, self.selected));
+    }
+
+    // ----- changes, undo, redo -----
+
+    fn apply(&mut self, edit: &Edit) {
+        let anns = &mut self.sidecar.annotations;
+        match edit {
+            Edit::Add(a) => {
+                if !anns.iter().any(|x| x.id == a.id) {
+                    anns.push(a.clone());
+                }
+            }
+            Edit::Remove(a) => anns.retain(|x| x.id != a.id),
+            Edit::Change { after, .. } => {
+                if let Some(x) = anns.iter_mut().find(|x| x.id == after.id) {
+                    *x = after.clone();
+                }
+            }
+        }
+    }
+
+    /// Apply a group of edits as one undoable step and ask for a save.
+    pub fn commit(&mut self, edits: Vec<Edit>) {
+        for e in &edits {
+            self.apply(e);
+        }
+        self.after_change(edits.last());
+        self.undo.push(edits);
+        self.redo.clear();
+    }
+
+    fn after_change(&mut self, last: Option<&Edit>) {
+        self.sidecar.learn_names();
+        self.reindex();
+        if let Some(edit) = last {
+            let a = edit.annotation();
+            if !matches!(edit, Edit::Remove(_)) && !self.orphans.contains(&a.id) {
+                let id = a.id.clone();
+                self.select(a.anchor.paragraph.saturating_sub(1));
+                if let Some(pos) = self.annotations_on(self.selected).iter().position(|x| x.id == id) {
+                    self.selected_annotation = pos;
+                }
+            } else {
+                self.select(a.anchor.paragraph.saturating_sub(1));
+            }
+        }
+        self.save_state = SaveState::Pending;
+        self.effects.push(Effect::Save);
+    }
+
+    fn undo(&mut self) {
+        if !self.writable() {
+            return;
+        }
+        let Some(step) = self.undo.pop() else {
+            self.warn("Nothing to undo");
+            return;
+        };
+        let inverse: Vec<Edit> = step.iter().rev().map(Edit::inverse).collect();
+        for e in &inverse {
+            self.apply(e);
+        }
+        self.after_change(inverse.last());
+        self.say(format!("Undone ({} left)", self.undo.len()));
+        self.redo.push(step);
+    }
+
+    fn redo(&mut self) {
+        if !self.writable() {
+            return;
+        }
+        let Some(step) = self.redo.pop() else {
+            self.warn("Nothing to redo");
+            return;
+        };
+        for e in &step {
+            self.apply(e);
+        }
+        self.after_change(step.last());
+        self.say("Redone");
+        self.undo.push(step);
+    }
+
+    /// Replace the annotations after a merge with changes made elsewhere,
+    /// keeping undo history consistent (edits are re-applied by id).
+    pub fn replace_sidecar(&mut self, sidecar: Sidecar) {
+        self.sidecar = sidecar;
+        self.sidecar.learn_names();
+        self.reindex();
+    }
+
+    // ----- modes -----
+
+    fn form_key(&mut self, event: KeyEvent) {
+        let Mode::Form(form) = &mut self.mode else { return };
+        let registry = self.sidecar.registry();
+        let issues = &self.sidecar.issues;
+        let count = form.candidates(&registry, issues).len();
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match event.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                self.say("Cancelled");
+            }
+            KeyCode::Tab => {
+                form.take_highlight(&registry, issues);
+                form.next_field();
+            }
+            KeyCode::BackTab => {
+                form.take_highlight(&registry, issues);
+                form.prev_field();
+            }
+            KeyCode::Down => form.move_highlight(1, count),
+            KeyCode::Up => form.move_highlight(-1, count),
+            KeyCode::Enter => {
+                form.take_highlight(&registry, issues);
+                self.save_form();
+            }
+            KeyCode::Backspace => {
+                form.focused_mut().input.backspace();
+                form.highlight = None;
+            }
+            KeyCode::Delete => form.focused_mut().input.delete(),
+            KeyCode::Left => form.focused_mut().input.left(),
+            KeyCode::Right => form.focused_mut().input.right(),
+            KeyCode::Home => form.focused_mut().input.home(),
+            KeyCode::End => form.focused_mut().input.end(),
+            KeyCode::Char('u') if ctrl => form.focused_mut().input.kill_to_start(),
+            KeyCode::Char('w') if ctrl => form.focused_mut().input.kill_word(),
+            KeyCode::Char('n') if ctrl => form.move_highlight(1, count),
+            KeyCode::Char('p') if ctrl => form.move_highlight(-1, count),
+            KeyCode::Char(c) if !ctrl => {
+                form.focused_mut().input.insert(c);
+                form.highlight = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn save_form(&mut self) {
+        let Mode::Form(form) = &mut self.mode else { return };
+        let registry = self.sidecar.registry();
+        let tag = match form.to_tag(&registry) {
+            Ok(tag) => tag,
+            Err((field, message)) => {
+                form.focus = field;
+                form.highlight = None;
+                self.warn(message);
+                return;
+            }
+        };
+        let form = form.clone();
+        self.mode = Mode::Normal;
+        match &form.editing {
+            Some(id) => {
+                let Some(before) = self.sidecar.annotations.iter().find(|a| &a.id == id).cloned() else {
+                    self.warn("The annotation is gone (changed elsewhere)");
+                    return;
+                };
+                if before.tag == tag {
+                    self.say("Unchanged");
+                    return;
+                }
+                let mut after = before.clone();
+                after.tag = tag;
+                after.touch();
+                let summary = after.tag.summary();
+                self.commit(vec![Edit::Change { before, after }]);
+                self.say(format!("Changed to {summary}"));
+            }
+            None => {
+                let anchor = Anchor::whole(&self.doc, form.paragraph);
+                let annotation = Annotation::new(tag, anchor);
+                let summary = annotation.tag.summary();
+                self.commit(vec![Edit::Add(annotation)]);
+                self.say(format!("Tagged ¶{}: {summary}", form.paragraph + 1));
+            }
+        }
+    }
+
+    fn note_key(&mut self, event: KeyEvent) {
+        let Mode::Note { id, input } = &mut self.mode else { return };
+        let alt = event.modifiers.contains(KeyModifiers::ALT);
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match event.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                self.say("Note not changed");
+            }
+            KeyCode::Enter if alt || event.modifiers.contains(KeyModifiers::SHIFT) => input.insert('\n'),
+            KeyCode::Char('j') if ctrl => input.insert('\n'),
+            KeyCode::Enter => {
+                let id = id.clone();
+                let text = input.text.trim_end().to_string();
+                self.mode = Mode::Normal;
+                let Some(before) = self.sidecar.annotations.iter().find(|a| a.id == id).cloned() else {
+                    self.warn("The annotation is gone (changed elsewhere)");
+                    return;
+                };
+                let note = (!text.trim().is_empty()).then_some(text);
+                if before.note == note {
+                    self.say("Note unchanged");
+                    return;
+                }
+                let mut after = before.clone();
+                after.note = note;
+                after.touch();
+                self.commit(vec![Edit::Change { before, after }]);
+                self.say("Note saved");
+            }
+            KeyCode::Backspace => input.backspace(),
+            KeyCode::Delete => input.delete(),
+            KeyCode::Left => input.left(),
+            KeyCode::Right => input.right(),
+            KeyCode::Home => input.home(),
+            KeyCode::End => input.end(),
+            KeyCode::Char('u') if ctrl => input.kill_to_start(),
+            KeyCode::Char('w') if ctrl => input.kill_word(),
+            KeyCode::Char(c) if !ctrl => input.insert(c),
+            _ => {}
+        }
+    }
+
+    fn search_key(&mut self, event: KeyEvent) {
+        let Mode::SearchPrompt(input) = &mut self.mode else { return };
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match event.code {
+            KeyCode::Esc => self.mode = Mode::Normal,
+            KeyCode::Enter => {
+                let query = input.text.clone();
+                self.mode = Mode::Normal;
+                self.start_search(query);
+            }
+            KeyCode::Backspace => input.backspace(),
+            KeyCode::Left => input.left(),
+            KeyCode::Right => input.right(),
+            KeyCode::Char('u') if ctrl => input.kill_to_start(),
+            KeyCode::Char('w') if ctrl => input.kill_word(),
+            KeyCode::Char(c) if !ctrl => input.insert(c),
+            _ => {}
+        }
+    }
+
+    /// Find every paragraph containing `query` and jump to the first at or after
+    /// the selection (wrapping).
+    pub fn start_search(&mut self, query: String) {
+        if query.is_empty() {
+            self.search = None;
+            return;
+        }
+        let matches: Vec<usize> = (0..self.doc.len())
+            .filter(|&i| search::contains(self.doc.paragraph_text(i), &query))
+            .collect();
+        if matches.is_empty() {
+            self.search = None;
+            self.warn(format!("No match for '{query}'"));
+            return;
+        }
+        let current = matches.iter().position(|&p| p >= self.selected).unwrap_or(0);
+        let target = matches[current];
+        self.search = Some(Search { query, matches, current });
+        self.select(target);
+        self.announce_match();
+    }
+
+    fn step_match(&mut self, delta: isize) {
+        let Some(s) = &mut self.search else {
+            self.warn("No search: press / to search");
+            return;
+        };
+        let n = s.matches.len() as isize;
+        // Step from the selection, so moving by hand then `n` goes onward from there.
+        let here = self.selected;
+        let next = if delta > 0 {
+            s.matches.iter().position(|&p| p > here).unwrap_or(0)
+        } else {
+            s.matches.iter().rposition(|&p| p < here).unwrap_or((n - 1) as usize)
+        };
+        s.current = next;
+        let target = s.matches[next];
+        self.select(target);
+        self.announce_match();
+    }
+
+    fn announce_match(&mut self) {
+        if let Some(s) = &self.search {
+            let text = format!(
+                "/{}: match {} of {} (¶{}) — n/N next/previous, Esc clears",
+                s.query,
+                s.current + 1,
+                s.matches.len(),
+                s.matches[s.current] + 1
+            );
+            self.say(text);
+        }
+    }
+
+    fn help_key(&mut self, event: KeyEvent) {
+        let Mode::Help { scroll } = &mut self.mode else { return };
+        match event.code {
+            KeyCode::Char('j') | KeyCode::Down => *scroll += 1,
+            KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => *scroll += 10,
+            KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+            _ => self.mode = Mode::Normal,
+        }
+    }
+
+    /// Compute the layout for a frame of `area` and scroll the selection into view.
+    pub fn prepare_frame(&mut self, area: Rect) {
+        let panel_rows = self.annotations_on(self.selected).len();
+        self.layout.compute(area, &self.doc, self.selected, panel_rows);
+        if !self.layout.follow {
+            if let Some(p) = self.layout.nearest_visible(self.selected) {
+                if p != self.selected {
+                    self.selected = p;
+                    self.selected_annotation = 0;
+                    self.clamp_annotation();
+                }
+            }
+        }
+    }
+}
+
+/// A fresh anchor for an annotation placed at paragraph `to`, keeping a narrowed
+/// quote narrowed when it is still found there.
+fn reanchored(doc: &Document, to: usize, old: &Anchor) -> Anchor {
+    if !old.narrowed {
+        return Anchor::whole(doc, to);
+    }
+    if let Some(a) = old
+        .quote_range(doc.paragraph_text(to))
+        .and_then(|(s, e)| Anchor::narrowed(doc, to, s, e))
+    {
+        return a;
+    }
+    // The quote itself changed: keep it as written, on its new paragraph.
+    Anchor {
+        paragraph: to + 1,
+        hash: doc.paragraph_hash(to),
+        ..old.clone()
+    }
+}

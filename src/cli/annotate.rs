@@ -1,0 +1,93 @@
+//! `gloss FILE`: open the annotating TUI.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{SessionArgs, report};
+use crate::app::App;
+use crate::config;
+use crate::document::Document;
+use crate::keymap::Keymap;
+use crate::sidecar::store::SidecarStore;
+use crate::sidecar::{self, Sidecar, SourceInfo};
+use crate::tui::{self, Ending};
+use crate::view::Theme;
+
+/// Everything needed to start a session, resolved from flags and config.
+pub struct Session {
+    pub app: App,
+    pub store: Option<SidecarStore>,
+    pub theme: Theme,
+}
+
+/// Resolve config, keymap, document and sidecar. Errors are one line each.
+pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
+    let dir = config::config_dir(args.config_dir.as_deref());
+    let (cfg, warning) = config::load(dir.as_deref());
+    let annotator = config::annotator(args.annotator.as_deref(), &cfg);
+    let keymap_choice = args.keymap.clone().or(cfg.keymap.clone());
+    let keymap = Keymap::load(keymap_choice.as_deref(), dir.as_deref()).map_err(|e| e.to_string())?;
+    let theme = Theme::named(cfg.theme.as_deref().unwrap_or("default"), config::no_color());
+    let doc = Document::open(file).map_err(|e| e.to_string())?;
+    let path = sidecar::sidecar_path(file, &annotator);
+    let mut read_only = args.read_only;
+    let mut notice = warning;
+    let (store, loaded) = match SidecarStore::open(&path) {
+        Ok((store, loaded)) => (Some(store), loaded),
+        Err(e) if args.read_only => {
+            notice = Some(format!("{e} — opened read-only without it"));
+            (None, None)
+        }
+        Err(e) => return Err(format!("{e} (the file was not changed; fix it, or open with --read-only)")),
+    };
+    let mut sidecar = loaded.unwrap_or_else(|| Sidecar::new(&doc, &annotator));
+    sidecar.annotator = annotator.clone();
+    let mut app = App::new(doc, Sidecar { ..sidecar.clone() }, keymap);
+    app.sidecar.source = SourceInfo::of(&app.doc);
+    sidecar.source = app.sidecar.source.clone();
+    if !args.read_only && std::fs::metadata(path.parent().unwrap_or(Path::new("."))).is_ok_and(|m| m.permissions().readonly()) {
+        read_only = true;
+        notice = Some("The folder is not writable: read-only session".into());
+    }
+    app.read_only = read_only;
+    if let Some(n) = notice {
+        app.warn(n);
+    } else if app.status.is_none() {
+        app.say(format!(
+            "Tags go to {} — ? for help",
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        ));
+    }
+    Ok(Session {
+        app,
+        store: store.filter(|_| !read_only),
+        theme,
+    })
+}
+
+pub fn run(file: &Path, args: &SessionArgs) -> ExitCode {
+    let session = match prepare(file, args) {
+        Ok(s) => s,
+        Err(e) => {
+            report(e);
+            return ExitCode::from(1);
+        }
+    };
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        report("gloss: the annotating view needs a terminal (use `gloss export` or `gloss check` in scripts)");
+        return ExitCode::from(1);
+    }
+    match tui::run(session.app, session.store, session.theme) {
+        Ok(Ending::Quit) => ExitCode::SUCCESS,
+        Ok(Ending::Signal(sig)) => ExitCode::from((128 + sig).clamp(0, 255) as u8),
+        Ok(Ending::Unsaved(e)) => {
+            report(format!("gloss: quit with changes not saved: {e}"));
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            report(format!("gloss: terminal error: {e}"));
+            ExitCode::from(1)
+        }
+    }
+}

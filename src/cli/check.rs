@@ -1,0 +1,99 @@
+//! `gloss check`: validate sidecars and report anchor health.
+//!
+//! Prints one summary line per sidecar on stdout (exact / moved / fuzzy with
+//! scores / orphaned) and one line per problem on stderr, as
+//! `file:line:column: message`. Exit 1 when anything is wrong, orphans included.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::report;
+use crate::annotation::Tag;
+use crate::corpus::{self, Layer, position_of};
+use crate::document::anchor::Placement;
+use crate::document::sanitize::display_line;
+
+pub fn run(paths: &[PathBuf]) -> ExitCode {
+    let (targets, errors) = corpus::find_targets(paths, &[], false);
+    let mut failed = !errors.is_empty();
+    for e in errors {
+        report(e);
+    }
+    for target in &targets {
+        match corpus::load(target) {
+            Ok((doc, errs)) => {
+                for e in errs {
+                    failed = true;
+                    report(e);
+                }
+                for layer in &doc.layers {
+                    if !check_layer(layer) {
+                        failed = true;
+                    }
+                }
+            }
+            Err(e) => {
+                failed = true;
+                report(e);
+            }
+        }
+    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Summarise one sidecar; report its problems. Returns true when healthy.
+fn check_layer(layer: &Layer) -> bool {
+    let path = layer.path.display().to_string();
+    let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
+    let locate = |id: &str| position_of(&text, &format!("\"{id}\"")).unwrap_or((1, 1));
+    let mut ok = true;
+    let (mut exact, mut moved, mut orphaned) = (0, 0, 0);
+    let mut fuzzy = Vec::new();
+    let mut ids = HashSet::new();
+    for (a, p) in layer.sidecar.annotations.iter().zip(&layer.placements) {
+        let (line, col) = locate(&a.id);
+        if !ids.insert(a.id.as_str()) {
+            ok = false;
+            report(format!("{path}:{line}:{col}: annotation id {} is used twice", a.id));
+        }
+        let empty = match &a.tag {
+            Tag::Claim { by } => by.trim().is_empty(),
+            Tag::Advice { from, to } => from.trim().is_empty() || to.trim().is_empty(),
+            Tag::Position { actor, issue, .. } => actor.trim().is_empty() || issue.trim().is_empty(),
+        };
+        if empty {
+            ok = false;
+            report(format!("{path}:{line}:{col}: annotation {} has an empty actor or issue", a.id));
+        }
+        match p {
+            Placement::Exact(_) => exact += 1,
+            Placement::Moved { .. } => moved += 1,
+            Placement::Fuzzy { to, score } => fuzzy.push(format!("¶{}→¶{} {:.2}", a.anchor.paragraph, to + 1, score)),
+            Placement::Orphan => {
+                orphaned += 1;
+                ok = false;
+                let quote: String = a.anchor.quote.chars().take(60).collect();
+                report(format!(
+                    "{path}:{line}:{col}: orphaned annotation {} ({}), was ¶{}: “{}”",
+                    a.id,
+                    a.tag.summary(),
+                    a.anchor.paragraph,
+                    display_line(&quote)
+                ));
+            }
+        }
+    }
+    let fuzzy_detail = if fuzzy.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", fuzzy.join(", "))
+    };
+    println!(
+        "{}: {} annotation(s): {exact} exact, {moved} moved, {} fuzzy{fuzzy_detail}, {orphaned} orphaned",
+        display_line(&path),
+        layer.sidecar.annotations.len(),
+        fuzzy.len(),
+    );
+    ok
+}

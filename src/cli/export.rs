@@ -1,0 +1,91 @@
+//! `gloss export`: excerpts from documents and folders, in one format.
+
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::{FilterArgs, report};
+use crate::corpus::{self, AnnotatedDocument};
+use crate::export::{self, ExportSet, Format};
+use crate::sidecar::store::write_atomic;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "json")]
+    pub format: Format,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Documents, sidecars or folders (searched recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+pub fn run(args: &ExportArgs) -> ExitCode {
+    let filter = args.filter.to_filter();
+    let (targets, errors) = corpus::find_targets(&args.paths, &filter.annotators, false);
+    let mut failed = !errors.is_empty();
+    for e in errors {
+        report(e);
+    }
+    let mut documents: Vec<(String, AnnotatedDocument)> = Vec::new();
+    let mut excerpts = Vec::new();
+    let mut orphans = 0;
+    for target in &targets {
+        match corpus::load(target) {
+            Ok((doc, errs)) => {
+                for e in errs {
+                    failed = true;
+                    report(e);
+                }
+                let source = target.document.display().to_string();
+                let (mut found, lost) = export::excerpts_of(&doc, &source, &filter);
+                orphans += lost;
+                excerpts.append(&mut found);
+                documents.push((source, doc));
+            }
+            Err(e) => {
+                failed = true;
+                report(e);
+            }
+        }
+    }
+    export::sort(&mut excerpts);
+    if orphans > 0 {
+        report(format!(
+            "gloss: {orphans} orphaned annotation(s) not exported (their paragraphs are gone; see `gloss check`)"
+        ));
+    }
+    let bytes = match export::render(
+        args.format,
+        &ExportSet {
+            documents: &documents,
+            excerpts: &excerpts,
+        },
+    ) {
+        Ok(b) => b,
+        Err(e) => {
+            report(format!("gloss: export failed: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    let written = match &args.output {
+        Some(path) => write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&bytes).and_then(|_| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| format!("standard output: {e}")),
+            }
+        }
+    };
+    if let Err(e) = written {
+        report(e);
+        return ExitCode::from(1);
+    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

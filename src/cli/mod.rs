@@ -1,0 +1,130 @@
+//! The command line: clap definitions and one runner per subcommand.
+//!
+//! Exit codes: 0 success, 1 bad input or failed check (one line per problem on
+//! stderr, naming file and position), 2 usage error (clap's own).
+
+mod annotate;
+mod check;
+mod export;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::annotation::{Kind, Stance};
+use crate::document::sanitize::display_line;
+
+/// glossator: tag claims, advice and positions of actors in documents you read closely.
+#[derive(Debug, Parser)]
+#[command(name = "gloss", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(after_help = "Annotate: gloss FILE. Your tags go to FILE.<annotator>.gloss.ron beside FILE.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub session: SessionArgs,
+
+    /// The document to annotate.
+    pub file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Commands>,
+}
+
+/// Options shared by the annotating and reviewing TUIs.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SessionArgs {
+    /// Annotator name (default: config, then $USER); reduced to [A-Za-z0-9_-].
+    #[arg(long = "as", value_name = "NAME", global = true)]
+    pub annotator: Option<String>,
+    /// Keymap: a built-in name (default, emacs, arrows), a name in the config
+    /// folder's keymaps/, or a path to a .ron file.
+    #[arg(long, value_name = "NAME|PATH", global = true)]
+    pub keymap: Option<String>,
+    /// Open without writing anything (also opens a sidecar that does not parse).
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Folder holding config.ron and keymaps (default: the platform's; env GLOSS_CONFIG_DIR).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub config_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commands {
+    /// Export tagged excerpts from documents or folders.
+    Export(export::ExportArgs),
+    /// Validate sidecars and report how their annotations are anchored.
+    Check {
+        /// Documents, sidecars or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Filters shared by export and (later) other commands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only this kind (repeatable).
+    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
+    pub kind: Vec<Kind>,
+    /// Tags naming this actor in any role, by name or alias (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub actor: Vec<String>,
+    /// Positions with this stance (support, oppose, neutral or a prefix).
+    #[arg(long, value_name = "STANCE", value_parser = parse_stance)]
+    pub stance: Option<Stance>,
+    /// Only this annotator's sidecars (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Vec<String>,
+    /// Positions whose issue contains TEXT (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    pub issue: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn to_filter(&self) -> crate::export::Filter {
+        crate::export::Filter {
+            kinds: self.kind.clone(),
+            actors: self.actor.clone(),
+            stance: self.stance,
+            annotators: self.annotator.clone(),
+            issue: self.issue.clone(),
+        }
+    }
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+}
+
+fn parse_stance(s: &str) -> Result<Stance, String> {
+    s.parse()
+}
+
+/// Print one problem line on stderr, made safe for the terminal.
+pub fn report(problem: impl std::fmt::Display) {
+    eprintln!("{}", display_line(&problem.to_string()));
+}
+
+/// Parse arguments and run. Never panics on bad input.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Commands::Export(args)) => export::run(&args),
+        Some(Commands::Check { paths }) => check::run(&paths),
+        Some(Commands::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "gloss", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        None => match cli.file {
+            Some(file) => annotate::run(&file, &cli.session),
+            None => {
+                let _ = Cli::command().print_help();
+                ExitCode::from(2)
+            }
+        },
+    }
+}

@@ -1,0 +1,104 @@
+//! Every command the TUI knows, declared once with a name and a one-line doc.
+//!
+//! Keymaps name these commands; the help overlay is generated from the docs.
+//! An unknown name fails with "No command named '…'" (as helix does).
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! commands {
+    ($($variant:ident => $name:literal, $doc:literal;)*) => {
+        /// A named action bound to keys.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Command {
+            $($variant,)*
+        }
+
+        impl Command {
+            /// All commands, in help order.
+            pub const ALL: &'static [Command] = &[$(Command::$variant,)*];
+
+            /// The name used in keymap files.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Command::$variant => $name,)*
+                }
+            }
+
+            /// One line for the help overlay.
+            pub fn doc(self) -> &'static str {
+                match self {
+                    $(Command::$variant => $doc,)*
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    NextParagraph => "next_paragraph", "Next paragraph";
+    PrevParagraph => "prev_paragraph", "Previous paragraph";
+    PageDown => "page_down", "Down one screen";
+    PageUp => "page_up", "Up one screen";
+    FirstParagraph => "first_paragraph", "First paragraph";
+    LastParagraph => "last_paragraph", "Last paragraph";
+    ScrollDown => "scroll_down", "Scroll the text down one row (long paragraphs)";
+    ScrollUp => "scroll_up", "Scroll the text up one row";
+    NextAnnotation => "next_annotation", "Select the paragraph's next annotation";
+    PrevAnnotation => "prev_annotation", "Select the paragraph's previous annotation";
+    TagClaim => "tag_claim", "Tag the paragraph as a claim (by)";
+    TagAdvice => "tag_advice", "Tag the paragraph as advice (from, to)";
+    TagPosition => "tag_position", "Tag an actor's position (actor, stance, issue)";
+    EditTag => "edit_tag", "Edit the selected annotation's tag";
+    EditNote => "edit_note", "Add or edit the selected annotation's note";
+    DeleteAnnotation => "delete_annotation", "Delete the selected annotation (undoable)";
+    Undo => "undo", "Undo the last change";
+    Redo => "redo", "Redo what was undone";
+    Search => "search", "Search forward";
+    SearchNext => "search_next", "Next search match";
+    SearchPrev => "search_prev", "Previous search match";
+    ClearSearch => "clear_search", "Clear the search";
+    Help => "help", "Show or hide this help";
+    Quit => "quit", "Quit (work is already saved)";
+}
+
+/// A keymap named a command that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("No command named '{0}'")]
+pub struct UnknownCommand(pub String);
+
+impl FromStr for Command {
+    type Err = UnknownCommand;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Command::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| UnknownCommand(s.to_string()))
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut names = std::collections::HashSet::new();
+        for c in Command::ALL {
+            assert_eq!(c.name().parse::<Command>(), Ok(*c));
+            assert!(names.insert(c.name()), "duplicate {}", c.name());
+            assert!(!c.doc().is_empty());
+        }
+        assert_eq!(
+            "fly".parse::<Command>().unwrap_err().to_string(),
+            "No command named 'fly'"
+        );
+    }
+}

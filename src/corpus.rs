@@ -1,0 +1,214 @@
+//! Finding documents and their sidecars, and loading them together.
+//!
+//! Shared by export, check, review and agree: a PATH is a document, a sidecar,
+//! or a folder searched recursively (hidden folders skipped, symlink loops
+//! survived) for sidecars whose document exists.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::document::anchor::{self, Placement};
+use crate::document::{Document, DocumentError};
+use crate::sidecar::{self, Sidecar, SidecarError};
+
+/// A document and the sidecars chosen for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub document: PathBuf,
+    /// (annotator, sidecar path), sorted by annotator.
+    pub sidecars: Vec<(String, PathBuf)>,
+}
+
+/// One annotator's sidecar, loaded and placed in the current document.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub annotator: String,
+    pub path: PathBuf,
+    pub sidecar: Sidecar,
+    /// Where each annotation (same order as `sidecar.annotations`) sits now.
+    pub placements: Vec<Placement>,
+}
+
+impl Layer {
+    pub fn new(doc: &Document, annotator: String, path: PathBuf, sidecar: Sidecar) -> Layer {
+        let anchors: Vec<_> = sidecar.annotations.iter().map(|a| &a.anchor).collect();
+        let placements = anchor::place_all(doc, &anchors);
+        Layer {
+            annotator,
+            path,
+            sidecar,
+            placements,
+        }
+    }
+}
+
+/// A document with its loaded layers.
+#[derive(Debug, Clone)]
+pub struct AnnotatedDocument {
+    pub doc: Document,
+    pub layers: Vec<Layer>,
+}
+
+/// A problem with one input; the rest of the work goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    #[error(transparent)]
+    Sidecar(#[from] SidecarError),
+    #[error("{0}: no such file or folder")]
+    Missing(String),
+    #[error("{0}: no sidecars found (expected {0}.<annotator>.gloss.ron beside it)")]
+    NoSidecars(String),
+}
+
+/// Resolve PATHs into documents with sidecars. A document named directly
+/// without sidecars is reported (unless `allow_bare`); folders only yield
+/// documents that have sidecars. `annotators` (if not empty) filters sidecars.
+pub fn find_targets(paths: &[PathBuf], annotators: &[String], allow_bare: bool) -> (Vec<Target>, Vec<CorpusError>) {
+    let mut by_doc: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    let keep = |a: &str| annotators.is_empty() || annotators.iter().any(|x| x == a);
+    for path in paths {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(_) => {
+                errors.push(CorpusError::Missing(path.display().to_string()));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            let mut seen = HashSet::new();
+            walk(path, &mut seen, &mut |sidecar_path, doc_name, annotator| {
+                let doc = sidecar_path.with_file_name(doc_name);
+                if keep(annotator) && doc.is_file() {
+                    by_doc
+                        .entry(doc)
+                        .or_default()
+                        .insert(annotator.to_string(), sidecar_path.to_path_buf());
+                }
+            });
+            continue;
+        }
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some((doc_name, annotator)) = sidecar::parse_sidecar_name(&file_name) {
+            let doc = path.with_file_name(doc_name);
+            if doc.is_file() {
+                by_doc
+                    .entry(doc)
+                    .or_default()
+                    .insert(annotator.to_string(), path.clone());
+                continue;
+            }
+        }
+        let found: BTreeMap<String, PathBuf> = sidecar::sidecars_of(path).into_iter().filter(|(a, _)| keep(a)).collect();
+        if found.is_empty() && !allow_bare {
+            errors.push(CorpusError::NoSidecars(path.display().to_string()));
+            continue;
+        }
+        by_doc.entry(path.clone()).or_default().extend(found);
+    }
+    let targets = by_doc
+        .into_iter()
+        .map(|(document, sidecars)| Target {
+            document,
+            sidecars: sidecars.into_iter().collect(),
+        })
+        .collect();
+    (targets, errors)
+}
+
+fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &str, &str)) {
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !seen.insert(real) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, seen, found);
+        } else if let Some((doc, annotator)) = sidecar::parse_sidecar_name(&name) {
+            found(&path, doc, annotator);
+        }
+    }
+}
+
+/// Load a target's document and every sidecar. Sidecars that fail are returned
+/// as errors; the others still load.
+pub fn load(target: &Target) -> Result<(AnnotatedDocument, Vec<CorpusError>), CorpusError> {
+    let doc = Document::open(&target.document)?;
+    let mut layers = Vec::new();
+    let mut errors = Vec::new();
+    for (annotator, path) in &target.sidecars {
+        match Sidecar::load(path) {
+            Ok(sidecar) => layers.push(Layer::new(&doc, annotator.clone(), path.clone(), sidecar)),
+            Err(e) => errors.push(e.into()),
+        }
+    }
+    Ok((AnnotatedDocument { doc, layers }, errors))
+}
+
+/// 1-based line and column of the first occurrence of `needle` in `text`.
+pub fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    let at = text.find(needle)?;
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map(|i| before[i + 1..].chars().count()).unwrap_or(before.chars().count()) + 1;
+    Some((line, col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_sidecars_in_folders_skipping_hidden_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a b");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::write(sub.join("m.txt"), "x").unwrap();
+        std::fs::write(sub.join("m.txt.kim.gloss.ron"), "").unwrap();
+        std::fs::write(sub.join("m.txt.lee.gloss.ron"), "").unwrap();
+        std::fs::write(sub.join("gone.txt.kim.gloss.ron"), "").unwrap();
+        std::fs::write(dir.path().join(".git/h.txt"), "x").unwrap();
+        std::fs::write(dir.path().join(".git/h.txt.kim.gloss.ron"), "").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path(), sub.join("loop")).unwrap();
+        let (targets, errors) = find_targets(&[dir.path().to_path_buf()], &[], false);
+        assert!(errors.is_empty());
+        assert_eq!(targets.len(), 1);
+        assert_eq!(targets[0].document, sub.join("m.txt"));
+        assert_eq!(targets[0].sidecars.len(), 2);
+        let (targets, _) = find_targets(&[dir.path().to_path_buf()], &["lee".into()], false);
+        assert_eq!(targets[0].sidecars, vec![("lee".to_string(), sub.join("m.txt.lee.gloss.ron"))]);
+    }
+
+    #[test]
+    fn missing_and_bare_documents_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("bare.txt");
+        std::fs::write(&doc, "x").unwrap();
+        let (t, e) = find_targets(&[doc.clone(), dir.path().join("nope")], &[], false);
+        assert!(t.is_empty());
+        assert_eq!(e.len(), 2);
+        let (t, _) = find_targets(&[doc], &[], true);
+        assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        assert_eq!(position_of("ab\ncd\"x\"", "\"x\""), Some((2, 3)));
+    }
+}

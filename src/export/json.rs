@@ -1,0 +1,20 @@
+//! JSON and JSON Lines: the scripting surface (SPEC §4 fields).
+
+use super::Excerpt;
+
+/// One pretty JSON array, newline-terminated.
+pub fn array(excerpts: &[Excerpt]) -> serde_json::Result<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(excerpts)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// One compact JSON object per line.
+pub fn lines(excerpts: &[Excerpt]) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for e in excerpts {
+        serde_json::to_writer(&mut out, e)?;
+        out.push(b'\n');
+    }
+    Ok(out)
+}

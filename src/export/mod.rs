@@ -1,0 +1,225 @@
+//! Export of tagged excerpts: one module per format, shared by the CLI and the TUI.
+//!
+//! [`Excerpt`] is the flat record every format starts from (SPEC §4 fields);
+//! [`Filter`] narrows which annotations become excerpts.
+
+pub mod json;
+
+use serde::Serialize;
+
+use crate::annotation::{ActorRegistry, Annotation, Kind, Stance, Tag};
+use crate::corpus::{AnnotatedDocument, Layer};
+use crate::document::anchor::Placement;
+
+/// Output formats of `gloss export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON array of excerpt objects.
+    Json,
+    /// One JSON excerpt object per line.
+    Jsonl,
+}
+
+impl Format {
+    /// File extension for a file written beside the document.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// One exported annotation, flattened. Fields not set are `null` in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Excerpt {
+    /// Document path as given on the command line (or found under a folder).
+    pub source: String,
+    pub annotator: String,
+    /// 1-based paragraph number in the current document.
+    pub paragraph: usize,
+    /// 1-based first and last line of `text` in the source.
+    pub line_start: usize,
+    pub line_end: usize,
+    pub kind: &'static str,
+    /// The tag's main actor: claim `by`, advice `from`, position `actor`.
+    pub actor: String,
+    pub by: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub stance: Option<&'static str>,
+    pub issue: Option<String>,
+    pub note: Option<String>,
+    /// The paragraph, or the quote when the annotation is narrowed.
+    pub text: String,
+    pub id: String,
+    pub created: String,
+    pub modified: String,
+    /// How the anchor was placed: `exact`, `moved` or `fuzzy`.
+    pub anchor: &'static str,
+    /// Byte range of `text` in the document's text (BOM excluded).
+    #[serde(skip)]
+    pub byte_start: usize,
+    #[serde(skip)]
+    pub byte_end: usize,
+}
+
+/// Which annotations to export. Criteria combine (AND); empty means any.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub kinds: Vec<Kind>,
+    pub actors: Vec<String>,
+    pub stance: Option<Stance>,
+    pub annotators: Vec<String>,
+    pub issue: Option<String>,
+}
+
+impl Filter {
+    /// Does `annotation` by `annotator` pass? Actors match any role and any
+    /// alias known to `registry`; `issue` is a case-insensitive substring.
+    pub fn matches(&self, annotator: &str, annotation: &Annotation, registry: &ActorRegistry) -> bool {
+        if !self.kinds.is_empty() && !self.kinds.contains(&annotation.kind()) {
+            return false;
+        }
+        if !self.annotators.is_empty() && !self.annotators.iter().any(|a| a == annotator) {
+            return false;
+        }
+        if !self.actors.is_empty() {
+            let names = annotation.tag.actors();
+            let hit = self
+                .actors
+                .iter()
+                .any(|q| names.iter().any(|n| registry.same_actor(q, n)));
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(want) = self.stance {
+            match &annotation.tag {
+                Tag::Position { stance, .. } if *stance == want => {}
+                _ => return false,
+            }
+        }
+        if let Some(q) = &self.issue {
+            match &annotation.tag {
+                Tag::Position { issue, .. } if issue.to_lowercase().contains(&q.to_lowercase()) => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+            && self.actors.is_empty()
+            && self.stance.is_none()
+            && self.annotators.is_empty()
+            && self.issue.is_none()
+    }
+}
+
+/// Excerpts of one document, for every layer, filtered; orphans are skipped
+/// and counted (they have no place to quote).
+pub fn excerpts_of(doc: &AnnotatedDocument, source: &str, filter: &Filter) -> (Vec<Excerpt>, usize) {
+    let mut out = Vec::new();
+    let mut orphans = 0;
+    for layer in &doc.layers {
+        let registry = layer.sidecar.registry();
+        for (annotation, placement) in layer.sidecar.annotations.iter().zip(&layer.placements) {
+            if !filter.matches(&layer.annotator, annotation, &registry) {
+                continue;
+            }
+            match excerpt(doc, layer, annotation, *placement, source) {
+                Some(e) => out.push(e),
+                None => orphans += 1,
+            }
+        }
+    }
+    sort(&mut out);
+    (out, orphans)
+}
+
+/// Stable order: document path, paragraph, creation time, then annotator and id.
+pub fn sort(excerpts: &mut [Excerpt]) {
+    excerpts.sort_by(|a, b| {
+        (&a.source, a.paragraph, &a.created, &a.annotator, &a.id).cmp(&(
+            &b.source,
+            b.paragraph,
+            &b.created,
+            &b.annotator,
+            &b.id,
+        ))
+    });
+}
+
+/// Build the excerpt of one placed annotation.
+pub fn excerpt(
+    doc: &AnnotatedDocument,
+    layer: &Layer,
+    annotation: &Annotation,
+    placement: Placement,
+    source: &str,
+) -> Option<Excerpt> {
+    let index = placement.index()?;
+    let d = &doc.doc;
+    let para = d.paragraphs()[index];
+    let text = d.paragraph_text(index);
+    let (qs, qe) = annotation.anchor.quote_range(text).unwrap_or((0, text.len()));
+    let line_start = para.line_start + text[..qs].matches('\n').count();
+    let line_end = line_start + text[qs..qe].matches('\n').count();
+    let (mut by, mut from, mut to, mut stance, mut issue) = (None, None, None, None, None);
+    match &annotation.tag {
+        Tag::Claim { by: b } => by = Some(b.clone()),
+        Tag::Advice { from: f, to: t } => {
+            from = Some(f.clone());
+            to = Some(t.clone());
+        }
+        Tag::Position {
+            stance: s, issue: i, ..
+        } => {
+            stance = Some(s.as_str());
+            issue = Some(i.clone());
+        }
+    }
+    Some(Excerpt {
+        source: source.to_string(),
+        annotator: layer.annotator.clone(),
+        paragraph: index + 1,
+        line_start,
+        line_end,
+        kind: annotation.kind().as_str(),
+        actor: annotation.tag.primary_actor().to_string(),
+        by,
+        from,
+        to,
+        stance,
+        issue,
+        note: annotation.note.clone(),
+        text: text[qs..qe].to_string(),
+        id: annotation.id.clone(),
+        created: annotation.created.clone(),
+        modified: annotation.modified.clone(),
+        anchor: match placement {
+            Placement::Exact(_) => "exact",
+            Placement::Moved { .. } => "moved",
+            Placement::Fuzzy { .. } => "fuzzy",
+            Placement::Orphan => "orphan",
+        },
+        byte_start: para.start + qs,
+        byte_end: para.start + qe,
+    })
+}
+
+/// Everything an export needs: the loaded documents (paths as given) and the excerpts.
+pub struct ExportSet<'a> {
+    pub documents: &'a [(String, AnnotatedDocument)],
+    pub excerpts: &'a [Excerpt],
+}
+
+/// Render `set` in `format`.
+pub fn render(format: Format, set: &ExportSet<'_>) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        Format::Json => json::array(set.excerpts)?,
+        Format::Jsonl => json::lines(set.excerpts)?,
+    })
+}

@@ -1,0 +1,85 @@
+//! Drawing the app: a pure function of `&App` onto a frame.
+//!
+//! Only the paragraphs the layout marked visible are sanitised, wrapped and
+//! drawn. All untrusted text (document, names, notes, file names, messages)
+//! goes through `sanitize` before it reaches a cell.
+
+mod document;
+mod panel;
+mod popup;
+mod status;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::{App, Mode};
+pub use theme::Theme;
+
+/// Draw the whole screen. Call [`App::prepare_frame`] first with the same area.
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let buf = frame.buffer_mut();
+    document::draw(buf, app, theme);
+    panel::draw(buf, app, theme);
+    status::draw(buf, app, theme);
+    let area = app.layout.area;
+    let cursor = match &app.mode {
+        Mode::Normal => None,
+        Mode::Form(form) => popup::form(frame.buffer_mut(), area, app, form, theme),
+        Mode::Note { input, .. } => popup::note(frame.buffer_mut(), area, app, input, theme),
+        Mode::SearchPrompt(input) => status::prompt(frame.buffer_mut(), app, input, theme),
+        Mode::Help { scroll } => {
+            popup::help(frame.buffer_mut(), area, app, *scroll, theme);
+            None
+        }
+    };
+    if let Some((x, y)) = cursor {
+        frame.set_cursor_position((x, y));
+    }
+}
+
+/// Write `text` at (x, y), clipped to `width` columns; returns columns used.
+/// `text` must already be sanitised.
+pub(crate) fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) -> u16 {
+    if width == 0 || y >= buf.area.bottom() || x >= buf.area.right() {
+        return 0;
+    }
+    let width = width.min(buf.area.right() - x);
+    let (end, _) = buf.set_stringn(x, y, text, width as usize, style);
+    end - x
+}
+
+/// Fill a rectangle's cells with spaces in `style`.
+pub(crate) fn clear(buf: &mut Buffer, area: Rect, style: Style) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.reset();
+                cell.set_style(style);
+            }
+        }
+    }
+}
+
+/// Cut `text` to `width` columns, with `…` when cut.
+pub(crate) fn ellipsize(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}

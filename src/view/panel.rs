@@ -1,0 +1,118 @@
+//! The annotation panel: every annotation of the selected paragraph.
+
+use ratatui::buffer::Buffer;
+use ratatui::widgets::{Block, Borders, Widget};
+
+use super::{Theme, ellipsize, put};
+use crate::app::App;
+use crate::command::Command;
+use crate::document::sanitize::display;
+use crate::document::wrap::wrap_rows;
+
+/// Most rows a note takes in the panel before it is cut.
+const NOTE_ROWS: usize = 4;
+
+pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
+    let area = app.layout.panel;
+    if area.width < 4 || area.height < 2 {
+        return;
+    }
+    let anns = app.annotations_on(app.selected);
+    let title = if app.doc.is_empty() {
+        " no paragraphs ".to_string()
+    } else {
+        let p = app.doc.paragraphs()[app.selected.min(app.doc.len() - 1)];
+        let count = match anns.len() {
+            0 => "no tags".to_string(),
+            1 => "1 tag".to_string(),
+            n => format!("{n} tags"),
+        };
+        let lines = if p.line_start == p.line_end {
+            format!("line {}", p.line_start)
+        } else {
+            format!("lines {}–{}", p.line_start, p.line_end)
+        };
+        format!(" ¶{} · {lines} · {count} ", app.selected + 1)
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(ellipsize(&title, area.width.saturating_sub(2) as usize));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let width = inner.width as usize;
+    if anns.is_empty() {
+        let hint = format!(
+            "{} claim · {} advice · {} position · {} help",
+            app.keymap.label(Command::TagClaim),
+            app.keymap.label(Command::TagAdvice),
+            app.keymap.label(Command::TagPosition),
+            app.keymap.label(Command::Help),
+        );
+        let mut y = inner.y;
+        wrap_rows(&hint, width, |s, e| {
+            put(buf, inner.x, y, &hint[s..e], inner.width, theme.dim);
+            y += 1;
+            y < inner.y + inner.height
+        });
+        return;
+    }
+    // Lines for each annotation, then scroll so the selected one is visible.
+    let mut blocks: Vec<Vec<(String, ratatui::style::Style)>> = Vec::new();
+    for (i, a) in anns.iter().enumerate() {
+        let mut lines = Vec::new();
+        let mark = a.kind().mark();
+        let summary = display(&a.tag.summary()).replace('\n', " ");
+        let head = format!("{mark} {summary}");
+        let style = if i == app.selected_annotation {
+            theme.kind(a.kind()).patch(theme.highlight)
+        } else {
+            theme.kind(a.kind())
+        };
+        let mut first = true;
+        wrap_rows(&head, width, |s, e| {
+            lines.push((head[s..e].to_string(), if first { style } else { theme.text }));
+            first = false;
+            true
+        });
+        if let Some(note) = &a.note {
+            let shown = display(note);
+            let mut n = 0;
+            wrap_rows(&shown, width.saturating_sub(2), |s, e| {
+                let prefix = if n == 0 { "✎ " } else { "  " };
+                lines.push((format!("{prefix}{}", &shown[s..e]), theme.text));
+                n += 1;
+                n < NOTE_ROWS
+            });
+        }
+        let quote = if a.anchor.narrowed {
+            format!(" · “{}”", ellipsize(&display(&a.anchor.quote).replace('\n', " "), 24))
+        } else {
+            String::new()
+        };
+        let origin = a
+            .origin
+            .as_ref()
+            .map(|o| format!(" · from {}", display(&o.annotator)))
+            .unwrap_or_default();
+        let when = a.modified.get(..16).unwrap_or(&a.modified).replace('T', " ");
+        lines.push((ellipsize(&format!("  {when}{quote}{origin}"), width), theme.dim));
+        blocks.push(lines);
+    }
+    let height = inner.height as usize;
+    let mut start = 0;
+    let rows_through = |from: usize, to: usize| -> usize { blocks[from..=to].iter().map(Vec::len).sum() };
+    while start < app.selected_annotation && rows_through(start, app.selected_annotation.min(blocks.len() - 1)) > height {
+        start += 1;
+    }
+    let mut y = inner.y;
+    for lines in &blocks[start..] {
+        for (text, style) in lines {
+            if y >= inner.y + inner.height {
+                return;
+            }
+            put(buf, inner.x, y, text, inner.width, *style);
+            y += 1;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Overlays: the tag form, the note editor and the help screen.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Borders, Widget};
+use unicode_width::UnicodeWidthStr;
+
+use super::{Theme, clear, ellipsize, put};
+use crate::annotation::Kind;
+use crate::app::App;
+use crate::app::form::TagForm;
+use crate::app::input::TextInput;
+use crate::command::Command;
+use crate::document::sanitize::{display, display_line};
+use crate::document::wrap::wrap_rows;
+use crate::keymap::Section;
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height.saturating_sub(1)).max(3.min(area.height));
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height.saturating_sub(1) - height.min(area.height.saturating_sub(1))) / 2,
+        width,
+        height,
+    }
+}
+
+fn frame(buf: &mut Buffer, rect: Rect, title: &str, theme: &Theme) -> Rect {
+    clear(buf, rect, theme.text);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.focus_border)
+        .title(ellipsize(title, rect.width.saturating_sub(2) as usize));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    inner
+}
+
+/// The tag form; returns where the cursor goes.
+pub fn form(buf: &mut Buffer, area: Rect, app: &App, form: &TagForm, theme: &Theme) -> Option<(u16, u16)> {
+    let registry = app.sidecar.registry();
+    let candidates = form.candidates(&registry, &app.sidecar.issues);
+    let label_w = form.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) as u16 + 3;
+    let height = form.fields.len() as u16 + candidates.len() as u16 + 4;
+    let rect = centered(area, 66.min(area.width.saturating_sub(2)).max(20), height);
+    let verb = if form.editing.is_some() { "Edit" } else { "Tag" };
+    let kind = match form.kind {
+        Kind::Claim => "claim",
+        Kind::Advice => "advice",
+        Kind::Position => "position",
+    };
+    let title = format!(" {verb} {kind} on ¶{} ", form.paragraph + 1);
+    let inner = frame(buf, rect, &title, theme);
+    let mut y = inner.y;
+    let mut cursor = None;
+    let value_w = inner.width.saturating_sub(label_w);
+    for (i, field) in form.fields.iter().enumerate() {
+        if y >= inner.bottom() {
+            break;
+        }
+        let focused = i == form.focus;
+        let label = format!("{}{}:", if focused { "›" } else { " " }, field.label);
+        let label_style = if focused { theme.kind(form.kind) } else { theme.dim };
+        put(buf, inner.x, y, &label, label_w, label_style);
+        let shown = display_line(&field.input.text);
+        let before = display_line(&field.input.text[..field.input.cursor]);
+        // Keep the cursor in view when the text is wider than the field.
+        let skip_cols = (before.width() as u16 + 1).saturating_sub(value_w) as usize;
+        let visible = skip_columns(&shown, skip_cols);
+        put(buf, inner.x + label_w, y, visible, value_w, theme.text);
+        if focused {
+            cursor = Some((inner.x + label_w + (before.width() - skip_cols.min(before.width())) as u16, y));
+        }
+        y += 1;
+        if focused {
+            for (j, c) in candidates.iter().enumerate() {
+                if y >= inner.bottom() {
+                    break;
+                }
+                let style = if form.highlight == Some(j) { theme.highlight } else { theme.dim };
+                let text = ellipsize(&display_line(c), value_w.saturating_sub(2) as usize);
+                put(buf, inner.x + label_w, y, &format!("{} {text}", if form.highlight == Some(j) { "▸" } else { " " }), value_w, style);
+                y += 1;
+            }
+        }
+    }
+    let hint = match form.fields[form.focus].completion {
+        crate::app::form::Completion::Stance => "support · oppose · neutral (a prefix is enough)",
+        _ => "Tab/S-Tab field · ↓↑ pick · Enter save · Esc cancel",
+    };
+    if inner.height > 0 {
+        put(buf, inner.x, inner.bottom() - 1, &ellipsize(hint, inner.width as usize), inner.width, theme.dim);
+    }
+    cursor
+}
+
+fn skip_columns(s: &str, cols: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        if used >= cols {
+            return &s[i..];
+        }
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    }
+    ""
+}
+
+/// The note editor; returns where the cursor goes.
+pub fn note(buf: &mut Buffer, area: Rect, app: &App, input: &TextInput, theme: &Theme) -> Option<(u16, u16)> {
+    let rect = centered(area, 70.min(area.width.saturating_sub(2)).max(20), 12);
+    let about = app
+        .selected_annotation()
+        .map(|a| display_line(&a.tag.summary()))
+        .unwrap_or_default();
+    let inner = frame(buf, rect, &format!(" Note · {about} "), theme);
+    if inner.height < 2 {
+        return None;
+    }
+    let text_h = inner.height - 1;
+    let shown = display(&input.text);
+    let cursor_at = display(&input.text[..input.cursor]).len();
+    let width = inner.width.saturating_sub(1).max(2) as usize;
+    let mut rows: Vec<(usize, usize)> = Vec::new();
+    wrap_rows(&shown, width, |s, e| {
+        rows.push((s, e));
+        true
+    });
+    // The row holding the cursor; scroll so it is visible.
+    let cur_row = rows
+        .iter()
+        .rposition(|&(s, _)| s <= cursor_at)
+        .unwrap_or(0);
+    let first = (cur_row + 1).saturating_sub(text_h as usize);
+    let mut cursor = None;
+    for (k, &(s, e)) in rows.iter().enumerate().skip(first).take(text_h as usize) {
+        let y = inner.y + (k - first) as u16;
+        put(buf, inner.x, y, &shown[s..e], inner.width, theme.text);
+        if k == cur_row {
+            let col = shown[s..cursor_at.clamp(s, e.max(s))].width() as u16;
+            cursor = Some((inner.x + col.min(inner.width.saturating_sub(1)), y));
+        }
+    }
+    put(
+        buf,
+        inner.x,
+        inner.bottom() - 1,
+        &ellipsize("Enter save · Alt-Enter new line · Esc cancel", inner.width as usize),
+        inner.width,
+        theme.dim,
+    );
+    cursor.or(Some((inner.x, inner.y)))
+}
+
+/// Lines of the help screen, generated from the keymap and the command docs.
+pub fn help_lines(app: &App) -> Vec<(String, bool)> {
+    let mut lines = vec![(format!("Keymap: {}", app.keymap.name), true)];
+    let key_w = 16;
+    for section in [Section::Normal, Section::Search] {
+        if section == Section::Search {
+            lines.push((String::new(), false));
+            lines.push(("While search results are shown".into(), true));
+        }
+        for command in Command::ALL {
+            let keys = app.keymap.keys_for(section, *command);
+            if keys.is_empty() {
+                continue;
+            }
+            let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+            lines.push((format!("  {:<key_w$} {}", keys.join(", "), command.doc()), false));
+        }
+    }
+    lines.push((String::new(), false));
+    lines.push(("In the tag form".into(), true));
+    for (k, d) in [
+        ("Tab, S-Tab", "Next / previous field (takes a highlighted completion)"),
+        ("Down, Up", "Highlight a completion (C-n, C-p too)"),
+        ("Enter", "Save the annotation"),
+        ("Esc", "Cancel"),
+    ] {
+        lines.push((format!("  {k:<key_w$} {d}"), false));
+    }
+    lines.push((String::new(), false));
+    lines.push(("In the note editor".into(), true));
+    for (k, d) in [("Enter", "Save the note"), ("Alt-Enter, C-j", "New line"), ("Esc", "Cancel")] {
+        lines.push((format!("  {k:<key_w$} {d}"), false));
+    }
+    lines.push((String::new(), false));
+    lines.push(("Mouse: click selects a paragraph, the wheel scrolls.".into(), false));
+    lines.push(("Every change is saved at once; q never loses work.".into(), false));
+    lines
+}
+
+pub fn help(buf: &mut Buffer, area: Rect, app: &App, scroll: usize, theme: &Theme) {
+    let lines = help_lines(app);
+    let rect = centered(area, 76.min(area.width), lines.len() as u16 + 3);
+    let inner = frame(buf, rect, " Help — any other key closes, j/k scroll ", theme);
+    let max_scroll = lines.len().saturating_sub(inner.height as usize);
+    for (i, (text, heading)) in lines.iter().skip(scroll.min(max_scroll)).take(inner.height as usize).enumerate() {
+        let style = if *heading { theme.bar } else { theme.text };
+        put(buf, inner.x + 1, inner.y + i as u16, text, inner.width.saturating_sub(1), style);
+    }
+}
