@@ -32,7 +32,8 @@ pub fn config_dir(overridden: Option<&Path>) -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
-    directories::ProjectDirs::from("org", "glossator", "glossator").map(|d| d.config_dir().to_path_buf())
+    directories::ProjectDirs::from("org", "glossator", "glossator")
+        .map(|d| d.config_dir().to_path_buf())
 }
 
 /// Load `config.ron` from `dir`. Returns the config and a warning to show when
@@ -45,9 +46,14 @@ pub fn load(dir: Option<&Path>) -> (Config, Option<String>) {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Config::default(), None),
-        Err(e) => return (Config::default(), Some(format!("{}: {e}; using defaults", path.display()))),
+        Err(e) => {
+            return (
+                Config::default(),
+                Some(format!("{}: {e}; using defaults", path.display())),
+            );
+        }
     };
-    match ron::from_str::<Config>(&text) {
+    match crate::sidecar::ron_options().from_str::<Config>(&text) {
         Ok(c) => (c, None),
         Err(e) => (
             Config::default(),
@@ -87,12 +93,20 @@ mod tests {
     fn missing_config_is_fine_and_broken_is_reported() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(load(Some(dir.path())), (Config::default(), None));
-        std::fs::write(dir.path().join("config.ron"), "(annotator: \"kim\",\n keymap: 3)").unwrap();
+        std::fs::write(
+            dir.path().join("config.ron"),
+            "(annotator: \"kim\",\n keymap: 3)",
+        )
+        .unwrap();
         let (c, warning) = load(Some(dir.path()));
         assert_eq!(c, Config::default());
         let w = warning.unwrap();
         assert!(w.contains("config.ron:2:"), "{w}");
-        std::fs::write(dir.path().join("config.ron"), "(annotator: \"kim lee\", theme: \"mono\")").unwrap();
+        std::fs::write(
+            dir.path().join("config.ron"),
+            "(annotator: \"kim lee\", theme: \"mono\")",
+        )
+        .unwrap();
         let (c, warning) = load(Some(dir.path()));
         assert!(warning.is_none());
         assert_eq!(annotator(None, &c), "kimlee");

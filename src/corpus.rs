@@ -65,7 +65,11 @@ pub enum CorpusError {
 /// Resolve PATHs into documents with sidecars. A document named directly
 /// without sidecars is reported (unless `allow_bare`); folders only yield
 /// documents that have sidecars. `annotators` (if not empty) filters sidecars.
-pub fn find_targets(paths: &[PathBuf], annotators: &[String], allow_bare: bool) -> (Vec<Target>, Vec<CorpusError>) {
+pub fn find_targets(
+    paths: &[PathBuf],
+    annotators: &[String],
+    allow_bare: bool,
+) -> (Vec<Target>, Vec<CorpusError>) {
     let mut by_doc: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = BTreeMap::new();
     let mut errors = Vec::new();
     let keep = |a: &str| annotators.is_empty() || annotators.iter().any(|x| x == a);
@@ -90,7 +94,10 @@ pub fn find_targets(paths: &[PathBuf], annotators: &[String], allow_bare: bool) 
             });
             continue;
         }
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if let Some((doc_name, annotator)) = sidecar::parse_sidecar_name(&file_name) {
             let doc = path.with_file_name(doc_name);
             if doc.is_file() {
@@ -101,7 +108,10 @@ pub fn find_targets(paths: &[PathBuf], annotators: &[String], allow_bare: bool) 
                 continue;
             }
         }
-        let found: BTreeMap<String, PathBuf> = sidecar::sidecars_of(path).into_iter().filter(|(a, _)| keep(a)).collect();
+        let found: BTreeMap<String, PathBuf> = sidecar::sidecars_of(path)
+            .into_iter()
+            .filter(|(a, _)| keep(a))
+            .collect();
         if found.is_empty() && !allow_bare {
             errors.push(CorpusError::NoSidecars(path.display().to_string()));
             continue;
@@ -164,7 +174,11 @@ pub fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
     let at = text.find(needle)?;
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map(|i| before[i + 1..].chars().count()).unwrap_or(before.chars().count()) + 1;
+    let col = before
+        .rfind('\n')
+        .map(|i| before[i + 1..].chars().count())
+        .unwrap_or(before.chars().count())
+        + 1;
     Some((line, col))
 }
 
@@ -192,7 +206,10 @@ mod tests {
         assert_eq!(targets[0].document, sub.join("m.txt"));
         assert_eq!(targets[0].sidecars.len(), 2);
         let (targets, _) = find_targets(&[dir.path().to_path_buf()], &["lee".into()], false);
-        assert_eq!(targets[0].sidecars, vec![("lee".to_string(), sub.join("m.txt.lee.gloss.ron"))]);
+        assert_eq!(
+            targets[0].sidecars,
+            vec![("lee".to_string(), sub.join("m.txt.lee.gloss.ron"))]
+        );
     }
 
     #[test]

@@ -91,7 +91,10 @@ impl std::str::FromStr for Key {
             let step = if lower.starts_with("c-") || lower.starts_with("ctrl-") {
                 mods |= KeyModifiers::CONTROL;
                 rest.find('-')
-            } else if lower.starts_with("a-") || lower.starts_with("alt-") || lower.starts_with("m-") {
+            } else if lower.starts_with("a-")
+                || lower.starts_with("alt-")
+                || lower.starts_with("m-")
+            {
                 mods |= KeyModifiers::ALT;
                 rest.find('-')
             } else if lower.starts_with("s-") || lower.starts_with("shift-") {
@@ -252,20 +255,31 @@ impl Keymap {
     /// Overlay the bindings in `text` on this keymap (`"none"` removes one).
     pub fn merge_text(&mut self, text: &str, origin: &str) -> Result<(), KeymapError> {
         let file: KeymapFile = ron::from_str(text).map_err(|e| {
-            KeymapError(format!("{origin}:{}:{}: {}", e.span.start.line, e.span.start.col, e.code))
+            KeymapError(format!(
+                "{origin}:{}:{}: {}",
+                e.span.start.line, e.span.start.col, e.code
+            ))
         })?;
         // Where in the text each section starts, to point errors at the right entry.
-        for (section, bindings) in [(Section::Normal, &file.normal), (Section::Search, &file.search)] {
+        for (section, bindings) in [
+            (Section::Normal, &file.normal),
+            (Section::Search, &file.search),
+        ] {
             let section_at = text.find(&format!("{}:", section.name())).unwrap_or(0);
             let mut seen: BTreeMap<Key, &str> = BTreeMap::new();
             let mut search_from = section_at;
             for (key_text, command) in &bindings.0 {
                 let quoted = format!("\"{key_text}\"");
-                let at = text[search_from..].find(&quoted).map(|i| i + search_from).unwrap_or(section_at);
+                let at = text[search_from..]
+                    .find(&quoted)
+                    .map(|i| i + search_from)
+                    .unwrap_or(section_at);
                 search_from = at + quoted.len().min(text.len() - at);
                 let (line, col) = pos(text, at);
                 let fail = |msg: String| KeymapError(format!("{origin}:{line}:{col}: {msg}"));
-                let key: Key = key_text.parse().map_err(|e: UnknownKey| fail(e.to_string()))?;
+                let key: Key = key_text
+                    .parse()
+                    .map_err(|e: UnknownKey| fail(e.to_string()))?;
                 if let Some(first) = seen.insert(key, key_text) {
                     return Err(fail(format!(
                         "key '{key_text}' is bound twice in the {} section (first as '{first}')",
@@ -280,11 +294,17 @@ impl Keymap {
                     target.remove(&key);
                     continue;
                 }
-                let command: Command = command.parse().map_err(|e: crate::command::UnknownCommand| {
-                    let at_cmd = text[at..].find(&format!("\"{command}\"")).map(|i| i + at).unwrap_or(at);
-                    let (l, c) = pos(text, at_cmd);
-                    KeymapError(format!("{origin}:{l}:{c}: {e}"))
-                })?;
+                let command: Command =
+                    command
+                        .parse()
+                        .map_err(|e: crate::command::UnknownCommand| {
+                            let at_cmd = text[at..]
+                                .find(&format!("\"{command}\""))
+                                .map(|i| i + at)
+                                .unwrap_or(at);
+                            let (l, c) = pos(text, at_cmd);
+                            KeymapError(format!("{origin}:{l}:{c}: {e}"))
+                        })?;
                 target.insert(key, command);
             }
         }
@@ -328,7 +348,10 @@ impl Keymap {
             )));
         };
         map.name = name.to_string();
-        if let Some(user) = config_dir.map(|d| d.join("keymap.ron")).filter(|p| p.is_file()) {
+        if let Some(user) = config_dir
+            .map(|d| d.join("keymap.ron"))
+            .filter(|p| p.is_file())
+        {
             map.merge_text(&read(&user)?, &user.display().to_string())?;
         }
         Ok(map)
@@ -336,10 +359,8 @@ impl Keymap {
 
     /// The command for `key`: the search section first while `searching`.
     pub fn lookup(&self, key: Key, searching: bool) -> Option<Command> {
-        if searching {
-            if let Some(c) = self.search.get(&key) {
-                return Some(*c);
-            }
+        if searching && let Some(c) = self.search.get(&key) {
+            return Some(*c);
         }
         self.normal.get(&key).copied()
     }
@@ -350,13 +371,19 @@ impl Keymap {
             Section::Normal => &self.normal,
             Section::Search => &self.search,
         };
-        map.iter().filter(|(_, c)| **c == command).map(|(k, _)| *k).collect()
+        map.iter()
+            .filter(|(_, c)| **c == command)
+            .map(|(k, _)| *k)
+            .collect()
     }
 
     /// A short label of the keys for `command` in the normal section, e.g. `j/Down`.
     pub fn label(&self, command: Command) -> String {
         let keys = self.keys_for(Section::Normal, command);
-        keys.iter().map(Key::to_string).collect::<Vec<_>>().join("/")
+        keys.iter()
+            .map(Key::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
     }
 
     pub fn bindings(&self, section: Section) -> &BTreeMap<Key, Command> {
@@ -370,7 +397,11 @@ impl Keymap {
 fn pos(text: &str, at: usize) -> (usize, usize) {
     let before = &text[..at.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map(|i| before[i + 1..].chars().count()).unwrap_or(before.chars().count()) + 1;
+    let col = before
+        .rfind('\n')
+        .map(|i| before[i + 1..].chars().count())
+        .unwrap_or(before.chars().count())
+        + 1;
     (line, col)
 }
 
@@ -386,8 +417,14 @@ mod tests {
     fn keys_parse_and_normalise() {
         assert_eq!(key("J"), Key::new(KeyCode::Char('j'), KeyModifiers::SHIFT));
         assert_eq!(key("S-j"), key("J"));
-        assert_eq!(key("C-r"), Key::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
-        assert_eq!(key("S-tab"), Key::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+        assert_eq!(
+            key("C-r"),
+            Key::new(KeyCode::Char('r'), KeyModifiers::CONTROL)
+        );
+        assert_eq!(
+            key("S-tab"),
+            Key::new(KeyCode::BackTab, KeyModifiers::SHIFT)
+        );
         assert_eq!(key("?"), Key::new(KeyCode::Char('?'), KeyModifiers::SHIFT));
         assert_eq!(key("f2").code, KeyCode::F(2));
         assert_eq!(key("-").code, KeyCode::Char('-'));
@@ -403,7 +440,10 @@ mod tests {
         assert_eq!(err.to_string(), "x.ron:4:14: No command named 'fly'");
         let text = "(\n    normal: {\n        \"zz\": \"next_paragraph\",\n    },\n)";
         let err = Keymap::parse(text, "x.ron").unwrap_err();
-        assert!(err.to_string().starts_with("x.ron:3:9: unknown key 'zz'"), "{err}");
+        assert!(
+            err.to_string().starts_with("x.ron:3:9: unknown key 'zz'"),
+            "{err}"
+        );
         let text = "(normal: {\"j\": \"undo\", \"j\": \"redo\"})";
         let err = Keymap::parse(text, "d.ron").unwrap_err();
         assert!(err.to_string().contains("bound twice"), "{err}");
@@ -419,7 +459,9 @@ mod tests {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
             let map = Keymap::parse(&text, &path.display().to_string()).unwrap();
-            assert!(map.lookup(key("q"), false).is_some() || map.lookup(key("C-q"), false).is_some());
+            assert!(
+                map.lookup(key("q"), false).is_some() || map.lookup(key("C-q"), false).is_some()
+            );
             n += 1;
         }
         assert!(n >= 2);
@@ -462,12 +504,21 @@ mod tests {
     #[test]
     fn user_keymap_overrides_single_bindings() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("keymap.ron"), "(normal: {\"x\": \"quit\", \"q\": \"none\"})").unwrap();
+        std::fs::write(
+            dir.path().join("keymap.ron"),
+            "(normal: {\"x\": \"quit\", \"q\": \"none\"})",
+        )
+        .unwrap();
         let m = Keymap::load(None, Some(dir.path())).unwrap();
         assert_eq!(m.lookup(key("x"), false), Some(Command::Quit));
         assert_eq!(m.lookup(key("q"), false), None);
         assert_eq!(m.lookup(key("j"), false), Some(Command::NextParagraph));
-        assert!(Keymap::load(Some("nope"), None).unwrap_err().to_string().contains("no keymap named 'nope'"));
+        assert!(
+            Keymap::load(Some("nope"), None)
+                .unwrap_err()
+                .to_string()
+                .contains("no keymap named 'nope'")
+        );
         assert!(Keymap::load(Some("emacs"), None).is_ok());
     }
 }

@@ -7,14 +7,14 @@
 //! runs the terminal.
 
 pub mod annotation;
-pub mod document;
-pub mod sidecar;
 pub mod app;
+pub mod cli;
 pub mod command;
 pub mod config;
 pub mod corpus;
+pub mod document;
 pub mod export;
 pub mod keymap;
-pub mod view;
+pub mod sidecar;
 pub mod tui;
-pub mod cli;
+pub mod view;

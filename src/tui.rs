@@ -57,7 +57,13 @@ impl Saver {
                         outcome: Ok(Saved::Written),
                     });
                 }
-                if res_tx.send(SaveResult { sent: sidecar, outcome }).is_err() {
+                if res_tx
+                    .send(SaveResult {
+                        sent: sidecar,
+                        outcome,
+                    })
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -71,10 +77,10 @@ impl Saver {
     }
 
     pub fn request(&mut self, sidecar: Sidecar) {
-        if let Some(tx) = &self.requests {
-            if tx.send(sidecar).is_ok() {
-                self.in_flight += 1;
-            }
+        if let Some(tx) = &self.requests
+            && tx.send(sidecar).is_ok()
+        {
+            self.in_flight += 1;
         }
     }
 

@@ -49,7 +49,9 @@ impl FromStr for Stance {
                 }
             }
         }
-        Err(format!("stance must be support, oppose or neutral (or a prefix), not '{s}'"))
+        Err(format!(
+            "stance must be support, oppose or neutral (or a prefix), not '{s}'"
+        ))
     }
 }
 
@@ -95,7 +97,9 @@ impl FromStr for Kind {
             "claim" => Ok(Kind::Claim),
             "advice" => Ok(Kind::Advice),
             "position" => Ok(Kind::Position),
-            other => Err(format!("kind must be claim, advice or position, not '{other}'")),
+            other => Err(format!(
+                "kind must be claim, advice or position, not '{other}'"
+            )),
         }
     }
 }
@@ -108,7 +112,11 @@ pub enum Tag {
     /// A recommendation from one actor to another.
     Advice { from: String, to: String },
     /// An actor's stance on an issue (actor × issue × stance).
-    Position { actor: String, stance: Stance, issue: String },
+    Position {
+        actor: String,
+        stance: Stance,
+        issue: String,
+    },
 }
 
 impl Tag {
@@ -143,7 +151,11 @@ impl Tag {
         match self {
             Tag::Claim { by } => format!("Claim by {by}"),
             Tag::Advice { from, to } => format!("Advice {from} → {to}"),
-            Tag::Position { actor, stance, issue } => format!("Position: {actor} {stance}s {issue}"),
+            Tag::Position {
+                actor,
+                stance,
+                issue,
+            } => format!("Position: {actor} {stance}s {issue}"),
         }
     }
 }
@@ -258,11 +270,18 @@ mod tests {
 
     #[test]
     fn tag_actors_and_summary() {
-        let t = Tag::Advice { from: "Petrov".into(), to: "Nam Il".into() };
+        let t = Tag::Advice {
+            from: "Petrov".into(),
+            to: "Nam Il".into(),
+        };
         assert_eq!(t.actors(), vec!["Petrov", "Nam Il"]);
         assert_eq!(t.primary_actor(), "Petrov");
         assert_eq!(t.kind(), Kind::Advice);
-        let p = Tag::Position { actor: "Nam Il".into(), stance: Stance::Oppose, issue: "criticism".into() };
+        let p = Tag::Position {
+            actor: "Nam Il".into(),
+            stance: Stance::Oppose,
+            issue: "criticism".into(),
+        };
         assert_eq!(p.summary(), "Position: Nam Il opposes criticism");
     }
 }

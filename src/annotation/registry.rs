@@ -17,7 +17,10 @@ pub struct ActorRegistry {
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl ActorRegistry {
@@ -133,9 +136,18 @@ mod tests {
 
     fn reg() -> ActorRegistry {
         ActorRegistry::new(vec![
-            Actor { name: "Pak Chang-ok".into(), aliases: vec!["Pak Chang Ok".into(), "박창옥".into()] },
-            Actor { name: "Nam Il".into(), aliases: vec![] },
-            Actor { name: "Kim Il Sung".into(), aliases: vec![] },
+            Actor {
+                name: "Pak Chang-ok".into(),
+                aliases: vec!["Pak Chang Ok".into(), "박창옥".into()],
+            },
+            Actor {
+                name: "Nam Il".into(),
+                aliases: vec![],
+            },
+            Actor {
+                name: "Kim Il Sung".into(),
+                aliases: vec![],
+            },
         ])
     }
 
@@ -163,12 +175,18 @@ mod tests {
         assert!(r.learn("Choe Chang-ik"));
         assert!(!r.learn("nam il"));
         let names: Vec<_> = r.actors().iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(names, vec!["Choe Chang-ik", "Kim Il Sung", "Nam Il", "Pak Chang-ok"]);
+        assert_eq!(
+            names,
+            vec!["Choe Chang-ik", "Kim Il Sung", "Nam Il", "Pak Chang-ok"]
+        );
     }
 
     #[test]
     fn issues_complete() {
-        let issues = vec!["criticism of Kim Il Sung".to_string(), "personality cult".to_string()];
+        let issues = vec![
+            "criticism of Kim Il Sung".to_string(),
+            "personality cult".to_string(),
+        ];
         assert_eq!(complete_issue(&issues, "cult"), vec!["personality cult"]);
         assert_eq!(complete_issue(&issues, ""), issues);
     }

@@ -81,7 +81,11 @@ impl TagForm {
         let values: Vec<String> = match &annotation.tag {
             Tag::Claim { by } => vec![by.clone()],
             Tag::Advice { from, to } => vec![from.clone(), to.clone()],
-            Tag::Position { actor, stance, issue } => vec![actor.clone(), stance.to_string(), issue.clone()],
+            Tag::Position {
+                actor,
+                stance,
+                issue,
+            } => vec![actor.clone(), stance.to_string(), issue.clone()],
         };
         for (f, v) in form.fields.iter_mut().zip(values) {
             f.input.set(&v);
@@ -136,11 +140,11 @@ impl TagForm {
 
     /// Put the highlighted completion (if any) into the focused field.
     pub fn take_highlight(&mut self, registry: &ActorRegistry, issues: &[String]) {
-        if let Some(i) = self.highlight.take() {
-            if let Some(choice) = self.candidates(registry, issues).get(i) {
-                let choice = choice.clone();
-                self.focused_mut().input.set(&choice);
-            }
+        if let Some(i) = self.highlight.take()
+            && let Some(choice) = self.candidates(registry, issues).get(i)
+        {
+            let choice = choice.clone();
+            self.focused_mut().input.set(&choice);
         }
     }
 
@@ -179,7 +183,11 @@ impl TagForm {
                 if issue.is_empty() {
                     return Err((2, "issue is empty".into()));
                 }
-                Ok(Tag::Position { actor, stance, issue })
+                Ok(Tag::Position {
+                    actor,
+                    stance,
+                    issue,
+                })
             }
         }
     }
@@ -192,8 +200,14 @@ mod tests {
 
     fn registry() -> ActorRegistry {
         ActorRegistry::new(vec![
-            Actor { name: "Nam Il".into(), aliases: vec![] },
-            Actor { name: "Pak Chang-ok".into(), aliases: vec!["Pak Chang Ok".into()] },
+            Actor {
+                name: "Nam Il".into(),
+                aliases: vec![],
+            },
+            Actor {
+                name: "Pak Chang-ok".into(),
+                aliases: vec!["Pak Chang Ok".into()],
+            },
         ])
     }
 

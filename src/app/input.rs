@@ -51,7 +51,10 @@ impl TextInput {
     }
 
     pub fn home(&mut self) {
-        self.cursor = self.text[..self.cursor].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        self.cursor = self.text[..self.cursor]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0);
     }
 
     pub fn end(&mut self) {
@@ -63,7 +66,10 @@ impl TextInput {
 
     /// Delete from the start of the line to the cursor (C-u).
     pub fn kill_to_start(&mut self) {
-        let start = self.text[..self.cursor].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let start = self.text[..self.cursor]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0);
         self.text.replace_range(start..self.cursor, "");
         self.cursor = start;
     }

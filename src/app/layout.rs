@@ -153,7 +153,8 @@ impl Layout {
         }
         let mut rows = rows - 1 - self.top_row.min(rows - 1);
         while rows > h && self.top < selected {
-            let first = self.height(doc, self.top) + 1 - self.top_row.min(self.height(doc, self.top) + 1);
+            let first =
+                self.height(doc, self.top) + 1 - self.top_row.min(self.height(doc, self.top) + 1);
             rows -= first;
             self.top += 1;
             self.top_row = 0;
@@ -170,7 +171,12 @@ impl Layout {
             let h = self.height(doc, i);
             if skip < h {
                 let rows = ((h - skip) as u16).min(bottom - y);
-                self.visible.push(VisibleParagraph { index: i, y, skip, rows });
+                self.visible.push(VisibleParagraph {
+                    index: i,
+                    y,
+                    skip,
+                    rows,
+                });
                 y += rows;
             }
             // One blank row between paragraphs.

@@ -10,7 +10,9 @@ mod layout;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::Rect;
 
 use crate::annotation::{Annotation, Kind};
@@ -72,7 +74,10 @@ pub struct Search {
 pub enum Edit {
     Add(Annotation),
     Remove(Annotation),
-    Change { before: Annotation, after: Annotation },
+    Change {
+        before: Box<Annotation>,
+        after: Box<Annotation>,
+    },
 }
 
 impl Edit {
@@ -210,7 +215,9 @@ impl App {
         }
         for list in self.by_paragraph.values_mut() {
             let anns = &self.sidecar.annotations;
-            list.sort_by(|&x, &y| (&anns[x].created, &anns[x].id).cmp(&(&anns[y].created, &anns[y].id)));
+            list.sort_by(|&x, &y| {
+                (&anns[x].created, &anns[x].id).cmp(&(&anns[y].created, &anns[y].id))
+            });
         }
         self.clamp_annotation();
     }
@@ -237,7 +244,9 @@ impl App {
 
     /// The selected annotation, if the selected paragraph has any.
     pub fn selected_annotation(&self) -> Option<&Annotation> {
-        self.annotations_on(self.selected).get(self.selected_annotation).copied()
+        self.annotations_on(self.selected)
+            .get(self.selected_annotation)
+            .copied()
     }
 
     fn clamp_annotation(&mut self) {
@@ -337,7 +346,9 @@ impl App {
                                 input: TextInput::new(a.note.as_deref().unwrap_or("")),
                             }
                         }
-                        None => self.warn("No annotation selected: tag the paragraph first (c, a or p)"),
+                        None => {
+                            self.warn("No annotation selected: tag the paragraph first (c, a or p)")
+                        }
                     }
                 }
             }
@@ -347,7 +358,10 @@ impl App {
                         Some(a) => {
                             let summary = a.tag.summary();
                             self.commit(vec![Edit::Remove(a)]);
-                            self.say(format!("Deleted {summary} — undo with {}", self.keymap.label(Command::Undo)));
+                            self.say(format!(
+                                "Deleted {summary} — undo with {}",
+                                self.keymap.label(Command::Undo)
+                            ));
                         }
                         None => self.warn("Nothing to delete on this paragraph"),
                     }
@@ -396,7 +410,8 @@ impl App {
             self.warn("This paragraph has no annotations");
             return;
         }
-        self.selected_annotation = (self.selected_annotation as isize + delta).rem_euclid(n as isize) as usize;
+        self.selected_annotation =
+            (self.selected_annotation as isize + delta).rem_euclid(n as isize) as usize;
     }
 
     fn open_form(&mut self, kind: Kind) {
@@ -423,7 +438,7 @@ impl App {
             Edit::Remove(a) => anns.retain(|x| x.id != a.id),
             Edit::Change { after, .. } => {
                 if let Some(x) = anns.iter_mut().find(|x| x.id == after.id) {
-                    *x = after.clone();
+                    *x = (**after).clone();
                 }
             }
         }
@@ -447,7 +462,11 @@ impl App {
             if !matches!(edit, Edit::Remove(_)) && !self.orphans.contains(&a.id) {
                 let id = a.id.clone();
                 self.select(a.anchor.paragraph.saturating_sub(1));
-                if let Some(pos) = self.annotations_on(self.selected).iter().position(|x| x.id == id) {
+                if let Some(pos) = self
+                    .annotations_on(self.selected)
+                    .iter()
+                    .position(|x| x.id == id)
+                {
                     self.selected_annotation = pos;
                 }
             } else {
@@ -502,7 +521,9 @@ impl App {
     // ----- modes -----
 
     fn form_key(&mut self, event: KeyEvent) {
-        let Mode::Form(form) = &mut self.mode else { return };
+        let Mode::Form(form) = &mut self.mode else {
+            return;
+        };
         let registry = self.sidecar.registry();
         let issues = &self.sidecar.issues;
         let count = form.candidates(&registry, issues).len();
@@ -548,7 +569,9 @@ impl App {
     }
 
     fn save_form(&mut self) {
-        let Mode::Form(form) = &mut self.mode else { return };
+        let Mode::Form(form) = &mut self.mode else {
+            return;
+        };
         let registry = self.sidecar.registry();
         let tag = match form.to_tag(&registry) {
             Ok(tag) => tag,
@@ -563,7 +586,13 @@ impl App {
         self.mode = Mode::Normal;
         match &form.editing {
             Some(id) => {
-                let Some(before) = self.sidecar.annotations.iter().find(|a| &a.id == id).cloned() else {
+                let Some(before) = self
+                    .sidecar
+                    .annotations
+                    .iter()
+                    .find(|a| &a.id == id)
+                    .cloned()
+                else {
                     self.warn("The annotation is gone (changed elsewhere)");
                     return;
                 };
@@ -575,7 +604,10 @@ impl App {
                 after.tag = tag;
                 after.touch();
                 let summary = after.tag.summary();
-                self.commit(vec![Edit::Change { before, after }]);
+                self.commit(vec![Edit::Change {
+                    before: Box::new(before),
+                    after: Box::new(after),
+                }]);
                 self.say(format!("Changed to {summary}"));
             }
             None => {
@@ -589,7 +621,9 @@ impl App {
     }
 
     fn note_key(&mut self, event: KeyEvent) {
-        let Mode::Note { id, input } = &mut self.mode else { return };
+        let Mode::Note { id, input } = &mut self.mode else {
+            return;
+        };
         let alt = event.modifiers.contains(KeyModifiers::ALT);
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         match event.code {
@@ -597,13 +631,21 @@ impl App {
                 self.mode = Mode::Normal;
                 self.say("Note not changed");
             }
-            KeyCode::Enter if alt || event.modifiers.contains(KeyModifiers::SHIFT) => input.insert('\n'),
+            KeyCode::Enter if alt || event.modifiers.contains(KeyModifiers::SHIFT) => {
+                input.insert('\n')
+            }
             KeyCode::Char('j') if ctrl => input.insert('\n'),
             KeyCode::Enter => {
                 let id = id.clone();
                 let text = input.text.trim_end().to_string();
                 self.mode = Mode::Normal;
-                let Some(before) = self.sidecar.annotations.iter().find(|a| a.id == id).cloned() else {
+                let Some(before) = self
+                    .sidecar
+                    .annotations
+                    .iter()
+                    .find(|a| a.id == id)
+                    .cloned()
+                else {
                     self.warn("The annotation is gone (changed elsewhere)");
                     return;
                 };
@@ -615,7 +657,10 @@ impl App {
                 let mut after = before.clone();
                 after.note = note;
                 after.touch();
-                self.commit(vec![Edit::Change { before, after }]);
+                self.commit(vec![Edit::Change {
+                    before: Box::new(before),
+                    after: Box::new(after),
+                }]);
                 self.say("Note saved");
             }
             KeyCode::Backspace => input.backspace(),
@@ -632,7 +677,9 @@ impl App {
     }
 
     fn search_key(&mut self, event: KeyEvent) {
-        let Mode::SearchPrompt(input) = &mut self.mode else { return };
+        let Mode::SearchPrompt(input) = &mut self.mode else {
+            return;
+        };
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         match event.code {
             KeyCode::Esc => self.mode = Mode::Normal,
@@ -666,9 +713,16 @@ impl App {
             self.warn(format!("No match for '{query}'"));
             return;
         }
-        let current = matches.iter().position(|&p| p >= self.selected).unwrap_or(0);
+        let current = matches
+            .iter()
+            .position(|&p| p >= self.selected)
+            .unwrap_or(0);
         let target = matches[current];
-        self.search = Some(Search { query, matches, current });
+        self.search = Some(Search {
+            query,
+            matches,
+            current,
+        });
         self.select(target);
         self.announce_match();
     }
@@ -684,7 +738,10 @@ impl App {
         let next = if delta > 0 {
             s.matches.iter().position(|&p| p > here).unwrap_or(0)
         } else {
-            s.matches.iter().rposition(|&p| p < here).unwrap_or((n - 1) as usize)
+            s.matches
+                .iter()
+                .rposition(|&p| p < here)
+                .unwrap_or((n - 1) as usize)
         };
         s.current = next;
         let target = s.matches[next];
@@ -706,7 +763,9 @@ impl App {
     }
 
     fn help_key(&mut self, event: KeyEvent) {
-        let Mode::Help { scroll } = &mut self.mode else { return };
+        let Mode::Help { scroll } = &mut self.mode else {
+            return;
+        };
         match event.code {
             KeyCode::Char('j') | KeyCode::Down => *scroll += 1,
             KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
@@ -719,15 +778,15 @@ impl App {
     /// Compute the layout for a frame of `area` and scroll the selection into view.
     pub fn prepare_frame(&mut self, area: Rect) {
         let panel_rows = self.annotations_on(self.selected).len();
-        self.layout.compute(area, &self.doc, self.selected, panel_rows);
-        if !self.layout.follow {
-            if let Some(p) = self.layout.nearest_visible(self.selected) {
-                if p != self.selected {
-                    self.selected = p;
-                    self.selected_annotation = 0;
-                    self.clamp_annotation();
-                }
-            }
+        self.layout
+            .compute(area, &self.doc, self.selected, panel_rows);
+        if !self.layout.follow
+            && let Some(p) = self.layout.nearest_visible(self.selected)
+            && p != self.selected
+        {
+            self.selected = p;
+            self.selected_annotation = 0;
+            self.clamp_annotation();
         }
     }
 }

@@ -27,8 +27,12 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     let (cfg, warning) = config::load(dir.as_deref());
     let annotator = config::annotator(args.annotator.as_deref(), &cfg);
     let keymap_choice = args.keymap.clone().or(cfg.keymap.clone());
-    let keymap = Keymap::load(keymap_choice.as_deref(), dir.as_deref()).map_err(|e| e.to_string())?;
-    let theme = Theme::named(cfg.theme.as_deref().unwrap_or("default"), config::no_color());
+    let keymap =
+        Keymap::load(keymap_choice.as_deref(), dir.as_deref()).map_err(|e| e.to_string())?;
+    let theme = Theme::named(
+        cfg.theme.as_deref().unwrap_or("default"),
+        config::no_color(),
+    );
     let doc = Document::open(file).map_err(|e| e.to_string())?;
     let path = sidecar::sidecar_path(file, &annotator);
     let mut read_only = args.read_only;
@@ -39,14 +43,21 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
             notice = Some(format!("{e} — opened read-only without it"));
             (None, None)
         }
-        Err(e) => return Err(format!("{e} (the file was not changed; fix it, or open with --read-only)")),
+        Err(e) => {
+            return Err(format!(
+                "{e} (the file was not changed; fix it, or open with --read-only)"
+            ));
+        }
     };
     let mut sidecar = loaded.unwrap_or_else(|| Sidecar::new(&doc, &annotator));
     sidecar.annotator = annotator.clone();
     let mut app = App::new(doc, Sidecar { ..sidecar.clone() }, keymap);
     app.sidecar.source = SourceInfo::of(&app.doc);
     sidecar.source = app.sidecar.source.clone();
-    if !args.read_only && std::fs::metadata(path.parent().unwrap_or(Path::new("."))).is_ok_and(|m| m.permissions().readonly()) {
+    if !args.read_only
+        && std::fs::metadata(path.parent().unwrap_or(Path::new(".")))
+            .is_ok_and(|m| m.permissions().readonly())
+    {
         read_only = true;
         notice = Some("The folder is not writable: read-only session".into());
     }
@@ -56,7 +67,9 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     } else if app.status.is_none() {
         app.say(format!(
             "Tags go to {} — ? for help",
-            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         ));
     }
     Ok(Session {
@@ -75,7 +88,9 @@ pub fn run(file: &Path, args: &SessionArgs) -> ExitCode {
         }
     };
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        report("gloss: the annotating view needs a terminal (use `gloss export` or `gloss check` in scripts)");
+        report(
+            "gloss: the annotating view needs a terminal (use `gloss export` or `gloss check` in scripts)",
+        );
         return ExitCode::from(1);
     }
     match tui::run(session.app, session.store, session.theme) {

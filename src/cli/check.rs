@@ -39,7 +39,11 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Summarise one sidecar; report its problems. Returns true when healthy.
@@ -55,21 +59,31 @@ fn check_layer(layer: &Layer) -> bool {
         let (line, col) = locate(&a.id);
         if !ids.insert(a.id.as_str()) {
             ok = false;
-            report(format!("{path}:{line}:{col}: annotation id {} is used twice", a.id));
+            report(format!(
+                "{path}:{line}:{col}: annotation id {} is used twice",
+                a.id
+            ));
         }
         let empty = match &a.tag {
             Tag::Claim { by } => by.trim().is_empty(),
             Tag::Advice { from, to } => from.trim().is_empty() || to.trim().is_empty(),
-            Tag::Position { actor, issue, .. } => actor.trim().is_empty() || issue.trim().is_empty(),
+            Tag::Position { actor, issue, .. } => {
+                actor.trim().is_empty() || issue.trim().is_empty()
+            }
         };
         if empty {
             ok = false;
-            report(format!("{path}:{line}:{col}: annotation {} has an empty actor or issue", a.id));
+            report(format!(
+                "{path}:{line}:{col}: annotation {} has an empty actor or issue",
+                a.id
+            ));
         }
         match p {
             Placement::Exact(_) => exact += 1,
             Placement::Moved { .. } => moved += 1,
-            Placement::Fuzzy { to, score } => fuzzy.push(format!("¶{}→¶{} {:.2}", a.anchor.paragraph, to + 1, score)),
+            Placement::Fuzzy { to, score } => {
+                fuzzy.push(format!("¶{}→¶{} {:.2}", a.anchor.paragraph, to + 1, score))
+            }
             Placement::Orphan => {
                 orphaned += 1;
                 ok = false;

@@ -87,5 +87,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         report(e);
         return ExitCode::from(1);
     }
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -18,7 +18,9 @@ use crate::document::sanitize::display_line;
 #[derive(Debug, Parser)]
 #[command(name = "gloss", version, about, long_about = None)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
-#[command(after_help = "Annotate: gloss FILE. Your tags go to FILE.<annotator>.gloss.ron beside FILE.")]
+#[command(
+    after_help = "Annotate: gloss FILE. Your tags go to FILE.<annotator>.gloss.ron beside FILE."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub session: SessionArgs,
@@ -59,9 +61,7 @@ pub enum Commands {
         paths: Vec<PathBuf>,
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
 }
 
 /// Filters shared by export and (later) other commands.

@@ -50,7 +50,11 @@ impl Anchor {
     /// Returns `None` when the range is empty or not on character boundaries.
     pub fn narrowed(doc: &Document, index: usize, start: usize, end: usize) -> Option<Anchor> {
         let text = doc.paragraph_text(index);
-        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) || end > text.len() {
+        if start >= end
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+            || end > text.len()
+        {
             return None;
         }
         Some(Self::build(doc, index, start, end, true))
@@ -80,7 +84,10 @@ impl Anchor {
         let mut best_score = -1.0;
         for (i, _) in paragraph_text.match_indices(self.quote.as_str()) {
             let before = take_last_chars(&paragraph_text[..i], CONTEXT_CHARS);
-            let score = strsim::normalized_levenshtein(before, last_chars_of(&self.prefix, before.chars().count()));
+            let score = strsim::normalized_levenshtein(
+                before,
+                last_chars_of(&self.prefix, before.chars().count()),
+            );
             if score > best_score {
                 best_score = score;
                 best = Some((i, i + self.quote.len()));
@@ -177,7 +184,10 @@ pub fn place_all(doc: &Document, anchors: &[&Anchor]) -> Vec<Placement> {
             .zip(&out)
             .filter_map(|(a, p)| {
                 let to = p.as_ref()?.index()?;
-                Some((a.paragraph.saturating_sub(1), to as isize - a.paragraph as isize + 1))
+                Some((
+                    a.paragraph.saturating_sub(1),
+                    to as isize - a.paragraph as isize + 1,
+                ))
             })
             .collect();
         v.sort_unstable();
@@ -202,7 +212,9 @@ pub fn place_all(doc: &Document, anchors: &[&Anchor]) -> Vec<Placement> {
                 let score = fuzzy_score(doc, i, a);
                 let better = match best {
                     None => true,
-                    Some((s, j)) => score > s || (score == s && i.abs_diff(expected) < j.abs_diff(expected)),
+                    Some((s, j)) => {
+                        score > s || (score == s && i.abs_diff(expected) < j.abs_diff(expected))
+                    }
                 };
                 if better {
                     best = Some((score, i));
@@ -214,7 +226,9 @@ pub fn place_all(doc: &Document, anchors: &[&Anchor]) -> Vec<Placement> {
             _ => Placement::Orphan,
         });
     }
-    out.into_iter().map(|p| p.unwrap_or(Placement::Orphan)).collect()
+    out.into_iter()
+        .map(|p| p.unwrap_or(Placement::Orphan))
+        .collect()
 }
 
 fn nearest_shift(placed: &[(usize, isize)], old: usize) -> isize {
@@ -254,8 +268,19 @@ pub fn fuzzy_score(doc: &Document, i: usize, a: &Anchor) -> f64 {
         // candidate; a whole short paragraph with the whole candidate (capped, so a
         // huge paragraph costs no more than a short one).
         let truncated = quote_chars >= QUOTE_CHARS;
-        let cand = take_chars(text, if truncated { quote_chars } else { QUOTE_CHARS * 2 });
-        (strsim::normalized_levenshtein(&a.quote, cand), 0, cand.len())
+        let cand = take_chars(
+            text,
+            if truncated {
+                quote_chars
+            } else {
+                QUOTE_CHARS * 2
+            },
+        );
+        (
+            strsim::normalized_levenshtein(&a.quote, cand),
+            0,
+            cand.len(),
+        )
     };
     let all = doc.text();
     let before = take_last_chars(&all[..p.start + q_start], CONTEXT_CHARS);
@@ -302,7 +327,11 @@ mod tests {
 
     #[test]
     fn quote_and_context_are_recorded() {
-        let d = doc(&["First paragraph here.", "Second one, with more words.", "Third."]);
+        let d = doc(&[
+            "First paragraph here.",
+            "Second one, with more words.",
+            "Third.",
+        ]);
         let a = Anchor::whole(&d, 1);
         assert_eq!(a.paragraph, 2);
         assert_eq!(a.quote, "Second one, with more words.");
@@ -318,7 +347,14 @@ mod tests {
         let d = doc(&["a", "b", "c"]);
         let anchors: Vec<Anchor> = (0..3).map(|i| Anchor::whole(&d, i)).collect();
         let refs: Vec<&Anchor> = anchors.iter().collect();
-        assert_eq!(place_all(&d, &refs), vec![Placement::Exact(0), Placement::Exact(1), Placement::Exact(2)]);
+        assert_eq!(
+            place_all(&d, &refs),
+            vec![
+                Placement::Exact(0),
+                Placement::Exact(1),
+                Placement::Exact(2)
+            ]
+        );
     }
 
     #[test]
@@ -339,7 +375,11 @@ mod tests {
         let refs: Vec<&Anchor> = anchors.iter().collect();
         let placed = place_all(&new, &refs);
         assert_eq!(placed[0], Placement::Moved { to: 1, from: 0 });
-        assert!(matches!(placed[1], Placement::Fuzzy { to: 2, score } if score > 0.8), "{:?}", placed[1]);
+        assert!(
+            matches!(placed[1], Placement::Fuzzy { to: 2, score } if score > 0.8),
+            "{:?}",
+            placed[1]
+        );
         assert_eq!(placed[2], Placement::Moved { to: 3, from: 2 });
         assert_eq!(placed[3], Placement::Orphan);
     }

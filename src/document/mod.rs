@@ -27,7 +27,11 @@ pub enum DocumentError {
         source: std::io::Error,
     },
     #[error("{path}: not UTF-8 text (invalid byte 0x{byte:02x} at offset {offset})")]
-    NotUtf8 { path: String, offset: usize, byte: u8 },
+    NotUtf8 {
+        path: String,
+        offset: usize,
+        byte: u8,
+    },
     #[error("{path}: binary file (NUL byte at offset {offset}); glossator opens UTF-8 text")]
     Binary { path: String, offset: usize },
     #[error("{path}: too large ({size} bytes; the limit is {MAX_DOCUMENT_BYTES})")]
@@ -86,7 +90,11 @@ impl Document {
         let shown = path.display().to_string();
         let size = bytes.len() as u64;
         let sha256 = hex(&Sha256::digest(&bytes));
-        let bom_len = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let bom_len = if bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
         if let Some(offset) = memchr::memchr(0, &bytes) {
             return Err(DocumentError::Binary {
                 path: shown,
@@ -272,7 +280,11 @@ fn one_per_line(text: &str, whole: Paragraph) -> Vec<Paragraph> {
     loop {
         let nl = memchr::memchr(b'\n', &bytes[start..whole.end]).map(|i| start + i);
         let end = nl.unwrap_or(whole.end);
-        let content_end = if end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
+        let content_end = if end > start && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         out.push(Paragraph {
             start,
             end: content_end,
@@ -338,7 +350,8 @@ mod tests {
     fn bom_is_skipped_and_counted_in_offsets() {
         let doc = Document::from_bytes(Path::new("t"), b"\xEF\xBB\xBFhello".to_vec()).unwrap();
         assert_eq!(doc.text(), "hello");
-        let err = Document::from_bytes(Path::new("t"), b"\xEF\xBB\xBFab\xffc".to_vec()).unwrap_err();
+        let err =
+            Document::from_bytes(Path::new("t"), b"\xEF\xBB\xBFab\xffc".to_vec()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "t: not UTF-8 text (invalid byte 0xff at offset 5)"

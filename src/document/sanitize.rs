@@ -45,7 +45,9 @@ pub fn display(text: &str) -> Cow<'_, str> {
             }
             c => out.push(c),
         }
-        column += unicode_width::UnicodeWidthChar::width(c).unwrap_or(1).max(1);
+        column += unicode_width::UnicodeWidthChar::width(c)
+            .unwrap_or(1)
+            .max(1);
     }
     Cow::Owned(out)
 }
@@ -56,7 +58,12 @@ pub fn display_line(text: &str) -> String {
 }
 
 fn is_plain(c: char) -> bool {
-    (c >= ' ' && c != '\u{7f}' && !is_c1(c) && !is_bidi_control(c) && c != '\u{2028}' && c != '\u{2029}')
+    (c >= ' '
+        && c != '\u{7f}'
+        && !is_c1(c)
+        && !is_bidi_control(c)
+        && c != '\u{2028}'
+        && c != '\u{2029}')
         || c == '\n'
 }
 

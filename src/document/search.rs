@@ -49,9 +49,9 @@ pub fn find_each(hay: &str, needle: &str, mut hit: impl FnMut(usize, usize) -> b
         }
     } else {
         let lower: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
-        let mut starts = hay.char_indices();
+        let starts = hay.char_indices();
         let mut skip_until = 0;
-        while let Some((i, _)) = starts.next() {
+        for (i, _) in starts {
             if i < skip_until {
                 continue;
             }
@@ -60,8 +60,7 @@ pub fn find_each(hay: &str, needle: &str, mut hit: impl FnMut(usize, usize) -> b
             let mut ok = true;
             let mut chars = hay[i..].char_indices();
             let mut pending: Vec<char> = Vec::new();
-            loop {
-                let Some(&w) = want.as_slice().first() else { break };
+            while let Some(&w) = want.as_slice().first() {
                 if pending.is_empty() {
                     match chars.next() {
                         Some((j, c)) => {
@@ -97,7 +96,10 @@ mod tests {
 
     #[test]
     fn smart_case() {
-        assert_eq!(find_all("Kim kim KIM", "kim"), vec![(0, 3), (4, 7), (8, 11)]);
+        assert_eq!(
+            find_all("Kim kim KIM", "kim"),
+            vec![(0, 3), (4, 7), (8, 11)]
+        );
         assert_eq!(find_all("Kim kim KIM", "Kim"), vec![(0, 3)]);
         assert!(contains("Nam Il agreed", "agreed"));
         assert!(!contains("Nam Il", "x"));

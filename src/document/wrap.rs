@@ -19,7 +19,12 @@ pub fn wrap_rows(text: &str, width: usize, mut row: impl FnMut(usize, usize) -> 
     }
 }
 
-fn wrap_line(line: &str, offset: usize, width: usize, row: &mut impl FnMut(usize, usize) -> bool) -> bool {
+fn wrap_line(
+    line: &str,
+    offset: usize,
+    width: usize,
+    row: &mut impl FnMut(usize, usize) -> bool,
+) -> bool {
     if line.is_empty() {
         return row(offset, offset);
     }
@@ -88,7 +93,10 @@ mod tests {
 
     #[test]
     fn wraps_at_spaces() {
-        assert_eq!(rows("the quick brown fox", 10), vec!["the quick", "brown fox"]);
+        assert_eq!(
+            rows("the quick brown fox", 10),
+            vec!["the quick", "brown fox"]
+        );
     }
 
     #[test]
@@ -124,7 +132,8 @@ mod tests {
 
     #[test]
     fn rows_never_exceed_width() {
-        let text = "Pak Chang-ok [박창옥] told 남일 that a group of leading functionaries was prepared";
+        let text =
+            "Pak Chang-ok [박창옥] told 남일 that a group of leading functionaries was prepared";
         for w in 2..40 {
             for r in rows(text, w) {
                 assert!(r.trim_end().width() <= w, "{w}: {r:?}");

@@ -77,7 +77,12 @@ pub struct Filter {
 impl Filter {
     /// Does `annotation` by `annotator` pass? Actors match any role and any
     /// alias known to `registry`; `issue` is a case-insensitive substring.
-    pub fn matches(&self, annotator: &str, annotation: &Annotation, registry: &ActorRegistry) -> bool {
+    pub fn matches(
+        &self,
+        annotator: &str,
+        annotation: &Annotation,
+        registry: &ActorRegistry,
+    ) -> bool {
         if !self.kinds.is_empty() && !self.kinds.contains(&annotation.kind()) {
             return false;
         }
@@ -102,7 +107,8 @@ impl Filter {
         }
         if let Some(q) = &self.issue {
             match &annotation.tag {
-                Tag::Position { issue, .. } if issue.to_lowercase().contains(&q.to_lowercase()) => {}
+                Tag::Position { issue, .. } if issue.to_lowercase().contains(&q.to_lowercase()) => {
+                }
                 _ => return false,
             }
         }
@@ -120,7 +126,11 @@ impl Filter {
 
 /// Excerpts of one document, for every layer, filtered; orphans are skipped
 /// and counted (they have no place to quote).
-pub fn excerpts_of(doc: &AnnotatedDocument, source: &str, filter: &Filter) -> (Vec<Excerpt>, usize) {
+pub fn excerpts_of(
+    doc: &AnnotatedDocument,
+    source: &str,
+    filter: &Filter,
+) -> (Vec<Excerpt>, usize) {
     let mut out = Vec::new();
     let mut orphans = 0;
     for layer in &doc.layers {
@@ -164,7 +174,10 @@ pub fn excerpt(
     let d = &doc.doc;
     let para = d.paragraphs()[index];
     let text = d.paragraph_text(index);
-    let (qs, qe) = annotation.anchor.quote_range(text).unwrap_or((0, text.len()));
+    let (qs, qe) = annotation
+        .anchor
+        .quote_range(text)
+        .unwrap_or((0, text.len()));
     let line_start = para.line_start + text[..qs].matches('\n').count();
     let line_end = line_start + text[qs..qe].matches('\n').count();
     let (mut by, mut from, mut to, mut stance, mut issue) = (None, None, None, None, None);
@@ -175,7 +188,9 @@ pub fn excerpt(
             to = Some(t.clone());
         }
         Tag::Position {
-            stance: s, issue: i, ..
+            stance: s,
+            issue: i,
+            ..
         } => {
             stance = Some(s.as_str());
             issue = Some(i.clone());

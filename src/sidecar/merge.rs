@@ -79,7 +79,13 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Merged {
                     out.push(ours.clone());
                 } else {
                     out.push(ours.clone());
-                    keep_theirs_copy(ours, theirs, "changed on both sides", &mut out, &mut conflicts);
+                    keep_theirs_copy(
+                        ours,
+                        theirs,
+                        "changed on both sides",
+                        &mut out,
+                        &mut conflicts,
+                    );
                 }
             }
             (None, Some(&ours), Some(&theirs)) => {
@@ -137,7 +143,8 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Merged {
 }
 
 fn unite_actors(ours: &[Actor], theirs: &[Actor]) -> Vec<Actor> {
-    let mut map: BTreeMap<String, Actor> = ours.iter().map(|a| (a.name.clone(), a.clone())).collect();
+    let mut map: BTreeMap<String, Actor> =
+        ours.iter().map(|a| (a.name.clone(), a.clone())).collect();
     for a in theirs {
         let entry = map.entry(a.name.clone()).or_insert_with(|| Actor {
             name: a.name.clone(),

@@ -71,12 +71,20 @@ pub enum SidecarError {
         column: usize,
         message: String,
     },
-    #[error("{path}:1:1: sidecar format version {found} is newer than this glossator reads ({VERSION}); upgrade glossator")]
+    #[error(
+        "{path}:1:1: sidecar format version {found} is newer than this glossator reads ({VERSION}); upgrade glossator"
+    )]
     Version { path: String, found: u32 },
     #[error("{path}:1:1: sidecar too large ({size} bytes; the limit is {MAX_SIDECAR_BYTES})")]
     TooLarge { path: String, size: u64 },
     #[error("{path}: could not serialise: {message}")]
     Serialize { path: String, message: String },
+}
+
+/// RON reading options: `Some(…)` may be left out around optional values, so
+/// hand-written files can say `note: "…"`.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
 #[derive(Deserialize)]
@@ -111,7 +119,7 @@ impl Sidecar {
             message: e.code.to_string(),
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let probe: VersionProbe = ron::from_str(text).map_err(spanned)?;
+        let probe: VersionProbe = ron_options().from_str(text).map_err(spanned)?;
         if probe.version > VERSION {
             return Err(SidecarError::Version {
                 path: shown,
@@ -126,7 +134,7 @@ impl Sidecar {
                 message: "version 0 is not a glossator sidecar version".into(),
             });
         }
-        let mut sidecar: Sidecar = ron::from_str(text).map_err(spanned)?;
+        let mut sidecar: Sidecar = ron_options().from_str(text).map_err(spanned)?;
         sidecar.normalise();
         Ok(sidecar)
     }
@@ -173,10 +181,10 @@ impl Sidecar {
             for actor in a.tag.actors() {
                 registry.learn(actor);
             }
-            if let crate::annotation::Tag::Position { issue, .. } = &a.tag {
-                if !self.issues.iter().any(|i| i == issue) {
-                    self.issues.push(issue.clone());
-                }
+            if let crate::annotation::Tag::Position { issue, .. } = &a.tag
+                && !self.issues.iter().any(|i| i == issue)
+            {
+                self.issues.push(issue.clone());
             }
         }
         self.actors = registry.into_vec();
@@ -203,7 +211,13 @@ pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = before.len() - before.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+        let col = before.len()
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map(|i| i + 1)
+                .unwrap_or(0)
+            + 1;
         SidecarError::Parse {
             path: shown.clone(),
             line,
@@ -236,7 +250,10 @@ pub fn parse_sidecar_name(sidecar: &str) -> Option<(&str, &str)> {
 
 /// Every sidecar beside `document`, sorted by annotator.
 pub fn sidecars_of(document: &Path) -> Vec<(String, PathBuf)> {
-    let Some(name) = document.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    let Some(name) = document
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
         return Vec::new();
     };
     let folder = match document.parent() {
@@ -247,10 +264,10 @@ pub fn sidecars_of(document: &Path) -> Vec<(String, PathBuf)> {
     if let Ok(entries) = std::fs::read_dir(&folder) {
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();
-            if let Some((doc, annotator)) = parse_sidecar_name(&file) {
-                if doc == name {
-                    out.push((annotator.to_string(), document.with_file_name(&file)));
-                }
+            if let Some((doc, annotator)) = parse_sidecar_name(&file)
+                && doc == name
+            {
+                out.push((annotator.to_string(), document.with_file_name(&file)));
             }
         }
     }
@@ -277,7 +294,10 @@ mod tests {
         );
         a.note = Some("line one\nline two".into());
         s.annotations.push(a);
-        s.annotations.push(Annotation::new(Tag::Claim { by: "Pak".into() }, Anchor::whole(&doc, 1)));
+        s.annotations.push(Annotation::new(
+            Tag::Claim { by: "Pak".into() },
+            Anchor::whole(&doc, 1),
+        ));
         s.learn_names();
         s
     }
@@ -289,37 +309,65 @@ mod tests {
         let back = Sidecar::parse(&text, Path::new("x")).unwrap();
         assert_eq!(back, s);
         assert_eq!(back.to_ron().unwrap(), text);
-        assert!(!text.contains('\u{1b}'), "escape bytes must be escaped in the file");
+        assert!(
+            !text.contains('\u{1b}'),
+            "escape bytes must be escaped in the file"
+        );
         assert!(text.starts_with("(\n    version: 1,\n    source: (\n        name: \"memo.txt\","));
         assert!(text.contains("tag: Position("));
     }
 
     #[test]
     fn parse_errors_have_positions() {
-        let err = Sidecar::parse("(\n    version: 1,\n    source: oops,\n)", Path::new("m.ron")).unwrap_err();
+        let err = Sidecar::parse(
+            "(\n    version: 1,\n    source: oops,\n)",
+            Path::new("m.ron"),
+        )
+        .unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("m.ron:3:"), "{msg}");
     }
 
     #[test]
     fn newer_versions_are_refused() {
-        let err = Sidecar::parse("(version: 7, source: (name: \"\", size: 0, sha256: \"\"), annotator: \"a\")", Path::new("n.ron"))
-            .unwrap_err();
+        let err = Sidecar::parse(
+            "(version: 7, source: (name: \"\", size: 0, sha256: \"\"), annotator: \"a\")",
+            Path::new("n.ron"),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("version 7 is newer"));
     }
 
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
-        let deep = format!("(version: 1, source: {}{})", "[".repeat(10_000), "]".repeat(10_000));
+        let deep = format!(
+            "(version: 1, source: {}{})",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
         assert!(Sidecar::parse(&deep, Path::new("d.ron")).is_err());
+    }
+
+    #[test]
+    fn optional_values_may_omit_some() {
+        let s = sample();
+        let text = s.to_ron().unwrap().replace("note: Some(\"line one\\nline two\")", "note: \"line one\\nline two\"");
+        assert!(text.contains("note: \"line one"));
+        assert_eq!(Sidecar::parse(&text, Path::new("x")).unwrap(), s);
     }
 
     #[test]
     fn names_round_trip() {
         let p = sidecar_path(Path::new("dir/memo 1.txt"), "kim");
         assert_eq!(p, Path::new("dir/memo 1.txt.kim.gloss.ron"));
-        assert_eq!(parse_sidecar_name("memo 1.txt.kim.gloss.ron"), Some(("memo 1.txt", "kim")));
-        assert_eq!(parse_sidecar_name("memo.txt.gloss.ron"), Some(("memo", "txt")));
+        assert_eq!(
+            parse_sidecar_name("memo 1.txt.kim.gloss.ron"),
+            Some(("memo 1.txt", "kim"))
+        );
+        assert_eq!(
+            parse_sidecar_name("memo.txt.gloss.ron"),
+            Some(("memo", "txt"))
+        );
         assert_eq!(parse_sidecar_name("x.a b.gloss.ron"), None);
     }
 }

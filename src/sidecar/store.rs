@@ -117,17 +117,17 @@ impl SidecarStore {
     pub fn save(&mut self, ours: &Sidecar) -> Result<Saved, SidecarError> {
         let mut outcome = Saved::Written;
         let mut to_write = ours.clone();
-        if self.changed_on_disk()? {
-            if let Some((theirs, _)) = self.read_disk()? {
-                let empty = Sidecar {
-                    annotations: Vec::new(),
-                    ..ours.clone()
-                };
-                let base = self.base.clone().unwrap_or(empty);
-                let merged = merge::merge(&base, ours, &theirs);
-                to_write = merged.sidecar.clone();
-                outcome = Saved::Merged(Box::new(merged));
-            }
+        if self.changed_on_disk()?
+            && let Some((theirs, _)) = self.read_disk()?
+        {
+            let empty = Sidecar {
+                annotations: Vec::new(),
+                ..ours.clone()
+            };
+            let base = self.base.clone().unwrap_or(empty);
+            let merged = merge::merge(&base, ours, &theirs);
+            to_write = merged.sidecar.clone();
+            outcome = Saved::Merged(Box::new(merged));
         }
         let text = to_write.to_ron().map_err(|e| SidecarError::Serialize {
             path: self.path.display().to_string(),
@@ -184,7 +184,10 @@ mod tests {
 
     fn with(s: &Sidecar, by: &str) -> Sidecar {
         let mut s = s.clone();
-        s.annotations.push(Annotation::new(Tag::Claim { by: by.into() }, Anchor::whole(&doc(), 0)));
+        s.annotations.push(Annotation::new(
+            Tag::Claim { by: by.into() },
+            Anchor::whole(&doc(), 0),
+        ));
         s
     }
 

@@ -17,7 +17,14 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         return;
     }
     if app.doc.is_empty() {
-        put(buf, area.x + 1, area.y, "(this document has no text)", area.width.saturating_sub(1), theme.dim);
+        put(
+            buf,
+            area.x + 1,
+            area.y,
+            "(this document has no text)",
+            area.width.saturating_sub(1),
+            theme.dim,
+        );
         return;
     }
     let digits = app.doc.len().to_string().len();
@@ -34,7 +41,17 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         wrap_rows(&shown, text_w as usize, |s, e| {
             if row >= v.skip {
                 let y = v.y + (row - v.skip) as u16;
-                draw_gutter(buf, app, theme, v.index, row == 0, selected, area.x, y, digits);
+                draw_gutter(
+                    buf,
+                    app,
+                    theme,
+                    v.index,
+                    row == 0,
+                    selected,
+                    area.x,
+                    y,
+                    digits,
+                );
                 // Row background across the text width for the selected paragraph.
                 for x in text_x..text_x + text_w {
                     if let Some(cell) = buf.cell_mut((x, y)) {
@@ -48,11 +65,25 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
                     if ms > at {
                         x += put(buf, x, y, &shown[at..ms], text_x + text_w - x, base);
                     }
-                    x += put(buf, x, y, &shown[ms..me], text_x + text_w - x, theme.matched);
+                    x += put(
+                        buf,
+                        x,
+                        y,
+                        &shown[ms..me],
+                        text_x + text_w - x,
+                        theme.matched,
+                    );
                     at = me;
                 }
                 if at < e {
-                    put(buf, x, y, &shown[at..e], (text_x + text_w).saturating_sub(x), base);
+                    put(
+                        buf,
+                        x,
+                        y,
+                        &shown[at..e],
+                        (text_x + text_w).saturating_sub(x),
+                        base,
+                    );
                 }
             }
             row += 1;
@@ -84,8 +115,8 @@ fn draw_gutter(
     let style = if selected { theme.bar } else { theme.number };
     put(buf, x + 1, y, &number, gutter.saturating_sub(1), style);
     let kinds = app.kinds_on(index);
-    let mut mx = x + 1 + digits as u16 + 1;
-    for (k, present) in Kind::ALL.iter().zip(kinds) {
+    let marks_x = x + 1 + digits as u16 + 1;
+    for (mx, (k, present)) in (marks_x..).zip(Kind::ALL.iter().zip(kinds)) {
         if mx >= x + gutter {
             break;
         }
@@ -94,6 +125,5 @@ fn draw_gutter(
         } else {
             put(buf, mx, y, "·", 1, Style::default().patch(theme.dim));
         }
-        mx += 1;
     }
 }

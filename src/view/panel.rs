@@ -71,7 +71,10 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         };
         let mut first = true;
         wrap_rows(&head, width, |s, e| {
-            lines.push((head[s..e].to_string(), if first { style } else { theme.text }));
+            lines.push((
+                head[s..e].to_string(),
+                if first { style } else { theme.text },
+            ));
             first = false;
             true
         });
@@ -86,7 +89,10 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             });
         }
         let quote = if a.anchor.narrowed {
-            format!(" · “{}”", ellipsize(&display(&a.anchor.quote).replace('\n', " "), 24))
+            format!(
+                " · “{}”",
+                ellipsize(&display(&a.anchor.quote).replace('\n', " "), 24)
+            )
         } else {
             String::new()
         };
@@ -95,14 +101,24 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             .as_ref()
             .map(|o| format!(" · from {}", display(&o.annotator)))
             .unwrap_or_default();
-        let when = a.modified.get(..16).unwrap_or(&a.modified).replace('T', " ");
-        lines.push((ellipsize(&format!("  {when}{quote}{origin}"), width), theme.dim));
+        let when = a
+            .modified
+            .get(..16)
+            .unwrap_or(&a.modified)
+            .replace('T', " ");
+        lines.push((
+            ellipsize(&format!("  {when}{quote}{origin}"), width),
+            theme.dim,
+        ));
         blocks.push(lines);
     }
     let height = inner.height as usize;
     let mut start = 0;
-    let rows_through = |from: usize, to: usize| -> usize { blocks[from..=to].iter().map(Vec::len).sum() };
-    while start < app.selected_annotation && rows_through(start, app.selected_annotation.min(blocks.len() - 1)) > height {
+    let rows_through =
+        |from: usize, to: usize| -> usize { blocks[from..=to].iter().map(Vec::len).sum() };
+    while start < app.selected_annotation
+        && rows_through(start, app.selected_annotation.min(blocks.len() - 1)) > height
+    {
         start += 1;
     }
     let mut y = inner.y;

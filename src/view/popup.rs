@@ -17,7 +17,9 @@ use crate::keymap::Section;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
-    let height = height.min(area.height.saturating_sub(1)).max(3.min(area.height));
+    let height = height
+        .min(area.height.saturating_sub(1))
+        .max(3.min(area.height));
     Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height.saturating_sub(1) - height.min(area.height.saturating_sub(1))) / 2,
@@ -38,13 +40,23 @@ fn frame(buf: &mut Buffer, rect: Rect, title: &str, theme: &Theme) -> Rect {
 }
 
 /// The tag form; returns where the cursor goes.
-pub fn form(buf: &mut Buffer, area: Rect, app: &App, form: &TagForm, theme: &Theme) -> Option<(u16, u16)> {
+pub fn form(
+    buf: &mut Buffer,
+    area: Rect,
+    app: &App,
+    form: &TagForm,
+    theme: &Theme,
+) -> Option<(u16, u16)> {
     let registry = app.sidecar.registry();
     let candidates = form.candidates(&registry, &app.sidecar.issues);
     let label_w = form.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) as u16 + 3;
     let height = form.fields.len() as u16 + candidates.len() as u16 + 4;
     let rect = centered(area, 66.min(area.width.saturating_sub(2)).max(20), height);
-    let verb = if form.editing.is_some() { "Edit" } else { "Tag" };
+    let verb = if form.editing.is_some() {
+        "Edit"
+    } else {
+        "Tag"
+    };
     let kind = match form.kind {
         Kind::Claim => "claim",
         Kind::Advice => "advice",
@@ -61,7 +73,11 @@ pub fn form(buf: &mut Buffer, area: Rect, app: &App, form: &TagForm, theme: &The
         }
         let focused = i == form.focus;
         let label = format!("{}{}:", if focused { "›" } else { " " }, field.label);
-        let label_style = if focused { theme.kind(form.kind) } else { theme.dim };
+        let label_style = if focused {
+            theme.kind(form.kind)
+        } else {
+            theme.dim
+        };
         put(buf, inner.x, y, &label, label_w, label_style);
         let shown = display_line(&field.input.text);
         let before = display_line(&field.input.text[..field.input.cursor]);
@@ -70,7 +86,10 @@ pub fn form(buf: &mut Buffer, area: Rect, app: &App, form: &TagForm, theme: &The
         let visible = skip_columns(&shown, skip_cols);
         put(buf, inner.x + label_w, y, visible, value_w, theme.text);
         if focused {
-            cursor = Some((inner.x + label_w + (before.width() - skip_cols.min(before.width())) as u16, y));
+            cursor = Some((
+                inner.x + label_w + (before.width() - skip_cols.min(before.width())) as u16,
+                y,
+            ));
         }
         y += 1;
         if focused {
@@ -78,9 +97,27 @@ pub fn form(buf: &mut Buffer, area: Rect, app: &App, form: &TagForm, theme: &The
                 if y >= inner.bottom() {
                     break;
                 }
-                let style = if form.highlight == Some(j) { theme.highlight } else { theme.dim };
+                let style = if form.highlight == Some(j) {
+                    theme.highlight
+                } else {
+                    theme.dim
+                };
                 let text = ellipsize(&display_line(c), value_w.saturating_sub(2) as usize);
-                put(buf, inner.x + label_w, y, &format!("{} {text}", if form.highlight == Some(j) { "▸" } else { " " }), value_w, style);
+                put(
+                    buf,
+                    inner.x + label_w,
+                    y,
+                    &format!(
+                        "{} {text}",
+                        if form.highlight == Some(j) {
+                            "▸"
+                        } else {
+                            " "
+                        }
+                    ),
+                    value_w,
+                    style,
+                );
                 y += 1;
             }
         }
@@ -90,7 +127,14 @@ pub fn form(buf: &mut Buffer, area: Rect, app: &App, form: &TagForm, theme: &The
         _ => "Tab/S-Tab field · ↓↑ pick · Enter save · Esc cancel",
     };
     if inner.height > 0 {
-        put(buf, inner.x, inner.bottom() - 1, &ellipsize(hint, inner.width as usize), inner.width, theme.dim);
+        put(
+            buf,
+            inner.x,
+            inner.bottom() - 1,
+            &ellipsize(hint, inner.width as usize),
+            inner.width,
+            theme.dim,
+        );
     }
     cursor
 }
@@ -107,7 +151,13 @@ fn skip_columns(s: &str, cols: usize) -> &str {
 }
 
 /// The note editor; returns where the cursor goes.
-pub fn note(buf: &mut Buffer, area: Rect, app: &App, input: &TextInput, theme: &Theme) -> Option<(u16, u16)> {
+pub fn note(
+    buf: &mut Buffer,
+    area: Rect,
+    app: &App,
+    input: &TextInput,
+    theme: &Theme,
+) -> Option<(u16, u16)> {
     let rect = centered(area, 70.min(area.width.saturating_sub(2)).max(20), 12);
     let about = app
         .selected_annotation()
@@ -127,10 +177,7 @@ pub fn note(buf: &mut Buffer, area: Rect, app: &App, input: &TextInput, theme: &
         true
     });
     // The row holding the cursor; scroll so it is visible.
-    let cur_row = rows
-        .iter()
-        .rposition(|&(s, _)| s <= cursor_at)
-        .unwrap_or(0);
+    let cur_row = rows.iter().rposition(|&(s, _)| s <= cursor_at).unwrap_or(0);
     let first = (cur_row + 1).saturating_sub(text_h as usize);
     let mut cursor = None;
     for (k, &(s, e)) in rows.iter().enumerate().skip(first).take(text_h as usize) {
@@ -145,7 +192,10 @@ pub fn note(buf: &mut Buffer, area: Rect, app: &App, input: &TextInput, theme: &
         buf,
         inner.x,
         inner.bottom() - 1,
-        &ellipsize("Enter save · Alt-Enter new line · Esc cancel", inner.width as usize),
+        &ellipsize(
+            "Enter save · Alt-Enter new line · Esc cancel",
+            inner.width as usize,
+        ),
         inner.width,
         theme.dim,
     );
@@ -167,13 +217,19 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
                 continue;
             }
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
-            lines.push((format!("  {:<key_w$} {}", keys.join(", "), command.doc()), false));
+            lines.push((
+                format!("  {:<key_w$} {}", keys.join(", "), command.doc()),
+                false,
+            ));
         }
     }
     lines.push((String::new(), false));
     lines.push(("In the tag form".into(), true));
     for (k, d) in [
-        ("Tab, S-Tab", "Next / previous field (takes a highlighted completion)"),
+        (
+            "Tab, S-Tab",
+            "Next / previous field (takes a highlighted completion)",
+        ),
         ("Down, Up", "Highlight a completion (C-n, C-p too)"),
         ("Enter", "Save the annotation"),
         ("Esc", "Cancel"),
@@ -182,22 +238,49 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
     }
     lines.push((String::new(), false));
     lines.push(("In the note editor".into(), true));
-    for (k, d) in [("Enter", "Save the note"), ("Alt-Enter, C-j", "New line"), ("Esc", "Cancel")] {
+    for (k, d) in [
+        ("Enter", "Save the note"),
+        ("Alt-Enter, C-j", "New line"),
+        ("Esc", "Cancel"),
+    ] {
         lines.push((format!("  {k:<key_w$} {d}"), false));
     }
     lines.push((String::new(), false));
-    lines.push(("Mouse: click selects a paragraph, the wheel scrolls.".into(), false));
-    lines.push(("Every change is saved at once; q never loses work.".into(), false));
+    lines.push((
+        "Mouse: click selects a paragraph, the wheel scrolls.".into(),
+        false,
+    ));
+    lines.push((
+        "Every change is saved at once; q never loses work.".into(),
+        false,
+    ));
     lines
 }
 
 pub fn help(buf: &mut Buffer, area: Rect, app: &App, scroll: usize, theme: &Theme) {
     let lines = help_lines(app);
     let rect = centered(area, 76.min(area.width), lines.len() as u16 + 3);
-    let inner = frame(buf, rect, " Help — any other key closes, j/k scroll ", theme);
+    let inner = frame(
+        buf,
+        rect,
+        " Help — any other key closes, j/k scroll ",
+        theme,
+    );
     let max_scroll = lines.len().saturating_sub(inner.height as usize);
-    for (i, (text, heading)) in lines.iter().skip(scroll.min(max_scroll)).take(inner.height as usize).enumerate() {
+    for (i, (text, heading)) in lines
+        .iter()
+        .skip(scroll.min(max_scroll))
+        .take(inner.height as usize)
+        .enumerate()
+    {
         let style = if *heading { theme.bar } else { theme.text };
-        put(buf, inner.x + 1, inner.y + i as u16, text, inner.width.saturating_sub(1), style);
+        put(
+            buf,
+            inner.x + 1,
+            inner.y + i as u16,
+            text,
+            inner.width.saturating_sub(1),
+            style,
+        );
     }
 }

@@ -28,15 +28,30 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     };
     let right = format!(
         " ¶{}/{} · C{c} A{a} P{p}{orphans} · {save}{ro} ",
-        if app.doc.is_empty() { 0 } else { app.selected + 1 },
+        if app.doc.is_empty() {
+            0
+        } else {
+            app.selected + 1
+        },
         app.doc.len(),
     );
-    let left = format!(" {} · {} ", display_line(&app.doc.file_name()), display_line(app.annotator()));
+    let left = format!(
+        " {} · {} ",
+        display_line(&app.doc.file_name()),
+        display_line(app.annotator())
+    );
     let width = area.width as usize;
     // The right part (position, counts, save state) always shows in full.
     let right = ellipsize(&right, width);
     let right_w = right.width() as u16;
-    put(buf, area.x + area.width - right_w, area.y, &right, right_w, theme.status);
+    put(
+        buf,
+        area.x + area.width - right_w,
+        area.y,
+        &right,
+        right_w,
+        theme.status,
+    );
     let room = width.saturating_sub(right_w as usize);
     let message = match (&app.save_state, &app.status) {
         (SaveState::Failed(e), _) => Some((format!("could not save: {e}"), true)),
@@ -46,9 +61,20 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     let left = ellipsize(&left, (room / 3).max(12).min(room));
     let used = put(buf, area.x, area.y, &left, room as u16, theme.status);
     if let Some((text, error)) = message {
-        let style = if error { theme.status.patch(theme.status_error) } else { theme.status };
+        let style = if error {
+            theme.status.patch(theme.status_error)
+        } else {
+            theme.status
+        };
         let msg = ellipsize(&display_line(&text), room.saturating_sub(used as usize + 1));
-        put(buf, area.x + used, area.y, &msg, (room as u16).saturating_sub(used), style);
+        put(
+            buf,
+            area.x + used,
+            area.y,
+            &msg,
+            (room as u16).saturating_sub(used),
+            style,
+        );
     }
 }
 
@@ -63,8 +89,22 @@ pub fn prompt(buf: &mut Buffer, app: &App, input: &TextInput, theme: &Theme) -> 
     let before = display_line(&input.text[..input.cursor]);
     let hint = "  Enter search · Esc cancel";
     put(buf, area.x, area.y, "/", 1, theme.status);
-    let used = put(buf, area.x + 1, area.y, &shown, area.width.saturating_sub(1), theme.status);
-    put(buf, area.x + 1 + used, area.y, hint, area.width.saturating_sub(1 + used), theme.status.patch(theme.dim));
+    let used = put(
+        buf,
+        area.x + 1,
+        area.y,
+        &shown,
+        area.width.saturating_sub(1),
+        theme.status,
+    );
+    put(
+        buf,
+        area.x + 1 + used,
+        area.y,
+        hint,
+        area.width.saturating_sub(1 + used),
+        theme.status.patch(theme.dim),
+    );
     let x = (area.x + 1 + before.width() as u16).min(area.right().saturating_sub(1));
     Some((x, area.y))
 }

@@ -36,7 +36,9 @@ impl Theme {
             return Theme {
                 name: "light".into(),
                 selected: Style::default().bg(Color::Rgb(232, 232, 210)),
-                matched: Style::default().bg(Color::Rgb(255, 214, 102)).fg(Color::Black),
+                matched: Style::default()
+                    .bg(Color::Rgb(255, 214, 102))
+                    .fg(Color::Black),
                 ..Theme::dark()
             };
         }
@@ -47,21 +49,33 @@ impl Theme {
         Theme {
             name: "default".into(),
             color: true,
-            claim: Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            advice: Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            position: Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            claim: Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+            advice: Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            position: Style::default()
+                .fg(Color::Magenta)
+                .add_modifier(Modifier::BOLD),
             text: Style::default(),
             selected: Style::default().bg(Color::Rgb(40, 44, 60)),
-            bar: Style::default().fg(Color::LightBlue).add_modifier(Modifier::BOLD),
+            bar: Style::default()
+                .fg(Color::LightBlue)
+                .add_modifier(Modifier::BOLD),
             number: Style::default().fg(Color::DarkGray),
             dim: Style::default().fg(Color::DarkGray),
             matched: Style::default().bg(Color::Yellow).fg(Color::Black),
             border: Style::default().fg(Color::DarkGray),
             focus_border: Style::default().fg(Color::LightBlue),
             status: Style::default().bg(Color::Rgb(30, 30, 46)).fg(Color::White),
-            status_error: Style::default().fg(Color::LightRed).add_modifier(Modifier::BOLD),
+            status_error: Style::default()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
             highlight: Style::default().add_modifier(Modifier::REVERSED),
-            disagreement: Style::default().fg(Color::LightRed).add_modifier(Modifier::BOLD),
+            disagreement: Style::default()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
         }
     }
 
