@@ -187,7 +187,11 @@ pub struct Annotation {
 
 impl Annotation {
     pub fn new(tag: Tag, anchor: Anchor) -> Annotation {
-        let now = now_rfc3339();
+        Self::created_at(tag, anchor, now_rfc3339())
+    }
+
+    /// A new annotation with an explicit creation time (RFC 3339 UTC).
+    pub fn created_at(tag: Tag, anchor: Anchor, now: String) -> Annotation {
         Annotation {
             id: new_id(),
             tag,

@@ -118,6 +118,8 @@ pub struct App {
     pub orphans: BTreeSet<String>,
     /// Screen layout and scroll position.
     pub layout: Layout,
+    /// Where times come from (RFC 3339 UTC); tests fix it for stable screens.
+    pub clock: fn() -> String,
     undo: Vec<Vec<Edit>>,
     redo: Vec<Vec<Edit>>,
     /// Paragraph (0-based) → indices into `sidecar.annotations`.
@@ -170,6 +172,7 @@ impl App {
             save_state: SaveState::Saved,
             orphans,
             layout: Layout::default(),
+            clock: crate::annotation::now_rfc3339,
             undo: Vec::new(),
             redo: Vec::new(),
             by_paragraph: BTreeMap::new(),
@@ -602,7 +605,7 @@ impl App {
                 }
                 let mut after = before.clone();
                 after.tag = tag;
-                after.touch();
+                after.modified = (self.clock)();
                 let summary = after.tag.summary();
                 self.commit(vec![Edit::Change {
                     before: Box::new(before),
@@ -612,7 +615,7 @@ impl App {
             }
             None => {
                 let anchor = Anchor::whole(&self.doc, form.paragraph);
-                let annotation = Annotation::new(tag, anchor);
+                let annotation = Annotation::created_at(tag, anchor, (self.clock)());
                 let summary = annotation.tag.summary();
                 self.commit(vec![Edit::Add(annotation)]);
                 self.say(format!("Tagged ¶{}: {summary}", form.paragraph + 1));
@@ -656,7 +659,7 @@ impl App {
                 }
                 let mut after = before.clone();
                 after.note = note;
-                after.touch();
+                after.modified = (self.clock)();
                 self.commit(vec![Edit::Change {
                     before: Box::new(before),
                     after: Box::new(after),
