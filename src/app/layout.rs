@@ -53,7 +53,8 @@ pub struct Layout {
 
 impl Layout {
     /// Lay out `area` for `doc`, scrolling `selected` into view if following.
-    pub fn compute(&mut self, area: Rect, doc: &Document, selected: usize, panel_items: usize) {
+    /// `panel_rows` is the height the panel would like below the text (narrow screens).
+    pub fn compute(&mut self, area: Rect, doc: &Document, selected: usize, panel_rows: u16) {
         self.area = area;
         let body = Rect {
             height: area.height.saturating_sub(1),
@@ -75,8 +76,9 @@ impl Layout {
                 ..body
             };
         } else {
-            let want = (panel_items as u16 * 2 + 2).clamp(5, 9);
-            let h = want.min(body.height / 3).max(body.height.min(3));
+            let h = panel_rows
+                .max(5)
+                .min((body.height * 2 / 3).max(body.height.min(3)));
             self.panel = Rect {
                 y: body.y + body.height - h,
                 height: h,

@@ -28,8 +28,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = app.layout.area;
     let cursor = match &app.mode {
         Mode::Normal => None,
-        Mode::Form(form) => popup::form(frame.buffer_mut(), area, app, form, theme),
-        Mode::Note { input, .. } => popup::note(frame.buffer_mut(), area, app, input, theme),
+        Mode::Form(form) => popup::form(frame.buffer_mut(), app, form, theme),
+        Mode::Note { input, .. } => popup::note(frame.buffer_mut(), app, input, theme),
         Mode::SearchPrompt(input) => status::prompt(frame.buffer_mut(), app, input, theme),
         Mode::Help { scroll } => {
             popup::help(frame.buffer_mut(), area, app, *scroll, theme);

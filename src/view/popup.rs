@@ -42,7 +42,6 @@ fn frame(buf: &mut Buffer, rect: Rect, title: &str, theme: &Theme) -> Rect {
 /// The tag form; returns where the cursor goes.
 pub fn form(
     buf: &mut Buffer,
-    area: Rect,
     app: &App,
     form: &TagForm,
     theme: &Theme,
@@ -50,8 +49,8 @@ pub fn form(
     let registry = app.sidecar.registry();
     let candidates = form.candidates(&registry, &app.sidecar.issues);
     let label_w = form.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) as u16 + 3;
-    let height = form.fields.len() as u16 + candidates.len() as u16 + 4;
-    let rect = centered(area, 66.min(area.width.saturating_sub(2)).max(20), height);
+    // The form takes the panel's place, so the paragraph being tagged stays visible.
+    let rect = app.layout.panel;
     let verb = if form.editing.is_some() {
         "Edit"
     } else {
@@ -153,12 +152,11 @@ fn skip_columns(s: &str, cols: usize) -> &str {
 /// The note editor; returns where the cursor goes.
 pub fn note(
     buf: &mut Buffer,
-    area: Rect,
     app: &App,
     input: &TextInput,
     theme: &Theme,
 ) -> Option<(u16, u16)> {
-    let rect = centered(area, 70.min(area.width.saturating_sub(2)).max(20), 12);
+    let rect = app.layout.panel;
     let about = app
         .selected_annotation()
         .map(|a| display_line(&a.tag.summary()))
