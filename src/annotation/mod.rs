@@ -214,8 +214,23 @@ impl Annotation {
 }
 
 /// Current time, RFC 3339 UTC with milliseconds (`2026-11-28T04:21:02.123Z`).
+/// Strictly increasing within a process, so annotations made in the same
+/// millisecond still sort in the order they were made.
 pub fn now_rfc3339() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut prev = LAST.load(Ordering::Relaxed);
+    let millis = loop {
+        let next = now.max(prev + 1);
+        match LAST.compare_exchange_weak(prev, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break next,
+            Err(p) => prev = p,
+        }
+    };
+    chrono::DateTime::from_timestamp_millis(millis)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// A new stable id: time-ordered, with random bits from the OS-seeded hasher so
@@ -263,6 +278,17 @@ mod tests {
         assert_eq!(clean_annotator("Ana María/../x"), "AnaMarax");
         assert_eq!(clean_annotator("kim_j-1"), "kim_j-1");
         assert_eq!(clean_annotator("한"), "anonymous");
+    }
+
+    #[test]
+    fn times_strictly_increase() {
+        let times: Vec<String> = (0..100).map(|_| now_rfc3339()).collect();
+        assert!(times.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            times[0].ends_with('Z') && times[0].len() == 24,
+            "{}",
+            times[0]
+        );
     }
 
     #[test]

@@ -61,7 +61,7 @@ impl Anchor {
     }
 
     fn build(doc: &Document, index: usize, start: usize, end: usize, narrowed: bool) -> Anchor {
-        let p = doc.paragraphs()[index];
+        let p = doc.paragraph(index);
         let abs_start = p.start + start;
         let abs_end = p.start + end;
         let all = doc.text();
@@ -252,7 +252,7 @@ fn nearest_shift(placed: &[(usize, isize)], old: usize) -> isize {
 /// Weighted like Hypothesis: the quote counts most, then prefix and suffix.
 pub fn fuzzy_score(doc: &Document, i: usize, a: &Anchor) -> f64 {
     let text = doc.paragraph_text(i);
-    let p = doc.paragraphs()[i];
+    let p = doc.paragraph(i);
     let quote_chars = a.quote.chars().count();
     let (quote_score, q_start, q_end) = if a.narrowed {
         match text.find(a.quote.as_str()) {

@@ -172,7 +172,7 @@ pub fn excerpt(
 ) -> Option<Excerpt> {
     let index = placement.index()?;
     let d = &doc.doc;
-    let para = d.paragraphs()[index];
+    let para = d.paragraph(index);
     let text = d.paragraph_text(index);
     let (qs, qe) = annotation
         .anchor

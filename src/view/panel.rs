@@ -21,7 +21,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     let title = if app.doc.is_empty() {
         " no paragraphs ".to_string()
     } else {
-        let p = app.doc.paragraphs()[app.selected.min(app.doc.len() - 1)];
+        let p = app.doc.paragraph(app.selected.min(app.doc.len() - 1));
         let count = match anns.len() {
             0 => "no tags".to_string(),
             1 => "1 tag".to_string(),
