@@ -15,7 +15,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseButton, MouseEvent,
+    MouseEventKind,
 };
 use ratatui::style::{Color, Modifier};
 
@@ -149,8 +150,15 @@ fn tag_a_claim() {
     press(&mut app, "Han Tae-jun<Enter>");
     assert_eq!(app.mode, Mode::Normal);
     assert_eq!(app.take_effects(), vec![Effect::Save]);
-    let a = app.selected_annotation().expect("the new annotation is selected");
-    assert_eq!(a.tag, Tag::Claim { by: "Han Tae-jun".into() });
+    let a = app
+        .selected_annotation()
+        .expect("the new annotation is selected");
+    assert_eq!(
+        a.tag,
+        Tag::Claim {
+            by: "Han Tae-jun".into()
+        }
+    );
     assert_eq!(a.anchor.paragraph, 3);
     insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
@@ -176,7 +184,10 @@ fn tag_advice_with_tab_between_fields() {
 fn tag_position_with_stance_prefix_and_completion() {
     let mut app = app();
     // Teach the registry a name and an issue first.
-    press(&mut app, "jjjjjpKim Chang-hyop<Tab>opp<Tab>locomotives on credit<Enter>");
+    press(
+        &mut app,
+        "jjjjjpKim Chang-hyop<Tab>opp<Tab>locomotives on credit<Enter>",
+    );
     assert_eq!(app.counts(), [0, 0, 1]);
     // Now complete both from the registry: typed text alone stands as typed…
     press(&mut app, "jpKim");
@@ -198,7 +209,12 @@ fn tag_position_with_stance_prefix_and_completion() {
 fn typed_text_stands_without_a_highlight() {
     let mut app = app();
     press(&mut app, "cKim Chang-hyop<Enter>cKim<Enter>");
-    let names: Vec<String> = app.sidecar.annotations.iter().map(|a| a.tag.primary_actor().to_string()).collect();
+    let names: Vec<String> = app
+        .sidecar
+        .annotations
+        .iter()
+        .map(|a| a.tag.primary_actor().to_string())
+        .collect();
     assert!(names.contains(&"Kim".to_string()), "{names:?}");
 }
 
@@ -206,7 +222,9 @@ fn typed_text_stands_without_a_highlight() {
 fn invalid_form_keeps_it_open_and_says_why() {
     let mut app = app();
     press(&mut app, "pNam Il<Tab>maybe<Tab>x<Enter>");
-    let Mode::Form(form) = &app.mode else { panic!("form closed") };
+    let Mode::Form(form) = &app.mode else {
+        panic!("form closed")
+    };
     assert_eq!(form.focus, 1);
     assert!(app.status.as_ref().unwrap().text.contains("stance must be"));
     press(&mut app, "<Esc>");
@@ -222,17 +240,29 @@ fn undo_and_redo_every_change() {
     press(&mut app, "d");
     assert!(app.sidecar.annotations.is_empty());
     press(&mut app, "u");
-    assert_eq!(app.sidecar.annotations[0].note.as_deref(), Some("first note"));
+    assert_eq!(
+        app.sidecar.annotations[0].note.as_deref(),
+        Some("first note")
+    );
     press(&mut app, "u");
     assert_eq!(app.sidecar.annotations[0].note, None);
     press(&mut app, "u");
     assert!(app.sidecar.annotations.is_empty());
     press(&mut app, "<C-r><C-r>");
-    assert_eq!(app.sidecar.annotations[0].note.as_deref(), Some("first note"));
+    assert_eq!(
+        app.sidecar.annotations[0].note.as_deref(),
+        Some("first note")
+    );
     press(&mut app, "<C-r>");
     assert!(app.sidecar.annotations.is_empty());
     press(&mut app, "<C-r>");
-    assert!(app.status.as_ref().unwrap().text.contains("Nothing to redo"));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Nothing to redo")
+    );
 }
 
 #[test]
@@ -241,7 +271,10 @@ fn note_editor_takes_line_breaks() {
     press(&mut app, "jjcHan<Enter>nline one<A-Enter>line two");
     insta::assert_snapshot!("note_editor", screen(&mut app, 80, 24));
     press(&mut app, "<Enter>");
-    assert_eq!(app.selected_annotation().unwrap().note.as_deref(), Some("line one\nline two"));
+    assert_eq!(
+        app.selected_annotation().unwrap().note.as_deref(),
+        Some("line one\nline two")
+    );
 }
 
 #[test]
@@ -258,7 +291,10 @@ fn moving_between_annotations_of_a_paragraph() {
     press(&mut app, "jjcHan<Enter>cRi<Enter>");
     assert_eq!(app.selected_annotation().unwrap().tag.primary_actor(), "Ri");
     press(&mut app, "<Tab>");
-    assert_eq!(app.selected_annotation().unwrap().tag.primary_actor(), "Han");
+    assert_eq!(
+        app.selected_annotation().unwrap().tag.primary_actor(),
+        "Han"
+    );
     press(&mut app, "h");
     assert_eq!(app.selected_annotation().unwrap().tag.primary_actor(), "Ri");
     // j/k still move between paragraphs.
@@ -275,7 +311,9 @@ fn search_highlights_and_steps_through_matches() {
     let highlighted: String = (0..80)
         .filter_map(|x| {
             let cell = &buf[(x, 2)];
-            cell.modifier.contains(Modifier::REVERSED).then(|| cell.symbol().to_string())
+            cell.modifier
+                .contains(Modifier::REVERSED)
+                .then(|| cell.symbol().to_string())
         })
         .collect();
     assert!(highlighted.contains("Han"), "{highlighted:?}");
@@ -334,7 +372,9 @@ fn hangul_paragraph_keeps_columns() {
 
 #[test]
 fn jumps_and_pages_keep_the_selection_visible() {
-    let long: String = (1..=300).map(|i| format!("Paragraph {i} of a long memo.\n\n")).collect();
+    let long: String = (1..=300)
+        .map(|i| format!("Paragraph {i} of a long memo.\n\n"))
+        .collect();
     let mut app = app_with(&long);
     let _ = screen(&mut app, 80, 24);
     press(&mut app, "G");
@@ -352,7 +392,15 @@ fn jumps_and_pages_keep_the_selection_visible() {
 fn resizing_keeps_working() {
     let mut app = app();
     press(&mut app, "jjjjj");
-    for (w, h) in [(100, 30), (80, 24), (40, 10), (200, 60), (80, 24), (20, 5), (1, 1)] {
+    for (w, h) in [
+        (100, 30),
+        (80, 24),
+        (40, 10),
+        (200, 60),
+        (80, 24),
+        (20, 5),
+        (1, 1),
+    ] {
         let text = screen(&mut app, w, h);
         assert_eq!(text.lines().count(), h as usize);
     }
@@ -415,13 +463,19 @@ fn empty_and_single_line_documents() {
 
 #[test]
 fn hostile_text_is_shown_not_obeyed() {
-    let mut app = app_with("Title \u{1b}]0;pwned\u{7} and clip \u{1b}]52;c;ZXZpbA==\u{7} and \u{202e}reversed\n\nnext");
+    let mut app = app_with(
+        "Title \u{1b}]0;pwned\u{7} and clip \u{1b}]52;c;ZXZpbA==\u{7} and \u{202e}reversed\n\nnext",
+    );
     let text = screen(&mut app, 80, 24);
     assert!(text.contains("␛]0;pwned␇"), "{text}");
     assert!(text.contains("[U+202E]"));
     let buf = render(&mut app, 80, 24, &Theme::mono());
     for cell in buf.content() {
-        assert!(!cell.symbol().chars().any(|c| c.is_control()), "{:?}", cell.symbol());
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "{:?}",
+            cell.symbol()
+        );
     }
 }
 
@@ -470,4 +524,56 @@ fn alternative_keymap_drives_the_same_commands() {
     app.handle_key(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
     assert_eq!(app.counts(), [0, 0, 0]);
     assert_eq!(Kind::ALL.len(), 3);
+}
+
+#[test]
+fn a_quote_narrows_the_annotation() {
+    let mut app = app();
+    press(&mut app, "jjcHan<Tab>transport bottleneck<Enter>");
+    let a = app.selected_annotation().unwrap().clone();
+    assert!(a.anchor.narrowed);
+    assert_eq!(a.anchor.quote, "transport bottleneck");
+    // A quote that is not in the paragraph keeps the form open on that field.
+    press(&mut app, "cRi<Tab>no such words<Enter>");
+    let Mode::Form(form) = &app.mode else {
+        panic!("form closed")
+    };
+    assert_eq!(form.focus, 1);
+    assert!(app.status.as_ref().unwrap().text.contains("not in ¶3"));
+    press(&mut app, "<Esc>");
+    // Editing keeps the quote, and clearing it widens the tag to the paragraph.
+    press(&mut app, "e");
+    let Mode::Form(form) = &app.mode else {
+        panic!("no form")
+    };
+    assert_eq!(form.quote(), Some("transport bottleneck"));
+    press(&mut app, "<Tab>");
+    for _ in 0.."transport bottleneck".len() {
+        press(&mut app, "<Backspace>");
+    }
+    press(&mut app, "<Enter>");
+    assert!(!app.selected_annotation().unwrap().anchor.narrowed);
+}
+
+#[test]
+fn colleagues_names_are_offered() {
+    let mut app = app();
+    app.vocabulary = (
+        vec![glossator::annotation::Actor {
+            name: "Ri Myong-suk".into(),
+            aliases: vec!["리명숙".into()],
+        }],
+        vec!["second-quarter deliveries".into()],
+    );
+    press(&mut app, "jjjp리명<Down><Tab>neu<Tab>sec<Down><Enter>");
+    assert_eq!(
+        app.selected_annotation().unwrap().tag,
+        Tag::Position {
+            actor: "Ri Myong-suk".into(),
+            stance: Stance::Neutral,
+            issue: "second-quarter deliveries".into()
+        }
+    );
+    // Used names join this sidecar's registry.
+    assert!(app.sidecar.actors.iter().any(|a| a.name == "Ri Myong-suk"));
 }

@@ -15,6 +15,8 @@ pub enum Completion {
     Actor,
     Stance,
     Issue,
+    /// Free text (the optional quote): nothing to complete.
+    Quote,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +67,10 @@ impl TagForm {
                 Field::new("issue", Completion::Issue),
             ],
         };
+        // After the tag's own fields: optional words of the paragraph that
+        // narrow the annotation to a quote.
+        let mut fields = fields;
+        fields.push(Field::new("quote", Completion::Quote));
         TagForm {
             kind,
             fields,
@@ -90,6 +96,11 @@ impl TagForm {
         for (f, v) in form.fields.iter_mut().zip(values) {
             f.input.set(&v);
         }
+        if annotation.anchor.narrowed
+            && let Some(last) = form.fields.last_mut()
+        {
+            last.input.set(&annotation.anchor.quote);
+        }
         form.editing = Some(annotation.id.clone());
         form
     }
@@ -108,6 +119,7 @@ impl TagForm {
         let mut list = match self.focused().completion {
             Completion::Actor => registry.complete(typed),
             Completion::Issue => complete_issue(issues, typed),
+            Completion::Quote => Vec::new(),
             Completion::Stance => Stance::ALL
                 .iter()
                 .map(|s| s.as_str().to_string())
@@ -156,6 +168,20 @@ impl TagForm {
     pub fn prev_field(&mut self) {
         self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
         self.highlight = None;
+    }
+
+    /// The optional quote, trimmed; `None` when empty.
+    pub fn quote(&self) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.completion == Completion::Quote)
+            .map(|f| f.input.text.trim())
+            .filter(|q| !q.is_empty())
+    }
+
+    /// Index of the quote field.
+    pub fn quote_field(&self) -> usize {
+        self.fields.len() - 1
     }
 
     /// The tag the form describes, with actor names in the registry's spelling.

@@ -51,9 +51,11 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     };
     let mut sidecar = loaded.unwrap_or_else(|| Sidecar::new(&doc, &annotator));
     sidecar.annotator = annotator.clone();
-    let mut app = App::new(doc, Sidecar { ..sidecar.clone() }, keymap);
+    let vocabulary = colleagues_vocabulary(file, &annotator);
+    let mut app = App::new(doc, sidecar, keymap);
+    // Anchors now refer to the current text (App::new placed them again).
     app.sidecar.source = SourceInfo::of(&app.doc);
-    sidecar.source = app.sidecar.source.clone();
+    app.vocabulary = vocabulary;
     if !args.read_only
         && std::fs::metadata(path.parent().unwrap_or(Path::new(".")))
             .is_ok_and(|m| m.permissions().readonly())
@@ -77,6 +79,24 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         store: store.filter(|_| !read_only),
         theme,
     })
+}
+
+/// Actors and issues from the other annotators' sidecars of `file`, for
+/// completion. A colleague's broken sidecar is skipped here (`gloss check` reports it).
+fn colleagues_vocabulary(file: &Path, me: &str) -> (Vec<crate::annotation::Actor>, Vec<String>) {
+    let mut actors = Vec::new();
+    let mut issues = Vec::new();
+    for (annotator, path) in sidecar::sidecars_of(file) {
+        if annotator == me {
+            continue;
+        }
+        if let Ok(mut other) = Sidecar::load(&path) {
+            other.learn_names();
+            actors.append(&mut other.actors);
+            issues.append(&mut other.issues);
+        }
+    }
+    (actors, issues)
 }
 
 pub fn run(file: &Path, args: &SessionArgs) -> ExitCode {

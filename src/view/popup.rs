@@ -46,8 +46,8 @@ pub fn form(
     form: &TagForm,
     theme: &Theme,
 ) -> Option<(u16, u16)> {
-    let registry = app.sidecar.registry();
-    let candidates = form.candidates(&registry, &app.sidecar.issues);
+    let (registry, issues) = app.completion_sources();
+    let candidates = form.candidates(&registry, &issues);
     let label_w = form.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) as u16 + 3;
     // The form takes the panel's place, so the paragraph being tagged stays visible.
     let rect = app.layout.panel;
@@ -123,6 +123,7 @@ pub fn form(
     }
     let hint = match form.fields[form.focus].completion {
         crate::app::form::Completion::Stance => "support · oppose · neutral (a prefix is enough)",
+        crate::app::form::Completion::Quote => "Optional: words of the paragraph the tag is about · Enter save",
         _ => "Tab/S-Tab field · ↓↑ pick · Enter save · Esc cancel",
     };
     if inner.height > 0 {
@@ -211,7 +212,7 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
         }
         for command in Command::ALL {
             let keys = app.keymap.keys_for(section, *command);
-            if keys.is_empty() {
+            if keys.is_empty() || (command.is_review() && !app.reviewing()) {
                 continue;
             }
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();

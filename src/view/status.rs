@@ -58,7 +58,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         (_, Some(m)) => Some((m.text.clone(), m.error)),
         _ => None,
     };
-    let left = ellipsize(&left, (room / 3).max(12).min(room));
+    let left = ellipsize(&left, (room / 2).max(12).min(room));
     let used = put(buf, area.x, area.y, &left, room as u16, theme.status);
     if let Some((text, error)) = message {
         let style = if error {
