@@ -258,14 +258,21 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
 
 pub fn help(buf: &mut Buffer, area: Rect, app: &App, scroll: usize, theme: &Theme) {
     let lines = help_lines(app);
-    let rect = centered(area, 76.min(area.width), lines.len() as u16 + 3);
-    let inner = frame(
-        buf,
-        rect,
-        " Help — any other key closes, j/k scroll ",
-        theme,
-    );
-    let max_scroll = lines.len().saturating_sub(inner.height as usize);
+    let rect = centered(area, 76.min(area.width), lines.len() as u16 + 2);
+    let shown = rect.height.saturating_sub(2) as usize;
+    let max_scroll = lines.len().saturating_sub(shown);
+    let first = scroll.min(max_scroll);
+    let title = if max_scroll == 0 {
+        " Help — any key closes ".to_string()
+    } else {
+        format!(
+            " Help {}–{} of {} — j/k scroll, any other key closes ",
+            first + 1,
+            (first + shown).min(lines.len()),
+            lines.len()
+        )
+    };
+    let inner = frame(buf, rect, &title, theme);
     for (i, (text, heading)) in lines
         .iter()
         .skip(scroll.min(max_scroll))
