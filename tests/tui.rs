@@ -577,3 +577,16 @@ fn colleagues_names_are_offered() {
     // Used names join this sidecar's registry.
     assert!(app.sidecar.actors.iter().any(|a| a.name == "Ri Myong-suk"));
 }
+
+#[test]
+fn resizing_keeps_the_selection() {
+    let long: String = (1..=60).map(|i| format!("Paragraph {i} of a memo.\n\n")).collect();
+    let mut app = app_with(&long);
+    let _ = screen(&mut app, 100, 30);
+    press(&mut app, "jjjjjjjjj");
+    let _ = screen(&mut app, 100, 30);
+    assert_eq!(app.selected, 9);
+    let text = screen(&mut app, 60, 12);
+    assert_eq!(app.selected, 9);
+    assert!(text.contains("Paragraph 10 of"), "{text}");
+}

@@ -41,6 +41,10 @@ pub struct Layout {
     pub gutter: u16,
     /// Columns of tag marks in the gutter.
     pub marks_width: u16,
+    /// Rows above the text for a header (review: the annotators' names).
+    pub header_rows: u16,
+    /// Where the header goes (empty without one).
+    pub header: Rect,
     /// First paragraph shown, and rows of it scrolled off.
     pub top: usize,
     pub top_row: usize,
@@ -55,6 +59,10 @@ impl Layout {
     /// Lay out `area` for `doc`, scrolling `selected` into view if following.
     /// `panel_rows` is the height the panel would like below the text (narrow screens).
     pub fn compute(&mut self, area: Rect, doc: &Document, selected: usize, panel_rows: u16) {
+        if area != self.area {
+            // A resize keeps the selection on screen rather than moving it.
+            self.follow = true;
+        }
         self.area = area;
         let body = Rect {
             height: area.height.saturating_sub(1),
@@ -88,6 +96,15 @@ impl Layout {
                 height: body.height - h,
                 ..body
             };
+        }
+        if self.header_rows > 0 {
+            let h = self.header_rows.min(self.document.height);
+            self.header = Rect {
+                height: h,
+                ..self.document
+            };
+            self.document.y += h;
+            self.document.height -= h;
         }
         if self.marks_width == 0 {
             self.marks_width = 3;
