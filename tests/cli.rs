@@ -415,3 +415,55 @@ fn tag_three_kinds_then_export_them() {
     store.save(&app.sidecar).unwrap();
     assert_eq!(std::fs::read(&sidecar_file).unwrap(), before);
 }
+
+/// Config decides the annotator and keymap when flags do not; a broken config
+/// is reported with its position and the defaults are used.
+#[test]
+fn config_folder_sets_annotator_and_keymap() {
+    use glossator::cli::SessionArgs;
+    use glossator::cli::annotate::prepare;
+    let (dir, doc) = sample_dir();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.ron"),
+        "(annotator: \"Zoë Park\", keymap: \"emacs\", theme: \"mono\")",
+    )
+    .unwrap();
+    let args = SessionArgs {
+        config_dir: Some(config.clone()),
+        ..SessionArgs::default()
+    };
+    let session = prepare(&doc, &args).unwrap();
+    assert_eq!(session.app.annotator(), "ZoPark");
+    assert_eq!(session.app.keymap.name, "emacs");
+    assert_eq!(session.theme.name, "mono");
+    // --as wins over the config.
+    let session = prepare(
+        &doc,
+        &SessionArgs {
+            annotator: Some("ana".into()),
+            ..args.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        session.app.sidecar.annotations.len(),
+        7,
+        "ana's sidecar is loaded"
+    );
+    std::fs::write(config.join("config.ron"), "(annotator: 42)").unwrap();
+    let session = prepare(&doc, &args).unwrap();
+    let status = session.app.status.unwrap();
+    assert!(status.error);
+    assert!(status.text.contains("config.ron:1:"), "{}", status.text);
+    // A user keymap overrides one binding of the chosen keymap.
+    std::fs::write(config.join("config.ron"), "()").unwrap();
+    std::fs::write(config.join("keymap.ron"), "(normal: {\"x\": \"quit\"})").unwrap();
+    let session = prepare(&doc, &args).unwrap();
+    let x = glossator::keymap::Key::new(KeyCode::Char('x'), KeyModifiers::NONE);
+    assert_eq!(
+        session.app.keymap.lookup(x, false),
+        Some(glossator::command::Command::Quit)
+    );
+}
