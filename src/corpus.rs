@@ -171,15 +171,19 @@ pub fn load(target: &Target) -> Result<(AnnotatedDocument, Vec<CorpusError>), Co
 
 /// 1-based line and column of the first occurrence of `needle` in `text`.
 pub fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
-    let at = text.find(needle)?;
+    Some(line_col(text, text.find(needle)?))
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map(|i| before[i + 1..].chars().count())
-        .unwrap_or(before.chars().count())
-        + 1;
-    Some((line, col))
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::command::Command;
+use crate::corpus::line_col;
 
 /// Keymaps shipped with glossator (also in `keymaps/` of the source tree).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -275,7 +276,7 @@ impl Keymap {
                     .map(|i| i + search_from)
                     .unwrap_or(section_at);
                 search_from = at + quoted.len().min(text.len() - at);
-                let (line, col) = pos(text, at);
+                let (line, col) = line_col(text, at);
                 let fail = |msg: String| KeymapError(format!("{origin}:{line}:{col}: {msg}"));
                 let key: Key = key_text
                     .parse()
@@ -302,7 +303,7 @@ impl Keymap {
                                 .find(&format!("\"{command}\""))
                                 .map(|i| i + at)
                                 .unwrap_or(at);
-                            let (l, c) = pos(text, at_cmd);
+                            let (l, c) = line_col(text, at_cmd);
                             KeymapError(format!("{origin}:{l}:{c}: {e}"))
                         })?;
                 target.insert(key, command);
@@ -394,16 +395,6 @@ impl Keymap {
     }
 }
 
-fn pos(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map(|i| before[i + 1..].chars().count())
-        .unwrap_or(before.chars().count())
-        + 1;
-    (line, col)
-}
 
 #[cfg(test)]
 mod tests {
