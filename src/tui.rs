@@ -23,6 +23,8 @@ use crate::view::{self, Theme};
 
 /// How long the loop waits for input before looking at saves and signals.
 const TICK: Duration = Duration::from_millis(200);
+/// The wait while background work (indexing, search) runs: one frame.
+const BUSY_TICK: Duration = Duration::from_millis(16);
 
 /// A save's result, with the version that was sent.
 pub struct SaveResult {
@@ -199,7 +201,7 @@ pub fn run(mut app: App, store: Option<SidecarStore>, theme: Theme) -> anyhow::R
                 app.prepare_frame(frame.area());
                 view::draw(frame, &app, &theme);
             })?;
-            if event::poll(TICK)? {
+            if event::poll(if app.busy() { BUSY_TICK } else { TICK })? {
                 match event::read()? {
                     Event::Key(key) => app.handle_key(key),
                     Event::Mouse(mouse) => app.handle_mouse(mouse),

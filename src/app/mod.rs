@@ -4,6 +4,7 @@
 //! events in, calls [`App::prepare_frame`] before drawing, and carries out the
 //! [`Effect`]s (saving, quitting). Tests drive the same path on `TestBackend`.
 
+mod background;
 pub mod form;
 pub mod input;
 mod layout;
@@ -67,6 +68,9 @@ pub struct Search {
     /// 0-based paragraphs that contain the query, in order.
     pub matches: Vec<usize>,
     pub current: usize,
+    /// The whole document has been searched (a large one is searched in the
+    /// background; `matches` grows meanwhile).
+    pub complete: bool,
 }
 
 /// One undoable change.
@@ -125,6 +129,8 @@ pub struct App {
     /// Paragraph (0-based) → indices into `sidecar.annotations`.
     by_paragraph: BTreeMap<usize, Vec<usize>>,
     effects: Vec<Effect>,
+    /// Indexing, searching and hashing that run beside the event loop.
+    bg: background::Background,
 }
 
 impl App {
@@ -132,33 +138,12 @@ impl App {
     /// the current text; placed ones are updated to where they now sit, the
     /// rest are kept as orphans.
     pub fn new(doc: Document, mut sidecar: Sidecar, keymap: Keymap) -> App {
-        let anchors: Vec<&Anchor> = sidecar.annotations.iter().map(|a| &a.anchor).collect();
-        let placements = place_all(&doc, &anchors);
-        let mut orphans = BTreeSet::new();
-        let (mut moved, mut fuzzy) = (0, 0);
-        for (a, p) in sidecar.annotations.iter_mut().zip(&placements) {
-            match *p {
-                Placement::Exact(_) => {}
-                Placement::Moved { to, .. } => {
-                    moved += 1;
-                    a.anchor = reanchored(&doc, to, &a.anchor);
-                }
-                Placement::Fuzzy { to, .. } => {
-                    fuzzy += 1;
-                    a.anchor = reanchored(&doc, to, &a.anchor);
-                }
-                Placement::Orphan => {
-                    orphans.insert(a.id.clone());
-                }
-            }
-        }
-        let status = (moved + fuzzy + orphans.len() > 0).then(|| Message {
-            text: format!(
-                "Source changed since the sidecar was written: {moved} moved, {fuzzy} re-anchored by quote, {} orphaned",
-                orphans.len()
-            ),
-            error: !orphans.is_empty(),
-        });
+        // A document still being indexed is placed when its index is complete.
+        let (orphans, status) = if doc.is_complete() {
+            place_annotations(&doc, &mut sidecar)
+        } else {
+            (BTreeSet::new(), None)
+        };
         let mut app = App {
             doc,
             sidecar,
@@ -177,7 +162,9 @@ impl App {
             redo: Vec::new(),
             by_paragraph: BTreeMap::new(),
             effects: Vec::new(),
+            bg: Default::default(),
         };
+        app.defer_placement();
         app.reindex();
         app
     }
@@ -311,7 +298,6 @@ impl App {
 
     /// Run one command.
     pub fn run(&mut self, command: Command) {
-        let n = self.doc.len();
         match command {
             Command::NextParagraph => self.select(self.selected + 1),
             Command::PrevParagraph => self.select(self.selected.saturating_sub(1)),
@@ -324,7 +310,7 @@ impl App {
                 self.select(target)
             }
             Command::FirstParagraph => self.select(0),
-            Command::LastParagraph => self.select(n.saturating_sub(1)),
+            Command::LastParagraph => self.select_last(),
             Command::ScrollDown => self.scroll_rows(1),
             Command::ScrollUp => self.scroll_rows(-1),
             Command::NextAnnotation => self.step_annotation(1),
@@ -701,40 +687,16 @@ impl App {
         }
     }
 
-    /// Find every paragraph containing `query` and jump to the first at or after
-    /// the selection (wrapping).
-    pub fn start_search(&mut self, query: String) {
-        if query.is_empty() {
-            self.search = None;
-            return;
-        }
-        let matches: Vec<usize> = (0..self.doc.len())
-            .filter(|&i| search::contains(self.doc.paragraph_text(i), &query))
-            .collect();
-        if matches.is_empty() {
-            self.search = None;
-            self.warn(format!("No match for '{query}'"));
-            return;
-        }
-        let current = matches
-            .iter()
-            .position(|&p| p >= self.selected)
-            .unwrap_or(0);
-        let target = matches[current];
-        self.search = Some(Search {
-            query,
-            matches,
-            current,
-        });
-        self.select(target);
-        self.announce_match();
-    }
-
     fn step_match(&mut self, delta: isize) {
         let Some(s) = &mut self.search else {
             self.warn("No search: press / to search");
             return;
         };
+        if s.matches.is_empty() {
+            let text = format!("Searching for '{}'… no match yet", s.query);
+            self.say(text);
+            return;
+        }
         let n = s.matches.len() as isize;
         // Step from the selection, so moving by hand then `n` goes onward from there.
         let here = self.selected;
@@ -754,12 +716,16 @@ impl App {
 
     fn announce_match(&mut self) {
         if let Some(s) = &self.search {
+            let Some(&at) = s.matches.get(s.current) else {
+                return;
+            };
             let text = format!(
-                "/{}: match {} of {} (¶{}) — n/N next/previous, Esc clears",
+                "/{}: match {} of {}{} (¶{}) — n/N next/previous, Esc clears",
                 s.query,
                 s.current + 1,
                 s.matches.len(),
-                s.matches[s.current] + 1
+                if s.complete { "" } else { "+ (searching…)" },
+                at + 1
             );
             self.say(text);
         }
@@ -780,6 +746,7 @@ impl App {
 
     /// Compute the layout for a frame of `area` and scroll the selection into view.
     pub fn prepare_frame(&mut self, area: Rect) {
+        self.poll_background();
         let panel_rows = self.annotations_on(self.selected).len();
         self.layout
             .compute(area, &self.doc, self.selected, panel_rows);
@@ -792,6 +759,43 @@ impl App {
             self.clamp_annotation();
         }
     }
+}
+
+/// Place every annotation of `sidecar` in `doc`: moved and fuzzy ones get a
+/// fresh anchor where they now sit; the rest are returned as orphans, with a
+/// status message when anything changed.
+fn place_annotations(
+    doc: &Document,
+    sidecar: &mut Sidecar,
+) -> (BTreeSet<String>, Option<Message>) {
+    let anchors: Vec<&Anchor> = sidecar.annotations.iter().map(|a| &a.anchor).collect();
+    let placements = place_all(doc, &anchors);
+    let mut orphans = BTreeSet::new();
+    let (mut moved, mut fuzzy) = (0, 0);
+    for (a, p) in sidecar.annotations.iter_mut().zip(&placements) {
+        match *p {
+            Placement::Exact(_) => {}
+            Placement::Moved { to, .. } => {
+                moved += 1;
+                a.anchor = reanchored(doc, to, &a.anchor);
+            }
+            Placement::Fuzzy { to, .. } => {
+                fuzzy += 1;
+                a.anchor = reanchored(doc, to, &a.anchor);
+            }
+            Placement::Orphan => {
+                orphans.insert(a.id.clone());
+            }
+        }
+    }
+    let status = (moved + fuzzy + orphans.len() > 0).then(|| Message {
+        text: format!(
+            "Source changed since the sidecar was written: {moved} moved, {fuzzy} re-anchored by quote, {} orphaned",
+            orphans.len()
+        ),
+        error: !orphans.is_empty(),
+    });
+    (orphans, status)
 }
 
 /// A fresh anchor for an annotation placed at paragraph `to`, keeping a narrowed

@@ -10,7 +10,7 @@ use crate::config;
 use crate::document::Document;
 use crate::keymap::Keymap;
 use crate::sidecar::store::SidecarStore;
-use crate::sidecar::{self, Sidecar, SourceInfo};
+use crate::sidecar::{self, Sidecar};
 use crate::tui::{self, Ending};
 use crate::view::Theme;
 
@@ -33,7 +33,8 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         cfg.theme.as_deref().unwrap_or("default"),
         config::no_color(),
     );
-    let doc = Document::open(file).map_err(|e| e.to_string())?;
+    // A large document shows its first screen while the rest is indexed.
+    let doc = Document::open_progressive(file).map_err(|e| e.to_string())?;
     let path = sidecar::sidecar_path(file, &annotator);
     let mut read_only = args.read_only;
     let mut notice = warning;
@@ -54,7 +55,8 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     let vocabulary = colleagues_vocabulary(file, &annotator);
     let mut app = App::new(doc, sidecar, keymap);
     // Anchors now refer to the current text (App::new placed them again).
-    app.sidecar.source = SourceInfo::of(&app.doc);
+    // (the SHA-256 of a large document follows from the background)
+    app.refresh_source();
     app.vocabulary = vocabulary;
     if !args.read_only
         && std::fs::metadata(path.parent().unwrap_or(Path::new(".")))
@@ -113,7 +115,14 @@ pub fn run(file: &Path, args: &SessionArgs) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    match tui::run(session.app, session.store, session.theme) {
+    // Checking a large document's text goes on after the screen opens.
+    let doc = session.app.doc.clone();
+    let ending = tui::run(session.app, session.store, session.theme);
+    if let Some(e) = doc.load_error() {
+        report(e);
+        return ExitCode::from(1);
+    }
+    match ending {
         Ok(Ending::Quit) => ExitCode::SUCCESS,
         Ok(Ending::Signal(sig)) => ExitCode::from((128 + sig).clamp(0, 255) as u8),
         Ok(Ending::Unsaved(e)) => {

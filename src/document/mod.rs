@@ -6,6 +6,7 @@
 
 pub mod anchor;
 pub mod sanitize;
+pub mod scan;
 pub mod search;
 pub mod wrap;
 
@@ -141,6 +142,8 @@ struct Shared {
     /// Why background checking stopped, if the file turned out not to be text.
     failed: OnceLock<DocumentError>,
     sha256: OnceLock<String>,
+    /// A thread computes (or has computed) the SHA-256.
+    sha_started: std::sync::atomic::AtomicBool,
     /// Bumped whenever more of the index is published.
     progress: Mutex<u64>,
     progressed: Condvar,
@@ -161,6 +164,7 @@ impl Shared {
             done: OnceLock::new(),
             failed: OnceLock::new(),
             sha256: OnceLock::new(),
+            sha_started: std::sync::atomic::AtomicBool::new(false),
             progress: Mutex::new(0),
             progressed: Condvar::new(),
         }
@@ -304,6 +308,7 @@ impl Document {
             return Ok(doc);
         }
         let worker = Arc::clone(&shared);
+        shared.sha_started.store(true, Ordering::Relaxed);
         let spawned = std::thread::Builder::new()
             .name("gloss-index".into())
             .spawn(move || index_in_background(worker, ix, valid, shown));
@@ -400,6 +405,39 @@ impl Document {
     /// The SHA-256 if it has been computed already (never waits).
     pub fn sha256_if_ready(&self) -> Option<&str> {
         self.shared.sha256.get().map(String::as_str)
+    }
+
+    /// The SHA-256 without keeping the caller waiting: computed now for a
+    /// small document; for a large one `None` until a background thread (started
+    /// here if none runs yet) has it.
+    pub fn sha256_soon(&self) -> Option<&str> {
+        if let Some(s) = self.sha256_if_ready() {
+            return Some(s);
+        }
+        if self.size < LARGE_DOCUMENT_BYTES {
+            return Some(self.sha256());
+        }
+        if !self.shared.sha_started.swap(true, Ordering::Relaxed) {
+            let shared = Arc::clone(&self.shared);
+            let spawned = std::thread::Builder::new()
+                .name("gloss-sha256".into())
+                .spawn(move || {
+                    shared.sha256();
+                });
+            if spawned.is_err() {
+                return Some(self.sha256());
+            }
+        }
+        None
+    }
+
+    /// A hint that the text before byte `offset` will not be read again soon:
+    /// a memory-mapped document lets those pages go from its resident memory
+    /// (they stay in the page cache). Scans over the whole text call this.
+    pub fn release_text_before(&self, offset: usize) {
+        let end = (self.shared.bom_len + offset) / STEP_BYTES * STEP_BYTES;
+        let start = end.saturating_sub(STEP_BYTES);
+        self.shared.bytes.release(start, end - start);
     }
 
     /// Length of a skipped byte-order mark.

@@ -32,11 +32,13 @@ pub struct SourceInfo {
 }
 
 impl SourceInfo {
+    /// The SHA-256 stays empty while a large document's is still being
+    /// computed in the background (the TUI fills it in: `App::refresh_source`).
     pub fn of(doc: &Document) -> Self {
         SourceInfo {
             name: doc.file_name(),
             size: doc.size(),
-            sha256: doc.sha256().to_string(),
+            sha256: doc.sha256_soon().unwrap_or_default().to_string(),
         }
     }
 }
