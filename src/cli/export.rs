@@ -4,9 +4,12 @@ use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 
 use super::{FilterArgs, report};
 use crate::corpus::{self, AnnotatedDocument};
+use crate::export::batch::{self, Progress};
 use crate::export::{self, ExportSet, Format};
 use crate::sidecar::store::write_atomic;
 
@@ -35,18 +38,20 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     let mut documents: Vec<(String, AnnotatedDocument)> = Vec::new();
     let mut excerpts = Vec::new();
     let mut orphans = 0;
-    for target in &targets {
-        match corpus::load(target) {
-            Ok((doc, errs)) => {
-                for e in errs {
+    let done = Arc::new(AtomicUsize::new(0));
+    let progress = Progress::start(targets.len(), done.clone());
+    let loaded = batch::load_all(&targets, &filter, &done);
+    progress.finish();
+    for result in loaded {
+        match result {
+            Ok(mut l) => {
+                for e in l.errors {
                     failed = true;
                     report(e);
                 }
-                let source = target.document.display().to_string();
-                let (mut found, lost) = export::excerpts_of(&doc, &source, &filter);
-                orphans += lost;
-                excerpts.append(&mut found);
-                documents.push((source, doc));
+                orphans += l.orphans;
+                excerpts.append(&mut l.excerpts);
+                documents.push((l.source, l.document));
             }
             Err(e) => {
                 failed = true;

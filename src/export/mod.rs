@@ -3,7 +3,16 @@
 //! [`Excerpt`] is the flat record every format starts from (SPEC §4 fields);
 //! [`Filter`] narrows which annotations become excerpts.
 
+pub mod batch;
+pub mod beside;
+pub mod html;
 pub mod json;
+pub mod md;
+pub mod network;
+pub mod qdpx;
+pub mod table;
+pub mod text;
+pub mod w3c;
 
 use serde::Serialize;
 
@@ -18,6 +27,20 @@ pub enum Format {
     Json,
     /// One JSON excerpt object per line.
     Jsonl,
+    /// Markdown for writing: block quotes with attribution, by document and paragraph.
+    Md,
+    /// One self-contained, print-friendly HTML page.
+    Html,
+    /// CSV (RFC 4180, UTF-8, header), the JSON fields as columns, formula-safe.
+    Csv,
+    /// CSV, one row per position statement (discourse-network input).
+    Statements,
+    /// GraphML actor–issue network of positions (Gephi, visone).
+    Graphml,
+    /// REFI-QDA project exchange zip (NVivo, ATLAS.ti, MAXQDA, QualCoder).
+    Qdpx,
+    /// W3C Web Annotation JSON-LD.
+    W3c,
 }
 
 impl Format {
@@ -26,6 +49,41 @@ impl Format {
         match self {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Statements => "statements.csv",
+            Format::Graphml => "graphml",
+            Format::Qdpx => "qdpx",
+            Format::W3c => "jsonld",
+        }
+    }
+
+    /// Every format, in the order menus list them.
+    pub const ALL: [Format; 9] = [
+        Format::Json,
+        Format::Jsonl,
+        Format::Md,
+        Format::Html,
+        Format::Csv,
+        Format::Statements,
+        Format::Graphml,
+        Format::Qdpx,
+        Format::W3c,
+    ];
+
+    /// The name used by `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Statements => "statements",
+            Format::Graphml => "graphml",
+            Format::Qdpx => "qdpx",
+            Format::W3c => "w3c",
         }
     }
 }
@@ -236,5 +294,12 @@ pub fn render(format: Format, set: &ExportSet<'_>) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
         Format::Json => json::array(set.excerpts)?,
         Format::Jsonl => json::lines(set.excerpts)?,
+        Format::Md => md::render(set.excerpts),
+        Format::Html => html::render(set.excerpts),
+        Format::Csv => table::excerpts(set.excerpts)?,
+        Format::Statements => network::statements(set.excerpts)?,
+        Format::Graphml => network::graphml(set.excerpts),
+        Format::Qdpx => qdpx::render(set)?,
+        Format::W3c => w3c::render(set)?,
     })
 }

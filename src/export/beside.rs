@@ -1,0 +1,64 @@
+//! Export of one open document, for the TUI: the session's annotations in one
+//! format, written atomically beside the document as
+//! `<file name>.<annotator>.<extension>`.
+
+use std::path::PathBuf;
+
+use super::{ExportSet, Filter, Format};
+use crate::corpus::{AnnotatedDocument, Layer};
+use crate::document::Document;
+use crate::sidecar::store::write_atomic;
+use crate::sidecar::{Sidecar, sidecar_path};
+
+/// Where [`export_beside`] writes `format` for `doc` and `annotator`.
+pub fn beside_path(doc: &Document, annotator: &str, format: Format) -> PathBuf {
+    doc.path().with_file_name(format!(
+        "{}.{annotator}.{}",
+        doc.file_name(),
+        format.extension()
+    ))
+}
+
+/// What one export wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    pub excerpts: usize,
+    /// Annotations whose paragraph is gone (not exported).
+    pub orphans: usize,
+}
+
+/// Export every annotation of `sidecar` (the session's annotator) placed in
+/// `doc`, in `format`, to [`beside_path`].
+pub fn export_beside(doc: &Document, sidecar: &Sidecar, format: Format) -> anyhow::Result<Written> {
+    let annotator = sidecar.annotator.clone();
+    let layer = Layer::new(
+        doc,
+        annotator.clone(),
+        sidecar_path(doc.path(), &annotator),
+        sidecar.clone(),
+    );
+    let source = doc.path().display().to_string();
+    let documents = [(
+        source.clone(),
+        AnnotatedDocument {
+            doc: doc.clone(),
+            layers: vec![layer],
+        },
+    )];
+    let (excerpts, orphans) = super::excerpts_of(&documents[0].1, &source, &Filter::default());
+    let bytes = super::render(
+        format,
+        &ExportSet {
+            documents: &documents,
+            excerpts: &excerpts,
+        },
+    )?;
+    let path = beside_path(doc, &annotator, format);
+    write_atomic(&path, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(Written {
+        path,
+        excerpts: excerpts.len(),
+        orphans,
+    })
+}

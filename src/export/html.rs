@@ -1,0 +1,158 @@
+//! One self-contained HTML page: readable on screen, tidy on paper, tags
+//! colour-coded. Every piece of text is escaped, and a Content-Security-Policy
+//! forbids scripts even if something slipped through.
+
+use std::fmt::Write as _;
+
+use super::Excerpt;
+use super::text::{kind_colour, kind_title, stance_colour, xml_escape, xml_text};
+
+const STYLE: &str = r#"
+:root { --ink: #1b1b1b; --muted: #5f6368; --rule: #d9d9d9; }
+* { box-sizing: border-box; }
+body { font: 16px/1.55 Georgia, "Times New Roman", serif; color: var(--ink); background: #fff;
+  max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.2rem; border-bottom: 1px solid var(--rule); padding-bottom: .2rem; margin-top: 2.2rem;
+  word-break: break-all; }
+h3 { font-size: 1rem; color: var(--muted); margin: 1.4rem 0 .4rem; }
+.summary, .lines, figcaption { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+.summary { color: var(--muted); margin-top: 0; }
+.lines { font-weight: normal; font-size: .85rem; }
+figure { margin: .8rem 0 1.2rem; break-inside: avoid; page-break-inside: avoid; }
+blockquote { margin: 0; padding: .3rem 0 .3rem 1rem; border-left: 4px solid var(--tag); white-space: pre-line; }
+figcaption { font-size: .85rem; color: var(--muted); margin-top: .35rem; padding-left: 1.25rem; }
+.tag { display: inline-block; color: #fff; background: var(--tag); border-radius: 3px; padding: 0 .4rem;
+  font-weight: 600; letter-spacing: .02em; }
+.stance { font-weight: 600; color: var(--stance); }
+.note { display: block; margin-top: .2rem; color: var(--ink); white-space: pre-line; }
+.note::before { content: "Note: "; font-weight: 600; }
+.legend .tag { margin-right: .3rem; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  .tag { color: var(--tag); background: none; border: 1px solid var(--tag); }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+}
+"#;
+
+/// Render the excerpts (already in export order).
+pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
+    let mut out = String::with_capacity(4096 + excerpts.len() * 1024);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str("<meta name=\"generator\" content=\"glossator\">\n");
+    out.push_str("<title>Tagged excerpts</title>\n<style>");
+    out.push_str(STYLE);
+    out.push_str("</style>\n</head>\n<body>\n<header>\n<h1>Tagged excerpts</h1>\n");
+    let documents = {
+        let mut d: Vec<&str> = excerpts.iter().map(|e| e.source.as_str()).collect();
+        d.dedup();
+        d.len()
+    };
+    let _ = writeln!(
+        out,
+        "<p class=\"summary\">{} excerpt{} from {} document{}.</p>",
+        excerpts.len(),
+        if excerpts.len() == 1 { "" } else { "s" },
+        documents,
+        if documents == 1 { "" } else { "s" }
+    );
+    out.push_str("<p class=\"summary legend\">");
+    for kind in ["claim", "advice", "position"] {
+        let _ = write!(
+            out,
+            "<span class=\"tag\" style=\"--tag: {}\">{}</span>",
+            kind_colour(kind),
+            kind_title(kind)
+        );
+    }
+    out.push_str("</p>\n</header>\n<main>\n");
+    let mut current: Option<(&str, usize)> = None;
+    for e in excerpts {
+        if current.map(|(s, _)| s) != Some(e.source.as_str()) {
+            if current.is_some() {
+                out.push_str("</section>\n");
+            }
+            let _ = writeln!(
+                out,
+                "<section class=\"document\">\n<h2>{}</h2>",
+                xml_text(&e.source)
+            );
+            current = None;
+        }
+        if current != Some((e.source.as_str(), e.paragraph)) {
+            let _ = writeln!(out, "<h3>¶ {}</h3>", e.paragraph);
+            current = Some((e.source.as_str(), e.paragraph));
+        }
+        excerpt(&mut out, e);
+    }
+    if current.is_some() {
+        out.push_str("</section>\n");
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out.into_bytes()
+}
+
+fn excerpt(out: &mut String, e: &Excerpt) {
+    let lines = if e.line_start == e.line_end {
+        format!("line {}", e.line_start)
+    } else {
+        format!("lines {}–{}", e.line_start, e.line_end)
+    };
+    let _ = writeln!(
+        out,
+        "<figure class=\"excerpt {}\" id=\"{}\" style=\"--tag: {}\">",
+        e.kind,
+        xml_escape(&format!("{}-{}", e.annotator, e.id)),
+        kind_colour(e.kind)
+    );
+    let _ = writeln!(
+        out,
+        "<blockquote>{}</blockquote>",
+        xml_text(e.text.trim_end())
+    );
+    let _ = write!(
+        out,
+        "<figcaption><span class=\"tag\">{}</span> ",
+        kind_title(e.kind)
+    );
+    match (e.kind, &e.from, &e.to) {
+        ("advice", Some(from), Some(to)) => {
+            let _ = write!(
+                out,
+                "<span class=\"actor\">{}</span> → <span class=\"actor\">{}</span>",
+                xml_text(from),
+                xml_text(to)
+            );
+        }
+        _ => {
+            let _ = write!(out, "<span class=\"actor\">{}</span>", xml_text(&e.actor));
+        }
+    }
+    if let (Some(stance), Some(issue)) = (e.stance, &e.issue) {
+        let _ = write!(
+            out,
+            " <span class=\"stance\" style=\"--stance: {}\">{stance}s</span> <q class=\"issue\">{}</q>",
+            stance_colour(stance),
+            xml_text(issue)
+        );
+    }
+    let _ = write!(
+        out,
+        " · {}, ¶ {}, {} · annotator: <span class=\"annotator\">{}</span>",
+        xml_text(&e.source),
+        e.paragraph,
+        lines,
+        xml_text(&e.annotator)
+    );
+    if let Some(note) = &e.note {
+        let _ = write!(
+            out,
+            "<span class=\"note\">{}</span>",
+            xml_text(note.trim_end())
+        );
+    }
+    out.push_str("</figcaption>\n</figure>\n");
+}

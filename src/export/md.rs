@@ -1,0 +1,138 @@
+//! Markdown for writing: grouped by document, then paragraph; each excerpt a
+//! block quote followed by an attribution line. All text is escaped, so a
+//! document or note cannot inject HTML or Markdown structure.
+
+use std::fmt::Write as _;
+
+use super::Excerpt;
+use super::text::{kind_title, printable};
+
+/// Escape Markdown (CommonMark) syntax in inline text; line breaks are kept.
+pub fn escape(text: &str) -> String {
+    let text = printable(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut line_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '=' if line_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '0'..='9' if line_start => {
+                // "1." or "1)" at a line start would begin a list.
+                let mut digits = String::from(c);
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                out.push_str(&digits);
+                if let Some(p @ ('.' | ')')) = chars.peek().copied() {
+                    out.push('\\');
+                    out.push(p);
+                    chars.next();
+                }
+            }
+            '\t' => out.push(' '),
+            '\r' => {}
+            c => out.push(c),
+        }
+        line_start = c == '\n' || (line_start && c == ' ');
+    }
+    out
+}
+
+/// The attribution line of one excerpt.
+pub fn attribution(e: &Excerpt) -> String {
+    let lines = if e.line_start == e.line_end {
+        format!("line {}", e.line_start)
+    } else {
+        format!("lines {}–{}", e.line_start, e.line_end)
+    };
+    let mut out = format!(
+        "— {}, ¶ {}, {} · **{}**",
+        escape(&e.source),
+        e.paragraph,
+        lines,
+        kind_title(e.kind)
+    );
+    match (e.kind, &e.from, &e.to) {
+        ("advice", Some(from), Some(to)) => {
+            let _ = write!(out, " · {} → {}", escape(from), escape(to));
+        }
+        _ => {
+            let _ = write!(out, " · {}", escape(&e.actor));
+        }
+    }
+    if let (Some(stance), Some(issue)) = (e.stance, &e.issue) {
+        let _ = write!(out, " · {stance}s “{}”", escape(issue));
+    }
+    let _ = write!(out, " · annotator: {}", escape(&e.annotator));
+    if let Some(note) = &e.note {
+        // A multi-line note stays one paragraph, with hard line breaks.
+        let note = escape(note.trim_end()).replace('\n', "  \n");
+        let _ = write!(out, " · note: {note}");
+    }
+    out
+}
+
+/// Render the excerpts (already in export order).
+pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
+    let mut out = String::from("# Tagged excerpts\n");
+    let documents = {
+        let mut d: Vec<&str> = excerpts.iter().map(|e| e.source.as_str()).collect();
+        d.dedup();
+        d.len()
+    };
+    let _ = writeln!(
+        out,
+        "\n{} excerpt{} from {} document{}.",
+        excerpts.len(),
+        if excerpts.len() == 1 { "" } else { "s" },
+        documents,
+        if documents == 1 { "" } else { "s" }
+    );
+    let mut current: Option<(&str, usize)> = None;
+    for e in excerpts {
+        if current.map(|(s, _)| s) != Some(e.source.as_str()) {
+            let _ = writeln!(out, "\n## {}", escape(&e.source));
+            current = None;
+        }
+        if current != Some((e.source.as_str(), e.paragraph)) {
+            let _ = writeln!(out, "\n### ¶ {}", e.paragraph);
+            current = Some((e.source.as_str(), e.paragraph));
+        }
+        out.push('\n');
+        for line in escape(e.text.trim_end()).lines() {
+            if line.trim().is_empty() {
+                out.push_str(">\n");
+            } else {
+                let _ = writeln!(out, "> {line}");
+            }
+        }
+        let _ = writeln!(out, "\n{}", attribution(e));
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_and_html_are_escaped() {
+        assert_eq!(
+            escape("<script>alert(1)</script> *x* [a](b)"),
+            "\\<script\\>alert(1)\\</script\\> \\*x\\* \\[a\\](b)"
+        );
+        assert_eq!(
+            escape("# h\n- li\n12. n\nx-y"),
+            "\\# h\n\\- li\n12\\. n\nx-y"
+        );
+        assert_eq!(escape("a\u{1b}b"), "a␛b");
+    }
+}
