@@ -60,6 +60,26 @@ commands! {
     ClearSearch => "clear_search", "Clear the search";
     Help => "help", "Show or hide this help";
     Quit => "quit", "Quit (work is already saved)";
+    NextDisagreement => "next_disagreement", "Review: next paragraph where annotators disagree";
+    PrevDisagreement => "prev_disagreement", "Review: previous paragraph where annotators disagree";
+    Adopt => "adopt", "Review: adopt the selected annotation of another annotator";
+    AdoptAgreed => "adopt_agreed", "Review: adopt every annotation all other annotators agree on";
+    Agreement => "agreement", "Review: show agreement (observed, kappa, alpha)";
+}
+
+impl Command {
+    /// Commands that only mean something in `gloss review` (the help overlay
+    /// lists them only there).
+    pub fn is_review(self) -> bool {
+        matches!(
+            self,
+            Command::NextDisagreement
+                | Command::PrevDisagreement
+                | Command::Adopt
+                | Command::AdoptAgreed
+                | Command::Agreement
+        )
+    }
 }
 
 /// A keymap named a command that does not exist.

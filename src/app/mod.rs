@@ -8,6 +8,7 @@ mod background;
 pub mod form;
 pub mod input;
 mod layout;
+pub mod review;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,6 +53,8 @@ pub enum Mode {
     Note { id: String, input: TextInput },
     SearchPrompt(TextInput),
     Help { scroll: usize },
+    /// The agreement figures of a review (any key closes).
+    Agreement,
 }
 
 /// A status-line message.
@@ -122,6 +125,8 @@ pub struct App {
     pub orphans: BTreeSet<String>,
     /// Screen layout and scroll position.
     pub layout: Layout,
+    /// Other annotators' layers when reviewing (`gloss review`).
+    pub review: Option<review::Review>,
     /// Where times come from (RFC 3339 UTC); tests fix it for stable screens.
     pub clock: fn() -> String,
     undo: Vec<Vec<Edit>>,
@@ -157,6 +162,7 @@ impl App {
             save_state: SaveState::Saved,
             orphans,
             layout: Layout::default(),
+            review: None,
             clock: crate::annotation::now_rfc3339,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -209,6 +215,7 @@ impl App {
                 (&anns[x].created, &anns[x].id).cmp(&(&anns[y].created, &anns[y].id))
             });
         }
+        self.refresh_review();
         self.clamp_annotation();
     }
 
@@ -240,7 +247,7 @@ impl App {
     }
 
     fn clamp_annotation(&mut self) {
-        let n = self.by_paragraph.get(&self.selected).map_or(0, Vec::len);
+        let n = self.entry_count(self.selected);
         if self.selected_annotation >= n {
             self.selected_annotation = n.saturating_sub(1);
         }
@@ -276,6 +283,7 @@ impl App {
             Mode::Note { .. } => self.note_key(event),
             Mode::SearchPrompt(_) => self.search_key(event),
             Mode::Help { .. } => self.help_key(event),
+            Mode::Agreement => self.mode = Mode::Normal,
         }
     }
 
@@ -298,6 +306,9 @@ impl App {
 
     /// Run one command.
     pub fn run(&mut self, command: Command) {
+        if self.refuse_on_others(command) {
+            return;
+        }
         match command {
             Command::NextParagraph => self.select(self.selected + 1),
             Command::PrevParagraph => self.select(self.selected.saturating_sub(1)),
@@ -367,6 +378,11 @@ impl App {
             }
             Command::Help => self.mode = Mode::Help { scroll: 0 },
             Command::Quit => self.effects.push(Effect::Quit),
+            Command::NextDisagreement => self.step_disagreement(true),
+            Command::PrevDisagreement => self.step_disagreement(false),
+            Command::Adopt => self.adopt_selected(),
+            Command::AdoptAgreed => self.adopt_agreed(),
+            Command::Agreement => self.show_agreement(),
         }
     }
 
@@ -747,7 +763,7 @@ impl App {
     /// Compute the layout for a frame of `area` and scroll the selection into view.
     pub fn prepare_frame(&mut self, area: Rect) {
         self.poll_background();
-        let panel_rows = self.annotations_on(self.selected).len();
+        let panel_rows = self.entry_count(self.selected);
         self.layout
             .compute(area, &self.doc, self.selected, panel_rows);
         if !self.layout.follow

@@ -3,9 +3,12 @@
 //! Exit codes: 0 success, 1 bad input or failed check (one line per problem on
 //! stderr, naming file and position), 2 usage error (clap's own).
 
+mod agree;
 mod annotate;
 mod check;
 mod export;
+mod merge_driver;
+mod review;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
@@ -62,6 +65,29 @@ pub enum Commands {
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
+    /// Review every annotator's sidecar of FILE side by side (TUI); adopt
+    /// others' annotations into your own (--as).
+    Review {
+        /// The document.
+        file: PathBuf,
+        /// Sidecars to review (default: every FILE.*.gloss.ron beside FILE).
+        sidecars: Vec<PathBuf>,
+    },
+    /// Inter-annotator agreement per kind and on stance (observed, Cohen's
+    /// kappa, Krippendorff's alpha); a folder gives per-document and pooled figures.
+    Agree(agree::AgreeArgs),
+    /// git merge driver for sidecars: merges BASE, OURS, THEIRS by annotation
+    /// id and writes the result to OURS (see README: .gitattributes, git config).
+    MergeDriver {
+        /// The common ancestor (git's %O).
+        base: PathBuf,
+        /// Our version (git's %A); the merge is written here.
+        ours: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+        /// The sidecar's path in the repository, for messages (git's %P).
+        path: Option<PathBuf>,
+    },
 }
 
 /// Filters shared by export and (later) other commands.
@@ -115,6 +141,14 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Commands::Export(args)) => export::run(&args),
         Some(Commands::Check { paths }) => check::run(&paths),
+        Some(Commands::Review { file, sidecars }) => review::run(&file, &sidecars, &cli.session),
+        Some(Commands::Agree(args)) => agree::run(&args),
+        Some(Commands::MergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        }) => merge_driver::run(&base, &ours, &theirs, path.as_ref()),
         Some(Commands::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "gloss", &mut std::io::stdout());
             ExitCode::SUCCESS

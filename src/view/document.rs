@@ -114,6 +114,9 @@ fn draw_gutter(
     let number = format!("{:>digits$}", index + 1);
     let style = if selected { theme.bar } else { theme.number };
     put(buf, x + 1, y, &number, gutter.saturating_sub(1), style);
+    if app.reviewing() {
+        return super::review::gutter(buf, app, theme, index, x, y, digits);
+    }
     let kinds = app.kinds_on(index);
     let marks_x = x + 1 + digits as u16 + 1;
     for (mx, (k, present)) in (marks_x..).zip(Kind::ALL.iter().zip(kinds)) {

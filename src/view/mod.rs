@@ -7,6 +7,7 @@
 mod document;
 mod panel;
 mod popup;
+mod review;
 mod status;
 pub mod theme;
 
@@ -24,6 +25,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let buf = frame.buffer_mut();
     document::draw(buf, app, theme);
     panel::draw(buf, app, theme);
+    review::header(buf, app, theme);
     status::draw(buf, app, theme);
     let area = app.layout.area;
     let cursor = match &app.mode {
@@ -31,6 +33,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Mode::Form(form) => popup::form(frame.buffer_mut(), app, form, theme),
         Mode::Note { input, .. } => popup::note(frame.buffer_mut(), app, input, theme),
         Mode::SearchPrompt(input) => status::prompt(frame.buffer_mut(), app, input, theme),
+        Mode::Agreement => {
+            review::agreement(frame.buffer_mut(), area, app, theme);
+            None
+        }
         Mode::Help { scroll } => {
             popup::help(frame.buffer_mut(), area, app, *scroll, theme);
             None

@@ -13,6 +13,9 @@ use crate::document::wrap::wrap_rows;
 const NOTE_ROWS: usize = 4;
 
 pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
+    if app.reviewing() {
+        return super::review::panel(buf, app, theme);
+    }
     let area = app.layout.panel;
     if area.width < 4 || area.height < 2 {
         return;
