@@ -1,0 +1,98 @@
+//! Frames of the 1M-paragraph document at its start, middle and end, and
+//! after the moves of issue #6 (G, g, page, search hit): each is one key
+//! handled plus `App::prepare_frame` and `view::draw` on a 120×40 TestBackend.
+
+mod common;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use glossator::app::App;
+use glossator::command::Command;
+use glossator::document::Document;
+use glossator::keymap::Keymap;
+use glossator::view::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn frame(c: &mut Criterion) {
+    let text = common::big_text(common::BIG_PARAGRAPHS);
+    let doc = Document::from_bytes(Path::new("big.txt"), text.into_bytes()).expect("document");
+    let n = doc.len();
+    // Some annotations, so the gutter marks and the panel have work to do.
+    let sidecar = common::sidecar_for(&doc, "bench", 1000);
+    let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+    let theme = Theme::named("default", false);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut draw = |app: &mut App| {
+        terminal
+            .draw(|f| {
+                app.prepare_frame(f.area());
+                view::draw(f, app, &theme);
+            })
+            .expect("draw");
+    };
+    draw(&mut app);
+    let mut g = c.benchmark_group("frame");
+    for (name, at) in [("start", 0), ("middle", n / 2), ("end", n - 1)] {
+        app.select(at);
+        draw(&mut app);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                app.layout.follow = true;
+                draw(&mut app);
+                black_box(app.layout.visible.len())
+            })
+        });
+    }
+    // Only the frame after the key is timed; the opposite jump sets it up.
+    for (name, setup, key) in [
+        ("G", Command::FirstParagraph, Command::LastParagraph),
+        ("g", Command::LastParagraph, Command::FirstParagraph),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    app.run(setup);
+                    draw(&mut app);
+                    let t = Instant::now();
+                    app.run(key);
+                    draw(&mut app);
+                    total += t.elapsed();
+                }
+                total
+            })
+        });
+    }
+    app.select(n / 2);
+    g.bench_function("page_down", |b| {
+        b.iter(|| {
+            if app.selected + 100 >= n {
+                app.select(n / 2);
+            }
+            app.run(Command::PageDown);
+            draw(&mut app);
+            black_box(app.selected)
+        })
+    });
+    // Every fifth paragraph matches: step through hits all over the document.
+    app.start_search("heavy industry".into());
+    while app.search.as_ref().is_some_and(|s| !s.complete) {
+        std::thread::sleep(Duration::from_millis(10));
+        draw(&mut app);
+    }
+    g.bench_function("search_hit", |b| {
+        b.iter(|| {
+            app.run(Command::SearchNext);
+            draw(&mut app);
+            black_box(app.selected)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, frame);
+criterion_main!(benches);
