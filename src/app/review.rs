@@ -75,7 +75,10 @@ impl App {
             by_paragraph,
         });
         self.refresh_review();
-        let n = self.review.as_ref().map_or(0, |r| r.comparison.disputed.len());
+        let n = self
+            .review
+            .as_ref()
+            .map_or(0, |r| r.comparison.disputed.len());
         self.say(format!(
             "Reviewing: {n} paragraph(s) where annotators disagree — {} next, {} adopt, {} agreement, ? help",
             self.keymap.label(Command::NextDisagreement),
@@ -257,7 +260,8 @@ impl App {
     /// paragraph `index` of the current text.
     fn adopted_copy(&self, annotator: &str, index: usize, a: &Annotation) -> Annotation {
         let now = (self.clock)();
-        let mut copy = Annotation::created_at(a.tag.clone(), reanchored(&self.doc, index, &a.anchor), now);
+        let mut copy =
+            Annotation::created_at(a.tag.clone(), reanchored(&self.doc, index, &a.anchor), now);
         copy.note = a.note.clone();
         copy.origin = Some(Origin {
             annotator: annotator.to_string(),

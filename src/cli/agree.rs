@@ -140,7 +140,14 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
                 }
                 print!(
                     "{}",
-                    table(&format!("pooled over {} documents", rows.len()), &pooled)
+                    table(
+                        &format!(
+                            "pooled over {} document{}",
+                            rows.len(),
+                            if rows.len() == 1 { "" } else { "s" }
+                        ),
+                        &pooled
+                    )
                 );
             }
         }

@@ -41,7 +41,9 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, shown: Option<&PathBuf>) -> 
         (Ok(b), Ok(o), Ok(t)) => (b, o, t),
         (b, o, t) => {
             for e in [b.err(), o.err(), t.err()].into_iter().flatten() {
-                report(format!("{e} (gloss merge-driver: {name} left for a manual merge)"));
+                report(format!(
+                    "{e} (gloss merge-driver: {name} left for a manual merge)"
+                ));
             }
             return ExitCode::from(1);
         }
@@ -49,8 +51,20 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, shown: Option<&PathBuf>) -> 
     let (ours_s, theirs_s) = match (o, t) {
         (Some(o), Some(t)) => (o, t),
         // One side emptied the file: keep the other side's version as it is.
-        (Some(o), None) => (o.clone(), Sidecar { annotations: Vec::new(), ..o }),
-        (None, Some(t)) => (Sidecar { annotations: Vec::new(), ..t.clone() }, t),
+        (Some(o), None) => (
+            o.clone(),
+            Sidecar {
+                annotations: Vec::new(),
+                ..o
+            },
+        ),
+        (None, Some(t)) => (
+            Sidecar {
+                annotations: Vec::new(),
+                ..t.clone()
+            },
+            t,
+        ),
         (None, None) => return ExitCode::SUCCESS,
     };
     let base_s = b.unwrap_or_else(|| Sidecar {
@@ -74,8 +88,8 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, shown: Option<&PathBuf>) -> 
         return ExitCode::SUCCESS;
     }
     for c in &merged.conflicts {
-        let (line, col) = crate::corpus::position_of(&text, &format!("\"{}\"", c.id))
-            .unwrap_or((1, 1));
+        let (line, col) =
+            crate::corpus::position_of(&text, &format!("\"{}\"", c.id)).unwrap_or((1, 1));
         let kept = c
             .kept_as
             .as_ref()
@@ -99,8 +113,13 @@ pub fn mark_conflicts(text: &str, conflicts: &[Conflict]) -> String {
     for c in conflicts {
         let mut what = format!("CONFLICT (gloss merge): {} {}", c.id, c.what);
         if let Some(k) = &c.kept_as {
-            what.push_str(&format!("; their version is {k}: keep one, delete the other"));
-            notes.push((k.clone(), format!("CONFLICT (gloss merge): their version of {}", c.id)));
+            what.push_str(&format!(
+                "; their version is {k}: keep one, delete the other"
+            ));
+            notes.push((
+                k.clone(),
+                format!("CONFLICT (gloss merge): their version of {}", c.id),
+            ));
         }
         notes.push((c.id.clone(), what));
     }

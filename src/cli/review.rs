@@ -24,6 +24,8 @@ pub fn prepare_review(
     args: &SessionArgs,
 ) -> Result<Session, String> {
     let mut session = prepare(file, args)?;
+    // Others' layers are placed in the whole text: finish indexing first.
+    session.app.doc.wait_complete();
     let own = session.app.annotator().to_string();
     let own_path = sidecar::sidecar_path(file, &own);
     let same_file = |p: &Path| {
@@ -37,7 +39,10 @@ pub fn prepare_review(
     let paths: Vec<PathBuf> = if explicit {
         sidecars.to_vec()
     } else {
-        sidecar::sidecars_of(file).into_iter().map(|(_, p)| p).collect()
+        sidecar::sidecars_of(file)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect()
     };
     let mut others = Vec::new();
     let mut own_named = false;

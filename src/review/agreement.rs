@@ -35,7 +35,11 @@ pub fn coefficients(units: &Table, coders: usize) -> Coefficients {
     let o = Coincidences::of(units);
     Coefficients {
         observed: o.observed(),
-        kappa: if coders == 2 { cohen_kappa(units) } else { None },
+        kappa: if coders == 2 {
+            cohen_kappa(units)
+        } else {
+            None
+        },
         alpha: if coders >= 2 { o.alpha() } else { None },
     }
 }
@@ -130,10 +134,12 @@ impl Coincidences {
 pub fn cohen_kappa(units: &Table) -> Option<f64> {
     let pairs: Vec<(u32, u32)> = units
         .iter()
-        .filter_map(|u| match (u.first().copied().flatten(), u.get(1).copied().flatten()) {
-            (Some(a), Some(b)) => Some((a, b)),
-            _ => None,
-        })
+        .filter_map(
+            |u| match (u.first().copied().flatten(), u.get(1).copied().flatten()) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => None,
+            },
+        )
         .collect();
     if pairs.is_empty() {
         return None;
@@ -253,8 +259,9 @@ mod tests {
                 n,
             ],
         ];
-        let units: Vec<Vec<Option<u32>>> =
-            (0..12).map(|u| rows.iter().map(|r| r[u]).collect()).collect();
+        let units: Vec<Vec<Option<u32>>> = (0..12)
+            .map(|u| rows.iter().map(|r| r[u]).collect())
+            .collect();
         let o = Coincidences::of(&units);
         close(Some(o.total()), 40.0);
         let c = coefficients(&units, 4);

@@ -144,8 +144,10 @@ impl Comparison {
         if codings.len() < 2 {
             return Comparison { disputed };
         }
-        let sets: Vec<BTreeMap<usize, BTreeSet<TagKey>>> =
-            codings.iter().map(|c| keys_by_paragraph(c, names)).collect();
+        let sets: Vec<BTreeMap<usize, BTreeSet<TagKey>>> = codings
+            .iter()
+            .map(|c| keys_by_paragraph(c, names))
+            .collect();
         let paragraphs: BTreeSet<usize> = sets.iter().flat_map(|s| s.keys().copied()).collect();
         let empty = BTreeSet::new();
         for p in paragraphs {
@@ -312,7 +314,10 @@ impl Reliability {
         for (col, c) in columns.iter().enumerate() {
             let Some(c) = c else { continue };
             for (p, a) in &c.placed {
-                if let Tag::Position { actor, stance: s, .. } = &a.tag {
+                if let Tag::Position {
+                    actor, stance: s, ..
+                } = &a.tag
+                {
                     let row = stance
                         .entry((*p, names.key(actor)))
                         .or_insert_with(|| vec![None; columns.len()]);
@@ -355,9 +360,7 @@ pub fn report(paragraphs: usize, codings: &[&Coding]) -> Report {
 impl Report {
     /// The JSON shape of `gloss agree --format json`.
     pub fn to_json(&self) -> serde_json::Value {
-        let c = |c: &Coefficients| {
-            serde_json::json!({"observed": c.observed, "kappa": c.kappa, "alpha": c.alpha})
-        };
+        let c = |c: &Coefficients| serde_json::json!({"observed": c.observed, "kappa": c.kappa, "alpha": c.alpha});
         let mut kinds = serde_json::Map::new();
         for (k, coeff) in Kind::ALL.iter().zip(&self.kinds) {
             kinds.insert(k.as_str().to_string(), c(coeff));
@@ -390,7 +393,11 @@ impl Report {
             })
             .collect();
         rows.push([
-            format!("stance ({} units)", self.stance_units),
+            format!(
+                "stance ({} unit{})",
+                self.stance_units,
+                if self.stance_units == 1 { "" } else { "s" }
+            ),
             f(self.stance.observed),
             f(self.stance.kappa),
             f(self.stance.alpha),

@@ -182,7 +182,10 @@ pub fn panel(buf: &mut Buffer, app: &App, theme: &Theme) {
             name.clone()
         };
         if mine.is_empty() {
-            lines.push((ellipsize(&format!("{who} — nothing here"), width), theme.dim));
+            lines.push((
+                ellipsize(&format!("{who} — nothing here"), width),
+                theme.dim,
+            ));
             continue;
         }
         lines.push((ellipsize(&who, width), theme.bar));
@@ -209,7 +212,10 @@ pub fn panel(buf: &mut Buffer, app: &App, theme: &Theme) {
                 extra.push(format!("from {}", display_line(&o.annotator)));
             }
             if !extra.is_empty() {
-                lines.push((ellipsize(&format!("   {}", extra.join(" · ")), width), theme.dim));
+                lines.push((
+                    ellipsize(&format!("   {}", extra.join(" · ")), width),
+                    theme.dim,
+                ));
             }
         }
     }
@@ -248,19 +254,10 @@ pub fn agreement(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let rows = report.table_rows();
     let mut lines: Vec<(String, Style)> = Vec::new();
     let first_w = rows.iter().map(|r| r[0].width()).max().unwrap_or(0).max(8);
-    let fmt = |r: &[String; 4]| {
-        format!(
-            "{:<first_w$}  {:>8}  {:>8}  {:>8}",
-            r[0], r[1], r[2], r[3]
-        )
-    };
+    let fmt =
+        |r: &[String; 4]| format!("{:<first_w$}  {:>8}  {:>8}  {:>8}", r[0], r[1], r[2], r[3]);
     lines.push((
-        fmt(&[
-            "".into(),
-            "observed".into(),
-            "kappa".into(),
-            "alpha".into(),
-        ]),
+        fmt(&["".into(), "observed".into(), "kappa".into(), "alpha".into()]),
         theme.bar,
     ));
     for r in &rows {
@@ -278,14 +275,19 @@ pub fn agreement(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     }
     if !compare_own {
         lines.push((
-            format!("{} (you) adjudicate and are not compared.", display_line(app.annotator())),
+            format!(
+                "{} (you) adjudicate and are not compared.",
+                display_line(app.annotator())
+            ),
             theme.dim,
         ));
     }
     let width = lines.iter().map(|(t, _)| t.width()).max().unwrap_or(20) as u16 + 4;
     let height = lines.len() as u16 + 2;
     let w = width.min(area.width);
-    let h = height.min(area.height.saturating_sub(1)).max(3.min(area.height));
+    let h = height
+        .min(area.height.saturating_sub(1))
+        .max(3.min(area.height));
     let rect = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height.saturating_sub(1).saturating_sub(h)) / 2,
