@@ -605,3 +605,33 @@ fn output_file_is_written_atomically_in_every_format() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn the_tui_export_command_writes_beside_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tagged_seed(dir.path(), "seed.txt");
+    let doc = Document::open(&path).unwrap();
+    let sidecar = Sidecar::load(&sidecar_path(&path, "tester")).unwrap();
+    let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+    // A search is not a filter: the export holds what the session shows.
+    press(&mut app, "/Nam\n");
+    for (key, format, ext) in [
+        ('h', glossator::export::Format::Html, "html"),
+        ('w', glossator::export::Format::W3c, "jsonld"),
+        ('c', glossator::export::Format::Csv, "csv"),
+    ] {
+        app.handle_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+        app.handle_key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE));
+        let effects = app.take_effects();
+        assert_eq!(effects, vec![Effect::Export(format)]);
+        let written =
+            glossator::export::beside::export_beside(&app.doc, &app.sidecar, format).unwrap();
+        assert_eq!(written.path, dir.path().join(format!("seed.txt.tester.{ext}")));
+        assert_eq!(written.excerpts, 3);
+        let bytes = std::fs::read(&written.path).unwrap();
+        let name = if ext == "jsonld" { "w3c" } else { ext };
+        assert_eq!(count(name, &bytes), 3, "{ext}");
+    }
+    let html = std::fs::read_to_string(dir.path().join("seed.txt.tester.html")).unwrap();
+    assert!(html.contains("&lt;script&gt;") && !html.contains("<script"));
+}
