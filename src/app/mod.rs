@@ -763,7 +763,7 @@ impl App {
     /// Compute the layout for a frame of `area` and scroll the selection into view.
     pub fn prepare_frame(&mut self, area: Rect) {
         self.poll_background();
-        let panel_rows = self.entry_count(self.selected);
+        let panel_rows = self.panel_rows();
         self.layout
             .compute(area, &self.doc, self.selected, panel_rows);
         if !self.layout.follow

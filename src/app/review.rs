@@ -80,7 +80,8 @@ impl App {
             .as_ref()
             .map_or(0, |r| r.comparison.disputed.len());
         self.say(format!(
-            "Reviewing: {n} paragraph(s) where annotators disagree — {} next, {} adopt, {} agreement, ? help",
+            "{n} disagreement{} — {} next · {} adopt · {} figures",
+            if n == 1 { "" } else { "s" },
             self.keymap.label(Command::NextDisagreement),
             self.keymap.label(Command::Adopt),
             self.keymap.label(Command::Agreement),
@@ -172,6 +173,24 @@ impl App {
                 .map(|m| m.get(&index).map_or(0, Vec::len))
                 .sum()
         })
+    }
+
+    /// Rows the panel would like below the text (narrow screens): a review
+    /// lists a line per annotator besides the annotations, and a key hint.
+    pub fn panel_rows(&self) -> u16 {
+        let entries = self.entry_count(self.selected) as u16;
+        match &self.review {
+            None => (entries * 2 + 2).min(9),
+            Some(r) => {
+                let extras = self
+                    .entries_on(self.selected)
+                    .iter()
+                    .filter(|e| e.annotation.note.is_some() || e.annotation.origin.is_some())
+                    .count() as u16;
+                // A line per annotator and per annotation, notes, the hint, borders.
+                (r.others.len() as u16 + 1 + entries + extras + 3).min(12)
+            }
+        }
     }
 
     /// The selected entry of the panel (own or another annotator's).

@@ -74,16 +74,17 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
     if failed {
         return ExitCode::from(1);
     }
-    if single && let Some((source, _, codings)) = documents.first() {
-        if codings.len() < 2 {
-            let names: Vec<&str> = codings.iter().map(|c| c.annotator.as_str()).collect();
-            report(format!(
-                "{source}: agreement needs sidecars of two or more annotators; found {} ({})",
-                codings.len(),
-                names.join(", ")
-            ));
-            return ExitCode::from(1);
-        }
+    if single
+        && let Some((source, _, codings)) = documents.first()
+        && codings.len() < 2
+    {
+        let names: Vec<&str> = codings.iter().map(|c| c.annotator.as_str()).collect();
+        report(format!(
+            "{source}: agreement needs sidecars of two or more annotators; found {} ({})",
+            codings.len(),
+            names.join(", ")
+        ));
+        return ExitCode::from(1);
     }
     if documents.is_empty() {
         report("gloss agree: no documents with sidecars found");

@@ -265,12 +265,13 @@ pub fn agreement(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     }
     lines.push((String::new(), theme.text));
     for note in [
-        "Units: paragraphs; a kind is present when an annotator".to_string(),
-        "put one or more tags of it there. — : undefined".to_string(),
-        "(no variation, e.g. a kind nobody used; kappa needs".to_string(),
-        "exactly two annotators). Stance: positions of one actor".to_string(),
-        "on one paragraph tagged by two or more annotators.".to_string(),
+        "— undefined: no variation (e.g. a kind nobody used),",
+        "  or for kappa, not exactly two annotators.",
+        "Units: paragraphs; a kind counts where an annotator put",
+        "  one or more tags of it. Stance: positions of the same",
+        "  actor on a paragraph, tagged by two or more annotators.",
     ] {
+        let note = note.to_string();
         lines.push((note, theme.dim));
     }
     if !compare_own {

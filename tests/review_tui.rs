@@ -1,0 +1,408 @@
+//! Review TUI tests: two annotators tag the sample memo through the keys,
+//! then one reviews the other. Keys go through `App::handle_key` (keymap →
+//! command → update), frames through `prepare_frame` + `view::draw` on
+//! ratatui's TestBackend, compared as insta snapshots (mono theme).
+
+use std::path::{Path, PathBuf};
+
+use glossator::annotation::{Kind, Origin, Stance, Tag};
+use glossator::app::App;
+use glossator::corpus::Layer;
+use glossator::document::Document;
+use glossator::document::anchor::Anchor;
+use glossator::keymap::Keymap;
+use glossator::sidecar::Sidecar;
+use glossator::view::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use ratatui::style::Modifier;
+
+fn fixed_clock() -> String {
+    "2026-11-28T10:00:00.000Z".to_string()
+}
+
+/// A clock that moves on a millisecond per call, so annotations made one
+/// after another sort in the order they were made (ids are random).
+fn ticking_clock() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static TICK: AtomicU64 = AtomicU64::new(0);
+    let n = TICK.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "2026-11-28T09:{:02}:{:02}.{:03}Z",
+        n / 60_000 % 60,
+        n / 1000 % 60,
+        n % 1000
+    )
+}
+
+fn tagging(annotator: &str) -> App {
+    let mut app = app_for(Sidecar::new(&memo(), annotator));
+    app.clock = ticking_clock;
+    app
+}
+
+fn memo_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/memo-1957-03-12-han-tae-jun.txt")
+}
+
+fn memo() -> Document {
+    Document::open(&memo_path()).unwrap()
+}
+
+fn app_for(sidecar: Sidecar) -> App {
+    let mut app = App::new(memo(), sidecar, Keymap::default_keymap());
+    app.clock = fixed_clock;
+    app
+}
+
+fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+    KeyEvent {
+        code,
+        modifiers,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }
+}
+
+/// Press keys written as text; `<Tab>`, `<Enter>`, `<Esc>`, `<BackTab>`,
+/// `<C-r>` are special keys.
+fn press(app: &mut App, keys: &str) {
+    let mut rest = keys;
+    while let Some(c) = rest.chars().next() {
+        if c == '<'
+            && let Some(end) = rest.find('>')
+        {
+            let event = match &rest[1..end] {
+                "Tab" => key(KeyCode::Tab, KeyModifiers::NONE),
+                "BackTab" => key(KeyCode::BackTab, KeyModifiers::SHIFT),
+                "Enter" => key(KeyCode::Enter, KeyModifiers::NONE),
+                "Esc" => key(KeyCode::Esc, KeyModifiers::NONE),
+                "C-r" => key(KeyCode::Char('r'), KeyModifiers::CONTROL),
+                other => panic!("unknown key <{other}>"),
+            };
+            app.handle_key(event);
+            rest = &rest[end + 1..];
+            continue;
+        }
+        let modifiers = if c.is_ascii_uppercase() || "?%".contains(c) {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        app.handle_key(key(KeyCode::Char(c), modifiers));
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+fn render(app: &mut App, width: u16, height: u16, theme: &Theme) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| {
+            app.prepare_frame(frame.area());
+            view::draw(frame, app, theme);
+        })
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row, wide characters once.
+fn screen(app: &mut App, width: u16, height: u16) -> String {
+    let buf = render(app, width, height, &Theme::mono());
+    let mut out = String::new();
+    for y in 0..height {
+        let mut skip = 0;
+        for x in 0..width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            out.push_str(sym);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Go to paragraph `n` (1-based) from anywhere.
+fn goto(app: &mut App, n: usize) {
+    press(app, "g");
+    press(app, &"j".repeat(n - 1));
+}
+
+/// ana tags the memo: claims on ¶6 and ¶7, a position on ¶10 and ¶7, advice on ¶9.
+fn ana() -> Sidecar {
+    let mut app = tagging("ana");
+    goto(&mut app, 6);
+    press(&mut app, "cHan Tae-jun<Enter>");
+    goto(&mut app, 7);
+    press(&mut app, "cRi Myong-suk<Enter>");
+    press(
+        &mut app,
+        "pRi Myong-suk<Tab>opp<Tab>Railways: bottleneck resolves itself<Enter>",
+    );
+    goto(&mut app, 9);
+    press(&mut app, "aV. I. Orlov<Tab>Han Tae-jun<Enter>");
+    goto(&mut app, 10);
+    press(
+        &mut app,
+        "pKim Chang-hyop<Tab>o<Tab>locomotives on credit<Enter>",
+    );
+    app.sidecar
+}
+
+/// ben tags independently: the same claims on ¶6 and ¶7, a claim (not
+/// advice) on ¶9, and on ¶10 Kim's position plus Han's, which ana missed.
+fn ben() -> Sidecar {
+    let mut app = tagging("ben");
+    goto(&mut app, 6);
+    press(&mut app, "cHan Tae-jun<Enter>");
+    goto(&mut app, 7);
+    press(&mut app, "cRi Myong-suk<Enter>");
+    goto(&mut app, 9);
+    press(&mut app, "cV. I. Orlov<Enter>");
+    goto(&mut app, 10);
+    press(
+        &mut app,
+        "pKim Chang-hyop<Tab>o<Tab>locomotives on credit<Enter>",
+    );
+    press(
+        &mut app,
+        "pHan Tae-jun<Tab>s<Tab>locomotives on credit<Enter>",
+    );
+    app.sidecar
+}
+
+fn layer(annotator: &str, sidecar: Sidecar) -> Layer {
+    let path = PathBuf::from(format!(
+        "memo-1957-03-12-han-tae-jun.txt.{annotator}.gloss.ron"
+    ));
+    Layer::new(&memo(), annotator.to_string(), path, sidecar)
+}
+
+/// Tab to the entry of `owner` (None: own) tagging `actor`.
+fn select(app: &mut App, owner: Option<usize>, actor: &str) {
+    for _ in 0..10 {
+        if let Some(e) = app.selected_entry()
+            && e.owner == owner
+            && e.annotation.tag.primary_actor() == actor
+        {
+            return;
+        }
+        press(app, "<Tab>");
+    }
+    panic!("no entry of {owner:?} for {actor}");
+}
+
+/// ana reviews ben's sidecar.
+fn ana_reviews_ben() -> App {
+    let mut app = app_for(ana());
+    app.start_review(vec![layer("ben", ben())], true);
+    app
+}
+
+fn status_line(app: &mut App) -> String {
+    screen(app, 120, 40)
+        .lines()
+        .last()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn two_annotators_side_by_side_at_80x24() {
+    let mut app = ana_reviews_ben();
+    goto(&mut app, 6);
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn two_annotators_side_by_side_at_120x40() {
+    let mut app = ana_reviews_ben();
+    goto(&mut app, 6);
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("ana (you) · ben — 3 disagreements"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn disagreements_are_found_and_navigated() {
+    let mut app = ana_reviews_ben();
+    let review = app.review.as_ref().unwrap();
+    // ¶7: ana's position only; ¶9: advice vs claim; ¶10: Han's position.
+    assert_eq!(review.comparison.paragraphs(), vec![6, 8, 9]);
+    assert_eq!(review.comparison.kinds_on(8), [true, true, false]);
+    press(&mut app, "g]");
+    assert_eq!(app.selected, 6);
+    assert!(status_line(&mut app).contains("Disagreement 1 of 3 (¶7): position"));
+    press(&mut app, "]]");
+    assert_eq!(app.selected, 9);
+    press(&mut app, "]");
+    assert_eq!(app.selected, 6, "wraps to the first");
+    press(&mut app, "[");
+    assert_eq!(app.selected, 9, "and back to the last");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn the_disagreement_mark_is_styled() {
+    let mut app = ana_reviews_ben();
+    goto(&mut app, 9);
+    let buf = render(&mut app, 80, 24, &Theme::mono());
+    // The ≠ after ¶9's number carries the disagreement style.
+    let (x, y) = (0..24u16)
+        .flat_map(|y| (2..8u16).map(move |x| (x, y)))
+        .find(|&(x, y)| {
+            buf[(x, y)].symbol() == "≠"
+                && buf[(x - 1, y)].symbol() == "9"
+                && buf[(x - 2, y)].symbol() == " "
+        })
+        .expect("¶9 is on the first screen, marked ≠");
+    assert!(buf[(x, y)].modifier.contains(Modifier::UNDERLINED));
+}
+
+#[test]
+fn adopting_the_missing_position_and_undoing_it() {
+    let mut app = ana_reviews_ben();
+    press(&mut app, "g");
+    goto(&mut app, 10);
+    // Entries: ana's Kim, then ben's Kim and Han. Select ben's Han.
+    select(&mut app, Some(0), "Han Tae-jun");
+    let entry = app.selected_entry().unwrap();
+    assert_eq!(entry.owner, Some(0));
+    assert_eq!(entry.annotation.tag.primary_actor(), "Han Tae-jun");
+    let ben_id = entry.annotation.id.clone();
+    // Own commands refuse another annotator's annotation.
+    press(&mut app, "d");
+    assert!(status_line(&mut app).contains("ben's annotations are read-only"));
+    press(&mut app, "A");
+    let adopted = app
+        .sidecar
+        .annotations
+        .iter()
+        .find(|a| a.origin.is_some())
+        .expect("adopted into ana's sidecar")
+        .clone();
+    assert_eq!(
+        adopted.origin,
+        Some(Origin {
+            annotator: "ben".into(),
+            id: ben_id
+        })
+    );
+    assert_eq!(
+        adopted.tag,
+        Tag::Position {
+            actor: "Han Tae-jun".into(),
+            stance: Stance::Support,
+            issue: "locomotives on credit".into()
+        }
+    );
+    assert_eq!(adopted.anchor, Anchor::whole(&memo(), 9));
+    assert_eq!(adopted.created, fixed_clock());
+    // The adopted one is selected, and ¶10 is no longer disputed.
+    assert_eq!(
+        app.selected_annotation().map(|a| a.id.clone()),
+        Some(adopted.id.clone())
+    );
+    assert!(!app.review.as_ref().unwrap().comparison.is_disputed(9));
+    assert!(app.take_effects().contains(&glossator::app::Effect::Save));
+    insta::assert_snapshot!("after_adopt", screen(&mut app, 80, 24));
+    // Adopting it again is refused.
+    select(&mut app, Some(0), "Han Tae-jun");
+    press(&mut app, "A");
+    assert_eq!(app.sidecar.annotations.len(), 6);
+    assert!(status_line(&mut app).contains("You already have this"));
+    // Undo removes it; redo brings it back.
+    press(&mut app, "u");
+    assert!(app.sidecar.annotations.iter().all(|a| a.origin.is_none()));
+    assert!(app.review.as_ref().unwrap().comparison.is_disputed(9));
+    insta::assert_snapshot!("after_undo_adopt", screen(&mut app, 80, 24));
+    press(&mut app, "<C-r>");
+    assert_eq!(app.sidecar.annotations.len(), 6);
+}
+
+fn cem() -> Sidecar {
+    let mut app = tagging("cem");
+    goto(&mut app, 6);
+    press(&mut app, "cHan Tae-jun<Enter>");
+    goto(&mut app, 10);
+    press(&mut app, "pKim Chang-hyop<Tab>o<Tab>credit<Enter>");
+    press(&mut app, "pHan Tae-jun<Tab>s<Tab>credit<Enter>");
+    app.sidecar
+}
+
+#[test]
+fn three_annotators_and_an_adjudicator_adopting_what_all_agree_on() {
+    let mut app = app_for(Sidecar::new(&memo(), "judge"));
+    app.start_review(
+        vec![
+            layer("cem", cem()),
+            layer("ana", ana()),
+            layer("ben", ben()),
+        ],
+        false,
+    );
+    goto(&mut app, 10);
+    insta::assert_snapshot!("three_annotators", screen(&mut app, 100, 30));
+    press(&mut app, "Y");
+    // All three agree on: Han's claim on ¶6 and Kim opposing on ¶10 (the
+    // issue text is free and not compared).
+    let adopted: Vec<(usize, Kind)> = app
+        .sidecar
+        .annotations
+        .iter()
+        .map(|a| (a.anchor.paragraph, a.kind()))
+        .collect();
+    assert_eq!(adopted, vec![(6, Kind::Claim), (10, Kind::Position)]);
+    assert!(
+        app.sidecar
+            .annotations
+            .iter()
+            .all(|a| a.origin.as_ref().is_some_and(|o| o.annotator == "ana"))
+    );
+    assert!(status_line(&mut app).contains("Adopted 2 annotation(s)"));
+    press(&mut app, "Y");
+    assert!(status_line(&mut app).contains("Nothing to adopt"));
+    // One undo takes back the whole group.
+    press(&mut app, "u");
+    assert!(app.sidecar.annotations.is_empty());
+}
+
+#[test]
+fn agreement_overlay_shows_the_figures() {
+    let mut app = ana_reviews_ben();
+    press(&mut app, "%");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("Agreement · ana, ben · 14 paragraphs"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+    press(&mut app, "x");
+    assert_eq!(app.mode, glossator::app::Mode::Normal);
+}
+
+#[test]
+fn review_commands_outside_a_review_explain_themselves() {
+    let mut app = app_for(Sidecar::new(&memo(), "kim"));
+    press(&mut app, "]");
+    assert!(status_line(&mut app).contains("Not reviewing"));
+    // The help overlay of a plain session does not list review commands.
+    press(&mut app, "?");
+    assert!(!screen(&mut app, 100, 60).contains("disagree"));
+}
+
+#[test]
+fn review_help_lists_review_commands() {
+    let mut app = ana_reviews_ben();
+    press(&mut app, "?");
+    let text = screen(&mut app, 100, 60);
+    assert!(
+        text.contains("Review: adopt the selected annotation"),
+        "{text}"
+    );
+}
