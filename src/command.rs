@@ -59,6 +59,9 @@ commands! {
     SearchPrev => "search_prev", "Previous search match";
     ClearSearch => "clear_search", "Clear the search";
     Help => "help", "Show or hide this help";
+    Orphans => "orphans", "List orphaned annotations; Enter attaches one to the selected paragraph";
+    WriteTo => "write_to", "Write the sidecar to another path (when saving fails)";
+    Export => "export", "Export this document's annotations to a file beside it (choose a format)";
     Quit => "quit", "Quit (work is already saved)";
     NextDisagreement => "next_disagreement", "Review: next paragraph where annotators disagree";
     PrevDisagreement => "prev_disagreement", "Review: previous paragraph where annotators disagree";

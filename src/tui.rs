@@ -6,17 +6,19 @@
 //! SIGTERM, SIGHUP and SIGINT flush pending saves and restore the terminal.
 
 use std::io::stdout;
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode};
 use ratatui::crossterm::execute;
 
 use crate::app::{App, Effect, SaveState};
 use crate::sidecar::Sidecar;
+use crate::sidecar::journal::Journal;
 use crate::sidecar::merge;
 use crate::sidecar::store::{Saved, SidecarStore};
 use crate::view::{self, Theme};
@@ -26,47 +28,123 @@ const TICK: Duration = Duration::from_millis(200);
 /// The wait while background work (indexing, search) runs: one frame.
 const BUSY_TICK: Duration = Duration::from_millis(16);
 
-/// A save's result, with the version that was sent.
+/// What the saver thread was asked to do.
+enum Request {
+    /// Save this version; `seq` is the newest journal entry it contains.
+    Save { sidecar: Sidecar, seq: u64 },
+    /// Save to `path` from now on (the user's `write_to`).
+    WriteTo {
+        path: PathBuf,
+        sidecar: Sidecar,
+        seq: u64,
+    },
+    /// Look for a change made on disk by someone else and merge it (no write).
+    Refresh { sidecar: Sidecar },
+}
+
+/// What a finished request was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    Save,
+    WriteTo(PathBuf),
+    Refresh,
+}
+
+/// A request's result, with the version that was sent.
 pub struct SaveResult {
     pub sent: Sidecar,
+    /// Newest journal entry contained in `sent` (0 for refreshes).
+    pub seq: u64,
+    pub job: Job,
+    /// For a refresh, `Ok(Saved::Written)` means nothing changed on disk.
     pub outcome: Result<Saved, String>,
 }
 
-/// Writes sidecars on its own thread, newest request first (older ones queued
+/// Writes sidecars on its own thread, newest request first (older saves queued
 /// behind it are skipped: the newest contains them).
 pub struct Saver {
-    requests: Option<Sender<Sidecar>>,
+    requests: Option<Sender<Request>>,
     results: Receiver<SaveResult>,
     in_flight: usize,
     thread: Option<JoinHandle<()>>,
+    /// Where the sidecar is written (changes with `write_to`).
+    pub path: PathBuf,
 }
 
 impl Saver {
     pub fn start(mut store: SidecarStore) -> Saver {
-        let (req_tx, req_rx) = mpsc::channel::<Sidecar>();
+        let path = store.path().to_path_buf();
+        let (req_tx, req_rx) = mpsc::channel::<Request>();
         let (res_tx, res_rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
-            while let Ok(mut sidecar) = req_rx.recv() {
-                let mut skipped = 0;
-                while let Ok(newer) = req_rx.try_recv() {
-                    sidecar = newer;
-                    skipped += 1;
+            while let Ok(mut request) = req_rx.recv() {
+                // Later saves supersede earlier ones; other requests are kept in order.
+                let mut later = Vec::new();
+                let mut skipped = Vec::new();
+                while let Ok(next) = req_rx.try_recv() {
+                    later.push(next);
                 }
-                let outcome = store.save(&sidecar).map_err(|e| e.to_string());
-                for _ in 0..skipped {
-                    let _ = res_tx.send(SaveResult {
-                        sent: sidecar.clone(),
-                        outcome: Ok(Saved::Written),
-                    });
+                let mut queue = std::collections::VecDeque::new();
+                for next in later {
+                    match (&request, next) {
+                        (Request::Save { .. }, Request::Save { sidecar, seq }) => {
+                            skipped.push(std::mem::replace(
+                                &mut request,
+                                Request::Save { sidecar, seq },
+                            ));
+                        }
+                        (_, other) => queue.push_back(other),
+                    }
                 }
-                if res_tx
-                    .send(SaveResult {
-                        sent: sidecar,
-                        outcome,
-                    })
-                    .is_err()
-                {
-                    break;
+                let mut work = vec![request];
+                work.extend(queue);
+                for request in work {
+                    let result = match request {
+                        Request::Save { sidecar, seq } => SaveResult {
+                            outcome: store.save(&sidecar).map_err(|e| e.to_string()),
+                            sent: sidecar,
+                            seq,
+                            job: Job::Save,
+                        },
+                        Request::WriteTo { path, sidecar, seq } => {
+                            let previous = store.path().to_path_buf();
+                            store.relocate(&path);
+                            let outcome = store.save(&sidecar).map_err(|e| e.to_string());
+                            if outcome.is_err() {
+                                // Keep trying the usual place; nothing was written there.
+                                let _ = SidecarStore::open(&previous).map(|(s, _)| store = s);
+                            }
+                            SaveResult {
+                                outcome,
+                                sent: sidecar,
+                                seq,
+                                job: Job::WriteTo(path),
+                            }
+                        }
+                        Request::Refresh { sidecar } => SaveResult {
+                            outcome: match store.refresh(&sidecar) {
+                                Ok(Some(m)) => Ok(Saved::Merged(Box::new(m))),
+                                Ok(None) => Ok(Saved::Written),
+                                Err(e) => Err(e.to_string()),
+                            },
+                            sent: sidecar,
+                            seq: 0,
+                            job: Job::Refresh,
+                        },
+                    };
+                    for old in skipped.drain(..) {
+                        if let Request::Save { sidecar, seq } = old {
+                            let _ = res_tx.send(SaveResult {
+                                sent: sidecar,
+                                seq,
+                                job: Job::Save,
+                                outcome: Ok(Saved::Written),
+                            });
+                        }
+                    }
+                    if res_tx.send(result).is_err() {
+                        return;
+                    }
                 }
             }
         });
@@ -75,15 +153,31 @@ impl Saver {
             results: res_rx,
             in_flight: 0,
             thread: Some(thread),
+            path,
         }
     }
 
-    pub fn request(&mut self, sidecar: Sidecar) {
+    fn send(&mut self, request: Request) {
         if let Some(tx) = &self.requests
-            && tx.send(sidecar).is_ok()
+            && tx.send(request).is_ok()
         {
             self.in_flight += 1;
         }
+    }
+
+    /// Save `sidecar`, which contains every journal entry up to `seq`.
+    pub fn request(&mut self, sidecar: Sidecar, seq: u64) {
+        self.send(Request::Save { sidecar, seq });
+    }
+
+    /// Write to `path` from now on.
+    pub fn write_to(&mut self, path: PathBuf, sidecar: Sidecar, seq: u64) {
+        self.send(Request::WriteTo { path, sidecar, seq });
+    }
+
+    /// Look for changes made on disk by someone else.
+    pub fn refresh(&mut self, sidecar: Sidecar) {
+        self.send(Request::Refresh { sidecar });
     }
 
     pub fn busy(&self) -> bool {
@@ -127,13 +221,42 @@ impl Drop for Saver {
     }
 }
 
-/// Apply save results to the app: merges with changes made elsewhere are folded
-/// into the session and reported.
-pub fn apply_results(app: &mut App, saver: &mut Saver, results: Vec<SaveResult>) {
+/// How often a failed save is tried again.
+pub const RETRY: Duration = Duration::from_secs(3);
+/// How often an idle session looks for changes made on disk by others.
+pub const REFRESH: Duration = Duration::from_secs(2);
+
+/// Apply results to the app: merges with changes made elsewhere are folded
+/// into the session and reported; saved journal entries are forgotten.
+pub fn apply_results(
+    app: &mut App,
+    saver: &mut Saver,
+    journal: Option<&mut Journal>,
+    results: Vec<SaveResult>,
+) {
+    let mut journal = journal;
     for r in results {
+        let refresh = r.job == Job::Refresh;
+        if r.outcome.is_ok()
+            && !refresh
+            && let Some(j) = journal.as_deref_mut()
+            && let Err(e) = j.saved(r.seq)
+        {
+            app.warn(format!(
+                "Saved, but the journal {} could not be cleared: {e}",
+                j.path().display()
+            ));
+        }
+        if let (Ok(_), Job::WriteTo(path)) = (&r.outcome, &r.job) {
+            saver.path = path.clone();
+            app.say(format!(
+                "Sidecar written to {} — it is saved there from now on",
+                path.display()
+            ));
+        }
         match r.outcome {
             Ok(Saved::Written) => {
-                if !saver.busy() && app.save_state == SaveState::Pending {
+                if !refresh && !saver.busy() && app.save_state != SaveState::Saved {
                     app.save_state = SaveState::Saved;
                 }
             }
@@ -142,13 +265,22 @@ pub fn apply_results(app: &mut App, saver: &mut Saver, results: Vec<SaveResult>)
                     m.sidecar.clone()
                 } else {
                     // The user changed more while the merge ran: merge again.
-                    let again = merge::merge(&r.sent, &app.sidecar, &m.sidecar);
-                    saver.request(again.sidecar.clone());
-                    again.sidecar
+                    merge::merge(&r.sent, &app.sidecar, &m.sidecar).sidecar
                 };
                 app.replace_sidecar(merged);
+                let seq = journal.as_deref().map_or(0, Journal::last_seq);
+                // A refresh writes nothing; saving now writes the merge (or
+                // nothing, when it equals the file on disk).
+                if refresh || app.sidecar != m.sidecar {
+                    saver.request(app.sidecar.clone(), seq);
+                }
+                let what = if refresh {
+                    "Sidecar changed on disk (another session, git pull…): merged into this session"
+                } else {
+                    "Sidecar changed on disk by someone else: merged"
+                };
                 let mut text = format!(
-                    "Sidecar changed on disk by someone else: merged ({} added, {} changed, {} removed there)",
+                    "{what} ({} added, {} changed, {} removed there)",
                     m.added, m.changed, m.removed
                 );
                 if !m.conflicts.is_empty() {
@@ -157,10 +289,17 @@ pub fn apply_results(app: &mut App, saver: &mut Saver, results: Vec<SaveResult>)
                         m.conflicts.len()
                     ));
                 }
-                app.warn(text);
-                if !saver.busy() {
+                if refresh && m.added + m.changed + m.removed == 0 && m.conflicts.is_empty() {
+                    // Only formatting or our own save: nothing to tell.
+                } else {
+                    app.warn(text);
+                }
+                if !saver.busy() && app.save_state == SaveState::Pending {
                     app.save_state = SaveState::Saved;
                 }
+            }
+            Err(e) if refresh => {
+                app.warn(format!("Could not check the sidecar on disk: {e}"));
             }
             Err(e) => app.save_state = SaveState::Failed(e),
         }
@@ -189,12 +328,102 @@ pub enum Ending {
 }
 
 /// Run the TUI until quit. `store` is `None` for read-only sessions.
-pub fn run(mut app: App, store: Option<SidecarStore>, theme: Theme) -> anyhow::Result<Ending> {
+pub fn run(app: App, store: Option<SidecarStore>, theme: Theme) -> anyhow::Result<Ending> {
+    run_with(app, store, None, theme)
+}
+
+/// The journal a panic message points to: set while changes are pending.
+static PANIC_JOURNAL: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Environment variable that makes F11 panic, so tests can check what a crash
+/// leaves behind (terminal restored, journal kept, one short message).
+pub const TEST_PANIC_ENV: &str = "GLOSS_TEST_PANIC_KEY";
+
+/// Our panic hook, installed before ratatui's (which restores the terminal and
+/// then calls this): one short message saying where unsaved work is, instead
+/// of a backtrace on a half-restored screen.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        ratatui::restore();
+        let _ = execute!(stdout(), ratatui::crossterm::cursor::Show);
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let journal = PANIC_JOURNAL.lock().ok().and_then(|j| j.clone());
+        let safe = match journal {
+            Some(p) => format!(
+                "unsaved changes are kept in the journal {} and are restored when you reopen the document",
+                p.display()
+            ),
+            None => "every change had been saved".to_string(),
+        };
+        eprintln!(
+            "{}",
+            crate::document::sanitize::display_line(&format!(
+                "gloss: internal error ({what}{place}); {safe}"
+            ))
+        );
+    }));
+}
+
+fn note_journal(journal: Option<&Journal>) {
+    if let Ok(mut slot) = PANIC_JOURNAL.lock() {
+        *slot = journal.filter(|j| j.pending() > 0).map(Journal::path);
+    }
+}
+
+/// Hand the app's new changes to the journal (durably) and return the newest
+/// entry's number. A journal that cannot be written is reported, not fatal.
+fn record_journal(app: &mut App, journal: Option<&mut Journal>) -> u64 {
+    let edits = app.take_journal_edits();
+    let Some(j) = journal else {
+        return 0;
+    };
+    if let Err(e) = j.record(edits) {
+        app.warn(format!(
+            "Could not write the crash journal {}: {e} (the sidecar is still saved)",
+            j.path().display()
+        ));
+    }
+    note_journal(Some(j));
+    j.last_seq()
+}
+
+/// Where `write_to` writes: a folder gets the sidecar's usual file name.
+fn write_target(path: PathBuf, current: &std::path::Path) -> PathBuf {
+    if path.is_dir()
+        && let Some(name) = current.file_name()
+    {
+        return path.join(name);
+    }
+    path
+}
+
+/// Run the TUI with a crash journal (`None` for read-only sessions).
+pub fn run_with(
+    mut app: App,
+    store: Option<SidecarStore>,
+    mut journal: Option<Journal>,
+    theme: Theme,
+) -> anyhow::Result<Ending> {
     let signal = register_signals();
+    let panic_key = std::env::var_os(TEST_PANIC_ENV).is_some();
     let mut saver = store.map(Saver::start);
+    install_panic_hook();
+    note_journal(journal.as_ref());
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(stdout(), EnableMouseCapture);
     let mut quit_armed = false;
+    let mut last_attempt = Instant::now();
+    let mut last_refresh = Instant::now();
     let result = (|| -> anyhow::Result<Ending> {
         loop {
             terminal.draw(|frame| {
@@ -203,6 +432,9 @@ pub fn run(mut app: App, store: Option<SidecarStore>, theme: Theme) -> anyhow::R
             })?;
             if event::poll(if app.busy() { BUSY_TICK } else { TICK })? {
                 match event::read()? {
+                    Event::Key(key) if panic_key && key.code == KeyCode::F(11) => {
+                        panic!("test panic requested with F11")
+                    }
                     Event::Key(key) => app.handle_key(key),
                     Event::Mouse(mouse) => app.handle_mouse(mouse),
                     _ => {}
@@ -212,34 +444,72 @@ pub fn run(mut app: App, store: Option<SidecarStore>, theme: Theme) -> anyhow::R
             for effect in app.take_effects() {
                 match effect {
                     Effect::Save => {
+                        // Journal first, synchronously: a crash from here on loses nothing.
+                        let seq = record_journal(&mut app, journal.as_mut());
                         if let Some(s) = saver.as_mut() {
-                            s.request(app.sidecar.clone());
+                            s.request(app.sidecar.clone(), seq);
+                            last_attempt = Instant::now();
                         }
                     }
+                    Effect::WriteTo(path) => {
+                        let seq = record_journal(&mut app, journal.as_mut());
+                        match saver.as_mut() {
+                            Some(s) => {
+                                let target = write_target(path, &s.path);
+                                s.write_to(target, app.sidecar.clone(), seq);
+                                last_attempt = Instant::now();
+                            }
+                            None => app.warn("Read-only session: nothing is written"),
+                        }
+                    }
+                    Effect::Export(format) => export_document(&mut app, format),
                     Effect::Quit => quit = true,
                 }
             }
             if let Some(s) = saver.as_mut() {
                 let results = s.poll();
-                apply_results(&mut app, s, results);
+                apply_results(&mut app, s, journal.as_mut(), results);
+                note_journal(journal.as_ref());
+                if !s.busy() {
+                    if matches!(app.save_state, SaveState::Failed(_))
+                        && last_attempt.elapsed() >= RETRY
+                    {
+                        // Try again: the disk may have room again, the folder may be writable.
+                        let seq = journal.as_ref().map_or(0, Journal::last_seq);
+                        s.request(app.sidecar.clone(), seq);
+                        last_attempt = Instant::now();
+                    } else if app.save_state == SaveState::Saved
+                        && last_refresh.elapsed() >= REFRESH
+                    {
+                        s.refresh(app.sidecar.clone());
+                        last_refresh = Instant::now();
+                    }
+                }
             }
             let sig = signal.load(Ordering::Relaxed);
             if sig != 0 {
                 if let Some(s) = saver.as_mut() {
                     let results = s.flush(Duration::from_secs(10));
-                    apply_results(&mut app, s, results);
+                    apply_results(&mut app, s, journal.as_mut(), results);
                 }
                 return Ok(Ending::Signal(sig as i32));
             }
             if quit {
                 if let Some(s) = saver.as_mut() {
                     let results = s.flush(Duration::from_secs(30));
-                    apply_results(&mut app, s, results);
+                    apply_results(&mut app, s, journal.as_mut(), results);
                 }
                 if let SaveState::Failed(e) = &app.save_state {
                     if !quit_armed {
                         quit_armed = true;
-                        app.warn(format!("Not saved: {e}. Press q again to quit anyway"));
+                        app.warn(format!(
+                            "Not saved: {e}. Your changes are in the journal {}; press q again to quit anyway, or {} to write elsewhere",
+                            journal
+                                .as_ref()
+                                .map(|j| j.path().display().to_string())
+                                .unwrap_or_default(),
+                            app.keymap.label(crate::command::Command::WriteTo)
+                        ));
                         continue;
                     }
                     return Ok(Ending::Unsaved(e.clone()));
@@ -253,4 +523,30 @@ pub fn run(mut app: App, store: Option<SidecarStore>, theme: Theme) -> anyhow::R
     let _ = execute!(stdout(), ratatui::crossterm::cursor::Show);
     drop(saver);
     result
+}
+
+/// Carry out `Effect::Export`: write this document's annotations (as the
+/// session shows them) beside it, and report in the status line.
+fn export_document(app: &mut App, format: crate::export::Format) {
+    match crate::export::beside::export_beside(&app.doc, &app.sidecar, format) {
+        Ok(w) => {
+            let name = w
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let orphans = if w.orphans > 0 {
+                format!(" ({} orphaned not exported)", w.orphans)
+            } else {
+                String::new()
+            };
+            app.say(format!(
+                "Exported {} excerpt{} as {} to {name}{orphans}",
+                w.excerpts,
+                if w.excerpts == 1 { "" } else { "s" },
+                format.name()
+            ));
+        }
+        Err(e) => app.warn(format!("Export failed: {e:#}")),
+    }
 }

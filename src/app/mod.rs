@@ -5,10 +5,12 @@
 //! [`Effect`]s (saving, quitting). Tests drive the same path on `TestBackend`.
 
 mod background;
+pub mod export;
 pub mod form;
 pub mod input;
 mod layout;
 pub mod review;
+mod safety;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +19,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use crate::annotation::{Annotation, Kind};
+use crate::annotation::{ActorRegistry, Annotation, Kind};
 use crate::command::Command;
 use crate::document::Document;
 use crate::document::anchor::{Anchor, Placement, place_all};
@@ -35,6 +37,10 @@ pub enum Effect {
     Save,
     /// Leave (after flushing saves).
     Quit,
+    /// Write the sidecar to this path from now on (the user asked: `write_to`).
+    WriteTo(std::path::PathBuf),
+    /// Export this document's annotations beside it in this format (`export`).
+    Export(crate::export::Format),
 }
 
 /// Whether the sidecar on disk matches what the user sees.
@@ -55,6 +61,12 @@ pub enum Mode {
     Help { scroll: usize },
     /// The agreement figures of a review (any key closes).
     Agreement,
+    /// Typing a path to write the sidecar to (`write_to`).
+    PathPrompt(TextInput),
+    /// The list of orphaned annotations; `selected` indexes [`App::orphan_list`].
+    Orphans { selected: usize },
+    /// Choosing an export format; `selected` indexes [`crate::export::Format::ALL`].
+    Export { selected: usize },
 }
 
 /// A status-line message.
@@ -129,11 +141,16 @@ pub struct App {
     pub review: Option<review::Review>,
     /// Where times come from (RFC 3339 UTC); tests fix it for stable screens.
     pub clock: fn() -> String,
+    /// Actors and issues from colleagues' sidecars of this document, offered
+    /// as completions (never written to this sidecar unless used).
+    pub vocabulary: (Vec<crate::annotation::Actor>, Vec<String>),
     undo: Vec<Vec<Edit>>,
     redo: Vec<Vec<Edit>>,
     /// Paragraph (0-based) → indices into `sidecar.annotations`.
     by_paragraph: BTreeMap<usize, Vec<usize>>,
     effects: Vec<Effect>,
+    /// Changes not yet handed to the crash journal (see `tui`).
+    journal_edits: Vec<crate::sidecar::journal::JournalEdit>,
     /// Indexing, searching and hashing that run beside the event loop.
     bg: background::Background,
 }
@@ -164,15 +181,29 @@ impl App {
             layout: Layout::default(),
             review: None,
             clock: crate::annotation::now_rfc3339,
+            vocabulary: (Vec::new(), Vec::new()),
             undo: Vec::new(),
             redo: Vec::new(),
             by_paragraph: BTreeMap::new(),
             effects: Vec::new(),
+            journal_edits: Vec::new(),
             bg: Default::default(),
         };
         app.defer_placement();
         app.reindex();
         app
+    }
+
+    /// Names the tag form completes and canonicalises: this sidecar's registry
+    /// and issues, then colleagues'.
+    pub fn completion_sources(&self) -> (ActorRegistry, Vec<String>) {
+        let mut actors = self.sidecar.actors.clone();
+        actors.extend(self.vocabulary.0.iter().cloned());
+        let mut issues = self.sidecar.issues.clone();
+        issues.extend(self.vocabulary.1.iter().cloned());
+        issues.sort();
+        issues.dedup();
+        (ActorRegistry::new(actors), issues)
     }
 
     /// Effects produced since the last call.
@@ -284,6 +315,9 @@ impl App {
             Mode::SearchPrompt(_) => self.search_key(event),
             Mode::Help { .. } => self.help_key(event),
             Mode::Agreement => self.mode = Mode::Normal,
+            Mode::PathPrompt(_) => self.path_key(event),
+            Mode::Orphans { .. } => self.orphans_key(event),
+            Mode::Export { .. } => self.export_key(event),
         }
     }
 
@@ -332,7 +366,10 @@ impl App {
             Command::EditTag => {
                 if self.writable() {
                     match self.selected_annotation() {
-                        Some(a) => self.mode = Mode::Form(TagForm::edit(a, self.selected)),
+                        Some(a) => {
+                            self.mode = Mode::Form(TagForm::edit(a, self.selected));
+                            self.layout.follow = true;
+                        }
                         None => self.warn("No annotation selected on this paragraph"),
                     }
                 }
@@ -344,7 +381,8 @@ impl App {
                             self.mode = Mode::Note {
                                 id: a.id.clone(),
                                 input: TextInput::new(a.note.as_deref().unwrap_or("")),
-                            }
+                            };
+                            self.layout.follow = true;
                         }
                         None => {
                             self.warn("No annotation selected: tag the paragraph first (c, a or p)")
@@ -383,6 +421,9 @@ impl App {
             Command::Adopt => self.adopt_selected(),
             Command::AdoptAgreed => self.adopt_agreed(),
             Command::Agreement => self.show_agreement(),
+            Command::WriteTo => self.open_path_prompt(),
+            Command::Orphans => self.open_orphans(),
+            Command::Export => self.open_export(),
         }
     }
 
@@ -410,7 +451,7 @@ impl App {
     }
 
     fn step_annotation(&mut self, delta: isize) {
-        let n = self.annotations_on(self.selected).len();
+        let n = self.entry_count(self.selected);
         if n == 0 {
             self.warn("This paragraph has no annotations");
             return;
@@ -428,11 +469,13 @@ impl App {
             return;
         }
         self.mode = Mode::Form(TagForm::new(kind, self.selected));
+        self.layout.follow = true;
     }
 
     // ----- changes, undo, redo -----
 
     fn apply(&mut self, edit: &Edit) {
+        self.track(edit);
         let anns = &mut self.sidecar.annotations;
         match edit {
             Edit::Add(a) => {
@@ -526,11 +569,11 @@ impl App {
     // ----- modes -----
 
     fn form_key(&mut self, event: KeyEvent) {
+        let (registry, issues) = self.completion_sources();
+        let issues = &issues;
         let Mode::Form(form) = &mut self.mode else {
             return;
         };
-        let registry = self.sidecar.registry();
-        let issues = &self.sidecar.issues;
         let count = form.candidates(&registry, issues).len();
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         match event.code {
@@ -574,10 +617,10 @@ impl App {
     }
 
     fn save_form(&mut self) {
+        let (registry, _) = self.completion_sources();
         let Mode::Form(form) = &mut self.mode else {
             return;
         };
-        let registry = self.sidecar.registry();
         let tag = match form.to_tag(&registry) {
             Ok(tag) => tag,
             Err((field, message)) => {
@@ -586,6 +629,21 @@ impl App {
                 self.warn(message);
                 return;
             }
+        };
+        // An optional quote narrows the annotation to those words of the paragraph.
+        let paragraph_text = self.doc.paragraph_text(form.paragraph);
+        let anchor = match form.quote() {
+            None => Anchor::whole(&self.doc, form.paragraph),
+            Some(quote) => match search::find_all(paragraph_text, quote).first() {
+                Some(&(s, e)) => Anchor::narrowed(&self.doc, form.paragraph, s, e)
+                    .unwrap_or_else(|| Anchor::whole(&self.doc, form.paragraph)),
+                None => {
+                    form.focus = form.quote_field();
+                    let message = format!("The quote is not in ¶{}", form.paragraph + 1);
+                    self.warn(message);
+                    return;
+                }
+            },
         };
         let form = form.clone();
         self.mode = Mode::Normal;
@@ -601,12 +659,17 @@ impl App {
                     self.warn("The annotation is gone (changed elsewhere)");
                     return;
                 };
-                if before.tag == tag {
+                let same_place = before.anchor.narrowed == anchor.narrowed
+                    && (!anchor.narrowed || before.anchor.quote == anchor.quote);
+                if before.tag == tag && same_place {
                     self.say("Unchanged");
                     return;
                 }
                 let mut after = before.clone();
                 after.tag = tag;
+                if !same_place {
+                    after.anchor = anchor;
+                }
                 after.modified = (self.clock)();
                 let summary = after.tag.summary();
                 self.commit(vec![Edit::Change {
@@ -616,7 +679,6 @@ impl App {
                 self.say(format!("Changed to {summary}"));
             }
             None => {
-                let anchor = Anchor::whole(&self.doc, form.paragraph);
                 let annotation = Annotation::created_at(tag, anchor, (self.clock)());
                 let summary = annotation.tag.summary();
                 self.commit(vec![Edit::Add(annotation)]);
@@ -763,9 +825,17 @@ impl App {
     /// Compute the layout for a frame of `area` and scroll the selection into view.
     pub fn prepare_frame(&mut self, area: Rect) {
         self.poll_background();
-        let panel_rows = self.panel_rows();
-        self.layout
-            .compute(area, &self.doc, self.selected, panel_rows);
+        // Below the text (narrow screens) the panel grows to hold an open form.
+        let panel_rows = match &self.mode {
+            Mode::Form(form) => {
+                let (registry, issues) = self.completion_sources();
+                let candidates = form.candidates(&registry, &issues).len();
+                (form.fields.len() + candidates + 3) as u16
+            }
+            Mode::Note { .. } => 9,
+            _ => self.panel_rows(),
+        };
+        self.layout.compute(area, &self.doc, self.selected, panel_rows);
         if !self.layout.follow
             && let Some(p) = self.layout.nearest_visible(self.selected)
             && p != self.selected
@@ -788,6 +858,7 @@ fn place_annotations(
     let placements = place_all(doc, &anchors);
     let mut orphans = BTreeSet::new();
     let (mut moved, mut fuzzy) = (0, 0);
+    let ambiguous = placements.iter().filter(|p| p.is_ambiguous()).count();
     for (a, p) in sidecar.annotations.iter_mut().zip(&placements) {
         match *p {
             Placement::Exact(_) => {}
@@ -806,10 +877,15 @@ fn place_annotations(
     }
     let status = (moved + fuzzy + orphans.len() > 0).then(|| Message {
         text: format!(
-            "Source changed since the sidecar was written: {moved} moved, {fuzzy} re-anchored by quote, {} orphaned",
-            orphans.len()
+            "Source changed since the sidecar was written: {moved} moved, {fuzzy} re-anchored by quote, {} orphaned{}",
+            orphans.len(),
+            if ambiguous > 0 {
+                format!(", {ambiguous} ambiguous (check them)")
+            } else {
+                String::new()
+            }
         ),
-        error: !orphans.is_empty(),
+        error: !orphans.is_empty() || ambiguous > 0,
     });
     (orphans, status)
 }

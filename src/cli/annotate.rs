@@ -9,7 +9,8 @@ use crate::app::App;
 use crate::config;
 use crate::document::Document;
 use crate::keymap::Keymap;
-use crate::sidecar::store::SidecarStore;
+use crate::sidecar::journal::Journal;
+use crate::sidecar::store::{SessionLock, SidecarStore};
 use crate::sidecar::{self, Sidecar};
 use crate::tui::{self, Ending};
 use crate::view::Theme;
@@ -19,6 +20,10 @@ pub struct Session {
     pub app: App,
     pub store: Option<SidecarStore>,
     pub theme: Theme,
+    /// Crash journal of unsaved changes (writable sessions only).
+    pub journal: Option<Journal>,
+    /// Advisory lock held while the session runs (tells a second session).
+    pub lock: Option<SessionLock>,
 }
 
 /// Resolve config, keymap, document and sidecar. Errors are one line each.
@@ -52,6 +57,13 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     };
     let mut sidecar = loaded.unwrap_or_else(|| Sidecar::new(&doc, &annotator));
     sidecar.annotator = annotator.clone();
+    // Changes a crashed session journalled but never saved come back first.
+    let (journal, recovered) = if store.is_some() {
+        let (j, r) = Journal::recover(&path, &mut sidecar);
+        (Some(j), r)
+    } else {
+        (None, Default::default())
+    };
     let vocabulary = colleagues_vocabulary(file, &annotator);
     let mut app = App::new(doc, sidecar, keymap);
     // Anchors now refer to the current text (App::new placed them again).
@@ -66,6 +78,40 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         notice = Some("The folder is not writable: read-only session".into());
     }
     app.read_only = read_only;
+    let lock = if read_only {
+        None
+    } else {
+        SessionLock::acquire(&path)
+    };
+    if lock.as_ref().is_some_and(|l| !l.exclusive) && notice.is_none() {
+        notice = Some(
+            "Another gloss session has this sidecar open: both sessions' changes are merged on every save".into(),
+        );
+    }
+    if recovered.changes > 0 || recovered.skipped_lines > 0 {
+        let from = recovered
+            .paths
+            .first()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let text = format!(
+            "Recovered {} unsaved change(s) from the journal {from}{}",
+            recovered.changes,
+            if recovered.skipped_lines > 0 {
+                format!(" ({} damaged line(s) skipped)", recovered.skipped_lines)
+            } else {
+                String::new()
+            }
+        );
+        notice = Some(match notice {
+            Some(n) => format!("{text}; {n}"),
+            None => text,
+        });
+    }
+    if journal.as_ref().is_some_and(|j| j.pending() > 0) && !read_only {
+        // Write what was recovered (or clear an already-saved journal).
+        app.request_save();
+    }
     if let Some(n) = notice {
         app.warn(n);
     } else if app.status.is_none() {
@@ -80,6 +126,8 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         app,
         store: store.filter(|_| !read_only),
         theme,
+        journal: journal.filter(|_| !read_only),
+        lock,
     })
 }
 
@@ -117,7 +165,8 @@ pub fn run(file: &Path, args: &SessionArgs) -> ExitCode {
     }
     // Checking a large document's text goes on after the screen opens.
     let doc = session.app.doc.clone();
-    let ending = tui::run(session.app, session.store, session.theme);
+    let _lock = session.lock;
+    let ending = tui::run_with(session.app, session.store, session.journal, session.theme);
     if let Some(e) = doc.load_error() {
         report(e);
         return ExitCode::from(1);

@@ -52,7 +52,7 @@ fn check_layer(layer: &Layer) -> bool {
     let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
     let locate = |id: &str| position_of(&text, &format!("\"{id}\"")).unwrap_or((1, 1));
     let mut ok = true;
-    let (mut exact, mut moved, mut orphaned) = (0, 0, 0);
+    let (mut exact, mut moved, mut orphaned, mut ambiguous) = (0, 0, 0, 0);
     let mut fuzzy = Vec::new();
     let mut ids = HashSet::new();
     for (a, p) in layer.sidecar.annotations.iter().zip(&layer.placements) {
@@ -78,10 +78,19 @@ fn check_layer(layer: &Layer) -> bool {
                 a.id
             ));
         }
+        if p.is_ambiguous() {
+            ambiguous += 1;
+            report(format!(
+                "{path}:{line}:{col}: warning: annotation {} ({}) placed on ¶{}, but another paragraph matches as well: check it",
+                a.id,
+                display_line(&a.tag.summary()),
+                p.index().map_or(0, |i| i + 1),
+            ));
+        }
         match p {
             Placement::Exact(_) => exact += 1,
             Placement::Moved { .. } => moved += 1,
-            Placement::Fuzzy { to, score } => {
+            Placement::Fuzzy { to, score, .. } => {
                 fuzzy.push(format!("¶{}→¶{} {:.2}", a.anchor.paragraph, to + 1, score))
             }
             Placement::Orphan => {
@@ -91,7 +100,7 @@ fn check_layer(layer: &Layer) -> bool {
                 report(format!(
                     "{path}:{line}:{col}: orphaned annotation {} ({}), was ¶{}: “{}”",
                     a.id,
-                    a.tag.summary(),
+                    display_line(&a.tag.summary()),
                     a.anchor.paragraph,
                     display_line(&quote)
                 ));
@@ -103,8 +112,13 @@ fn check_layer(layer: &Layer) -> bool {
     } else {
         format!(" ({})", fuzzy.join(", "))
     };
+    let ambiguous_detail = if ambiguous > 0 {
+        format!(", {ambiguous} ambiguous")
+    } else {
+        String::new()
+    };
     println!(
-        "{}: {} annotation(s): {exact} exact, {moved} moved, {} fuzzy{fuzzy_detail}, {orphaned} orphaned",
+        "{}: {} annotation(s): {exact} exact, {moved} moved, {} fuzzy{fuzzy_detail}, {orphaned} orphaned{ambiguous_detail}",
         display_line(&path),
         layer.sidecar.annotations.len(),
         fuzzy.len(),

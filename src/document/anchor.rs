@@ -20,6 +20,13 @@ pub const CONTEXT_CHARS: usize = 32;
 pub const FUZZY_THRESHOLD: f64 = 0.72;
 /// How far (in paragraphs) around the expected place fuzzy matching looks.
 pub const FUZZY_WINDOW: usize = 4;
+/// Occurrences of a narrowed quote compared by context before giving up.
+pub const MAX_QUOTE_OCCURRENCES: usize = 1000;
+/// A runner-up fuzzy candidate this close to the best makes the placement ambiguous.
+pub const AMBIGUITY_MARGIN: f64 = 0.05;
+/// Longest quote (in characters) compared when scoring: a hostile or huge quote
+/// must not make scoring quadratic in its length.
+pub const MAX_SCORED_QUOTE_CHARS: usize = 4 * QUOTE_CHARS;
 
 /// Where an annotation sits in its source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,9 +87,17 @@ impl Anchor {
         if !self.narrowed {
             return Some((0, paragraph_text.len()));
         }
+        if self.quote.is_empty() {
+            return None;
+        }
         let mut best = None;
         let mut best_score = -1.0;
-        for (i, _) in paragraph_text.match_indices(self.quote.as_str()) {
+        // A short quote in a huge paragraph may occur millions of times: the
+        // first occurrences are enough to choose by context.
+        for (i, _) in paragraph_text
+            .match_indices(self.quote.as_str())
+            .take(MAX_QUOTE_OCCURRENCES)
+        {
             let before = take_last_chars(&paragraph_text[..i], CONTEXT_CHARS);
             let score = strsim::normalized_levenshtein(
                 before,
@@ -125,10 +140,21 @@ pub fn take_last_chars(s: &str, n: usize) -> &str {
 pub enum Placement {
     /// Same paragraph number, same text.
     Exact(usize),
-    /// Same text found at another paragraph (0-based index).
-    Moved { to: usize, from: usize },
+    /// Same text found at another paragraph (0-based index). `ambiguous` when
+    /// the same text occurs more than once in the changed document, so the
+    /// nearest copy was taken and the user should check it.
+    Moved {
+        to: usize,
+        from: usize,
+        ambiguous: bool,
+    },
     /// Text changed; quote and context matched with this score (0–1).
-    Fuzzy { to: usize, score: f64 },
+    /// `ambiguous` when another paragraph scored almost as well.
+    Fuzzy {
+        to: usize,
+        score: f64,
+        ambiguous: bool,
+    },
     /// Not found: kept in the sidecar and listed, never dropped.
     Orphan,
 }
@@ -142,40 +168,84 @@ impl Placement {
             Placement::Orphan => None,
         }
     }
+
+    /// True when the placement needs a person's eye: fuzzy, ambiguous or orphaned.
+    pub fn is_reported(&self) -> bool {
+        !matches!(
+            self,
+            Placement::Exact(_)
+                | Placement::Moved {
+                    ambiguous: false,
+                    ..
+                }
+        )
+    }
+
+    /// True when another paragraph was an almost equally good match.
+    pub fn is_ambiguous(&self) -> bool {
+        matches!(
+            self,
+            Placement::Moved {
+                ambiguous: true,
+                ..
+            } | Placement::Fuzzy {
+                ambiguous: true,
+                ..
+            }
+        )
+    }
 }
 
-/// Place every anchor in `doc`. `unchanged` says the document's SHA-256 still
-/// matches the sidecar, in which case numbers are trusted after a hash check.
+/// Place every anchor in `doc`.
+///
+/// When every anchor's hash matches at its own number the document is taken as
+/// unchanged for these anchors and all are exact. Otherwise each anchor is
+/// placed by (a) its hash — at its own number, else the occurrence nearest its
+/// old number, flagged ambiguous when the text occurs more than once; (b) a
+/// scored fuzzy match of quote and context within [`FUZZY_WINDOW`] paragraphs of
+/// where it should be, flagged ambiguous when a runner-up scores within
+/// [`AMBIGUITY_MARGIN`]; (c) otherwise it is an orphan. Numbers from a sidecar
+/// are untrusted: any value is handled without overflow.
 pub fn place_all(doc: &Document, anchors: &[&Anchor]) -> Vec<Placement> {
     let n = doc.len();
-    let hash_at = |i: usize| doc.paragraph_hash(i);
+    let hashes: Vec<String> = (0..n).map(|i| doc.paragraph_hash(i)).collect();
     // Fast path: every anchor's hash matches at its own number.
-    let mut out: Vec<Option<Placement>> = anchors
-        .iter()
-        .map(|a| {
-            let i = a.paragraph.checked_sub(1)?;
-            (i < n && hash_at(i) == a.hash).then_some(Placement::Exact(i))
-        })
-        .collect();
-    if out.iter().all(Option::is_some) {
-        return out.into_iter().flatten().collect();
+    let at_own = |a: &Anchor| {
+        let i = a.paragraph.checked_sub(1)?;
+        (i < n && hashes[i] == a.hash).then_some(i)
+    };
+    if anchors.iter().all(|a| at_own(a).is_some()) {
+        return anchors
+            .iter()
+            .filter_map(|a| at_own(a).map(Placement::Exact))
+            .collect();
     }
-    let mut by_hash: HashMap<String, Vec<usize>> = HashMap::with_capacity(n);
-    for i in 0..n {
-        by_hash.entry(hash_at(i)).or_default().push(i);
+    let mut by_hash: HashMap<&str, Vec<usize>> = HashMap::with_capacity(n);
+    for (i, h) in hashes.iter().enumerate() {
+        by_hash.entry(h.as_str()).or_default().push(i);
     }
-    for (slot, a) in out.iter_mut().zip(anchors) {
-        if slot.is_some() {
-            continue;
-        }
-        if let Some(cands) = by_hash.get(&a.hash) {
-            let old = a.paragraph.saturating_sub(1);
-            let to = *cands
-                .iter()
-                .min_by_key(|&&c| (c.abs_diff(old), c))
-                .unwrap_or(&cands[0]);
-            *slot = Some(Placement::Moved { to, from: old });
-        }
+    let mut out: Vec<Option<Placement>> = Vec::with_capacity(anchors.len());
+    for a in anchors {
+        let old = a.paragraph.saturating_sub(1);
+        let placement = by_hash.get(a.hash.as_str()).map(|cands| {
+            let repeated = cands.len() > 1;
+            match at_own(a) {
+                Some(i) if !repeated => Placement::Exact(i),
+                _ => {
+                    let to = cands
+                        .iter()
+                        .copied()
+                        .min_by_key(|&c| (c.abs_diff(old), c))
+                        .unwrap_or(cands[0]);
+                    Placement::Moved {
+                        to,
+                        from: old,
+                        ambiguous: repeated,
+                    }
+                }
+            }
+        });
+        out.push(placement);
     }
     // Shift observed around each unplaced anchor, from its placed neighbours.
     let placed: Vec<(usize, isize)> = {
@@ -184,51 +254,67 @@ pub fn place_all(doc: &Document, anchors: &[&Anchor]) -> Vec<Placement> {
             .zip(&out)
             .filter_map(|(a, p)| {
                 let to = p.as_ref()?.index()?;
-                Some((
-                    a.paragraph.saturating_sub(1),
-                    to as isize - a.paragraph as isize + 1,
-                ))
+                let old = a.paragraph.saturating_sub(1);
+                Some((old, signed_diff(to, old)))
             })
             .collect();
         v.sort_unstable();
         v
     };
+    let last = n.saturating_sub(1);
     for (slot, a) in out.iter_mut().zip(anchors) {
         if slot.is_some() {
             continue;
         }
+        if n == 0 {
+            *slot = Some(Placement::Orphan);
+            continue;
+        }
         let old = a.paragraph.saturating_sub(1);
         let shift = nearest_shift(&placed, old);
-        let expected = (old as isize + shift).clamp(0, n.saturating_sub(1) as isize) as usize;
-        let mut best: Option<(f64, usize)> = None;
+        let expected = old.min(last).saturating_add_signed(shift).min(last);
+        let mut scored: Vec<(f64, usize)> = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
-        for centre in [expected, old.min(n.saturating_sub(1))] {
+        for centre in [expected, old.min(last)] {
             let lo = centre.saturating_sub(FUZZY_WINDOW);
-            let hi = (centre + FUZZY_WINDOW).min(n.saturating_sub(1));
+            let hi = centre.saturating_add(FUZZY_WINDOW).min(last);
             for i in lo..=hi {
-                if n == 0 || !seen.insert(i) {
-                    continue;
-                }
-                let score = fuzzy_score(doc, i, a);
-                let better = match best {
-                    None => true,
-                    Some((s, j)) => {
-                        score > s || (score == s && i.abs_diff(expected) < j.abs_diff(expected))
-                    }
-                };
-                if better {
-                    best = Some((score, i));
+                if seen.insert(i) {
+                    scored.push((fuzzy_score(doc, i, a), i));
                 }
             }
         }
-        *slot = Some(match best {
-            Some((score, to)) if score >= FUZZY_THRESHOLD => Placement::Fuzzy { to, score },
+        // Best score first; ties go to the paragraph nearest the expected place.
+        scored.sort_by(|x, y| {
+            y.0.total_cmp(&x.0)
+                .then(x.1.abs_diff(expected).cmp(&y.1.abs_diff(expected)))
+        });
+        *slot = Some(match scored.first() {
+            Some(&(score, to)) if score >= FUZZY_THRESHOLD => {
+                let ambiguous = scored
+                    .get(1)
+                    .is_some_and(|&(s, _)| score - s < AMBIGUITY_MARGIN);
+                Placement::Fuzzy {
+                    to,
+                    score,
+                    ambiguous,
+                }
+            }
             _ => Placement::Orphan,
         });
     }
     out.into_iter()
         .map(|p| p.unwrap_or(Placement::Orphan))
         .collect()
+}
+
+/// `to - from` as a signed shift, saturating instead of overflowing.
+fn signed_diff(to: usize, from: usize) -> isize {
+    if to >= from {
+        isize::try_from(to - from).unwrap_or(isize::MAX)
+    } else {
+        isize::try_from(from - to).map_or(isize::MIN, |d| -d)
+    }
 }
 
 fn nearest_shift(placed: &[(usize, isize)], old: usize) -> isize {
@@ -253,14 +339,17 @@ fn nearest_shift(placed: &[(usize, isize)], old: usize) -> isize {
 pub fn fuzzy_score(doc: &Document, i: usize, a: &Anchor) -> f64 {
     let text = doc.paragraph_text(i);
     let p = doc.paragraph(i);
-    let quote_chars = a.quote.chars().count();
+    // Sidecar text is untrusted: compare bounded pieces only, so a huge quote
+    // or context costs no more than a normal one.
+    let quote = take_chars(&a.quote, MAX_SCORED_QUOTE_CHARS);
+    let quote_chars = quote.chars().count();
     let (quote_score, q_start, q_end) = if a.narrowed {
-        match text.find(a.quote.as_str()) {
-            Some(s) => (1.0, s, s + a.quote.len()),
+        match text.find(quote) {
+            Some(s) => (1.0, s, s + quote.len()),
             None => {
                 // Compare the quote with the paragraph's best-aligned window.
                 let cand = take_chars(text, quote_chars * 2);
-                (partial_similarity(&a.quote, cand), 0, cand.len())
+                (partial_similarity(quote, cand), 0, cand.len())
             }
         }
     } else {
@@ -276,17 +365,13 @@ pub fn fuzzy_score(doc: &Document, i: usize, a: &Anchor) -> f64 {
                 QUOTE_CHARS * 2
             },
         );
-        (
-            strsim::normalized_levenshtein(&a.quote, cand),
-            0,
-            cand.len(),
-        )
+        (strsim::normalized_levenshtein(quote, cand), 0, cand.len())
     };
     let all = doc.text();
     let before = take_last_chars(&all[..p.start + q_start], CONTEXT_CHARS);
     let after = take_chars(&all[p.start + q_end..], CONTEXT_CHARS);
-    let prefix_score = context_similarity(&a.prefix, before);
-    let suffix_score = context_similarity(&a.suffix, after);
+    let prefix_score = context_similarity(take_last_chars(&a.prefix, CONTEXT_CHARS), before);
+    let suffix_score = context_similarity(take_chars(&a.suffix, CONTEXT_CHARS), after);
     (quote_score * 50.0 + prefix_score * 10.0 + suffix_score * 10.0) / 70.0
 }
 
@@ -374,13 +459,27 @@ mod tests {
         ]);
         let refs: Vec<&Anchor> = anchors.iter().collect();
         let placed = place_all(&new, &refs);
-        assert_eq!(placed[0], Placement::Moved { to: 1, from: 0 });
+        assert_eq!(
+            placed[0],
+            Placement::Moved {
+                to: 1,
+                from: 0,
+                ambiguous: false
+            }
+        );
         assert!(
-            matches!(placed[1], Placement::Fuzzy { to: 2, score } if score > 0.8),
+            matches!(placed[1], Placement::Fuzzy { to: 2, score, ambiguous: false } if score > 0.8),
             "{:?}",
             placed[1]
         );
-        assert_eq!(placed[2], Placement::Moved { to: 3, from: 2 });
+        assert_eq!(
+            placed[2],
+            Placement::Moved {
+                to: 3,
+                from: 2,
+                ambiguous: false
+            }
+        );
         assert_eq!(placed[3], Placement::Orphan);
     }
 

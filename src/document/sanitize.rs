@@ -57,6 +57,16 @@ pub fn display_line(text: &str) -> String {
     display(text).replace('\n', "\u{23ce}")
 }
 
+/// Text for one screen row: borrowed when already safe (the common case, a
+/// single scan), else [`display_line`]. Idempotent on sanitised text.
+pub fn display_row(text: &str) -> Cow<'_, str> {
+    if text.chars().all(|c| c != '\n' && is_plain(c)) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(display_line(text))
+    }
+}
+
 fn is_plain(c: char) -> bool {
     (c >= ' '
         && c != '\u{7f}'
@@ -111,6 +121,14 @@ mod tests {
         assert_eq!(display("a\rb"), "a␍b");
         assert_eq!(display("a\u{2028}b"), "a\nb");
         assert_eq!(display_line("a\nb"), "a⏎b");
+    }
+
+    #[test]
+    fn display_row_is_idempotent_on_sanitised_text() {
+        let raw = "a\x1b]0;t\x07\tb\u{202e}c\r\nd\u{9b}";
+        let once = display_row(raw).into_owned();
+        assert_eq!(display_row(&once), once);
+        assert!(matches!(display_row("plain 한국어"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -149,12 +149,118 @@ impl SidecarStore {
         Ok(outcome)
     }
 
+    /// Quick look for a change made by someone else (git pull, a colleague):
+    /// size and mtime first; the content hash when they differ or when the
+    /// mtime is too recent to trust (a change within one timestamp tick).
+    pub fn changed_quick(&self) -> Result<bool, SidecarError> {
+        let meta = match std::fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(self.disk.is_some()),
+            Err(e) => {
+                return Err(SidecarError::Io {
+                    path: self.path.display().to_string(),
+                    source: e,
+                });
+            }
+        };
+        let Some(known) = &self.disk else {
+            return Ok(true);
+        };
+        let modified = meta.modified().ok();
+        let settled = modified
+            .and_then(|m| SystemTime::now().duration_since(m).ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(2));
+        if meta.len() == known.size && modified == known.modified && settled {
+            return Ok(false);
+        }
+        self.changed_on_disk()
+    }
+
+    /// Fold a change made on disk by someone else into `ours` without writing:
+    /// the disk version becomes the new merge base. `None` when nothing changed.
+    /// A file that no longer parses is an error (and is never overwritten).
+    pub fn refresh(&mut self, ours: &Sidecar) -> Result<Option<Merged>, SidecarError> {
+        if !self.changed_quick()? {
+            return Ok(None);
+        }
+        let Some((theirs, state)) = self.read_disk()? else {
+            // Deleted under us: the next save writes ours again.
+            self.disk = None;
+            return Ok(None);
+        };
+        let base = self.base.clone().unwrap_or_else(|| Sidecar {
+            annotations: Vec::new(),
+            ..ours.clone()
+        });
+        let merged = merge::merge(&base, ours, &theirs);
+        self.base = Some(theirs);
+        self.disk = Some(state);
+        Ok(Some(merged))
+    }
+
     /// Point the store at another path (write the sidecar elsewhere).
     pub fn relocate(&mut self, path: &Path) {
         self.path = path.to_path_buf();
         self.disk = None;
         self.base = None;
     }
+}
+
+/// An advisory lock on `.<sidecar name without .ron>.lock` beside the sidecar,
+/// held while a session runs, so a second session on the same sidecar can say
+/// so when it opens. The lock (`File::try_lock`, flock on Unix) dies with its
+/// process, so a stale lock file left by a crash locks nothing; the file is
+/// removed when the session that holds the lock ends.
+#[derive(Debug)]
+pub struct SessionLock {
+    file: std::fs::File,
+    path: PathBuf,
+    /// False when another session already held the lock.
+    pub exclusive: bool,
+}
+
+impl SessionLock {
+    /// `None` when no lock file can be made (e.g. a read-only folder).
+    pub fn acquire(sidecar: &Path) -> Option<SessionLock> {
+        let path = lock_path(sidecar);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .ok()?;
+        let exclusive = match file.try_lock() {
+            Ok(()) => true,
+            Err(std::fs::TryLockError::WouldBlock) => false,
+            Err(std::fs::TryLockError::Error(_)) => return None,
+        };
+        Some(SessionLock {
+            file,
+            path,
+            exclusive,
+        })
+    }
+}
+
+impl Drop for SessionLock {
+    fn drop(&mut self) {
+        if self.exclusive {
+            // Another session that opened meanwhile holds its own handle on this
+            // inode; removing the name only hides it from a third.
+            let _ = std::fs::remove_file(&self.path);
+            let _ = self.file.unlock();
+        }
+    }
+}
+
+/// `.<sidecar name without .ron>.lock` beside the sidecar.
+pub fn lock_path(sidecar: &Path) -> PathBuf {
+    let name = sidecar
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".ron").unwrap_or(&name);
+    sidecar.with_file_name(format!(".{stem}.lock"))
 }
 
 /// Write `bytes` to `path` atomically and durably: temporary file in the same
@@ -231,6 +337,81 @@ mod tests {
         let err = store.save(&Sidecar::new(&doc(), "kim")).unwrap_err();
         assert!(err.to_string().contains("m.txt.kim.gloss.ron:1:"), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "(version: 1, oops");
+    }
+
+    #[test]
+    fn a_second_session_sees_the_lock_and_a_stale_file_locks_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.txt.kim.gloss.ron");
+        // A lock file left behind by a crash holds no lock.
+        std::fs::write(lock_path(&path), b"").unwrap();
+        let first = SessionLock::acquire(&path).unwrap();
+        assert!(first.exclusive);
+        let second = SessionLock::acquire(&path).unwrap();
+        assert!(!second.exclusive);
+        drop(second);
+        drop(first);
+        assert!(!lock_path(&path).exists());
+        assert!(SessionLock::acquire(&path).unwrap().exclusive);
+    }
+
+    #[test]
+    fn refresh_merges_a_change_made_on_disk_without_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.txt.kim.gloss.ron");
+        let (mut store, _) = SidecarStore::open(&path).unwrap();
+        let ours = with(&Sidecar::new(&doc(), "kim"), "A");
+        store.save(&ours).unwrap();
+        assert!(store.refresh(&ours).unwrap().is_none());
+        // Someone else (git pull) adds an annotation.
+        let theirs = with(&ours, "B");
+        let text = theirs.to_ron().unwrap();
+        std::fs::write(&path, &text).unwrap();
+        let ours2 = with(&ours, "C");
+        let merged = store.refresh(&ours2).unwrap().unwrap();
+        assert_eq!(merged.sidecar.annotations.len(), 3);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        // The disk version is the new base: saving writes the merge.
+        store.save(&merged.sidecar).unwrap();
+        let (_, loaded) = SidecarStore::open(&path).unwrap();
+        assert_eq!(loaded.unwrap().annotations.len(), 3);
+    }
+
+    #[test]
+    fn write_failures_leave_the_old_file_and_report() {
+        let dir = tempfile::tempdir().unwrap();
+        // The sidecar's folder is a file: every write fails (like a gone mount).
+        let blocker = dir.path().join("folder");
+        std::fs::write(&blocker, b"not a folder").unwrap();
+        let path = blocker.join("m.txt.kim.gloss.ron");
+        let (mut store, _) = SidecarStore::open(&path).unwrap_or_else(|_| {
+            (
+                SidecarStore {
+                    path: path.clone(),
+                    base: None,
+                    disk: None,
+                },
+                None,
+            )
+        });
+        assert!(store.save(&Sidecar::new(&doc(), "kim")).is_err());
+        // The sidecar path is a folder (a locked name): the rename fails, the
+        // folder and its content stay.
+        let path = dir.path().join("m.txt.kim.gloss.ron");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("inside"), b"x").unwrap();
+        let mut store = SidecarStore {
+            path: path.clone(),
+            base: None,
+            disk: None,
+        };
+        assert!(store.save(&Sidecar::new(&doc(), "kim")).is_err());
+        assert_eq!(std::fs::read(path.join("inside")).unwrap(), b"x");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 2, "no temporary file left: {leftovers:?}");
     }
 
     #[cfg(unix)]

@@ -5,9 +5,11 @@
 //! goes through `sanitize` before it reaches a cell.
 
 mod document;
+mod export;
 mod panel;
 mod popup;
 mod review;
+mod safety;
 mod status;
 pub mod theme;
 
@@ -41,6 +43,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             popup::help(frame.buffer_mut(), area, app, *scroll, theme);
             None
         }
+        Mode::PathPrompt(input) => safety::path_prompt(frame.buffer_mut(), app, input, theme),
+        Mode::Orphans { selected } => {
+            safety::orphans(frame.buffer_mut(), app, *selected, theme);
+            None
+        }
+        Mode::Export { selected } => {
+            export::prompt(frame.buffer_mut(), app, *selected, theme);
+            None
+        }
     };
     if let Some((x, y)) = cursor {
         frame.set_cursor_position((x, y));
@@ -48,11 +59,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 }
 
 /// Write `text` at (x, y), clipped to `width` columns; returns columns used.
-/// `text` must already be sanitised.
+/// `text` should already be sanitised; as a last line of defence anything a
+/// terminal would interpret is made visible here too (plain text costs a scan).
 pub(crate) fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) -> u16 {
     if width == 0 || y >= buf.area.bottom() || x >= buf.area.right() {
         return 0;
     }
+    let safe = crate::document::sanitize::display_row(text);
+    let text = safe.as_ref();
     let width = width.min(buf.area.right() - x);
     let (end, _) = buf.set_stringn(x, y, text, width as usize, style);
     end - x

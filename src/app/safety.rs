@@ -1,0 +1,216 @@
+//! Keeping work safe from the app's side: journal hand-off, writing the sidecar
+//! elsewhere, and orphaned annotations (listed, and attached by hand).
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::input::TextInput;
+use super::{App, Edit, Effect, Mode, SaveState};
+use crate::annotation::Annotation;
+use crate::command::Command;
+use crate::document::anchor::{Anchor, Placement, place_all};
+use crate::sidecar::journal::JournalEdit;
+
+impl App {
+    /// Note `edit` for the crash journal, and keep the orphan set right when an
+    /// edit moves an anchor (attaching an orphan, or undoing that).
+    pub(super) fn track(&mut self, edit: &Edit) {
+        self.journal_edits.push(match edit {
+            Edit::Add(a) => JournalEdit::Put(a.clone()),
+            Edit::Change { after, .. } => JournalEdit::Put((**after).clone()),
+            Edit::Remove(a) => JournalEdit::Remove { id: a.id.clone() },
+        });
+        if let Edit::Change { before, after } = edit
+            && before.anchor != after.anchor
+        {
+            let placed = place_all(&self.doc, &[&after.anchor]);
+            if matches!(placed.first(), Some(Placement::Orphan) | None) {
+                self.orphans.insert(after.id.clone());
+            } else {
+                self.orphans.remove(&after.id);
+            }
+        }
+    }
+
+    /// Changes made since the last call, for the crash journal. The event loop
+    /// writes them durably before it queues the save.
+    pub fn take_journal_edits(&mut self) -> Vec<JournalEdit> {
+        std::mem::take(&mut self.journal_edits)
+    }
+
+    /// Ask for a save of the current annotations (e.g. after recovering a journal).
+    pub fn request_save(&mut self) {
+        self.save_state = SaveState::Pending;
+        self.effects.push(Effect::Save);
+    }
+
+    /// Orphaned annotations, oldest first.
+    pub fn orphan_list(&self) -> Vec<&Annotation> {
+        let mut list: Vec<&Annotation> = self
+            .sidecar
+            .annotations
+            .iter()
+            .filter(|a| self.orphans.contains(&a.id))
+            .collect();
+        list.sort_by(|x, y| (&x.created, &x.id).cmp(&(&y.created, &y.id)));
+        list
+    }
+
+    pub(super) fn open_path_prompt(&mut self) {
+        if !self.writable() {
+            return;
+        }
+        self.mode = Mode::PathPrompt(TextInput::default());
+    }
+
+    pub(super) fn path_key(&mut self, event: KeyEvent) {
+        let Mode::PathPrompt(input) = &mut self.mode else {
+            return;
+        };
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match event.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                self.say("Not written elsewhere");
+            }
+            KeyCode::Enter => {
+                let text = input.text.trim().to_string();
+                self.mode = Mode::Normal;
+                if text.is_empty() {
+                    self.warn("No path given: nothing written");
+                    return;
+                }
+                let path = expand_home(&text);
+                self.save_state = SaveState::Pending;
+                self.effects.push(Effect::WriteTo(path));
+            }
+            KeyCode::Backspace => input.backspace(),
+            KeyCode::Delete => input.delete(),
+            KeyCode::Left => input.left(),
+            KeyCode::Right => input.right(),
+            KeyCode::Home => input.home(),
+            KeyCode::End => input.end(),
+            KeyCode::Char('u') if ctrl => input.kill_to_start(),
+            KeyCode::Char('w') if ctrl => input.kill_word(),
+            KeyCode::Char(c) if !ctrl => input.insert(c),
+            _ => {}
+        }
+    }
+
+    pub(super) fn open_orphans(&mut self) {
+        if self.orphans.is_empty() {
+            self.say("No orphaned annotations: every annotation is placed");
+            return;
+        }
+        self.mode = Mode::Orphans { selected: 0 };
+    }
+
+    pub(super) fn orphans_key(&mut self, event: KeyEvent) {
+        let Mode::Orphans { selected } = &mut self.mode else {
+            return;
+        };
+        let n = self.orphans.len();
+        match event.code {
+            KeyCode::Char('j') | KeyCode::Down => *selected = (*selected + 1).min(n - 1),
+            KeyCode::Char('k') | KeyCode::Up => *selected = selected.saturating_sub(1),
+            KeyCode::Enter | KeyCode::Char('a') => {
+                let index = *selected;
+                self.mode = Mode::Normal;
+                self.attach_orphan(index);
+            }
+            _ => self.mode = Mode::Normal,
+        }
+    }
+
+    /// Attach the `index`-th orphan (of [`App::orphan_list`]) to the selected
+    /// paragraph, as one undoable change.
+    pub fn attach_orphan(&mut self, index: usize) {
+        if !self.writable() {
+            return;
+        }
+        if self.doc.is_empty() {
+            self.warn("The document has no paragraphs");
+            return;
+        }
+        let Some(before) = self.orphan_list().get(index).map(|a| (*a).clone()) else {
+            self.warn("No such orphan");
+            return;
+        };
+        let mut after = before.clone();
+        after.anchor = Anchor::whole(&self.doc, self.selected);
+        after.modified = (self.clock)();
+        let summary = after.tag.summary();
+        let paragraph = self.selected + 1;
+        self.commit(vec![Edit::Change {
+            before: Box::new(before),
+            after: Box::new(after),
+        }]);
+        self.say(format!(
+            "Attached {summary} to ¶{paragraph} — undo with {}",
+            self.keymap.label(Command::Undo)
+        ));
+    }
+}
+
+/// `~/x` → `$HOME/x`; anything else as typed (relative to the working folder).
+fn expand_home(text: &str) -> std::path::PathBuf {
+    match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::Tag;
+    use crate::document::Document;
+    use crate::keymap::Keymap;
+    use crate::sidecar::Sidecar;
+    use std::path::Path;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn an_orphan_is_listed_attached_and_the_attachment_undone() {
+        let old = Document::from_text(Path::new("d.txt"), "Alpha beta gamma.\n\nGone for good.\n");
+        let new = Document::from_text(Path::new("d.txt"), "Alpha beta gamma.\n\nSomething else.\n");
+        let mut sidecar = Sidecar::new(&old, "kim");
+        let orphan = Annotation::new(Tag::Claim { by: "X".into() }, Anchor::whole(&old, 1));
+        sidecar.annotations.push(orphan.clone());
+        let mut app = App::new(new, sidecar, Keymap::default_keymap());
+        assert_eq!(app.orphan_list().len(), 1);
+        app.select(1);
+        app.run(Command::Orphans);
+        assert!(matches!(app.mode, Mode::Orphans { selected: 0 }));
+        app.handle_key(key(KeyCode::Enter));
+        assert!(app.orphans.is_empty());
+        assert_eq!(app.annotations_on(1).len(), 1);
+        assert_eq!(app.annotations_on(1)[0].id, orphan.id);
+        let journalled = app.take_journal_edits();
+        assert!(matches!(&journalled[..], [JournalEdit::Put(a)] if a.id == orphan.id));
+        app.run(Command::Undo);
+        assert_eq!(app.orphan_list().len(), 1);
+        assert!(app.annotations_on(1).is_empty());
+    }
+
+    #[test]
+    fn write_to_prompt_gives_an_effect_with_the_path() {
+        let doc = Document::from_text(Path::new("d.txt"), "a\n");
+        let mut app = App::new(
+            doc.clone(),
+            Sidecar::new(&doc, "kim"),
+            Keymap::default_keymap(),
+        );
+        app.run(Command::WriteTo);
+        for c in "/tmp/x y.ron".chars() {
+            app.handle_key(key(KeyCode::Char(c)));
+        }
+        app.handle_key(key(KeyCode::Enter));
+        assert_eq!(
+            app.take_effects(),
+            vec![Effect::WriteTo("/tmp/x y.ron".into())]
+        );
+    }
+}
