@@ -301,3 +301,45 @@ fn a_broken_sidecar_is_reported_with_its_position() {
         .code(1)
         .stderr(predicates::str::contains("b.txt.ben.gloss.ron:2:"));
 }
+
+#[test]
+fn an_adjudication_is_left_out_unless_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = document(dir.path(), "j.txt", 4);
+    sidecar(&doc, "ana", &claims(&[1, 0, 1, 0]));
+    sidecar(&doc, "ben", &claims(&[1, 0, 0, 0]));
+    // judge adopted ana's claim on ¶1.
+    let d = Document::open(&doc).unwrap();
+    let mut s = Sidecar::new(&d, "judge");
+    let mut a = Annotation::new(Tag::Claim { by: "X".into() }, Anchor::whole(&d, 0));
+    a.origin = Some(glossator::annotation::Origin {
+        annotator: "ana".into(),
+        id: "x".into(),
+    });
+    s.annotations.push(a);
+    std::fs::write(sidecar_path(&doc, "judge"), s.to_ron().unwrap()).unwrap();
+    let out = gloss()
+        .args(["agree", "--format", "json"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("j.txt.judge.gloss.ron: left out"));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["annotators"], serde_json::json!(["ana", "ben"]));
+    let out = gloss()
+        .args([
+            "agree",
+            "--format",
+            "json",
+            "--annotator",
+            "judge",
+            "--annotator",
+            "ana",
+        ])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["annotators"], serde_json::json!(["ana", "judge"]));
+}

@@ -58,7 +58,21 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
                     failed = true;
                     report(e);
                 }
-                let codings = loaded.layers.iter().map(Coding::from_layer).collect();
+                let mut codings = Vec::new();
+                for layer in &loaded.layers {
+                    // A sidecar made only of adopted annotations is an
+                    // adjudication (gloss review), not an independent coding.
+                    let adjudication = !layer.sidecar.annotations.is_empty()
+                        && layer.sidecar.annotations.iter().all(|a| a.origin.is_some());
+                    if adjudication && !args.annotator.contains(&layer.annotator) {
+                        report(format!(
+                            "{}: left out: an adjudication (every annotation adopted from others; name it with --annotator to count it)",
+                            layer.path.display()
+                        ));
+                        continue;
+                    }
+                    codings.push(Coding::from_layer(layer));
+                }
                 documents.push((
                     target.document.display().to_string(),
                     loaded.doc.len(),
