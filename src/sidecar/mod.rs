@@ -122,7 +122,14 @@ impl Sidecar {
             message: e.code.to_string(),
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let probe: VersionProbe = ron_options().from_str(text).map_err(spanned)?;
+        // Sidecars start `(version: N,`: read N there rather than parse the
+        // whole file twice; other layouts get a full probe.
+        let probe = match leading_version(text) {
+            Some(version) => VersionProbe { version },
+            None => ron_options()
+                .from_str::<VersionProbe>(text)
+                .map_err(spanned)?,
+        };
         if probe.version > VERSION {
             return Err(SidecarError::Version {
                 path: shown,
@@ -193,6 +200,20 @@ impl Sidecar {
         self.actors = registry.into_vec();
         self.normalise();
     }
+}
+
+/// The version of a sidecar laid out as glossator writes it: `(` and then
+/// `version: N` as the first field (whitespace allowed around each token).
+fn leading_version(text: &str) -> Option<u32> {
+    let rest = text.trim_start().strip_prefix('(')?.trim_start();
+    let rest = rest.strip_prefix("version")?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let after = rest[digits..].trim_start();
+    if digits == 0 || !(after.starts_with(',') || after.starts_with(')')) {
+        return None;
+    }
+    rest[..digits].parse().ok()
 }
 
 /// Read a file as UTF-8 text, refusing files over [`MAX_SIDECAR_BYTES`].
