@@ -54,7 +54,13 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     );
     let room = width.saturating_sub(right_w as usize);
     let message = match (&app.save_state, &app.status) {
-        (SaveState::Failed(e), _) => Some((format!("could not save: {e}"), true)),
+        (SaveState::Failed(e), _) => Some((
+            format!(
+                "could not save: {e} — kept in memory and the journal, retrying; {} writes elsewhere",
+                app.keymap.label(crate::command::Command::WriteTo)
+            ),
+            true,
+        )),
         (_, Some(m)) => Some((m.text.clone(), m.error)),
         _ => None,
     };
