@@ -18,7 +18,7 @@ fn gloss_bin() -> PathBuf {
 }
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let out = Process::new("git")
+    Process::new("git")
         .args(args)
         .current_dir(dir)
         .env("GIT_AUTHOR_NAME", "t")
@@ -29,8 +29,7 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         .env_remove("GIT_WORK_TREE")
         .env_remove("GIT_INDEX_FILE")
         .output()
-        .expect("git runs");
-    out
+        .expect("git runs")
 }
 
 fn ok(out: std::process::Output) -> String {
