@@ -274,13 +274,14 @@ pub fn apply_results(
                 if refresh || app.sidecar != m.sidecar {
                     saver.request(app.sidecar.clone(), seq);
                 }
+                // Short: the status line leaves a message about 50 columns at 100.
                 let what = if refresh {
-                    "Sidecar changed on disk (another session, git pull…): merged into this session"
+                    "Merged from disk"
                 } else {
-                    "Sidecar changed on disk by someone else: merged"
+                    "Saved, merged with changes on disk"
                 };
                 let mut text = format!(
-                    "{what} ({} added, {} changed, {} removed there)",
+                    "{what}: {} added, {} changed, {} removed",
                     m.added, m.changed, m.removed
                 );
                 if !m.conflicts.is_empty() {
