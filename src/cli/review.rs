@@ -126,7 +126,15 @@ pub fn run(file: &Path, sidecars: &[PathBuf], args: &SessionArgs) -> ExitCode {
         report("gloss: the review view needs a terminal (use `gloss agree` in scripts)");
         return ExitCode::from(1);
     }
-    match tui::run(session.app, session.store, session.theme) {
+    // As `gloss FILE`: the session lock is held and the crash journal kept.
+    let doc = session.app.doc.clone();
+    let _lock = session.lock;
+    let ending = tui::run_with(session.app, session.store, session.journal, session.theme);
+    if let Some(e) = doc.load_error() {
+        report(e);
+        return ExitCode::from(1);
+    }
+    match ending {
         Ok(Ending::Quit) => ExitCode::SUCCESS,
         Ok(Ending::Signal(sig)) => ExitCode::from((128 + sig).clamp(0, 255) as u8),
         Ok(Ending::Unsaved(e)) => {
