@@ -115,28 +115,36 @@ impl SidecarStore {
     /// Save `ours`, merging first if the file changed under us.
     /// When the file on disk no longer parses, nothing is written (error).
     pub fn save(&mut self, ours: &Sidecar) -> Result<Saved, SidecarError> {
+        // The file on disk is read and hashed while our version is serialised:
+        // for a large sidecar each takes a good part of a second (2 cores).
+        let (changed, our_text) = std::thread::scope(|s| {
+            let check = s.spawn(|| self.changed_on_disk());
+            let text = ours.to_ron();
+            // A checker that died counts as a change: the merge path re-reads.
+            (check.join().unwrap_or(Ok(true)), text)
+        });
         let mut outcome = Saved::Written;
-        let mut to_write = ours.clone();
-        if self.changed_on_disk()?
-            && let Some((theirs, _)) = self.read_disk()?
-        {
+        let mut merged_version = None;
+        if changed? && let Some((theirs, _)) = self.read_disk()? {
             let empty = Sidecar {
                 annotations: Vec::new(),
                 ..ours.clone()
             };
             let base = self.base.clone().unwrap_or(empty);
             let merged = merge::merge(&base, ours, &theirs);
-            to_write = merged.sidecar.clone();
+            merged_version = Some(merged.sidecar.clone());
             outcome = Saved::Merged(Box::new(merged));
         }
-        let text = to_write.to_ron().map_err(|e| SidecarError::Serialize {
+        let text = match &merged_version {
+            Some(m) => m.to_ron(),
+            None => our_text,
+        }
+        .map_err(|e| SidecarError::Serialize {
             path: self.path.display().to_string(),
             message: e.to_string(),
         })?;
-        let unchanged = self
-            .disk
-            .as_ref()
-            .is_some_and(|d| d.sha256 == <[u8; 32]>::from(Sha256::digest(text.as_bytes())));
+        let digest: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+        let unchanged = self.disk.as_ref().is_some_and(|d| d.sha256 == digest);
         if !unchanged || matches!(outcome, Saved::Merged(_)) {
             write_atomic(&self.path, text.as_bytes()).map_err(|e| SidecarError::Io {
                 path: self.path.display().to_string(),
@@ -144,8 +152,12 @@ impl SidecarStore {
             })?;
         }
         let meta = std::fs::metadata(&self.path).ok();
-        self.disk = Some(DiskState::of_bytes(text.as_bytes(), meta.as_ref()));
-        self.base = Some(to_write);
+        self.disk = Some(DiskState {
+            size: text.len() as u64,
+            modified: meta.and_then(|m| m.modified().ok()),
+            sha256: digest,
+        });
+        self.base = Some(merged_version.unwrap_or_else(|| ours.clone()));
         Ok(outcome)
     }
 
