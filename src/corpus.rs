@@ -32,7 +32,8 @@ pub struct Layer {
 impl Layer {
     pub fn new(doc: &Document, annotator: String, path: PathBuf, sidecar: Sidecar) -> Layer {
         let anchors: Vec<_> = sidecar.annotations.iter().map(|a| &a.anchor).collect();
-        let placements = anchor::place_all(doc, &anchors);
+        let unchanged = doc.sha256() == sidecar.source.sha256;
+        let placements = anchor::place_all_with(doc, &anchors, unchanged);
         Layer {
             annotator,
             path,

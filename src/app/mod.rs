@@ -22,7 +22,7 @@ use ratatui::layout::Rect;
 use crate::annotation::{ActorRegistry, Annotation, Kind};
 use crate::command::Command;
 use crate::document::Document;
-use crate::document::anchor::{Anchor, Placement, place_all};
+use crate::document::anchor::{Anchor, Placement, place_all_with};
 use crate::document::search;
 use crate::keymap::{Key, Keymap};
 use crate::sidecar::Sidecar;
@@ -855,7 +855,10 @@ fn place_annotations(
     sidecar: &mut Sidecar,
 ) -> (BTreeSet<String>, Option<Message>) {
     let anchors: Vec<&Anchor> = sidecar.annotations.iter().map(|a| &a.anchor).collect();
-    let placements = place_all(doc, &anchors);
+    // Repeated texts count as exact only while the source is the one the
+    // sidecar was written for.
+    let unchanged = doc.sha256_soon() == Some(sidecar.source.sha256.as_str());
+    let placements = place_all_with(doc, &anchors, unchanged);
     let mut orphans = BTreeSet::new();
     let (mut moved, mut fuzzy) = (0, 0);
     let ambiguous = placements.iter().filter(|p| p.is_ambiguous()).count();

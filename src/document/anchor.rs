@@ -198,8 +198,7 @@ impl Placement {
 
 /// Place every anchor in `doc`.
 ///
-/// When every anchor's hash matches at its own number the document is taken as
-/// unchanged for these anchors and all are exact. Otherwise each anchor is
+/// Each anchor is
 /// placed by (a) its hash — at its own number, else the occurrence nearest its
 /// old number, flagged ambiguous when the text occurs more than once; (b) a
 /// scored fuzzy match of quote and context within [`FUZZY_WINDOW`] paragraphs of
@@ -207,6 +206,14 @@ impl Placement {
 /// [`AMBIGUITY_MARGIN`]; (c) otherwise it is an orphan. Numbers from a sidecar
 /// are untrusted: any value is handled without overflow.
 pub fn place_all(doc: &Document, anchors: &[&Anchor]) -> Vec<Placement> {
+    place_all_with(doc, anchors, false)
+}
+
+/// [`place_all`], told whether the document's SHA-256 still matches the one the
+/// sidecar recorded. Only then are anchors whose hash matches at their own
+/// number trusted as exact even where the same text occurs several times
+/// (with the document changed, a repeated text may be a new copy).
+pub fn place_all_with(doc: &Document, anchors: &[&Anchor], unchanged: bool) -> Vec<Placement> {
     let n = doc.len();
     let hashes: Vec<String> = (0..n).map(|i| doc.paragraph_hash(i)).collect();
     // Fast path: every anchor's hash matches at its own number.
@@ -214,7 +221,7 @@ pub fn place_all(doc: &Document, anchors: &[&Anchor]) -> Vec<Placement> {
         let i = a.paragraph.checked_sub(1)?;
         (i < n && hashes[i] == a.hash).then_some(i)
     };
-    if anchors.iter().all(|a| at_own(a).is_some()) {
+    if unchanged && anchors.iter().all(|a| at_own(a).is_some()) {
         return anchors
             .iter()
             .filter_map(|a| at_own(a).map(Placement::Exact))
