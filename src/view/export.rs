@@ -84,3 +84,69 @@ pub fn prompt(buf: &mut Buffer, app: &App, selected: usize, theme: &Theme) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::app::{App, Mode};
+    use crate::document::Document;
+    use crate::keymap::Keymap;
+    use crate::sidecar::Sidecar;
+    use crate::view::{self, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::path::Path;
+
+    fn screen(app: &mut App, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| {
+                app.prepare_frame(frame.area());
+                view::draw(frame, app, &Theme::mono());
+            })
+            .unwrap();
+        let buf = terminal.backend().buffer().clone();
+        (0..height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_prompt_lists_every_format_and_the_target_file() {
+        let doc = Document::from_text(Path::new("memo.txt"), "one\n\ntwo\n");
+        let sidecar = Sidecar::new(&doc, "kim");
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        app.handle_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+        assert_eq!(app.mode, Mode::Export { selected: 0 });
+        let text = screen(&mut app, 80, 24);
+        for name in [
+            "json",
+            "jsonl",
+            "md",
+            "html",
+            "csv",
+            "statements",
+            "graphml",
+            "qdpx",
+            "w3c",
+        ] {
+            assert!(
+                text.contains(&format!(" {name} ")),
+                "{name} missing:\n{text}"
+            );
+        }
+        assert!(text.contains("→ memo.txt.kim.json"), "{text}");
+        app.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+        let text = screen(&mut app, 80, 24);
+        assert!(text.contains("› l  jsonl"), "{text}");
+        assert!(text.contains("→ memo.txt.kim.jsonl"), "{text}");
+        // Small terminals still show the prompt without panicking.
+        screen(&mut app, 20, 6);
+        screen(&mut app, 3, 2);
+    }
+}
