@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::{Cursor, Write as _};
 
-use super::text::{char_offset, guid, kind_colour, kind_title, xml_escape, xml_text};
+use super::text::{CharIndex, guid, kind_colour, kind_title, xml_escape, xml_text};
 use super::{Excerpt, ExportSet};
 
 /// The `project.qde` XML of `set`.
@@ -95,7 +95,7 @@ pub fn project_xml(set: &ExportSet<'_>) -> String {
     if !set.documents.is_empty() {
         x.push_str("  <Sources>\n");
         for (source, doc) in set.documents {
-            let text = doc.doc.text();
+            let text = CharIndex::new(doc.doc.text());
             let _ = writeln!(
                 x,
                 "    <TextSource guid=\"{}\" name=\"{}\" plainTextPath=\"internal://{}.txt\">",
@@ -104,7 +104,7 @@ pub fn project_xml(set: &ExportSet<'_>) -> String {
                 source_guid(source)
             );
             for e in by_source.get(source.as_str()).into_iter().flatten() {
-                selection(&mut x, e, text);
+                selection(&mut x, e, &text);
             }
             x.push_str("    </TextSource>\n");
         }
@@ -132,15 +132,15 @@ pub fn project_xml(set: &ExportSet<'_>) -> String {
     x
 }
 
-fn selection(x: &mut String, e: &Excerpt, text: &str) {
+fn selection(x: &mut String, e: &Excerpt, text: &CharIndex<'_>) {
     let user = user_guid(&e.annotator);
     let _ = writeln!(
         x,
         "      <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{}\" modifyingUser=\"{user}\" modifiedDateTime=\"{}\">",
         guid(&["selection", &e.source, &e.annotator, &e.id]),
         xml_escape(&summary(e)),
-        char_offset(text, e.byte_start),
-        char_offset(text, e.byte_end),
+        text.offset(e.byte_start),
+        text.offset(e.byte_end),
         xml_escape(&e.created),
         xml_escape(&e.modified)
     );

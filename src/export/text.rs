@@ -70,6 +70,43 @@ pub fn char_offset(text: &str, byte: usize) -> usize {
     text.get(..byte).map_or(0, |t| t.chars().count())
 }
 
+/// Byte offset → character offset in one text, in time independent of the
+/// offset (a count per 64 KiB block, then at most one block scanned), so a
+/// large document with many annotations is not rescanned for each one.
+pub struct CharIndex<'a> {
+    bytes: &'a [u8],
+    /// Characters in `bytes[..i * BLOCK]`.
+    blocks: Vec<usize>,
+}
+
+impl<'a> CharIndex<'a> {
+    const BLOCK: usize = 1 << 16;
+
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut blocks = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
+        let mut total = 0;
+        blocks.push(0);
+        for chunk in bytes.chunks(Self::BLOCK) {
+            total += count_chars(chunk);
+            blocks.push(total);
+        }
+        CharIndex { bytes, blocks }
+    }
+
+    /// Characters before byte `byte` (clamped to the text's length).
+    pub fn offset(&self, byte: usize) -> usize {
+        let byte = byte.min(self.bytes.len());
+        let block = byte / Self::BLOCK;
+        self.blocks[block] + count_chars(&self.bytes[block * Self::BLOCK..byte])
+    }
+}
+
+/// Characters in UTF-8 bytes: every byte that does not continue a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+}
+
 /// A GUID derived from `parts` (RFC 9562 version 8, name-based on SHA-256),
 /// so the same input always exports the same GUIDs.
 pub fn guid(parts: &[&str]) -> String {
@@ -155,5 +192,17 @@ mod tests {
     fn char_offsets_count_scalar_values() {
         assert_eq!(char_offset("한태준 x", "한태준".len()), 3);
         assert_eq!(char_offset("abc", 99), 0);
+        let long = "가나다 ".repeat(30_000);
+        let index = CharIndex::new(&long);
+        for byte in [0, 1, 3, 65_535, 65_536, 65_537, 200_000, long.len()] {
+            let expected = long.as_bytes()[..byte]
+                .iter()
+                .filter(|b| (**b & 0xC0) != 0x80)
+                .count();
+            assert_eq!(index.offset(byte), expected, "{byte}");
+        }
+        let at = long.char_indices().nth(70_001).unwrap().0;
+        assert_eq!(index.offset(at), 70_001);
+        assert_eq!(index.offset(usize::MAX), long.chars().count());
     }
 }

@@ -6,7 +6,9 @@
 
 use serde_json::{Value, json};
 
-use super::text::{char_offset, guid, kind_title};
+use std::collections::HashMap;
+
+use super::text::{CharIndex, guid, kind_title};
 use super::{Excerpt, ExportSet};
 
 /// Characters of context kept before and after the quote.
@@ -14,17 +16,18 @@ pub const CONTEXT_CHARS: usize = 32;
 
 /// Render `set` as a pretty JSON array of annotations, newline-terminated.
 pub fn render(set: &ExportSet<'_>) -> serde_json::Result<Vec<u8>> {
+    let texts: HashMap<&str, (&str, CharIndex<'_>)> = set
+        .documents
+        .iter()
+        .map(|(s, d)| (s.as_str(), (d.doc.text(), CharIndex::new(d.doc.text()))))
+        .collect();
+    let empty = ("", CharIndex::new(""));
     let annotations: Vec<Value> = set
         .excerpts
         .iter()
         .map(|e| {
-            let text = set
-                .documents
-                .iter()
-                .find(|(s, _)| *s == e.source)
-                .map(|(_, d)| d.doc.text())
-                .unwrap_or_default();
-            annotation(e, text)
+            let (text, index) = texts.get(e.source.as_str()).unwrap_or(&empty);
+            annotation(e, text, index)
         })
         .collect();
     let mut out = serde_json::to_vec_pretty(&annotations)?;
@@ -32,8 +35,8 @@ pub fn render(set: &ExportSet<'_>) -> serde_json::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// One Web Annotation for `e`, whose byte range lies in `text`.
-pub fn annotation(e: &Excerpt, text: &str) -> Value {
+/// One Web Annotation for `e`, whose byte range lies in `text` (indexed by `index`).
+pub fn annotation(e: &Excerpt, text: &str, index: &CharIndex<'_>) -> Value {
     let (prefix, suffix) = context(text, e.byte_start, e.byte_end);
     let mut quote = json!({
         "type": "TextQuoteSelector",
@@ -105,8 +108,8 @@ pub fn annotation(e: &Excerpt, text: &str) -> Value {
                 quote,
                 {
                     "type": "TextPositionSelector",
-                    "start": char_offset(text, e.byte_start),
-                    "end": char_offset(text, e.byte_end),
+                    "start": index.offset(e.byte_start),
+                    "end": index.offset(e.byte_end),
                 }
             ],
         },
