@@ -537,6 +537,14 @@ fn a_corpus_of_300_documents_exports_900_excerpts() {
     }
     let out = export_ok(dir.path(), &["--format", "statements", "corpus"]);
     assert_eq!(count("statements", &out), 300);
+    // HTML ids stay unique although every copy carries the same annotation ids.
+    let html = String::from_utf8(export_ok(dir.path(), &["--format", "html", "corpus"])).unwrap();
+    let ids: std::collections::HashSet<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 900);
     // Stable order: by document path, then paragraph.
     let json: Vec<Value> = serde_json::from_slice(&export_ok(dir.path(), &["corpus"])).unwrap();
     let order: Vec<(String, u64)> = json
@@ -626,7 +634,10 @@ fn the_tui_export_command_writes_beside_the_document() {
         assert_eq!(effects, vec![Effect::Export(format)]);
         let written =
             glossator::export::beside::export_beside(&app.doc, &app.sidecar, format).unwrap();
-        assert_eq!(written.path, dir.path().join(format!("seed.txt.tester.{ext}")));
+        assert_eq!(
+            written.path,
+            dir.path().join(format!("seed.txt.tester.{ext}"))
+        );
         assert_eq!(written.excerpts, 3);
         let bytes = std::fs::read(&written.path).unwrap();
         let name = if ext == "jsonld" { "w3c" } else { ext };

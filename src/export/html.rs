@@ -70,7 +70,7 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
     }
     out.push_str("</p>\n</header>\n<main>\n");
     let mut current: Option<(&str, usize)> = None;
-    for e in excerpts {
+    for (n, e) in excerpts.iter().enumerate() {
         if current.map(|(s, _)| s) != Some(e.source.as_str()) {
             if current.is_some() {
                 out.push_str("</section>\n");
@@ -86,7 +86,7 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
             let _ = writeln!(out, "<h3>¶ {}</h3>", e.paragraph);
             current = Some((e.source.as_str(), e.paragraph));
         }
-        excerpt(&mut out, e);
+        excerpt(&mut out, e, n + 1);
     }
     if current.is_some() {
         out.push_str("</section>\n");
@@ -95,7 +95,8 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn excerpt(out: &mut String, e: &Excerpt) {
+/// One excerpt; `n` numbers it in the page (ids stay unique across copies of a sidecar).
+fn excerpt(out: &mut String, e: &Excerpt, n: usize) {
     let lines = if e.line_start == e.line_end {
         format!("line {}", e.line_start)
     } else {
@@ -103,9 +104,9 @@ fn excerpt(out: &mut String, e: &Excerpt) {
     };
     let _ = writeln!(
         out,
-        "<figure class=\"excerpt {}\" id=\"{}\" style=\"--tag: {}\">",
+        "<figure class=\"excerpt {}\" id=\"excerpt-{n}\" data-id=\"{}\" style=\"--tag: {}\">",
         e.kind,
-        xml_escape(&format!("{}-{}", e.annotator, e.id)),
+        xml_escape(&e.id),
         kind_colour(e.kind)
     );
     let _ = writeln!(
