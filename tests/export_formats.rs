@@ -537,6 +537,18 @@ fn a_corpus_of_300_documents_exports_900_excerpts() {
     }
     let out = export_ok(dir.path(), &["--format", "statements", "corpus"]);
     assert_eq!(count("statements", &out), 300);
+    // Every REFI-QDA GUID is unique across the 300 copies, and the project validates.
+    let qdpx = export_ok(dir.path(), &["--format", "qdpx", "corpus"]);
+    let qde = String::from_utf8(unzip(&qdpx).remove(0).1).unwrap();
+    let guids: Vec<&str> = qde
+        .split(" guid=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = guids.iter().collect();
+    assert_eq!(unique.len(), guids.len());
+    assert!(guids.len() > 900 * 3);
+    validate_qde(&qde);
     // HTML ids stay unique although every copy carries the same annotation ids.
     let html = String::from_utf8(export_ok(dir.path(), &["--format", "html", "corpus"])).unwrap();
     let ids: std::collections::HashSet<&str> = html
