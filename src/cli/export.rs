@@ -29,6 +29,14 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: &ExportArgs) -> ExitCode {
+    // A zip sent to a terminal would garble it (its bytes include escape codes).
+    if args.format == Format::Qdpx
+        && args.output.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        report("gloss: --format qdpx writes a zip file: add -o FILE.qdpx (or redirect standard output)");
+        return ExitCode::from(2);
+    }
     let filter = args.filter.to_filter();
     let (targets, errors) = corpus::find_targets(&args.paths, &filter.annotators, false);
     let mut failed = !errors.is_empty();
