@@ -34,7 +34,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         && args.output.is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout())
     {
-        report("gloss: --format qdpx writes a zip file: add -o FILE.qdpx (or redirect standard output)");
+        report(
+            "gloss: --format qdpx writes a zip file: add -o FILE.qdpx (or redirect standard output)",
+        );
         return ExitCode::from(2);
     }
     let filter = args.filter.to_filter();
