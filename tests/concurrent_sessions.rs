@@ -91,13 +91,6 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
-
-    fn pid(&self) -> i32 {
-        self.tmux(&["list-panes", "-F", "#{pane_pid}"])
-            .trim()
-            .parse()
-            .unwrap()
-    }
 }
 
 impl Drop for Tmux {

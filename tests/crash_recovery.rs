@@ -250,8 +250,10 @@ fn a_journal_left_by_a_crash_is_recovered_and_counted() {
             .unwrap()
             .clone();
         let mut j = glossator::sidecar::journal::Journal::new(&sidecar);
-        j.record(vec![glossator::sidecar::journal::JournalEdit::Put(third)])
-            .unwrap();
+        j.record(vec![glossator::sidecar::journal::JournalEdit::Put(
+            Box::new(third),
+        )])
+        .unwrap();
     }
     let mut two = saved.clone();
     two.annotations.retain(|a| a.anchor.paragraph != 3);

@@ -15,8 +15,8 @@ impl App {
     /// edit moves an anchor (attaching an orphan, or undoing that).
     pub(super) fn track(&mut self, edit: &Edit) {
         self.journal_edits.push(match edit {
-            Edit::Add(a) => JournalEdit::Put(a.clone()),
-            Edit::Change { after, .. } => JournalEdit::Put((**after).clone()),
+            Edit::Add(a) => JournalEdit::Put(Box::new(a.clone())),
+            Edit::Change { after, .. } => JournalEdit::Put(after.clone()),
             Edit::Remove(a) => JournalEdit::Remove { id: a.id.clone() },
         });
         if let Edit::Change { before, after } = edit

@@ -30,7 +30,7 @@ pub const STATE_DIR_ENV: &str = "GLOSS_STATE_DIR";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum JournalEdit {
     /// The annotation now reads exactly so (added or changed).
-    Put(Annotation),
+    Put(Box<Annotation>),
     /// The annotation with this id was deleted.
     Remove { id: String },
 }
@@ -48,13 +48,13 @@ impl JournalEdit {
         let anns = &mut sidecar.annotations;
         match self {
             JournalEdit::Put(a) => match anns.iter_mut().find(|x| x.id == a.id) {
-                Some(x) if x == a => false,
+                Some(x) if *x == **a => false,
                 Some(x) => {
-                    *x = a.clone();
+                    *x = (**a).clone();
                     true
                 }
                 None => {
-                    anns.push(a.clone());
+                    anns.push((**a).clone());
                     true
                 }
             },
@@ -356,10 +356,11 @@ mod tests {
         let sidecar = dir.path().join("m.txt.kim.gloss.ron");
         let (a, b) = (claim("A"), claim("B"));
         let mut j = Journal::new(&sidecar);
-        j.record(vec![JournalEdit::Put(a.clone())]).unwrap();
+        j.record(vec![JournalEdit::Put(Box::new(a.clone()))])
+            .unwrap();
         let seq = j
             .record(vec![
-                JournalEdit::Put(b.clone()),
+                JournalEdit::Put(Box::new(b.clone())),
                 JournalEdit::Remove { id: a.id.clone() },
             ])
             .unwrap();
@@ -385,7 +386,8 @@ mod tests {
         let sidecar = dir.path().join("m.txt.kim.gloss.ron");
         let a = claim("A");
         let mut j = Journal::new(&sidecar);
-        j.record(vec![JournalEdit::Put(a.clone())]).unwrap();
+        j.record(vec![JournalEdit::Put(Box::new(a.clone()))])
+            .unwrap();
         let mut f = OpenOptions::new()
             .append(true)
             .open(beside(&sidecar))
