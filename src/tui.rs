@@ -320,6 +320,58 @@ fn register_signals() -> Arc<AtomicUsize> {
     flag
 }
 
+/// Is the terminal on standard input gone (the SSH connection dropped, the
+/// tmux pane killed)?
+#[cfg(unix)]
+fn terminal_hung_up() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = rustix::stdio::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let zero = Timespec { tv_sec: 0, tv_nsec: 0 };
+    matches!(poll(&mut fds, Some(&zero)), Ok(n) if n > 0)
+        && fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL)
+}
+
+#[cfg(not(unix))]
+fn terminal_hung_up() -> bool {
+    false
+}
+
+/// Ends the process when the event loop cannot: crossterm's reader spins on a
+/// terminal that has gone away (reads of 0 bytes, never returning), so neither
+/// the signal flags nor a hang-up would be seen by the loop. Every change is
+/// journalled before it is saved, so exiting here loses nothing; the next
+/// session recovers from the journal.
+fn start_watchdog(signal: Arc<AtomicUsize>, done: Arc<std::sync::atomic::AtomicBool>) {
+    std::thread::spawn(move || {
+        let hangup = signal_hook::consts::SIGHUP as usize;
+        loop {
+            std::thread::sleep(Duration::from_millis(250));
+            if done.load(Ordering::Relaxed) {
+                return;
+            }
+            let mut sig = signal.load(Ordering::Relaxed);
+            if sig == 0 && terminal_hung_up() {
+                sig = hangup;
+                signal.store(hangup, Ordering::Relaxed);
+            }
+            if sig == 0 {
+                continue;
+            }
+            // Give the loop time to finish on its own (flushing saves).
+            let deadline = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < deadline {
+                if done.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            ratatui::restore();
+            std::process::exit(128 + sig as i32);
+        }
+    });
+}
+
 /// How a session ended.
 pub enum Ending {
     Quit,
@@ -416,6 +468,8 @@ pub fn run_with(
     theme: Theme,
 ) -> anyhow::Result<Ending> {
     let signal = register_signals();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    start_watchdog(Arc::clone(&signal), Arc::clone(&done));
     let panic_key = std::env::var_os(TEST_PANIC_ENV).is_some();
     let mut saver = store.map(Saver::start);
     install_panic_hook();
@@ -519,6 +573,7 @@ pub fn run_with(
             }
         }
     })();
+    done.store(true, Ordering::Relaxed);
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
     let _ = execute!(stdout(), ratatui::crossterm::cursor::Show);
