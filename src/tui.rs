@@ -302,7 +302,13 @@ pub fn apply_results(
             Err(e) if refresh => {
                 app.warn(format!("Could not check the sidecar on disk: {e}"));
             }
-            Err(e) => app.save_state = SaveState::Failed(e),
+            Err(e) => {
+                if !matches!(app.save_state, SaveState::Failed(_)) {
+                    // The failure's own message shows; older messages go.
+                    app.status = None;
+                }
+                app.save_state = SaveState::Failed(e);
+            }
         }
     }
 }
@@ -327,9 +333,14 @@ fn terminal_hung_up() -> bool {
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
     let stdin = rustix::stdio::stdin();
     let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
-    let zero = Timespec { tv_sec: 0, tv_nsec: 0 };
+    let zero = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     matches!(poll(&mut fds, Some(&zero)), Ok(n) if n > 0)
-        && fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL)
+        && fds[0]
+            .revents()
+            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL)
 }
 
 #[cfg(not(unix))]
@@ -558,12 +569,12 @@ pub fn run_with(
                     if !quit_armed {
                         quit_armed = true;
                         app.warn(format!(
-                            "Not saved: {e}. Your changes are in the journal {}; press q again to quit anyway, or {} to write elsewhere",
+                            "Not saved — press q again to quit anyway, {} to write elsewhere; the journal {} keeps your changes ({e})",
+                            app.keymap.label(crate::command::Command::WriteTo),
                             journal
                                 .as_ref()
                                 .map(|j| j.path().display().to_string())
                                 .unwrap_or_default(),
-                            app.keymap.label(crate::command::Command::WriteTo)
                         ));
                         continue;
                     }

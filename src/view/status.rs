@@ -54,6 +54,9 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     );
     let room = width.saturating_sub(right_w as usize);
     let message = match (&app.save_state, &app.status) {
+        // A warning given after the failure (e.g. "press q again") comes first;
+        // the right side still says NOT SAVED.
+        (SaveState::Failed(_), Some(m)) if m.error => Some((m.text.clone(), true)),
         (SaveState::Failed(e), _) => Some((
             format!(
                 "could not save: {e} — kept in memory and the journal, retrying; {} writes elsewhere",

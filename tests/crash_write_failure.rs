@@ -1,0 +1,189 @@
+//! Write failures in a real session: the status line says so, nothing is lost,
+//! the save is retried until it works, and `W` writes the sidecar elsewhere.
+//!
+//! Permissions do not stop root, so the failure is made the way a locked or
+//! vanished path fails for everyone: the sidecar's name is taken by a folder.
+//! tmux must be installed (`.ci/run` installs it).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use glossator::sidecar::Sidecar;
+
+/// A `gloss` session in tmux on its own socket, killed with the server on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(dir: &Path, args: &str, extra_env: &[(&str, &str)]) -> Tmux {
+        let socket = format!(
+            "gloss-wfail-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let config = dir.join(".config-empty");
+        std::fs::create_dir_all(&config).unwrap();
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-x", "100", "-y", "30", "-c"])
+            .arg(dir)
+            // `exec` so the pane's pid is gloss itself (kill -9 reaches it);
+            // a command list keeps a shell around to show what gloss printed.
+            .arg(format!(
+                "{}{} {args}",
+                if args.contains(';') { "" } else { "exec " },
+                env!("CARGO_BIN_EXE_gloss")
+            ))
+            .env("GLOSS_CONFIG_DIR", &config)
+            .env("GLOSS_STATE_DIR", dir.join(".state"))
+            .env_remove("NO_COLOR");
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let status = cmd
+            .status()
+            .expect("tmux must be installed to run the TUI crash tests");
+        assert!(status.success());
+        let t = Tmux { socket };
+        // A remain-on-exit pane lets us read what a crashed process printed.
+        t.tmux(&["set-option", "-g", "remain-on-exit", "on"]);
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-J"])
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting for {text:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("memo.txt"),
+        "Nam Il met Petrov.\n\nPak Chang-ok spoke.\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// Take the sidecar's name with a non-empty folder: every save fails.
+fn block(path: &Path) {
+    std::fs::create_dir(path).unwrap();
+    std::fs::write(path.join("keep"), b"x").unwrap();
+}
+
+#[test]
+fn a_failed_save_is_shown_kept_and_retried_until_it_works() {
+    let dir = setup();
+    let side = dir.path().join("memo.txt.kim.gloss.ron");
+    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    t.wait_for("¶1/2");
+    block(&side);
+    t.keys(&["c", "Alice", "Enter"]);
+    let screen = t.wait_for("NOT SAVED");
+    assert!(screen.contains("could not save"), "{screen}");
+    let journal = dir.path().join(".memo.txt.kim.gloss.journal");
+    assert!(journal.exists(), "the change is in the journal");
+    // More work while failing is kept too.
+    t.keys(&["j", "c", "Bob", "Enter"]);
+    t.wait_for("C2 A0 P0");
+    // The obstacle goes away: the next retry saves everything.
+    std::fs::remove_dir_all(&side).unwrap();
+    t.wait_for("✓ saved");
+    assert_eq!(Sidecar::load(&side).unwrap().annotations.len(), 2);
+    assert!(!journal.exists());
+    t.keys(&["q"]);
+}
+
+#[test]
+fn write_to_saves_the_sidecar_elsewhere() {
+    let dir = setup();
+    let side = dir.path().join("memo.txt.kim.gloss.ron");
+    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    t.wait_for("¶1/2");
+    block(&side);
+    t.keys(&["c", "Alice", "Enter"]);
+    t.wait_for("NOT SAVED");
+    let elsewhere = dir.path().join("rescue folder é");
+    std::fs::create_dir(&elsewhere).unwrap();
+    t.keys(&["W"]);
+    t.wait_for("Write sidecar to:");
+    t.keys(&["rescue folder é", "Enter"]);
+    t.wait_for("✓ saved");
+    let rescued = elsewhere.join("memo.txt.kim.gloss.ron");
+    assert_eq!(Sidecar::load(&rescued).unwrap().annotations.len(), 1);
+    // Later changes go there too.
+    t.keys(&["j", "c", "Bob", "Enter"]);
+    t.wait_for("C2 A0 P0");
+    let start = Instant::now();
+    while Sidecar::load(&rescued).unwrap().annotations.len() != 2 {
+        assert!(start.elapsed() < Duration::from_secs(5), "not saved there");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(side.join("keep").exists(), "the blocked path is untouched");
+    t.keys(&["q"]);
+}
+
+#[test]
+fn quitting_with_a_failed_save_asks_twice_and_the_journal_keeps_the_work() {
+    let dir = setup();
+    let side = dir.path().join("memo.txt.kim.gloss.ron");
+    let t = Tmux::start(dir.path(), "--as kim memo.txt; sleep 20", &[]);
+    t.wait_for("¶1/2");
+    block(&side);
+    t.keys(&["c", "Alice", "Enter"]);
+    t.wait_for("NOT SAVED");
+    t.keys(&["q"]);
+    t.wait_for("press q again");
+    t.keys(&["q"]);
+    t.wait_for("quit with changes not saved");
+    // Next time, with the path free again, the work comes back.
+    std::fs::remove_dir_all(&side).unwrap();
+    drop(t);
+    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    t.wait_for("Recovered 1 unsaved change");
+    t.wait_for("✓ saved");
+    assert_eq!(Sidecar::load(&side).unwrap().annotations.len(), 1);
+    t.keys(&["q"]);
+}
