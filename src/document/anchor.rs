@@ -491,6 +491,55 @@ mod tests {
     }
 
     #[test]
+    fn look_alike_paragraphs_make_a_fuzzy_placement_ambiguous() {
+        let old = doc(&[
+            "Intro.",
+            "The delegation of the party met the embassy staff on Monday morning.",
+            "Closing.",
+        ]);
+        let anchors = [Anchor::whole(&old, 1)];
+        // Reworded, next to an almost identical paragraph.
+        let new = doc(&[
+            "Intro.",
+            "The delegation of the party met the embassy staff on Monday evening.",
+            "The delegation of the party met the embassy staff on Tuesday evening.",
+            "Closing.",
+        ]);
+        let placed = place_all(&new, &[&anchors[0]]);
+        assert!(
+            matches!(placed[0], Placement::Fuzzy { ambiguous: true, .. }),
+            "{:?}",
+            placed[0]
+        );
+        assert!(placed[0].is_reported() && placed[0].is_ambiguous());
+    }
+
+    #[test]
+    fn repeated_text_in_a_changed_source_is_ambiguous() {
+        let old = doc(&["Signed.", "Body text here.", "Signed."]);
+        let anchors: Vec<Anchor> = (0..3).map(|i| Anchor::whole(&old, i)).collect();
+        let refs: Vec<&Anchor> = anchors.iter().collect();
+        // Unchanged source: trusted as exact.
+        assert!(
+            place_all_with(&old, &refs, true)
+                .iter()
+                .all(|p| matches!(p, Placement::Exact(_)))
+        );
+        // Changed source: the repeated "Signed." needs a look.
+        let new = doc(&["Signed.", "Signed.", "Body text here.", "Signed."]);
+        let placed = place_all(&new, &refs);
+        assert!(placed[0].is_ambiguous() && placed[2].is_ambiguous());
+        assert_eq!(
+            placed[1],
+            Placement::Moved {
+                to: 2,
+                from: 1,
+                ambiguous: false
+            }
+        );
+    }
+
+    #[test]
     fn take_chars_respects_boundaries() {
         assert_eq!(take_chars("한국어", 2), "한국");
         assert_eq!(take_last_chars("한국어", 2), "국어");
