@@ -234,3 +234,94 @@ mod tests {
         assert_eq!(m, vec![0, 2, 3, 5, 6, 9, 10, 11]);
     }
 }
+
+#[cfg(test)]
+mod session_tests {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use ratatui::layout::Rect;
+
+    use crate::annotation::{Annotation, Tag};
+    use crate::app::App;
+    use crate::command::Command;
+    use crate::document::anchor::Anchor;
+    use crate::document::{Document, LARGE_DOCUMENT_BYTES};
+    use crate::keymap::Keymap;
+    use crate::sidecar::Sidecar;
+
+    const AREA: Rect = Rect::new(0, 0, 100, 30);
+
+    /// A document large enough to be indexed in the background.
+    fn large(dir: &Path) -> std::path::PathBuf {
+        let mut text = String::new();
+        let mut i = 0;
+        while (text.len() as u64) < LARGE_DOCUMENT_BYTES + (1 << 20) {
+            i += 1;
+            text.push_str(&format!("Paragraph {i} of the hearing, as recorded.\n\n"));
+        }
+        text.push_str("The closing remark of Nam Il.\n");
+        let path = dir.join("large.txt");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Draw frames (without a terminal) until `done` or a timeout.
+    fn frames_until(app: &mut App, done: impl Fn(&App) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done(app) {
+            assert!(Instant::now() < deadline, "timed out");
+            app.prepare_frame(AREA);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn large_document_end_search_and_placement_follow_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = large(dir.path());
+        // A sidecar with a tag on the last paragraph, written from a complete read.
+        let full = Document::open(&path).unwrap();
+        let last = full.len() - 1;
+        let mut sidecar = Sidecar::new(&full, "kim");
+        sidecar.annotations.push(Annotation::new(
+            Tag::Claim {
+                by: "Nam Il".into(),
+            },
+            Anchor::whole(&full, last),
+        ));
+        let doc = Document::open_progressive(&path).unwrap();
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        app.run(Command::LastParagraph);
+        frames_until(&mut app, |a| a.doc.is_complete() && a.selected == last);
+        frames_until(&mut app, |a| !a.annotations_on(last).is_empty());
+        assert!(app.orphans.is_empty());
+        assert_eq!(
+            app.doc.paragraph_text(app.selected),
+            "The closing remark of Nam Il."
+        );
+
+        // Search from the top: the hit at the very end is found in the background.
+        app.run(Command::FirstParagraph);
+        app.start_search("closing remark".into());
+        frames_until(&mut app, |a| a.search.as_ref().is_some_and(|s| s.complete));
+        assert_eq!(app.search.as_ref().unwrap().matches, vec![last]);
+        assert_eq!(app.selected, last);
+        // The sidecar learns the document's SHA-256 without anyone waiting for it.
+        frames_until(&mut app, |a| !a.busy());
+        assert_eq!(app.sidecar.source.sha256, full.sha256());
+    }
+
+    #[test]
+    fn a_search_with_no_hit_says_so_when_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = Document::open_progressive(&large(dir.path())).unwrap();
+        let sidecar = Sidecar::new(&doc, "kim");
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        app.start_search("no such words".into());
+        app.run(Command::SearchNext);
+        assert!(app.status.as_ref().unwrap().text.contains("no match yet"));
+        frames_until(&mut app, |a| a.search.is_none());
+        assert!(app.status.as_ref().unwrap().text.contains("No match"));
+    }
+}

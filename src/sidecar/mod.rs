@@ -170,8 +170,16 @@ impl Sidecar {
 
     /// The file's text: pretty RON, LF line ends, strings escaped, no struct names.
     pub fn to_ron(&self) -> Result<String, ron::Error> {
-        let mut copy = self.clone();
-        copy.normalise();
+        // Sessions keep their sidecar normalised: copy only when it is not.
+        let copy;
+        let normal = if self.is_normalised() {
+            self
+        } else {
+            let mut c = self.clone();
+            c.normalise();
+            copy = c;
+            &copy
+        };
         let config = ron::ser::PrettyConfig::new()
             .new_line("\n")
             .indentor("    ")
@@ -179,9 +187,18 @@ impl Sidecar {
             .escape_strings(true)
             .separate_tuple_members(false)
             .enumerate_arrays(false);
-        let mut text = ron::ser::to_string_pretty(&copy, config)?;
+        let mut text = ron::ser::to_string_pretty(normal, config)?;
         text.push('\n');
         Ok(text)
+    }
+
+    /// Would [`Sidecar::normalise`] leave this sidecar as it is?
+    fn is_normalised(&self) -> bool {
+        self.annotations.is_sorted_by(|a, b| {
+            (a.anchor.paragraph, &a.created, &a.id) <= (b.anchor.paragraph, &b.created, &b.id)
+        }) && self.issues.is_sorted_by(|a, b| a < b)
+            && self.issues.iter().all(|i| !i.trim().is_empty())
+            && ActorRegistry::new(self.actors.clone()).into_vec() == self.actors
     }
 
     /// Remember every actor and issue the annotations use, for completion.

@@ -143,14 +143,33 @@ impl SidecarStore {
             path: self.path.display().to_string(),
             message: e.to_string(),
         })?;
-        let digest: [u8; 32] = Sha256::digest(text.as_bytes()).into();
-        let unchanged = self.disk.as_ref().is_some_and(|d| d.sha256 == digest);
-        if !unchanged || matches!(outcome, Saved::Merged(_)) {
-            write_atomic(&self.path, text.as_bytes()).map_err(|e| SidecarError::Io {
-                path: self.path.display().to_string(),
-                source: e,
-            })?;
-        }
+        // The file still holds what we last wrote (checked above): when that
+        // was this very version, there is nothing to write.
+        let unchanged = merged_version.is_none()
+            && self.base.as_ref() == Some(ours)
+            && self
+                .disk
+                .as_ref()
+                .is_some_and(|d| d.size == text.len() as u64);
+        let digest: [u8; 32] = match &self.disk {
+            Some(d) if unchanged => d.sha256,
+            _ => {
+                // Hash the new text while it is written and synced.
+                let (digest, written) = std::thread::scope(|s| {
+                    let hash = s.spawn(|| <[u8; 32]>::from(Sha256::digest(text.as_bytes())));
+                    let written = write_atomic(&self.path, text.as_bytes());
+                    let digest = hash
+                        .join()
+                        .unwrap_or_else(|_| Sha256::digest(text.as_bytes()).into());
+                    (digest, written)
+                });
+                written.map_err(|e| SidecarError::Io {
+                    path: self.path.display().to_string(),
+                    source: e,
+                })?;
+                digest
+            }
+        };
         let meta = std::fs::metadata(&self.path).ok();
         self.disk = Some(DiskState {
             size: text.len() as u64,
