@@ -429,7 +429,10 @@ fn install_panic_hook() {
             ),
             None => "every change had been saved".to_string(),
         };
-        eprintln!(
+        // Never panic inside the hook (that aborts): the terminal may be gone.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
             "{}",
             crate::document::sanitize::display_line(&format!(
                 "gloss: internal error ({what}{place}); {safe}"
@@ -585,6 +588,12 @@ pub fn run_with(
         }
     })();
     done.store(true, Ordering::Relaxed);
+    // However the loop ended (a lost terminal ends it with an I/O error before
+    // the SIGHUP flag is seen), finish the saves and clear the journal.
+    if let Some(s) = saver.as_mut() {
+        let results = s.flush(Duration::from_secs(10));
+        apply_results(&mut app, s, journal.as_mut(), results);
+    }
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
     let _ = execute!(stdout(), ratatui::crossterm::cursor::Show);

@@ -295,3 +295,70 @@ fn a_panic_restores_the_terminal_and_names_the_journal() {
     assert!(!screen.contains("RUST_BACKTRACE"), "{screen}");
     assert_eq!(sidecar_of(dir.path()).annotations.len(), 1);
 }
+
+#[test]
+fn a_lost_connection_sighup_flushes_the_save() {
+    let dir = tempfile::tempdir().unwrap();
+    document(dir.path());
+    let t = Tmux::start(dir.path(), "--as kim 'memo 1957 한국.txt'", &[]);
+    t.wait_for("¶1/3");
+    t.keys(&["j", "j", "c", "Petrov", "Enter"]);
+    let pid = t.pid();
+    // Closing the terminal (like a dropped SSH session) sends SIGHUP.
+    drop(t);
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "gloss still runs"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A terminal that vanished may leave gloss unable to finish its loop (it
+    // then exits from a watchdog): the change is in the sidecar or in the
+    // journal, and reopening shows it, saved, with no stale-lock notice.
+    let t = Tmux::start(dir.path(), "--as kim 'memo 1957 한국.txt'", &[]);
+    let screen = t.wait_for("C1 A0 P0");
+    assert!(!screen.contains("Another gloss session"), "{screen}");
+    t.wait_for("✓ saved");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while dir
+        .path()
+        .join(".memo 1957 한국.txt.kim.gloss.journal")
+        .exists()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "journal not cleared"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let s = sidecar_of(dir.path());
+    assert_eq!(s.annotations.len(), 1);
+    assert_eq!(s.annotations[0].anchor.paragraph, 3);
+}
+
+#[test]
+fn sigterm_flushes_restores_the_terminal_and_exits_143() {
+    let dir = tempfile::tempdir().unwrap();
+    document(dir.path());
+    let t = Tmux::start(
+        dir.path(),
+        "--as kim 'memo 1957 한국.txt'; echo \"exit=$?\"; sleep 20",
+        &[],
+    );
+    t.wait_for("¶1/3");
+    t.keys(&["c", "Nam Il", "Enter"]);
+    // The shell is the pane's process; gloss is its child.
+    let children =
+        std::fs::read_to_string(format!("/proc/{}/task/{}/children", t.pid(), t.pid())).unwrap();
+    let gloss: i32 = children.split_whitespace().next().unwrap().parse().unwrap();
+    Command::new("kill")
+        .args(["-TERM", &gloss.to_string()])
+        .status()
+        .unwrap();
+    let screen = t.wait_for("exit=143");
+    assert!(!screen.contains("¶1/3"), "terminal restored:\n{screen}");
+    assert_eq!(sidecar_of(dir.path()).annotations.len(), 1);
+}

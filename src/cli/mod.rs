@@ -4,7 +4,7 @@
 //! stderr, naming file and position), 2 usage error (clap's own).
 
 mod agree;
-mod annotate;
+pub mod annotate;
 mod check;
 mod export;
 mod merge_driver;
@@ -132,7 +132,9 @@ fn parse_stance(s: &str) -> Result<Stance, String> {
 
 /// Print one problem line on stderr, made safe for the terminal.
 pub fn report(problem: impl std::fmt::Display) {
-    eprintln!("{}", display_line(&problem.to_string()));
+    // Not eprintln!: with the terminal gone (a lost SSH session) it would panic.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{}", display_line(&problem.to_string()));
 }
 
 /// Parse arguments and run. Never panics on bad input.
