@@ -187,3 +187,37 @@ fn quitting_with_a_failed_save_asks_twice_and_the_journal_keeps_the_work() {
     assert_eq!(Sidecar::load(&side).unwrap().annotations.len(), 1);
     t.keys(&["q"]);
 }
+
+#[test]
+fn the_journal_moves_to_the_state_folder_when_it_cannot_be_written_beside() {
+    let dir = setup();
+    let side = dir.path().join("memo.txt.kim.gloss.ron");
+    // Both the sidecar's and the journal's names are taken: nothing can be
+    // written beside the document.
+    block(&dir.path().join(".memo.txt.kim.gloss.journal"));
+    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    t.wait_for("¶1/2");
+    block(&side);
+    t.keys(&["c", "Alice", "Enter"]);
+    t.wait_for("NOT SAVED");
+    let state = dir.path().join(".state").join("journals");
+    let journals: Vec<_> = std::fs::read_dir(&state)
+        .expect("journal in the state folder")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(journals.len(), 1, "{journals:?}");
+    // Power cut: the process dies with nothing saved.
+    let pid = t.tmux(&["list-panes", "-F", "#{pane_pid}"]);
+    Command::new("kill")
+        .args(["-9", pid.trim()])
+        .status()
+        .unwrap();
+    drop(t);
+    std::fs::remove_dir_all(&side).unwrap();
+    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    t.wait_for("Recovered 1 unsaved change");
+    t.wait_for("✓ saved");
+    assert_eq!(Sidecar::load(&side).unwrap().annotations.len(), 1);
+    assert!(!journals[0].exists(), "journal removed after the save");
+    t.keys(&["q"]);
+}

@@ -507,7 +507,13 @@ mod tests {
         ]);
         let placed = place_all(&new, &[&anchors[0]]);
         assert!(
-            matches!(placed[0], Placement::Fuzzy { ambiguous: true, .. }),
+            matches!(
+                placed[0],
+                Placement::Fuzzy {
+                    ambiguous: true,
+                    ..
+                }
+            ),
             "{:?}",
             placed[0]
         );

@@ -156,6 +156,9 @@ impl Journal {
         let original = into.annotations.clone();
         let places = [Some(beside(sidecar)), in_state_dir(sidecar)];
         for path in places.into_iter().flatten() {
+            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                continue;
+            }
             let Ok(file) = File::open(&path) else {
                 continue;
             };
