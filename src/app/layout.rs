@@ -109,7 +109,7 @@ impl Layout {
         if self.marks_width == 0 {
             self.marks_width = 3;
         }
-        let digits = doc.len().max(1).to_string().len() as u16;
+        let digits = doc.len_hint().max(1).to_string().len() as u16;
         self.gutter = (1 + digits + 1 + self.marks_width + 1).min(self.document.width / 2);
         // One column of margin on the right, so text never touches the panel.
         let text_width = self.document.width.saturating_sub(self.gutter + 1).max(2) as usize;

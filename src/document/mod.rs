@@ -474,6 +474,17 @@ impl Document {
         self.shared.with_entries(<[Entry]>::len)
     }
 
+    /// The paragraph count to size things by (the gutter): while indexing, an
+    /// estimate from the part indexed so far, so the gutter does not widen.
+    pub fn len_hint(&self) -> usize {
+        let n = self.len();
+        let p = self.progress();
+        if self.is_complete() || p <= 0.0 {
+            return n;
+        }
+        ((n as f64 / p) as usize).max(n)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -117,11 +117,15 @@ impl SidecarStore {
     pub fn save(&mut self, ours: &Sidecar) -> Result<Saved, SidecarError> {
         // The file on disk is read and hashed while our version is serialised:
         // for a large sidecar each takes a good part of a second (2 cores).
-        let (changed, our_text) = std::thread::scope(|s| {
-            let check = s.spawn(|| self.changed_on_disk());
+        // The copy kept as the next merge base is made there too.
+        let (changed, our_copy, our_text) = std::thread::scope(|s| {
+            let check = s.spawn(|| (self.changed_on_disk(), ours.clone()));
             let text = ours.to_ron();
             // A checker that died counts as a change: the merge path re-reads.
-            (check.join().unwrap_or(Ok(true)), text)
+            let (changed, copy) = check
+                .join()
+                .map_or((Ok(true), None), |(changed, copy)| (changed, Some(copy)));
+            (changed, copy, text)
         });
         let mut outcome = Saved::Written;
         let mut merged_version = None;
@@ -176,7 +180,7 @@ impl SidecarStore {
             modified: meta.and_then(|m| m.modified().ok()),
             sha256: digest,
         });
-        self.base = Some(merged_version.unwrap_or_else(|| ours.clone()));
+        self.base = Some(merged_version.or(our_copy).unwrap_or_else(|| ours.clone()));
         Ok(outcome)
     }
 

@@ -27,7 +27,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         );
         return;
     }
-    let digits = app.doc.len().to_string().len();
+    let digits = app.doc.len_hint().max(1).to_string().len();
     let text_x = area.x + layout.gutter;
     let text_w = area.width.saturating_sub(layout.gutter + 1).max(2);
     let query = app.search.as_ref().map(|s| s.query.as_str());

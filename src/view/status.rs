@@ -33,7 +33,11 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         } else {
             app.selected + 1
         },
-        app.doc.len(),
+        if app.doc.is_complete() {
+            app.doc.len().to_string()
+        } else {
+            format!("{}… indexing", app.doc.len())
+        },
     );
     let left = format!(
         " {} · {} ",
