@@ -61,6 +61,7 @@ impl SidecarStore {
             base: None,
             disk: None,
         };
+        remove_stale_temporaries(path, STALE_TEMPORARY_AGE);
         let loaded = store.read_disk()?;
         if let Some((sidecar, state)) = loaded {
             store.base = Some(sidecar.clone());
@@ -239,6 +240,49 @@ impl SidecarStore {
         self.disk = None;
         self.base = None;
     }
+}
+
+/// Age after which a leftover temporary file of a save is surely not a save in
+/// progress any more.
+pub const STALE_TEMPORARY_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Remove temporary files that saves killed mid-write left beside `sidecar`
+/// (`.<name>.<6 letters or digits>`, older than `age`). Returns how many.
+pub fn remove_stale_temporaries(sidecar: &Path, age: std::time::Duration) -> usize {
+    let (Some(dir), Some(name)) = (sidecar.parent(), sidecar.file_name()) else {
+        return 0;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(suffix) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        if suffix.len() != 6 || !suffix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|a| a >= age);
+        if old && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// An advisory lock on `.<sidecar name without .ron>.lock` beside the sidecar,
@@ -447,6 +491,30 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers.len(), 2, "no temporary file left: {leftovers:?}");
+    }
+
+    #[test]
+    fn stale_temporaries_of_killed_saves_are_removed_fresh_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.txt.kim.gloss.ron");
+        let stale = dir.path().join(".m.txt.kim.gloss.ron.Ab12Cd");
+        let fresh = dir.path().join(".m.txt.kim.gloss.ron.Zz99yy");
+        let other = dir.path().join(".m.txt.kim.gloss.journal");
+        for p in [&stale, &fresh, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let two_hours_ago = SystemTime::now() - std::time::Duration::from_secs(7200);
+        for p in [&stale, &other] {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(two_hours_ago)
+                .unwrap();
+        }
+        SidecarStore::open(&path).unwrap();
+        assert!(!stale.exists());
+        assert!(fresh.exists() && other.exists());
     }
 
     #[cfg(unix)]
