@@ -395,7 +395,6 @@ impl Keymap {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,27 +67,27 @@ fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
 fn press(app: &mut App, keys: &str) {
     let mut rest = keys;
     while let Some(c) = rest.chars().next() {
-        if c == '<' {
-            if let Some(end) = rest.find('>') {
-                let name = &rest[1..end];
-                let event = match name {
-                    "Tab" => key(KeyCode::Tab, KeyModifiers::NONE),
-                    "BackTab" => key(KeyCode::BackTab, KeyModifiers::SHIFT),
-                    "Enter" => key(KeyCode::Enter, KeyModifiers::NONE),
-                    "A-Enter" => key(KeyCode::Enter, KeyModifiers::ALT),
-                    "Esc" => key(KeyCode::Esc, KeyModifiers::NONE),
-                    "Down" => key(KeyCode::Down, KeyModifiers::NONE),
-                    "Up" => key(KeyCode::Up, KeyModifiers::NONE),
-                    "PageDown" => key(KeyCode::PageDown, KeyModifiers::NONE),
-                    "End" => key(KeyCode::End, KeyModifiers::NONE),
-                    "Backspace" => key(KeyCode::Backspace, KeyModifiers::NONE),
-                    "C-r" => key(KeyCode::Char('r'), KeyModifiers::CONTROL),
-                    other => panic!("unknown key <{other}>"),
-                };
-                app.handle_key(event);
-                rest = &rest[end + 1..];
-                continue;
-            }
+        if c == '<'
+            && let Some(end) = rest.find('>')
+        {
+            let name = &rest[1..end];
+            let event = match name {
+                "Tab" => key(KeyCode::Tab, KeyModifiers::NONE),
+                "BackTab" => key(KeyCode::BackTab, KeyModifiers::SHIFT),
+                "Enter" => key(KeyCode::Enter, KeyModifiers::NONE),
+                "A-Enter" => key(KeyCode::Enter, KeyModifiers::ALT),
+                "Esc" => key(KeyCode::Esc, KeyModifiers::NONE),
+                "Down" => key(KeyCode::Down, KeyModifiers::NONE),
+                "Up" => key(KeyCode::Up, KeyModifiers::NONE),
+                "PageDown" => key(KeyCode::PageDown, KeyModifiers::NONE),
+                "End" => key(KeyCode::End, KeyModifiers::NONE),
+                "Backspace" => key(KeyCode::Backspace, KeyModifiers::NONE),
+                "C-r" => key(KeyCode::Char('r'), KeyModifiers::CONTROL),
+                other => panic!("unknown key <{other}>"),
+            };
+            app.handle_key(event);
+            rest = &rest[end + 1..];
+            continue;
         }
         let modifiers = if c.is_ascii_uppercase() || c == '?' {
             KeyModifiers::SHIFT
@@ -580,7 +580,9 @@ fn colleagues_names_are_offered() {
 
 #[test]
 fn resizing_keeps_the_selection() {
-    let long: String = (1..=60).map(|i| format!("Paragraph {i} of a memo.\n\n")).collect();
+    let long: String = (1..=60)
+        .map(|i| format!("Paragraph {i} of a memo.\n\n"))
+        .collect();
     let mut app = app_with(&long);
     let _ = screen(&mut app, 100, 30);
     press(&mut app, "jjjjjjjjj");

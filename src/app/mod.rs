@@ -56,17 +56,26 @@ pub enum SaveState {
 pub enum Mode {
     Normal,
     Form(TagForm),
-    Note { id: String, input: TextInput },
+    Note {
+        id: String,
+        input: TextInput,
+    },
     SearchPrompt(TextInput),
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     /// The agreement figures of a review (any key closes).
     Agreement,
     /// Typing a path to write the sidecar to (`write_to`).
     PathPrompt(TextInput),
     /// The list of orphaned annotations; `selected` indexes [`App::orphan_list`].
-    Orphans { selected: usize },
+    Orphans {
+        selected: usize,
+    },
     /// Choosing an export format; `selected` indexes [`crate::export::Format::ALL`].
-    Export { selected: usize },
+    Export {
+        selected: usize,
+    },
 }
 
 /// A status-line message.
@@ -835,7 +844,8 @@ impl App {
             Mode::Note { .. } => 9,
             _ => self.panel_rows(),
         };
-        self.layout.compute(area, &self.doc, self.selected, panel_rows);
+        self.layout
+            .compute(area, &self.doc, self.selected, panel_rows);
         if !self.layout.follow
             && let Some(p) = self.layout.nearest_visible(self.selected)
             && p != self.selected
@@ -850,10 +860,7 @@ impl App {
 /// Place every annotation of `sidecar` in `doc`: moved and fuzzy ones get a
 /// fresh anchor where they now sit; the rest are returned as orphans, with a
 /// status message when anything changed.
-fn place_annotations(
-    doc: &Document,
-    sidecar: &mut Sidecar,
-) -> (BTreeSet<String>, Option<Message>) {
+fn place_annotations(doc: &Document, sidecar: &mut Sidecar) -> (BTreeSet<String>, Option<Message>) {
     let anchors: Vec<&Anchor> = sidecar.annotations.iter().map(|a| &a.anchor).collect();
     // Repeated texts count as exact only while the source is the one the
     // sidecar was written for.

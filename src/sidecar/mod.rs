@@ -392,7 +392,10 @@ mod tests {
     #[test]
     fn optional_values_may_omit_some() {
         let s = sample();
-        let text = s.to_ron().unwrap().replace("note: Some(\"line one\\nline two\")", "note: \"line one\\nline two\"");
+        let text = s.to_ron().unwrap().replace(
+            "note: Some(\"line one\\nline two\")",
+            "note: \"line one\\nline two\"",
+        );
         assert!(text.contains("note: \"line one"));
         assert_eq!(Sidecar::parse(&text, Path::new("x")).unwrap(), s);
     }

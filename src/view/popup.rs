@@ -40,12 +40,7 @@ fn frame(buf: &mut Buffer, rect: Rect, title: &str, theme: &Theme) -> Rect {
 }
 
 /// The tag form; returns where the cursor goes.
-pub fn form(
-    buf: &mut Buffer,
-    app: &App,
-    form: &TagForm,
-    theme: &Theme,
-) -> Option<(u16, u16)> {
+pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Option<(u16, u16)> {
     let (registry, issues) = app.completion_sources();
     let candidates = form.candidates(&registry, &issues);
     let label_w = form.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) as u16 + 3;
@@ -123,7 +118,9 @@ pub fn form(
     }
     let hint = match form.fields[form.focus].completion {
         crate::app::form::Completion::Stance => "support · oppose · neutral (a prefix is enough)",
-        crate::app::form::Completion::Quote => "Optional: words of the paragraph the tag is about · Enter save",
+        crate::app::form::Completion::Quote => {
+            "Optional: words of the paragraph the tag is about · Enter save"
+        }
         _ => "Tab/S-Tab field · ↓↑ pick · Enter save · Esc cancel",
     };
     if inner.height > 0 {
@@ -151,12 +148,7 @@ fn skip_columns(s: &str, cols: usize) -> &str {
 }
 
 /// The note editor; returns where the cursor goes.
-pub fn note(
-    buf: &mut Buffer,
-    app: &App,
-    input: &TextInput,
-    theme: &Theme,
-) -> Option<(u16, u16)> {
+pub fn note(buf: &mut Buffer, app: &App, input: &TextInput, theme: &Theme) -> Option<(u16, u16)> {
     let rect = app.layout.panel;
     let about = app
         .selected_annotation()
