@@ -1,5 +1,7 @@
 //! A small text field: the text and a cursor (a byte offset on a char boundary).
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 /// Editable text with a cursor.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextInput {
@@ -8,6 +10,25 @@ pub struct TextInput {
 }
 
 impl TextInput {
+    /// The line-editing keys every prompt shares (arrows, Home/End,
+    /// Backspace/Delete, C-u, C-w, typing). Returns whether `event` was one.
+    pub fn edit(&mut self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match event.code {
+            KeyCode::Backspace => self.backspace(),
+            KeyCode::Delete => self.delete(),
+            KeyCode::Left => self.left(),
+            KeyCode::Right => self.right(),
+            KeyCode::Home => self.home(),
+            KeyCode::End => self.end(),
+            KeyCode::Char('u') if ctrl => self.kill_to_start(),
+            KeyCode::Char('w') if ctrl => self.kill_word(),
+            KeyCode::Char(c) if !ctrl => self.insert(c),
+            _ => return false,
+        }
+        true
+    }
+
     pub fn new(text: &str) -> Self {
         TextInput {
             text: text.to_string(),

@@ -604,24 +604,16 @@ impl App {
                 form.take_highlight(&registry, issues);
                 self.save_form();
             }
-            KeyCode::Backspace => {
-                form.focused_mut().input.backspace();
-                form.highlight = None;
-            }
-            KeyCode::Delete => form.focused_mut().input.delete(),
-            KeyCode::Left => form.focused_mut().input.left(),
-            KeyCode::Right => form.focused_mut().input.right(),
-            KeyCode::Home => form.focused_mut().input.home(),
-            KeyCode::End => form.focused_mut().input.end(),
-            KeyCode::Char('u') if ctrl => form.focused_mut().input.kill_to_start(),
-            KeyCode::Char('w') if ctrl => form.focused_mut().input.kill_word(),
             KeyCode::Char('n') if ctrl => form.move_highlight(1, count),
             KeyCode::Char('p') if ctrl => form.move_highlight(-1, count),
-            KeyCode::Char(c) if !ctrl => {
-                form.focused_mut().input.insert(c);
-                form.highlight = None;
+            _ => {
+                // Typing changes the candidates: the highlighted one no longer holds.
+                if form.focused_mut().input.edit(&event)
+                    && matches!(event.code, KeyCode::Backspace | KeyCode::Char(_))
+                {
+                    form.highlight = None;
+                }
             }
-            _ => {}
         }
     }
 
@@ -739,16 +731,9 @@ impl App {
                 }]);
                 self.say("Note saved");
             }
-            KeyCode::Backspace => input.backspace(),
-            KeyCode::Delete => input.delete(),
-            KeyCode::Left => input.left(),
-            KeyCode::Right => input.right(),
-            KeyCode::Home => input.home(),
-            KeyCode::End => input.end(),
-            KeyCode::Char('u') if ctrl => input.kill_to_start(),
-            KeyCode::Char('w') if ctrl => input.kill_word(),
-            KeyCode::Char(c) if !ctrl => input.insert(c),
-            _ => {}
+            _ => {
+                input.edit(&event);
+            }
         }
     }
 
@@ -756,7 +741,6 @@ impl App {
         let Mode::SearchPrompt(input) = &mut self.mode else {
             return;
         };
-        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         match event.code {
             KeyCode::Esc => self.mode = Mode::Normal,
             KeyCode::Enter => {
@@ -764,13 +748,9 @@ impl App {
                 self.mode = Mode::Normal;
                 self.start_search(query);
             }
-            KeyCode::Backspace => input.backspace(),
-            KeyCode::Left => input.left(),
-            KeyCode::Right => input.right(),
-            KeyCode::Char('u') if ctrl => input.kill_to_start(),
-            KeyCode::Char('w') if ctrl => input.kill_word(),
-            KeyCode::Char(c) if !ctrl => input.insert(c),
-            _ => {}
+            _ => {
+                input.edit(&event);
+            }
         }
     }
 

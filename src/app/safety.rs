@@ -1,7 +1,7 @@
 //! Keeping work safe from the app's side: journal hand-off, writing the sidecar
 //! elsewhere, and orphaned annotations (listed, and attached by hand).
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::TextInput;
 use super::{App, Edit, Effect, Mode, SaveState};
@@ -66,7 +66,6 @@ impl App {
         let Mode::PathPrompt(input) = &mut self.mode else {
             return;
         };
-        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         match event.code {
             KeyCode::Esc => {
                 self.mode = Mode::Normal;
@@ -83,16 +82,9 @@ impl App {
                 self.save_state = SaveState::Pending;
                 self.effects.push(Effect::WriteTo(path));
             }
-            KeyCode::Backspace => input.backspace(),
-            KeyCode::Delete => input.delete(),
-            KeyCode::Left => input.left(),
-            KeyCode::Right => input.right(),
-            KeyCode::Home => input.home(),
-            KeyCode::End => input.end(),
-            KeyCode::Char('u') if ctrl => input.kill_to_start(),
-            KeyCode::Char('w') if ctrl => input.kill_word(),
-            KeyCode::Char(c) if !ctrl => input.insert(c),
-            _ => {}
+            _ => {
+                input.edit(&event);
+            }
         }
     }
 
@@ -166,6 +158,7 @@ mod tests {
     use crate::document::Document;
     use crate::keymap::Keymap;
     use crate::sidecar::Sidecar;
+    use ratatui::crossterm::event::KeyModifiers;
     use std::path::Path;
 
     fn key(c: KeyCode) -> KeyEvent {

@@ -150,17 +150,24 @@ fn colleagues_vocabulary(file: &Path, me: &str) -> (Vec<crate::annotation::Actor
 }
 
 pub fn run(file: &Path, args: &SessionArgs) -> ExitCode {
-    let session = match prepare(file, args) {
-        Ok(s) => s,
+    match prepare(file, args) {
+        Ok(session) => run_session(
+            session,
+            "gloss: the annotating view needs a terminal (use `gloss export` or `gloss check` in scripts)",
+        ),
         Err(e) => {
             report(e);
-            return ExitCode::from(1);
+            ExitCode::from(1)
         }
-    };
+    }
+}
+
+/// Run a prepared session (annotating or reviewing) in the terminal: the
+/// session lock is held and the crash journal kept until it ends; the exit
+/// code says how it ended. `no_terminal` is the message when there is none.
+pub(crate) fn run_session(session: Session, no_terminal: &str) -> ExitCode {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        report(
-            "gloss: the annotating view needs a terminal (use `gloss export` or `gloss check` in scripts)",
-        );
+        report(no_terminal);
         return ExitCode::from(1);
     }
     // Checking a large document's text goes on after the screen opens.

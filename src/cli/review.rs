@@ -7,15 +7,13 @@
 //! the SIDECARs, or (without SIDECARs) when it holds annotations of the
 //! reviewer's own making; a new or purely adopted sidecar is an adjudication.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::annotate::{Session, prepare};
+use super::annotate::{Session, prepare, run_session};
 use super::{SessionArgs, report};
 use crate::corpus::Layer;
 use crate::sidecar::{self, Sidecar};
-use crate::tui::{self, Ending};
 
 /// Resolve the reviewer's session and load the other layers.
 pub fn prepare_review(
@@ -113,36 +111,15 @@ pub fn prepare_review(
 }
 
 pub fn run(file: &Path, sidecars: &[PathBuf], args: &SessionArgs) -> ExitCode {
-    let session = match prepare_review(file, sidecars, args) {
-        Ok(s) => s,
+    match prepare_review(file, sidecars, args) {
+        Ok(session) => run_session(
+            session,
+            "gloss: the review view needs a terminal (use `gloss agree` in scripts)",
+        ),
         Err(e) => {
             for line in e.lines() {
                 report(line);
             }
-            return ExitCode::from(1);
-        }
-    };
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        report("gloss: the review view needs a terminal (use `gloss agree` in scripts)");
-        return ExitCode::from(1);
-    }
-    // As `gloss FILE`: the session lock is held and the crash journal kept.
-    let doc = session.app.doc.clone();
-    let _lock = session.lock;
-    let ending = tui::run_with(session.app, session.store, session.journal, session.theme);
-    if let Some(e) = doc.load_error() {
-        report(e);
-        return ExitCode::from(1);
-    }
-    match ending {
-        Ok(Ending::Quit) => ExitCode::SUCCESS,
-        Ok(Ending::Signal(sig)) => ExitCode::from((128 + sig).clamp(0, 255) as u8),
-        Ok(Ending::Unsaved(e)) => {
-            report(format!("gloss: quit with changes not saved: {e}"));
-            ExitCode::from(1)
-        }
-        Err(e) => {
-            report(format!("gloss: terminal error: {e}"));
             ExitCode::from(1)
         }
     }

@@ -1,10 +1,8 @@
 //! The export prompt: the formats, each with the letter that picks it.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders, Widget};
 
-use super::{clear, ellipsize, put};
+use super::{centered, dialog, ellipsize, list_row, put};
 use crate::app::App;
 use crate::app::export::{format_key, format_label};
 use crate::export::Format;
@@ -14,27 +12,16 @@ use crate::view::Theme;
 /// Draw the format list centred over the document.
 pub fn prompt(buf: &mut Buffer, app: &App, selected: usize, theme: &Theme) {
     let area = app.layout.area;
-    let width = 64.min(area.width);
-    let height = (Format::ALL.len() as u16 + 4).min(area.height.saturating_sub(1));
-    if width < 4 || height < 3 {
+    if area.width < 4 || area.height < 4 {
         return;
     }
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height.saturating_sub(1).saturating_sub(height)) / 2,
-        width,
-        height,
-    };
-    clear(buf, rect, theme.text);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.focus_border)
-        .title(ellipsize(
-            " Export this document — letter or ↑↓ Enter, Esc cancels ",
-            rect.width.saturating_sub(2) as usize,
-        ));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
+    let rect = centered(area, 64, Format::ALL.len() as u16 + 4);
+    let inner = dialog(
+        buf,
+        rect,
+        " Export this document — letter or ↑↓ Enter, Esc cancels ",
+        theme,
+    );
     let rows = inner.height as usize;
     let list_rows = rows.saturating_sub(1).max(1);
     let first = selected.saturating_sub(list_rows.saturating_sub(1));
@@ -46,26 +33,12 @@ pub fn prompt(buf: &mut Buffer, app: &App, selected: usize, theme: &Theme) {
         .enumerate()
     {
         let text = format!(
-            "{} {}  {:<10} {}",
-            if i == selected { "›" } else { " " },
+            "{}  {:<10} {}",
             format_key(*format),
             format.name(),
             format_label(*format)
         );
-        let style = if i == selected {
-            theme.text.patch(theme.bar)
-        } else {
-            theme.text
-        };
-        let text = ellipsize(&text, inner.width as usize);
-        put(
-            buf,
-            inner.x,
-            inner.y + row as u16,
-            &text,
-            inner.width,
-            style,
-        );
+        list_row(buf, inner, row, &text, i == selected, theme);
     }
     if rows > list_rows {
         let target = beside_path(&app.doc, app.annotator(), Format::ALL[selected]);

@@ -17,6 +17,7 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::widgets::{Block, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, Mode};
@@ -70,6 +71,64 @@ pub(crate) fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, styl
     let width = width.min(buf.area.right() - x);
     let (end, _) = buf.set_stringn(x, y, text, width as usize, style);
     end - x
+}
+
+/// A `width`×`height` rectangle centred in `area` above its last row (the
+/// status line), shrunk to fit; at least three rows when the area has them.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height
+        .min(area.height.saturating_sub(1))
+        .max(3.min(area.height));
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height.saturating_sub(1).saturating_sub(height)) / 2,
+        width,
+        height,
+    }
+}
+
+/// Draw a border round `rect` with `title` (cut to fit); returns the inside.
+pub(crate) fn bordered(buf: &mut Buffer, rect: Rect, title: &str, border: Style) -> Rect {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(ellipsize(title, rect.width.saturating_sub(2) as usize));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    inner
+}
+
+/// A dialog over the document: `rect` cleared, framed and titled; returns the inside.
+pub(crate) fn dialog(buf: &mut Buffer, rect: Rect, title: &str, theme: &Theme) -> Rect {
+    clear(buf, rect, theme.text);
+    bordered(buf, rect, title, theme.focus_border)
+}
+
+/// Row `row` of a pick list inside `inner`: `›` and the bar mark the selection.
+pub(crate) fn list_row(
+    buf: &mut Buffer,
+    inner: Rect,
+    row: usize,
+    text: &str,
+    selected: bool,
+    theme: &Theme,
+) {
+    let text = format!("{} {text}", if selected { "›" } else { " " });
+    let style = if selected {
+        theme.text.patch(theme.bar)
+    } else {
+        theme.text
+    };
+    let text = ellipsize(&text, inner.width as usize);
+    put(
+        buf,
+        inner.x,
+        inner.y + row as u16,
+        &text,
+        inner.width,
+        style,
+    );
 }
 
 /// Fill a rectangle's cells with spaces in `style`.

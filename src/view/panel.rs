@@ -1,9 +1,8 @@
 //! The annotation panel: every annotation of the selected paragraph.
 
 use ratatui::buffer::Buffer;
-use ratatui::widgets::{Block, Borders, Widget};
 
-use super::{Theme, ellipsize, put};
+use super::{Theme, bordered, ellipsize, put};
 use crate::app::App;
 use crate::command::Command;
 use crate::document::sanitize::display;
@@ -37,12 +36,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         };
         format!(" ¶{} · {lines} · {count} ", app.selected + 1)
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(ellipsize(&title, area.width.saturating_sub(2) as usize));
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = bordered(buf, area, &title, theme.border);
     let width = inner.width as usize;
     if anns.is_empty() {
         let hint = format!(

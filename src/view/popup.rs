@@ -2,10 +2,9 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, clear, ellipsize, put};
+use super::{Theme, centered, dialog, ellipsize, put};
 use crate::annotation::Kind;
 use crate::app::App;
 use crate::app::form::TagForm;
@@ -14,30 +13,6 @@ use crate::command::Command;
 use crate::document::sanitize::{display, display_line};
 use crate::document::wrap::wrap_rows;
 use crate::keymap::Section;
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height
-        .min(area.height.saturating_sub(1))
-        .max(3.min(area.height));
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height.saturating_sub(1) - height.min(area.height.saturating_sub(1))) / 2,
-        width,
-        height,
-    }
-}
-
-fn frame(buf: &mut Buffer, rect: Rect, title: &str, theme: &Theme) -> Rect {
-    clear(buf, rect, theme.text);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.focus_border)
-        .title(ellipsize(title, rect.width.saturating_sub(2) as usize));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
-    inner
-}
 
 /// The tag form; returns where the cursor goes.
 pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Option<(u16, u16)> {
@@ -57,7 +32,7 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
         Kind::Position => "position",
     };
     let title = format!(" {verb} {kind} on ¶{} ", form.paragraph + 1);
-    let inner = frame(buf, rect, &title, theme);
+    let inner = dialog(buf, rect, &title, theme);
     let mut y = inner.y;
     let mut cursor = None;
     let value_w = inner.width.saturating_sub(label_w);
@@ -154,7 +129,7 @@ pub fn note(buf: &mut Buffer, app: &App, input: &TextInput, theme: &Theme) -> Op
         .selected_annotation()
         .map(|a| display_line(&a.tag.summary()))
         .unwrap_or_default();
-    let inner = frame(buf, rect, &format!(" Note · {about} "), theme);
+    let inner = dialog(buf, rect, &format!(" Note · {about} "), theme);
     if inner.height < 2 {
         return None;
     }
@@ -264,7 +239,7 @@ pub fn help(buf: &mut Buffer, area: Rect, app: &App, scroll: usize, theme: &Them
             lines.len()
         )
     };
-    let inner = frame(buf, rect, &title, theme);
+    let inner = dialog(buf, rect, &title, theme);
     for (i, (text, heading)) in lines
         .iter()
         .skip(scroll.min(max_scroll))

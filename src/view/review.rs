@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, clear, ellipsize, put};
+use super::{Theme, centered, clear, dialog, ellipsize, put};
 use crate::annotation::Kind;
 use crate::app::App;
 use crate::app::review::Review;
@@ -285,28 +285,13 @@ pub fn agreement(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     }
     let width = lines.iter().map(|(t, _)| t.width()).max().unwrap_or(20) as u16 + 4;
     let height = lines.len() as u16 + 2;
-    let w = width.min(area.width);
-    let h = height
-        .min(area.height.saturating_sub(1))
-        .max(3.min(area.height));
-    let rect = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height.saturating_sub(1).saturating_sub(h)) / 2,
-        width: w,
-        height: h,
-    };
-    clear(buf, rect, theme.text);
+    let rect = centered(area, width, height);
     let title = format!(
         " Agreement · {} · {} paragraphs ",
         display_line(&report.annotators.join(", ")),
         report.units
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.focus_border)
-        .title(ellipsize(&title, rect.width.saturating_sub(2) as usize));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
+    let inner = dialog(buf, rect, &title, theme);
     for (k, (text, style)) in lines.iter().take(inner.height as usize).enumerate() {
         put(
             buf,

@@ -1,11 +1,9 @@
 //! Overlays for keeping work safe: the orphan list and the write-to path prompt.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, clear, ellipsize, put};
+use super::{Theme, centered, clear, dialog, list_row, put};
 use crate::app::App;
 use crate::app::input::TextInput;
 use crate::document::sanitize::display_line;
@@ -14,53 +12,23 @@ use crate::document::sanitize::display_line;
 pub fn orphans(buf: &mut Buffer, app: &App, selected: usize, theme: &Theme) {
     let area = app.layout.area;
     let list = app.orphan_list();
-    let width = 76.min(area.width);
-    let height = (list.len() as u16 + 4)
-        .min(area.height.saturating_sub(1))
-        .max(3.min(area.height));
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height.saturating_sub(1).saturating_sub(height)) / 2,
-        width,
-        height,
-    };
-    clear(buf, rect, theme.text);
+    let rect = centered(area, 76, list.len() as u16 + 4);
     let title = format!(
         " Orphans ({}) — Enter attaches to ¶{}, Esc closes ",
         list.len(),
         app.selected + 1
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.focus_border)
-        .title(ellipsize(&title, rect.width.saturating_sub(2) as usize));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
+    let inner = dialog(buf, rect, &title, theme);
     let rows = inner.height as usize;
     let first = selected.saturating_sub(rows.saturating_sub(1));
     for (row, (i, a)) in list.iter().enumerate().skip(first).take(rows).enumerate() {
-        let quote = display_line(&a.anchor.quote);
         let text = format!(
-            "{} was ¶{}: {} — “{}”",
-            if i == selected { "›" } else { " " },
+            "was ¶{}: {} — “{}”",
             a.anchor.paragraph,
             display_line(&a.tag.summary()),
-            quote
+            display_line(&a.anchor.quote)
         );
-        let style = if i == selected {
-            theme.text.patch(theme.bar)
-        } else {
-            theme.text
-        };
-        let text = ellipsize(&text, inner.width as usize);
-        put(
-            buf,
-            inner.x,
-            inner.y + row as u16,
-            &text,
-            inner.width,
-            style,
-        );
+        list_row(buf, inner, row, &text, i == selected, theme);
     }
 }
 
