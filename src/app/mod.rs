@@ -128,6 +128,14 @@ impl Edit {
     }
 }
 
+/// One undoable step: its edits, and the names it added to the sidecar's
+/// registry (undoing it forgets those again unless still in use).
+#[derive(Debug)]
+struct Step {
+    edits: Vec<Edit>,
+    learned: crate::sidecar::Names,
+}
+
 /// The whole state of an annotating session.
 pub struct App {
     pub doc: Document,
@@ -153,8 +161,8 @@ pub struct App {
     /// Actors and issues from colleagues' sidecars of this document, offered
     /// as completions (never written to this sidecar unless used).
     pub vocabulary: (Vec<crate::annotation::Actor>, Vec<String>),
-    undo: Vec<Vec<Edit>>,
-    redo: Vec<Vec<Edit>>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
     /// Paragraph (0-based) → indices into `sidecar.annotations`.
     by_paragraph: BTreeMap<usize, Vec<usize>>,
     effects: Vec<Effect>,
@@ -503,11 +511,13 @@ impl App {
 
     /// Apply a group of edits as one undoable step and ask for a save.
     pub fn commit(&mut self, edits: Vec<Edit>) {
+        let before = self.sidecar.names();
         for e in &edits {
             self.apply(e);
         }
         self.after_change(edits.last());
-        self.undo.push(edits);
+        let learned = self.sidecar.names().without(&before);
+        self.undo.push(Step { edits, learned });
         self.redo.clear();
     }
 
@@ -542,10 +552,12 @@ impl App {
             self.warn("Nothing to undo");
             return;
         };
-        let inverse: Vec<Edit> = step.iter().rev().map(Edit::inverse).collect();
+        let inverse: Vec<Edit> = step.edits.iter().rev().map(Edit::inverse).collect();
         for e in &inverse {
             self.apply(e);
         }
+        // A name typed only for the undone tag (a typo) leaves the completions too.
+        self.sidecar.forget_unused(&step.learned);
         self.after_change(inverse.last());
         self.say(format!("Undone ({} left)", self.undo.len()));
         self.redo.push(step);
@@ -559,10 +571,10 @@ impl App {
             self.warn("Nothing to redo");
             return;
         };
-        for e in &step {
+        for e in &step.edits {
             self.apply(e);
         }
-        self.after_change(step.last());
+        self.after_change(step.edits.last());
         self.say("Redone");
         self.undo.push(step);
     }
@@ -897,5 +909,54 @@ fn reanchored(doc: &Document, to: usize, old: &Anchor) -> Anchor {
         paragraph: to + 1,
         hash: doc.paragraph_hash(to),
         ..old.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::Actor;
+    use std::path::Path;
+
+    fn type_keys(app: &mut App, text: &str) {
+        for c in text.chars() {
+            let code = match c {
+                '\t' => KeyCode::Tab,
+                '\n' => KeyCode::Enter,
+                c => KeyCode::Char(c),
+            };
+            app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        }
+    }
+
+    fn actor_names(app: &App) -> Vec<&str> {
+        app.sidecar.actors.iter().map(|a| a.name.as_str()).collect()
+    }
+
+    #[test]
+    fn undo_forgets_names_typed_only_for_the_undone_tag_and_redo_brings_them_back() {
+        let doc = Document::from_text(Path::new("d.txt"), "One.\n\nTwo.\n");
+        let mut sidecar = Sidecar::new(&doc, "kim");
+        // Prepared by hand: kept although no tag uses it.
+        sidecar.actors.push(Actor {
+            name: "Petrov".into(),
+            aliases: vec![],
+        });
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        type_keys(&mut app, "cNam Il\n");
+        type_keys(&mut app, "pNam\tsup\tunity\n");
+        assert_eq!(actor_names(&app), ["Nam", "Nam Il", "Petrov"]);
+        assert_eq!(app.sidecar.issues, ["unity"]);
+        type_keys(&mut app, "u");
+        assert_eq!(actor_names(&app), ["Nam Il", "Petrov"]);
+        assert!(app.sidecar.issues.is_empty());
+        let (registry, _) = app.completion_sources();
+        assert_eq!(registry.complete("Na"), ["Nam Il"]);
+        app.run(Command::Redo);
+        assert_eq!(actor_names(&app), ["Nam", "Nam Il", "Petrov"]);
+        assert_eq!(app.sidecar.issues, ["unity"]);
+        // Undoing both tags keeps only the prepared name.
+        type_keys(&mut app, "uu");
+        assert_eq!(actor_names(&app), ["Petrov"]);
     }
 }

@@ -202,6 +202,43 @@ impl Sidecar {
     }
 
     /// Remember every actor and issue the annotations use, for completion.
+    /// The actor names and issues of the registry, to tell what a change added.
+    pub fn names(&self) -> Names {
+        Names {
+            actors: self.actors.iter().map(|a| a.name.clone()).collect(),
+            issues: self.issues.clone(),
+        }
+    }
+
+    /// Drop the `names` that nothing uses any more: actors without aliases
+    /// that no annotation names, issues no position is about. Names the user
+    /// keeps in the registry on purpose (with aliases, or not in `names`) stay.
+    pub fn forget_unused(&mut self, names: &Names) {
+        let registry = self.registry();
+        let used_actor = |name: &str| {
+            self.annotations
+                .iter()
+                .any(|a| a.tag.actors().iter().any(|x| registry.same_actor(name, x)))
+        };
+        let used_issue = |issue: &str| {
+            self.annotations.iter().any(|a| {
+                matches!(&a.tag, crate::annotation::Tag::Position { issue: i, .. } if i == issue)
+            })
+        };
+        let actors: Vec<Actor> = std::mem::take(&mut self.actors)
+            .into_iter()
+            .filter(|a| {
+                !(names.actors.contains(&a.name) && a.aliases.is_empty() && !used_actor(&a.name))
+            })
+            .collect();
+        let issues: Vec<String> = std::mem::take(&mut self.issues)
+            .into_iter()
+            .filter(|i| !(names.issues.contains(i) && !used_issue(i)))
+            .collect();
+        self.actors = actors;
+        self.issues = issues;
+    }
+
     pub fn learn_names(&mut self) {
         let mut registry = ActorRegistry::new(std::mem::take(&mut self.actors));
         for a in &self.annotations {
@@ -216,6 +253,31 @@ impl Sidecar {
         }
         self.actors = registry.into_vec();
         self.normalise();
+    }
+}
+
+/// Actor names and issues of a registry (see [`Sidecar::names`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    pub actors: Vec<String>,
+    pub issues: Vec<String>,
+}
+
+impl Names {
+    /// The names in `self` that are not in `other`.
+    pub fn without(self, other: &Names) -> Names {
+        Names {
+            actors: self
+                .actors
+                .into_iter()
+                .filter(|a| !other.actors.contains(a))
+                .collect(),
+            issues: self
+                .issues
+                .into_iter()
+                .filter(|i| !other.issues.contains(i))
+                .collect(),
+        }
     }
 }
 
