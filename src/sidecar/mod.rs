@@ -233,7 +233,7 @@ impl Sidecar {
             .collect();
         let issues: Vec<String> = std::mem::take(&mut self.issues)
             .into_iter()
-            .filter(|i| !(names.issues.contains(i) && !used_issue(i)))
+            .filter(|i| !names.issues.contains(i) || used_issue(i))
             .collect();
         self.actors = actors;
         self.issues = issues;
