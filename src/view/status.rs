@@ -71,7 +71,13 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         (_, Some(m)) => Some((m.text.clone(), m.error)),
         _ => None,
     };
-    let left = ellipsize(&left, (room / 2).max(12).min(room));
+    let left_room = (room / 2).max(12).min(room);
+    let left = if left.width() > left_room {
+        // Cut, but keep a space before the message.
+        format!("{} ", ellipsize(&left, left_room.saturating_sub(1)))
+    } else {
+        left
+    };
     let used = put(buf, area.x, area.y, &left, room as u16, theme.status);
     if let Some((text, error)) = message {
         let style = if error {
