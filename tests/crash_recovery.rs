@@ -6,12 +6,16 @@
 //! The TUI tests drive `gloss` in tmux on a private socket (tmux must be
 //! installed; `.ci/run` installs it).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use glossator::sidecar::Sidecar;
 use glossator::sidecar::store::write_atomic;
+
+use common::tmux::{Setup, kill};
 
 const WRITER_ENV: &str = "GLOSS_TEST_CHILD_WRITER";
 
@@ -80,98 +84,7 @@ fn interrupted_saves_leave_the_old_or_the_new_file() {
     assert!(saw_a > 0 && saw_b > 0, "a {saw_a}, b {saw_b}");
 }
 
-/// A `gloss` session in tmux on its own socket, killed with the server on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(dir: &Path, args: &str, extra_env: &[(&str, &str)]) -> Tmux {
-        let socket = format!(
-            "gloss-crash-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        );
-        let config = dir.join(".config-empty");
-        std::fs::create_dir_all(&config).unwrap();
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-x", "100", "-y", "30", "-c"])
-            .arg(dir)
-            // `exec` so the pane's pid is gloss itself (kill -9 reaches it);
-            // a command list keeps a shell around to show what gloss printed.
-            .arg(format!(
-                "{}{} {args}",
-                if args.contains(';') { "" } else { "exec " },
-                env!("CARGO_BIN_EXE_gloss")
-            ))
-            .env("GLOSS_CONFIG_DIR", &config)
-            .env("GLOSS_STATE_DIR", dir.join(".state"))
-            .env_remove("NO_COLOR");
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        let status = cmd
-            .status()
-            .expect("tmux must be installed to run the TUI crash tests");
-        assert!(status.success());
-        let t = Tmux { socket };
-        // A remain-on-exit pane lets us read what a crashed process printed.
-        t.tmux(&["set-option", "-g", "remain-on-exit", "on"]);
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-J"])
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "timed out waiting for {text:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn pid(&self) -> i32 {
-        self.tmux(&["list-panes", "-F", "#{pane_pid}"])
-            .trim()
-            .parse()
-            .unwrap()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
+const TMUX: Setup = Setup::remain_on_exit("gloss-crash");
 
 fn document(dir: &Path) -> PathBuf {
     let doc = dir.join("memo 1957 한국.txt");
@@ -191,19 +104,16 @@ fn sidecar_of(dir: &Path) -> Sidecar {
 fn kill_9_right_after_tagging_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     document(dir.path());
-    let t = Tmux::start(dir.path(), "--as kim 'memo 1957 한국.txt'", &[]);
+    let t = TMUX.start(dir.path(), "--as kim 'memo 1957 한국.txt'");
     t.wait_for("¶1/3");
     t.keys(&["j", "c", "Pak Chang-ok", "Enter"]);
     // No waiting for the save: kill at once.
     let pid = t.pid();
-    Command::new("kill")
-        .args(["-9", &pid.to_string()])
-        .status()
-        .unwrap();
+    kill("-9", pid);
     std::thread::sleep(Duration::from_millis(200));
     drop(t);
     // Reopen: the tag is there (saved in time, or recovered from the journal).
-    let t = Tmux::start(dir.path(), "--as kim 'memo 1957 한국.txt'", &[]);
+    let t = TMUX.start(dir.path(), "--as kim 'memo 1957 한국.txt'");
     t.wait_for("C1 A0 P0");
     t.wait_for("✓ saved");
     t.keys(&["q"]);
@@ -225,7 +135,7 @@ fn a_journal_left_by_a_crash_is_recovered_and_counted() {
     document(dir.path());
     // A session tags two paragraphs; its sidecar write never happened (the
     // journal is all that reached the disk before the power cut).
-    let t = Tmux::start(dir.path(), "--as kim 'memo 1957 한국.txt'", &[]);
+    let t = TMUX.start(dir.path(), "--as kim 'memo 1957 한국.txt'");
     t.wait_for("¶1/3");
     t.keys(&["c", "Nam Il", "Enter", "j", "c", "Pak", "Enter"]);
     t.wait_for("C2 A0 P0");
@@ -237,10 +147,7 @@ fn a_journal_left_by_a_crash_is_recovered_and_counted() {
     t.keys(&["j", "c", "Third", "Enter"]);
     t.wait_for("C3 A0 P0");
     let pid = t.pid();
-    Command::new("kill")
-        .args(["-9", &pid.to_string()])
-        .status()
-        .unwrap();
+    kill("-9", pid);
     drop(t);
     // Whatever the session managed, put the sidecar back to its two-tag state
     // and write the journal of the third tag: exactly a crash before the save.
@@ -264,7 +171,7 @@ fn a_journal_left_by_a_crash_is_recovered_and_counted() {
     std::fs::write(&sidecar, two.to_ron().unwrap()).unwrap();
     assert!(journal.exists());
 
-    let t = Tmux::start(dir.path(), "--as kim 'memo 1957 한국.txt'", &[]);
+    let t = TMUX.start(dir.path(), "--as kim 'memo 1957 한국.txt'");
     let screen = t.wait_for("Recovered 1 unsaved change");
     assert!(screen.contains("C3 A0 P0"), "{screen}");
     t.wait_for("✓ saved");
@@ -278,7 +185,7 @@ fn a_journal_left_by_a_crash_is_recovered_and_counted() {
 fn a_panic_restores_the_terminal_and_names_the_journal() {
     let dir = tempfile::tempdir().unwrap();
     document(dir.path());
-    let t = Tmux::start(
+    let t = TMUX.start_with_env(
         dir.path(),
         "--as kim 'memo 1957 한국.txt'; sleep 20",
         &[("GLOSS_TEST_PANIC_KEY", "1")],
@@ -304,7 +211,7 @@ fn a_panic_restores_the_terminal_and_names_the_journal() {
 fn a_lost_connection_sighup_flushes_the_save() {
     let dir = tempfile::tempdir().unwrap();
     document(dir.path());
-    let t = Tmux::start(dir.path(), "--as kim 'memo 1957 한국.txt'", &[]);
+    let t = TMUX.start(dir.path(), "--as kim 'memo 1957 한국.txt'");
     t.wait_for("¶1/3");
     t.keys(&["j", "j", "c", "Petrov", "Enter"]);
     let pid = t.pid();
@@ -321,7 +228,7 @@ fn a_lost_connection_sighup_flushes_the_save() {
     // A terminal that vanished may leave gloss unable to finish its loop (it
     // then exits from a watchdog): the change is in the sidecar or in the
     // journal, and reopening shows it, saved, with no stale-lock notice.
-    let t = Tmux::start(dir.path(), "--as kim 'memo 1957 한국.txt'", &[]);
+    let t = TMUX.start(dir.path(), "--as kim 'memo 1957 한국.txt'");
     let screen = t.wait_for("C1 A0 P0");
     assert!(!screen.contains("Another gloss session"), "{screen}");
     t.wait_for("✓ saved");
@@ -347,10 +254,9 @@ fn a_lost_connection_sighup_flushes_the_save() {
 fn sigterm_flushes_restores_the_terminal_and_exits_143() {
     let dir = tempfile::tempdir().unwrap();
     document(dir.path());
-    let t = Tmux::start(
+    let t = TMUX.start(
         dir.path(),
         "--as kim 'memo 1957 한국.txt'; echo \"exit=$?\"; sleep 20",
-        &[],
     );
     t.wait_for("¶1/3");
     t.keys(&["c", "Nam Il", "Enter"]);
@@ -358,10 +264,7 @@ fn sigterm_flushes_restores_the_terminal_and_exits_143() {
     let children =
         std::fs::read_to_string(format!("/proc/{}/task/{}/children", t.pid(), t.pid())).unwrap();
     let gloss: i32 = children.split_whitespace().next().unwrap().parse().unwrap();
-    Command::new("kill")
-        .args(["-TERM", &gloss.to_string()])
-        .status()
-        .unwrap();
+    kill("-TERM", gloss);
     let screen = t.wait_for("exit=143");
     assert!(!screen.contains("¶1/3"), "terminal restored:\n{screen}");
     assert_eq!(sidecar_of(dir.path()).annotations.len(), 1);

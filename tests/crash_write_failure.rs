@@ -5,97 +5,16 @@
 //! vanished path fails for everyone: the sidecar's name is taken by a folder.
 //! tmux must be installed (`.ci/run` installs it).
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use glossator::sidecar::Sidecar;
 
-/// A `gloss` session in tmux on its own socket, killed with the server on drop.
-struct Tmux {
-    socket: String,
-}
+use common::tmux::{Setup, kill};
 
-impl Tmux {
-    fn start(dir: &Path, args: &str, extra_env: &[(&str, &str)]) -> Tmux {
-        let socket = format!(
-            "gloss-wfail-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        );
-        let config = dir.join(".config-empty");
-        std::fs::create_dir_all(&config).unwrap();
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-x", "100", "-y", "30", "-c"])
-            .arg(dir)
-            // `exec` so the pane's pid is gloss itself (kill -9 reaches it);
-            // a command list keeps a shell around to show what gloss printed.
-            .arg(format!(
-                "{}{} {args}",
-                if args.contains(';') { "" } else { "exec " },
-                env!("CARGO_BIN_EXE_gloss")
-            ))
-            .env("GLOSS_CONFIG_DIR", &config)
-            .env("GLOSS_STATE_DIR", dir.join(".state"))
-            .env_remove("NO_COLOR");
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        let status = cmd
-            .status()
-            .expect("tmux must be installed to run the TUI crash tests");
-        assert!(status.success());
-        let t = Tmux { socket };
-        // A remain-on-exit pane lets us read what a crashed process printed.
-        t.tmux(&["set-option", "-g", "remain-on-exit", "on"]);
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-J"])
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "timed out waiting for {text:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
+const TMUX: Setup = Setup::remain_on_exit("gloss-wfail");
 
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -117,7 +36,7 @@ fn block(path: &Path) {
 fn a_failed_save_is_shown_kept_and_retried_until_it_works() {
     let dir = setup();
     let side = dir.path().join("memo.txt.kim.gloss.ron");
-    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    let t = TMUX.start(dir.path(), "--as kim memo.txt");
     t.wait_for("¶1/2");
     block(&side);
     t.keys(&["c", "Alice", "Enter"]);
@@ -140,7 +59,7 @@ fn a_failed_save_is_shown_kept_and_retried_until_it_works() {
 fn write_to_saves_the_sidecar_elsewhere() {
     let dir = setup();
     let side = dir.path().join("memo.txt.kim.gloss.ron");
-    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    let t = TMUX.start(dir.path(), "--as kim memo.txt");
     t.wait_for("¶1/2");
     block(&side);
     t.keys(&["c", "Alice", "Enter"]);
@@ -169,7 +88,7 @@ fn write_to_saves_the_sidecar_elsewhere() {
 fn quitting_with_a_failed_save_asks_twice_and_the_journal_keeps_the_work() {
     let dir = setup();
     let side = dir.path().join("memo.txt.kim.gloss.ron");
-    let t = Tmux::start(dir.path(), "--as kim memo.txt; sleep 20", &[]);
+    let t = TMUX.start(dir.path(), "--as kim memo.txt; sleep 20");
     t.wait_for("¶1/2");
     block(&side);
     t.keys(&["c", "Alice", "Enter"]);
@@ -181,7 +100,7 @@ fn quitting_with_a_failed_save_asks_twice_and_the_journal_keeps_the_work() {
     // Next time, with the path free again, the work comes back.
     std::fs::remove_dir_all(&side).unwrap();
     drop(t);
-    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    let t = TMUX.start(dir.path(), "--as kim memo.txt");
     t.wait_for("Recovered 1 unsaved change");
     t.wait_for("✓ saved");
     assert_eq!(Sidecar::load(&side).unwrap().annotations.len(), 1);
@@ -195,7 +114,7 @@ fn the_journal_moves_to_the_state_folder_when_it_cannot_be_written_beside() {
     // Both the sidecar's and the journal's names are taken: nothing can be
     // written beside the document.
     block(&dir.path().join(".memo.txt.kim.gloss.journal"));
-    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    let t = TMUX.start(dir.path(), "--as kim memo.txt");
     t.wait_for("¶1/2");
     block(&side);
     t.keys(&["c", "Alice", "Enter"]);
@@ -207,14 +126,10 @@ fn the_journal_moves_to_the_state_folder_when_it_cannot_be_written_beside() {
         .collect();
     assert_eq!(journals.len(), 1, "{journals:?}");
     // Power cut: the process dies with nothing saved.
-    let pid = t.tmux(&["list-panes", "-F", "#{pane_pid}"]);
-    Command::new("kill")
-        .args(["-9", pid.trim()])
-        .status()
-        .unwrap();
+    kill("-9", t.pid());
     drop(t);
     std::fs::remove_dir_all(&side).unwrap();
-    let t = Tmux::start(dir.path(), "--as kim memo.txt", &[]);
+    let t = TMUX.start(dir.path(), "--as kim memo.txt");
     t.wait_for("Recovered 1 unsaved change");
     t.wait_for("✓ saved");
     assert_eq!(Sidecar::load(&side).unwrap().annotations.len(), 1);

@@ -5,8 +5,9 @@
 //! The TUI cases run `gloss` in tmux on a private socket (tmux must be
 //! installed; `.ci/run` installs it).
 
+mod common;
+
 use std::path::Path;
-use std::process::Command as StdCommand;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -14,6 +15,8 @@ use glossator::annotation::{Annotation, Tag};
 use glossator::document::Document;
 use glossator::document::anchor::Anchor;
 use glossator::sidecar::Sidecar;
+
+use common::tmux::Setup;
 
 fn gloss(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("gloss").unwrap();
@@ -219,103 +222,17 @@ fn hostile_text_in_cli_output_is_made_visible() {
     }
 }
 
-/// A `gloss` session in tmux on its own socket; the server dies on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(dir: &Path, args: &str) -> Tmux {
-        let socket = format!(
-            "gloss-hostile-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        );
-        let t = Tmux { socket };
-        let status = StdCommand::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-x", "100", "-y", "30", "-c"])
-            .arg(dir)
-            .arg(format!("{} {args}; sleep 30", env!("CARGO_BIN_EXE_gloss")))
-            .env("GLOSS_CONFIG_DIR", dir.join(".no-config"))
-            .env("GLOSS_STATE_DIR", dir.join(".state"))
-            .status()
-            .expect("tmux must be installed to run the TUI tests");
-        assert!(status.success());
-        t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = StdCommand::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-J"])
-    }
-
-    fn wait_for(&self, text: &str, limit: Duration) -> (String, Duration) {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return (s, start.elapsed());
-            }
-            assert!(
-                start.elapsed() < limit,
-                "timed out waiting for {text:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn title(&self) -> String {
-        self.tmux(&["display-message", "-p", "#{pane_title}"])
-    }
-
-    fn buffers(&self) -> String {
-        self.tmux(&["list-buffers"])
-    }
-
-    /// True once gloss has exited (the shell's `sleep` is left).
-    fn gloss_exited(&self) -> bool {
-        self.tmux(&["display-message", "-p", "#{pane_current_command}"])
-            .trim()
-            == "sleep"
-    }
-
-    fn wait_exit(&self) {
-        let start = Instant::now();
-        while !self.gloss_exited() {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "gloss did not quit"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
+/// gloss runs in a shell that stays (`sleep`) so its exit can be seen; the
+/// config folder does not exist; tmux passes clipboard escapes on, so a leak
+/// would show in its buffers.
+const TMUX: Setup = Setup {
+    socket: "gloss-hostile",
+    config_dir: ".no-config",
+    create_config_dir: false,
+    colour: false,
+    then: "sleep 30",
+    option: ("set-clipboard", "on"),
+};
 
 #[test]
 fn escape_sequences_cannot_set_the_title_or_clipboard_and_the_text_still_shows() {
@@ -329,9 +246,9 @@ fn escape_sequences_cannot_set_the_title_or_clipboard_and_the_text_still_shows()
         s.to_ron().unwrap(),
     )
     .unwrap();
-    let t = Tmux::start(dir.path(), &format!("--as kim '{name}'"));
+    let t = TMUX.start(dir.path(), &format!("--as kim '{name}'"));
     let before = t.title();
-    let (screen, _) = t.wait_for("¶1/3", Duration::from_secs(10));
+    let (screen, _) = t.wait_for_within("¶1/3", Duration::from_secs(10));
     // The document's text shows, its escapes as visible placeholders.
     assert!(
         screen.contains("Title ␛]0;PWNED-TITLE␇ and clipboard"),
@@ -346,12 +263,12 @@ fn escape_sequences_cannot_set_the_title_or_clipboard_and_the_text_still_shows()
     assert!(screen.contains("hostile [U+202E]txt.memo"), "{screen}");
     // Use it: move, open the note (shows the escaped note), tag, search.
     t.keys(&["n"]);
-    let (screen, _) = t.wait_for("␛]52;c;bm90ZQ==␇", Duration::from_secs(5));
+    let (screen, _) = t.wait_for_within("␛]52;c;bm90ZQ==␇", Duration::from_secs(5));
     assert!(!screen.contains("\x1b"), "{screen}");
     t.keys(&["Escape", "j", "c", "Kim", "Enter"]);
-    t.wait_for("C2 A0 P0", Duration::from_secs(5));
+    t.wait_for_within("C2 A0 P0", Duration::from_secs(5));
     t.keys(&["/", "PWNED", "Enter"]);
-    t.wait_for("match 1 of 1", Duration::from_secs(5));
+    t.wait_for_within("match 1 of 1", Duration::from_secs(5));
     let after = t.title();
     assert!(
         !after.contains("PWNED") && !after.contains("TITLE"),
@@ -380,8 +297,8 @@ fn a_corrupted_sidecar_stays_byte_for_byte_after_the_tui_is_used() {
         .output()
         .unwrap();
     assert_clean_failure(&out, &["memo.txt.kim.gloss.ron:"]);
-    let t = Tmux::start(dir.path(), "--as kim --read-only memo.txt");
-    let (screen, _) = t.wait_for("read-only", Duration::from_secs(10));
+    let t = TMUX.start(dir.path(), "--as kim --read-only memo.txt");
+    let (screen, _) = t.wait_for_within("read-only", Duration::from_secs(10));
     assert!(screen.contains("memo.txt.kim.gloss.ron:"), "{screen}");
     t.keys(&["j", "c", "k", "d", "u", "W", "G", "q"]);
     t.wait_exit();
@@ -415,16 +332,16 @@ fn empty_one_line_and_huge_one_line_documents_open_and_quit_cleanly() {
         ("one.txt", "¶1/1", "newline"),
         ("huge.txt", "¶1/1", "word9972"),
     ] {
-        let t = Tmux::start(dir.path(), &format!("--as kim {file}"));
-        let (_, took) = t.wait_for(expect, Duration::from_secs(30));
+        let t = TMUX.start(dir.path(), &format!("--as kim {file}"));
+        let (_, took) = t.wait_for_within(expect, Duration::from_secs(30));
         eprintln!("{file}: first screen after {took:?}");
         // Move around, tag, scroll, search: nothing hangs.
         t.keys(&["j", "G", "C-e", "C-e", "g"]);
         if file != "empty.txt" {
             t.keys(&["c", "Kim", "Enter"]);
-            t.wait_for("C1 A0 P0", Duration::from_secs(30));
+            t.wait_for_within("C1 A0 P0", Duration::from_secs(30));
             t.keys(&["/", find, "Enter"]);
-            t.wait_for("match 1 of 1", Duration::from_secs(30));
+            t.wait_for_within("match 1 of 1", Duration::from_secs(30));
             t.keys(&["Escape"]);
         }
         let start = Instant::now();

@@ -1,0 +1,6 @@
+//! Helpers shared by the integration tests, used with `mod common;`.
+
+// Every test file compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+pub mod tmux;
