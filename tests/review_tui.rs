@@ -3,6 +3,8 @@
 //! command → update), frames through `prepare_frame` + `view::draw` on
 //! ratatui's TestBackend, compared as insta snapshots (mono theme).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use glossator::annotation::{Kind, Origin, Stance, Tag};
@@ -12,16 +14,10 @@ use glossator::document::Document;
 use glossator::document::anchor::Anchor;
 use glossator::keymap::Keymap;
 use glossator::sidecar::Sidecar;
-use glossator::view::{self, Theme};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use glossator::view::Theme;
 use ratatui::style::Modifier;
 
-fn fixed_clock() -> String {
-    "2026-11-28T10:00:00.000Z".to_string()
-}
+use common::app::{fixed_clock, press, render, screen};
 
 /// A clock that moves on a millisecond per call, so annotations made one
 /// after another sort in the order they were made (ids are random).
@@ -55,76 +51,6 @@ fn app_for(sidecar: Sidecar) -> App {
     let mut app = App::new(memo(), sidecar, Keymap::default_keymap());
     app.clock = fixed_clock;
     app
-}
-
-fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-    KeyEvent {
-        code,
-        modifiers,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    }
-}
-
-/// Press keys written as text; `<Tab>`, `<Enter>`, `<Esc>`, `<BackTab>`,
-/// `<C-r>` are special keys.
-fn press(app: &mut App, keys: &str) {
-    let mut rest = keys;
-    while let Some(c) = rest.chars().next() {
-        if c == '<'
-            && let Some(end) = rest.find('>')
-        {
-            let event = match &rest[1..end] {
-                "Tab" => key(KeyCode::Tab, KeyModifiers::NONE),
-                "BackTab" => key(KeyCode::BackTab, KeyModifiers::SHIFT),
-                "Enter" => key(KeyCode::Enter, KeyModifiers::NONE),
-                "Esc" => key(KeyCode::Esc, KeyModifiers::NONE),
-                "C-r" => key(KeyCode::Char('r'), KeyModifiers::CONTROL),
-                other => panic!("unknown key <{other}>"),
-            };
-            app.handle_key(event);
-            rest = &rest[end + 1..];
-            continue;
-        }
-        let modifiers = if c.is_ascii_uppercase() || "?%".contains(c) {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        app.handle_key(key(KeyCode::Char(c), modifiers));
-        rest = &rest[c.len_utf8()..];
-    }
-}
-
-fn render(app: &mut App, width: u16, height: u16, theme: &Theme) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            app.prepare_frame(frame.area());
-            view::draw(frame, app, theme);
-        })
-        .unwrap();
-    terminal.backend().buffer().clone()
-}
-
-/// The screen as text, one line per row, wide characters once.
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    let buf = render(app, width, height, &Theme::mono());
-    let mut out = String::new();
-    for y in 0..height {
-        let mut skip = 0;
-        for x in 0..width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            out.push_str(sym);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Go to paragraph `n` (1-based) from anywhere.

@@ -3,6 +3,8 @@
 //! as insta snapshots (mono theme: the text carries the meaning; colours are
 //! asserted on cells where they matter).
 
+mod common;
+
 use std::path::Path;
 
 use glossator::annotation::{Kind, Stance, Tag};
@@ -10,15 +12,11 @@ use glossator::app::{App, Effect, Mode};
 use glossator::document::Document;
 use glossator::keymap::Keymap;
 use glossator::sidecar::Sidecar;
-use glossator::view::{self, Theme};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseButton, MouseEvent,
-    MouseEventKind,
-};
+use glossator::view::Theme;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::style::{Color, Modifier};
+
+use common::app::{fixed_clock, key, press, render, screen};
 
 const MEMO: &str = "March 12, 1957
 
@@ -37,10 +35,6 @@ Han said that the Minister of Railways, Kim Chang-hyop (김창협), was opposed 
 The conversation lasted fifty minutes.
 ";
 
-fn fixed_clock() -> String {
-    "2026-11-28T10:00:00.000Z".to_string()
-}
-
 fn app_with(text: &str) -> App {
     let doc = Document::from_text(Path::new("memo.txt"), text);
     let sidecar = Sidecar::new(&doc, "kim");
@@ -51,83 +45,6 @@ fn app_with(text: &str) -> App {
 
 fn app() -> App {
     app_with(MEMO)
-}
-
-fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-    KeyEvent {
-        code,
-        modifiers,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    }
-}
-
-/// Press keys written as text; `<Tab>`, `<Enter>`, `<Esc>`, `<Down>`, `<Up>`,
-/// `<BackTab>`, `<C-r>`, `<A-Enter>`, `<PageDown>`, `<End>` are special keys.
-fn press(app: &mut App, keys: &str) {
-    let mut rest = keys;
-    while let Some(c) = rest.chars().next() {
-        if c == '<'
-            && let Some(end) = rest.find('>')
-        {
-            let name = &rest[1..end];
-            let event = match name {
-                "Tab" => key(KeyCode::Tab, KeyModifiers::NONE),
-                "BackTab" => key(KeyCode::BackTab, KeyModifiers::SHIFT),
-                "Enter" => key(KeyCode::Enter, KeyModifiers::NONE),
-                "A-Enter" => key(KeyCode::Enter, KeyModifiers::ALT),
-                "Esc" => key(KeyCode::Esc, KeyModifiers::NONE),
-                "Down" => key(KeyCode::Down, KeyModifiers::NONE),
-                "Up" => key(KeyCode::Up, KeyModifiers::NONE),
-                "PageDown" => key(KeyCode::PageDown, KeyModifiers::NONE),
-                "End" => key(KeyCode::End, KeyModifiers::NONE),
-                "Backspace" => key(KeyCode::Backspace, KeyModifiers::NONE),
-                "C-r" => key(KeyCode::Char('r'), KeyModifiers::CONTROL),
-                other => panic!("unknown key <{other}>"),
-            };
-            app.handle_key(event);
-            rest = &rest[end + 1..];
-            continue;
-        }
-        let modifiers = if c.is_ascii_uppercase() || c == '?' {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        app.handle_key(key(KeyCode::Char(c), modifiers));
-        rest = &rest[c.len_utf8()..];
-    }
-}
-
-fn render(app: &mut App, width: u16, height: u16, theme: &Theme) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            app.prepare_frame(frame.area());
-            view::draw(frame, app, theme);
-        })
-        .unwrap();
-    terminal.backend().buffer().clone()
-}
-
-/// The screen as text, one line per row, wide characters once.
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    let buf = render(app, width, height, &Theme::mono());
-    let mut out = String::new();
-    for y in 0..height {
-        let mut skip = 0;
-        for x in 0..width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            out.push_str(sym);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

@@ -1,0 +1,105 @@
+//! Driving an `App` without a terminal: keys go through `App::handle_key`
+//! (keymap → command → update), frames through `prepare_frame` + `view::draw`
+//! on ratatui's TestBackend.
+
+use glossator::app::App;
+use glossator::view::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+
+/// A clock that always says the same time, for stable snapshots.
+pub fn fixed_clock() -> String {
+    "2026-11-28T10:00:00.000Z".to_string()
+}
+
+pub fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+    KeyEvent {
+        code,
+        modifiers,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }
+}
+
+/// Press keys written as text; `<Tab>`, `<Enter>`, `<Esc>`, `<Down>`, `<Up>`,
+/// `<BackTab>`, `<C-r>`, `<A-Enter>`, `<PageDown>`, `<End>`, `<Backspace>` are
+/// special keys. Capitals, `?` and `%` come with Shift.
+pub fn press(app: &mut App, keys: &str) {
+    let mut rest = keys;
+    while let Some(c) = rest.chars().next() {
+        if c == '<'
+            && let Some(end) = rest.find('>')
+        {
+            let event = match &rest[1..end] {
+                "Tab" => key(KeyCode::Tab, KeyModifiers::NONE),
+                "BackTab" => key(KeyCode::BackTab, KeyModifiers::SHIFT),
+                "Enter" => key(KeyCode::Enter, KeyModifiers::NONE),
+                "A-Enter" => key(KeyCode::Enter, KeyModifiers::ALT),
+                "Esc" => key(KeyCode::Esc, KeyModifiers::NONE),
+                "Down" => key(KeyCode::Down, KeyModifiers::NONE),
+                "Up" => key(KeyCode::Up, KeyModifiers::NONE),
+                "PageDown" => key(KeyCode::PageDown, KeyModifiers::NONE),
+                "End" => key(KeyCode::End, KeyModifiers::NONE),
+                "Backspace" => key(KeyCode::Backspace, KeyModifiers::NONE),
+                "C-r" => key(KeyCode::Char('r'), KeyModifiers::CONTROL),
+                other => panic!("unknown key <{other}>"),
+            };
+            app.handle_key(event);
+            rest = &rest[end + 1..];
+            continue;
+        }
+        let modifiers = if c.is_ascii_uppercase() || "?%".contains(c) {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        app.handle_key(key(KeyCode::Char(c), modifiers));
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// Type `text` key by key, as it stands: `\t` is Tab, `\n` Enter, every other
+/// character a key without modifiers (capitals too).
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let code = match c {
+            '\t' => KeyCode::Tab,
+            '\n' => KeyCode::Enter,
+            c => KeyCode::Char(c),
+        };
+        app.handle_key(key(code, KeyModifiers::NONE));
+    }
+}
+
+pub fn render(app: &mut App, width: u16, height: u16, theme: &Theme) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| {
+            app.prepare_frame(frame.area());
+            view::draw(frame, app, theme);
+        })
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text (mono theme), one line per row, wide characters once.
+pub fn screen(app: &mut App, width: u16, height: u16) -> String {
+    let buf = render(app, width, height, &Theme::mono());
+    let mut out = String::new();
+    for y in 0..height {
+        let mut skip = 0;
+        for x in 0..width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            out.push_str(sym);
+        }
+        out.push('\n');
+    }
+    out
+}
