@@ -2,18 +2,17 @@
 //! back from `--format json` and compared with computations made here from
 //! the published worked examples and by hand.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use glossator::annotation::{Annotation, Stance, Tag};
 use glossator::document::Document;
 use glossator::document::anchor::Anchor;
 use glossator::sidecar::{Sidecar, sidecar_path};
 use serde_json::Value;
 
-fn gloss() -> Command {
-    Command::cargo_bin("gloss").unwrap()
-}
+use common::cli::{SAMPLE, assert_success, gloss, samples};
 
 /// A document of `n` one-line paragraphs.
 fn document(dir: &Path, name: &str, n: usize) -> PathBuf {
@@ -52,11 +51,7 @@ fn agree_json(path: &Path) -> Value {
         .arg(path)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -235,8 +230,7 @@ fn folder_gives_documents_and_pooled_figures_with_missing_sidecars() {
 
 #[test]
 fn the_sample_memo_matches_a_hand_computation() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    let doc = root.join("memo-1957-03-12-han-tae-jun.txt");
+    let doc = samples().join(SAMPLE);
     let v = agree_json(&doc);
     assert_eq!(v["units"], 14);
     // Claims: ana ¶6, ¶8, ¶11; ben ¶6, ¶7, ¶11. Advice: ana ¶9; ben ¶8, ¶9.

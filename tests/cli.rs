@@ -2,22 +2,20 @@
 //! surface (export json/jsonl, check), error exits, and the annotate flow up to
 //! the terminal (which needs a tty; the TUI itself is tested in tests/tui.rs).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use assert_cmd::Command;
-use glossator::app::{App, Effect};
-use glossator::document::Document;
-use glossator::keymap::Keymap;
-use glossator::sidecar::store::SidecarStore;
-use glossator::sidecar::{Sidecar, sidecar_path};
 use predicates::prelude::*;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use serde_json::Value;
 
-const SAMPLE: &str = "memo-1957-03-12-han-tae-jun.txt";
+use common::app::{Session, save_effects, type_text};
+use common::cli::{SAMPLE, assert_success, copy_samples};
 
 fn gloss() -> Command {
-    let mut cmd = Command::cargo_bin("gloss").unwrap();
+    let mut cmd = common::cli::gloss();
     cmd.env("GLOSS_CONFIG_DIR", "/nonexistent-gloss-config")
         .env_remove("NO_COLOR");
     cmd
@@ -26,14 +24,7 @@ fn gloss() -> Command {
 /// A temp folder holding a copy of the sample memo and both annotators' sidecars.
 fn sample_dir() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    for entry in std::fs::read_dir(&samples).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with(SAMPLE) {
-            std::fs::copy(&path, dir.path().join(&name)).unwrap();
-        }
-    }
+    copy_samples(dir.path(), |name| name.starts_with(SAMPLE));
     let doc = dir.path().join(SAMPLE);
     (dir, doc)
 }
@@ -89,11 +80,7 @@ fn export_json_has_the_spec_fields() {
         .arg(&doc)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let items = json(&out.stdout);
     assert_eq!(items.len(), 13, "7 by ana + 6 by ben");
     for item in &items {
@@ -343,17 +330,6 @@ fn annotating_needs_a_terminal() {
         .stderr(predicate::str::contains("needs a terminal"));
 }
 
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let (code, mods) = match c {
-            '\t' => (KeyCode::Tab, KeyModifiers::NONE),
-            '\n' => (KeyCode::Enter, KeyModifiers::NONE),
-            c => (KeyCode::Char(c), KeyModifiers::NONE),
-        };
-        app.handle_key(KeyEvent::new(code, mods));
-    }
-}
-
 /// The whole loop short of a terminal: keys → app → saves through the same
 /// store the TUI's saver thread uses → the binary exports exactly those tags.
 #[test]
@@ -365,37 +341,27 @@ fn tag_three_kinds_then_export_them() {
         "July 24, 1956\n\nMemorandum of Conversation with Nam Il\n\nPak told Nam Il that a group was prepared\nto speak out with severe criticism of Kim Il Sung.\n\nI said that he should influence Pak Chang-ok.\n",
     )
     .unwrap();
-    let doc = Document::open(&path).unwrap();
-    let sidecar_file = sidecar_path(&path, "tester");
-    let (mut store, loaded) = SidecarStore::open(&sidecar_file).unwrap();
+    let Session {
+        mut app,
+        mut store,
+        sidecar_file,
+        loaded,
+    } = Session::open(&path, "tester");
     assert!(loaded.is_none());
-    let mut app = App::new(
-        doc.clone(),
-        Sidecar::new(&doc, "tester"),
-        Keymap::default_keymap(),
-    );
-    press(
+    type_text(
         &mut app,
         "jjpPak Chang-ok\tsupport\tcriticism of Kim Il Sung\n",
     );
-    press(&mut app, "cNam Il\n");
-    press(&mut app, "jaPetrov\tNam Il\n");
-    for effect in app.take_effects() {
-        if effect == Effect::Save {
-            store.save(&app.sidecar).unwrap();
-        }
-    }
+    type_text(&mut app, "cNam Il\n");
+    type_text(&mut app, "jaPetrov\tNam Il\n");
+    save_effects(&mut app, &mut store);
     assert!(sidecar_file.exists());
     let out = gloss()
         .args(["export", "--format", "json"])
         .arg(&path)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let items = json(&out.stdout);
     assert_eq!(items.len(), 3);
     let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();

@@ -7,6 +7,8 @@
 //! with `GLOSS_UPDATE_GOLDEN=1 cargo test --test export_formats` and review
 //! the diff.
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -14,12 +16,12 @@ use assert_cmd::Command;
 use glossator::app::{App, Effect};
 use glossator::document::Document;
 use glossator::keymap::Keymap;
-use glossator::sidecar::store::SidecarStore;
 use glossator::sidecar::{Sidecar, sidecar_path};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 
-const SAMPLE: &str = "memo-1957-03-12-han-tae-jun.txt";
+use common::app::{Session, save_effects, type_text};
+use common::cli::{SAMPLE, copy_samples};
+
 const FORMATS: [&str; 9] = [
     "json",
     "jsonl",
@@ -34,7 +36,7 @@ const FORMATS: [&str; 9] = [
 const HOSTILE_NOTE: &str = "=HYPERLINK(\"http://x\",\"y\") <script>alert(1)</script>";
 
 fn gloss(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("gloss").unwrap();
+    let mut cmd = common::cli::gloss();
     cmd.current_dir(dir)
         .env("GLOSS_CONFIG_DIR", "/nonexistent-gloss-config");
     cmd
@@ -47,14 +49,7 @@ fn root() -> PathBuf {
 /// A temp folder with `samples/` holding the sample memo and both sidecars.
 fn samples_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("samples")).unwrap();
-    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with(SAMPLE) {
-            std::fs::copy(&path, dir.path().join("samples").join(&name)).unwrap();
-        }
-    }
+    copy_samples(&dir.path().join("samples"), |name| name.starts_with(SAMPLE));
     dir
 }
 
@@ -224,17 +219,6 @@ fn csv_reads_back_with_the_json_fields_as_columns() {
     }
 }
 
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let (code, mods) = match c {
-            '\t' => (KeyCode::Tab, KeyModifiers::NONE),
-            '\n' => (KeyCode::Enter, KeyModifiers::NONE),
-            c => (KeyCode::Char(c), KeyModifiers::NONE),
-        };
-        app.handle_key(KeyEvent::new(code, mods));
-    }
-}
-
 const SEED: &str = "July 24, 1956\n\nMemorandum of Conversation with Minister of Foreign Affairs of the DPRK, Nam Il\n\nPak told Nam Il that a group of leading functionaries\nwere prepared to speak out with severe criticism\nof Kim Il Sung at the coming plenum.\n\nNam Il thought that serious criticism of Kim Il Sung\nfrom Pak Chang-ok and others would be improper.\n\nI said that he should in some way influence Pak Chang-ok\nso that they rejected the initiative.\n";
 
 /// The seed memo tagged through the app's keys, as in the TUI: a position,
@@ -242,28 +226,19 @@ const SEED: &str = "July 24, 1956\n\nMemorandum of Conversation with Minister of
 fn tagged_seed(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, SEED).unwrap();
-    let doc = Document::open(&path).unwrap();
-    let sidecar_file = sidecar_path(&path, "tester");
-    let (mut store, _) = SidecarStore::open(&sidecar_file).unwrap();
-    let mut app = App::new(
-        doc.clone(),
-        Sidecar::new(&doc, "tester"),
-        Keymap::default_keymap(),
-    );
-    press(
+    let Session {
+        mut app, mut store, ..
+    } = Session::open(&path, "tester");
+    type_text(
         &mut app,
         "jjpPak Chang-ok\tsupport\tcriticism of Kim Il Sung\n",
     );
-    press(&mut app, "jcNam Il\n");
-    press(&mut app, "jaPetrov\tNam Il\n");
-    press(&mut app, "n");
-    press(&mut app, HOSTILE_NOTE);
-    press(&mut app, "\n");
-    for effect in app.take_effects() {
-        if effect == Effect::Save {
-            store.save(&app.sidecar).unwrap();
-        }
-    }
+    type_text(&mut app, "jcNam Il\n");
+    type_text(&mut app, "jaPetrov\tNam Il\n");
+    type_text(&mut app, "n");
+    type_text(&mut app, HOSTILE_NOTE);
+    type_text(&mut app, "\n");
+    save_effects(&mut app, &mut store);
     assert_eq!(app.sidecar.annotations.len(), 3);
     assert!(
         app.sidecar
@@ -634,14 +609,13 @@ fn the_tui_export_command_writes_beside_the_document() {
     let sidecar = Sidecar::load(&sidecar_path(&path, "tester")).unwrap();
     let mut app = App::new(doc, sidecar, Keymap::default_keymap());
     // A search is not a filter: the export holds what the session shows.
-    press(&mut app, "/Nam\n");
+    type_text(&mut app, "/Nam\n");
     for (key, format, ext) in [
         ('h', glossator::export::Format::Html, "html"),
         ('w', glossator::export::Format::W3c, "jsonld"),
         ('c', glossator::export::Format::Csv, "csv"),
     ] {
-        app.handle_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
-        app.handle_key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE));
+        type_text(&mut app, &format!("x{key}"));
         let effects = app.take_effects();
         assert_eq!(effects, vec![Effect::Export(format)]);
         let written =

@@ -2,10 +2,13 @@
 //! suite (annotations/annotationMusts.test), checked with the suite's own
 //! JSON Schemas (draft-04, formats validated), carried in tests/data.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+use common::cli::{assert_success, copy_samples, gloss};
 
 fn suite() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/w3c-web-annotation")
@@ -69,29 +72,19 @@ fn failures(validators: &[(String, jsonschema::Validator)], annotation: &Value) 
 }
 
 fn export_w3c(dir: &Path, args: &[&str]) -> Vec<Value> {
-    let out = Command::cargo_bin("gloss")
-        .unwrap()
+    let out = gloss()
         .current_dir(dir)
         .args(["export", "--format", "w3c"])
         .args(args)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     v.as_array().expect("a JSON array").clone()
 }
 
 fn samples_in(dir: &Path) {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    std::fs::create_dir_all(dir.join("samples")).unwrap();
-    for entry in std::fs::read_dir(samples).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join("samples").join(entry.file_name())).unwrap();
-    }
+    copy_samples(&dir.join("samples"), |_| true);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use glossator::annotation::{Kind, Origin, Stance, Tag};
 use glossator::app::App;
@@ -18,6 +18,7 @@ use glossator::view::Theme;
 use ratatui::style::Modifier;
 
 use common::app::{fixed_clock, press, render, screen};
+use common::cli::{SAMPLE, samples};
 
 /// A clock that moves on a millisecond per call, so annotations made one
 /// after another sort in the order they were made (ids are random).
@@ -40,7 +41,7 @@ fn tagging(annotator: &str) -> App {
 }
 
 fn memo_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/memo-1957-03-12-han-tae-jun.txt")
+    samples().join(SAMPLE)
 }
 
 fn memo() -> Document {

@@ -2,7 +2,13 @@
 //! (keymap → command → update), frames through `prepare_frame` + `view::draw`
 //! on ratatui's TestBackend.
 
-use glossator::app::App;
+use std::path::{Path, PathBuf};
+
+use glossator::app::{App, Effect};
+use glossator::document::Document;
+use glossator::keymap::Keymap;
+use glossator::sidecar::store::SidecarStore;
+use glossator::sidecar::{Sidecar, sidecar_path};
 use glossator::view::{self, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -102,4 +108,44 @@ pub fn screen(app: &mut App, width: u16, height: u16) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A session as the TUI starts one, short of the terminal: `annotator`'s
+/// sidecar store for the document, and an app on a new sidecar.
+pub struct Session {
+    pub app: App,
+    /// The store the TUI's saver thread writes through.
+    pub store: SidecarStore,
+    pub sidecar_file: PathBuf,
+    /// What the store found on disk when opened.
+    pub loaded: Option<Sidecar>,
+}
+
+impl Session {
+    pub fn open(path: &Path, annotator: &str) -> Session {
+        let doc = Document::open(path).unwrap();
+        let sidecar_file = sidecar_path(path, annotator);
+        let (store, loaded) = SidecarStore::open(&sidecar_file).unwrap();
+        let app = App::new(
+            doc.clone(),
+            Sidecar::new(&doc, annotator),
+            Keymap::default_keymap(),
+        );
+        Session {
+            app,
+            store,
+            sidecar_file,
+            loaded,
+        }
+    }
+}
+
+/// Take the app's effects and save through `store` for each `Effect::Save`,
+/// as the TUI's saver thread does.
+pub fn save_effects(app: &mut App, store: &mut SidecarStore) {
+    for effect in app.take_effects() {
+        if effect == Effect::Save {
+            store.save(&app.sidecar).unwrap();
+        }
+    }
 }

@@ -4,4 +4,5 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod cli;
 pub mod tmux;
