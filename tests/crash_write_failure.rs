@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use glossator::sidecar::Sidecar;
 
-use common::tmux::{Setup, kill};
+use common::tmux::{Setup, Tmux, kill};
 
 const TMUX: Setup = Setup::remain_on_exit("gloss-wfail");
 
@@ -32,15 +32,22 @@ fn block(path: &Path) {
     std::fs::write(path.join("keep"), b"x").unwrap();
 }
 
+/// Start `gloss {args}`, block the sidecar's path `side`, and tag: the screen
+/// once it says the save failed.
+fn tag_with_saves_failing(dir: &Path, side: &Path, args: &str) -> (Tmux, String) {
+    let t = TMUX.start(dir, args);
+    t.wait_for("¶1/2");
+    block(side);
+    t.keys(&["c", "Alice", "Enter"]);
+    let screen = t.wait_for("NOT SAVED");
+    (t, screen)
+}
+
 #[test]
 fn a_failed_save_is_shown_kept_and_retried_until_it_works() {
     let dir = setup();
     let side = dir.path().join("memo.txt.kim.gloss.ron");
-    let t = TMUX.start(dir.path(), "--as kim memo.txt");
-    t.wait_for("¶1/2");
-    block(&side);
-    t.keys(&["c", "Alice", "Enter"]);
-    let screen = t.wait_for("NOT SAVED");
+    let (t, screen) = tag_with_saves_failing(dir.path(), &side, "--as kim memo.txt");
     assert!(screen.contains("could not save"), "{screen}");
     let journal = dir.path().join(".memo.txt.kim.gloss.journal");
     assert!(journal.exists(), "the change is in the journal");
@@ -59,11 +66,7 @@ fn a_failed_save_is_shown_kept_and_retried_until_it_works() {
 fn write_to_saves_the_sidecar_elsewhere() {
     let dir = setup();
     let side = dir.path().join("memo.txt.kim.gloss.ron");
-    let t = TMUX.start(dir.path(), "--as kim memo.txt");
-    t.wait_for("¶1/2");
-    block(&side);
-    t.keys(&["c", "Alice", "Enter"]);
-    t.wait_for("NOT SAVED");
+    let (t, _) = tag_with_saves_failing(dir.path(), &side, "--as kim memo.txt");
     let elsewhere = dir.path().join("rescue folder é");
     std::fs::create_dir(&elsewhere).unwrap();
     t.keys(&["W"]);
@@ -88,11 +91,7 @@ fn write_to_saves_the_sidecar_elsewhere() {
 fn quitting_with_a_failed_save_asks_twice_and_the_journal_keeps_the_work() {
     let dir = setup();
     let side = dir.path().join("memo.txt.kim.gloss.ron");
-    let t = TMUX.start(dir.path(), "--as kim memo.txt; sleep 20");
-    t.wait_for("¶1/2");
-    block(&side);
-    t.keys(&["c", "Alice", "Enter"]);
-    t.wait_for("NOT SAVED");
+    let (t, _) = tag_with_saves_failing(dir.path(), &side, "--as kim memo.txt; sleep 20");
     t.keys(&["q"]);
     t.wait_for("press q again");
     t.keys(&["q"]);
@@ -114,11 +113,7 @@ fn the_journal_moves_to_the_state_folder_when_it_cannot_be_written_beside() {
     // Both the sidecar's and the journal's names are taken: nothing can be
     // written beside the document.
     block(&dir.path().join(".memo.txt.kim.gloss.journal"));
-    let t = TMUX.start(dir.path(), "--as kim memo.txt");
-    t.wait_for("¶1/2");
-    block(&side);
-    t.keys(&["c", "Alice", "Enter"]);
-    t.wait_for("NOT SAVED");
+    let (t, _) = tag_with_saves_failing(dir.path(), &side, "--as kim memo.txt");
     let state = dir.path().join(".state").join("journals");
     let journals: Vec<_> = std::fs::read_dir(&state)
         .expect("journal in the state folder")
