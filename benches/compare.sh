@@ -146,7 +146,9 @@ T_TAG=$(wait_for "Tagged ¶1000000")
 HWM=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$PID/status")
 tq=$(now_ms)
 tmux send-keys -t "$SESSION" q
-while kill -0 "$PID" 2>/dev/null; do sleep 0.005; done
+# Exited = gone or a zombie: tmux may take a second or two to reap its pane's
+# process (measured here for less too), so `kill -0` would time tmux, not gloss.
+while [ -e "/proc/$PID/stat" ] && [ "$(cut -d' ' -f3 "/proc/$PID/stat" 2>/dev/null)" != Z ]; do sleep 0.005; done
 T_QUIT=$(($(now_ms) - tq))
 SAVED=$(grep -c "Nam Il" "$TMP"/big.txt.bench.gloss.ron || true)
 stop_tmux
