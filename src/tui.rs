@@ -616,8 +616,12 @@ fn export_document(app: &mut App, format: crate::export::Format) {
             } else {
                 String::new()
             };
+            let noun = match format {
+                crate::export::Format::Statements | crate::export::Format::Graphml => "position",
+                _ => "excerpt",
+            };
             app.say(format!(
-                "Exported {} excerpt{} as {} to {name}{orphans}",
+                "Exported {} {noun}{} as {} to {name}{orphans}",
                 w.excerpts,
                 if w.excerpts == 1 { "" } else { "s" },
                 format.name()

@@ -629,6 +629,15 @@ fn the_tui_export_command_writes_beside_the_document() {
         let name = if ext == "jsonld" { "w3c" } else { ext };
         assert_eq!(count(name, &bytes), 3, "{ext}");
     }
+    // The network formats count what they hold: the one position statement.
+    for format in [
+        glossator::export::Format::Statements,
+        glossator::export::Format::Graphml,
+    ] {
+        let written =
+            glossator::export::beside::export_beside(&app.doc, &app.sidecar, format).unwrap();
+        assert_eq!(written.excerpts, 1, "{format:?}");
+    }
     let html = std::fs::read_to_string(dir.path().join("seed.txt.tester.html")).unwrap();
     assert!(html.contains("&lt;script&gt;") && !html.contains("<script"));
 }

@@ -23,6 +23,7 @@ pub fn beside_path(doc: &Document, annotator: &str, format: Format) -> PathBuf {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     pub path: PathBuf,
+    /// Excerpts written (for the network formats: position statements).
     pub excerpts: usize,
     /// Annotations whose paragraph is gone (not exported).
     pub orphans: usize,
@@ -56,9 +57,16 @@ pub fn export_beside(doc: &Document, sidecar: &Sidecar, format: Format) -> anyho
     )?;
     let path = beside_path(doc, &annotator, format);
     write_atomic(&path, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    // The network formats hold position statements only.
+    let excerpts = match format {
+        Format::Statements | Format::Graphml => {
+            excerpts.iter().filter(|e| e.kind == "position").count()
+        }
+        _ => excerpts.len(),
+    };
     Ok(Written {
         path,
-        excerpts: excerpts.len(),
+        excerpts,
         orphans,
     })
 }

@@ -147,7 +147,9 @@ pub fn panel(buf: &mut Buffer, app: &App, theme: &Theme) {
         } else {
             format!("≠ {}", kinds.join(", "))
         };
-        format!(" ¶{} · {} tags · {state} ", app.selected + 1, entries.len())
+        let n = entries.len();
+        let tags = if n == 1 { "tag" } else { "tags" };
+        format!(" ¶{} · {n} {tags} · {state} ", app.selected + 1)
     };
     let title_style = if disputed.iter().any(|&d| d) {
         theme.disagreement

@@ -71,12 +71,22 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         (_, Some(m)) => Some((m.text.clone(), m.error)),
         _ => None,
     };
-    let left_room = (room / 2).max(12).min(room);
-    let left = if left.width() > left_room {
-        // Cut, but keep a space before the message.
-        format!("{} ", ellipsize(&left, left_room.saturating_sub(1)))
+    // A message has the room first: the file and annotator shrink, and give
+    // way when fewer than 12 columns would remain for them.
+    let message = message.map(|(text, error)| (display_line(&text), error));
+    let wanted = message.as_ref().map_or(0, |(t, _)| t.width() + 2);
+    let left_room = if message.is_none() {
+        room
     } else {
+        room.saturating_sub(wanted)
+    };
+    let left = if left.width() <= left_room {
         left
+    } else if left_room >= 12 {
+        // Cut, but keep a space before the message.
+        format!("{} ", ellipsize(&left, left_room - 1))
+    } else {
+        " ".to_string()
     };
     let used = put(buf, area.x, area.y, &left, room as u16, theme.status);
     if let Some((text, error)) = message {
@@ -85,7 +95,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         } else {
             theme.status
         };
-        let msg = ellipsize(&display_line(&text), room.saturating_sub(used as usize + 1));
+        let msg = ellipsize(&text, room.saturating_sub(used as usize + 1));
         put(
             buf,
             area.x + used,
