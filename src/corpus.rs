@@ -61,6 +61,12 @@ pub enum CorpusError {
     Missing(String),
     #[error("{0}: no sidecars found (expected {0}.<annotator>.gloss.ron beside it)")]
     NoSidecars(String),
+    #[error("{path}: no sidecar by {wanted} (its annotators: {present})")]
+    NoSidecarBy {
+        path: String,
+        wanted: String,
+        present: String,
+    },
 }
 
 /// Resolve PATHs into documents with sidecars. A document named directly
@@ -109,12 +115,20 @@ pub fn find_targets(
                 continue;
             }
         }
-        let found: BTreeMap<String, PathBuf> = sidecar::sidecars_of(path)
-            .into_iter()
-            .filter(|(a, _)| keep(a))
-            .collect();
+        let all = sidecar::sidecars_of(path);
+        let present: Vec<String> = all.iter().map(|(a, _)| a.clone()).collect();
+        let found: BTreeMap<String, PathBuf> = all.into_iter().filter(|(a, _)| keep(a)).collect();
         if found.is_empty() && !allow_bare {
-            errors.push(CorpusError::NoSidecars(path.display().to_string()));
+            // Say whether there are none at all or only none by those named.
+            errors.push(if present.is_empty() {
+                CorpusError::NoSidecars(path.display().to_string())
+            } else {
+                CorpusError::NoSidecarBy {
+                    path: path.display().to_string(),
+                    wanted: annotators.join(", "),
+                    present: present.join(", "),
+                }
+            });
             continue;
         }
         by_doc.entry(path.clone()).or_default().extend(found);

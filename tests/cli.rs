@@ -221,6 +221,22 @@ fn export_missing_input_exits_1_and_still_exports_the_rest() {
 }
 
 #[test]
+fn export_by_an_annotator_without_a_sidecar_names_those_there_are() {
+    let (_dir, doc) = sample_dir();
+    let out = gloss()
+        .args(["export", "--annotator", "zoe"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no sidecar by zoe (its annotators: ana, ben)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn export_unknown_format_is_a_usage_error() {
     let (_dir, doc) = sample_dir();
     gloss()

@@ -90,7 +90,9 @@ pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
+/// The `version` field alone; named like the whole so errors read the same.
 #[derive(Deserialize)]
+#[serde(rename = "Sidecar")]
 struct VersionProbe {
     version: u32,
 }
@@ -119,7 +121,10 @@ impl Sidecar {
             path: shown.clone(),
             line: e.span.start.line,
             column: e.span.start.col,
-            message: e.code.to_string(),
+            message: e
+                .code
+                .to_string()
+                .replace("struct `Sidecar`", "a glossator sidecar `(version: 1, …)`"),
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // Sidecars start `(version: N,`: read N there rather than parse the
@@ -429,6 +434,15 @@ mod tests {
         .unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("m.ron:3:"), "{msg}");
+    }
+
+    #[test]
+    fn text_that_is_no_sidecar_is_named_in_user_terms() {
+        let err = Sidecar::parse("garbage(", Path::new("g.ron")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("g.ron:1:1: "), "{msg}");
+        assert!(msg.contains("glossator sidecar"), "{msg}");
+        assert!(!msg.contains("Probe"), "{msg}");
     }
 
     #[test]
