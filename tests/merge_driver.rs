@@ -197,6 +197,29 @@ fn the_same_annotation_edited_on_both_sides_keeps_both_and_fails() {
     );
     let status = ok(git(dir, &["status", "--porcelain"]));
     assert!(status.contains("UU memo.txt.kim.gloss.ron"), "{status}");
+    // `gloss check` fails until one version is deleted.
+    let check = Command::new(gloss_bin())
+        .arg("check")
+        .arg(dir.join("memo.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        err.contains(&format!(
+            "unsettled merge conflict: {first} and {first}~1 are two versions"
+        )),
+        "{err}"
+    );
+    let mut settled = merged.clone();
+    settled.annotations.retain(|a| a.id != first);
+    save(dir, &settled);
+    let check = Command::new(gloss_bin())
+        .arg("check")
+        .arg(dir.join("memo.txt"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
 }
 
 #[test]

@@ -161,6 +161,8 @@ pub struct App {
     /// Actors and issues from colleagues' sidecars of this document, offered
     /// as completions (never written to this sidecar unless used).
     pub vocabulary: (Vec<crate::annotation::Actor>, Vec<String>),
+    /// Two versions of one annotation a git merge left, `(ours, theirs)`.
+    pub unsettled: Vec<(String, String)>,
     undo: Vec<Step>,
     redo: Vec<Step>,
     /// Paragraph (0-based) → indices into `sidecar.annotations`.
@@ -199,6 +201,7 @@ impl App {
             review: None,
             clock: crate::annotation::now_rfc3339,
             vocabulary: (Vec::new(), Vec::new()),
+            unsettled: Vec::new(),
             undo: Vec::new(),
             redo: Vec::new(),
             by_paragraph: BTreeMap::new(),
@@ -263,6 +266,7 @@ impl App {
                 (&anns[x].created, &anns[x].id).cmp(&(&anns[y].created, &anns[y].id))
             });
         }
+        self.unsettled = crate::sidecar::merge::unsettled(&self.sidecar);
         self.refresh_review();
         self.clamp_annotation();
     }

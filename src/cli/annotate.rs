@@ -112,6 +112,18 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         // Write what was recovered (or clear an already-saved journal).
         app.request_save();
     }
+    if notice.is_none() && !app.unsettled.is_empty() {
+        let paragraphs: Vec<String> = app
+            .unsettled
+            .iter()
+            .filter_map(|(id, _)| app.sidecar.annotations.iter().find(|a| &a.id == id))
+            .map(|a| format!("¶{}", a.anchor.paragraph))
+            .collect();
+        notice = Some(format!(
+            "Merge conflict on {}: two versions of one annotation (marked ⚠) — delete the one not wanted",
+            paragraphs.join(", ")
+        ));
+    }
     if let Some(n) = notice {
         app.warn(n);
     } else if app.status.is_none() {

@@ -107,6 +107,13 @@ fn check_layer(layer: &Layer) -> bool {
             }
         }
     }
+    for (id, copy) in crate::sidecar::merge::unsettled(&layer.sidecar) {
+        ok = false;
+        let (line, col) = locate(&copy);
+        report(format!(
+            "{path}:{line}:{col}: unsettled merge conflict: {id} and {copy} are two versions of one annotation; delete the one not wanted"
+        ));
+    }
     let fuzzy_detail = if fuzzy.is_empty() {
         String::new()
     } else {

@@ -35,6 +35,24 @@ fn by_id(list: &[Annotation]) -> BTreeMap<&str, &Annotation> {
     list.iter().map(|a| (a.id.as_str(), a)).collect()
 }
 
+/// Conflicts a merge left for a person to settle: pairs of annotation ids
+/// `(id, id~N)`, two versions of one annotation that are both in `sidecar`.
+/// Deleting either version settles the pair.
+pub fn unsettled(sidecar: &Sidecar) -> Vec<(String, String)> {
+    let ids: BTreeSet<&str> = sidecar.annotations.iter().map(|a| a.id.as_str()).collect();
+    let mut pairs = Vec::new();
+    for id in &ids {
+        if let Some((base, n)) = id.rsplit_once('~')
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && ids.contains(base)
+        {
+            pairs.push((base.to_string(), id.to_string()));
+        }
+    }
+    pairs
+}
+
 /// Merge `ours` and `theirs`, both descended from `base`. Header fields
 /// (source, annotator) come from `ours`; actors and issues are united.
 pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Merged {
@@ -220,6 +238,13 @@ mod tests {
         assert_eq!(ids(&m), vec!["a", "a~1"]);
         assert_eq!(m.conflicts.len(), 1);
         assert_eq!(m.conflicts[0].kept_as.as_deref(), Some("a~1"));
+        assert_eq!(
+            unsettled(&m.sidecar),
+            vec![("a".to_string(), "a~1".to_string())]
+        );
+        let mut settled = m.sidecar.clone();
+        settled.annotations.retain(|a| a.id != "a");
+        assert!(unsettled(&settled).is_empty());
     }
 
     #[test]

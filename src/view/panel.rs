@@ -98,6 +98,13 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             .as_ref()
             .map(|o| format!(" · from {}", display(&o.annotator)))
             .unwrap_or_default();
+        let conflict = if app.unsettled.iter().any(|(id, _)| *id == a.id) {
+            "⚠ merge conflict: our version"
+        } else if app.unsettled.iter().any(|(_, copy)| *copy == a.id) {
+            "⚠ merge conflict: their version"
+        } else {
+            ""
+        };
         let when = a
             .modified
             .get(..16)
@@ -107,6 +114,12 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             ellipsize(&format!("  {when}{quote}{origin}"), width),
             theme.dim,
         ));
+        if !conflict.is_empty() {
+            lines.push((
+                ellipsize(&format!("  {conflict}"), width),
+                theme.disagreement,
+            ));
+        }
         blocks.push(lines);
     }
     let height = inner.height as usize;
@@ -127,5 +140,50 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             put(buf, inner.x, y, text, inner.width, *style);
             y += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::annotation::{Annotation, Tag};
+    use crate::app::App;
+    use crate::document::Document;
+    use crate::document::anchor::Anchor;
+    use crate::keymap::Keymap;
+    use crate::sidecar::Sidecar;
+    use crate::view::{self, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use std::path::Path;
+
+    #[test]
+    fn both_versions_of_a_merge_conflict_are_marked() {
+        let doc = Document::from_text(Path::new("d.txt"), "Nam Il spoke.\n");
+        let mut sidecar = Sidecar::new(&doc, "kim");
+        let ours = Annotation::new(
+            Tag::Claim {
+                by: "Nam Il".into(),
+            },
+            Anchor::whole(&doc, 0),
+        );
+        let mut theirs = ours.clone();
+        theirs.id = format!("{}~1", ours.id);
+        theirs.tag = Tag::Claim { by: "Pak".into() };
+        sidecar.annotations = vec![ours.clone(), theirs.clone()];
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        assert_eq!(app.unsettled, vec![(ours.id.clone(), theirs.id.clone())]);
+        let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+        terminal
+            .draw(|frame| {
+                app.prepare_frame(frame.area());
+                view::draw(frame, &app, &Theme::mono());
+            })
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        let text: String = (0..20)
+            .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect();
+        assert!(text.contains("⚠ merge conflict: our version"), "{text}");
+        assert!(text.contains("⚠ merge conflict: their version"), "{text}");
     }
 }
