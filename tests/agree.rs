@@ -337,3 +337,26 @@ fn an_adjudication_is_left_out_unless_named() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["annotators"], serde_json::json!(["ana", "judge"]));
 }
+
+#[test]
+fn adopted_copies_do_not_raise_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = document(dir.path(), "k.txt", 4);
+    sidecar(&doc, "ana", &claims(&[1, 0, 1, 0]));
+    sidecar(&doc, "ben", &claims(&[1, 1, 0, 0]));
+    let before = agree_json(&doc);
+    close(&before["kinds"]["claim"]["observed"], 0.5);
+    // ben adopts ana's claim on ¶3 (gloss review's `A`): an annotation with an origin.
+    let path = sidecar_path(&doc, "ben");
+    let mut s = Sidecar::load(&path).unwrap();
+    let d = Document::open(&doc).unwrap();
+    let mut copy = Annotation::new(Tag::Claim { by: "X".into() }, Anchor::whole(&d, 2));
+    copy.origin = Some(glossator::annotation::Origin {
+        annotator: "ana".into(),
+        id: "a3".into(),
+    });
+    s.annotations.push(copy);
+    std::fs::write(&path, s.to_ron().unwrap()).unwrap();
+    let after = agree_json(&doc);
+    assert_eq!(after["kinds"], before["kinds"], "{after}");
+}

@@ -130,13 +130,13 @@ impl App {
     /// Agreement among the compared annotators, as `gloss agree` computes it.
     pub fn agreement_report(&self) -> Option<Report> {
         let r = self.review.as_ref()?;
-        let own = self.own_coding();
-        let mut compared: Vec<&Coding> = Vec::new();
+        // Adopted copies are left out: they agree by construction.
+        let mut codings: Vec<Coding> = r.codings.iter().map(Coding::independent).collect();
         if r.compare_own {
-            compared.push(&own);
+            codings.push(self.own_coding().independent());
         }
-        compared.extend(r.codings.iter());
-        compared.sort_by(|a, b| a.annotator.cmp(&b.annotator));
+        codings.sort_by(|a, b| a.annotator.cmp(&b.annotator));
+        let compared: Vec<&Coding> = codings.iter().collect();
         Some(review::report(self.doc.len(), &compared))
     }
 

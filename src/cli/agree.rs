@@ -71,7 +71,14 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
                         ));
                         continue;
                     }
-                    codings.push(Coding::from_layer(layer));
+                    let coding = Coding::from_layer(layer);
+                    // Adopted copies agree by construction: only an
+                    // adjudication named with --annotator counts them.
+                    codings.push(if adjudication {
+                        coding
+                    } else {
+                        coding.independent()
+                    });
                 }
                 documents.push((
                     target.document.display().to_string(),

@@ -41,6 +41,21 @@ impl Coding {
         }
     }
 
+    /// This coding without annotations adopted from others (`origin` set):
+    /// agreement measures independent coding, and a copy agrees by construction.
+    pub fn independent(&self) -> Coding {
+        Coding {
+            annotator: self.annotator.clone(),
+            placed: self
+                .placed
+                .iter()
+                .filter(|(_, a)| a.origin.is_none())
+                .cloned()
+                .collect(),
+            actors: self.actors.clone(),
+        }
+    }
+
     /// Annotations on paragraph `index`.
     pub fn on(&self, index: usize) -> impl Iterator<Item = &Annotation> {
         self.placed
