@@ -223,9 +223,42 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
     lines
 }
 
+/// Column where a help line's description starts (after the keys).
+const HELP_INDENT: usize = 19;
+
 pub fn help(buf: &mut Buffer, area: Rect, app: &App, scroll: usize, theme: &Theme) {
-    let lines = help_lines(app);
-    let rect = centered(area, 76.min(area.width), lines.len() as u16 + 2);
+    let logical = help_lines(app);
+    // As wide as the longest line needs (up to the screen); a line still too
+    // long wraps under its description.
+    let longest = logical.iter().map(|(t, _)| t.width()).max().unwrap_or(0);
+    let width = (longest as u16 + 3).max(40).min(area.width);
+    let text_w = (width as usize).saturating_sub(3).max(HELP_INDENT + 10);
+    let mut lines: Vec<(String, bool)> = Vec::with_capacity(logical.len());
+    for (text, heading) in logical {
+        if text.width() <= text_w {
+            lines.push((text, heading));
+            continue;
+        }
+        let mut first = true;
+        let body = text.clone();
+        let (lead, rest) = if body.starts_with("  ") && body.len() > HELP_INDENT {
+            body.split_at(body.floor_char_boundary(HELP_INDENT))
+        } else {
+            ("", body.as_str())
+        };
+        let lead_w = lead.width();
+        wrap_rows(rest, text_w - lead_w, |s, e| {
+            let pad = if first {
+                lead.to_string()
+            } else {
+                " ".repeat(lead_w)
+            };
+            lines.push((format!("{pad}{}", rest[s..e].trim_start()), heading));
+            first = false;
+            true
+        });
+    }
+    let rect = centered(area, width, lines.len() as u16 + 2);
     let shown = rect.height.saturating_sub(2) as usize;
     let max_scroll = lines.len().saturating_sub(shown);
     let first = scroll.min(max_scroll);
