@@ -44,7 +44,12 @@ impl App {
             self.warn("Still reading the document: export once it is loaded");
             return;
         }
-        self.mode = Mode::Export { selected: 0 };
+        // The prompt opens on the format used last in this session.
+        let selected = Format::ALL
+            .iter()
+            .position(|f| Some(*f) == self.last_export)
+            .unwrap_or(0);
+        self.mode = Mode::Export { selected };
     }
 
     pub(super) fn export_key(&mut self, event: KeyEvent) {
@@ -74,6 +79,7 @@ impl App {
         };
         if let Some(format) = chosen {
             self.mode = Mode::Normal;
+            self.last_export = Some(format);
             self.say(format!("Exporting {}…", format.name()));
             self.effects.push(Effect::Export(format));
         }
@@ -124,7 +130,15 @@ mod tests {
         app.handle_key(key(KeyCode::Up));
         app.handle_key(key(KeyCode::Enter));
         assert_eq!(app.take_effects(), vec![Effect::Export(Format::W3c)]);
+        // The prompt opens again on the format used last (W3C, the last one).
         app.open_export();
+        assert_eq!(
+            app.mode,
+            Mode::Export {
+                selected: Format::ALL.len() - 1
+            }
+        );
+        app.handle_key(key(KeyCode::Down));
         app.handle_key(key(KeyCode::Down));
         app.handle_key(key(KeyCode::Down));
         app.handle_key(key(KeyCode::Enter));

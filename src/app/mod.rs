@@ -163,6 +163,8 @@ pub struct App {
     pub vocabulary: (Vec<crate::annotation::Actor>, Vec<String>),
     /// Two versions of one annotation a git merge left, `(ours, theirs)`.
     pub unsettled: Vec<(String, String)>,
+    /// The format of the last export, where the export prompt opens next.
+    last_export: Option<crate::export::Format>,
     undo: Vec<Step>,
     redo: Vec<Step>,
     /// Paragraph (0-based) → indices into `sidecar.annotations`.
@@ -202,6 +204,7 @@ impl App {
             clock: crate::annotation::now_rfc3339,
             vocabulary: (Vec::new(), Vec::new()),
             unsettled: Vec::new(),
+            last_export: None,
             undo: Vec::new(),
             redo: Vec::new(),
             by_paragraph: BTreeMap::new(),
