@@ -39,6 +39,10 @@ fn by_id(list: &[Annotation]) -> BTreeMap<&str, &Annotation> {
 /// `(id, id~N)`, two versions of one annotation that are both in `sidecar`.
 /// Deleting either version settles the pair.
 pub fn unsettled(sidecar: &Sidecar) -> Vec<(String, String)> {
+    // The common case (no merge copies) costs one scan, no set.
+    if !sidecar.annotations.iter().any(|a| a.id.contains('~')) {
+        return Vec::new();
+    }
     let ids: BTreeSet<&str> = sidecar.annotations.iter().map(|a| a.id.as_str()).collect();
     let mut pairs = Vec::new();
     for id in &ids {
