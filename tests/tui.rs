@@ -123,6 +123,22 @@ fn tag_position_with_stance_prefix_and_completion() {
 }
 
 #[test]
+fn a_tiny_screen_shows_every_form_field_and_the_highlighted_completion() {
+    let mut app = app();
+    press(&mut app, "cKim Il Sung<Enter>");
+    press(&mut app, "cKim Chang-hyop<Enter>");
+    press(&mut app, "jpKim");
+    let s = screen(&mut app, 50, 12);
+    for label in ["actor:", "stance:", "issue:", "quote:"] {
+        assert!(s.contains(label), "{label} hidden:\n{s}");
+    }
+    press(&mut app, "<Down><Down>");
+    let s = screen(&mut app, 50, 12);
+    assert!(s.contains("▸ Kim Il Sung"), "{s}");
+    assert!(s.contains("quote:"), "{s}");
+}
+
+#[test]
 fn typed_text_stands_without_a_highlight() {
     let mut app = app();
     press(&mut app, "cKim Chang-hyop<Enter>cKim<Enter>");

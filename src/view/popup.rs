@@ -36,6 +36,13 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
     let mut y = inner.y;
     let mut cursor = None;
     let value_w = inner.width.saturating_sub(label_w);
+    // Every field keeps its row; the candidates get what is left, and on a
+    // very small screen one candidate row takes the hint's place.
+    let mut room = (inner.height as usize).saturating_sub(1 + form.fields.len());
+    let show_hint = room > 0 || candidates.is_empty();
+    if !show_hint {
+        room = 1;
+    }
     for (i, field) in form.fields.iter().enumerate() {
         if y >= inner.bottom() {
             break;
@@ -62,7 +69,9 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
         }
         y += 1;
         if focused {
-            for (j, c) in candidates.iter().enumerate() {
+            // Scrolled to keep the highlighted candidate in view.
+            let first = form.highlight.map_or(0, |h| (h + 1).saturating_sub(room));
+            for (j, c) in candidates.iter().enumerate().skip(first).take(room) {
                 if y >= inner.bottom() {
                     break;
                 }
@@ -98,7 +107,7 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
         }
         _ => "Tab/S-Tab field · ↓↑ pick · Enter save · Esc cancel",
     };
-    if inner.height > 0 {
+    if inner.height > 0 && show_hint {
         put(
             buf,
             inner.x,
