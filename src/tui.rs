@@ -20,7 +20,7 @@ use crate::app::{App, Effect, SaveState};
 use crate::sidecar::Sidecar;
 use crate::sidecar::journal::Journal;
 use crate::sidecar::merge;
-use crate::sidecar::store::{Saved, SidecarStore};
+use crate::sidecar::store::{Refreshed, Saved, SidecarStore};
 use crate::view::{self, Theme};
 
 /// How long the loop waits for input before looking at saves and signals.
@@ -123,8 +123,9 @@ impl Saver {
                         }
                         Request::Refresh { sidecar } => SaveResult {
                             outcome: match store.refresh(&sidecar) {
-                                Ok(Some(m)) => Ok(Saved::Merged(Box::new(m))),
-                                Ok(None) => Ok(Saved::Written),
+                                Ok(Refreshed::Merged(m)) => Ok(Saved::Merged(m)),
+                                Ok(Refreshed::Unchanged) => Ok(Saved::Written),
+                                Ok(Refreshed::Recreated) => Ok(Saved::Recreated),
                                 Err(e) => Err(e.to_string()),
                             },
                             sent: sidecar,
@@ -259,6 +260,12 @@ pub fn apply_results(
                 if !refresh && !saver.busy() && app.save_state != SaveState::Saved {
                     app.save_state = SaveState::Saved;
                 }
+            }
+            Ok(Saved::Recreated) => {
+                app.warn(format!(
+                    "The sidecar was deleted on disk — written again with your {} annotation(s)",
+                    r.sent.annotations.len()
+                ));
             }
             Ok(Saved::Merged(m)) => {
                 let merged = if app.sidecar == r.sent {

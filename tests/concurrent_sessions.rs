@@ -106,3 +106,18 @@ fn a_stale_lock_file_is_harmless() {
     t.keys(&["c", "Alice", "Enter"]);
     t.wait_for("✓ saved");
 }
+
+#[test]
+fn a_sidecar_deleted_under_an_idle_session_is_written_again() {
+    let dir = setup();
+    let t = TMUX.start(dir.path(), "--as kim memo.txt");
+    t.wait_for("¶1/3");
+    t.keys(&["c", "Alice", "Enter"]);
+    t.wait_for("✓ saved");
+    let path = dir.path().join(SIDECAR);
+    std::fs::remove_file(&path).unwrap();
+    t.wait_for("deleted on disk");
+    let s = Sidecar::load(&path).unwrap();
+    assert_eq!(s.annotations.len(), 1);
+    t.keys(&["q"]);
+}

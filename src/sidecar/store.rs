@@ -42,6 +42,19 @@ pub enum Saved {
     Written,
     /// Someone else changed the file; the merge was written.
     Merged(Box<Merged>),
+    /// The file had been deleted; ours was written again (refresh only).
+    Recreated,
+}
+
+/// What [`SidecarStore::refresh`] found on disk.
+#[derive(Debug)]
+pub enum Refreshed {
+    /// Nothing changed (or only an empty sidecar was deleted).
+    Unchanged,
+    /// Someone else changed the file; `ours` merged with it (not written).
+    Merged(Box<Merged>),
+    /// The file was deleted under us; ours was written again.
+    Recreated,
 }
 
 /// One sidecar file and the version of it this session last saw.
@@ -213,16 +226,21 @@ impl SidecarStore {
     }
 
     /// Fold a change made on disk by someone else into `ours` without writing:
-    /// the disk version becomes the new merge base. `None` when nothing changed.
-    /// A file that no longer parses is an error (and is never overwritten).
-    pub fn refresh(&mut self, ours: &Sidecar) -> Result<Option<Merged>, SidecarError> {
+    /// the disk version becomes the new merge base. A file that no longer
+    /// parses is an error (and is never overwritten). A file deleted under us
+    /// while it held annotations is written again at once (nothing is lost
+    /// by a stray `rm` or a branch switch; the user is told).
+    pub fn refresh(&mut self, ours: &Sidecar) -> Result<Refreshed, SidecarError> {
         if !self.changed_quick()? {
-            return Ok(None);
+            return Ok(Refreshed::Unchanged);
         }
         let Some((theirs, state)) = self.read_disk()? else {
-            // Deleted under us: the next save writes ours again.
             self.disk = None;
-            return Ok(None);
+            if ours.annotations.is_empty() {
+                return Ok(Refreshed::Unchanged);
+            }
+            self.save(ours)?;
+            return Ok(Refreshed::Recreated);
         };
         let base = self.base.clone().unwrap_or_else(|| Sidecar {
             annotations: Vec::new(),
@@ -231,7 +249,7 @@ impl SidecarStore {
         let merged = merge::merge(&base, ours, &theirs);
         self.base = Some(theirs);
         self.disk = Some(state);
-        Ok(Some(merged))
+        Ok(Refreshed::Merged(Box::new(merged)))
     }
 
     /// Point the store at another path (write the sidecar elsewhere).
@@ -441,19 +459,52 @@ mod tests {
         let (mut store, _) = SidecarStore::open(&path).unwrap();
         let ours = with(&Sidecar::new(&doc(), "kim"), "A");
         store.save(&ours).unwrap();
-        assert!(store.refresh(&ours).unwrap().is_none());
+        assert!(matches!(
+            store.refresh(&ours).unwrap(),
+            Refreshed::Unchanged
+        ));
         // Someone else (git pull) adds an annotation.
         let theirs = with(&ours, "B");
         let text = theirs.to_ron().unwrap();
         std::fs::write(&path, &text).unwrap();
         let ours2 = with(&ours, "C");
-        let merged = store.refresh(&ours2).unwrap().unwrap();
+        let Refreshed::Merged(merged) = store.refresh(&ours2).unwrap() else {
+            panic!("not merged");
+        };
         assert_eq!(merged.sidecar.annotations.len(), 3);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
         // The disk version is the new base: saving writes the merge.
         store.save(&merged.sidecar).unwrap();
         let (_, loaded) = SidecarStore::open(&path).unwrap();
         assert_eq!(loaded.unwrap().annotations.len(), 3);
+    }
+
+    #[test]
+    fn a_sidecar_deleted_under_us_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.txt.kim.gloss.ron");
+        let (mut store, _) = SidecarStore::open(&path).unwrap();
+        let ours = with(&Sidecar::new(&doc(), "kim"), "A");
+        store.save(&ours).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(
+            store.refresh(&ours).unwrap(),
+            Refreshed::Recreated
+        ));
+        assert_eq!(Sidecar::load(&path).unwrap(), ours);
+        assert!(matches!(
+            store.refresh(&ours).unwrap(),
+            Refreshed::Unchanged
+        ));
+        // An empty sidecar deleted on purpose stays deleted.
+        let empty = Sidecar::new(&doc(), "kim");
+        store.save(&empty).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(
+            store.refresh(&empty).unwrap(),
+            Refreshed::Unchanged
+        ));
+        assert!(!path.exists());
     }
 
     #[test]
