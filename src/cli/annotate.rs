@@ -120,7 +120,7 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
             .map(|a| format!("¶{}", a.anchor.paragraph))
             .collect();
         notice = Some(format!(
-            "Merge conflict on {}: two versions of one annotation (marked ⚠) — delete the one not wanted",
+            "Merge conflict on {}: two versions of an annotation (⚠) — delete one",
             paragraphs.join(", ")
         ));
     }
