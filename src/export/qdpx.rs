@@ -462,3 +462,81 @@ pub fn render(set: &ExportSet<'_>) -> zip::result::ZipResult<Vec<u8>> {
     }
     Ok(zip.finish()?.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn position(actor: &str, stance: &'static str, issue: &str) -> Excerpt {
+        Excerpt {
+            source: "m.txt".into(),
+            annotator: "kim".into(),
+            paragraph: 1,
+            line_start: 1,
+            line_end: 1,
+            kind: "position",
+            actor: actor.into(),
+            by: None,
+            from: None,
+            to: None,
+            stance: Some(stance),
+            issue: Some(issue.into()),
+            note: None,
+            text: "x".into(),
+            id: format!("{actor}-{issue}"),
+            created: "2026-01-01T00:00:00.000Z".into(),
+            modified: "2026-01-01T00:00:00.000Z".into(),
+            anchor: "exact",
+            adopted_from: None,
+            byte_start: 0,
+            byte_end: 1,
+        }
+    }
+
+    #[test]
+    fn names_are_relative_to_the_folder_and_never_repeat() {
+        let docs: Vec<(String, ())> = [
+            "a/box 1/memo.txt",
+            "./a/memo.txt",
+            "b/memo.txt",
+            "/abs/c/memo.txt",
+            "memo.txt",
+        ]
+        .iter()
+        .map(|s| (s.to_string(), ()))
+        .collect();
+        let roots = [PathBuf::from("a"), PathBuf::from("b/")];
+        assert_eq!(
+            document_names(&docs, &roots),
+            [
+                "box 1\u{2215}memo.txt",
+                "memo.txt",
+                "memo.txt (2)",
+                "memo.txt (3)",
+                "memo.txt (4)",
+            ]
+        );
+    }
+
+    #[test]
+    fn code_names_are_unique_across_the_codebook() {
+        // An actor and an issue with one name, and an issue named like a kind:
+        // QualCoder keeps one code per name and would drop the codings of the other.
+        let excerpts = [
+            position("Kim", "support", "Kim"),
+            position("Nam Il", "neutral", "Position"),
+        ];
+        let book = Codebook::of(&excerpts);
+        let mut names: Vec<&str> = book.kinds.iter().map(|(_, c)| c.name.as_str()).collect();
+        for (_, _, codes) in &book.groups {
+            names.extend(codes.iter().map(|c| c.name.as_str()));
+        }
+        let unique: HashSet<&&str> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        assert!(names.contains(&"Kim (issue)") && names.contains(&"Position (issue)"));
+        assert!(names.contains(&"Nam Il is neutral on \"Position\""));
+        // Each code is found by its value whatever its shown name.
+        assert!(book.code(ISSUES, "Kim").is_some() && book.code(ACTORS, "Kim").is_some());
+        assert_ne!(book.code(ISSUES, "Kim"), book.code(ACTORS, "Kim"));
+    }
+}
