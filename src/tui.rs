@@ -274,7 +274,11 @@ pub fn apply_results(
                     // The user changed more while the merge ran: merge again.
                     merge::merge(&r.sent, &app.sidecar, &m.sidecar).sidecar
                 };
+                let unsettled_before = app.unsettled.len();
+                let editor_before = app.editor_underneath();
                 app.replace_sidecar(merged);
+                // Versions kept by another session's merge (`id~N`) are news too.
+                let new_pairs = app.unsettled.len().saturating_sub(unsettled_before);
                 let seq = journal.as_deref().map_or(0, Journal::last_seq);
                 // A refresh writes nothing; saving now writes the merge (or
                 // nothing, when it equals the file on disk).
@@ -291,13 +295,23 @@ pub fn apply_results(
                     "{what}: {} added, {} changed, {} removed",
                     m.added, m.changed, m.removed
                 );
-                if !m.conflicts.is_empty() {
+                if !m.conflicts.is_empty() || new_pairs > 0 {
                     text.push_str(&format!(
                         "; {} conflict(s) kept both versions",
-                        m.conflicts.len()
+                        m.conflicts.len().max(new_pairs)
                     ));
                 }
-                if refresh && m.added + m.changed + m.removed == 0 && m.conflicts.is_empty() {
+                let editor_now = app.editor_underneath();
+                if editor_now.is_some() && editor_now != editor_before {
+                    // The open editor shows it too (see `app::concurrent`).
+                    app.warn(match editor_now {
+                        Some(crate::app::concurrent::Underneath::Deleted) => {
+                            "The annotation you are editing was deleted in another session (⚠ below)"
+                        }
+                        _ => "The annotation you are editing was changed in another session (⚠ below)",
+                    });
+                } else if refresh && m.added + m.changed + m.removed == 0 && m.conflicts.is_empty()
+                {
                     // Only formatting or our own save: nothing to tell.
                 } else {
                     app.warn(text);

@@ -6,6 +6,7 @@
 //! both versions (the other side's under a new id) and is reported. Nothing is
 //! ever dropped silently.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Sidecar;
@@ -35,6 +36,27 @@ fn by_id(list: &[Annotation]) -> BTreeMap<&str, &Annotation> {
     list.iter().map(|a| (a.id.as_str(), a)).collect()
 }
 
+/// The id under which a second version of annotation `id` is kept: `id~N`
+/// with the smallest N that `taken` says is free. [`unsettled`] pairs the two.
+pub fn copy_id(id: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|n| format!("{id}~{n}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_default()
+}
+
+/// `sidecar` with every id unique (see [`Sidecar::separate_duplicate_ids`]):
+/// keyed by id, a duplicate would be dropped silently. The same file gives
+/// the same ids on every side of a merge.
+fn with_unique_ids(sidecar: &Sidecar) -> Cow<'_, Sidecar> {
+    if !sidecar.has_duplicate_ids() {
+        return Cow::Borrowed(sidecar);
+    }
+    let mut copy = sidecar.clone();
+    copy.separate_duplicate_ids();
+    Cow::Owned(copy)
+}
+
 /// Conflicts a merge left for a person to settle: pairs of annotation ids
 /// `(id, id~N)`, two versions of one annotation that are both in `sidecar`.
 /// Deleting either version settles the pair.
@@ -60,6 +82,12 @@ pub fn unsettled(sidecar: &Sidecar) -> Vec<(String, String)> {
 /// Merge `ours` and `theirs`, both descended from `base`. Header fields
 /// (source, annotator) come from `ours`; actors and issues are united.
 pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Merged {
+    let (base, ours, theirs) = (
+        with_unique_ids(base),
+        with_unique_ids(ours),
+        with_unique_ids(theirs),
+    );
+    let (base, ours, theirs) = (base.as_ref(), ours.as_ref(), theirs.as_ref());
     let (b, o, t) = (
         by_id(&base.annotations),
         by_id(&ours.annotations),
@@ -76,12 +104,9 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Merged {
                             out: &mut Vec<Annotation>,
                             conflicts: &mut Vec<Conflict>| {
         let mut copy = theirs.clone();
-        let mut n = 1;
-        let mut id = format!("{}~{}", theirs.id, n);
-        while taken.contains(&id) || out.iter().any(|a: &Annotation| a.id == id) {
-            n += 1;
-            id = format!("{}~{}", theirs.id, n);
-        }
+        let id = copy_id(&theirs.id, |id| {
+            taken.contains(id) || out.iter().any(|a: &Annotation| a.id == id)
+        });
         copy.id = id.clone();
         out.push(copy);
         conflicts.push(Conflict {
@@ -249,6 +274,23 @@ mod tests {
         let mut settled = m.sidecar.clone();
         settled.annotations.retain(|a| a.id != "a");
         assert!(unsettled(&settled).is_empty());
+    }
+
+    #[test]
+    fn duplicate_ids_on_either_side_are_not_dropped() {
+        // A hand edit left two annotations with id `a` in theirs.
+        let base = side(vec![ann("a", "X", 0)]);
+        let ours = side(vec![ann("a", "X", 0), ann("b", "Y", 1)]);
+        let theirs = side(vec![ann("a", "X", 0), ann("a", "Copy", 2)]);
+        let m = merge(&base, &ours, &theirs);
+        assert_eq!(ids(&m), vec!["a", "b", "a-dup2"]);
+        assert!(m.conflicts.is_empty());
+        // A session that renamed the copy on load merges cleanly with the file.
+        let mut renamed = theirs.clone();
+        renamed.separate_duplicate_ids();
+        let m = merge(&theirs, &renamed, &theirs);
+        assert_eq!(ids(&m), vec!["a", "a-dup2"]);
+        assert!(m.conflicts.is_empty());
     }
 
     #[test]
