@@ -291,24 +291,27 @@ pub fn apply_results(
                 } else {
                     "Saved, merged with changes on disk"
                 };
-                let mut text = format!(
-                    "{what}: {} added, {} changed, {} removed",
-                    m.added, m.changed, m.removed
-                );
-                if !m.conflicts.is_empty() || new_pairs > 0 {
-                    text.push_str(&format!(
-                        "; {} conflict(s) kept both versions",
-                        m.conflicts.len().max(new_pairs)
-                    ));
-                }
+                let conflicts = m.conflicts.len().max(new_pairs);
+                let text = if conflicts > 0 {
+                    // The conflict first: the counts may not fit.
+                    format!(
+                        "{what}: {conflicts} conflict(s), both versions kept (⚠); {} added, {} changed, {} removed",
+                        m.added, m.changed, m.removed
+                    )
+                } else {
+                    format!(
+                        "{what}: {} added, {} changed, {} removed",
+                        m.added, m.changed, m.removed
+                    )
+                };
                 let editor_now = app.editor_underneath();
                 if editor_now.is_some() && editor_now != editor_before {
                     // The open editor shows it too (see `app::concurrent`).
                     app.warn(match editor_now {
                         Some(crate::app::concurrent::Underneath::Deleted) => {
-                            "The annotation you are editing was deleted in another session (⚠ below)"
+                            "The annotation being edited was deleted in another session (⚠)"
                         }
-                        _ => "The annotation you are editing was changed in another session (⚠ below)",
+                        _ => "The annotation being edited changed in another session (⚠)",
                     });
                 } else if refresh && m.added + m.changed + m.removed == 0 && m.conflicts.is_empty()
                 {

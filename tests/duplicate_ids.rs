@@ -67,7 +67,7 @@ fn duplicate_ids_warn_on_open_and_delete_and_undo_act_on_one() {
     assert!(String::from_utf8_lossy(&first.stderr).contains("used twice"));
 
     let t = TMUX.start(dir.path(), "--as kim memo.txt");
-    t.wait_for("Duplicate annotation id on ¶2");
+    t.wait_for("Duplicate id on ¶2: the copy is now …-dup2");
     // Delete the claim on ¶1: Pak's claim on ¶2 stays, under its fresh id.
     t.keys(&["d"]);
     t.wait_for("Deleted");

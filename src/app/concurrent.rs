@@ -267,6 +267,41 @@ mod tests {
         assert!(app.unsettled.is_empty());
     }
 
+    fn screen(app: &mut App) -> String {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
+        terminal
+            .draw(|frame| {
+                app.prepare_frame(frame.area());
+                crate::view::draw(frame, app, &crate::view::Theme::mono());
+            })
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        (0..24)
+            .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect()
+    }
+
+    #[test]
+    fn the_open_note_editor_says_its_annotation_changed_underneath() {
+        let (mut app, claim) = app_with_claim();
+        app.run(Command::EditNote);
+        assert!(screen(&mut app).contains("Enter save"));
+        let theirs = with_note(&app, &claim.id, "From A");
+        merged_from_disk(&mut app, &theirs);
+        let text = screen(&mut app);
+        assert!(text.contains("⚠ Changed in another session"), "{text}");
+        assert!(text.contains("keeps both versions"), "{text}");
+        let mut theirs = app.sidecar.clone();
+        theirs.annotations.clear();
+        merged_from_disk(&mut app, &theirs);
+        let text = screen(&mut app);
+        assert!(text.contains("⚠ Deleted in another session"), "{text}");
+        // The title still names the annotation being edited.
+        assert!(text.contains("Note · Claim by Nam Il"), "{text}");
+    }
+
     #[test]
     fn a_tag_changed_underneath_a_note_editor_gets_the_note_without_conflict() {
         let (mut app, claim) = app_with_claim();

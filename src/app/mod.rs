@@ -750,7 +750,7 @@ impl App {
             Committed::Gone => self.warn("The annotation was deleted in another session"),
             Committed::Applied => self.say(done.to_string()),
             Committed::KeptBoth(_) => self.warn(format!(
-                "{done}; both versions kept (⚠): it was also changed in another session"
+                "{done}; changed in another session too: both versions kept (⚠)"
             )),
             Committed::Restored => self.warn(format!(
                 "{done}; it had been deleted in another session and is kept"

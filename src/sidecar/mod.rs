@@ -324,7 +324,7 @@ impl Renamed {
         let suffix = first.to.rsplit_once('-').map_or("", |(_, n)| n);
         let more = if renamed.len() > 1 { ", …" } else { "" };
         Some(format!(
-            "Duplicate annotation id on {}: the copy is renamed …-{suffix}{more} (saved on your next change)",
+            "Duplicate id on {}: the copy is now …-{suffix}{more} (saved with your next change)",
             paragraphs.join(", ")
         ))
     }
@@ -571,10 +571,7 @@ mod tests {
         assert_eq!(again, s);
         assert!(s.separate_duplicate_ids().is_empty());
         let notice = Renamed::notice(&renamed).unwrap();
-        assert!(
-            notice.starts_with("Duplicate annotation id on ¶2"),
-            "{notice}"
-        );
+        assert!(notice.starts_with("Duplicate id on ¶2"), "{notice}");
     }
 
     #[test]

@@ -148,14 +148,14 @@ pub fn note(buf: &mut Buffer, app: &App, input: &TextInput, theme: &Theme) -> Op
     }
     // Changed underneath (another session saved): say so where the user
     // looks, on as many rows as it takes (up to 3, the text keeps one).
-    let (hint, hint_style) = match app.editor_underneath() {
-        Some(u) => (u.message(), theme.disagreement),
-        None => ("Enter save · Alt-Enter new line · Esc cancel", theme.dim),
+    let (hint, hint_style, most_rows) = match app.editor_underneath() {
+        Some(u) => (u.message(), theme.disagreement, 3),
+        None => ("Enter save · Alt-Enter new line · Esc cancel", theme.dim, 1),
     };
     let mut hint_rows: Vec<(usize, usize)> = Vec::new();
     wrap_rows(hint, inner.width.max(1) as usize, |s, e| {
         hint_rows.push((s, e));
-        hint_rows.len() < 3
+        hint_rows.len() < most_rows
     });
     hint_rows.truncate((inner.height - 1) as usize);
     let text_h = inner.height - hint_rows.len().max(1) as u16;
