@@ -99,3 +99,28 @@ fn duplicate_ids_warn_on_open_and_delete_and_undo_act_on_one() {
         String::from_utf8_lossy(&after.stderr)
     );
 }
+
+/// Reviewing a colleague's sidecar with two annotations under one id:
+/// adopting one did not leave the other to adopt (the same origin id).
+#[test]
+fn a_colleagues_annotations_sharing_an_id_are_adopted_one_at_a_time() {
+    let dir = setup();
+    let t = TMUX.start(dir.path(), "review --as bob memo.txt");
+    t.wait_for("¶1/3");
+    t.keys(&["A"]);
+    t.wait_for("Adopted kim's Claim by Nam Il");
+    t.keys(&["j", "A"]);
+    t.wait_for("Adopted kim's Claim by Pak");
+    t.wait_for("C2 A0 P0");
+    t.wait_for("✓ saved");
+    t.keys(&["q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let bob = Sidecar::load(&dir.path().join("memo.txt.bob.gloss.ron")).unwrap();
+    let mut origins: Vec<String> = bob
+        .annotations
+        .iter()
+        .filter_map(|a| a.origin.as_ref().map(|o| o.id.clone()))
+        .collect();
+    origins.sort();
+    assert_eq!(origins, ["same-id", "same-id-dup2"]);
+}
