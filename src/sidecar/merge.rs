@@ -82,17 +82,23 @@ pub fn unsettled(sidecar: &Sidecar) -> Vec<(String, String)> {
 /// Merge `ours` and `theirs`, both descended from `base`. Header fields
 /// (source, annotator) come from `ours`; actors and issues are united.
 pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Merged {
-    let (base, ours, theirs) = (
-        with_unique_ids(base),
-        with_unique_ids(ours),
-        with_unique_ids(theirs),
-    );
-    let (base, ours, theirs) = (base.as_ref(), ours.as_ref(), theirs.as_ref());
     let (b, o, t) = (
         by_id(&base.annotations),
         by_id(&ours.annotations),
         by_id(&theirs.annotations),
     );
+    // Two annotations with one id collapse into one key: give the copies
+    // fresh ids first (rare: the maps being shorter than the lists tells).
+    if b.len() < base.annotations.len()
+        || o.len() < ours.annotations.len()
+        || t.len() < theirs.annotations.len()
+    {
+        return merge(
+            &with_unique_ids(base),
+            &with_unique_ids(ours),
+            &with_unique_ids(theirs),
+        );
+    }
     let ids: BTreeSet<&str> = o.keys().chain(t.keys()).copied().collect();
     let mut out = Vec::new();
     let mut conflicts = Vec::new();
