@@ -299,6 +299,53 @@ mod tests {
         assert!(m.conflicts.is_empty());
     }
 
+    /// Annotations from a small pool of ids, so that duplicates are common.
+    fn annotations() -> impl proptest::strategy::Strategy<Value = Vec<Annotation>> {
+        use proptest::prelude::*;
+        proptest::collection::vec((0..4usize, 0..3usize, 0..3usize), 0..8).prop_map(|v| {
+            v.into_iter()
+                .map(|(id, by, para)| ann(&format!("i{id}"), &format!("A{by}"), para))
+                .collect()
+        })
+    }
+
+    /// What an annotation says, without its id.
+    fn contents(s: &Sidecar) -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = s
+            .annotations
+            .iter()
+            .map(|a| (a.tag.summary(), a.anchor.paragraph))
+            .collect();
+        v.sort();
+        v
+    }
+
+    proptest::proptest! {
+        /// However many annotations share an id on any side, a merge keeps
+        /// every one the other side added and gives each its own id.
+        #[test]
+        fn merges_drop_no_annotation_whatever_the_duplicate_ids(
+            base in annotations(),
+            added_here in annotations(),
+            added_there in annotations(),
+        ) {
+            let base = side(base);
+            let mut ours = base.clone();
+            ours.annotations.extend(added_here.iter().map(|a| ann(&format!("o{}", a.id), "Ours", a.anchor.paragraph - 1)));
+            let mut theirs = base.clone();
+            theirs.annotations.extend(added_there);
+            let m = merge(&base, &ours, &theirs);
+            proptest::prop_assert!(!m.sidecar.has_duplicate_ids());
+            let mut expected = contents(&theirs);
+            expected.extend(contents(&ours).into_iter().filter(|(t, _)| t.contains("Ours")));
+            expected.sort();
+            proptest::prop_assert_eq!(contents(&m.sidecar), expected);
+            // Nothing changed here: the result says what theirs says.
+            let m = merge(&base, &base, &theirs);
+            proptest::prop_assert_eq!(contents(&m.sidecar), contents(&theirs));
+        }
+    }
+
     #[test]
     fn edit_versus_delete_keeps_the_edit() {
         let base = side(vec![ann("a", "X", 0)]);
