@@ -277,14 +277,14 @@ pub fn apply_results(
                 let unsettled_before = app.unsettled.len();
                 let editor_before = app.editor_underneath();
                 app.replace_sidecar(merged);
-                // Versions kept by another session's merge (`id~N`) are news too.
-                let new_pairs = app.unsettled.len().saturating_sub(unsettled_before);
                 let seq = journal.as_deref().map_or(0, Journal::last_seq);
                 // A refresh writes nothing; saving now writes the merge (or
                 // nothing, when it equals the file on disk).
                 if refresh || app.sidecar != m.sidecar {
                     saver.request(app.sidecar.clone(), seq);
                 }
+                // Versions kept by another session's merge (`id~N`) are news too.
+                let new_pairs = app.unsettled.len().saturating_sub(unsettled_before);
                 // Short: the status line leaves a message about 50 columns at 100.
                 let what = if refresh {
                     "Merged from disk"

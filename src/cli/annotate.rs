@@ -56,10 +56,10 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         }
     };
     let mut sidecar = loaded.unwrap_or_else(|| Sidecar::new(&doc, &annotator));
-    sidecar.annotator = annotator.clone();
     // Two annotations with one id (a hand edit, a bad merge): the copy gets a
     // fresh id before the journal replays edits made under it.
     let renamed = sidecar.separate_duplicate_ids();
+    sidecar.annotator = annotator.clone();
     // Changes a crashed session journalled but never saved come back first.
     let (journal, recovered) = if store.is_some() {
         let (j, r) = Journal::recover(&path, &mut sidecar);
