@@ -344,6 +344,8 @@ mod tests {
         theirs.annotations[0].tag = Tag::Claim { by: "Pak".into() };
         merged_from_disk(&mut app, &theirs);
         assert_eq!(app.editor_underneath(), Some(Underneath::Conflicting));
+        let text = screen(&mut app);
+        assert!(text.contains("⚠ Changed in another session"), "{text}");
         // Replace "Nam Il" with "Kim" in the form.
         for _ in 0.."Nam Il".len() {
             app.handle_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
