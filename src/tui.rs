@@ -274,6 +274,8 @@ pub fn apply_results(
                     // The user changed more while the merge ran: merge again.
                     merge::merge(&r.sent, &app.sidecar, &m.sidecar).sidecar
                 };
+                let unsettled_before = app.unsettled.len();
+                let editor_before = app.editor_underneath();
                 app.replace_sidecar(merged);
                 let seq = journal.as_deref().map_or(0, Journal::last_seq);
                 // A refresh writes nothing; saving now writes the merge (or
@@ -281,23 +283,38 @@ pub fn apply_results(
                 if refresh || app.sidecar != m.sidecar {
                     saver.request(app.sidecar.clone(), seq);
                 }
+                // Versions kept by another session's merge (`id~N`) are news too.
+                let new_pairs = app.unsettled.len().saturating_sub(unsettled_before);
                 // Short: the status line leaves a message about 50 columns at 100.
                 let what = if refresh {
                     "Merged from disk"
                 } else {
                     "Saved, merged with changes on disk"
                 };
-                let mut text = format!(
-                    "{what}: {} added, {} changed, {} removed",
-                    m.added, m.changed, m.removed
-                );
-                if !m.conflicts.is_empty() {
-                    text.push_str(&format!(
-                        "; {} conflict(s) kept both versions",
-                        m.conflicts.len()
-                    ));
-                }
-                if refresh && m.added + m.changed + m.removed == 0 && m.conflicts.is_empty() {
+                let conflicts = m.conflicts.len().max(new_pairs);
+                let text = if conflicts > 0 {
+                    // The conflict first: the counts may not fit.
+                    format!(
+                        "{what}: {conflicts} conflict(s), both versions kept (⚠); {} added, {} changed, {} removed",
+                        m.added, m.changed, m.removed
+                    )
+                } else {
+                    format!(
+                        "{what}: {} added, {} changed, {} removed",
+                        m.added, m.changed, m.removed
+                    )
+                };
+                let editor_now = app.editor_underneath();
+                if editor_now.is_some() && editor_now != editor_before {
+                    // The open editor shows it too (see `app::concurrent`).
+                    app.warn(match editor_now {
+                        Some(crate::app::concurrent::Underneath::Deleted) => {
+                            "The annotation being edited was deleted in another session (⚠)"
+                        }
+                        _ => "The annotation being edited changed in another session (⚠)",
+                    });
+                } else if refresh && m.added + m.changed + m.removed == 0 && m.conflicts.is_empty()
+                {
                     // Only formatting or our own save: nothing to tell.
                 } else {
                     app.warn(text);

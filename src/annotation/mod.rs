@@ -183,7 +183,7 @@ pub struct Origin {
 }
 
 /// One annotation: a tag on a paragraph (or a quote inside it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annotation {
     /// Stable id, unique across annotators (annotator-independent random part).
     pub id: String,

@@ -56,6 +56,9 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         }
     };
     let mut sidecar = loaded.unwrap_or_else(|| Sidecar::new(&doc, &annotator));
+    // Two annotations with one id (a hand edit, a bad merge): the copy gets a
+    // fresh id before the journal replays edits made under it.
+    let renamed = sidecar.separate_duplicate_ids();
     sidecar.annotator = annotator.clone();
     // Changes a crashed session journalled but never saved come back first.
     let (journal, recovered) = if store.is_some() {
@@ -111,6 +114,12 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     if journal.as_ref().is_some_and(|j| j.pending() > 0) && !read_only {
         // Write what was recovered (or clear an already-saved journal).
         app.request_save();
+    }
+    if let Some(text) = sidecar::Renamed::notice(&renamed) {
+        notice = Some(match notice {
+            Some(n) => format!("{text}; {n}"),
+            None => text,
+        });
     }
     if notice.is_none() && !app.unsettled.is_empty() {
         let paragraphs: Vec<String> = app
