@@ -160,10 +160,11 @@ fn a_journal_left_by_a_crash_is_recovered_and_counted() {
             .find(|a| a.anchor.paragraph == 3)
             .unwrap()
             .clone();
-        let mut j = glossator::sidecar::journal::Journal::new(&sidecar);
-        j.record(vec![glossator::sidecar::journal::JournalEdit::Put(
-            Box::new(third),
-        )])
+        let j = glossator::sidecar::journal::Journal::new(&sidecar);
+        j.record(vec![glossator::sidecar::journal::Change {
+            edit: glossator::sidecar::journal::JournalEdit::Put(Box::new(third)),
+            before: None,
+        }])
         .unwrap();
     }
     let mut two = saved.clone();

@@ -48,7 +48,11 @@ fn a_failed_save_is_shown_kept_and_retried_until_it_works() {
     let dir = setup();
     let side = dir.path().join("memo.txt.kim.gloss.ron");
     let (t, screen) = tag_with_saves_failing(dir.path(), &side, "--as kim memo.txt");
-    assert!(screen.contains("could not save"), "{screen}");
+    // The status says where the work is (the journal beside the sidecar).
+    assert!(
+        screen.contains("Changes kept in the journal .memo.txt.kim.gloss.journal — could"),
+        "{screen}"
+    );
     let journal = dir.path().join(".memo.txt.kim.gloss.journal");
     assert!(journal.exists(), "the change is in the journal");
     // More work while failing is kept too.

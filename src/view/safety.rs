@@ -4,9 +4,78 @@ use ratatui::buffer::Buffer;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, centered, clear, dialog, list_row, put};
-use crate::app::App;
 use crate::app::input::TextInput;
+use crate::app::{App, SaveState};
+use crate::command::Command;
 use crate::document::sanitize::display_line;
+use crate::sidecar::journal::JournalState;
+
+/// The confirmation before quitting loses changes: what is lost and why, and
+/// the typed answer; returns the cursor position.
+pub fn confirm_loss(
+    buf: &mut Buffer,
+    app: &App,
+    input: &TextInput,
+    theme: &Theme,
+) -> Option<(u16, u16)> {
+    let area = app.layout.area;
+    let (changes, journal) = match &app.journal_state {
+        JournalState::OnlyInSession { changes, error } => (*changes, error.clone()),
+        _ => (0, String::new()),
+    };
+    let save = match &app.save_state {
+        SaveState::Failed(e) => e.clone(),
+        _ => String::new(),
+    };
+    let lines = [
+        format!(
+            "{changes} changed annotation(s) are only in this session: they are LOST if you quit."
+        ),
+        format!("The sidecar could not be saved: {save}"),
+        format!("No journal could be written either: {journal}"),
+        String::new(),
+        "Type yes and Enter to quit and lose them.".to_string(),
+        format!(
+            "Esc goes back; {} then writes the sidecar elsewhere.",
+            app.keymap.label(Command::WriteTo)
+        ),
+    ];
+    let rect = centered(area, 90, lines.len() as u16 + 3);
+    let inner = dialog(buf, rect, " Quit and lose your changes? ", theme);
+    for (row, line) in lines.iter().enumerate().take(inner.height as usize) {
+        put(
+            buf,
+            inner.x,
+            inner.y + row as u16,
+            &display_line(line),
+            inner.width,
+            if row == 0 {
+                theme.status_error
+            } else {
+                theme.status
+            },
+        );
+    }
+    if inner.height as usize <= lines.len() {
+        return None;
+    }
+    let y = inner.y + lines.len() as u16;
+    let used = put(buf, inner.x, y, "> ", inner.width, theme.status);
+    let text = display_line(&input.text);
+    put(
+        buf,
+        inner.x + used,
+        y,
+        &text,
+        inner.width.saturating_sub(used),
+        theme.status,
+    );
+    let before = display_line(&input.text[..input.cursor]).width() as u16;
+    Some((
+        (inner.x + used + before).min(inner.right().saturating_sub(1)),
+        y,
+    ))
+}
 
 /// The orphaned annotations, one per row, the selected one highlighted.
 pub fn orphans(buf: &mut Buffer, app: &App, selected: usize, theme: &Theme) {
