@@ -268,6 +268,102 @@ mod tests {
         assert!(app.annotations_on(1).is_empty());
     }
 
+    /// The screen as text (one line per row).
+    fn screen(app: &mut App) -> String {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+        terminal
+            .draw(|frame| {
+                app.prepare_frame(frame.area());
+                crate::view::draw(frame, app, &crate::view::Theme::mono());
+            })
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_status_says_truthfully_where_unsaved_work_is() {
+        let doc = Document::from_text(Path::new("d.txt"), "a\n");
+        let mut app = App::new(
+            doc.clone(),
+            Sidecar::new(&doc, "kim"),
+            Keymap::default_keymap(),
+        );
+        app.save_state = SaveState::Failed("d.txt.kim.gloss.ron: No space left".into());
+        app.journal_state = JournalState::At("/tmp/glossator-0/journals/x.journal".into());
+        let shown = screen(&mut app);
+        assert!(
+            shown.contains("Changes kept in the journal /tmp/glossator-0/journals/x.journal"),
+            "{shown}"
+        );
+        assert!(!shown.contains("in memory and the journal"), "{shown}");
+        app.journal_state = JournalState::OnlyInSession {
+            changes: 3,
+            error: "/dev/shm: No space left".into(),
+        };
+        let shown = screen(&mut app);
+        assert!(
+            shown.contains("Changes only in this session (no journal could be written)"),
+            "{shown}"
+        );
+        assert!(!shown.contains("journal x"), "{shown}");
+    }
+
+    #[test]
+    fn quitting_with_changes_only_in_the_session_needs_an_explicit_yes() {
+        let doc = Document::from_text(Path::new("d.txt"), "a\n");
+        let mut app = App::new(
+            doc.clone(),
+            Sidecar::new(&doc, "kim"),
+            Keymap::default_keymap(),
+        );
+        app.save_state = SaveState::Failed("No space left on device".into());
+        app.journal_state = JournalState::OnlyInSession {
+            changes: 3,
+            error: "/dev/shm/glossator-0: No space left on device".into(),
+        };
+        app.confirm_quit_losing_changes();
+        let shown = screen(&mut app);
+        for words in [
+            "Quit and lose your changes?",
+            "3 changed annotation(s) are only in this session: they are LOST if you quit.",
+            "No journal could be written either: /dev/shm/glossator-0: No space left on device",
+            "Type yes and Enter to quit and lose them.",
+            "Esc goes back; W then writes the sidecar elsewhere.",
+        ] {
+            assert!(shown.contains(words), "{words:?} missing:\n{shown}");
+        }
+        // A second q (or anything but yes) does not quit.
+        for answer in ["q", "", "y"] {
+            for c in answer.chars() {
+                app.handle_key(key(KeyCode::Char(c)));
+            }
+            app.handle_key(key(KeyCode::Enter));
+            assert!(app.take_effects().is_empty(), "{answer:?} quit");
+            assert!(!app.loss_accepted);
+            assert_eq!(app.mode, Mode::Normal);
+            app.confirm_quit_losing_changes();
+        }
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.mode, Mode::Normal);
+        assert!(app.status.as_ref().unwrap().text.contains("W writes"));
+        app.confirm_quit_losing_changes();
+        for c in "yes".chars() {
+            app.handle_key(key(KeyCode::Char(c)));
+        }
+        app.handle_key(key(KeyCode::Enter));
+        assert!(app.loss_accepted);
+        assert_eq!(app.take_effects(), vec![Effect::Quit]);
+    }
+
     #[test]
     fn write_to_prompt_gives_an_effect_with_the_path() {
         let doc = Document::from_text(Path::new("d.txt"), "a\n");

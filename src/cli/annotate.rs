@@ -96,18 +96,17 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
             .first()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        let mut text = format!(
-            "Recovered {} unsaved change(s) from the journal {from}",
-            recovered.changes
-        );
+        // What matters most first: the status line cuts the end.
+        let mut text = format!("Recovered {} unsaved change(s)", recovered.changes);
         if recovered.conflicts > 0 {
             text.push_str(&format!(
-                " ({} also changed on disk since: both versions kept, ⚠)",
+                ", {} also changed on disk since: both versions kept (⚠)",
                 recovered.conflicts
             ));
         } else if recovered.sidecar_changed {
-            text.push_str(" (merged with the sidecar's newer changes)");
+            text.push_str(", merged with newer changes on disk");
         }
+        text.push_str(&format!(" from the journal {from}"));
         if recovered.skipped_lines > 0 {
             text.push_str(&format!(
                 " ({} damaged line(s) skipped)",

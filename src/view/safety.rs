@@ -27,7 +27,7 @@ pub fn confirm_loss(
         SaveState::Failed(e) => e.clone(),
         _ => String::new(),
     };
-    let lines = [
+    let paragraphs = [
         format!(
             "{changes} changed annotation(s) are only in this session: they are LOST if you quit."
         ),
@@ -40,27 +40,33 @@ pub fn confirm_loss(
             app.keymap.label(Command::WriteTo)
         ),
     ];
-    let rect = centered(area, 90, lines.len() as u16 + 3);
+    // Reasons name long paths: wrapped, never cut.
+    let width = area.width.clamp(20, 90) as usize - 2;
+    let mut lines: Vec<(String, bool)> = Vec::new();
+    for (i, text) in paragraphs.iter().enumerate() {
+        let text = display_line(text);
+        if text.is_empty() {
+            lines.push((String::new(), false));
+        }
+        for row in crate::document::wrap::rows(&text, width) {
+            lines.push((row.trim_end().to_string(), i == 0));
+        }
+    }
+    let rect = centered(area, width as u16 + 2, lines.len() as u16 + 3);
     let inner = dialog(buf, rect, " Quit and lose your changes? ", theme);
-    for (row, line) in lines.iter().enumerate().take(inner.height as usize) {
-        put(
-            buf,
-            inner.x,
-            inner.y + row as u16,
-            &display_line(line),
-            inner.width,
-            if row == 0 {
-                theme.status_error
-            } else {
-                theme.status
-            },
-        );
+    for (row, (line, loss)) in lines.iter().enumerate().take(inner.height as usize) {
+        let style = if *loss {
+            theme.text.patch(theme.status_error)
+        } else {
+            theme.text
+        };
+        put(buf, inner.x, inner.y + row as u16, line, inner.width, style);
     }
     if inner.height as usize <= lines.len() {
         return None;
     }
     let y = inner.y + lines.len() as u16;
-    let used = put(buf, inner.x, y, "> ", inner.width, theme.status);
+    let used = put(buf, inner.x, y, "> ", inner.width, theme.text);
     let text = display_line(&input.text);
     put(
         buf,
@@ -68,7 +74,7 @@ pub fn confirm_loss(
         y,
         &text,
         inner.width.saturating_sub(used),
-        theme.status,
+        theme.text,
     );
     let before = display_line(&input.text[..input.cursor]).width() as u16;
     Some((
