@@ -627,8 +627,9 @@ pub fn run_with(
                             let path = path.display().to_string();
                             if !quit_armed {
                                 quit_armed = true;
+                                let place = app.where_unsaved_work_is().unwrap_or_default();
                                 app.warn(format!(
-                                    "Not saved — press q again to quit anyway (the journal {path} keeps your changes for next time), {write_to} writes elsewhere ({e})"
+                                    "Press q again to quit — changes {place}, recovered on reopening; {write_to} writes elsewhere ({e})"
                                 ));
                                 continue;
                             }
@@ -640,7 +641,7 @@ pub fn run_with(
                             if !quit_armed {
                                 quit_armed = true;
                                 app.warn(format!(
-                                    "Not saved — press q again to quit anyway, {write_to} writes elsewhere ({e})"
+                                    "Press q again to quit anyway — {write_to} writes elsewhere ({e})"
                                 ));
                                 continue;
                             }
