@@ -476,7 +476,11 @@ fn unsaved_work(journal: Option<&Journal>) -> Option<String> {
 
 /// Tell the app (status line) and the panic hook where unsaved work is.
 fn note_journal(app: &mut App, journal: Option<&Journal>) {
-    app.journal_state = journal.map(Journal::state).unwrap_or_default();
+    let state = journal.map(Journal::state).unwrap_or_default();
+    if state == app.journal_state {
+        return;
+    }
+    app.journal_state = state;
     if let Ok(mut slot) = PANIC_JOURNAL.lock() {
         *slot = unsaved_work(journal);
     }

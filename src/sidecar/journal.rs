@@ -533,6 +533,11 @@ impl Journal {
             .unwrap_or_default();
         if inner.pending.is_empty() {
             inner.unwritable = None;
+            // Journals read on reopening that could not be rewritten hold
+            // nothing the sidecar lacks now.
+            for old in std::mem::take(&mut inner.found) {
+                let _ = std::fs::remove_file(old);
+            }
             let Some(path) = inner.path.take() else {
                 return Ok(());
             };
@@ -581,11 +586,15 @@ impl Inner {
         for place in places {
             match write_at(&place, text.as_bytes()) {
                 Ok(()) => {
-                    if let Some(old) = self.path.replace(place.path.clone())
-                        && old != place.path
-                    {
-                        let _ = std::fs::remove_file(old);
+                    // The new file holds everything pending, which includes
+                    // what the files it replaces held.
+                    let found = std::mem::take(&mut self.found);
+                    for old in self.path.take().into_iter().chain(found) {
+                        if old != place.path {
+                            let _ = std::fs::remove_file(old);
+                        }
                     }
+                    self.path = Some(place.path);
                     self.unwritable = None;
                     return Ok(());
                 }
