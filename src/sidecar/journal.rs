@@ -934,6 +934,29 @@ mod tests {
     }
 
     #[test]
+    fn a_journal_whose_place_stops_working_moves_with_every_pending_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let sidecar = dir.path().join("m.txt.kim.gloss.ron");
+        let places = places_in(dir.path());
+        let j = Journal::with_places(&sidecar, places.clone());
+        let (a, b) = (claim("A"), claim("B"));
+        j.record(vec![put(&a, None)]).unwrap();
+        assert_eq!(j.state(), JournalState::At(beside(&sidecar)));
+        // The place fails mid-session (here its file is replaced by a folder;
+        // a disk filling up fails the same way).
+        std::fs::remove_file(beside(&sidecar)).unwrap();
+        std::fs::create_dir(beside(&sidecar)).unwrap();
+        j.record(vec![put(&b, None)]).unwrap();
+        let JournalState::At(moved) = j.state() else {
+            panic!("{:?}", j.state());
+        };
+        assert!(moved.starts_with(dir.path().join("state")), "{moved:?}");
+        let mut loaded = Sidecar::new(&doc(), "kim");
+        let (_, rec) = Journal::recover_in(&sidecar, places, &mut loaded, None);
+        assert_eq!(rec.changes, 2, "both changes moved along");
+    }
+
+    #[test]
     fn when_no_place_can_be_written_the_changes_are_only_in_the_session() {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("docs");
