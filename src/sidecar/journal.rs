@@ -359,18 +359,26 @@ impl Journal {
     ) -> (Journal, Recovered) {
         let journal = Journal::with_places(sidecar, places);
         let mut recovered = Recovered::default();
-        let disk = into.clone();
         let base = disk_sha256
             .map(|d| crate::document::hex(&d))
             .unwrap_or_default();
+        let files: Vec<PathBuf> = journal
+            .lock()
+            .places
+            .candidates(sidecar)
+            .into_iter()
+            .map(|p| p.path)
+            .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+            .collect();
+        journal.lock().base = base.clone();
+        if files.is_empty() {
+            // The usual case: nothing to merge (and no copy of a large sidecar).
+            return (journal, recovered);
+        }
+        let disk = into.clone();
         {
             let mut inner = journal.lock();
-            inner.base = base.clone();
-            for place in inner.places.candidates(sidecar) {
-                let path = place.path;
-                if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
-                    continue;
-                }
+            for path in files {
                 let Ok(file) = File::open(&path) else {
                     continue;
                 };
