@@ -50,7 +50,7 @@ fn a_failed_save_is_shown_kept_and_retried_until_it_works() {
     let (t, screen) = tag_with_saves_failing(dir.path(), &side, "--as kim memo.txt");
     // The status says where the work is (the journal beside the sidecar).
     assert!(
-        screen.contains("Changes kept in the journal .memo.txt.kim.gloss.journal — could"),
+        screen.contains("Changes kept in the journal .memo.txt.kim.gloss.journal — W writes"),
         "{screen}"
     );
     let journal = dir.path().join(".memo.txt.kim.gloss.journal");
@@ -375,7 +375,7 @@ fn when_nothing_can_be_written_quitting_needs_a_typed_yes_that_names_the_loss() 
     tag_three(&t);
     let screen = t.wait_for("NOT SAVED");
     assert!(
-        screen.contains("Changes only in this session (no journal could be written)"),
+        screen.contains("Changes only in this session — W writes elsewhere; no journal"),
         "{screen}"
     );
     t.keys(&["q"]);

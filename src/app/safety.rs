@@ -54,9 +54,7 @@ impl App {
         match &self.journal_state {
             JournalState::Clear => None,
             JournalState::At(path) => Some(format!("kept in the journal {}", short_path(path))),
-            JournalState::OnlyInSession { .. } => {
-                Some("only in this session (no journal could be written)".to_string())
-            }
+            JournalState::OnlyInSession { .. } => Some("only in this session".to_string()),
         }
     }
 
@@ -311,7 +309,7 @@ mod tests {
         };
         let shown = screen(&mut app);
         assert!(
-            shown.contains("Changes only in this session (no journal could be written)"),
+            shown.contains("Changes only in this session — W writes elsewhere; no journal"),
             "{shown}"
         );
         assert!(!shown.contains("journal x"), "{shown}");
