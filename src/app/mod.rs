@@ -79,6 +79,8 @@ pub enum Mode {
     Export {
         selected: usize,
     },
+    /// Quitting would lose changes that nothing could write: type `yes`.
+    ConfirmLoss(TextInput),
 }
 
 /// A status-line message.
@@ -174,7 +176,11 @@ pub struct App {
     by_paragraph: BTreeMap<usize, Vec<usize>>,
     effects: Vec<Effect>,
     /// Changes not yet handed to the crash journal (see `tui`).
-    journal_edits: Vec<crate::sidecar::journal::JournalEdit>,
+    journal_edits: Vec<crate::sidecar::journal::Change>,
+    /// Where changes not yet in the sidecar are kept (the event loop updates it).
+    pub journal_state: crate::sidecar::journal::JournalState,
+    /// The user confirmed quitting although changes would be lost.
+    pub loss_accepted: bool,
     /// Indexing, searching and hashing that run beside the event loop.
     bg: background::Background,
 }
@@ -215,6 +221,8 @@ impl App {
             by_paragraph: BTreeMap::new(),
             effects: Vec::new(),
             journal_edits: Vec::new(),
+            journal_state: Default::default(),
+            loss_accepted: false,
             bg: Default::default(),
         };
         app.defer_placement();
@@ -350,6 +358,7 @@ impl App {
             Mode::PathPrompt(_) => self.path_key(event),
             Mode::Orphans { .. } => self.orphans_key(event),
             Mode::Export { .. } => self.export_key(event),
+            Mode::ConfirmLoss(_) => self.confirm_loss_key(event),
         }
     }
 
