@@ -139,3 +139,120 @@ pub fn restore_on_fault() {
     #[cfg(unix)]
     fault::install();
 }
+
+/// How many colours this terminal shows (see [`ColorDepth::judge`]): from
+/// `TERM`, `COLORTERM` and the terminfo entry's `colors`, as `tput colors`.
+pub fn colour_depth() -> crate::view::ColorDepth {
+    let term = std::env::var("TERM").ok();
+    let colorterm = std::env::var("COLORTERM").ok();
+    let colors = term.as_deref().and_then(terminfo_colors);
+    crate::view::ColorDepth::judge(term.as_deref(), colorterm.as_deref(), colors)
+}
+
+/// The `colors` number of `term`'s compiled terminfo entry (-1 when absent),
+/// looked up where ncurses looks; `None` when there is no entry.
+fn terminfo_colors(term: &str) -> Option<i32> {
+    let first = term.chars().next()?;
+    if term.contains('/') || term.starts_with('.') {
+        return None;
+    }
+    let mut dirs: Vec<std::path::PathBuf> = Vec::new();
+    if let Some(d) = std::env::var_os("TERMINFO") {
+        dirs.push(d.into());
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(std::path::Path::new(&home).join(".terminfo"));
+    }
+    if let Some(list) = std::env::var_os("TERMINFO_DIRS") {
+        dirs.extend(std::env::split_paths(&list).filter(|p| !p.as_os_str().is_empty()));
+    }
+    for d in [
+        "/etc/terminfo",
+        "/lib/terminfo",
+        "/usr/share/terminfo",
+        "/usr/lib/terminfo",
+    ] {
+        dirs.push(d.into());
+    }
+    for dir in dirs {
+        // Linux spells the folder with the first letter, macOS with its hex code.
+        for sub in [first.to_string(), format!("{:x}", first as u32)] {
+            if let Ok(bytes) = std::fs::read(dir.join(sub).join(term)) {
+                return Some(colors_of(&bytes).unwrap_or(-1));
+            }
+        }
+    }
+    None
+}
+
+/// `colors` (numeric capability 13) of a compiled terminfo entry, in the
+/// legacy (16-bit numbers) or the extended (32-bit) format.
+fn colors_of(entry: &[u8]) -> Option<i32> {
+    let short = |i: usize| -> Option<i32> {
+        let b = entry.get(i * 2..i * 2 + 2)?;
+        Some(i32::from(i16::from_le_bytes([b[0], b[1]])))
+    };
+    let magic = short(0)?;
+    let wide = match magic {
+        0o432 => false,
+        0o1036 => true,
+        _ => return None,
+    };
+    let (names, bools, numbers) = (
+        usize::try_from(short(1)?).ok()?,
+        usize::try_from(short(2)?).ok()?,
+        usize::try_from(short(3)?).ok()?,
+    );
+    const COLORS: usize = 13;
+    if numbers <= COLORS {
+        return Some(-1);
+    }
+    let mut at = 12 + names + bools;
+    at += at % 2;
+    if wide {
+        let b = entry.get(at + COLORS * 4..at + COLORS * 4 + 4)?;
+        Some(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    } else {
+        let b = entry.get(at + COLORS * 2..at + COLORS * 2 + 2)?;
+        Some(i32::from(i16::from_le_bytes([b[0], b[1]])))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colors_of;
+
+    /// A compiled entry: names, no booleans, `numbers` 16-bit numbers.
+    fn entry(numbers: &[i16]) -> Vec<u8> {
+        let names = b"test|a test\0";
+        let mut out = Vec::new();
+        for v in [0o432, names.len() as i16, 0, numbers.len() as i16, 0, 0] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(names);
+        if out.len() % 2 == 1 {
+            out.push(0);
+        }
+        for v in numbers {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn terminfo_colors_are_read_from_a_compiled_entry() {
+        let mut numbers = [-1i16; 15];
+        numbers[13] = 256;
+        assert_eq!(colors_of(&entry(&numbers)), Some(256));
+        numbers[13] = -1;
+        assert_eq!(colors_of(&entry(&numbers)), Some(-1));
+        assert_eq!(colors_of(&entry(&[80, 8])), Some(-1));
+        assert_eq!(colors_of(b"not terminfo"), None);
+        // The system's own entries, where installed.
+        for (term, want) in [("xterm-256color", 256), ("vt100", -1)] {
+            if let Some(n) = super::terminfo_colors(term) {
+                assert_eq!(n, want, "{term}");
+            }
+        }
+    }
+}

@@ -133,6 +133,11 @@ fn a_100_kb_paste_lands_in_the_note_and_nothing_runs_as_keys() {
 
 /// An interactive shell in tmux, with gloss started from it (job control).
 fn shell(dir: &Path) -> Tmux {
+    shell_with(dir, "")
+}
+
+/// As `shell`, with `prefix` (an `env …` command) before gloss.
+fn shell_with(dir: &Path, prefix: &str) -> Tmux {
     // `gloss --version` runs first (Setup starts gloss), then the shell.
     let t = Setup {
         then: "PS1='READY$ ' exec bash --norc --noprofile -i",
@@ -140,7 +145,7 @@ fn shell(dir: &Path) -> Tmux {
     }
     .start(dir, "--version");
     t.wait_for("READY$");
-    let command = format!("{} --as kim memo.txt", env!("CARGO_BIN_EXE_gloss"));
+    let command = format!("{prefix} {} --as kim memo.txt", env!("CARGO_BIN_EXE_gloss"));
     t.tmux(&["send-keys", "-l", &command]);
     t.tmux(&["send-keys", "Enter"]);
     t
@@ -255,5 +260,118 @@ fn a_fault_restores_the_terminal_and_kills_the_process_with_it() {
             "{signal}: cooked mode again:\n{screen}"
         );
         assert!(!screen.contains("¶1/3"), "{signal}: main screen:\n{screen}");
+    }
+}
+
+/// A document indexed in the background whose paragraph count gains a digit
+/// part-way through indexing: the gutter widens by a column, every paragraph
+/// of exactly 47 characters (one row at 100 columns) takes two, and the layout
+/// moves a selection that was at the bottom of the screen. Returns its path
+/// and its paragraph count.
+fn document_that_rewraps(dir: &Path) -> (PathBuf, usize) {
+    let mut text = String::new();
+    let mut n = 0;
+    let mut sparse = |text: &mut String, bytes: usize| {
+        while text.len() < bytes {
+            n += 1;
+            let p = format!("Paragraph {n:07} of the hearing record, as read.");
+            text.push_str(&p[..47]);
+            text.push_str("\n\n");
+        }
+    };
+    // 6 MiB of 47-character paragraphs: the estimate has 6 digits.
+    sparse(&mut text, 6 << 20);
+    // 3 MiB of one-letter paragraphs, indexed in the second 4 MiB step (the
+    // last comes after it): over a million, 7 digits.
+    let mut dense = 0;
+    while dense < (3 << 20) / 3 {
+        text.push_str("x\n\n");
+        dense += 1;
+    }
+    let mut rest = String::new();
+    sparse(&mut rest, 3 << 20);
+    text.push_str(&rest);
+    let count = text.split("\n\n").filter(|p| !p.trim().is_empty()).count();
+    let path = dir.join("large.txt");
+    std::fs::write(&path, text).unwrap();
+    (path, count)
+}
+
+/// Regression (issue 9, item 10): `G` pressed as soon as the first screen of a
+/// large document shows reaches the last paragraph once indexing is done, in
+/// every one of 100 opens (the library test
+/// `g_while_indexing_reaches_the_end_when_the_layout_moves_the_selection`
+/// covers the race itself).
+#[test]
+fn g_at_once_reaches_the_end_in_100_of_100_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, count) = document_that_rewraps(dir.path());
+    let start = Instant::now();
+    let mut stuck = Vec::new();
+    let t = TMUX.start(dir.path(), "--read-only --as kim large.txt");
+    let command = format!(
+        "exec {} --read-only --as kim large.txt",
+        env!("CARGO_BIN_EXE_gloss")
+    );
+    for open in 0..100 {
+        if open > 0 {
+            // The same pane, a fresh process: a new open of the document.
+            t.tmux(&["respawn-pane", "-k", &command]);
+        }
+        t.wait_for("¶1/");
+        t.tmux(&["send-keys", "G"]);
+        let want = format!("Last paragraph: ¶{count}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = t.screen();
+            if screen.contains(&want) {
+                break;
+            }
+            if Instant::now() > deadline {
+                stuck.push((open, screen.lines().last().unwrap_or("").to_string()));
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    eprintln!("100 opens in {:?}; stuck: {}", start.elapsed(), stuck.len());
+    assert!(stuck.is_empty(), "G never reached the end: {stuck:?}");
+}
+
+/// Part of issue 9, item 19: `TERM=dumb` and monochrome terminals got 24-bit
+/// colour. Each terminal gets only the colours it has.
+#[test]
+fn each_terminal_gets_only_the_colours_it_has() {
+    let dir = tempfile::tempdir().unwrap();
+    document(dir.path(), 3);
+    for (term, colours) in [
+        ("dumb", false),
+        ("vt100", false),
+        ("xterm", true),
+        ("xterm-256color", true),
+    ] {
+        let t = shell_with(
+            dir.path(),
+            &format!("env -u COLORTERM -u NO_COLOR TERM={term}"),
+        );
+        t.wait_for("¶1/3");
+        let screen = t.tmux(&["capture-pane", "-p", "-e"]);
+        for (sgr, _) in screen
+            .split("\x1b[")
+            .skip(1)
+            .filter_map(|s| s.split_once('m'))
+        {
+            let params: Vec<u32> = sgr.split(';').filter_map(|p| p.parse().ok()).collect();
+            // 38;2 / 48;2: 24-bit colour, which none of these terminals has.
+            assert!(
+                !params.windows(2).any(|w| matches!(w, [38 | 48, 2])),
+                "{term}: 24-bit colour in SGR {sgr}"
+            );
+            let colour = params
+                .iter()
+                .any(|p| matches!(p, 30..=38 | 40..=48 | 90..=97 | 100..=107));
+            assert!(colours || !colour, "{term}: colour in SGR {sgr}");
+        }
+        t.tmux(&["send-keys", "q"]);
     }
 }
