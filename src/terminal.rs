@@ -47,18 +47,37 @@ pub fn reenter() -> std::io::Result<()> {
 /// Leave the terminal to the shell and stop the process, as Ctrl-Z does in a
 /// shell; returns once the shell continues it (`fg`), with the terminal
 /// entered again. The caller flushes saves before and redraws after.
+///
+/// `resumed` is set by SIGCONT; the result says whether the process was
+/// stopped at all. Without a job-control shell (gloss run directly in a tmux
+/// pane or by `ssh host gloss`) the kernel discards the stop, as it does for
+/// any program: nobody could continue it.
 #[cfg(unix)]
-pub fn suspend() -> std::io::Result<()> {
+pub fn suspend(resumed: &std::sync::atomic::AtomicBool) -> std::io::Result<bool> {
+    use std::sync::atomic::Ordering;
     leave();
-    // SIGTSTP has a handler (it asks the loop to suspend): stop the way its
-    // default action would.
-    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP)?;
-    reenter()
+    resumed.store(false, Ordering::Relaxed);
+    // SIGTSTP has a handler (it asks the loop to suspend): raise it with the
+    // default action for a moment. Unlike SIGSTOP, the kernel discards it in
+    // an orphaned process group.
+    // SAFETY: plain sigaction/raise calls on valid, initialised structs.
+    unsafe {
+        let mut default: libc::sigaction = std::mem::zeroed();
+        default.sa_sigaction = libc::SIG_DFL;
+        libc::sigemptyset(&mut default.sa_mask);
+        let mut ours: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGTSTP, &default, &mut ours) == 0 {
+            libc::raise(libc::SIGTSTP);
+            libc::sigaction(libc::SIGTSTP, &ours, std::ptr::null_mut());
+        }
+    }
+    reenter()?;
+    Ok(resumed.load(Ordering::Relaxed))
 }
 
 #[cfg(not(unix))]
-pub fn suspend() -> std::io::Result<()> {
-    Ok(())
+pub fn suspend(_resumed: &std::sync::atomic::AtomicBool) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 #[cfg(unix)]

@@ -601,7 +601,11 @@ pub fn run_with(
                     let results = s.flush(Duration::from_secs(10));
                     apply_results(&mut app, s, journal.as_mut(), results);
                 }
-                terminal::suspend()?;
+                if !terminal::suspend(&job.resumed)? {
+                    app.warn(
+                        "Not suspended: no shell with job control started gloss (nothing could resume it)",
+                    );
+                }
                 job.resumed.store(false, Ordering::Relaxed);
                 terminal.clear()?;
             }

@@ -79,10 +79,16 @@ fn a_burst_of_2000_keys_saves_every_claim() {
     t.wait_for("¶1/200");
     let burst = "cNam Il-sun\rj".repeat(200);
     assert!(burst.len() >= 2000);
+    let start = Instant::now();
     paste(&t, dir.path(), burst.as_bytes(), false);
     let s = wait_sidecar(&t, dir.path(), Duration::from_secs(60), |s| {
         s.annotations.len() == 200
     });
+    eprintln!(
+        "{} keys: 200 claims saved after {:?}",
+        burst.len(),
+        start.elapsed()
+    );
     let mut paragraphs: Vec<usize> = s.annotations.iter().map(|a| a.anchor.paragraph).collect();
     paragraphs.sort_unstable();
     assert_eq!(paragraphs, (1..=200).collect::<Vec<_>>());
@@ -236,6 +242,21 @@ fn ctrl_z_and_sigtstp_suspend_and_fg_resumes_in_raw_mode() {
     t.wait_for("¶4/5");
     t.tmux(&["send-keys", "q"]);
     t.wait_for("READY$");
+}
+
+/// Without a job-control shell (gloss is the pane's own process) nothing could
+/// resume a stopped gloss: Ctrl-Z says so and the session goes on.
+#[test]
+fn ctrl_z_without_a_shell_to_return_to_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    document(dir.path(), 3);
+    let t = TMUX.start(dir.path(), "--as kim memo.txt");
+    t.wait_for("¶1/3");
+    t.tmux(&["send-keys", "C-z"]);
+    t.wait_for("Not suspended");
+    t.tmux(&["send-keys", "j"]);
+    t.wait_for("¶2/3");
+    t.keys(&["q"]);
 }
 
 /// Part of issue 9, item 19: the terminal stayed raw after SIGSEGV/SIGBUS.
