@@ -63,6 +63,7 @@ commands! {
     WriteTo => "write_to", "Write the sidecar to another path (when saving fails)";
     Export => "export", "Export this document's annotations to a file beside it (choose a format)";
     Quit => "quit", "Quit (work is already saved)";
+    Suspend => "suspend", "Suspend to the shell (saved first; fg resumes)";
     NextDisagreement => "next_disagreement", "Review: next paragraph where annotators disagree";
     PrevDisagreement => "prev_disagreement", "Review: previous paragraph where annotators disagree";
     Adopt => "adopt", "Review: adopt the selected annotation of another annotator";

@@ -482,6 +482,7 @@ mod tests {
             ("/", Command::Search),
             ("?", Command::Help),
             ("q", Command::Quit),
+            ("C-z", Command::Suspend),
         ];
         for (k, c) in want {
             assert_eq!(m.lookup(key(k), false), Some(c), "{k}");

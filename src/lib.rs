@@ -17,5 +17,6 @@ pub mod export;
 pub mod keymap;
 pub mod review;
 pub mod sidecar;
+pub mod terminal;
 pub mod tui;
 pub mod view;

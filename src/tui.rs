@@ -3,30 +3,40 @@
 //! One draw per loop turn; keys (press events only) and mouse events go to
 //! [`App`]; effects are carried out here. Saves run on a saver thread so a
 //! large sidecar never blocks keys; each change is on disk well within a second.
-//! SIGTERM, SIGHUP and SIGINT flush pending saves and restore the terminal.
+//! SIGTERM, SIGHUP and SIGINT flush pending saves and restore the terminal;
+//! Ctrl-Z and SIGTSTP flush them and suspend (see [`crate::terminal`]).
+//!
+//! Input is read in batches: every event already sent is handled before the
+//! next frame is drawn (a burst of keys or a paste costs one frame, not one
+//! per key), within a time budget so the screen still follows a long burst.
 
-use std::io::stdout;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode};
-use ratatui::crossterm::execute;
+use ratatui::crossterm::event::{self, Event, KeyCode};
 
 use crate::app::{App, Effect, SaveState};
 use crate::sidecar::Sidecar;
 use crate::sidecar::journal::{Journal, JournalState};
 use crate::sidecar::merge;
 use crate::sidecar::store::{Refreshed, Saved, SidecarStore};
+use crate::terminal;
 use crate::view::{self, Theme};
 
 /// How long the loop waits for input before looking at saves and signals.
 const TICK: Duration = Duration::from_millis(200);
 /// The wait while background work (indexing, search) runs: one frame.
 const BUSY_TICK: Duration = Duration::from_millis(16);
+/// Longest time spent on queued input before a frame is drawn.
+const INPUT_BUDGET: Duration = Duration::from_millis(50);
+/// How long to look for more input once some has arrived. It must not be
+/// zero: crossterm's zero-timeout poll reports only events already parsed,
+/// never bytes still waiting in the terminal.
+const MORE_INPUT: Duration = Duration::from_millis(1);
 
 /// What the saver thread was asked to do.
 enum Request {
@@ -368,6 +378,27 @@ fn register_signals() -> Arc<AtomicUsize> {
     flag
 }
 
+/// Job-control signals: a request to suspend (SIGTSTP, `kill -TSTP`), and a
+/// continue (SIGCONT) after a stop we did not see coming (SIGSTOP), when the
+/// shell has put the terminal in its own modes.
+struct JobControl {
+    stop: Arc<AtomicBool>,
+    resumed: Arc<AtomicBool>,
+}
+
+impl JobControl {
+    fn register() -> JobControl {
+        let stop = Arc::new(AtomicBool::new(false));
+        let resumed = Arc::new(AtomicBool::new(false));
+        #[cfg(unix)]
+        {
+            let _ = signal_hook::flag::register(signal_hook::consts::SIGTSTP, Arc::clone(&stop));
+            let _ = signal_hook::flag::register(signal_hook::consts::SIGCONT, Arc::clone(&resumed));
+        }
+        JobControl { stop, resumed }
+    }
+}
+
 /// Is the terminal on standard input gone (the SSH connection dropped, the
 /// tmux pane killed)?
 #[cfg(unix)]
@@ -419,7 +450,7 @@ fn start_watchdog(signal: Arc<AtomicUsize>, done: Arc<std::sync::atomic::AtomicB
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
-            ratatui::restore();
+            terminal::leave();
             std::process::exit(128 + sig as i32);
         }
     });
@@ -450,9 +481,7 @@ pub const TEST_PANIC_ENV: &str = "GLOSS_TEST_PANIC_KEY";
 /// of a backtrace on a half-restored screen.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let _ = execute!(stdout(), DisableMouseCapture);
-        ratatui::restore();
-        let _ = execute!(stdout(), ratatui::crossterm::cursor::Show);
+        terminal::leave();
         let what = info
             .payload()
             .downcast_ref::<&str>()
@@ -539,14 +568,16 @@ pub fn run_with(
     theme: Theme,
 ) -> anyhow::Result<Ending> {
     let signal = register_signals();
-    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let job = JobControl::register();
+    let done = Arc::new(AtomicBool::new(false));
     start_watchdog(Arc::clone(&signal), Arc::clone(&done));
     let panic_key = std::env::var_os(TEST_PANIC_ENV).is_some();
     let mut saver = store.map(|s| Saver::with_journal(s, journal.clone()));
     install_panic_hook();
     note_journal(&mut app, journal.as_ref());
+    terminal::restore_on_fault();
     let mut terminal = ratatui::try_init()?;
-    let _ = execute!(stdout(), EnableMouseCapture);
+    terminal::enable_input_modes();
     let mut quit_armed = false;
     let mut last_attempt = Instant::now();
     let mut last_refresh = Instant::now();
@@ -556,20 +587,41 @@ pub fn run_with(
                 app.prepare_frame(frame.area());
                 view::draw(frame, &app, &theme);
             })?;
+            let mut effects = app.take_effects();
             if event::poll(if app.busy() { BUSY_TICK } else { TICK })? {
-                match event::read()? {
-                    Event::Key(key) if panic_key && key.code == KeyCode::F(11) => {
-                        panic!("test panic requested with F11")
+                // Everything already sent, then one frame (see INPUT_BUDGET).
+                let started = Instant::now();
+                loop {
+                    match event::read()? {
+                        Event::Key(key) if panic_key && key.code == KeyCode::F(11) => {
+                            panic!("test panic requested with F11")
+                        }
+                        Event::Key(key) => app.handle_key(key),
+                        Event::Mouse(mouse) => app.handle_mouse(mouse),
+                        Event::Paste(text) => app.handle_paste(&text),
+                        _ => {}
                     }
-                    Event::Key(key) => app.handle_key(key),
-                    Event::Mouse(mouse) => app.handle_mouse(mouse),
-                    _ => {}
+                    effects.extend(app.take_effects());
+                    // Keys after a quit or a suspend wait for its outcome.
+                    if effects
+                        .iter()
+                        .any(|e| matches!(e, Effect::Quit | Effect::Suspend))
+                        || started.elapsed() >= INPUT_BUDGET
+                        || !event::poll(MORE_INPUT)?
+                    {
+                        break;
+                    }
                 }
             }
             let mut quit = false;
-            for effect in app.take_effects() {
+            let mut suspend = job.stop.swap(false, Ordering::Relaxed);
+            let mut saved = false;
+            for effect in effects {
                 match effect {
+                    // One journal entry and one save for a whole batch.
+                    Effect::Save if saved => {}
                     Effect::Save => {
+                        saved = true;
                         // Journal first, synchronously: a crash from here on loses nothing.
                         let seq = record_journal(&mut app, journal.as_ref());
                         if let Some(s) = saver.as_mut() {
@@ -590,7 +642,27 @@ pub fn run_with(
                     }
                     Effect::Export(format) => export_document(&mut app, format),
                     Effect::Quit => quit = true,
+                    Effect::Suspend => suspend = true,
                 }
+            }
+            if suspend {
+                // Nothing pending while stopped: the shell may end the job.
+                if let Some(s) = saver.as_mut() {
+                    let results = s.flush(Duration::from_secs(10));
+                    apply_results(&mut app, s, journal.as_ref(), results);
+                }
+                if !terminal::suspend(&job.resumed)? {
+                    app.warn(
+                        "Not suspended: no shell with job control started gloss (nothing could resume it)",
+                    );
+                }
+                job.resumed.store(false, Ordering::Relaxed);
+                terminal.clear()?;
+            }
+            if job.resumed.swap(false, Ordering::Relaxed) {
+                // Continued after a stop (SIGSTOP): the shell's modes are in place.
+                terminal::reenter()?;
+                terminal.clear()?;
             }
             if let Some(s) = saver.as_mut() {
                 let results = s.poll();
@@ -681,9 +753,7 @@ pub fn run_with(
         let results = s.flush(Duration::from_secs(10));
         apply_results(&mut app, s, journal.as_ref(), results);
     }
-    let _ = execute!(stdout(), DisableMouseCapture);
-    ratatui::restore();
-    let _ = execute!(stdout(), ratatui::crossterm::cursor::Show);
+    terminal::leave();
     drop(saver);
     // Ended by a signal with changes not in the sidecar: say where they are
     // (or that they are lost), since nobody could be asked.

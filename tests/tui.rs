@@ -549,3 +549,51 @@ fn resizing_keeps_the_selection() {
     assert_eq!(app.selected, 9);
     assert!(text.contains("Paragraph 10 of"), "{text}");
 }
+
+#[test]
+fn a_paste_goes_into_the_focused_field_and_never_runs_as_keys() {
+    let mut app = app();
+    press(&mut app, "jjcNam Il<Enter>");
+    assert_eq!(app.take_effects(), vec![Effect::Save]);
+    // In the document view a paste of command keys does nothing.
+    app.handle_paste("d\rq\rhe\r");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.sidecar.annotations.len(), 1);
+    assert!(app.take_effects().is_empty());
+    assert!(app.status.as_ref().unwrap().text.contains("Paste ignored"));
+    // In the note editor: every line, line breaks kept, nothing run.
+    press(&mut app, "n");
+    app.handle_paste("The first line\rhe said; d then q\r\nlast");
+    assert!(matches!(app.mode, Mode::Note { .. }));
+    press(&mut app, "<Enter>");
+    assert_eq!(app.sidecar.annotations.len(), 1);
+    assert_eq!(
+        app.sidecar.annotations[0].note.as_deref(),
+        Some("The first line\nhe said; d then q\nlast")
+    );
+    // In a form field the lines are joined.
+    press(&mut app, "jc");
+    app.handle_paste("Kim\r\nIl-sung\r");
+    press(&mut app, "<Enter>");
+    assert_eq!(app.sidecar.annotations.len(), 2);
+    assert_eq!(
+        app.selected_annotation().unwrap().tag,
+        Tag::Claim {
+            by: "Kim Il-sung".into()
+        }
+    );
+}
+
+#[test]
+fn a_100_kb_paste_lands_whole_in_the_note() {
+    let mut app = app();
+    press(&mut app, "jjcNam Il<Enter>n");
+    let line = "0123456789 abcdefghij klmnopqrstuvwxyz d q h e ABCDEFGHIJKLMNOPQRSTUV\r";
+    let pasted = line.repeat(100 * 1024 / line.len() + 1);
+    app.handle_paste(&pasted);
+    // The editor draws a frame with it.
+    screen(&mut app, 100, 30);
+    press(&mut app, "<Enter>");
+    let note = app.sidecar.annotations[0].note.clone().unwrap();
+    assert_eq!(note, pasted.replace('\r', "\n").trim_end());
+}

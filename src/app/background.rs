@@ -18,8 +18,10 @@ pub(crate) struct Background {
     /// The document was still indexing when the session began: annotations
     /// are placed (re-anchored) once the index is complete.
     placement_pending: bool,
-    /// `G` was pressed while indexing, at this paragraph: go to the real end.
-    end_pending: Option<usize>,
+    /// `G` was pressed while indexing: go to the real end once it is known.
+    /// Any move the user makes cancels it; the layout keeping the selection
+    /// on screen (the text re-wraps as the gutter widens) does not.
+    pub(super) end_pending: bool,
     /// The bad-file error has been acted on.
     failure_seen: bool,
 }
@@ -60,9 +62,7 @@ impl App {
                 }
                 self.reindex();
             }
-            if let Some(at) = self.bg.end_pending.take()
-                && self.selected == at
-            {
+            if std::mem::take(&mut self.bg.end_pending) {
                 self.select(self.doc.len().saturating_sub(1));
                 self.say(format!("Last paragraph: ¶{}", self.doc.len()));
             }
@@ -93,9 +93,12 @@ impl App {
     /// Go to the last paragraph; while indexing, to the last one known now and
     /// to the real end as soon as the index is complete.
     pub(crate) fn select_last(&mut self) {
+        // Asked before the length: an index completing in between still ends
+        // at the real end (on the next frame).
+        let complete = self.doc.is_complete();
         self.select(self.doc.len().saturating_sub(1));
-        if !self.doc.is_complete() {
-            self.bg.end_pending = Some(self.selected);
+        if !complete {
+            self.bg.end_pending = true;
             self.say(format!(
                 "Indexing… {:.0}% — G goes on to the last paragraph when done",
                 self.doc.progress() * 100.0
@@ -254,9 +257,14 @@ mod session_tests {
 
     /// A document large enough to be indexed in the background.
     fn large(dir: &Path) -> std::path::PathBuf {
+        large_of(dir, LARGE_DOCUMENT_BYTES + (1 << 20))
+    }
+
+    /// A document of about `bytes`, indexed in the background past the first 4 MiB.
+    fn large_of(dir: &Path, bytes: u64) -> std::path::PathBuf {
         let mut text = String::new();
         let mut i = 0;
-        while (text.len() as u64) < LARGE_DOCUMENT_BYTES + (1 << 20) {
+        while (text.len() as u64) < bytes {
             i += 1;
             text.push_str(&format!("Paragraph {i} of the hearing, as recorded.\n\n"));
         }
@@ -310,6 +318,64 @@ mod session_tests {
         // The sidecar learns the document's SHA-256 without anyone waiting for it.
         frames_until(&mut app, |a| !a.busy());
         assert_eq!(app.sidecar.source.sha256, full.sha256());
+    }
+
+    /// Regression (issue 9, item 10): `G` while indexing remembered the
+    /// paragraph it selected and gave up when the selection differed at the
+    /// end; the layout moves the selection whenever the text re-wraps (the
+    /// gutter widens as the paragraph count gains a digit), so the status
+    /// said "G goes on to the last paragraph" forever.
+    #[test]
+    fn g_while_indexing_reaches_the_end_when_the_layout_moves_the_selection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = large_of(dir.path(), 24 << 20);
+        // The index may complete before `G` on a very fast run: try again then.
+        for _ in 0..5 {
+            let doc = Document::open_progressive(&path).unwrap();
+            let sidecar = Sidecar::new(&doc, "kim");
+            let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+            app.prepare_frame(AREA);
+            app.run(Command::LastParagraph);
+            if !app.status.as_ref().unwrap().text.contains("Indexing") {
+                continue;
+            }
+            app.prepare_frame(AREA);
+            let at = app.selected;
+            // The gutter widens: each paragraph takes two rows, the selected
+            // one leaves the screen and the layout selects one still shown.
+            app.layout.marks_width = 10;
+            app.prepare_frame(AREA);
+            assert_ne!(app.selected, at, "the layout moved the selection");
+            frames_until(&mut app, |a| a.doc.is_complete());
+            app.prepare_frame(AREA);
+            assert_eq!(app.selected, app.doc.len() - 1);
+            let status = &app.status.as_ref().unwrap().text;
+            assert!(status.starts_with("Last paragraph"), "{status}");
+            return;
+        }
+        panic!("the document was indexed before G every time");
+    }
+
+    #[test]
+    fn g_while_indexing_is_cancelled_by_a_move() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = large_of(dir.path(), 24 << 20);
+        for _ in 0..5 {
+            let doc = Document::open_progressive(&path).unwrap();
+            let sidecar = Sidecar::new(&doc, "kim");
+            let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+            app.prepare_frame(AREA);
+            app.run(Command::LastParagraph);
+            if !app.status.as_ref().unwrap().text.contains("Indexing") {
+                continue;
+            }
+            app.run(Command::FirstParagraph);
+            frames_until(&mut app, |a| a.doc.is_complete());
+            app.prepare_frame(AREA);
+            assert_eq!(app.selected, 0);
+            return;
+        }
+        panic!("the document was indexed before G every time");
     }
 
     #[test]

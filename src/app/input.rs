@@ -46,6 +46,12 @@ impl TextInput {
         self.cursor += c.len_utf8();
     }
 
+    /// Insert `text` at the cursor in one step (a paste: linear in its length).
+    pub fn insert_str(&mut self, text: &str) {
+        self.text.insert_str(self.cursor, text);
+        self.cursor += text.len();
+    }
+
     pub fn backspace(&mut self) {
         if let Some((i, _)) = self.text[..self.cursor].char_indices().next_back() {
             self.text.remove(i);

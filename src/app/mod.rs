@@ -10,6 +10,7 @@ pub mod export;
 pub mod form;
 pub mod input;
 mod layout;
+mod paste;
 pub mod review;
 mod safety;
 
@@ -42,6 +43,8 @@ pub enum Effect {
     WriteTo(std::path::PathBuf),
     /// Export this document's annotations beside it in this format (`export`).
     Export(crate::export::Format),
+    /// Stop the process and give the terminal to the shell until `fg`.
+    Suspend,
 }
 
 /// Whether the sidecar on disk matches what the user sees.
@@ -340,6 +343,14 @@ impl App {
         if event.kind != KeyEventKind::Press {
             return;
         }
+        // The suspend key (a Ctrl key) works in prompts and forms too, as in a shell.
+        if self.mode != Mode::Normal
+            && event.modifiers.contains(KeyModifiers::CONTROL)
+            && self.keymap.lookup(Key::from_event(&event), false) == Some(Command::Suspend)
+        {
+            self.effects.push(Effect::Suspend);
+            return;
+        }
         match &self.mode {
             Mode::Normal => {
                 let key = Key::from_event(&event);
@@ -458,6 +469,7 @@ impl App {
             }
             Command::Help => self.mode = Mode::Help { scroll: 0 },
             Command::Quit => self.effects.push(Effect::Quit),
+            Command::Suspend => self.effects.push(Effect::Suspend),
             Command::NextDisagreement => self.step_disagreement(true),
             Command::PrevDisagreement => self.step_disagreement(false),
             Command::Adopt => self.adopt_selected(),
@@ -478,6 +490,8 @@ impl App {
 
     /// Select paragraph `index` (clamped) and bring it into view.
     pub fn select(&mut self, index: usize) {
+        // The user moved: a pending `G` (while indexing) no longer applies.
+        self.bg.end_pending = false;
         let last = self.doc.len().saturating_sub(1);
         let index = index.min(last);
         if index != self.selected {
@@ -489,6 +503,7 @@ impl App {
     }
 
     fn scroll_rows(&mut self, delta: isize) {
+        self.bg.end_pending = false;
         self.layout.scroll_rows(&self.doc, delta);
     }
 

@@ -34,9 +34,10 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     let keymap_choice = args.keymap.clone().or(cfg.keymap.clone());
     let keymap =
         Keymap::load(keymap_choice.as_deref(), dir.as_deref()).map_err(|e| e.to_string())?;
-    let theme = Theme::named(
+    let theme = Theme::for_terminal(
         cfg.theme.as_deref().unwrap_or("default"),
         config::no_color(),
+        crate::terminal::colour_depth(),
     );
     // A large document shows its first screen while the rest is indexed.
     let doc = Document::open_progressive(file).map_err(|e| e.to_string())?;

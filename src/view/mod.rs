@@ -21,7 +21,7 @@ use ratatui::widgets::{Block, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, Mode};
-pub use theme::Theme;
+pub use theme::{ColorDepth, Theme};
 
 /// Draw the whole screen. Call [`App::prepare_frame`] first with the same area.
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
