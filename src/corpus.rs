@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::annotation::ActorResolver;
 use crate::document::anchor::{self, Placement};
 use crate::document::{Document, DocumentError};
 use crate::sidecar::{self, Sidecar, SidecarError};
@@ -182,6 +183,25 @@ pub fn load(target: &Target) -> Result<(AnnotatedDocument, Vec<CorpusError>), Co
         }
     }
     Ok((AnnotatedDocument { doc, layers }, errors))
+}
+
+/// Actor names resolved through every registry of `document`: the loaded
+/// `layers` first, then its other sidecars beside it (left out by an
+/// annotator filter, or not named), so an alias known to any annotator counts
+/// for all. A sidecar that does not load is skipped here: it is reported where
+/// it is loaded, and by `gloss check`.
+pub fn actor_names(document: &Path, layers: &[Layer]) -> ActorResolver {
+    let mut others = Vec::new();
+    for (annotator, path) in sidecar::sidecars_of(document) {
+        if layers.iter().any(|l| l.annotator == annotator) {
+            continue;
+        }
+        if let Ok(s) = Sidecar::load(&path) {
+            others.push(s.actors);
+        }
+    }
+    let loaded = layers.iter().map(|l| l.sidecar.actors.as_slice());
+    ActorResolver::of(loaded.chain(others.iter().map(Vec::as_slice)))
 }
 
 /// 1-based line and column of the first occurrence of `needle` in `text`.

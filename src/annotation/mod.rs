@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::document::anchor::Anchor;
-pub use registry::{Actor, ActorRegistry};
+pub use registry::{Actor, ActorRegistry, ActorResolver};
 
 /// An actor's stance on an issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -219,7 +219,7 @@ impl Sidecar {
     /// that no annotation names, issues no position is about. Names the user
     /// keeps in the registry on purpose (with aliases, or not in `names`) stay.
     pub fn forget_unused(&mut self, names: &Names) {
-        let registry = self.registry();
+        let registry = self.registry().resolver();
         let used_actor = |name: &str| {
             self.annotations
                 .iter()
