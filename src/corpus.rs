@@ -5,6 +5,7 @@
 //! survived) for sidecars whose document exists.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use crate::annotation::ActorResolver;
@@ -92,6 +93,7 @@ pub fn find_targets(
         if meta.is_dir() {
             let mut seen = HashSet::new();
             walk(path, &mut seen, &mut |sidecar_path, doc_name, annotator| {
+                // The document's name byte for byte (it need not be UTF-8).
                 let doc = sidecar_path.with_file_name(doc_name);
                 if keep(annotator) && doc.is_file() {
                     by_doc
@@ -102,17 +104,15 @@ pub fn find_targets(
             });
             continue;
         }
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if let Some((doc_name, annotator)) = sidecar::parse_sidecar_name(&file_name) {
+        if let Some((doc_name, annotator)) =
+            path.file_name().and_then(sidecar::parse_sidecar_file_name)
+        {
             let doc = path.with_file_name(doc_name);
             if doc.is_file() {
                 by_doc
                     .entry(doc)
                     .or_default()
-                    .insert(annotator.to_string(), path.clone());
+                    .insert(annotator, path.clone());
                 continue;
             }
         }
@@ -144,7 +144,7 @@ pub fn find_targets(
     (targets, errors)
 }
 
-fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &str, &str)) {
+fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &OsStr, &str)) {
     let Ok(real) = std::fs::canonicalize(dir) else {
         return;
     };
@@ -157,15 +157,15 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
+        let name = entry.file_name();
+        if name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
         let path = entry.path();
         if path.is_dir() {
             walk(&path, seen, found);
-        } else if let Some((doc, annotator)) = sidecar::parse_sidecar_name(&name) {
-            found(&path, doc, annotator);
+        } else if let Some((doc, annotator)) = sidecar::parse_sidecar_file_name(&name) {
+            found(&path, &doc, &annotator);
         }
     }
 }

@@ -103,12 +103,7 @@ pub struct Journal {
 
 /// `.<sidecar name without .ron>.journal` beside the sidecar.
 pub fn beside(sidecar: &Path) -> PathBuf {
-    let name = sidecar
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name.strip_suffix(".ron").unwrap_or(&name);
-    sidecar.with_file_name(format!(".{stem}.journal"))
+    super::name_beside(sidecar, ".", ".ron", ".journal")
 }
 
 /// The journal's place in the state folder, used when the sidecar's folder is
@@ -124,7 +119,8 @@ pub fn in_state_dir(sidecar: &Path) -> Option<PathBuf> {
         }
     };
     let absolute = std::path::absolute(sidecar).unwrap_or_else(|_| sidecar.to_path_buf());
-    let digest = Sha256::digest(absolute.to_string_lossy().as_bytes());
+    // The bytes of the path: two names differing in non-UTF-8 bytes differ here.
+    let digest = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
     let name = sidecar
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
