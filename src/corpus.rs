@@ -69,6 +69,10 @@ pub enum CorpusError {
         wanted: String,
         present: String,
     },
+    #[error(
+        "{0}: not read: a sidecar is named <document>.<annotator>.gloss.ron, the annotator in letters, digits, _ and -"
+    )]
+    BadSidecarName(String),
 }
 
 /// Resolve PATHs into documents with sidecars. A document named directly
@@ -92,16 +96,26 @@ pub fn find_targets(
         };
         if meta.is_dir() {
             let mut seen = HashSet::new();
-            walk(path, &mut seen, &mut |sidecar_path, doc_name, annotator| {
-                // The document's name byte for byte (it need not be UTF-8).
-                let doc = sidecar_path.with_file_name(doc_name);
-                if keep(annotator) && doc.is_file() {
-                    by_doc
-                        .entry(doc)
-                        .or_default()
-                        .insert(annotator.to_string(), sidecar_path.to_path_buf());
-                }
-            });
+            let mut odd = Vec::new();
+            walk(
+                path,
+                &mut seen,
+                &mut odd,
+                &mut |sidecar_path, doc_name, annotator| {
+                    // The document's name byte for byte (it need not be UTF-8).
+                    let doc = sidecar_path.with_file_name(doc_name);
+                    if keep(annotator) && doc.is_file() {
+                        by_doc
+                            .entry(doc)
+                            .or_default()
+                            .insert(annotator.to_string(), sidecar_path.to_path_buf());
+                    }
+                },
+            );
+            errors.extend(
+                odd.iter()
+                    .map(|p| CorpusError::BadSidecarName(p.display().to_string())),
+            );
             continue;
         }
         if let Some((doc_name, annotator)) =
@@ -144,7 +158,14 @@ pub fn find_targets(
     (targets, errors)
 }
 
-fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &OsStr, &str)) {
+/// Visit every sidecar under `dir`; files named like sidecars that cannot be
+/// read as one go to `odd`.
+fn walk(
+    dir: &Path,
+    seen: &mut HashSet<PathBuf>,
+    odd: &mut Vec<PathBuf>,
+    found: &mut impl FnMut(&Path, &OsStr, &str),
+) {
     let Ok(real) = std::fs::canonicalize(dir) else {
         return;
     };
@@ -163,9 +184,11 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &
         }
         let path = entry.path();
         if path.is_dir() {
-            walk(&path, seen, found);
+            walk(&path, seen, odd, found);
         } else if let Some((doc, annotator)) = sidecar::parse_sidecar_file_name(&name) {
             found(&path, &doc, &annotator);
+        } else if sidecar::looks_like_sidecar(&name) {
+            odd.push(path);
         }
     }
 }

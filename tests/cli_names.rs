@@ -196,3 +196,34 @@ fn tui_options_are_offered_only_by_the_tuis() {
         .code(1)
         .stderr(predicate::str::contains("needs a terminal"));
 }
+
+/// A file named like a sidecar whose annotator part cannot be read (not
+/// UTF-8, or not a name) is reported, not skipped.
+#[test]
+fn files_named_like_sidecars_that_cannot_be_read_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("memo.txt");
+    std::fs::write(&doc, TEXT).unwrap();
+    let mut odd = vec![dir.path().join("memo.txt.a b.gloss.ron")];
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        odd.push(
+            dir.path()
+                .join(std::ffi::OsStr::from_bytes(b"memo.txt.k\xff.gloss.ron")),
+        );
+    }
+    for path in &odd {
+        std::fs::write(path, "(version: 1)").unwrap();
+    }
+    for command in ["check", "export"] {
+        let out = gloss().arg(command).arg(dir.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.matches("not read: a sidecar is named").count(),
+            odd.len(),
+            "{stderr}"
+        );
+    }
+}

@@ -399,6 +399,16 @@ pub fn parse_sidecar_file_name(sidecar: &OsStr) -> Option<(OsString, String)> {
         .then(|| (name_from_bytes(doc), annotator.to_string()))
 }
 
+/// Is `name` meant as a sidecar (`<document>.<something>.gloss.ron`) even if
+/// [`parse_sidecar_file_name`] refuses it (an annotator part that is not a
+/// name, or not UTF-8)? Such files are reported, never skipped silently.
+pub fn looks_like_sidecar(name: &OsStr) -> bool {
+    name.as_encoded_bytes()
+        .strip_suffix(SUFFIX.as_bytes())
+        .and_then(|stem| stem.iter().rposition(|&b| b == b'.'))
+        .is_some_and(|dot| dot > 0)
+}
+
 /// Every sidecar beside `document`, sorted by annotator.
 pub fn sidecars_of(document: &Path) -> Vec<(String, PathBuf)> {
     let Some(name) = document.file_name() else {
