@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-use crate::annotation::clean_annotator;
+use crate::annotation::annotator_name;
 
 /// Environment variable naming another config folder (tests use it).
 pub const CONFIG_DIR_ENV: &str = "GLOSS_CONFIG_DIR";
@@ -68,16 +68,26 @@ pub fn load(dir: Option<&Path>) -> (Config, Option<String>) {
     }
 }
 
-/// The annotator: `--as`, else the config, else `$USER`/`$USERNAME`, reduced
-/// to `[A-Za-z0-9_-]`.
-pub fn annotator(flag: Option<&str>, config: &Config) -> String {
-    let raw = flag
-        .map(str::to_string)
-        .or_else(|| config.annotator.clone())
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .unwrap_or_default();
-    clean_annotator(&raw)
+/// The annotator: `--as`, else the config's `annotator`, else
+/// `$USER`/`$USERNAME`, else `anonymous`; Unicode letters, digits, `_` and
+/// `-`. A name that cannot name a sidecar is refused (saying where it came
+/// from), never reduced.
+pub fn annotator(flag: Option<&str>, config: &Config) -> Result<String, String> {
+    let env = |var: &str| std::env::var(var).ok().map(|v| (v, format!("${var}")));
+    let (raw, from) = flag
+        .map(|f| (f.to_string(), "--as".to_string()))
+        .or_else(|| {
+            config
+                .annotator
+                .clone()
+                .map(|a| (a, "annotator in config.ron".to_string()))
+        })
+        .or_else(|| env("USER"))
+        .or_else(|| env("USERNAME"))
+        .filter(|(name, _)| !name.trim().is_empty())
+        .unwrap_or_else(|| ("anonymous".into(), "the default".into()));
+    annotator_name(&raw)
+        .map_err(|e| format!("gloss: {e} (from {from}; give another with --as NAME)"))
 }
 
 /// Is colour off (`NO_COLOR` set and not empty)?
@@ -109,7 +119,11 @@ mod tests {
         .unwrap();
         let (c, warning) = load(Some(dir.path()));
         assert!(warning.is_none());
-        assert_eq!(annotator(None, &c), "kimlee");
-        assert_eq!(annotator(Some("park"), &c), "park");
+        let err = annotator(None, &c).unwrap_err();
+        assert!(
+            err.contains("\"kim lee\"") && err.contains("config.ron"),
+            "{err}"
+        );
+        assert_eq!(annotator(Some("park"), &c).unwrap(), "park");
     }
 }

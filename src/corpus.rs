@@ -5,8 +5,10 @@
 //! survived) for sidecars whose document exists.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
+use crate::annotation::ActorResolver;
 use crate::document::anchor::{self, Placement};
 use crate::document::{Document, DocumentError};
 use crate::sidecar::{self, Sidecar, SidecarError};
@@ -67,6 +69,10 @@ pub enum CorpusError {
         wanted: String,
         present: String,
     },
+    #[error(
+        "{0}: not read: a sidecar is named <document>.<annotator>.gloss.ron, the annotator in letters, digits, _ and -"
+    )]
+    BadSidecarName(String),
 }
 
 /// Resolve PATHs into documents with sidecars. A document named directly
@@ -90,28 +96,37 @@ pub fn find_targets(
         };
         if meta.is_dir() {
             let mut seen = HashSet::new();
-            walk(path, &mut seen, &mut |sidecar_path, doc_name, annotator| {
-                let doc = sidecar_path.with_file_name(doc_name);
-                if keep(annotator) && doc.is_file() {
-                    by_doc
-                        .entry(doc)
-                        .or_default()
-                        .insert(annotator.to_string(), sidecar_path.to_path_buf());
-                }
-            });
+            let mut odd = Vec::new();
+            walk(
+                path,
+                &mut seen,
+                &mut odd,
+                &mut |sidecar_path, doc_name, annotator| {
+                    // The document's name byte for byte (it need not be UTF-8).
+                    let doc = sidecar_path.with_file_name(doc_name);
+                    if keep(annotator) && doc.is_file() {
+                        by_doc
+                            .entry(doc)
+                            .or_default()
+                            .insert(annotator.to_string(), sidecar_path.to_path_buf());
+                    }
+                },
+            );
+            errors.extend(
+                odd.iter()
+                    .map(|p| CorpusError::BadSidecarName(p.display().to_string())),
+            );
             continue;
         }
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if let Some((doc_name, annotator)) = sidecar::parse_sidecar_name(&file_name) {
+        if let Some((doc_name, annotator)) =
+            path.file_name().and_then(sidecar::parse_sidecar_file_name)
+        {
             let doc = path.with_file_name(doc_name);
             if doc.is_file() {
                 by_doc
                     .entry(doc)
                     .or_default()
-                    .insert(annotator.to_string(), path.clone());
+                    .insert(annotator, path.clone());
                 continue;
             }
         }
@@ -143,7 +158,14 @@ pub fn find_targets(
     (targets, errors)
 }
 
-fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &str, &str)) {
+/// Visit every sidecar under `dir`; files named like sidecars that cannot be
+/// read as one go to `odd`.
+fn walk(
+    dir: &Path,
+    seen: &mut HashSet<PathBuf>,
+    odd: &mut Vec<PathBuf>,
+    found: &mut impl FnMut(&Path, &OsStr, &str),
+) {
     let Ok(real) = std::fs::canonicalize(dir) else {
         return;
     };
@@ -156,15 +178,17 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
+        let name = entry.file_name();
+        if name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
         let path = entry.path();
         if path.is_dir() {
-            walk(&path, seen, found);
-        } else if let Some((doc, annotator)) = sidecar::parse_sidecar_name(&name) {
-            found(&path, doc, annotator);
+            walk(&path, seen, odd, found);
+        } else if let Some((doc, annotator)) = sidecar::parse_sidecar_file_name(&name) {
+            found(&path, &doc, &annotator);
+        } else if sidecar::looks_like_sidecar(&name) {
+            odd.push(path);
         }
     }
 }
@@ -239,6 +263,25 @@ pub fn load(target: &Target) -> Result<(AnnotatedDocument, Vec<CorpusError>), Co
         }
     }
     Ok((AnnotatedDocument { doc, layers }, errors))
+}
+
+/// Actor names resolved through every registry of `document`: the loaded
+/// `layers` first, then its other sidecars beside it (left out by an
+/// annotator filter, or not named), so an alias known to any annotator counts
+/// for all. A sidecar that does not load is skipped here: it is reported where
+/// it is loaded, and by `gloss check`.
+pub fn actor_names(document: &Path, layers: &[Layer]) -> ActorResolver {
+    let mut others = Vec::new();
+    for (annotator, path) in sidecar::sidecars_of(document) {
+        if layers.iter().any(|l| l.annotator == annotator) {
+            continue;
+        }
+        if let Ok(s) = Sidecar::load(&path) {
+            others.push(s.actors);
+        }
+    }
+    let loaded = layers.iter().map(|l| l.sidecar.actors.as_slice());
+    ActorResolver::of(loaded.chain(others.iter().map(Vec::as_slice)))
 }
 
 /// 1-based line and column of the first occurrence of `needle` in `text`.

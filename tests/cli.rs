@@ -409,7 +409,7 @@ fn config_folder_sets_annotator_and_keymap() {
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(
         config.join("config.ron"),
-        "(annotator: \"Zoë Park\", keymap: \"emacs\", theme: \"mono\")",
+        "(annotator: \"Zoë_Park\", keymap: \"emacs\", theme: \"mono\")",
     )
     .unwrap();
     let args = SessionArgs {
@@ -417,7 +417,7 @@ fn config_folder_sets_annotator_and_keymap() {
         ..SessionArgs::default()
     };
     let session = prepare(&doc, &args).unwrap();
-    assert_eq!(session.app.annotator(), "ZoPark");
+    assert_eq!(session.app.annotator(), "Zoë_Park");
     assert_eq!(session.app.keymap.name, "emacs");
     assert_eq!(session.theme.name, "mono");
     // --as wins over the config.

@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::document::anchor::Anchor;
-pub use registry::{Actor, ActorRegistry};
+pub use registry::{Actor, ActorRegistry, ActorResolver};
 
 /// An actor's stance on an issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -261,17 +261,45 @@ pub fn new_id() -> String {
     format!("{millis:011x}-{:08x}", random as u32)
 }
 
-/// Reduce an annotator name to `[A-Za-z0-9_-]` (SPEC §3). Empty → `anonymous`.
-pub fn clean_annotator(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .collect();
-    if cleaned.is_empty() {
-        "anonymous".to_string()
-    } else {
-        cleaned
+/// Can `c` be part of an annotator name (and so of a sidecar's file name)?
+/// Unicode letters and digits, `_` and `-` (SPEC §3 said `[A-Za-z0-9_-]`;
+/// see README: names in any script are kept).
+pub fn annotator_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// The annotator name `name` (trimmed), or why it cannot name a sidecar.
+/// Nothing is dropped or replaced: a reduced name could put two people in
+/// one sidecar (`ké` and `k`, `!!!` and `???`).
+pub fn annotator_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("the annotator name is empty".into());
     }
+    let bad: Vec<String> = name
+        .chars()
+        .filter(|c| !annotator_char(*c))
+        .map(|c| format!("{:?}", c))
+        .collect();
+    if bad.is_empty() {
+        return Ok(name.to_string());
+    }
+    let mut unique = bad.clone();
+    unique.dedup();
+    let suggestion: String = name
+        .chars()
+        .map(|c| if c.is_whitespace() { '_' } else { c })
+        .filter(|c| annotator_char(*c))
+        .collect();
+    let hint = if suggestion.is_empty() {
+        String::new()
+    } else {
+        format!(", e.g. {suggestion}")
+    };
+    Err(format!(
+        "annotator name {name:?} cannot name a sidecar file: it has {}; use letters, digits, _ and -{hint}",
+        unique.join(" ")
+    ))
 }
 
 #[cfg(test)]
@@ -288,11 +316,30 @@ mod tests {
         assert!("supports".parse::<Stance>().is_err());
     }
 
+    /// Issue #9: `ké` became `k` and `!!!` became `anonymous`, so two
+    /// people could share one sidecar.
     #[test]
-    fn annotator_names_are_reduced() {
-        assert_eq!(clean_annotator("Ana María/../x"), "AnaMarax");
-        assert_eq!(clean_annotator("kim_j-1"), "kim_j-1");
-        assert_eq!(clean_annotator("한"), "anonymous");
+    fn annotator_names_are_kept_whole_or_refused() {
+        assert_eq!(annotator_name("ké").unwrap(), "ké");
+        assert_eq!(annotator_name(" kim_j-1 ").unwrap(), "kim_j-1");
+        assert_eq!(annotator_name("한").unwrap(), "한");
+        assert_eq!(annotator_name("Zoë٣").unwrap(), "Zoë٣");
+        let err = annotator_name("!!!").unwrap_err();
+        assert!(
+            err.contains("'!'") && err.contains("letters, digits"),
+            "{err}"
+        );
+        let err = annotator_name("Ana María/../x").unwrap_err();
+        assert!(err.ends_with("e.g. Ana_Maríax"), "{err}");
+        assert!(annotator_name("   ").is_err());
+        assert!(
+            annotator_name("a.b").is_err(),
+            "a dot would end the annotator in a file name"
+        );
+        assert!(
+            annotator_name("ke\u{301}").is_err(),
+            "a lone combining mark is refused, not dropped"
+        );
     }
 
     #[test]

@@ -1,4 +1,12 @@
 //! Actors with aliases, and issue names: what forms complete and filters match.
+//!
+//! A sidecar stores its annotator's [`ActorRegistry`]. Names are compared
+//! through an [`ActorResolver`], built from every registry that speaks about a
+//! document (each annotator's sidecar; later a project codebook), so an alias
+//! known to anyone counts for everyone. Stored names are never rewritten: they
+//! are resolved when compared, filtered or completed.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,14 +54,6 @@ impl ActorRegistry {
             .find(|a| fold(&a.name) == key || a.aliases.iter().any(|x| fold(x) == key))
     }
 
-    /// The registry's spelling for `name`: the actor's main name when `name` is
-    /// one of its aliases, else `name` trimmed.
-    pub fn canonical(&self, name: &str) -> String {
-        self.find(name)
-            .map(|a| a.name.clone())
-            .unwrap_or_else(|| name.trim().to_string())
-    }
-
     /// Add an actor by name unless it (or an alias) is known. Returns true if added.
     pub fn learn(&mut self, name: &str) -> bool {
         let name = name.trim();
@@ -71,27 +71,136 @@ impl ActorRegistry {
         true
     }
 
+    /// This registry alone as a resolver (for one sidecar's own bookkeeping;
+    /// commands resolve through every registry of the document).
+    pub fn resolver(&self) -> ActorResolver {
+        ActorResolver::of([self.actors.as_slice()])
+    }
+}
+
+/// Actor names resolved across several registries.
+///
+/// Sources are added in order of precedence (the first wins a conflict). Each
+/// alias points to the actor it is listed under, whoever listed it; names are
+/// merged by their folded spelling (case and spacing ignored) and aliases
+/// chain: when bob's `Pak Chang Ok` (alias `박창옥`) is an alias of alice's
+/// `Pak Chang-ok`, all three resolve to `Pak Chang-ok`. An alias claimed by two
+/// actors belongs to the first; a cycle is cut where it would close. Names no
+/// registry knows resolve to themselves.
+#[derive(Debug, Clone, Default)]
+pub struct ActorResolver {
+    /// Every source's actors, in the order added.
+    actors: Vec<Actor>,
+    /// Folded spelling → the main name it resolves to.
+    main: HashMap<String, String>,
+    /// (main name, every spelling resolving to it: the main name first),
+    /// sorted by main name.
+    groups: Vec<(String, Vec<String>)>,
+}
+
+impl ActorResolver {
+    /// A resolver over `sources`, the first taking precedence.
+    pub fn of<'a>(sources: impl IntoIterator<Item = &'a [Actor]>) -> ActorResolver {
+        let mut r = ActorResolver::default();
+        for source in sources {
+            r.actors.extend_from_slice(source);
+        }
+        r.rebuild();
+        r
+    }
+
+    /// Add one more source, after (below) those already added.
+    pub fn add_source(&mut self, actors: &[Actor]) {
+        self.actors.extend_from_slice(actors);
+        self.rebuild();
+    }
+
+    fn rebuild(&mut self) {
+        // First spelling of each folded form, preferring a `name` to an alias.
+        let mut spelling: HashMap<String, &str> = HashMap::new();
+        for a in &self.actors {
+            spelling.entry(fold(&a.name)).or_insert(&a.name);
+        }
+        for a in &self.actors {
+            for alias in &a.aliases {
+                spelling.entry(fold(alias)).or_insert(alias);
+            }
+        }
+        spelling.retain(|k, _| !k.is_empty());
+        // Each alias points to the actor it is listed under (first listing wins).
+        let mut parent: HashMap<String, String> = HashMap::new();
+        for a in &self.actors {
+            let name = fold(&a.name);
+            if name.is_empty() {
+                continue;
+            }
+            for alias in &a.aliases {
+                let alias = fold(alias);
+                if alias.is_empty() || alias == name || parent.contains_key(&alias) {
+                    continue;
+                }
+                // Would `alias → name` close a cycle (name already leads to alias)?
+                if root_of(&parent, &name) == alias {
+                    continue;
+                }
+                parent.insert(alias, name.clone());
+            }
+        }
+        let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+        let mut main = HashMap::with_capacity(spelling.len());
+        for (folded, &shown) in &spelling {
+            let root = root_of(&parent, folded);
+            let root_shown = spelling.get(&root).copied().unwrap_or(shown);
+            main.insert(folded.clone(), root_shown.to_string());
+            let group = groups.entry(root_shown.to_string()).or_default();
+            if folded != &root {
+                group.push(shown.to_string());
+            }
+        }
+        let mut groups: Vec<(String, Vec<String>)> = groups
+            .into_iter()
+            .map(|(name, mut others)| {
+                others.sort();
+                others.insert(0, name.clone());
+                (name, others)
+            })
+            .collect();
+        groups.sort();
+        self.main = main;
+        self.groups = groups;
+    }
+
+    /// Is `name` (or a spelling of it) known to any source?
+    pub fn knows(&self, name: &str) -> bool {
+        self.main.contains_key(&fold(name))
+    }
+
+    /// The main name `name` resolves to; `name` trimmed when nobody knows it.
+    pub fn resolve(&self, name: &str) -> String {
+        self.main
+            .get(&fold(name))
+            .cloned()
+            .unwrap_or_else(|| name.trim().to_string())
+    }
+
+    /// A comparable form of `name`: its main name, case and spacing folded.
+    pub fn key(&self, name: &str) -> String {
+        fold(&self.resolve(name))
+    }
+
     /// Does `candidate` (a name used in a tag) refer to the actor `query` names?
-    /// True when both resolve to the same registry actor, or when they are equal.
     pub fn same_actor(&self, query: &str, candidate: &str) -> bool {
-        if fold(query) == fold(candidate) {
-            return true;
-        }
-        match (self.find(query), self.find(candidate)) {
-            (Some(a), Some(b)) => a.name == b.name,
-            _ => false,
-        }
+        self.key(query) == self.key(candidate)
     }
 
     /// Names and aliases containing `typed` (case-insensitive), names first,
-    /// prefix matches before inner matches; each result is the actor's main name
-    /// with the alias that matched, if any.
+    /// prefix matches before inner matches; each result is the actor's main
+    /// name, whichever of its spellings matched.
     pub fn complete(&self, typed: &str) -> Vec<String> {
         let key = fold(typed);
         let mut prefix = Vec::new();
         let mut inner = Vec::new();
-        for a in &self.actors {
-            let spellings = std::iter::once(&a.name).chain(&a.aliases);
+        for (name, spellings) in &self.groups {
             let mut best: Option<bool> = None;
             for s in spellings {
                 let f = fold(s);
@@ -103,14 +212,27 @@ impl ActorRegistry {
                 }
             }
             match best {
-                Some(true) => prefix.push(a.name.clone()),
-                Some(false) => inner.push(a.name.clone()),
+                Some(true) => prefix.push(name.clone()),
+                Some(false) => inner.push(name.clone()),
                 None => {}
             }
         }
         prefix.extend(inner);
         prefix
     }
+}
+
+/// Follow alias links from `folded` to the name at the end of the chain.
+fn root_of(parent: &HashMap<String, String>, folded: &str) -> String {
+    let mut at = folded;
+    // Links never form a cycle (see `rebuild`); the bound is a second guard.
+    for _ in 0..=parent.len() {
+        match parent.get(at) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    at.to_string()
 }
 
 /// Issue names seen so far, completed like actors (case-insensitive substring).
@@ -151,19 +273,71 @@ mod tests {
         ])
     }
 
+    fn actor(name: &str, aliases: &[&str]) -> Actor {
+        Actor {
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
     #[test]
     fn finds_by_alias_ignoring_case_and_spacing() {
         let r = reg();
         assert_eq!(r.find("pak  chang ok").unwrap().name, "Pak Chang-ok");
-        assert_eq!(r.canonical("박창옥"), "Pak Chang-ok");
-        assert_eq!(r.canonical(" Someone New "), "Someone New");
+        let r = r.resolver();
+        assert_eq!(r.resolve("박창옥"), "Pak Chang-ok");
+        assert_eq!(r.resolve(" Someone New "), "Someone New");
         assert!(r.same_actor("Pak Chang Ok", "Pak Chang-ok"));
         assert!(!r.same_actor("Nam Il", "Kim Il Sung"));
+        assert!(r.same_actor("someone  new", "Someone New"));
+    }
+
+    /// Issue #9: alice lists `Pak Chang Ok` as an alias; bob's own registry
+    /// has `Pak Chang Ok` as a name (he tagged it). Merged, bob's name must
+    /// resolve to alice's main name, whichever registry comes first.
+    #[test]
+    fn an_alias_in_one_registry_resolves_a_name_of_another() {
+        let alice = vec![actor("Pak Chang-ok", &["Pak Chang Ok"])];
+        let bob = vec![actor("Pak Chang Ok", &[])];
+        for r in [
+            ActorResolver::of([alice.as_slice(), bob.as_slice()]),
+            ActorResolver::of([bob.as_slice(), alice.as_slice()]),
+        ] {
+            assert_eq!(r.resolve("Pak Chang Ok"), "Pak Chang-ok");
+            assert!(r.same_actor("Pak Chang-ok", "pak chang ok"));
+            assert_eq!(r.complete("pak"), vec!["Pak Chang-ok"]);
+        }
+    }
+
+    #[test]
+    fn aliases_of_aliases_resolve_to_the_main_name() {
+        let alice = vec![actor("Pak Chang-ok", &["Pak Chang Ok"])];
+        let bob = vec![actor("Pak Chang Ok", &["박창옥"]), actor("Nam Il", &[])];
+        let mut r = ActorResolver::of([bob.as_slice()]);
+        assert_eq!(r.resolve("박창옥"), "Pak Chang Ok");
+        r.add_source(&alice);
+        assert_eq!(r.resolve("박창옥"), "Pak Chang-ok");
+        assert_eq!(r.key("박창옥"), r.key("PAK CHANG-OK"));
+        assert!(r.knows("박창옥") && !r.knows("Kim"));
+        assert_eq!(r.complete("박"), vec!["Pak Chang-ok"]);
+        assert_eq!(r.complete(""), vec!["Nam Il", "Pak Chang-ok"]);
+    }
+
+    #[test]
+    fn conflicts_go_to_the_first_source_and_never_merge_two_actors() {
+        // Both claim "Kim"; each says the other is its alias (a cycle).
+        let first = vec![actor("Kim Il Sung", &["Kim"]), actor("A", &["B"])];
+        let second = vec![actor("Kim Chang-hyop", &["Kim"]), actor("B", &["A"])];
+        let r = ActorResolver::of([first.as_slice(), second.as_slice()]);
+        assert_eq!(r.resolve("Kim"), "Kim Il Sung");
+        assert!(!r.same_actor("Kim Il Sung", "Kim Chang-hyop"));
+        assert_eq!(r.resolve("B"), "A");
+        assert_eq!(r.resolve("A"), "A");
     }
 
     #[test]
     fn completes_prefix_first() {
-        let r = reg();
+        let r = reg().resolver();
         assert_eq!(r.complete("il"), vec!["Kim Il Sung", "Nam Il"]);
         assert_eq!(r.complete("k"), vec!["Kim Il Sung", "Pak Chang-ok"]);
         assert_eq!(r.complete("박"), vec!["Pak Chang-ok"]);

@@ -7,7 +7,7 @@
 
 use super::input::TextInput;
 use crate::annotation::registry::complete_issue;
-use crate::annotation::{ActorRegistry, Annotation, Kind, Stance, Tag};
+use crate::annotation::{ActorResolver, Annotation, Kind, Stance, Tag};
 
 /// Where a field's completions come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +119,7 @@ impl TagForm {
     }
 
     /// Completions for the focused field's text.
-    pub fn candidates(&self, registry: &ActorRegistry, issues: &[String]) -> Vec<String> {
+    pub fn candidates(&self, registry: &ActorResolver, issues: &[String]) -> Vec<String> {
         let typed = self.focused().input.text.trim();
         let mut list = match self.focused().completion {
             Completion::Actor => registry.complete(typed),
@@ -156,7 +156,7 @@ impl TagForm {
     }
 
     /// Put the highlighted completion (if any) into the focused field.
-    pub fn take_highlight(&mut self, registry: &ActorRegistry, issues: &[String]) {
+    pub fn take_highlight(&mut self, registry: &ActorResolver, issues: &[String]) {
         if let Some(i) = self.highlight.take()
             && let Some(choice) = self.candidates(registry, issues).get(i)
         {
@@ -191,14 +191,14 @@ impl TagForm {
 
     /// The tag the form describes, with actor names in the registry's spelling.
     /// On error: the field to focus and what is wrong.
-    pub fn to_tag(&self, registry: &ActorRegistry) -> Result<Tag, (usize, String)> {
+    pub fn to_tag(&self, registry: &ActorResolver) -> Result<Tag, (usize, String)> {
         let value = |i: usize| self.fields[i].input.text.trim().to_string();
         let actor = |i: usize| {
             let v = value(i);
             if v.is_empty() {
                 Err((i, format!("{} is empty", self.fields[i].label)))
             } else {
-                Ok(registry.canonical(&v))
+                Ok(registry.resolve(&v))
             }
         };
         match self.kind {
@@ -229,8 +229,8 @@ mod tests {
     use super::*;
     use crate::annotation::Actor;
 
-    fn registry() -> ActorRegistry {
-        ActorRegistry::new(vec![
+    fn registry() -> ActorResolver {
+        ActorResolver::of([vec![
             Actor {
                 name: "Nam Il".into(),
                 aliases: vec![],
@@ -239,7 +239,8 @@ mod tests {
                 name: "Pak Chang-ok".into(),
                 aliases: vec!["Pak Chang Ok".into()],
             },
-        ])
+        ]
+        .as_slice()])
     }
 
     #[test]

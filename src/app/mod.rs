@@ -21,7 +21,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use crate::annotation::{ActorRegistry, Annotation, Kind};
+use crate::annotation::{ActorResolver, Annotation, Kind};
 use crate::command::Command;
 use crate::document::Document;
 use crate::document::anchor::{Anchor, Placement, place_all_with};
@@ -236,16 +236,26 @@ impl App {
         app
     }
 
-    /// Names the tag form completes and canonicalises: this sidecar's registry
-    /// and issues, then colleagues'.
-    pub fn completion_sources(&self) -> (ActorRegistry, Vec<String>) {
-        let mut actors = self.sidecar.actors.clone();
-        actors.extend(self.vocabulary.0.iter().cloned());
+    /// Names the tag form completes and canonicalises: the actors of
+    /// [`App::actor_names`], and this sidecar's issues, then colleagues'.
+    pub fn completion_sources(&self) -> (ActorResolver, Vec<String>) {
         let mut issues = self.sidecar.issues.clone();
         issues.extend(self.vocabulary.1.iter().cloned());
         issues.sort();
         issues.dedup();
-        (ActorRegistry::new(actors), issues)
+        (self.actor_names(), issues)
+    }
+
+    /// Actor names resolved through every registry of this document: this
+    /// sidecar's first (it wins a conflict), then colleagues' sidecars, then
+    /// the layers under review.
+    pub fn actor_names(&self) -> ActorResolver {
+        let mut sources: Vec<&[crate::annotation::Actor]> =
+            vec![&self.sidecar.actors, &self.vocabulary.0];
+        if let Some(r) = &self.review {
+            sources.extend(r.others.iter().map(|l| l.sidecar.actors.as_slice()));
+        }
+        ActorResolver::of(sources)
     }
 
     /// Effects produced since the last call.

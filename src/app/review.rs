@@ -10,10 +10,11 @@
 use std::collections::BTreeMap;
 
 use super::{App, Edit, Mode, reanchored};
+use crate::annotation::ActorResolver;
 use crate::annotation::{Annotation, Kind, Origin};
 use crate::command::Command;
 use crate::corpus::Layer;
-use crate::review::{self, ActorNames, Coding, Comparison, Report};
+use crate::review::{self, Coding, Comparison, Report, TagKey};
 
 /// The other annotators of a review, and where everyone disagrees.
 #[derive(Debug, Clone)]
@@ -26,7 +27,8 @@ pub struct Review {
     /// when it holds annotations of the reviewer's own making; a new sidecar,
     /// or one made only of adopted annotations, is an adjudication.
     pub compare_own: bool,
-    pub names: ActorNames,
+    /// Actor names of every registry of the document ([`App::actor_names`]).
+    pub names: ActorResolver,
     pub comparison: Comparison,
     /// Paragraph → indices into `codings[i].placed`, per other annotator.
     by_paragraph: Vec<BTreeMap<usize, Vec<usize>>>,
@@ -70,7 +72,7 @@ impl App {
             others,
             codings,
             compare_own,
-            names: ActorNames::default(),
+            names: ActorResolver::default(),
             comparison: Comparison::default(),
             by_paragraph,
         });
@@ -113,12 +115,13 @@ impl App {
             return;
         }
         let own = self.own_coding();
+        let names = self.actor_names();
         let Some(r) = self.review.as_mut() else {
             return;
         };
         let mut all: Vec<&Coding> = vec![&own];
         all.extend(r.codings.iter());
-        r.names = ActorNames::of(&all);
+        r.names = names;
         let compared: Vec<&Coding> = if r.compare_own {
             all
         } else {
@@ -137,7 +140,7 @@ impl App {
         }
         codings.sort_by(|a, b| a.annotator.cmp(&b.annotator));
         let compared: Vec<&Coding> = codings.iter().collect();
-        Some(review::report(self.doc.len(), &compared))
+        Some(review::report(self.doc.len(), &compared, &r.names))
     }
 
     /// Everyone's annotations on paragraph `index`: own first, then each other
@@ -381,8 +384,8 @@ impl App {
         let own = self.own_coding();
         let mut edits = Vec::new();
         for (p, a) in &agreed {
-            let key = r.names.tag_key(&a.tag);
-            let have = own.on(*p).any(|x| r.names.tag_key(&x.tag) == key);
+            let key = TagKey::of(&a.tag, &r.names);
+            let have = own.on(*p).any(|x| TagKey::of(&x.tag, &r.names) == key);
             if !have {
                 edits.push(Edit::Add(self.adopted_copy(&first, *p, a)));
             }

@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use unicode_width::UnicodeWidthStr;
 
 use super::report;
+use crate::annotation::ActorResolver;
 use crate::corpus;
 use crate::document::sanitize::display_line;
 use crate::review::{Coding, Reliability, Report};
@@ -50,7 +51,7 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         report(e);
     }
     let single = args.paths.len() == 1 && args.paths[0].is_file();
-    let mut documents: Vec<(String, usize, Vec<Coding>)> = Vec::new();
+    let mut documents: Vec<(String, usize, Vec<Coding>, ActorResolver)> = Vec::new();
     for target in &targets {
         match corpus::load(target) {
             Ok((loaded, errs)) => {
@@ -80,10 +81,13 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
                         coding.independent()
                     });
                 }
+                // Every sidecar's aliases count, also those left out above.
+                let names = corpus::actor_names(&target.document, &loaded.layers);
                 documents.push((
                     target.document.display().to_string(),
                     loaded.doc.len(),
                     codings,
+                    names,
                 ));
             }
             Err(e) => {
@@ -96,7 +100,7 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     if single
-        && let Some((source, _, codings)) = documents.first()
+        && let Some((source, _, codings, _)) = documents.first()
         && codings.len() < 2
     {
         let names: Vec<&str> = codings.iter().map(|c| c.annotator.as_str()).collect();
@@ -113,18 +117,18 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
     }
     let mut all: Vec<String> = documents
         .iter()
-        .flat_map(|(_, _, c)| c.iter().map(|c| c.annotator.clone()))
+        .flat_map(|(_, _, c, _)| c.iter().map(|c| c.annotator.clone()))
         .collect();
     all.sort();
     all.dedup();
     let mut pooled = Reliability::new(all);
     let mut rows = Vec::new();
-    for (source, paragraphs, codings) in &documents {
+    for (source, paragraphs, codings, names) in &documents {
         let refs: Vec<&Coding> = codings.iter().collect();
-        pooled.add_document(*paragraphs, &refs);
+        pooled.add_document(*paragraphs, &refs, names);
         rows.push(Row {
             source: source.clone(),
-            report: crate::review::report(*paragraphs, &refs),
+            report: crate::review::report(*paragraphs, &refs, names),
         });
     }
     let pooled = pooled.report();

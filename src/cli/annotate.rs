@@ -30,7 +30,7 @@ pub struct Session {
 pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     let dir = config::config_dir(args.config_dir.as_deref());
     let (cfg, warning) = config::load(dir.as_deref());
-    let annotator = config::annotator(args.annotator.as_deref(), &cfg);
+    let annotator = config::annotator(args.annotator.as_deref(), &cfg)?;
     let keymap_choice = args.keymap.clone().or(cfg.keymap.clone());
     let keymap =
         Keymap::load(keymap_choice.as_deref(), dir.as_deref()).map_err(|e| e.to_string())?;

@@ -4,13 +4,13 @@
 //! scores / orphaned) and one line per problem on stderr, as
 //! `file:line:column: message`. Exit 1 when anything is wrong, orphans included.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::report;
 use crate::annotation::Tag;
-use crate::corpus::{self, Layer, position_of};
+use crate::corpus::{self, Layer};
 use crate::document::anchor::Placement;
 use crate::document::sanitize::display_line;
 
@@ -50,7 +50,13 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
 fn check_layer(layer: &Layer) -> bool {
     let path = layer.path.display().to_string();
     let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
-    let locate = |id: &str| position_of(&text, &format!("\"{id}\"")).unwrap_or((1, 1));
+    // Every id's position from one pass over the file: looking each one up
+    // from the start made checking quadratic (issue #9: 100k never finished).
+    let positions = quoted_positions(
+        &text,
+        layer.sidecar.annotations.iter().map(|a| a.id.as_str()),
+    );
+    let locate = |id: &str| positions.get(id).copied().unwrap_or((1, 1));
     let mut ok = true;
     let (mut exact, mut moved, mut orphaned, mut ambiguous) = (0, 0, 0, 0);
     let mut fuzzy = Vec::new();
@@ -131,4 +137,58 @@ fn check_layer(layer: &Layer) -> bool {
         fuzzy.len(),
     );
     ok
+}
+
+/// The 1-based line and column (in characters) of the first `"word"` in
+/// `text` for each of `words` (words without `"`), in one pass: every quoted
+/// run between two consecutive quotes is looked up once.
+fn quoted_positions<'w>(
+    text: &str,
+    words: impl IntoIterator<Item = &'w str>,
+) -> HashMap<&'w str, (usize, usize)> {
+    let wanted: HashMap<&str, &'w str> = words.into_iter().map(|w| (w, w)).collect();
+    let mut found = HashMap::with_capacity(wanted.len());
+    let quotes: Vec<usize> = memchr::memchr_iter(b'"', text.as_bytes()).collect();
+    // Line and column advance from the last quote seen, never from the start.
+    let (mut at, mut line, mut col) = (0usize, 1usize, 1usize);
+    for pair in quotes.windows(2) {
+        let (open, close) = (pair[0], pair[1]);
+        let Some(&word) = wanted.get(&text[open + 1..close]) else {
+            continue;
+        };
+        if found.contains_key(word) {
+            continue;
+        }
+        for c in text[at..open].chars() {
+            if c == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+        at = open;
+        found.insert(word, (line, col));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_positions_match_a_search_from_the_start() {
+        let text = "(\n  id: \"a1\",\n  note: \"x \\\"a2\\\" y\",\n  id: \"a2\", \"a1\"\n  id: \"한\", \"b\"\n)";
+        let got = quoted_positions(text, ["a1", "a2", "b", "missing"]);
+        for word in ["a1", "a2", "b"] {
+            assert_eq!(
+                got.get(word).copied(),
+                corpus::position_of(text, &format!("\"{word}\"")),
+                "{word}"
+            );
+        }
+        assert_eq!(got.get("missing"), None);
+        assert_eq!(got["b"], (5, 12), "columns count characters");
+    }
 }

@@ -35,21 +35,24 @@ pub struct Cli {
     pub command: Option<Commands>,
 }
 
-/// Options shared by the annotating and reviewing TUIs.
+/// Options of the annotating and reviewing TUIs (`gloss FILE`, `gloss
+/// review`): only those commands take them (not global: elsewhere they would
+/// be listed and do nothing).
 #[derive(Debug, Args, Clone, Default)]
 pub struct SessionArgs {
-    /// Annotator name (default: config, then $USER); reduced to [A-Za-z0-9_-].
-    #[arg(long = "as", value_name = "NAME", global = true)]
+    /// Annotator name (default: config, then $USER): Unicode letters, digits,
+    /// _ and -; other names are refused.
+    #[arg(long = "as", value_name = "NAME", value_parser = parse_annotator)]
     pub annotator: Option<String>,
     /// Keymap: a built-in name (default, emacs, arrows), a name in the config
     /// folder's keymaps/, or a path to a .ron file.
-    #[arg(long, value_name = "NAME|PATH", global = true)]
+    #[arg(long, value_name = "NAME|PATH")]
     pub keymap: Option<String>,
     /// Open without writing anything (also opens a sidecar that does not parse).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub read_only: bool,
     /// Folder holding config.ron and keymaps (default: the platform's; env GLOSS_CONFIG_DIR).
-    #[arg(long, value_name = "DIR", global = true)]
+    #[arg(long, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
 }
 
@@ -68,6 +71,8 @@ pub enum Commands {
     /// Review every annotator's sidecar of FILE side by side (TUI); adopt
     /// others' annotations into your own (--as).
     Review {
+        #[command(flatten)]
+        session: SessionArgs,
         /// The document.
         file: PathBuf,
         /// Sidecars to review (default: every FILE.*.gloss.ron beside FILE).
@@ -130,6 +135,11 @@ fn parse_stance(s: &str) -> Result<Stance, String> {
     s.parse()
 }
 
+/// `--as`: a name that cannot name a sidecar is a usage error (exit 2).
+fn parse_annotator(s: &str) -> Result<String, String> {
+    crate::annotation::annotator_name(s)
+}
+
 /// Print one problem line on stderr, made safe for the terminal.
 pub fn report(problem: impl std::fmt::Display) {
     // Not eprintln!: with the terminal gone (a lost SSH session) it would panic.
@@ -143,7 +153,11 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Commands::Export(args)) => export::run(&args),
         Some(Commands::Check { paths }) => check::run(&paths),
-        Some(Commands::Review { file, sidecars }) => review::run(&file, &sidecars, &cli.session),
+        Some(Commands::Review {
+            session,
+            file,
+            sidecars,
+        }) => review::run(&file, &sidecars, &session),
         Some(Commands::Agree(args)) => agree::run(&args),
         Some(Commands::MergeDriver {
             base,

@@ -59,13 +59,20 @@ pub fn prepare_review(
                 // Adopting one of two annotations with one id adopts one
                 // (the colleague's gloss gives the copy the same fresh id).
                 s.separate_duplicate_ids();
-                let annotator = path
+                // A file not named like a sidecar goes by the name inside it.
+                let named = path
                     .file_name()
-                    .and_then(|n| {
-                        sidecar::parse_sidecar_name(&n.to_string_lossy())
-                            .map(|(_, a)| a.to_string())
-                    })
-                    .unwrap_or_else(|| crate::annotation::clean_annotator(&s.annotator));
+                    .and_then(sidecar::parse_sidecar_file_name)
+                    .map(|(_, a)| Ok(a));
+                let annotator = match named
+                    .unwrap_or_else(|| crate::annotation::annotator_name(&s.annotator))
+                {
+                    Ok(a) => a,
+                    Err(e) => {
+                        errors.push(format!("{}: {e}", path.display()));
+                        continue;
+                    }
+                };
                 if annotator == own {
                     errors.push(format!(
                         "{}: this is {own}'s sidecar of another document; review it as someone else (--as)",

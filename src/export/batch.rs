@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{Excerpt, Filter};
+use crate::annotation::ActorResolver;
 use crate::corpus::{self, AnnotatedDocument, CorpusError, Target};
 
 /// One target, loaded and turned into excerpts.
@@ -72,7 +73,14 @@ pub fn load_all(
 fn load_one(target: &Target, filter: &Filter) -> Result<Loaded, CorpusError> {
     let (document, errors) = corpus::load(target)?;
     let source = target.document.display().to_string();
-    let (excerpts, orphans) = super::excerpts_of(&document, &source, filter);
+    // Another annotator's sidecar, left out by `--annotator`, may hold the
+    // alias an `--actor` filter needs: read the document's every registry.
+    let names = if filter.actors.is_empty() {
+        ActorResolver::default()
+    } else {
+        corpus::actor_names(&target.document, &document.layers)
+    };
+    let (excerpts, orphans) = super::excerpts_resolved(&document, &source, filter, &names);
     Ok(Loaded {
         source,
         document,

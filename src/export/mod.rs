@@ -16,7 +16,7 @@ pub mod w3c;
 
 use serde::Serialize;
 
-use crate::annotation::{ActorRegistry, Annotation, Kind, Stance, Tag};
+use crate::annotation::{ActorResolver, Annotation, Kind, Stance, Tag};
 use crate::corpus::{AnnotatedDocument, Layer};
 use crate::document::anchor::Placement;
 
@@ -138,13 +138,9 @@ pub struct Filter {
 
 impl Filter {
     /// Does `annotation` by `annotator` pass? Actors match any role and any
-    /// alias known to `registry`; `issue` is a case-insensitive substring.
-    pub fn matches(
-        &self,
-        annotator: &str,
-        annotation: &Annotation,
-        registry: &ActorRegistry,
-    ) -> bool {
+    /// spelling `names` resolves to the same actor; `issue` is a
+    /// case-insensitive substring.
+    pub fn matches(&self, annotator: &str, annotation: &Annotation, names: &ActorResolver) -> bool {
         if !self.kinds.is_empty() && !self.kinds.contains(&annotation.kind()) {
             return false;
         }
@@ -152,11 +148,11 @@ impl Filter {
             return false;
         }
         if !self.actors.is_empty() {
-            let names = annotation.tag.actors();
+            let tagged = annotation.tag.actors();
             let hit = self
                 .actors
                 .iter()
-                .any(|q| names.iter().any(|n| registry.same_actor(q, n)));
+                .any(|q| tagged.iter().any(|n| names.same_actor(q, n)));
             if !hit {
                 return false;
             }
@@ -187,18 +183,30 @@ impl Filter {
 }
 
 /// Excerpts of one document, for every layer, filtered; orphans are skipped
-/// and counted (they have no place to quote).
+/// and counted (they have no place to quote). Actor names resolve through the
+/// loaded layers' registries.
 pub fn excerpts_of(
     doc: &AnnotatedDocument,
     source: &str,
     filter: &Filter,
 ) -> (Vec<Excerpt>, usize) {
+    let names = ActorResolver::of(doc.layers.iter().map(|l| l.sidecar.actors.as_slice()));
+    excerpts_resolved(doc, source, filter, &names)
+}
+
+/// [`excerpts_of`] with actor names resolved through `names` (for commands:
+/// every registry of the document, `corpus::actor_names`).
+pub fn excerpts_resolved(
+    doc: &AnnotatedDocument,
+    source: &str,
+    filter: &Filter,
+    names: &ActorResolver,
+) -> (Vec<Excerpt>, usize) {
     let mut out = Vec::new();
     let mut orphans = 0;
     for layer in &doc.layers {
-        let registry = layer.sidecar.registry();
         for (annotation, placement) in layer.sidecar.annotations.iter().zip(&layer.placements) {
-            if !filter.matches(&layer.annotator, annotation, &registry) {
+            if !filter.matches(&layer.annotator, annotation, names) {
                 continue;
             }
             match excerpt(doc, layer, annotation, *placement, source) {

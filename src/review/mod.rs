@@ -4,14 +4,15 @@
 //! Pure logic, no terminal. A [`Coding`] is one annotator's annotations placed
 //! in the current text of the document. Annotations are compared by a
 //! [`TagKey`]: the kind and its actors (and, for positions, the stance) with
-//! actor names resolved through every sidecar's aliases. The issue text of a
+//! actor names resolved through every registry of the document (an
+//! [`ActorResolver`]: an alias known to any annotator counts for all). The issue text of a
 //! position is free text and is not compared.
 
 pub mod agreement;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::annotation::{Actor, ActorRegistry, Annotation, Kind, Stance, Tag};
+use crate::annotation::{Actor, ActorResolver, Annotation, Kind, Stance, Tag};
 use crate::corpus::Layer;
 pub use agreement::Coefficients;
 
@@ -65,58 +66,11 @@ impl Coding {
     }
 }
 
-/// Actor names resolved across every annotator's registry, so `Pak Chang Ok`
-/// in one sidecar and `Pak Chang-ok` in another are the same actor when either
-/// registry lists one as an alias of the other.
-#[derive(Debug, Clone, Default)]
-pub struct ActorNames {
-    registry: ActorRegistry,
-}
-
-impl ActorNames {
-    pub fn new<'a>(registries: impl IntoIterator<Item = &'a [Actor]>) -> ActorNames {
-        let mut merged: BTreeMap<String, Actor> = BTreeMap::new();
-        for list in registries {
-            for a in list {
-                let entry = merged.entry(a.name.clone()).or_insert_with(|| Actor {
-                    name: a.name.clone(),
-                    aliases: Vec::new(),
-                });
-                for alias in &a.aliases {
-                    if !entry.aliases.contains(alias) {
-                        entry.aliases.push(alias.clone());
-                    }
-                }
-            }
-        }
-        ActorNames {
-            registry: ActorRegistry::new(merged.into_values().collect()),
-        }
-    }
-
-    /// From the registries of `codings`.
-    pub fn of(codings: &[&Coding]) -> ActorNames {
-        ActorNames::new(codings.iter().map(|c| c.actors.as_slice()))
-    }
-
-    /// A comparable form of `name`: the main name, case and spacing folded.
-    pub fn key(&self, name: &str) -> String {
-        self.registry
-            .canonical(name)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    }
-
-    /// The comparable form of a tag.
-    pub fn tag_key(&self, tag: &Tag) -> TagKey {
-        match tag {
-            Tag::Claim { by } => TagKey::Claim(self.key(by)),
-            Tag::Advice { from, to } => TagKey::Advice(self.key(from), self.key(to)),
-            Tag::Position { actor, stance, .. } => TagKey::Position(self.key(actor), *stance),
-        }
-    }
+/// Actor names resolved through the registries of `codings` (first wins a
+/// conflict). Commands add the document's other registries: see
+/// `corpus::actor_names`.
+pub fn names_of(codings: &[&Coding]) -> ActorResolver {
+    ActorResolver::of(codings.iter().map(|c| c.actors.as_slice()))
 }
 
 /// What two annotations must share to count as the same coding decision.
@@ -128,6 +82,15 @@ pub enum TagKey {
 }
 
 impl TagKey {
+    /// The comparable form of `tag`, its actors resolved through `names`.
+    pub fn of(tag: &Tag, names: &ActorResolver) -> TagKey {
+        match tag {
+            Tag::Claim { by } => TagKey::Claim(names.key(by)),
+            Tag::Advice { from, to } => TagKey::Advice(names.key(from), names.key(to)),
+            Tag::Position { actor, stance, .. } => TagKey::Position(names.key(actor), *stance),
+        }
+    }
+
     pub fn kind(&self) -> Kind {
         match self {
             TagKey::Claim(_) => Kind::Claim,
@@ -154,7 +117,7 @@ impl Comparison {
     /// a kind is present for some annotators and absent for others, or when
     /// they used it with different actors (or, for positions, stances).
     /// Fewer than two codings never disagree.
-    pub fn of(codings: &[&Coding], names: &ActorNames) -> Comparison {
+    pub fn of(codings: &[&Coding], names: &ActorResolver) -> Comparison {
         let mut disputed = BTreeMap::new();
         if codings.len() < 2 {
             return Comparison { disputed };
@@ -221,10 +184,10 @@ impl Comparison {
     }
 }
 
-fn keys_by_paragraph(c: &Coding, names: &ActorNames) -> BTreeMap<usize, BTreeSet<TagKey>> {
+fn keys_by_paragraph(c: &Coding, names: &ActorResolver) -> BTreeMap<usize, BTreeSet<TagKey>> {
     let mut out: BTreeMap<usize, BTreeSet<TagKey>> = BTreeMap::new();
     for (p, a) in &c.placed {
-        out.entry(*p).or_default().insert(names.tag_key(&a.tag));
+        out.entry(*p).or_default().insert(TagKey::of(&a.tag, names));
     }
     out
 }
@@ -232,7 +195,7 @@ fn keys_by_paragraph(c: &Coding, names: &ActorNames) -> BTreeMap<usize, BTreeSet
 /// Annotations every one of `codings` made (same paragraph, same [`TagKey`]),
 /// as (paragraph, the first coding's annotation), in paragraph order. Needs
 /// two or more codings.
-pub fn agreed<'a>(codings: &[&'a Coding], names: &ActorNames) -> Vec<(usize, &'a Annotation)> {
+pub fn agreed<'a>(codings: &[&'a Coding], names: &ActorResolver) -> Vec<(usize, &'a Annotation)> {
     if codings.len() < 2 {
         return Vec::new();
     }
@@ -243,7 +206,7 @@ pub fn agreed<'a>(codings: &[&'a Coding], names: &ActorNames) -> Vec<(usize, &'a
     let mut seen: BTreeSet<(usize, TagKey)> = BTreeSet::new();
     let mut out: Vec<(usize, &Annotation)> = Vec::new();
     for (p, a) in &codings[0].placed {
-        let key = names.tag_key(&a.tag);
+        let key = TagKey::of(&a.tag, names);
         if rest
             .iter()
             .all(|s| s.get(p).is_some_and(|keys| keys.contains(&key)))
@@ -294,9 +257,9 @@ impl Reliability {
     }
 
     /// Add one document of `paragraphs` units with the codings present for it
-    /// (annotators not among them are missing for this document's units).
-    pub fn add_document(&mut self, paragraphs: usize, codings: &[&Coding]) {
-        let names = ActorNames::of(codings);
+    /// (annotators not among them are missing for this document's units);
+    /// `names` resolves the document's actor names.
+    pub fn add_document(&mut self, paragraphs: usize, codings: &[&Coding], names: &ActorResolver) {
         let columns: Vec<Option<&Coding>> = self
             .annotators
             .iter()
@@ -366,9 +329,9 @@ impl Reliability {
 }
 
 /// Agreement among `codings` on one document of `paragraphs` paragraphs.
-pub fn report(paragraphs: usize, codings: &[&Coding]) -> Report {
+pub fn report(paragraphs: usize, codings: &[&Coding], names: &ActorResolver) -> Report {
     let mut r = Reliability::new(codings.iter().map(|c| c.annotator.clone()).collect());
-    r.add_document(paragraphs, codings);
+    r.add_document(paragraphs, codings, names);
     r.report()
 }
 
@@ -475,7 +438,7 @@ mod tests {
                 (3, pos("Ri", Stance::Oppose, "x")),
             ],
         );
-        let names = ActorNames::of(&[&a, &b]);
+        let names = names_of(&[&a, &b]);
         let cmp = Comparison::of(&[&a, &b], &names);
         assert_eq!(cmp.paragraphs(), vec![1, 3]);
         assert_eq!(cmp.kinds_on(1), [true, false, false]);
@@ -494,9 +457,37 @@ mod tests {
             aliases: vec!["Pak Chang Ok".into()],
         }];
         let b = coding("ben", &[(0, claim("Pak Chang-ok"))]);
-        let names = ActorNames::of(&[&a, &b]);
+        let names = names_of(&[&a, &b]);
         assert!(Comparison::of(&[&a, &b], &names).disputed.is_empty());
         assert_eq!(agreed(&[&a, &b], &names).len(), 1);
+    }
+
+    /// Issue #9: bob's own registry holds `Pak Chang Ok` as a name (learnt
+    /// from his tag); alice's lists it as an alias. Both codings agree, and
+    /// their positions form one stance unit.
+    #[test]
+    fn an_alias_of_one_annotator_is_a_name_of_another() {
+        let mut a = coding(
+            "alice",
+            &[(0, pos("Pak Chang-ok", Stance::Oppose, "the cult"))],
+        );
+        a.actors = vec![Actor {
+            name: "Pak Chang-ok".into(),
+            aliases: vec!["Pak Chang Ok".into()],
+        }];
+        let mut b = coding("bob", &[(0, pos("Pak Chang Ok", Stance::Oppose, "cult"))]);
+        b.actors = vec![Actor {
+            name: "Pak Chang Ok".into(),
+            aliases: vec![],
+        }];
+        for order in [[&a, &b], [&b, &a]] {
+            let names = names_of(&order);
+            assert!(Comparison::of(&order, &names).disputed.is_empty());
+            assert_eq!(agreed(&order, &names).len(), 1);
+            let r = report(1, &order, &names);
+            assert_eq!(r.stance_units, 1);
+            assert_eq!(r.stance.observed, Some(1.0));
+        }
     }
 
     #[test]
@@ -504,7 +495,7 @@ mod tests {
         let a = coding("a", &[(0, claim("X")), (1, claim("Y")), (1, claim("Y"))]);
         let b = coding("b", &[(0, claim("X")), (1, claim("Y"))]);
         let c = coding("c", &[(0, claim("X"))]);
-        let names = ActorNames::of(&[&a, &b, &c]);
+        let names = names_of(&[&a, &b, &c]);
         let got: Vec<usize> = agreed(&[&a, &b, &c], &names)
             .iter()
             .map(|(p, _)| *p)
@@ -532,7 +523,7 @@ mod tests {
                 (2, pos("Kim", Stance::Support, "i")),
             ],
         );
-        let r = report(4, &[&a, &b]);
+        let r = report(4, &[&a, &b], &names_of(&[&a, &b]));
         assert_eq!(r.units, 4);
         assert_eq!(r.kinds[0].observed, Some(0.5));
         // ana 1100, ben 1010: p_e = .5·.5 + .5·.5 = .5 → κ = 0.
@@ -557,8 +548,8 @@ mod tests {
         let b = coding("ben", &[(0, claim("X"))]);
         let c = coding("cem", &[(1, claim("X"))]);
         let mut r = Reliability::new(vec!["ana".into(), "ben".into(), "cem".into()]);
-        r.add_document(2, &[&a, &b]);
-        r.add_document(2, &[&a, &c]);
+        r.add_document(2, &[&a, &b], &names_of(&[&a, &b]));
+        r.add_document(2, &[&a, &c], &names_of(&[&a, &c]));
         let rep = r.report();
         assert_eq!(rep.units, 4);
         // Pairable: doc 1 ana/ben agree on both units; doc 2 ana/cem disagree on both.

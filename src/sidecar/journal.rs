@@ -258,19 +258,15 @@ fn ensure_private(folder: &Path) -> std::io::Result<()> {
 
 /// `.<sidecar name without .ron>.journal` beside the sidecar.
 pub fn beside(sidecar: &Path) -> PathBuf {
-    let name = sidecar
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name.strip_suffix(".ron").unwrap_or(&name);
-    sidecar.with_file_name(format!(".{stem}.journal"))
+    super::name_beside(sidecar, ".", ".ron", ".journal")
 }
 
 /// `<hash of the absolute sidecar path>-<sidecar name>.journal`, the name in
 /// folders shared by many sidecars.
 fn hashed_name(sidecar: &Path) -> String {
     let absolute = std::path::absolute(sidecar).unwrap_or_else(|_| sidecar.to_path_buf());
-    let digest = Sha256::digest(absolute.to_string_lossy().as_bytes());
+    // The bytes of the path: two names differing in non-UTF-8 bytes differ here.
+    let digest = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
     let name = sidecar
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -11,6 +11,7 @@ pub mod merge;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 use crate::annotation::{Actor, ActorRegistry, Annotation};
@@ -259,7 +260,7 @@ impl Sidecar {
     /// that no annotation names, issues no position is about. Names the user
     /// keeps in the registry on purpose (with aliases, or not in `names`) stay.
     pub fn forget_unused(&mut self, names: &Names) {
-        let registry = self.registry();
+        let registry = self.registry().resolver();
         let used_actor = |name: &str| {
             self.annotations
                 .iter()
@@ -404,13 +405,47 @@ pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
     })
 }
 
-/// `<folder>/<file name>.<annotator>.gloss.ron` for a document path.
+/// `<folder>/<file name>.<annotator>.gloss.ron` for a document path. The
+/// document's file name is kept byte for byte: it need not be UTF-8, and two
+/// names differing only in bytes that are not must never share a sidecar.
 pub fn sidecar_path(document: &Path, annotator: &str) -> PathBuf {
-    let name = document
+    let mut name = document
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(OsStr::to_os_string)
         .unwrap_or_default();
-    document.with_file_name(format!("{name}.{annotator}{SUFFIX}"))
+    name.push(".");
+    name.push(annotator);
+    name.push(SUFFIX);
+    document.with_file_name(name)
+}
+
+/// `<before><file name of path, less strip><after>` beside `path`, the file
+/// name kept byte for byte (journals and locks beside a sidecar).
+pub fn name_beside(path: &Path, before: &str, strip: &str, after: &str) -> PathBuf {
+    let name = path.file_name().unwrap_or_default().as_encoded_bytes();
+    let stem = name.strip_suffix(strip.as_bytes()).unwrap_or(name);
+    let mut out = OsString::from(before);
+    out.push(name_from_bytes(stem));
+    out.push(after);
+    path.with_file_name(out)
+}
+
+/// A file name from part of [`OsStr::as_encoded_bytes`] cut at ASCII bytes.
+fn name_from_bytes(bytes: &[u8]) -> OsString {
+    #[cfg(unix)]
+    {
+        <OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(bytes).to_os_string()
+    }
+    // Elsewhere names are Unicode but for lone surrogates (shown replaced).
+    #[cfg(not(unix))]
+    {
+        OsString::from(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+/// Can `annotator` be the annotator part of a sidecar's file name?
+fn valid_annotator_part(annotator: &str) -> bool {
+    !annotator.is_empty() && annotator.chars().all(crate::annotation::annotator_char)
 }
 
 /// If `sidecar` is a sidecar file name, the document name and annotator it names.
@@ -418,19 +453,34 @@ pub fn parse_sidecar_name(sidecar: &str) -> Option<(&str, &str)> {
     let stem = sidecar.strip_suffix(SUFFIX)?;
     let dot = stem.rfind('.')?;
     let (doc, annotator) = (&stem[..dot], &stem[dot + 1..]);
-    let valid = !annotator.is_empty()
-        && annotator
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    (valid && !doc.is_empty()).then_some((doc, annotator))
+    (valid_annotator_part(annotator) && !doc.is_empty()).then_some((doc, annotator))
+}
+
+/// [`parse_sidecar_name`] of a file name as the file system gives it: the
+/// document's name comes back byte for byte (it need not be UTF-8); the
+/// annotator part must be UTF-8.
+pub fn parse_sidecar_file_name(sidecar: &OsStr) -> Option<(OsString, String)> {
+    let stem = sidecar.as_encoded_bytes().strip_suffix(SUFFIX.as_bytes())?;
+    let dot = stem.iter().rposition(|&b| b == b'.')?;
+    let (doc, annotator) = (&stem[..dot], &stem[dot + 1..]);
+    let annotator = std::str::from_utf8(annotator).ok()?;
+    (valid_annotator_part(annotator) && !doc.is_empty())
+        .then(|| (name_from_bytes(doc), annotator.to_string()))
+}
+
+/// Is `name` meant as a sidecar (`<document>.<something>.gloss.ron`) even if
+/// [`parse_sidecar_file_name`] refuses it (an annotator part that is not a
+/// name, or not UTF-8)? Such files are reported, never skipped silently.
+pub fn looks_like_sidecar(name: &OsStr) -> bool {
+    name.as_encoded_bytes()
+        .strip_suffix(SUFFIX.as_bytes())
+        .and_then(|stem| stem.iter().rposition(|&b| b == b'.'))
+        .is_some_and(|dot| dot > 0)
 }
 
 /// Every sidecar beside `document`, sorted by annotator.
 pub fn sidecars_of(document: &Path) -> Vec<(String, PathBuf)> {
-    let Some(name) = document
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-    else {
+    let Some(name) = document.file_name() else {
         return Vec::new();
     };
     let folder = match document.parent() {
@@ -440,11 +490,11 @@ pub fn sidecars_of(document: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&folder) {
         for entry in entries.flatten() {
-            let file = entry.file_name().to_string_lossy().into_owned();
-            if let Some((doc, annotator)) = parse_sidecar_name(&file)
+            let file = entry.file_name();
+            if let Some((doc, annotator)) = parse_sidecar_file_name(&file)
                 && doc == name
             {
-                out.push((annotator.to_string(), document.with_file_name(&file)));
+                out.push((annotator, document.with_file_name(&file)));
             }
         }
     }

@@ -281,18 +281,18 @@ pub fn remove_stale_temporaries(sidecar: &Path, age: std::time::Duration) -> usi
     } else {
         dir
     };
-    let prefix = format!(".{}.", name.to_string_lossy());
+    // Byte for byte: file names need not be UTF-8.
+    let prefix = [b".", name.as_encoded_bytes(), b"."].concat();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
     let mut removed = 0;
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        let Some(suffix) = file_name.strip_prefix(&prefix) else {
+        let Some(suffix) = file_name.as_encoded_bytes().strip_prefix(prefix.as_slice()) else {
             continue;
         };
-        if suffix.len() != 6 || !suffix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if suffix.len() != 6 || !suffix.iter().all(|b| b.is_ascii_alphanumeric()) {
             continue;
         }
         let old = entry
@@ -358,12 +358,7 @@ impl Drop for SessionLock {
 
 /// `.<sidecar name without .ron>.lock` beside the sidecar.
 pub fn lock_path(sidecar: &Path) -> PathBuf {
-    let name = sidecar
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name.strip_suffix(".ron").unwrap_or(&name);
-    sidecar.with_file_name(format!(".{stem}.lock"))
+    super::name_beside(sidecar, ".", ".ron", ".lock")
 }
 
 /// Write `bytes` to `path` atomically and durably: temporary file in the same
