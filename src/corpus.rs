@@ -92,7 +92,7 @@ pub fn find_targets(
             let mut seen = HashSet::new();
             walk(path, &mut seen, &mut |sidecar_path, doc_name, annotator| {
                 let doc = sidecar_path.with_file_name(doc_name);
-                if keep(annotator) && doc.is_file() {
+                if keep(annotator) && is_document_name(&doc) {
                     by_doc
                         .entry(doc)
                         .or_default()
@@ -101,13 +101,21 @@ pub fn find_targets(
             });
             continue;
         }
+        if let Some(kind) = crate::document::special_file_kind(&meta) {
+            // A device or pipe is never read, and nothing is looked for beside it.
+            errors.push(CorpusError::Document(DocumentError::NotRegular {
+                path: path.display().to_string(),
+                kind,
+            }));
+            continue;
+        }
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         if let Some((doc_name, annotator)) = sidecar::parse_sidecar_name(&file_name) {
             let doc = path.with_file_name(doc_name);
-            if doc.is_file() {
+            if is_document_name(&doc) {
                 by_doc
                     .entry(doc)
                     .or_default()
@@ -141,6 +149,13 @@ pub fn find_targets(
         })
         .collect();
     (targets, errors)
+}
+
+/// Does a sidecar's document exist as something other than a folder? A
+/// device or pipe there is kept, so that loading it reports it (never read,
+/// never skipped silently).
+fn is_document_name(doc: &Path) -> bool {
+    std::fs::metadata(doc).is_ok_and(|m| !m.is_dir())
 }
 
 fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &str, &str)) {

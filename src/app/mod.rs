@@ -21,9 +21,9 @@ use ratatui::layout::Rect;
 
 use crate::annotation::{ActorRegistry, Annotation, Kind};
 use crate::command::Command;
-use crate::document::Document;
 use crate::document::anchor::{Anchor, Placement, place_all_with};
 use crate::document::search;
+use crate::document::{DiskChange, Document};
 use crate::keymap::{Key, Keymap};
 use crate::sidecar::Sidecar;
 use form::TagForm;
@@ -41,6 +41,9 @@ pub enum Effect {
     WriteTo(std::path::PathBuf),
     /// Export this document's annotations beside it in this format (`export`).
     Export(crate::export::Format),
+    /// Read the document again from disk and show it (`reopen`): the event
+    /// loop reads it and hands it to [`App::replace_document`].
+    Reopen,
 }
 
 /// Whether the sidecar on disk matches what the user sees.
@@ -163,6 +166,9 @@ pub struct App {
     pub vocabulary: (Vec<crate::annotation::Actor>, Vec<String>),
     /// Two versions of one annotation a git merge left, `(ours, theirs)`.
     pub unsettled: Vec<(String, String)>,
+    /// The document's file changed (or went) on disk since it was read; the
+    /// text shown is the one read (see [`App::note_disk_change`]).
+    pub disk_change: Option<DiskChange>,
     /// The format of the last export, where the export prompt opens next.
     last_export: Option<crate::export::Format>,
     undo: Vec<Step>,
@@ -204,6 +210,7 @@ impl App {
             clock: crate::annotation::now_rfc3339,
             vocabulary: (Vec::new(), Vec::new()),
             unsettled: Vec::new(),
+            disk_change: None,
             last_export: None,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -447,6 +454,7 @@ impl App {
             Command::Agreement => self.show_agreement(),
             Command::WriteTo => self.open_path_prompt(),
             Command::Orphans => self.open_orphans(),
+            Command::Reopen => self.effects.push(Effect::Reopen),
             Command::Export => self.open_export(),
         }
     }
