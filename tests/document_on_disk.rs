@@ -234,4 +234,25 @@ fn endless_inputs_devices_and_fifos_are_refused_at_once_by_every_command() {
         .collect();
     left.sort();
     assert_eq!(left, ["fifo.txt", "fifo.txt.kim.gloss.ron"]);
+
+    // A sidecar that is a pipe is refused as well, never read.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("memo.txt"), "One.\n").unwrap();
+    let sidecar = other.path().join("memo.txt.kim.gloss.ron");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&sidecar)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for script in ["\"$GLOSS\" check memo.txt", "\"$GLOSS\" memo.txt --as kim"] {
+        let (out, _) = run_limited(other.path(), script);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{script}: {stderr}");
+        assert!(
+            stderr.contains("memo.txt.kim.gloss.ron: a pipe (FIFO), not a sidecar"),
+            "{script}: {stderr}"
+        );
+    }
 }
