@@ -221,7 +221,9 @@ impl Bytes {
         while got < want {
             match source.read(&mut target[got..]) {
                 Ok(0) => break,
-                Ok(n) => got += n,
+                // (a reader claiming more than it was given is not believed:
+                // `filled` must never pass `capacity`)
+                Ok(n) => got = (got + n).min(want),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     failure = Some(e);
