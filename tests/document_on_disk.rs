@@ -256,3 +256,26 @@ fn endless_inputs_devices_and_fifos_are_refused_at_once_by_every_command() {
         );
     }
 }
+
+/// A bad byte found by the background check (after the first screen) still
+/// ends the session with the file and offset, exit 1, whichever document the
+/// session showed last.
+#[test]
+fn a_bad_byte_found_after_the_first_screen_ends_the_session_with_its_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = large_text().into_bytes();
+    let at = bytes.len() - 100;
+    bytes[at] = 0;
+    std::fs::write(dir.path().join("big.txt"), &bytes).unwrap();
+    // A shell stays to show what gloss printed, and its exit code.
+    let setup = Setup {
+        then: "echo exit=$?; sleep 60",
+        ..TMUX
+    };
+    let t = setup.start(dir.path(), "--as kim big.txt");
+    let screen = t.wait_for("exit=1");
+    assert!(
+        screen.contains(&format!("big.txt: binary file (NUL byte at offset {at})")),
+        "{screen}"
+    );
+}

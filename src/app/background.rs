@@ -457,6 +457,40 @@ mod session_tests {
         assert_eq!(app.doc.paragraph_text(0), "Zero.");
     }
 
+    /// Reopening in `gloss review` places the other annotators' layers in
+    /// the new text too.
+    #[test]
+    fn reopening_a_review_places_the_other_layers_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memo.txt");
+        std::fs::write(&path, "One.\n\nTwo, said Nam Il.\n").unwrap();
+        let doc = Document::open_progressive(&path).unwrap();
+        let mut lee = Sidecar::new(&doc, "lee");
+        lee.annotations.push(Annotation::new(
+            Tag::Claim {
+                by: "Nam Il".into(),
+            },
+            Anchor::whole(&doc, 1),
+        ));
+        let layer = crate::corpus::Layer::new(
+            &doc,
+            "lee".into(),
+            dir.path().join("memo.txt.lee.gloss.ron"),
+            lee,
+        );
+        let sidecar = Sidecar::new(&doc, "kim");
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        app.start_review(vec![layer], false);
+        assert_eq!(app.entries_on(1).len(), 1);
+        std::fs::write(&path, "Zero.\n\nOne.\n\nTwo, said Nam Il.\n").unwrap();
+        app.replace_document(Document::open_progressive(&path).unwrap());
+        assert!(app.reviewing());
+        assert!(app.entries_on(1).is_empty());
+        let moved = app.entries_on(2);
+        assert_eq!(moved.len(), 1);
+        assert_eq!(moved[0].owner, Some(0));
+    }
+
     #[test]
     fn a_search_with_no_hit_says_so_when_done() {
         let dir = tempfile::tempdir().unwrap();
