@@ -131,6 +131,7 @@ fn a_large_document_rewritten_in_place_or_truncated_never_crashes_and_can_be_reo
 /// Run `script` (bash, `$GLOSS` is the binary) with the test's own config
 /// and state folders, killed after 5 seconds; memory is capped in case an
 /// endless input is read after all.
+#[cfg(unix)]
 fn run_limited(dir: &Path, script: &str) -> (Output, Duration) {
     let start = Instant::now();
     let mut child = Command::new("bash")
@@ -161,6 +162,7 @@ fn run_limited(dir: &Path, script: &str) -> (Output, Duration) {
 }
 
 /// Entries of `dir` that gloss may have created beside `name`.
+#[cfg(unix)]
 fn beside(dir: &Path, name: &str) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
         .unwrap()
