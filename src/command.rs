@@ -60,6 +60,7 @@ commands! {
     ClearSearch => "clear_search", "Clear the search";
     Help => "help", "Show or hide this help";
     Orphans => "orphans", "List orphaned annotations; Enter attaches one to the selected paragraph";
+    Reopen => "reopen", "Reopen the document after it changed on disk (annotations are re-anchored)";
     WriteTo => "write_to", "Write the sidecar to another path (when saving fails)";
     Export => "export", "Export this document's annotations to a file beside it (choose a format)";
     Quit => "quit", "Quit (work is already saved)";

@@ -104,7 +104,7 @@ pub fn find_targets(
                 &mut |sidecar_path, doc_name, annotator| {
                     // The document's name byte for byte (it need not be UTF-8).
                     let doc = sidecar_path.with_file_name(doc_name);
-                    if keep(annotator) && doc.is_file() {
+                    if keep(annotator) && is_document_name(&doc) {
                         by_doc
                             .entry(doc)
                             .or_default()
@@ -118,11 +118,19 @@ pub fn find_targets(
             );
             continue;
         }
+        if let Some(kind) = crate::document::special_file_kind(&meta) {
+            // A device or pipe is never read, and nothing is looked for beside it.
+            errors.push(CorpusError::Document(DocumentError::NotRegular {
+                path: path.display().to_string(),
+                kind,
+            }));
+            continue;
+        }
         if let Some((doc_name, annotator)) =
             path.file_name().and_then(sidecar::parse_sidecar_file_name)
         {
             let doc = path.with_file_name(doc_name);
-            if doc.is_file() {
+            if is_document_name(&doc) {
                 by_doc
                     .entry(doc)
                     .or_default()
@@ -156,6 +164,13 @@ pub fn find_targets(
         })
         .collect();
     (targets, errors)
+}
+
+/// Does a sidecar's document exist as something other than a folder? A
+/// device or pipe there is kept, so that loading it reports it (never read,
+/// never skipped silently).
+fn is_document_name(doc: &Path) -> bool {
+    std::fs::metadata(doc).is_ok_and(|m| !m.is_dir())
 }
 
 /// Visit every sidecar under `dir`; files named like sidecars that cannot be

@@ -258,6 +258,8 @@ impl Drop for Saver {
 pub const RETRY: Duration = Duration::from_secs(3);
 /// How often an idle session looks for changes made on disk by others.
 pub const REFRESH: Duration = Duration::from_secs(2);
+/// How often a session looks whether its document changed on disk.
+pub const DOCUMENT_CHECK: Duration = Duration::from_secs(2);
 
 /// Apply results to the app: merges with changes made elsewhere are folded
 /// into the session and reported (the saver has already cleared the journal
@@ -462,6 +464,9 @@ pub enum Ending {
     Signal(i32),
     /// Quit while the last save had failed (the message says why).
     Unsaved(String),
+    /// The document turned out not to be text while it was read (the message
+    /// names the file and offset).
+    BadDocument(String),
 }
 
 /// Run the TUI until quit. `store` is `None` for read-only sessions.
@@ -581,6 +586,7 @@ pub fn run_with(
     let mut quit_armed = false;
     let mut last_attempt = Instant::now();
     let mut last_refresh = Instant::now();
+    let mut last_document_check = Instant::now();
     let result = (|| -> anyhow::Result<Ending> {
         loop {
             terminal.draw(|frame| {
@@ -641,6 +647,7 @@ pub fn run_with(
                         }
                     }
                     Effect::Export(format) => export_document(&mut app, format),
+                    Effect::Reopen => reopen_document(&mut app),
                     Effect::Quit => quit = true,
                     Effect::Suspend => suspend = true,
                 }
@@ -686,6 +693,10 @@ pub fn run_with(
                         last_refresh = Instant::now();
                     }
                 }
+            }
+            if last_document_check.elapsed() >= DOCUMENT_CHECK {
+                app.note_disk_change(app.doc.disk_change());
+                last_document_check = Instant::now();
             }
             let sig = signal.load(Ordering::Relaxed);
             if sig != 0 {
@@ -768,7 +779,20 @@ pub fn run_with(
             crate::document::sanitize::display_line(&format!("gloss: not saved: {words}"))
         );
     }
-    result
+    // The document shown last (it may have been reopened) decides whether
+    // the session ended on a bad file.
+    match app.doc.load_error() {
+        Some(e) => result.map(|_| Ending::BadDocument(e.to_string())),
+        None => result,
+    }
+}
+
+/// Carry out `Effect::Reopen`: read the document again and show it.
+fn reopen_document(app: &mut App) {
+    match crate::document::Document::open_progressive(app.doc.path()) {
+        Ok(doc) => app.replace_document(doc),
+        Err(e) => app.warn(format!("Could not reopen: {e}")),
+    }
 }
 
 /// Carry out `Effect::Export`: write this document's annotations (as the

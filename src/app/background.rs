@@ -2,11 +2,12 @@
 //! it, and its SHA-256. The app polls before each frame ([`App::prepare_frame`])
 //! and never waits for any of it, so keys are handled while it runs.
 
+use crate::command::Command;
 use crate::document::scan::{ScanEvent, SearchJob};
-use crate::document::search;
+use crate::document::{DiskChange, Document, search};
 use crate::sidecar::SourceInfo;
 
-use super::{App, Effect, Search, place_annotations};
+use super::{App, Effect, Mode, Search, place_annotations};
 
 /// Below this many bytes of text a search runs at once (small documents).
 const SEARCH_INLINE_BYTES: usize = 1 << 20;
@@ -24,6 +25,9 @@ pub(crate) struct Background {
     pub(super) end_pending: bool,
     /// The bad-file error has been acted on.
     failure_seen: bool,
+    /// A reopened document was still indexing: select this paragraph when
+    /// the index is complete, unless the user moves first (as `end_pending`).
+    pub(super) select_pending: Option<usize>,
 }
 
 impl App {
@@ -62,6 +66,9 @@ impl App {
                 }
                 self.reindex();
             }
+            if let Some(wanted) = self.bg.select_pending.take() {
+                self.select(wanted);
+            }
             if std::mem::take(&mut self.bg.end_pending) {
                 self.select(self.doc.len().saturating_sub(1));
                 self.say(format!("Last paragraph: ¶{}", self.doc.len()));
@@ -88,6 +95,77 @@ impl App {
         if !self.undo.is_empty() || !self.redo.is_empty() {
             self.effects.push(Effect::Save);
         }
+    }
+
+    /// Take in what the event loop found when it looked at the document's
+    /// file: a change (or its disappearance) is told once, and stays marked in
+    /// the status line until the document is reopened.
+    pub fn note_disk_change(&mut self, change: Option<DiskChange>) {
+        if change == self.disk_change {
+            return;
+        }
+        let name = self.doc.file_name();
+        let reopen = self.keymap.label(Command::Reopen);
+        match &change {
+            Some(DiskChange::Changed) => self.warn(format!(
+                "{name} changed on disk — {reopen} reopens it (annotations are re-anchored)"
+            )),
+            Some(DiskChange::Gone(why)) => self.warn(format!(
+                "{name} is gone from disk ({why}): the text read stays shown"
+            )),
+            None => {}
+        }
+        self.disk_change = change;
+    }
+
+    /// Show `doc`, the document read again from disk, instead of the text read
+    /// before: every annotation is placed again (re-anchored) in the new text,
+    /// as when a session opens; undo starts afresh (its steps hold anchors in
+    /// the old text). The selection keeps its paragraph number where it can.
+    pub fn replace_document(&mut self, doc: Document) {
+        if !matches!(self.mode, Mode::Normal) {
+            self.mode = Mode::Normal;
+        }
+        self.bg = Default::default();
+        self.search = None;
+        self.disk_change = None;
+        self.undo.clear();
+        self.redo.clear();
+        self.doc = doc;
+        let name = self.doc.file_name();
+        if let Some(review) = self.review.take() {
+            // Others' layers are placed in the whole text, as `gloss review` does.
+            self.doc.wait_complete();
+            let others = review
+                .others
+                .into_iter()
+                .map(|l| crate::corpus::Layer::new(&self.doc, l.annotator, l.path, l.sidecar))
+                .collect();
+            self.start_review(others, review.compare_own);
+        }
+        let placed = if self.doc.is_complete() {
+            let (orphans, status) = place_annotations(&self.doc, &mut self.sidecar);
+            self.orphans = orphans;
+            status
+        } else {
+            self.orphans.clear();
+            self.defer_placement();
+            None
+        };
+        self.reindex();
+        let wanted = self.selected;
+        self.select(wanted);
+        if self.selected != wanted {
+            self.bg.select_pending = Some(wanted);
+        }
+        match placed {
+            Some(m) => self.status = Some(m),
+            None if self.bg.placement_pending => self.say(format!(
+                "Reopened {name}: annotations are placed once it is indexed"
+            )),
+            None => self.say(format!("Reopened {name}: every annotation is in place")),
+        }
+        self.refresh_source();
     }
 
     /// Go to the last paragraph; while indexing, to the last one known now and
@@ -376,6 +454,104 @@ mod session_tests {
             return;
         }
         panic!("the document was indexed before G every time");
+    }
+
+    /// Issue #9, item 6: a document changed on disk while open is told, and
+    /// reopening it (`R`) places the annotations in the new text.
+    #[test]
+    fn a_document_changed_on_disk_is_told_and_reopened_with_annotations_re_anchored() {
+        use crate::app::Effect;
+        use crate::document::DiskChange;
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memo.txt");
+        std::fs::write(&path, "One.\n\nTwo.\n\nThree, said Nam Il.\n").unwrap();
+        let doc = Document::open_progressive(&path).unwrap();
+        let mut sidecar = Sidecar::new(&doc, "kim");
+        sidecar.annotations.push(Annotation::new(
+            Tag::Claim {
+                by: "Nam Il".into(),
+            },
+            Anchor::whole(&doc, 2),
+        ));
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        app.note_disk_change(app.doc.disk_change());
+        assert_eq!(app.disk_change, None);
+
+        std::fs::write(&path, "Zero.\n\nOne.\n\nTwo.\n\nThree, said Nam Il.\n").unwrap();
+        app.note_disk_change(app.doc.disk_change());
+        assert_eq!(app.disk_change, Some(DiskChange::Changed));
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            "memo.txt changed on disk — R reopens it (annotations are re-anchored)"
+        );
+        // The text shown is still the one read.
+        assert_eq!(app.doc.paragraph_text(0), "One.");
+
+        app.handle_key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT));
+        assert_eq!(app.take_effects(), vec![Effect::Reopen]);
+        app.replace_document(Document::open_progressive(&path).unwrap());
+        assert_eq!(app.disk_change, None);
+        assert_eq!(app.doc.paragraph_text(0), "Zero.");
+        assert!(app.annotations_on(2).is_empty());
+        assert_eq!(app.annotations_on(3).len(), 1);
+        assert_eq!(app.sidecar.annotations[0].anchor.paragraph, 4);
+        assert!(
+            app.status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("1 moved, 0 re-anchored by quote, 0 orphaned"),
+            "{:?}",
+            app.status
+        );
+        // Removed from disk: told, the text stays.
+        std::fs::remove_file(&path).unwrap();
+        app.note_disk_change(app.doc.disk_change());
+        assert!(matches!(app.disk_change, Some(DiskChange::Gone(_))));
+        assert!(
+            app.status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("is gone from disk")
+        );
+        assert_eq!(app.doc.paragraph_text(0), "Zero.");
+    }
+
+    /// Reopening in `gloss review` places the other annotators' layers in
+    /// the new text too.
+    #[test]
+    fn reopening_a_review_places_the_other_layers_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memo.txt");
+        std::fs::write(&path, "One.\n\nTwo, said Nam Il.\n").unwrap();
+        let doc = Document::open_progressive(&path).unwrap();
+        let mut lee = Sidecar::new(&doc, "lee");
+        lee.annotations.push(Annotation::new(
+            Tag::Claim {
+                by: "Nam Il".into(),
+            },
+            Anchor::whole(&doc, 1),
+        ));
+        let layer = crate::corpus::Layer::new(
+            &doc,
+            "lee".into(),
+            dir.path().join("memo.txt.lee.gloss.ron"),
+            lee,
+        );
+        let sidecar = Sidecar::new(&doc, "kim");
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        app.start_review(vec![layer], false);
+        assert_eq!(app.entries_on(1).len(), 1);
+        std::fs::write(&path, "Zero.\n\nOne.\n\nTwo, said Nam Il.\n").unwrap();
+        app.replace_document(Document::open_progressive(&path).unwrap());
+        assert!(app.reviewing());
+        assert!(app.entries_on(1).is_empty());
+        let moved = app.entries_on(2);
+        assert_eq!(moved.len(), 1);
+        assert_eq!(moved[0].owner, Some(0));
     }
 
     #[test]

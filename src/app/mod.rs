@@ -23,9 +23,9 @@ use ratatui::layout::Rect;
 
 use crate::annotation::{ActorResolver, Annotation, Kind};
 use crate::command::Command;
-use crate::document::Document;
 use crate::document::anchor::{Anchor, Placement, place_all_with};
 use crate::document::search;
+use crate::document::{DiskChange, Document};
 use crate::keymap::{Key, Keymap};
 use crate::sidecar::Sidecar;
 use form::TagForm;
@@ -45,6 +45,9 @@ pub enum Effect {
     Export(crate::export::Format),
     /// Stop the process and give the terminal to the shell until `fg`.
     Suspend,
+    /// Read the document again from disk and show it (`reopen`): the event
+    /// loop reads it and hands it to [`App::replace_document`].
+    Reopen,
 }
 
 /// Whether the sidecar on disk matches what the user sees.
@@ -171,6 +174,9 @@ pub struct App {
     pub vocabulary: (Vec<crate::annotation::Actor>, Vec<String>),
     /// Two versions of one annotation a git merge left, `(ours, theirs)`.
     pub unsettled: Vec<(String, String)>,
+    /// The document's file changed (or went) on disk since it was read; the
+    /// text shown is the one read (see [`App::note_disk_change`]).
+    pub disk_change: Option<DiskChange>,
     /// The format of the last export, where the export prompt opens next.
     last_export: Option<crate::export::Format>,
     undo: Vec<Step>,
@@ -218,6 +224,7 @@ impl App {
             clock: crate::annotation::now_rfc3339,
             vocabulary: (Vec::new(), Vec::new()),
             unsettled: Vec::new(),
+            disk_change: None,
             last_export: None,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -487,6 +494,7 @@ impl App {
             Command::Agreement => self.show_agreement(),
             Command::WriteTo => self.open_path_prompt(),
             Command::Orphans => self.open_orphans(),
+            Command::Reopen => self.effects.push(Effect::Reopen),
             Command::Export => self.open_export(),
         }
     }
@@ -500,8 +508,10 @@ impl App {
 
     /// Select paragraph `index` (clamped) and bring it into view.
     pub fn select(&mut self, index: usize) {
-        // The user moved: a pending `G` (while indexing) no longer applies.
+        // The user moved: a pending `G` or reopened position (while
+        // indexing) no longer applies.
         self.bg.end_pending = false;
+        self.bg.select_pending = None;
         let last = self.doc.len().saturating_sub(1);
         let index = index.min(last);
         if index != self.selected {
@@ -514,6 +524,7 @@ impl App {
 
     fn scroll_rows(&mut self, delta: isize) {
         self.bg.end_pending = false;
+        self.bg.select_pending = None;
         self.layout.scroll_rows(&self.doc, delta);
     }
 

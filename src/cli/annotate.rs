@@ -213,17 +213,17 @@ pub(crate) fn run_session(session: Session, no_terminal: &str) -> ExitCode {
         report(no_terminal);
         return ExitCode::from(1);
     }
-    // Checking a large document's text goes on after the screen opens.
-    let doc = session.app.doc.clone();
     let _lock = session.lock;
+    // Checking a large document's text goes on after the screen opens: a bad
+    // byte found then ends the session as `Ending::BadDocument`.
     let ending = tui::run_with(session.app, session.store, session.journal, session.theme);
-    if let Some(e) = doc.load_error() {
-        report(e);
-        return ExitCode::from(1);
-    }
     match ending {
         Ok(Ending::Quit) => ExitCode::SUCCESS,
         Ok(Ending::Signal(sig)) => ExitCode::from((128 + sig).clamp(0, 255) as u8),
+        Ok(Ending::BadDocument(e)) => {
+            report(e);
+            ExitCode::from(1)
+        }
         Ok(Ending::Unsaved(e)) => {
             report(format!("gloss: quit with changes not saved: {e}"));
             ExitCode::from(1)

@@ -11,10 +11,12 @@ pub mod search;
 pub mod wrap;
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, RwLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
@@ -22,8 +24,8 @@ use sha2::{Digest, Sha256};
 /// Offsets in the paragraph index are `u32`, so this must stay below 4 GiB.
 pub const MAX_DOCUMENT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
-/// From this size on, documents are memory-mapped rather than read, and
-/// [`Document::open_progressive`] indexes them in the background.
+/// From this size on, [`Document::open_progressive`] reads, checks and
+/// indexes documents in the background, after the first screen.
 pub const LARGE_DOCUMENT_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Bytes checked and indexed per step of the background indexer.
@@ -54,6 +56,38 @@ pub enum DocumentError {
     Binary { path: String, offset: usize },
     #[error("{path}: too large ({size} bytes; the limit is {MAX_DOCUMENT_BYTES})")]
     TooLarge { path: String, size: u64 },
+    #[error("{path}: {kind}, not a document (glossator opens regular text files)")]
+    NotRegular { path: String, kind: &'static str },
+}
+
+/// What `meta` describes when it is not a regular file. Such files are
+/// refused: a device or pipe may never end or may block, and nothing (a lock,
+/// a journal, a sidecar) may be written beside one.
+pub fn special_file_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a pipe (FIFO)");
+        }
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
 }
 
 /// One paragraph: a run of non-blank lines. Byte offsets index the document text.
@@ -94,38 +128,171 @@ impl Entry {
     }
 }
 
-/// The file's bytes: read into memory, or memory-mapped when large.
-enum Bytes {
-    Owned(Vec<u8>),
-    Mapped(memmap2::Mmap),
+/// The file's bytes, in memory glossator owns: text checked once can never
+/// change under it, whatever another program does to the file (a memory map
+/// would change, or fault when the file is truncated). A large document is
+/// read in steps while its first screen shows; only the part read so far
+/// (`filled`) is ever looked at.
+struct Bytes {
+    /// A buffer of `capacity` bytes: a `Box<[u8]>` taken apart in [`Bytes::owned`].
+    ptr: NonNull<u8>,
+    capacity: usize,
+    /// Bytes read into the buffer so far; only grows.
+    filled: AtomicUsize,
+    /// Held while reading into the buffer: one writer at a time.
+    writer: Mutex<()>,
 }
 
+// SAFETY: `Bytes` owns its buffer (freed in Drop). Shared access reads only
+// the filled prefix; the one writer (holding `writer`) writes only past it.
+unsafe impl Send for Bytes {}
+unsafe impl Sync for Bytes {}
+
 impl Bytes {
-    fn as_slice(&self) -> &[u8] {
-        match self {
-            Bytes::Owned(v) => v,
-            Bytes::Mapped(m) => m,
+    /// Bytes already in memory, all filled.
+    fn owned(bytes: Vec<u8>) -> Bytes {
+        let boxed: &mut [u8] = Box::leak(bytes.into_boxed_slice());
+        let capacity = boxed.len();
+        Bytes {
+            ptr: NonNull::from(boxed).cast::<u8>(),
+            capacity,
+            filled: AtomicUsize::new(capacity),
+            writer: Mutex::new(()),
         }
     }
 
-    /// Let the kernel drop our mapping of `offset..offset + len` (page aligned):
-    /// the pages stay in the page cache and fault back in on the next read, so
-    /// a scan over a huge file does not keep all of it resident.
-    fn release(&self, offset: usize, len: usize) {
-        #[cfg(unix)]
-        if let Bytes::Mapped(m) = self
-            && len > 0
-        {
-            // SAFETY: the mapping is read-only and file-backed; MADV_DONTNEED only
-            // unmaps pages, and any later read faults the same bytes back in from
-            // the file. No Rust reference observes a change.
+    /// An empty buffer for `capacity` bytes. Zeroed memory of this size is
+    /// fresh pages the kernel makes resident only as they are written.
+    fn with_capacity(capacity: usize) -> Bytes {
+        let bytes = Bytes::owned(vec![0; capacity]);
+        bytes.filled.store(0, Ordering::Release);
+        bytes.advise_huge_pages();
+        bytes
+    }
+
+    /// Ask for transparent huge pages: reading 100 MB then takes fifty page
+    /// faults instead of 25,000 (where the system allows it on request).
+    #[cfg(target_os = "linux")]
+    fn advise_huge_pages(&self) {
+        const PAGE: usize = 4096;
+        let start = self.ptr.as_ptr() as usize;
+        let aligned = start.next_multiple_of(PAGE);
+        let end = (start + self.capacity) / PAGE * PAGE;
+        if end > aligned {
+            // SAFETY: the range lies inside our own allocation; MADV_HUGEPAGE
+            // changes how pages are backed, never their contents.
             let _ = unsafe {
-                m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len)
+                rustix::mm::madvise(
+                    self.ptr.as_ptr().wrapping_add(aligned - start).cast(),
+                    end - aligned,
+                    rustix::mm::Advice::LinuxHugepage,
+                )
             };
         }
-        #[cfg(not(unix))]
-        let _ = (offset, len);
     }
+
+    #[cfg(not(target_os = "linux"))]
+    fn advise_huge_pages(&self) {}
+
+    fn as_slice(&self) -> &[u8] {
+        let filled = self.filled.load(Ordering::Acquire);
+        // SAFETY: `filled <= capacity`; the bytes below `filled` were written
+        // before `filled` was published (Release/Acquire) and are never
+        // written again (`fill_from` writes only past it).
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), filled) }
+    }
+
+    fn is_full(&self) -> bool {
+        self.filled.load(Ordering::Acquire) == self.capacity
+    }
+
+    /// Read at most `max` more bytes from `source` into the buffer; fewer at
+    /// the end of the buffer or of the file. Returns how many were read.
+    fn fill_from(&self, source: &mut impl Read, max: usize) -> std::io::Result<usize> {
+        let _writing = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let filled = self.filled.load(Ordering::Acquire);
+        let want = max.min(self.capacity - filled);
+        // SAFETY: `filled..filled + want` lies inside the buffer and past every
+        // byte a reader can see (readers stop at `filled`, which is published
+        // only below), and only this writer, holding `writer`, touches it.
+        let target = unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr().add(filled), want) };
+        let mut got = 0;
+        let mut failure = None;
+        while got < want {
+            match source.read(&mut target[got..]) {
+                Ok(0) => break,
+                // (a reader claiming more than it was given is not believed:
+                // `filled` must never pass `capacity`)
+                Ok(n) => got = (got + n).min(want),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        self.filled.store(filled + got, Ordering::Release);
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(got),
+        }
+    }
+}
+
+impl Drop for Bytes {
+    fn drop(&mut self) {
+        let whole = std::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), self.capacity);
+        // SAFETY: `ptr` and `capacity` describe the `Box<[u8]>` leaked in
+        // `Bytes::owned`; `&mut self` means nobody reads it any more.
+        drop(unsafe { Box::from_raw(whole) });
+    }
+}
+
+/// What the file looked like when it was opened (before it was read): a
+/// different look later means it changed on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    /// Device, inode and change time: a file replaced by rename, or written
+    /// with its modification time put back, still differs.
+    #[cfg(unix)]
+    identity: (u64, u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            identity: (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+}
+
+/// How the file on disk differs from the text in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiskChange {
+    /// Its contents changed (or another file took its name): reopening shows
+    /// the new text.
+    Changed,
+    /// It cannot be found or read any more (deleted, moved away); the reason.
+    Gone(String),
+}
+
+/// What a document knows about its file, to notice changes on disk.
+#[derive(Debug)]
+struct Origin {
+    stamp: Stamp,
+    /// The file had been modified just before it was read, within the
+    /// resolution of modification times: a later write may leave the same
+    /// stamp, so a small file's bytes are compared once as well.
+    recent: bool,
+    /// That comparison has been made.
+    compared: AtomicBool,
 }
 
 /// State shared by every clone of a document and its background indexer.
@@ -143,7 +310,10 @@ struct Shared {
     failed: OnceLock<DocumentError>,
     sha256: OnceLock<String>,
     /// A thread computes (or has computed) the SHA-256.
-    sha_started: std::sync::atomic::AtomicBool,
+    sha_started: AtomicBool,
+    /// The file ended before the size it had when opened (it was truncated
+    /// while being read): the text is what could be read.
+    cut_short: AtomicBool,
     /// Bumped whenever more of the index is published.
     progress: Mutex<u64>,
     progressed: Condvar,
@@ -164,15 +334,24 @@ impl Shared {
             done: OnceLock::new(),
             failed: OnceLock::new(),
             sha256: OnceLock::new(),
-            sha_started: std::sync::atomic::AtomicBool::new(false),
+            sha_started: AtomicBool::new(false),
+            cut_short: AtomicBool::new(false),
             progress: Mutex::new(0),
             progressed: Condvar::new(),
         }
     }
 
-    /// The text after the BOM, validated or not.
+    /// The text after the BOM read so far, validated or not.
     fn raw_text(&self) -> &[u8] {
-        &self.bytes.as_slice()[self.bom_len..]
+        self.bytes
+            .as_slice()
+            .get(self.bom_len..)
+            .unwrap_or_default()
+    }
+
+    /// Length of the whole text once read (BOM excluded).
+    fn expected_text_len(&self) -> usize {
+        self.bytes.capacity.saturating_sub(self.bom_len)
     }
 
     fn with_entries<R>(&self, f: impl FnOnce(&[Entry]) -> R) -> R {
@@ -221,17 +400,26 @@ impl Shared {
         self.progressed.notify_all();
     }
 
-    /// SHA-256 of the file's bytes, computed once (other callers wait for it).
+    /// SHA-256 of the bytes read, computed once the whole file is read
+    /// (other callers wait for it).
     fn sha256(&self) -> &str {
         self.sha256.get_or_init(|| {
-            let bytes = self.bytes.as_slice();
-            let mut hasher = Sha256::new();
-            for (k, chunk) in bytes.chunks(STEP_BYTES).enumerate() {
-                hasher.update(chunk);
-                self.bytes.release(k * STEP_BYTES, chunk.len());
-            }
-            hex(&hasher.finalize())
+            self.wait_complete();
+            hex(&Sha256::digest(self.bytes.as_slice()))
         })
+    }
+
+    /// Block until the index is complete (the whole file read or the load
+    /// failed).
+    fn wait_complete(&self) {
+        let mut seen = self.progress.lock().unwrap_or_else(PoisonError::into_inner);
+        while self.done.get().is_none() {
+            seen = self
+                .progressed
+                .wait_timeout(seen, Duration::from_millis(50))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
     }
 }
 
@@ -244,15 +432,16 @@ impl Shared {
 #[derive(Clone)]
 pub struct Document {
     path: PathBuf,
-    size: u64,
     shared: Arc<Shared>,
+    /// The file as it was when read (`None` for text built in memory).
+    origin: Option<Arc<Origin>>,
 }
 
 impl fmt::Debug for Document {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Document")
             .field("path", &self.path)
-            .field("size", &self.size)
+            .field("size", &self.size())
             .field("paragraphs", &self.len())
             .field("complete", &self.is_complete())
             .finish()
@@ -262,68 +451,77 @@ impl fmt::Debug for Document {
 impl Document {
     /// Read, check and index a whole document from disk.
     pub fn open(path: &Path) -> Result<Self, DocumentError> {
-        let bytes = load(path)?;
-        Self::build(path, bytes)
+        let (file, origin) = open_regular(path)?;
+        let bytes = read_whole(path, file, origin.stamp.len)?;
+        let mut doc = Self::build(path, bytes)?;
+        doc.origin = Some(Arc::new(origin));
+        Ok(doc)
     }
 
-    /// Open a document for reading on screen: a large one is memory-mapped and
-    /// only its first screenful is checked and indexed before this returns; a
-    /// background thread does the rest (see [`Document::is_complete`] and
+    /// Open a document for reading on screen: only the first screenful of a
+    /// large one is read, checked and indexed before this returns; a
+    /// background thread reads the rest (see [`Document::is_complete`] and
     /// [`Document::load_error`]) and then computes the SHA-256. Small documents
     /// are opened completely, as by [`Document::open`].
     pub fn open_progressive(path: &Path) -> Result<Self, DocumentError> {
-        let bytes = load(path)?;
-        if matches!(bytes, Bytes::Owned(_)) {
-            return Self::build(path, bytes);
+        let (mut file, origin) = open_regular(path)?;
+        let size = origin.stamp.len;
+        if size < LARGE_DOCUMENT_BYTES {
+            let bytes = read_whole(path, file, size)?;
+            let mut doc = Self::build(path, bytes)?;
+            doc.origin = Some(Arc::new(origin));
+            return Ok(doc);
         }
         let shown = path.display().to_string();
+        let io = |source| DocumentError::Io {
+            path: shown.clone(),
+            source,
+        };
+        // `size` is at most MAX_DOCUMENT_BYTES (open_regular), so it fits.
+        let bytes = Bytes::with_capacity(size as usize);
+        // The first bytes tell whether there is a byte-order mark.
+        bytes.fill_from(&mut file, FIRST_STEP_BYTES).map_err(io)?;
         let shared = Arc::new(Shared::new(bytes));
-        let size = shared.bytes.as_slice().len() as u64;
-        let mut ix = Indexer::default();
-        let mut valid = 0;
-        let text_len = shared.raw_text().len();
-        let mut published = 0;
+        let mut loader = Loader {
+            file: Box::new(file),
+            shown: shown.clone(),
+            ix: Indexer::default(),
+            valid: 0,
+            ended: false,
+        };
         // The first screen: enough paragraphs to fill any terminal.
-        while valid < text_len {
-            let to = (valid + FIRST_STEP_BYTES).min(text_len);
-            valid = check_step(&shared, valid, to, &shown)?;
-            ix.feed(shared.raw_text(), valid);
-            let more = ix.take_settled();
-            published += more.len();
-            shared.publish(more, valid);
+        while !loader.ended {
+            loader.step(&shared, FIRST_STEP_BYTES)?;
+            let published = shared.with_entries(<[Entry]>::len);
             if published >= FIRST_SCREEN_PARAGRAPHS
-                || (published > 0 && valid >= FIRST_SCREEN_BYTES)
+                || (published > 0 && loader.valid >= FIRST_SCREEN_BYTES)
             {
                 break;
             }
         }
         let doc = Document {
             path: path.to_path_buf(),
-            size,
             shared: Arc::clone(&shared),
+            origin: Some(Arc::new(origin)),
         };
-        if valid >= text_len {
-            let rest = ix.finish(shared.raw_text());
-            shared.complete(rest, valid);
+        if loader.ended {
+            loader.finish(&shared);
             return Ok(doc);
         }
         let worker = Arc::clone(&shared);
         shared.sha_started.store(true, Ordering::Relaxed);
         let spawned = std::thread::Builder::new()
             .name("gloss-index".into())
-            .spawn(move || index_in_background(worker, ix, valid, shown));
+            .spawn(move || index_in_background(worker, loader));
         if let Err(e) = spawned {
-            return Err(DocumentError::Io {
-                path: path.display().to_string(),
-                source: e,
-            });
+            return Err(io(e));
         }
         Ok(doc)
     }
 
     /// Index a document from bytes already in memory (`path` is used for naming only).
     pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, DocumentError> {
-        Self::build(path, Bytes::Owned(bytes))
+        Self::build(path, Bytes::owned(bytes))
     }
 
     fn build(path: &Path, bytes: Bytes) -> Result<Self, DocumentError> {
@@ -352,8 +550,8 @@ impl Document {
         shared.complete(entries, valid);
         Ok(Document {
             path: path.to_path_buf(),
-            size: all.len() as u64,
             shared: Arc::new(shared),
+            origin: None,
         })
     }
 
@@ -363,9 +561,50 @@ impl Document {
             .or_else(|_| Self::from_bytes(path, Vec::new()))
             .unwrap_or_else(|_| Document {
                 path: path.to_path_buf(),
-                size: 0,
-                shared: Arc::new(Shared::new(Bytes::Owned(Vec::new()))),
+                shared: Arc::new(Shared::new(Bytes::owned(Vec::new()))),
+                origin: None,
             })
+    }
+
+    /// Has the file changed on disk since it was read? Looks at its size,
+    /// times and identity (a `stat`, cheap enough to ask every second or
+    /// two); a small file modified just before it was read is also compared
+    /// byte for byte, once. Text built in memory never changes.
+    pub fn disk_change(&self) -> Option<DiskChange> {
+        let origin = self.origin.as_ref()?;
+        if self.shared.cut_short.load(Ordering::Relaxed) {
+            return Some(DiskChange::Changed);
+        }
+        let meta = match std::fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Some(DiskChange::Gone("deleted or moved away".into()));
+            }
+            Err(e) => return Some(DiskChange::Gone(e.to_string())),
+        };
+        if Stamp::of(&meta) != origin.stamp {
+            return Some(DiskChange::Changed);
+        }
+        let settled = origin
+            .stamp
+            .modified
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age >= MTIME_RESOLUTION);
+        if origin.recent
+            && settled
+            && self.is_complete()
+            && meta.len() < LARGE_DOCUMENT_BYTES
+            && !origin.compared.swap(true, Ordering::Relaxed)
+        {
+            let now = open_regular(&self.path)
+                .and_then(|(file, o)| read_whole(&self.path, file, o.stamp.len));
+            match now {
+                Ok(bytes) if bytes.as_slice() == self.shared.bytes.as_slice() => {}
+                Ok(_) => return Some(DiskChange::Changed),
+                Err(e) => return Some(DiskChange::Gone(e.to_string())),
+            }
+        }
+        None
     }
 
     pub fn path(&self) -> &Path {
@@ -390,9 +629,14 @@ impl Document {
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
-    /// Size of the file on disk, BOM included.
+    /// Size of the file as read, BOM included (while a large document is
+    /// still being read: its size when opened).
     pub fn size(&self) -> u64 {
-        self.size
+        if self.is_complete() {
+            self.shared.bytes.as_slice().len() as u64
+        } else {
+            self.shared.bytes.capacity as u64
+        }
     }
 
     /// SHA-256 of the file's bytes, lowercase hex. Computed on first use (it
@@ -414,7 +658,7 @@ impl Document {
         if let Some(s) = self.sha256_if_ready() {
             return Some(s);
         }
-        if self.size < LARGE_DOCUMENT_BYTES {
+        if self.size() < LARGE_DOCUMENT_BYTES {
             return Some(self.sha256());
         }
         if !self.shared.sha_started.swap(true, Ordering::Relaxed) {
@@ -429,15 +673,6 @@ impl Document {
             }
         }
         None
-    }
-
-    /// A hint that the text before byte `offset` will not be read again soon:
-    /// a memory-mapped document lets those pages go from its resident memory
-    /// (they stay in the page cache). Scans over the whole text call this.
-    pub fn release_text_before(&self, offset: usize) {
-        let end = (self.shared.bom_len + offset) / STEP_BYTES * STEP_BYTES;
-        let start = end.saturating_sub(STEP_BYTES);
-        self.shared.bytes.release(start, end - start);
     }
 
     /// Length of a skipped byte-order mark.
@@ -503,7 +738,7 @@ impl Document {
 
     /// Fraction of the text indexed so far, 0–1.
     pub fn progress(&self) -> f64 {
-        let total = self.shared.raw_text().len();
+        let total = self.shared.expected_text_len();
         if total == 0 || self.is_complete() {
             return 1.0;
         }
@@ -539,10 +774,7 @@ impl Document {
 
     /// Block until the index is complete (benches, scripts).
     pub fn wait_complete(&self) {
-        while !self.is_complete() {
-            let n = self.len();
-            self.wait_for_more(n, Duration::from_secs(1));
-        }
+        self.shared.wait_complete();
     }
 
     /// Raw text of paragraph `index` (0-based), lines joined by the file's own newlines.
@@ -574,48 +806,100 @@ impl Document {
     }
 }
 
-/// Read a small file, or memory-map a large one, after the size checks.
-fn load(path: &Path) -> Result<Bytes, DocumentError> {
+/// Open `path` for reading if it is a regular file of at most
+/// [`MAX_DOCUMENT_BYTES`], and note what it looks like before it is read.
+/// Devices, pipes, sockets and folders are refused before anything is read
+/// (a pipe is opened without waiting for a writer, and looked at again once
+/// open, in case the name changed hands meanwhile).
+fn open_regular(path: &Path) -> Result<(std::fs::File, Origin), DocumentError> {
     let shown = path.display().to_string();
     let io = |source| DocumentError::Io {
         path: shown.clone(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.is_dir() {
-        return Err(io(std::io::Error::other("is a folder, not a document")));
-    }
+    let refuse = |meta: &std::fs::Metadata| match special_file_kind(meta) {
+        Some(kind) => Err(DocumentError::NotRegular {
+            path: shown.clone(),
+            kind,
+        }),
+        None => Ok(()),
+    };
+    refuse(&std::fs::metadata(path).map_err(io)?)?;
+    let file = open_without_blocking(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    refuse(&meta)?;
     if meta.len() > MAX_DOCUMENT_BYTES {
         return Err(DocumentError::TooLarge {
             path: shown,
             size: meta.len(),
         });
     }
-    if meta.len() < LARGE_DOCUMENT_BYTES || !meta.is_file() {
-        return std::fs::read(path).map(Bytes::Owned).map_err(io);
+    let stamp = Stamp::of(&meta);
+    let recent = stamp
+        .modified
+        .and_then(|m| m.elapsed().ok())
+        .is_none_or(|age| age < MTIME_RESOLUTION);
+    Ok((
+        file,
+        Origin {
+            stamp,
+            recent,
+            compared: AtomicBool::new(false),
+        },
+    ))
+}
+
+/// How close together two writes may be and still leave the same
+/// modification time (coarse clocks, some file systems): generous.
+const MTIME_RESOLUTION: Duration = Duration::from_secs(2);
+
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(std::fs::File::from(fd))
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// Read an opened regular file of `size` bytes (when opened) into memory.
+/// Reading stops at [`MAX_DOCUMENT_BYTES`] whatever the file does meanwhile.
+fn read_whole(path: &Path, file: std::fs::File, size: u64) -> Result<Bytes, DocumentError> {
+    let shown = path.display().to_string();
+    let mut bytes = Vec::with_capacity(size.min(MAX_DOCUMENT_BYTES) as usize);
+    file.take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| DocumentError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(DocumentError::TooLarge {
+            path: shown,
+            size: bytes.len() as u64,
+        });
     }
-    let file = std::fs::File::open(path).map_err(io)?;
-    // SAFETY: the map is read-only. glossator never writes documents; if another
-    // program truncates the file while it is open, reads past the new end would
-    // fault (SIGBUS), the known limit of memory-mapping (ripgrep and others
-    // accept it too). Files below LARGE_DOCUMENT_BYTES are read instead.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
-    #[cfg(unix)]
-    let _ = map.advise(memmap2::Advice::Sequential);
-    Ok(Bytes::Mapped(map))
+    Ok(Bytes::owned(bytes))
 }
 
 /// Check text bytes `from..to` (text offsets, BOM excluded): no NUL, UTF-8.
-/// Returns how far the text is now valid (a character cut at `to` is left for
-/// the next step).
+/// Returns how far the text is now valid. A character cut at `to` is left
+/// for the next step when `more` text may follow; otherwise it is an error.
 fn check_step(
-    shared: &Shared,
+    text: &[u8],
+    bom: usize,
     from: usize,
     to: usize,
+    more: bool,
     shown: &str,
 ) -> Result<usize, DocumentError> {
-    let text = shared.raw_text();
-    let bom = shared.bom_len;
     let part = &text[from..to];
     if let Some(i) = memchr::memchr(0, part) {
         return Err(DocumentError::Binary {
@@ -625,7 +909,7 @@ fn check_step(
     }
     match simdutf8::compat::from_utf8(part) {
         Ok(_) => Ok(to),
-        Err(e) if e.error_len().is_none() && to < text.len() => Ok(from + e.valid_up_to()),
+        Err(e) if e.error_len().is_none() && more => Ok(from + e.valid_up_to()),
         Err(e) => {
             let at = from + e.valid_up_to();
             Err(DocumentError::NotUtf8 {
@@ -637,37 +921,75 @@ fn check_step(
     }
 }
 
+/// Reads a large document into its buffer step by step, checking and
+/// indexing each step ([`Document::open_progressive`], then the background).
+struct Loader {
+    /// The opened file (any reader in tests).
+    file: Box<dyn Read + Send>,
+    shown: String,
+    ix: Indexer,
+    /// Bytes of text checked so far.
+    valid: usize,
+    /// Nothing more will be read: the buffer is full or the file ended.
+    ended: bool,
+}
+
+impl Loader {
+    /// Read up to `step` more bytes, check what was read and index its lines.
+    fn step(&mut self, shared: &Shared, step: usize) -> Result<(), DocumentError> {
+        let got = shared
+            .bytes
+            .fill_from(&mut self.file, step)
+            .map_err(|source| DocumentError::Io {
+                path: self.shown.clone(),
+                source,
+            })?;
+        if shared.bytes.is_full() {
+            self.ended = true;
+        } else if got == 0 {
+            // Truncated while being read: the text is what could be read
+            // (a character cut at the new end is left out).
+            self.ended = true;
+            shared.cut_short.store(true, Ordering::Relaxed);
+        }
+        let text = shared.raw_text();
+        let cut = shared.cut_short.load(Ordering::Relaxed);
+        self.valid = check_step(
+            text,
+            shared.bom_len,
+            self.valid,
+            text.len(),
+            !self.ended || cut,
+            &self.shown,
+        )?;
+        self.ix.feed(text, self.valid);
+        shared.publish(self.ix.take_settled(), self.valid);
+        Ok(())
+    }
+
+    /// Index the last line and publish the complete index.
+    fn finish(self, shared: &Shared) {
+        let text = &shared.raw_text()[..self.valid];
+        let rest = self.ix.finish(text);
+        shared.complete(rest, self.valid);
+    }
+}
+
 /// The background half of [`Document::open_progressive`].
-fn index_in_background(shared: Arc<Shared>, mut ix: Indexer, mut valid: usize, shown: String) {
-    let text_len = shared.raw_text().len();
-    let mut released = 0;
-    while valid < text_len {
+fn index_in_background(shared: Arc<Shared>, mut loader: Loader) {
+    while !loader.ended {
         // Nobody holds the document any more: stop.
         if Arc::strong_count(&shared) == 1 {
             return;
         }
-        let to = (valid + STEP_BYTES).min(text_len);
-        match check_step(&shared, valid, to, &shown) {
-            Ok(v) => valid = v,
-            Err(e) => {
-                let _ = shared.failed.set(e);
-                let more = ix.take_settled();
-                shared.complete(more, valid);
-                return;
-            }
-        }
-        ix.feed(shared.raw_text(), valid);
-        let more = ix.take_settled();
-        shared.publish(more, valid);
-        // Pages behind the scan need not stay resident (file offsets).
-        let behind = (shared.bom_len + ix.pos) / STEP_BYTES * STEP_BYTES;
-        if behind > released {
-            shared.bytes.release(released, behind - released);
-            released = behind;
+        if let Err(e) = loader.step(&shared, STEP_BYTES) {
+            let _ = shared.failed.set(e);
+            let more = loader.ix.take_settled();
+            shared.complete(more, loader.valid);
+            return;
         }
     }
-    let rest = ix.finish(shared.raw_text());
-    shared.complete(rest, valid);
+    loader.finish(&shared);
     if Arc::strong_count(&shared) > 1 {
         shared.sha256();
     }
@@ -880,7 +1202,7 @@ mod tests {
         assert_eq!(paras("single"), vec!["single"]);
     }
 
-    /// A large document (memory-mapped, indexed in the background) of
+    /// A large document (read and indexed in the background) of
     /// multi-byte text whose characters straddle every step boundary.
     fn large_text(paragraphs: usize) -> String {
         let mut text = String::new();
@@ -963,6 +1285,175 @@ mod tests {
         drop(doc);
         other.wait_complete();
         assert_eq!(other.len(), 70_000);
+    }
+
+    /// Issue #9, item 6: the text of a large document is read into memory
+    /// glossator owns, so a rewrite in place (one byte shifted, as `dd
+    /// conv=notrunc` does) or a truncation while it is open changes nothing
+    /// that was read: no fault, no invalid UTF-8, and the change is noticed.
+    #[test]
+    fn a_large_document_rewritten_in_place_or_truncated_keeps_the_text_read() {
+        let text = large_text(70_000);
+        let (_dir, path) = write_temp(text.as_bytes());
+        let doc = Document::open_progressive(&path).unwrap();
+        assert_eq!(doc.disk_change(), None);
+        let shown = doc.paragraph_text(0).to_string();
+        // Shift every byte by one, in place: multi-byte characters now sit
+        // across the old paragraph boundaries.
+        let mut shifted = b"X".to_vec();
+        shifted.extend_from_slice(text.as_bytes());
+        {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            f.write_all(&shifted).unwrap();
+        }
+        doc.wait_complete();
+        assert!(doc.load_error().is_none(), "{:?}", doc.load_error());
+        assert_eq!(doc.paragraph_text(0), shown);
+        for i in (0..doc.len()).step_by(997) {
+            assert!(doc.paragraph_text(i).starts_with('¶'), "¶{i}");
+        }
+        assert_eq!(doc.disk_change(), Some(DiskChange::Changed));
+        // Truncated to nothing: still the same text in memory.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        assert_eq!(
+            doc.paragraph_text(doc.len() - 1).len(),
+            doc.paragraph(doc.len() - 1).end - doc.paragraph(doc.len() - 1).start
+        );
+        assert_eq!(doc.disk_change(), Some(DiskChange::Changed));
+        // Reopening reads the file as it is now.
+        let again = Document::open_progressive(&path).unwrap();
+        assert!(again.is_empty());
+        assert_eq!(again.disk_change(), None);
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(again.disk_change(), Some(DiskChange::Gone(_))));
+    }
+
+    /// A reader that stops after `limit` bytes (a file truncated while read).
+    struct CutShort<'a> {
+        bytes: &'a [u8],
+        limit: usize,
+    }
+
+    impl Read for CutShort<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.limit).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            self.limit -= n;
+            Ok(n)
+        }
+    }
+
+    /// A file truncated while it is read (here inside a character) ends the
+    /// text at its last whole character and says it changed; nothing past
+    /// what was read is ever looked at.
+    #[test]
+    fn a_file_cut_short_while_read_ends_at_its_last_whole_character() {
+        let text = large_text(10_000);
+        let cut = text.find('남').unwrap() + 1 + 200_000;
+        assert!(cut < text.len());
+        let cut = (cut..).find(|&i| !text.is_char_boundary(i)).unwrap();
+        let owned: &'static [u8] = Box::leak(text.clone().into_bytes().into_boxed_slice());
+        let bytes = Bytes::with_capacity(text.len());
+        let mut reader = CutShort {
+            bytes: owned,
+            limit: cut,
+        };
+        bytes.fill_from(&mut reader, 10).unwrap();
+        let shared = Arc::new(Shared::new(bytes));
+        let mut loader = Loader {
+            file: Box::new(reader),
+            shown: "cut.txt".into(),
+            ix: Indexer::default(),
+            valid: 0,
+            ended: false,
+        };
+        while !loader.ended {
+            loader.step(&shared, 4096).unwrap();
+        }
+        loader.finish(&shared);
+        let doc = Document {
+            path: "cut.txt".into(),
+            shared,
+            origin: Some(Arc::new(Origin {
+                stamp: Stamp {
+                    len: text.len() as u64,
+                    modified: None,
+                    #[cfg(unix)]
+                    identity: (0, 0, 0, 0),
+                },
+                recent: false,
+                compared: AtomicBool::new(false),
+            })),
+        };
+        assert!(doc.is_complete() && doc.load_error().is_none());
+        let whole = text.floor_char_boundary(cut);
+        assert_eq!(doc.text(), &text[..whole]);
+        assert_eq!(doc.disk_change(), Some(DiskChange::Changed));
+        let last = doc.paragraph_text(doc.len() - 1);
+        assert!(text[..whole].trim_end().ends_with(last));
+    }
+
+    /// Issue #9, item 7: devices, pipes and folders are refused before
+    /// anything is read, and a pipe without a writer does not block.
+    #[cfg(unix)]
+    #[test]
+    fn devices_pipes_and_folders_are_refused_without_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let cases = [
+            (std::path::PathBuf::from("/dev/zero"), "a character device"),
+            (std::path::PathBuf::from("/dev/null"), "a character device"),
+            (fifo, "a pipe (FIFO)"),
+            (dir.path().to_path_buf(), "a folder"),
+        ];
+        for (path, kind) in cases {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let p = path.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send((
+                    Document::open(&p).map(|_| ()).map_err(|e| e.to_string()),
+                    Document::open_progressive(&p)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
+                ));
+            });
+            let (sync, progressive) = rx
+                .recv_timeout(Duration::from_secs(5))
+                .unwrap_or_else(|_| panic!("{} blocked", path.display()));
+            let want = format!(
+                "{}: {kind}, not a document (glossator opens regular text files)",
+                path.display()
+            );
+            assert_eq!(sync, Err(want.clone()));
+            assert_eq!(progressive, Err(want));
+        }
+    }
+
+    #[test]
+    fn a_small_document_changed_on_disk_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memo.txt");
+        std::fs::write(&path, "One.\n\nTwo.\n").unwrap();
+        let doc = Document::open_progressive(&path).unwrap();
+        assert_eq!(doc.disk_change(), None);
+        std::fs::write(&path, "One!\n\nTwo.\n").unwrap();
+        assert_eq!(doc.disk_change(), Some(DiskChange::Changed));
+        assert_eq!(doc.paragraph_text(0), "One.");
+        assert_eq!(Document::from_text(&path, "x").disk_change(), None);
     }
 
     #[test]

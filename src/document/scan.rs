@@ -151,11 +151,10 @@ impl Scanner<'_> {
                     return false;
                 }
             }
-            if k % CHECK_EVERY == CHECK_EVERY - 1 {
-                if self.cancel.load(Ordering::Relaxed) || !self.flush(false) {
-                    return false;
-                }
-                self.doc.release_text_before(self.doc.paragraph(i).start);
+            if k % CHECK_EVERY == CHECK_EVERY - 1
+                && (self.cancel.load(Ordering::Relaxed) || !self.flush(false))
+            {
+                return false;
             }
         }
         !self.cancel.load(Ordering::Relaxed)

@@ -378,6 +378,10 @@ pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
         source,
     };
     let meta = std::fs::metadata(path).map_err(io)?;
+    if let Some(kind) = crate::document::special_file_kind(&meta) {
+        // A device or pipe may never end, or block.
+        return Err(io(std::io::Error::other(format!("{kind}, not a sidecar"))));
+    }
     if meta.len() > MAX_SIDECAR_BYTES {
         return Err(SidecarError::TooLarge {
             path: shown,

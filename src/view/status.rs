@@ -26,8 +26,13 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     } else {
         format!(" · {} orphaned", app.orphans.len())
     };
+    let disk = match &app.disk_change {
+        Some(crate::document::DiskChange::Changed) => " · changed on disk",
+        Some(crate::document::DiskChange::Gone(_)) => " · gone from disk",
+        None => "",
+    };
     let right = format!(
-        " ¶{}/{} · C{c} A{a} P{p}{orphans} · {save}{ro} ",
+        " ¶{}/{} · C{c} A{a} P{p}{orphans} · {save}{ro}{disk} ",
         if app.doc.is_empty() {
             0
         } else {
