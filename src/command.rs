@@ -65,7 +65,8 @@ commands! {
     Quit => "quit", "Quit (work is already saved)";
     NextDisagreement => "next_disagreement", "Review: next paragraph where annotators disagree";
     PrevDisagreement => "prev_disagreement", "Review: previous paragraph where annotators disagree";
-    Adopt => "adopt", "Review: adopt the selected annotation of another annotator";
+    Adopt => "adopt", "Review: adopt the selected annotation of another annotator (alongside yours)";
+    ReplaceMine => "replace_mine", "Review: replace your annotation of the same kind with the selected one of another annotator";
     AdoptAgreed => "adopt_agreed", "Review: adopt every annotation all other annotators agree on";
     Agreement => "agreement", "Review: show agreement (observed, kappa, alpha)";
 }
@@ -79,6 +80,7 @@ impl Command {
             Command::NextDisagreement
                 | Command::PrevDisagreement
                 | Command::Adopt
+                | Command::ReplaceMine
                 | Command::AdoptAgreed
                 | Command::Agreement
         )

@@ -461,6 +461,7 @@ impl App {
             Command::NextDisagreement => self.step_disagreement(true),
             Command::PrevDisagreement => self.step_disagreement(false),
             Command::Adopt => self.adopt_selected(),
+            Command::ReplaceMine => self.replace_mine(),
             Command::AdoptAgreed => self.adopt_agreed(),
             Command::Agreement => self.show_agreement(),
             Command::WriteTo => self.open_path_prompt(),
@@ -852,7 +853,7 @@ impl App {
                 (form.fields.len() + candidates + 3) as u16
             }
             Mode::Note { .. } => 9,
-            _ => self.panel_rows(),
+            _ => self.panel_rows(area.width),
         };
         self.layout
             .compute(area, &self.doc, self.selected, panel_rows);
