@@ -14,7 +14,7 @@ use crate::annotation::{Annotation, Kind, Origin};
 use crate::command::Command;
 use crate::corpus::Layer;
 use crate::document::sanitize::display;
-use crate::document::wrap::wrap_rows;
+use crate::document::wrap::{row_count, wrap_rows};
 use crate::review::{self, ActorNames, Coding, Comparison, Report};
 use unicode_width::UnicodeWidthStr;
 
@@ -34,6 +34,9 @@ pub struct Review {
     /// Paragraph → indices into `codings[i].placed`, per other annotator.
     by_paragraph: Vec<BTreeMap<usize, Vec<usize>>>,
 }
+
+/// Most rows a note takes in the (non-review) panel; a longer one ends in `…`.
+pub const PANEL_NOTE_ROWS: usize = 4;
 
 /// Most rows a note takes in the review panel; a longer one ends in `…`.
 const NOTE_ROWS: usize = 3;
@@ -235,9 +238,24 @@ impl App {
     /// `width` columns wide: a review lists what differs, a line per
     /// annotator, each annotation with its quote, and a key hint.
     pub fn panel_rows(&self, width: u16) -> u16 {
-        let entries = self.entry_count(self.selected) as u16;
         match &self.review {
-            None => (entries * 2 + 2).min(9),
+            // Each annotation's tag, note (up to NOTE_ROWS rows; the view
+            // cuts the same) and date line, the borders.
+            None => {
+                let inner = (width.saturating_sub(2) as usize).max(2);
+                let rows: usize = self
+                    .annotations_on(self.selected)
+                    .iter()
+                    .map(|a| {
+                        let head = format!("{} {}", a.kind().mark(), a.tag.summary());
+                        let note = a.note.as_ref().map_or(0, |n| {
+                            row_count(&display(n), inner.saturating_sub(2)).min(PANEL_NOTE_ROWS)
+                        });
+                        row_count(&display(&head), inner) + note + 1
+                    })
+                    .sum();
+                (rows.max(2) as u16 + 2).min(12)
+            }
             Some(_) => {
                 let inner = width.saturating_sub(2) as usize;
                 // The lines, the hint, the borders.
