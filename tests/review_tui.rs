@@ -440,7 +440,7 @@ fn replace_mine_leaves_one_annotation_and_one_undo_restores_both() {
             replaced: Some(mine.id.clone()),
         })
     );
-    assert!(status_line(&mut app).contains("Replaced your Position"));
+    assert!(status_line(&mut app).contains("Replaced yours with ben's (u undoes): Position"));
     assert_eq!(app.sidecar.annotations.len(), 2, "the claim stays");
     // One undo brings back ana's own and removes the copy.
     press(&mut app, "u");

@@ -607,11 +607,12 @@ impl App {
         let id = copy.id.clone();
         self.commit(vec![Edit::Remove(mine.clone()), Edit::Add(copy)]);
         self.select_own(&id);
+        // The undo key first: the summaries may be cut on a narrow screen.
         self.say(format!(
-            "Replaced your {} with {name}'s {} — undo with {}",
+            "Replaced yours with {name}'s ({} undoes): {} → {}",
+            self.keymap.label(Command::Undo),
             mine.tag.summary(),
             theirs.tag.summary(),
-            self.keymap.label(Command::Undo)
         ));
     }
 
