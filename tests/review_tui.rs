@@ -333,6 +333,36 @@ fn review_help_lists_review_commands() {
         text.contains("Review: adopt the selected annotation"),
         "{text}"
     );
+    assert!(text.contains("Review: replace your annotation"), "{text}");
+}
+
+#[test]
+fn review_panel_lines_fit_any_width() {
+    let mut app = stances_apart();
+    for width in [8usize, 13, 21, 34, 55, 78, 120] {
+        let lines = app.review_lines(width);
+        for l in &lines {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l.text.as_str()) <= width,
+                "{width}: {:?}",
+                l.text
+            );
+        }
+        if width < 34 {
+            continue; // words longer than a row are split there
+        }
+        // Every word of the long quote is there, wrapped, none cut.
+        let all: String = lines
+            .iter()
+            .map(|l| l.text.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(all.contains("fall short by a fifth”"), "{width}: {all}");
+    }
+    // The panel asks for room for all of them below the text at 80 columns.
+    press(&mut app, "g");
+    goto(&mut app, 7);
+    assert_eq!(app.panel_rows(80) as usize, app.review_lines(78).len() + 3);
 }
 
 /// ana and ben on ¶7: the same claim narrowed to different quotes, and Ri's

@@ -335,3 +335,20 @@ pub fn agreement(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::column_labels;
+
+    #[test]
+    fn column_labels_cannot_be_mistaken_for_one_another() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(column_labels(&names(&["ana", "benjamin"])), ["ana", "ben"]);
+        assert_eq!(
+            column_labels(&names(&["annette", "anna", "ben"])),
+            ["#1", "#2", "#3"]
+        );
+        // Wide characters: three columns at most.
+        assert_eq!(column_labels(&names(&["김창협", "ana"])), ["김", "ana"]);
+    }
+}
