@@ -67,7 +67,8 @@ commands! {
     Suspend => "suspend", "Suspend to the shell (saved first; fg resumes)";
     NextDisagreement => "next_disagreement", "Review: next paragraph where annotators disagree";
     PrevDisagreement => "prev_disagreement", "Review: previous paragraph where annotators disagree";
-    Adopt => "adopt", "Review: adopt the selected annotation of another annotator";
+    Adopt => "adopt", "Review: adopt the selected annotation of another annotator (alongside yours)";
+    ReplaceMine => "replace_mine", "Review: replace your annotation of the same kind with the selected one of another annotator";
     AdoptAgreed => "adopt_agreed", "Review: adopt every annotation all other annotators agree on";
     Agreement => "agreement", "Review: show agreement (observed, kappa, alpha)";
 }
@@ -81,6 +82,7 @@ impl Command {
             Command::NextDisagreement
                 | Command::PrevDisagreement
                 | Command::Adopt
+                | Command::ReplaceMine
                 | Command::AdoptAgreed
                 | Command::Agreement
         )

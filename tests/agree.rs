@@ -309,6 +309,7 @@ fn an_adjudication_is_left_out_unless_named() {
     a.origin = Some(glossator::annotation::Origin {
         annotator: "ana".into(),
         id: "x".into(),
+        replaced: None,
     });
     s.annotations.push(a);
     std::fs::write(sidecar_path(&doc, "judge"), s.to_ron().unwrap()).unwrap();
@@ -354,6 +355,7 @@ fn adopted_copies_do_not_raise_agreement() {
     copy.origin = Some(glossator::annotation::Origin {
         annotator: "ana".into(),
         id: "a3".into(),
+        replaced: None,
     });
     s.annotations.push(copy);
     std::fs::write(&path, s.to_ron().unwrap()).unwrap();

@@ -880,6 +880,7 @@ fn bidi_document(dir: &Path) -> PathBuf {
     a.origin = Some(Origin {
         annotator: "ben".into(),
         id: "1a2b".into(),
+        replaced: None,
     });
     sidecar.annotations.push(a);
     let b = Annotation::created_at(

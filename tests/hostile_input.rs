@@ -268,7 +268,7 @@ fn escape_sequences_cannot_set_the_title_or_clipboard_and_the_text_still_shows()
     t.keys(&["Escape", "j", "c", "Kim", "Enter"]);
     t.wait_for_within("C2 A0 P0", Duration::from_secs(5));
     t.keys(&["/", "PWNED", "Enter"]);
-    t.wait_for_within("match 1 of 1", Duration::from_secs(5));
+    t.wait_for_within("paragraph 1 of 1 with matches", Duration::from_secs(5));
     let after = t.title();
     assert!(
         !after.contains("PWNED") && !after.contains("TITLE"),
@@ -341,7 +341,7 @@ fn empty_one_line_and_huge_one_line_documents_open_and_quit_cleanly() {
             t.keys(&["c", "Kim", "Enter"]);
             t.wait_for_within("C1 A0 P0", Duration::from_secs(30));
             t.keys(&["/", find, "Enter"]);
-            t.wait_for_within("match 1 of 1", Duration::from_secs(30));
+            t.wait_for_within("paragraph 1 of 1 with matches", Duration::from_secs(30));
             t.keys(&["Escape"]);
         }
         let start = Instant::now();

@@ -83,7 +83,11 @@ fn annotation() -> impl Strategy<Value = Annotation> {
                 note,
                 created,
                 modified,
-                origin: origin.map(|(annotator, id)| Origin { annotator, id }),
+                origin: origin.map(|(annotator, id)| Origin {
+                    annotator,
+                    id,
+                    replaced: None,
+                }),
             },
         )
 }

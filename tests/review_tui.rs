@@ -217,7 +217,8 @@ fn adopting_the_missing_position_and_undoing_it() {
         adopted.origin,
         Some(Origin {
             annotator: "ben".into(),
-            id: ben_id
+            id: ben_id,
+            replaced: None,
         })
     );
     assert_eq!(
@@ -332,4 +333,198 @@ fn review_help_lists_review_commands() {
         text.contains("Review: adopt the selected annotation"),
         "{text}"
     );
+    assert!(text.contains("Review: replace your annotation"), "{text}");
+}
+
+#[test]
+fn review_panel_lines_fit_any_width() {
+    let mut app = stances_apart();
+    for width in [8usize, 13, 21, 34, 55, 78, 120] {
+        let lines = app.review_lines(width);
+        for l in &lines {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l.text.as_str()) <= width,
+                "{width}: {:?}",
+                l.text
+            );
+        }
+        if width < 34 {
+            continue; // words longer than a row are split there
+        }
+        // Every word of the long quote is there, wrapped, none cut.
+        let all: String = lines
+            .iter()
+            .map(|l| l.text.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(all.contains("fall short by a fifth”"), "{width}: {all}");
+    }
+    // The panel asks for room for all of them below the text at 80 columns.
+    press(&mut app, "g");
+    goto(&mut app, 7);
+    assert_eq!(app.panel_rows(80) as usize, app.review_lines(78).len() + 3);
+}
+
+/// ana and ben on ¶7: the same claim narrowed to different quotes, and Ri's
+/// position with another stance.
+fn stances_apart() -> App {
+    let mut ana = tagging("ana");
+    goto(&mut ana, 7);
+    press(
+        &mut ana,
+        "cRi Myong-suk<Tab>the planning department did not share the view<Enter>",
+    );
+    press(
+        &mut ana,
+        "pRi Myong-suk<Tab>opp<Tab>Railways: bottleneck resolves itself<Enter>",
+    );
+    press(
+        &mut ana,
+        "nGuarded wording.<A-Enter>She speaks for the department.<Enter>",
+    );
+    let mut ben = tagging("ben");
+    goto(&mut ben, 7);
+    press(
+        &mut ben,
+        "cRi Myong-suk<Tab>without additional locomotives the deliveries for the second quarter would also fall short by a fifth<Enter>",
+    );
+    press(
+        &mut ben,
+        "pRi Myong-suk<Tab>neu<Tab>Railways: bottleneck resolves itself<Enter>",
+    );
+    let mut app = app_for(ana.sidecar);
+    app.start_review(vec![layer("ben", ben.sidecar)], true);
+    goto(&mut app, 7);
+    app
+}
+
+#[test]
+fn review_panel_shows_quotes_and_what_differs_at_80x24() {
+    let mut app = stances_apart();
+    select(&mut app, Some(0), "Ri Myong-suk");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("claim by Ri Myong-suk: different quotes"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+    // The stance difference and ben's whole position show once scrolled to it.
+    press(&mut app, "<Tab>");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("P Position: Ri Myong-suk is neutral on"),
+        "{text}"
+    );
+    insta::assert_snapshot!("review_panel_scrolled_at_80x24", text);
+}
+
+#[test]
+fn review_panel_shows_quotes_and_what_differs_at_160x45() {
+    let mut app = stances_apart();
+    let text = screen(&mut app, 160, 45);
+    assert!(text.contains("oppose (ana) vs neutral (ben)"), "{text}");
+    assert!(
+        text.contains("“the planning department did not share the view”"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn replace_mine_leaves_one_annotation_and_one_undo_restores_both() {
+    let mut app = stances_apart();
+    let mine = app
+        .sidecar
+        .annotations
+        .iter()
+        .find(|a| a.kind() == Kind::Position)
+        .unwrap()
+        .clone();
+    // Select ben's position and replace ana's with it.
+    for _ in 0..10 {
+        if let Some(e) = app.selected_entry()
+            && e.owner == Some(0)
+            && e.annotation.kind() == Kind::Position
+        {
+            break;
+        }
+        press(&mut app, "<Tab>");
+    }
+    let theirs = app.selected_entry().unwrap().annotation.clone();
+    press(&mut app, "S");
+    let positions: Vec<_> = app
+        .sidecar
+        .annotations
+        .iter()
+        .filter(|a| a.kind() == Kind::Position)
+        .cloned()
+        .collect();
+    assert_eq!(positions.len(), 1, "{positions:?}");
+    let copy = &positions[0];
+    assert_eq!(copy.tag, theirs.tag);
+    assert_eq!(
+        copy.origin,
+        Some(Origin {
+            annotator: "ben".into(),
+            id: theirs.id.clone(),
+            replaced: Some(mine.id.clone()),
+        })
+    );
+    assert!(status_line(&mut app).contains("Replaced yours with ben's (u undoes): Position"));
+    assert_eq!(app.sidecar.annotations.len(), 2, "the claim stays");
+    // One undo brings back ana's own and removes the copy.
+    press(&mut app, "u");
+    let positions: Vec<_> = app
+        .sidecar
+        .annotations
+        .iter()
+        .filter(|a| a.kind() == Kind::Position)
+        .collect();
+    assert_eq!(positions, vec![&mine]);
+    assert!(app.review.as_ref().unwrap().comparison.is_disputed(6));
+}
+
+#[test]
+fn replace_mine_without_an_annotation_of_the_kind_says_so() {
+    let mut app = ana_reviews_ben();
+    goto(&mut app, 9);
+    select(&mut app, Some(0), "V. I. Orlov");
+    press(&mut app, "S");
+    assert!(
+        status_line(&mut app).contains("You have no claim on ¶9 to replace"),
+        "{}",
+        status_line(&mut app)
+    );
+    assert_eq!(app.sidecar.annotations.len(), 5);
+}
+
+#[test]
+fn origin_without_replaced_still_loads() {
+    let old = r#"(annotator: "ben", id: "1a2b")"#;
+    let origin: Origin = ron::from_str(old).unwrap();
+    assert_eq!(origin.replaced, None);
+    let again = ron::to_string(&origin).unwrap();
+    assert!(!again.contains("replaced"), "{again}");
+}
+
+#[test]
+fn stepping_past_the_last_disagreement_says_it_wrapped() {
+    let mut app = ana_reviews_ben();
+    goto(&mut app, 10);
+    press(&mut app, "]");
+    assert_eq!(app.selected, 6);
+    assert!(
+        status_line(&mut app).contains("wrapped to the first disagreement"),
+        "{}",
+        status_line(&mut app)
+    );
+    press(&mut app, "[");
+    assert!(
+        status_line(&mut app).contains("wrapped to the last disagreement"),
+        "{}",
+        status_line(&mut app)
+    );
+    press(&mut app, "[");
+    assert_eq!(app.selected, 8);
+    assert!(!status_line(&mut app).contains("wrapped"));
 }

@@ -180,6 +180,10 @@ impl Tag {
 pub struct Origin {
     pub annotator: String,
     pub id: String,
+    /// The reviewer's own annotation this copy replaced ("replace mine with
+    /// theirs"); absent when it was adopted alongside. Older sidecars lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<String>,
 }
 
 /// One annotation: a tag on a paragraph (or a quote inside it).

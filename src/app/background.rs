@@ -202,6 +202,7 @@ impl App {
                 matches,
                 current: 0,
                 complete: true,
+                wrapped: false,
             });
             self.take_hits(true);
             return;
@@ -212,6 +213,7 @@ impl App {
             matches: Vec::new(),
             current: 0,
             complete: false,
+            wrapped: false,
         });
         self.say(format!("Searching for '{query}'…"));
     }
@@ -274,11 +276,9 @@ impl App {
             return;
         }
         if jump {
-            s.current = s
-                .matches
-                .iter()
-                .position(|&p| p >= self.selected)
-                .unwrap_or(0);
+            let from = s.matches.iter().position(|&p| p >= self.selected);
+            s.current = from.unwrap_or(0);
+            s.wrapped = from.is_none();
             let target = s.matches[s.current];
             self.select(target);
         }

@@ -15,8 +15,15 @@ use crate::document::wrap::row_count;
 
 /// Terminal width from which the annotation panel sits beside the text.
 pub const SIDE_PANEL_MIN_WIDTH: u16 = 100;
-/// Width of the side panel.
+/// Narrowest side panel.
 pub const SIDE_PANEL_WIDTH: u16 = 40;
+
+/// Width of the side panel on a screen `width` columns wide: a third of it,
+/// so quotes and notes get room on wide screens, and never under
+/// [`SIDE_PANEL_WIDTH`].
+pub fn side_panel_width(width: u16) -> u16 {
+    (width / 3).max(SIDE_PANEL_WIDTH)
+}
 
 /// A paragraph on screen: which rows of it are shown where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,13 +81,14 @@ impl Layout {
             ..area
         };
         if area.width >= SIDE_PANEL_MIN_WIDTH {
+            let side = side_panel_width(body.width);
             self.panel = Rect {
-                x: body.x + body.width - SIDE_PANEL_WIDTH,
-                width: SIDE_PANEL_WIDTH,
+                x: body.x + body.width - side,
+                width: side,
                 ..body
             };
             self.document = Rect {
-                width: body.width - SIDE_PANEL_WIDTH,
+                width: body.width - side,
                 ..body
             };
         } else {
@@ -293,5 +301,24 @@ impl Layout {
             i -= 1;
         }
         i.min(from.saturating_sub(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn the_side_panel_grows_with_a_wide_screen() {
+        let doc = Document::from_text(Path::new("d.txt"), "One.\n\nTwo.\n");
+        let mut layout = Layout::default();
+        layout.compute(Rect::new(0, 0, 120, 40), &doc, 0, 5);
+        assert_eq!(layout.panel.width, 40);
+        layout.compute(Rect::new(0, 0, 160, 45), &doc, 0, 5);
+        assert_eq!(layout.panel.width, 53);
+        assert_eq!(layout.document.width, 107);
+        layout.compute(Rect::new(0, 0, 300, 45), &doc, 0, 5);
+        assert_eq!(layout.panel.width, 100);
     }
 }

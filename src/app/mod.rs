@@ -94,6 +94,8 @@ pub enum Mode {
 pub struct Message {
     pub text: String,
     pub error: bool,
+    /// Cleared by the next key (e.g. "Cancelled": nothing to keep reading).
+    pub transient: bool,
 }
 
 /// Active search results.
@@ -106,6 +108,9 @@ pub struct Search {
     /// The whole document has been searched (a large one is searched in the
     /// background; `matches` grows meanwhile).
     pub complete: bool,
+    /// The last step went past the end to the start (or back past the start
+    /// to the end): the status says so.
+    pub wrapped: bool,
 }
 
 /// One undoable change.
@@ -278,6 +283,7 @@ impl App {
         self.status = Some(Message {
             text: text.into(),
             error: false,
+            transient: false,
         });
     }
 
@@ -285,6 +291,16 @@ impl App {
         self.status = Some(Message {
             text: text.into(),
             error: true,
+            transient: false,
+        });
+    }
+
+    /// A message that goes with the next key.
+    pub fn flash(&mut self, text: impl Into<String>) {
+        self.status = Some(Message {
+            text: text.into(),
+            error: false,
+            transient: true,
         });
     }
 
@@ -359,6 +375,9 @@ impl App {
     pub fn handle_key(&mut self, event: KeyEvent) {
         if event.kind != KeyEventKind::Press {
             return;
+        }
+        if self.status.as_ref().is_some_and(|m| m.transient) {
+            self.status = None;
         }
         // The suspend key (a Ctrl key) works in prompts and forms too, as in a shell.
         if self.mode != Mode::Normal
@@ -490,6 +509,7 @@ impl App {
             Command::NextDisagreement => self.step_disagreement(true),
             Command::PrevDisagreement => self.step_disagreement(false),
             Command::Adopt => self.adopt_selected(),
+            Command::ReplaceMine => self.replace_mine(),
             Command::AdoptAgreed => self.adopt_agreed(),
             Command::Agreement => self.show_agreement(),
             Command::WriteTo => self.open_path_prompt(),
@@ -668,7 +688,7 @@ impl App {
         match event.code {
             KeyCode::Esc => {
                 self.mode = Mode::Normal;
-                self.say("Cancelled");
+                self.flash("Cancelled");
             }
             KeyCode::Tab => {
                 form.take_highlight(&registry, issues);
@@ -760,7 +780,7 @@ impl App {
         match event.code {
             KeyCode::Esc => {
                 self.mode = Mode::Normal;
-                self.say("Note not changed");
+                self.flash("Note not changed");
             }
             KeyCode::Enter if alt || event.modifiers.contains(KeyModifiers::SHIFT) => {
                 input.insert('\n')
@@ -830,35 +850,47 @@ impl App {
             self.say(text);
             return;
         }
-        let n = s.matches.len() as isize;
         // Step from the selection, so moving by hand then `n` goes onward from there.
         let here = self.selected;
-        let next = if delta > 0 {
-            s.matches.iter().position(|&p| p > here).unwrap_or(0)
+        let (next, wrapped) = if delta > 0 {
+            match s.matches.iter().position(|&p| p > here) {
+                Some(i) => (i, false),
+                None => (0, true),
+            }
         } else {
-            s.matches
-                .iter()
-                .rposition(|&p| p < here)
-                .unwrap_or((n - 1) as usize)
+            match s.matches.iter().rposition(|&p| p < here) {
+                Some(i) => (i, false),
+                None => (s.matches.len() - 1, true),
+            }
         };
         s.current = next;
+        s.wrapped = wrapped;
         let target = s.matches[next];
         self.select(target);
         self.announce_match();
     }
 
+    /// The status of a search: which matching paragraph this is of how many
+    /// (matches are counted by paragraph), the hits in it, and a wrap.
     fn announce_match(&mut self) {
         if let Some(s) = &self.search {
             let Some(&at) = s.matches.get(s.current) else {
                 return;
             };
+            let hits = search::find_all(self.doc.paragraph_text(at), &s.query).len();
+            let wrapped = match (s.wrapped, s.current) {
+                (false, _) => "",
+                (true, 0) => " — wrapped to the start",
+                (true, _) => " — wrapped to the end",
+            };
             let text = format!(
-                "/{}: match {} of {}{} (¶{}) — n/N next/previous, Esc clears",
+                "/{}: ¶{} is paragraph {} of {}{} with matches ({hits} hit{} here){wrapped} — n/N next/previous, Esc clears",
                 s.query,
+                at + 1,
                 s.current + 1,
                 s.matches.len(),
                 if s.complete { "" } else { "+ (searching…)" },
-                at + 1
+                if hits == 1 { "" } else { "s" },
             );
             self.say(text);
         }
@@ -888,7 +920,7 @@ impl App {
                 (form.fields.len() + candidates + 3) as u16
             }
             Mode::Note { .. } => 9,
-            _ => self.panel_rows(),
+            _ => self.panel_rows(area.width),
         };
         self.layout
             .compute(area, &self.doc, self.selected, panel_rows);
@@ -942,6 +974,7 @@ fn place_annotations(doc: &Document, sidecar: &mut Sidecar) -> (BTreeSet<String>
             }
         ),
         error: !orphans.is_empty() || ambiguous > 0,
+        transient: false,
     });
     (orphans, status)
 }

@@ -14,7 +14,10 @@ use crate::annotation::ActorResolver;
 use crate::annotation::{Annotation, Kind, Origin};
 use crate::command::Command;
 use crate::corpus::Layer;
+use crate::document::sanitize::display;
+use crate::document::wrap::{row_count, wrap_rows};
 use crate::review::{self, Coding, Comparison, Report, TagKey};
+use unicode_width::UnicodeWidthStr;
 
 /// The other annotators of a review, and where everyone disagrees.
 #[derive(Debug, Clone)]
@@ -32,6 +35,62 @@ pub struct Review {
     pub comparison: Comparison,
     /// Paragraph → indices into `codings[i].placed`, per other annotator.
     by_paragraph: Vec<BTreeMap<usize, Vec<usize>>>,
+}
+
+/// Most rows a note takes in the (non-review) panel; a longer one ends in `…`.
+pub const PANEL_NOTE_ROWS: usize = 4;
+
+/// Most rows a note takes in the review panel; a longer one ends in `…`.
+const NOTE_ROWS: usize = 3;
+
+/// What a line of the review panel shows (the view styles it by this).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRole {
+    /// What differs between two annotators.
+    Differs,
+    /// An annotator's name and count.
+    Annotator,
+    /// An annotator with nothing on the paragraph.
+    Nothing,
+    /// An annotation's tag.
+    Tag { kind: Kind, selected: bool },
+    /// An annotation's quote, origin or note.
+    Quote,
+}
+
+/// One wrapped line of the review panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewLine {
+    pub text: String,
+    pub role: LineRole,
+    /// The entry (index into [`App::entries_on`]) the line belongs to.
+    pub entry: Option<usize>,
+}
+
+/// `text` (sanitised for display) wrapped to `width` columns, the first row
+/// after `first`, the others after `rest`.
+fn wrap_prefixed(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+    let shown = display(text);
+    let room = width.saturating_sub(first.width().max(rest.width())).max(2);
+    let mut rows = Vec::new();
+    wrap_rows(&shown, room, |s, e| {
+        let prefix = if rows.is_empty() { first } else { rest };
+        rows.push(format!("{prefix}{}", &shown[s..e]));
+        true
+    });
+    rows
+}
+
+/// `row` ending in `…` within `width` columns: the text goes on beyond it.
+fn with_ellipsis(row: &str, width: usize) -> String {
+    let mut out: String = row.to_string();
+    while out.width() + 1 > width {
+        if out.pop().is_none() {
+            break;
+        }
+    }
+    out.push('…');
+    out
 }
 
 /// One line of the review panel: an annotation and whose it is.
@@ -178,22 +237,149 @@ impl App {
         })
     }
 
-    /// Rows the panel would like below the text (narrow screens): a review
-    /// lists a line per annotator besides the annotations, and a key hint.
-    pub fn panel_rows(&self) -> u16 {
-        let entries = self.entry_count(self.selected) as u16;
+    /// Rows the panel would like below the text (narrow screens) when it is
+    /// `width` columns wide: a review lists what differs, a line per
+    /// annotator, each annotation with its quote, and a key hint.
+    pub fn panel_rows(&self, width: u16) -> u16 {
         match &self.review {
-            None => (entries * 2 + 2).min(9),
-            Some(r) => {
-                let extras = self
-                    .entries_on(self.selected)
+            // Each annotation's tag, note (up to NOTE_ROWS rows; the view
+            // cuts the same) and date line, the borders.
+            None => {
+                let inner = (width.saturating_sub(2) as usize).max(2);
+                let rows: usize = self
+                    .annotations_on(self.selected)
                     .iter()
-                    .filter(|e| e.annotation.note.is_some() || e.annotation.origin.is_some())
-                    .count() as u16;
-                // A line per annotator and per annotation, notes, the hint, borders.
-                (r.others.len() as u16 + 1 + entries + extras + 3).min(12)
+                    .map(|a| {
+                        let head = format!("{} {}", a.kind().mark(), a.tag.summary());
+                        let note = a.note.as_ref().map_or(0, |n| {
+                            row_count(&display(n), inner.saturating_sub(2)).min(PANEL_NOTE_ROWS)
+                        });
+                        row_count(&display(&head), inner) + note + 1
+                    })
+                    .sum();
+                (rows.max(2) as u16 + 2).min(12)
+            }
+            Some(_) => {
+                let inner = width.saturating_sub(2) as usize;
+                // The lines, the hint, the borders.
+                (self.review_lines(inner).len() + 3).min(u16::MAX as usize) as u16
             }
         }
+    }
+
+    /// The review panel's lines at `width` columns (wrapped), before the key
+    /// hint: what differs, then each annotator's annotations with quotes.
+    pub fn review_lines(&self, width: usize) -> Vec<ReviewLine> {
+        let mut out = Vec::new();
+        let Some(r) = &self.review else {
+            return out;
+        };
+        let width = width.max(8);
+        let push = |out: &mut Vec<ReviewLine>, text: &str, first: &str, rest: &str, role, entry| {
+            for row in wrap_prefixed(text, width, first, rest) {
+                out.push(ReviewLine {
+                    text: row,
+                    role,
+                    entry,
+                });
+            }
+        };
+        let entries = self.entries_on(self.selected);
+        let mut names = vec![self.annotator().to_string()];
+        names.extend(r.others.iter().map(|l| l.annotator.clone()));
+        // Who is compared with whom: the reviewer with each other annotator,
+        // or (adjudicating) the first other annotator with the rest.
+        let of = |owner: Option<usize>| -> Vec<&Annotation> {
+            entries
+                .iter()
+                .filter(|e| e.owner == owner)
+                .map(|e| e.annotation)
+                .collect()
+        };
+        let (left, rights): (Option<usize>, Vec<Option<usize>>) = if r.compare_own {
+            (None, (0..r.others.len()).map(Some).collect())
+        } else {
+            (Some(0), (1..r.others.len()).map(Some).collect())
+        };
+        let name_of = |owner: Option<usize>| names[owner.map_or(0, |i| i + 1)].clone();
+        if r.comparison.is_disputed(self.selected) {
+            for right in rights {
+                let diffs = review::differences(&of(left), &of(right), &r.names);
+                if diffs.is_empty() {
+                    continue;
+                }
+                let (l, rn) = (name_of(left), name_of(right));
+                let text = diffs
+                    .iter()
+                    .map(|d| d.describe(&l, &rn))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                push(&mut out, &text, "≠ ", "  ", LineRole::Differs, None);
+            }
+        }
+        for (g, name) in names.iter().enumerate() {
+            let owner = if g == 0 { None } else { Some(g - 1) };
+            let mine: Vec<(usize, &Annotation)> = entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.owner == owner)
+                .map(|(i, e)| (i, e.annotation))
+                .collect();
+            let who = if g == 0 {
+                format!("{name} (you)")
+            } else {
+                name.clone()
+            };
+            let count = match mine.len() {
+                0 => "nothing here".to_string(),
+                1 => "1 tag".to_string(),
+                n => format!("{n} tags"),
+            };
+            let role = if mine.is_empty() {
+                LineRole::Nothing
+            } else {
+                LineRole::Annotator
+            };
+            push(&mut out, &format!("{who} · {count}"), "", "  ", role, None);
+            for (i, a) in mine {
+                let selected = i == self.selected_annotation;
+                let head = format!("{} {}", a.kind().mark(), a.tag.summary());
+                let role = LineRole::Tag {
+                    kind: a.kind(),
+                    selected,
+                };
+                push(&mut out, &head, " ", "   ", role, Some(i));
+                let mut about = if a.anchor.narrowed {
+                    format!("“{}”", a.anchor.quote)
+                } else {
+                    "whole paragraph".to_string()
+                };
+                if let Some(o) = &a.origin {
+                    about.push_str(&format!(" · from {}", o.annotator));
+                    if o.replaced.is_some() {
+                        about.push_str(" (replaced yours)");
+                    }
+                }
+                push(&mut out, &about, "   ", "   ", LineRole::Quote, Some(i));
+                if let Some(note) = &a.note {
+                    let rows = wrap_prefixed(note, width, "   ✎ ", "     ");
+                    let cut = rows.len() > NOTE_ROWS;
+                    for (k, row) in rows.into_iter().take(NOTE_ROWS).enumerate() {
+                        let row = if cut && k + 1 == NOTE_ROWS {
+                            with_ellipsis(&row, width)
+                        } else {
+                            row
+                        };
+                        out.push(ReviewLine {
+                            text: row,
+                            role: LineRole::Quote,
+                            entry: Some(i),
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The selected entry of the panel (own or another annotator's).
@@ -269,9 +455,20 @@ impl App {
             .filter(|(_, d)| *d)
             .map(|(k, _)| k.as_str())
             .collect();
+        // Past the last (or before the first) it starts over: say so.
+        let wrapped = if forward {
+            target <= self.selected
+        } else {
+            target >= self.selected
+        };
+        let wrapped = match (wrapped, forward) {
+            (false, _) => "",
+            (true, true) => " — wrapped to the first disagreement",
+            (true, false) => " — wrapped to the last disagreement",
+        };
         self.select(target);
         self.say(format!(
-            "Disagreement {nth} of {} (¶{}): {}",
+            "Disagreement {nth} of {} (¶{}): {}{wrapped}",
             all.len(),
             target + 1,
             kinds.join(", ")
@@ -288,6 +485,7 @@ impl App {
         copy.origin = Some(Origin {
             annotator: annotator.to_string(),
             id: a.id.clone(),
+            replaced: None,
         });
         copy
     }
@@ -308,27 +506,36 @@ impl App {
             .map(|x| x.id.clone())
     }
 
-    /// Adopt the selected annotation of another annotator.
-    pub(super) fn adopt_selected(&mut self) {
+    /// The selected entry when it is another annotator's, as (their name,
+    /// the annotation); else warns and gives `None`.
+    fn others_selected(&mut self, verb: &str) -> Option<(String, Annotation)> {
         if self.review.is_none() {
-            return self.not_reviewing();
+            self.not_reviewing();
+            return None;
         }
         if !self.writable() {
-            return;
+            return None;
         }
         let Some(entry) = self.selected_entry() else {
-            self.warn("Nothing to adopt on this paragraph");
-            return;
+            self.warn(format!("Nothing to {verb} on this paragraph"));
+            return None;
         };
         let Some(owner) = entry.owner else {
             self.warn(format!(
                 "That one is already yours: select another annotator's with {}",
                 self.keymap.label(Command::NextAnnotation)
             ));
+            return None;
+        };
+        let a = entry.annotation.clone();
+        Some((self.other_name(owner), a))
+    }
+
+    /// Adopt the selected annotation of another annotator, beside one's own.
+    pub(super) fn adopt_selected(&mut self) {
+        let Some((name, a)) = self.others_selected("adopt") else {
             return;
         };
-        let name = self.other_name(owner);
-        let a = entry.annotation.clone();
         let index = self.selected;
         if let Some(id) = self.already_has(&name, index, &a) {
             self.select_own(&id);
@@ -341,6 +548,74 @@ impl App {
             "Adopted {name}'s {} — undo with {}",
             a.tag.summary(),
             self.keymap.label(Command::Undo)
+        ));
+    }
+
+    /// Which of the reviewer's annotations on paragraph `index` another
+    /// annotator's `theirs` would replace: of the same kind, preferring the
+    /// same (first) actor; `Err` says why there is none to pick.
+    fn replaceable(&self, index: usize, theirs: &Annotation) -> Result<Annotation, String> {
+        let names = self.review.as_ref().map(|r| &r.names);
+        let key = |name: &str| names.map_or(name.to_string(), |n| n.key(name));
+        let same_kind: Vec<&Annotation> = self
+            .annotations_on(index)
+            .into_iter()
+            .filter(|a| a.kind() == theirs.kind())
+            .collect();
+        let actor = key(theirs.tag.primary_actor());
+        let same_actor: Vec<&Annotation> = same_kind
+            .iter()
+            .copied()
+            .filter(|a| key(a.tag.primary_actor()) == actor)
+            .collect();
+        let kind = theirs.kind().as_str();
+        match (same_actor.as_slice(), same_kind.as_slice()) {
+            ([one], _) | ([], [one]) => Ok((*one).clone()),
+            ([], []) => Err(format!(
+                "You have no {kind} on ¶{} to replace — {} adopts it alongside",
+                index + 1,
+                self.keymap.label(Command::Adopt)
+            )),
+            _ => Err(format!(
+                "You have several {kind} tags here: delete the wrong one, then {} adopts",
+                self.keymap.label(Command::Adopt)
+            )),
+        }
+    }
+
+    /// Replace the reviewer's annotation of the same kind with the selected
+    /// one of another annotator: one undoable step; the copy's origin keeps
+    /// the replaced annotation's id.
+    pub(super) fn replace_mine(&mut self) {
+        let Some((name, theirs)) = self.others_selected("replace yours with") else {
+            return;
+        };
+        let index = self.selected;
+        let mine = match self.replaceable(index, &theirs) {
+            Ok(mine) => mine,
+            Err(why) => return self.warn(why),
+        };
+        if mine.tag == theirs.tag
+            && review::same_quote(&mine.anchor, &theirs.anchor)
+            && mine.note == theirs.note
+        {
+            self.select_own(&mine.id);
+            self.warn(format!("Yours is the same already: {}", mine.tag.summary()));
+            return;
+        }
+        let mut copy = self.adopted_copy(&name, index, &theirs);
+        if let Some(o) = copy.origin.as_mut() {
+            o.replaced = Some(mine.id.clone());
+        }
+        let id = copy.id.clone();
+        self.commit(vec![Edit::Remove(mine.clone()), Edit::Add(copy)]);
+        self.select_own(&id);
+        // The undo key first: the summaries may be cut on a narrow screen.
+        self.say(format!(
+            "Replaced yours with {name}'s ({} undoes): {} → {}",
+            self.keymap.label(Command::Undo),
+            mine.tag.summary(),
+            theirs.tag.summary(),
         ));
     }
 

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::annotation::{Actor, ActorResolver, Annotation, Kind, Stance, Tag};
 use crate::corpus::Layer;
+use crate::document::anchor::Anchor;
 pub use agreement::Coefficients;
 
 /// One annotator's annotations as placed in the current document.
@@ -113,35 +114,27 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// Compare `codings` paragraph by paragraph. A paragraph is disputed when
-    /// a kind is present for some annotators and absent for others, or when
-    /// they used it with different actors (or, for positions, stances).
-    /// Fewer than two codings never disagree.
+    /// Compare `codings` paragraph by paragraph: the first with each of the
+    /// others, by [`differences`]. A paragraph is disputed when a kind is
+    /// present for some annotators and absent for others, when they used it
+    /// with different actors (or, for positions, stances), or narrowed the
+    /// same tag to different quotes. Fewer than two codings never disagree.
     pub fn of(codings: &[&Coding], names: &ActorResolver) -> Comparison {
         let mut disputed = BTreeMap::new();
         if codings.len() < 2 {
             return Comparison { disputed };
         }
-        let sets: Vec<BTreeMap<usize, BTreeSet<TagKey>>> = codings
+        let paragraphs: BTreeSet<usize> = codings
             .iter()
-            .map(|c| keys_by_paragraph(c, names))
+            .flat_map(|c| c.placed.iter().map(|(p, _)| *p))
             .collect();
-        let paragraphs: BTreeSet<usize> = sets.iter().flat_map(|s| s.keys().copied()).collect();
-        let empty = BTreeSet::new();
         for p in paragraphs {
+            let first: Vec<&Annotation> = codings[0].on(p).collect();
             let mut kinds = [false; 3];
-            for k in Kind::ALL {
-                let of_kind = |s: &BTreeMap<usize, BTreeSet<TagKey>>| -> BTreeSet<TagKey> {
-                    s.get(&p)
-                        .unwrap_or(&empty)
-                        .iter()
-                        .filter(|key| key.kind() == k)
-                        .cloned()
-                        .collect()
-                };
-                let first = of_kind(&sets[0]);
-                if sets[1..].iter().any(|s| of_kind(s) != first) {
-                    kinds[kind_index(k)] = true;
+            for other in &codings[1..] {
+                let theirs: Vec<&Annotation> = other.on(p).collect();
+                for d in differences(&first, &theirs, names) {
+                    kinds[kind_index(d.kind())] = true;
                 }
             }
             if kinds.iter().any(|&d| d) {
@@ -182,6 +175,206 @@ impl Comparison {
                 .map(|(p, _)| *p)
         }
     }
+}
+
+/// One side of a comparison of two annotators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+/// One way two annotators' tags on a paragraph differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// Tags only one side has (`what`: e.g. `claim by Nam Il`); the other
+    /// side has none of the kind, or none left unpaired.
+    Only {
+        kind: Kind,
+        side: Side,
+        what: Vec<String>,
+    },
+    /// Both sides used the kind, with other actors.
+    Actors {
+        kind: Kind,
+        left: Vec<String>,
+        right: Vec<String>,
+    },
+    /// A position of the same actor with another stance.
+    Stance {
+        actor: String,
+        left: Stance,
+        right: Stance,
+    },
+    /// The same tag, narrowed to a different quote (or to a quote on one
+    /// side and the whole paragraph on the other).
+    Quote { kind: Kind, what: String },
+}
+
+impl Difference {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Difference::Only { kind, .. }
+            | Difference::Actors { kind, .. }
+            | Difference::Quote { kind, .. } => *kind,
+            Difference::Stance { .. } => Kind::Position,
+        }
+    }
+
+    /// What differs, in words, naming the two annotators.
+    pub fn describe(&self, left: &str, right: &str) -> String {
+        let who = |side: Side| if side == Side::Left { left } else { right };
+        match self {
+            Difference::Only { side, what, .. } => {
+                format!("{}: {} only", what.join(", "), who(*side))
+            }
+            Difference::Actors {
+                kind,
+                left: l,
+                right: r,
+            } => format!(
+                "{kind}: {} ({left}) vs {} ({right})",
+                l.join(", "),
+                r.join(", "),
+                kind = kind.as_str()
+            ),
+            Difference::Stance {
+                actor,
+                left: l,
+                right: r,
+            } => format!(
+                "{actor}: {} ({left}) vs {} ({right})",
+                l.as_str(),
+                r.as_str()
+            ),
+            Difference::Quote { what, .. } => format!("{what}: different quotes"),
+        }
+    }
+}
+
+/// A tag in a few words, for [`Difference`]: `claim by Nam Il`,
+/// `advice Orlov → Han`, `position of Kim (oppose)`.
+fn tag_words(tag: &Tag) -> String {
+    match tag {
+        Tag::Claim { by } => format!("claim by {by}"),
+        Tag::Advice { from, to } => format!("advice {from} → {to}"),
+        Tag::Position { actor, stance, .. } => {
+            format!("position of {actor} ({})", stance.as_str())
+        }
+    }
+}
+
+/// Whether two anchors of the same tag quote the same part of the paragraph.
+/// Whole-paragraph anchors always agree. This is the one place that decides
+/// it: when anchors carry character ranges, compare them here too.
+pub fn same_quote(a: &Anchor, b: &Anchor) -> bool {
+    match (a.narrowed, b.narrowed) {
+        (false, false) => true,
+        (true, true) => a.quote == b.quote,
+        _ => false,
+    }
+}
+
+/// How `left`'s tags on one paragraph differ from `right`'s, kind by kind
+/// (claim, advice, position). Tags are compared as sets of [`TagKey`]s;
+/// unpaired positions of the same actor are a stance difference.
+pub fn differences(
+    left: &[&Annotation],
+    right: &[&Annotation],
+    names: &ActorResolver,
+) -> Vec<Difference> {
+    // First annotation per key, in the order given.
+    let keyed = |list: &[&Annotation], kind: Kind| -> BTreeMap<TagKey, Annotation> {
+        let mut out = BTreeMap::new();
+        for a in list.iter().filter(|a| a.kind() == kind) {
+            out.entry(TagKey::of(&a.tag, names))
+                .or_insert_with(|| (*a).clone());
+        }
+        out
+    };
+    let mut out = Vec::new();
+    for kind in Kind::ALL {
+        let l = keyed(left, kind);
+        let r = keyed(right, kind);
+        for (key, a) in &l {
+            if let Some(b) = r.get(key)
+                && !same_quote(&a.anchor, &b.anchor)
+            {
+                out.push(Difference::Quote {
+                    kind,
+                    what: tag_words(&a.tag),
+                });
+            }
+        }
+        let mut l_only: Vec<&Annotation> = l
+            .iter()
+            .filter(|(k, _)| !r.contains_key(*k))
+            .map(|(_, a)| a)
+            .collect();
+        let mut r_only: Vec<&Annotation> = r
+            .iter()
+            .filter(|(k, _)| !l.contains_key(*k))
+            .map(|(_, a)| a)
+            .collect();
+        if kind == Kind::Position {
+            // Same actor, another stance: pair them up.
+            let mut i = 0;
+            while i < l_only.len() {
+                let (a_actor, a_stance) = match &l_only[i].tag {
+                    Tag::Position { actor, stance, .. } => (actor.clone(), *stance),
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                };
+                let partner = r_only.iter().position(|b| match &b.tag {
+                    Tag::Position { actor, .. } => names.key(actor) == names.key(&a_actor),
+                    _ => false,
+                });
+                if let Some(j) = partner {
+                    let b = r_only.remove(j);
+                    if let Tag::Position { stance, .. } = &b.tag {
+                        out.push(Difference::Stance {
+                            actor: a_actor,
+                            left: a_stance,
+                            right: *stance,
+                        });
+                    }
+                    l_only.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        let actors = |list: &[&Annotation]| -> Vec<String> {
+            list.iter()
+                .map(|a| match &a.tag {
+                    Tag::Advice { from, to } => format!("{from} → {to}"),
+                    t => t.primary_actor().to_string(),
+                })
+                .collect()
+        };
+        let words = |list: &[&Annotation]| list.iter().map(|a| tag_words(&a.tag)).collect();
+        match (l_only.is_empty(), r_only.is_empty()) {
+            (true, true) => {}
+            (false, true) => out.push(Difference::Only {
+                kind,
+                side: Side::Left,
+                what: words(&l_only),
+            }),
+            (true, false) => out.push(Difference::Only {
+                kind,
+                side: Side::Right,
+                what: words(&r_only),
+            }),
+            (false, false) => out.push(Difference::Actors {
+                kind,
+                left: actors(&l_only),
+                right: actors(&r_only),
+            }),
+        }
+    }
+    out
 }
 
 fn keys_by_paragraph(c: &Coding, names: &ActorResolver) -> BTreeMap<usize, BTreeSet<TagKey>> {
@@ -416,6 +609,84 @@ mod tests {
             stance,
             issue: issue.into(),
         }
+    }
+
+    fn described(left: &[Tag], right: &[Tag]) -> Vec<String> {
+        let d = doc();
+        let l: Vec<Annotation> = left
+            .iter()
+            .map(|t| Annotation::new(t.clone(), Anchor::whole(&d, 0)))
+            .collect();
+        let r: Vec<Annotation> = right
+            .iter()
+            .map(|t| Annotation::new(t.clone(), Anchor::whole(&d, 0)))
+            .collect();
+        let names = ActorResolver::default();
+        differences(
+            &l.iter().collect::<Vec<_>>(),
+            &r.iter().collect::<Vec<_>>(),
+            &names,
+        )
+        .iter()
+        .map(|x| x.describe("ana", "ben"))
+        .collect()
+    }
+
+    #[test]
+    fn the_difference_names_the_stances_the_actors_and_the_missing_kind() {
+        assert_eq!(
+            described(
+                &[pos("Kim", Stance::Oppose, "credit")],
+                &[pos("Kim", Stance::Neutral, "credit")]
+            ),
+            vec!["Kim: oppose (ana) vs neutral (ben)"]
+        );
+        assert_eq!(
+            described(&[claim("Orlov")], &[claim("Han")]),
+            vec!["claim: Orlov (ana) vs Han (ben)"]
+        );
+        assert_eq!(
+            described(
+                &[claim("Han")],
+                &[claim("Han"), pos("Kim", Stance::Support, "x")]
+            ),
+            vec!["position of Kim (support): ben only"]
+        );
+        assert!(described(&[claim("Han")], &[claim("Han")]).is_empty());
+    }
+
+    #[test]
+    fn a_different_quote_of_the_same_tag_is_a_disagreement() {
+        let d = Document::from_text(Path::new("m.txt"), "Kim spoke. Then Kim left.\n");
+        let mut a = Annotation::new(claim("Kim"), Anchor::whole(&d, 0));
+        let mut b = a.clone();
+        a.anchor.narrowed = true;
+        a.anchor.quote = "Kim spoke.".into();
+        b.anchor.narrowed = true;
+        b.anchor.quote = "Then Kim left.".into();
+        let names = ActorResolver::default();
+        let diffs = differences(&[&a], &[&b], &names);
+        assert_eq!(
+            diffs
+                .iter()
+                .map(|x| x.describe("ana", "ben"))
+                .collect::<Vec<_>>(),
+            vec!["claim by Kim: different quotes"]
+        );
+        b.anchor.quote = a.anchor.quote.clone();
+        assert!(differences(&[&a], &[&b], &names).is_empty());
+        let ana = Coding {
+            annotator: "ana".into(),
+            placed: vec![(0, a.clone())],
+            actors: Vec::new(),
+        };
+        let mut ben = ana.clone();
+        ben.annotator = "ben".into();
+        ben.placed[0].1.anchor = Anchor::whole(&d, 0);
+        assert_eq!(
+            Comparison::of(&[&ana, &ben], &names).kinds_on(0),
+            [true, false, false]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The annotation panel: every annotation of the selected paragraph.
 
 use ratatui::buffer::Buffer;
+use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, bordered, ellipsize, put};
 use crate::app::App;
@@ -8,8 +9,7 @@ use crate::command::Command;
 use crate::document::sanitize::display;
 use crate::document::wrap::wrap_rows;
 
-/// Most rows a note takes in the panel before it is cut.
-const NOTE_ROWS: usize = 4;
+use crate::app::review::PANEL_NOTE_ROWS as NOTE_ROWS;
 
 pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     if app.reviewing() {
@@ -46,12 +46,20 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             app.keymap.label(Command::TagPosition),
             app.keymap.label(Command::Help),
         );
-        let mut y = inner.y;
-        wrap_rows(&hint, width, |s, e| {
-            put(buf, inner.x, y, &hint[s..e], inner.width, theme.dim);
-            y += 1;
-            y < inner.y + inner.height
-        });
+        for (k, row) in hint_rows(&hint, width)
+            .iter()
+            .take(inner.height as usize)
+            .enumerate()
+        {
+            put(
+                buf,
+                inner.x,
+                inner.y + k as u16,
+                row,
+                inner.width,
+                theme.dim,
+            );
+        }
         return;
     }
     // Lines for each annotation, then scroll so the selected one is visible.
@@ -79,10 +87,17 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             let shown = display(note);
             let mut n = 0;
             wrap_rows(&shown, width.saturating_sub(2), |s, e| {
+                if n == NOTE_ROWS {
+                    // More than fits: the last row kept says so.
+                    if let Some((last, _)) = lines.last_mut() {
+                        *last = cut(last, width);
+                    }
+                    return false;
+                }
                 let prefix = if n == 0 { "✎ " } else { "  " };
                 lines.push((format!("{prefix}{}", &shown[s..e]), theme.text));
                 n += 1;
-                n < NOTE_ROWS
+                true
             });
         }
         let quote = if a.anchor.narrowed {
@@ -131,16 +146,52 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     {
         start += 1;
     }
-    let mut y = inner.y;
-    for lines in &blocks[start..] {
-        for (text, style) in lines {
-            if y >= inner.y + inner.height {
-                return;
-            }
-            put(buf, inner.x, y, text, inner.width, *style);
-            y += 1;
+    let rows: Vec<&(String, ratatui::style::Style)> = blocks[start..].iter().flatten().collect();
+    for (k, (text, style)) in rows.iter().take(height).enumerate() {
+        // The last row says when more is cut off below it.
+        let text = if k + 1 == height && rows.len() > height {
+            cut(text, width)
+        } else {
+            text.clone()
+        };
+        put(buf, inner.x, inner.y + k as u16, &text, inner.width, *style);
+    }
+}
+
+/// `row` ending in `…` within `width` columns: more follows that is not shown.
+fn cut(row: &str, width: usize) -> String {
+    let mut out = row.trim_end().to_string();
+    while out.width() + 1 > width {
+        if out.pop().is_none() {
+            break;
         }
     }
+    out.push('…');
+    out
+}
+
+/// The key hint in rows of `width`, broken only between its ` · ` items, so
+/// no key is split from what it does (an item wider than a row is cut).
+fn hint_rows(hint: &str, width: usize) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = String::new();
+    for item in hint.split(" · ") {
+        let joined = if row.is_empty() {
+            item.to_string()
+        } else {
+            format!("{row} · {item}")
+        };
+        if joined.width() <= width || row.is_empty() {
+            row = joined;
+        } else {
+            rows.push(std::mem::take(&mut row));
+            row = item.to_string();
+        }
+    }
+    if !row.is_empty() {
+        rows.push(row);
+    }
+    rows.into_iter().map(|r| ellipsize(&r, width)).collect()
 }
 
 #[cfg(test)]

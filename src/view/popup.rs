@@ -2,9 +2,10 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::widgets::{Clear, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, centered, dialog, ellipsize, put};
+use super::{Theme, centered, clear, dialog, ellipsize, put};
 use crate::annotation::Kind;
 use crate::app::App;
 use crate::app::form::TagForm;
@@ -257,6 +258,9 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
 const HELP_INDENT: usize = 19;
 
 pub fn help(buf: &mut Buffer, area: Rect, app: &App, scroll: usize, theme: &Theme) {
+    // The help stands alone: nothing of the document shows around it.
+    Clear.render(area, buf);
+    clear(buf, area, theme.text);
     let logical = help_lines(app);
     // As wide as the longest line needs (up to the screen); a line still too
     // long wraps under its description.

@@ -10,9 +10,9 @@ use unicode_width::UnicodeWidthStr;
 use super::{Theme, centered, clear, dialog, ellipsize, put};
 use crate::annotation::Kind;
 use crate::app::App;
-use crate::app::review::Review;
+use crate::app::review::{LineRole, Review};
 use crate::command::Command;
-use crate::document::sanitize::{display, display_line};
+use crate::document::sanitize::display_line;
 
 /// Columns of one annotator's marks in the gutter (`CAP`) plus a space.
 const GROUP: u16 = 4;
@@ -24,7 +24,34 @@ fn names(app: &App, review: &Review) -> Vec<String> {
     out
 }
 
-/// The header row: short names above each gutter group, then the full names.
+/// Three-column labels of the gutter groups: the names' first three
+/// characters, or numbers when two of those would be the same.
+fn column_labels(names: &[String]) -> Vec<String> {
+    let short: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let mut s = String::new();
+            for c in n.chars() {
+                if s.width() + c.to_string().width() > 3 {
+                    break;
+                }
+                s.push(c);
+            }
+            s
+        })
+        .collect();
+    let unique = short
+        .iter()
+        .enumerate()
+        .all(|(i, s)| !s.is_empty() && !short[..i].contains(s));
+    if unique {
+        short
+    } else {
+        (1..=names.len()).map(|i| format!("#{i}")).collect()
+    }
+}
+
+/// The header row: a label above each gutter group, then a legend.
 pub fn header(buf: &mut Buffer, app: &App, theme: &Theme) {
     let Some(review) = &app.review else {
         return;
@@ -38,23 +65,33 @@ pub fn header(buf: &mut Buffer, app: &App, theme: &Theme) {
     let marks_x = area.x + 1 + digits + 1;
     let gutter_end = area.x + app.layout.gutter;
     let names = names(app, review);
-    for (g, name) in names.iter().enumerate() {
+    let labels = column_labels(&names);
+    for (g, label) in labels.iter().enumerate() {
         let x = marks_x + g as u16 * GROUP;
         if x + 3 > gutter_end {
             break;
         }
-        let short: String = name.chars().take(3).collect();
-        put(buf, x, area.y, &short, 3, theme.bar);
+        put(buf, x, area.y, label, 3, theme.bar);
     }
-    let you = if review.compare_own {
-        "you"
-    } else {
-        "you, adjudicating"
-    };
-    let mut text = format!("{} ({you})", names[0]);
-    for n in &names[1..] {
-        text.push_str(" · ");
-        text.push_str(n);
+    // The legend says which column is whose, so the labels above the marks
+    // do not read as more names.
+    let mut text = "columns: ".to_string();
+    for (g, (label, name)) in labels.iter().zip(&names).enumerate() {
+        if g > 0 {
+            text.push_str(" · ");
+        }
+        if label != name {
+            text.push_str(&format!("{label}={name}"));
+        } else {
+            text.push_str(name);
+        }
+        if g == 0 {
+            text.push_str(if review.compare_own {
+                " (you)"
+            } else {
+                " (you, adjudicating)"
+            });
+        }
     }
     let n = review.comparison.disputed.len();
     text.push_str(&match n {
@@ -166,64 +203,11 @@ pub fn panel(buf: &mut Buffer, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     block.render(area, buf);
     let width = inner.width as usize;
-    let names = names(app, review);
-    // (text, style); `selected_line` is where the selected entry starts.
-    let mut lines: Vec<(String, Style)> = Vec::new();
-    let mut selected_line = 0;
-    for (g, name) in names.iter().enumerate() {
-        let owner = if g == 0 { None } else { Some(g - 1) };
-        let mine: Vec<(usize, &crate::annotation::Annotation)> = entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.owner == owner)
-            .map(|(i, e)| (i, e.annotation))
-            .collect();
-        let who = if g == 0 {
-            format!("{name} (you)")
-        } else {
-            name.clone()
-        };
-        if mine.is_empty() {
-            lines.push((
-                ellipsize(&format!("{who} — nothing here"), width),
-                theme.dim,
-            ));
-            continue;
-        }
-        lines.push((ellipsize(&who, width), theme.bar));
-        for (i, a) in mine {
-            let selected = i == app.selected_annotation;
-            if selected {
-                selected_line = lines.len();
-            }
-            let summary = display(&a.tag.summary()).replace('\n', " ");
-            let style = if selected {
-                theme.kind(a.kind()).patch(theme.highlight)
-            } else {
-                theme.kind(a.kind())
-            };
-            lines.push((
-                ellipsize(&format!(" {} {summary}", a.kind().mark()), width),
-                style,
-            ));
-            let mut extra = Vec::new();
-            if let Some(note) = &a.note {
-                extra.push(format!("✎ {}", display_line(note)));
-            }
-            if let Some(o) = &a.origin {
-                extra.push(format!("from {}", display_line(&o.annotator)));
-            }
-            if !extra.is_empty() {
-                lines.push((
-                    ellipsize(&format!("   {}", extra.join(" · ")), width),
-                    theme.dim,
-                ));
-            }
-        }
-    }
+    let lines = app.review_lines(width);
     let hint = format!(
-        "{} adopt · {} adopt agreed · {}/{} disagreements · {} figures",
+        "{} adopt · {} replace mine · {} adopt agreed · {}/{} disagreements · {} figures",
         app.keymap.label(Command::Adopt),
+        app.keymap.label(Command::ReplaceMine),
         app.keymap.label(Command::AdoptAgreed),
         app.keymap.label(Command::NextDisagreement),
         app.keymap.label(Command::PrevDisagreement),
@@ -231,11 +215,57 @@ pub fn panel(buf: &mut Buffer, app: &App, theme: &Theme) {
     );
     let height = inner.height as usize;
     let body = height.saturating_sub(1).max(1);
-    let start = (selected_line + 2).saturating_sub(body).min(selected_line);
-    for (k, (text, style)) in lines.iter().skip(start).take(body).enumerate() {
-        put(buf, inner.x, inner.y + k as u16, text, inner.width, *style);
+    // What differs stays on top (when it takes at most half the room); the
+    // rest scrolls so the selected entry shows whole (its start when it is
+    // taller than the room).
+    let pinned = lines
+        .iter()
+        .take_while(|l| l.role == LineRole::Differs)
+        .count();
+    let pinned = if pinned <= body / 2 { pinned } else { 0 };
+    let room = body - pinned;
+    let selected = Some(app.selected_annotation);
+    let first = lines.iter().position(|l| l.entry == selected);
+    let last = lines.iter().rposition(|l| l.entry == selected);
+    let start = match (first, last) {
+        (Some(f), Some(l)) => (l + 1).saturating_sub(room).min(f).max(pinned),
+        _ => pinned,
+    };
+    let shown = lines[..pinned]
+        .iter()
+        .chain(lines.iter().skip(start).take(room));
+    for (k, line) in shown.enumerate() {
+        let style = match line.role {
+            LineRole::Differs => theme.disagreement,
+            LineRole::Annotator => theme.bar,
+            LineRole::Nothing | LineRole::Quote => theme.dim,
+            LineRole::Tag { kind, selected } => {
+                if selected {
+                    theme.kind(kind).patch(theme.highlight)
+                } else {
+                    theme.kind(kind)
+                }
+            }
+        };
+        put(
+            buf,
+            inner.x,
+            inner.y + k as u16,
+            &ellipsize(&line.text, width),
+            inner.width,
+            style,
+        );
     }
+    let more = lines.len() > start + room;
+    let start = start - pinned;
     if height >= 2 {
+        let hint = if more {
+            format!("↓ more · {hint}")
+        } else if start > 0 {
+            format!("↑ more · {hint}")
+        } else {
+            hint
+        };
         put(
             buf,
             inner.x,
@@ -303,5 +333,22 @@ pub fn agreement(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             inner.width.saturating_sub(1),
             *style,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_labels;
+
+    #[test]
+    fn column_labels_cannot_be_mistaken_for_one_another() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(column_labels(&names(&["ana", "benjamin"])), ["ana", "ben"]);
+        assert_eq!(
+            column_labels(&names(&["annette", "anna", "ben"])),
+            ["#1", "#2", "#3"]
+        );
+        // Wide characters: three columns at most.
+        assert_eq!(column_labels(&names(&["김창협", "ana"])), ["김", "ana"]);
     }
 }
