@@ -8,6 +8,7 @@
 //! project file everything works as before.
 
 pub mod date;
+pub mod detect;
 pub mod merge;
 pub mod store;
 
