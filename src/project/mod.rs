@@ -7,6 +7,7 @@
 //! merged three-way (by actor name, issue name and document path). Without a
 //! project file everything works as before.
 
+pub mod boilerplate;
 pub mod date;
 pub mod detect;
 pub mod merge;
