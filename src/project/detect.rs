@@ -35,7 +35,8 @@ pub fn detect(text: &str) -> DocumentMeta {
         .map(|c| first_sentences(&c))
         .or_else(|| source_note(&paragraphs))
         .or_else(|| information_block(&paragraphs))
-        .or_else(|| archival_shape(&paragraphs));
+        .or_else(|| archival_shape(&paragraphs))
+        .or_else(|| header.iter().flatten().find_map(|l| file_number(l)));
     meta.translator = labelled_value(&labelled, "translator")
         .and_then(|t| name_at(&t))
         .or_else(|| translated_by(text));
@@ -181,6 +182,21 @@ fn is_heading_label(s: &str) -> bool {
     )
 }
 
+/// A decimal file number heading a document in older editions
+/// (`690B.9321/6–653: Telegram`, `740.00116 PW/2–2449`): the file, without
+/// the document type after the colon.
+fn file_number(line: &str) -> Option<String> {
+    let file = line.split(':').next().unwrap_or(line).trim();
+    let first = file.split_whitespace().next()?;
+    let shaped = first.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && first.trim_end_matches('.').contains('.')
+        && !first.ends_with('.')
+        && file.contains('/')
+        && file.split_whitespace().count() <= 3
+        && line.chars().count() <= 60;
+    shaped.then(|| file.to_string())
+}
+
 /// Page furniture and security markings that are never the title.
 fn is_furniture(s: &str) -> bool {
     let f = folded(s);
@@ -215,7 +231,8 @@ fn is_furniture(s: &str) -> bool {
         || f.starts_with("copy no")
         || f.starts_with("top secret;")
         || f.starts_with("secret;")
-        || f.starts_with("no. ")
+        || f.strip_prefix("no. ")
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
         || f.starts_with("document ") && f["document ".len()..].chars().all(|c| c.is_ascii_digit())
         || f.chars().all(|c| !c.is_alphabetic())
 }
@@ -228,7 +245,11 @@ fn title_of(header: &[Vec<&str>]) -> Option<String> {
         if p.len() > 3 || text.chars().count() > 300 || is_furniture(&text) {
             continue;
         }
-        if is_dateline(&text) || is_heading_label(&text) || field_of_label(&text).is_some() {
+        if is_dateline(&text)
+            || is_heading_label(&text)
+            || field_of_label(&text).is_some()
+            || file_number(&text).is_some()
+        {
             continue;
         }
         let lower = text.to_lowercase();
@@ -242,6 +263,19 @@ fn title_of(header: &[Vec<&str>]) -> Option<String> {
             continue;
         }
         let words = text.split_whitespace().count();
+        // An editor's cut (`[...]`, `…`) ends a sentence as a period would.
+        let ended = text
+            .trim_end_matches(|c: char| c.is_whitespace() || "[].…".contains(c))
+            .len()
+            < text.len();
+        let text = if ended && !text.ends_with('.') {
+            format!(
+                "{}.",
+                text.trim_end_matches(|c: char| c.is_whitespace() || "[].…".contains(c))
+            )
+        } else {
+            text
+        };
         let last = text.split_whitespace().last().unwrap_or("");
         let sentence = text.ends_with(['?', '!'])
             || text.ends_with('.') && !is_abbreviation(last.trim_end_matches('.'));
@@ -265,8 +299,15 @@ fn title_of(header: &[Vec<&str>]) -> Option<String> {
     None
 }
 
-/// `23. Telegram …` → `Telegram …` (an edition's document number).
+/// `23. Telegram …` or `No. 78 The Ambassador …` → without the number
+/// (an edition's document number).
 fn strip_number(s: &str) -> &str {
+    if let Some(rest) = s.strip_prefix("No. ") {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && rest[digits..].starts_with(' ') {
+            return rest[digits..].trim();
+        }
+    }
     let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     if digits > 0 && digits <= 4 && s[digits..].starts_with(". ") {
         s[digits + 2..].trim()
@@ -446,6 +487,8 @@ fn is_time_word(w: &str) -> bool {
 
 /// A place before a date: one to five words, capitalised, no digits.
 fn place_before(before: &str) -> Option<String> {
+    // Editors bracket what they supply: `[Washington,]`.
+    let before: String = before.chars().filter(|c| !matches!(c, '[' | ']')).collect();
     let segment = before.trim().trim_end_matches(',').trim();
     let segment = segment.rsplit(", ").next().unwrap_or(segment).trim();
     let words: Vec<&str> = segment.split_whitespace().collect();
@@ -510,19 +553,55 @@ fn dateline(header: &[Vec<&str>], title: Option<&str>) -> (Option<String>, Optio
     (None, None)
 }
 
-/// `Memorandum From X to Y` → (X, Y), the way editions title documents.
+/// Words that open a document's title by naming its kind.
+fn is_document_kind(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "telegram"
+            | "memorandum"
+            | "letter"
+            | "note"
+            | "message"
+            | "cable"
+            | "despatch"
+            | "dispatch"
+            | "report"
+            | "instruction"
+            | "airgram"
+            | "circular"
+            | "minutes"
+            | "record"
+    )
+}
+
+/// `Memorandum From X to Y`, `Memorandum by X to Y`, `The Ambassador in
+/// Burma (Sebald) to the Secretary of State` → (X, Y): the ways editions
+/// title correspondence.
 fn from_to(title: &str) -> (Option<String>, Option<String>) {
-    let Some(at) = title.find(" From ").or_else(|| title.find(" from ")) else {
+    let kind = title
+        .split_whitespace()
+        .next()
+        .is_some_and(is_document_kind);
+    let start = if let Some(at) = title.find(" From ") {
+        at + " From ".len()
+    } else if kind
+        && let Some(after) = [" from ", " by "]
+            .iter()
+            .find_map(|w| title.find(w).map(|at| at + w.len()))
+    {
+        after
+    } else if title.starts_with("The ") && title.contains(" to ") {
+        0
+    } else {
         return (None, None);
     };
-    let rest = &title[at + " From ".len()..];
+    let rest = &title[start..];
     let (from, to) = match rest.find(" to ") {
         Some(t) => (&rest[..t], Some(&rest[t + " to ".len()..])),
         None => (rest, None),
     };
     let clean = |s: &str| {
         let s = s.split(", at ").next().unwrap_or(s);
-        let s = s.split(" (").next().unwrap_or(s);
         let s = s.trim().trim_end_matches(['.', ',']).trim();
         (!s.is_empty()).then(|| s.to_string())
     };
@@ -934,6 +1013,32 @@ mod tests {
     fn nothing_is_made_up_from_plain_prose() {
         let m = detect("We walked to the river and talked about the harvest.\n\nIt rained.\n");
         assert_eq!(m, DocumentMeta::default());
+    }
+
+    #[test]
+    fn older_editions_head_documents_with_a_file_number() {
+        assert_eq!(
+            file_number("690B.9321/6–653: Telegram").as_deref(),
+            Some("690B.9321/6–653")
+        );
+        assert_eq!(
+            file_number("740.00116 PW/2–2449").as_deref(),
+            Some("740.00116 PW/2–2449")
+        );
+        assert_eq!(file_number("2293. McGowan attended/left"), None);
+        let m = detect(
+            "690B.9321/6–653: Telegram\n\nNo. 78\nThe Ambassador in Burma (Sebald) to the Secretary of State\n\nsecret\n\nRangoon, June 6, 1953—7 p.m.\n\n2293. McGowan attended.\n",
+        );
+        assert_eq!(m.citation.as_deref(), Some("690B.9321/6–653"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("The Ambassador in Burma (Sebald) to the Secretary of State")
+        );
+        assert_eq!(
+            m.author.as_deref(),
+            Some("The Ambassador in Burma (Sebald)")
+        );
+        assert_eq!(m.recipient.as_deref(), Some("the Secretary of State"));
     }
 
     #[test]
