@@ -1,8 +1,9 @@
-//! Metadata detection measured on real archival documents: fourteen FRUS
-//! documents (tests/data/frus: TEI excerpts, public domain; the text a reader
-//! would save and the true values the markup gives, made by render.py).
-//! Prints per-field figures (`cargo test --test meta_accuracy -- --nocapture`)
-//! and fails when a field falls below a floor set under today's figures.
+//! Metadata detection measured on real archival documents: FRUS documents
+//! (tests/data/frus: TEI excerpts, public domain; the text a reader would
+//! save and the true values the markup gives, made by render.py) — fourteen
+//! the rules were written against, nine held out. Prints per-field figures
+//! (`cargo test --test meta_accuracy -- --nocapture --test-threads 1`) and
+//! fails when a field falls below a floor set under the measured figures.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -43,18 +44,18 @@ struct Score {
     spurious: usize,
 }
 
-#[test]
-fn detection_accuracy_per_field_on_frus_documents() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/frus");
+const FIELDS: [&str; 6] = ["title", "date", "place", "author", "recipient", "citation"];
+
+/// Score detection on the documents of `folder` against its truth.json.
+fn measure(folder: &str) -> BTreeMap<&'static str, Score> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let truth: BTreeMap<String, BTreeMap<String, Value>> =
         serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
-    assert_eq!(truth.len(), 14);
-    let fields = ["title", "date", "place", "author", "recipient", "citation"];
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
     for (name, expected) in &truth {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         let meta = detect(&text);
-        for field in fields {
+        for field in FIELDS {
             let want = expected.get(field).and_then(|v| v.as_str());
             let got = meta.get(field);
             let s = scores.entry(field).or_default();
@@ -81,8 +82,9 @@ fn detection_accuracy_per_field_on_frus_documents() {
             }
         }
     }
+    println!("{folder} ({} documents)", truth.len());
     println!("field      marked  right  wrong  missed  spurious  accuracy");
-    for field in fields {
+    for field in FIELDS {
         let s = &scores[field];
         println!(
             "{field:<10} {:>6} {:>6} {:>6} {:>7} {:>9}  {:>7.2}",
@@ -91,25 +93,44 @@ fn detection_accuracy_per_field_on_frus_documents() {
             s.wrong,
             s.missed,
             s.spurious,
-            s.right as f64 / s.with_truth.max(1) as f64
+            accuracy(s)
         );
     }
-    // Floors just under the figures measured when the rules were written
-    // (README: Project file): a regression in any field fails here.
+    scores
+}
+
+fn accuracy(s: &Score) -> f64 {
+    s.right as f64 / s.with_truth.max(1) as f64
+}
+
+#[test]
+fn detection_accuracy_on_the_documents_the_rules_were_written_against() {
+    let scores = measure("tests/data/frus");
+    for field in FIELDS {
+        let s = &scores[field];
+        assert_eq!(s.with_truth, 14);
+        assert!(accuracy(s) >= 0.95, "{field}: {s:?}");
+        assert_eq!(s.spurious, 0, "{field}: values made up: {s:?}");
+    }
+}
+
+/// Floors under the figures measured once on the held-out set (README:
+/// Project file), so a regression fails; the rules were not tuned on it.
+#[test]
+fn detection_accuracy_on_held_out_documents() {
+    let scores = measure("tests/data/frus/heldout");
+    // Measured: title 8/9, date 8/8, place 6/6, author 7/8, recipient 7/8,
+    // citation 7/8 (the miss: "CA Files: Lot 56 D 625", a lot file heading
+    // a memorandum, taken for its title).
     let floor = |field: &str| -> f64 {
         match field {
-            "title" | "date" | "place" | "citation" => 0.9,
-            _ => 0.8,
+            "date" | "place" => 0.95,
+            _ => 0.85,
         }
     };
-    for field in fields {
+    for field in FIELDS {
         let s = &scores[field];
-        let accuracy = s.right as f64 / s.with_truth.max(1) as f64;
-        assert!(
-            accuracy >= floor(field),
-            "{field}: accuracy {accuracy:.2} below {}: {s:?}",
-            floor(field)
-        );
+        assert!(accuracy(s) >= floor(field), "{field}: {s:?}");
         assert_eq!(s.spurious, 0, "{field}: values made up: {s:?}");
     }
 }

@@ -3,7 +3,9 @@
 plain text a reader would save from each document's page, and the true
 metadata its markup gives, for tests/meta_accuracy.rs.
 
-    python3 tests/data/frus/render.py      # writes <id>.txt and truth.json here
+    python3 tests/data/frus/render.py
+        # writes <id>.txt and truth.json here (from excerpts.xml) and in
+        # heldout/ (from heldout.xml)
 
 Text: the inline source line (older volumes), the title (head without its
 notes; <lb/> a line break), the classification, the dateline, the subject
@@ -115,7 +117,9 @@ def truth(div):
         if t.startswith("Source:"):
             citation = first_sentence(t[len("Source:"):].strip())
         else:
-            citation = t.split(":")[0].strip()
+            # "690B.9321/6–653: Telegram": the file, not the document type.
+            file, _, kind = t.rpartition(":")
+            citation = file.strip() if file and len(kind.split()) == 1 else t
         break
     return {
         "title": title,
@@ -128,18 +132,21 @@ def truth(div):
 
 
 def main():
-    root = ET.parse(os.path.join(HERE, "excerpts.xml")).getroot()
-    all_truth = {}
-    for div in root.iter(TEI + "div"):
-        if div.get("type") != "document":
-            continue
-        name = div.get("{http://www.w3.org/XML/1998/namespace}id") + ".txt"
-        with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
-            f.write(render(div))
-        all_truth[name] = truth(div)
-    with open(os.path.join(HERE, "truth.json"), "w", encoding="utf-8") as f:
-        json.dump(all_truth, f, indent=2, ensure_ascii=False, sort_keys=True)
-        f.write("\n")
+    # The set the rules were written against, and the held-out set.
+    for source, folder in [("excerpts.xml", HERE), ("heldout.xml", os.path.join(HERE, "heldout"))]:
+        os.makedirs(folder, exist_ok=True)
+        root = ET.parse(os.path.join(HERE, source)).getroot()
+        all_truth = {}
+        for div in root.iter(TEI + "div"):
+            if div.get("type") != "document":
+                continue
+            name = div.get("{http://www.w3.org/XML/1998/namespace}id") + ".txt"
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+                f.write(render(div))
+            all_truth[name] = truth(div)
+        with open(os.path.join(folder, "truth.json"), "w", encoding="utf-8") as f:
+            json.dump(all_truth, f, indent=2, ensure_ascii=False, sort_keys=True)
+            f.write("\n")
 
 
 if __name__ == "__main__":
