@@ -156,3 +156,19 @@ fn meta_on_a_broken_project_file_names_its_position_and_fails() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("gloss.ron:3:"), "{stderr}");
 }
+
+#[test]
+fn the_readme_example_is_a_valid_project_file() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let section = &readme[readme.find("## Project file").expect("section")..];
+    let start = section.find("```ron\n").expect("example") + "```ron\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let project = Project::parse(example, std::path::Path::new("README.md")).unwrap();
+    assert_eq!(project.actors[0].attributes["faction"], "Soviet Korean");
+    assert_eq!(
+        project.documents["1956/memo-1956-07-24-nam-il.txt"].status,
+        Some(Status::InProgress)
+    );
+}
