@@ -851,7 +851,12 @@ fn name_at(s: &str) -> Option<String> {
         if !(particle || word.chars().next().is_some_and(|c| c.is_uppercase())) {
             break;
         }
-        let initial = word.chars().count() <= 3 && word.ends_with('.');
+        // `F.` or `A.M.`: single letters with periods.
+        let initial = word.ends_with('.')
+            && word
+                .trim_end_matches('.')
+                .split('.')
+                .all(|part| part.chars().count() == 1);
         let ends = word.ends_with('.') && !initial || word.len() != raw.len();
         words.push(if ends {
             word.trim_end_matches('.')
@@ -875,7 +880,7 @@ fn name_at(s: &str) -> Option<String> {
 
 /// "translated … by NAME" (also "Translated by NAME", "translation by NAME").
 fn translated_by(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     for key in ["translated", "translation"] {
         let mut from = 0;
         while let Some(at) = lower[from..].find(key) {
@@ -888,7 +893,7 @@ fn translated_by(text: &str) -> Option<String> {
             let window = &lower[from..window_end];
             let sentence_end = window.find(". ").unwrap_or(window.len());
             if let Some(by) = window[..sentence_end].find(" by ")
-                && let Some(name) = name_at(&text[from + by + 4..])
+                && let Some(name) = name_at(text[from + by + 4..].lines().next().unwrap_or(""))
             {
                 return Some(name);
             }
@@ -1039,6 +1044,21 @@ mod tests {
             Some("The Ambassador in Burma (Sebald)")
         );
         assert_eq!(m.recipient.as_deref(), Some("the Secretary of State"));
+    }
+
+    #[test]
+    fn lowercasing_that_changes_lengths_does_not_shift_offsets() {
+        // 'İ' lowercases to two characters: offsets found in a fully
+        // lowercased copy would not fit the original text.
+        let text = "İİİİİİ translated İİİ by Ünal Öz. Memo\n\nİ TRANSLATED by Ayşe Kaya.\n";
+        assert_eq!(detect(text).translator.as_deref(), Some("Ünal Öz"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_without_a_panic(text in "(\\PC|\n| |\\.|:|,|[0-9]|İ|translated by |Source: |July |From the diary of\n){0,200}") {
+            let _ = detect(&text);
+        }
     }
 
     #[test]
