@@ -172,3 +172,21 @@ fn the_readme_example_is_a_valid_project_file() {
         Some(Status::InProgress)
     );
 }
+
+#[test]
+fn check_fails_on_a_project_file_that_does_not_parse() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_samples(tmp.path(), |n| n.starts_with(SAMPLE));
+    let doc = tmp.path().join(SAMPLE);
+    let out = gloss().arg("check").arg(&doc).output().unwrap();
+    assert_success(&out);
+    std::fs::write(
+        tmp.path().join("gloss.ron"),
+        "(\n    version: 1,\n    issues: [(nam: \"aid\")],\n)\n",
+    )
+    .unwrap();
+    let out = gloss().arg("check").arg(&doc).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("gloss.ron:3:"), "{stderr}");
+}
