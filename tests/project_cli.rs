@@ -190,3 +190,32 @@ fn check_fails_on_a_project_file_that_does_not_parse() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("gloss.ron:3:"), "{stderr}");
 }
+
+#[test]
+fn meta_on_a_folder_reads_every_text_document_below_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_samples(tmp.path(), |n| n.starts_with(SAMPLE));
+    std::fs::create_dir_all(tmp.path().join("new")).unwrap();
+    std::fs::write(tmp.path().join("new/memo.txt"), WEB_MEMO).unwrap();
+    std::fs::write(
+        tmp.path().join("new/scan.pdf"),
+        b"%PDF-1.4\n\xff\xfe\x00binary",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("gloss.ron"), "(version: 1)\n").unwrap();
+    let out = gloss()
+        .args(["meta", "--format", "json"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, vec![SAMPLE, "new/memo.txt"]);
+    assert_eq!(json[1]["detected"]["date"], "1956-08-02");
+}

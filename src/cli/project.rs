@@ -77,7 +77,7 @@ pub enum MetaFormat {
 
 #[derive(Debug, Args)]
 pub struct MetaArgs {
-    /// Documents (a folder gives its documents that have sidecars).
+    /// Documents, or folders (every UTF-8 text file below them).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -151,15 +151,24 @@ fn meta_of(path: &Path, projects: &mut Vec<(PathBuf, Project)>) -> Result<MetaRe
 /// `gloss meta PATH...`: what each document's text says about it, and what
 /// the project file stores (stored values win).
 pub fn meta(args: &MetaArgs) -> ExitCode {
-    let (targets, errors) = corpus::find_targets(&args.paths, &[], true);
-    let mut failed = !errors.is_empty();
-    for e in errors {
-        report(e);
+    let mut failed = false;
+    let mut documents = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            // In a folder, files that are not text are not documents.
+            documents.extend(
+                project::boilerplate::files_below(path)
+                    .into_iter()
+                    .filter(|f| std::fs::read(f).is_ok_and(|b| std::str::from_utf8(&b).is_ok())),
+            );
+        } else {
+            documents.push(path.clone());
+        }
     }
     let mut projects = Vec::new();
     let mut reports = Vec::new();
-    for target in &targets {
-        match meta_of(&target.document, &mut projects) {
+    for document in &documents {
+        match meta_of(document, &mut projects) {
             Ok(r) => reports.push(r),
             Err(e) => {
                 failed = true;

@@ -81,20 +81,29 @@ impl SharedParagraphs {
     /// other than glossator's own (sidecars, journals, locks, the project file).
     pub fn scan(root: &Path) -> SharedParagraphs {
         let mut shared = SharedParagraphs::default();
-        let mut seen = HashSet::new();
-        scan_folder(root, &mut seen, &mut |path| {
-            let Ok(bytes) = std::fs::read(path) else {
-                return;
+        for path in files_below(root) {
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
             };
             let Ok(text) = std::str::from_utf8(&bytes) else {
-                return;
+                continue;
             };
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             let paragraphs = crate::document::index_paragraphs(text);
             shared.add_document(paragraphs.iter().map(|p| &text[p.start..p.end]));
-        });
+        }
         shared
     }
+}
+
+/// The files below `root` that may be documents, sorted: regular, not
+/// hidden, not glossator's own (sidecars, journals, locks, the project
+/// file), at most 64 MiB. Symlink loops are survived.
+pub fn files_below(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    scan_folder(root, &mut seen, &mut |path| out.push(path.to_path_buf()));
+    out
 }
 
 /// Is this file glossator's own, not a document?
