@@ -185,3 +185,29 @@ fn a_broken_project_file_stops_export_with_its_position() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("gloss.ron:1:"), "{stderr}");
 }
+
+#[test]
+fn meta_lists_the_boilerplate_paragraphs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = annotated(tmp.path());
+    let out = gloss()
+        .args(["meta", "--format", "json"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["boilerplate"], serde_json::json!([]));
+    std::fs::write(
+        tmp.path().join("gloss.ron"),
+        Project::new().to_ron().unwrap(),
+    )
+    .unwrap();
+    let out = gloss().arg("meta").arg(&doc).output().unwrap();
+    assert_success(&out);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("boilerplate  detected  ¶ 1, 4, 5, 6"),
+        "{table}"
+    );
+}

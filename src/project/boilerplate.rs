@@ -197,16 +197,24 @@ impl BoilerplateFinder {
         BoilerplateFinder::default()
     }
 
-    /// The boilerplate paragraphs of `doc` (empty without a project file).
-    pub fn of(&mut self, doc: &Document) -> Result<BTreeSet<usize>, ProjectError> {
-        let Some(file) = Project::find(doc.path()) else {
-            return Ok(BTreeSet::new());
+    /// The project file above `path` and its content, loaded once.
+    pub fn project_of(&mut self, path: &Path) -> Result<Option<(PathBuf, &Project)>, ProjectError> {
+        let Some(file) = Project::find(path) else {
+            return Ok(None);
         };
         if !self.projects.contains_key(&file) {
             let project = Project::load(&file)?;
             let shared = SharedParagraphs::scan(&root_of(&file));
             self.projects.insert(file.clone(), (project, shared));
         }
+        Ok(self.projects.get(&file).map(|(p, _)| (file.clone(), p)))
+    }
+
+    /// The boilerplate paragraphs of `doc` (empty without a project file).
+    pub fn of(&mut self, doc: &Document) -> Result<BTreeSet<usize>, ProjectError> {
+        let Some((file, _)) = self.project_of(doc.path())? else {
+            return Ok(BTreeSet::new());
+        };
         let Some((project, shared)) = self.projects.get(&file) else {
             return Ok(BTreeSet::new());
         };
