@@ -673,6 +673,26 @@ fn is_abbreviation(word: &str) -> bool {
         )
 }
 
+/// Does `s` start with a security marking (as sources list them after the
+/// archival reference)?
+fn starts_with_marking(s: &str) -> bool {
+    [
+        "Top Secret",
+        "Secret",
+        "Confidential",
+        "Unclassified",
+        "Limited Official Use",
+        "Official Use Only",
+        "Restricted",
+        "No classification",
+    ]
+    .iter()
+    .any(|m| {
+        s.strip_prefix(m)
+            .is_some_and(|rest| rest.starts_with([';', '.', ',', ' ']) || rest.is_empty())
+    })
+}
+
 /// Sentences of `s`, split at a period followed by a space and a capital
 /// or digit, unless the period ends an initial or an abbreviation.
 fn sentences(s: &str) -> Vec<&str> {
@@ -688,7 +708,9 @@ fn sentences(s: &str) -> Vec<&str> {
             continue;
         }
         let word = s[start..i].rsplit(' ').next().unwrap_or("");
-        if is_abbreviation(word) {
+        // A security marking after a period starts a sentence even when the
+        // word before looks like an initial (`… 27–3 VIET S. Top Secret;`).
+        if is_abbreviation(word) && !starts_with_marking(&s[i + 2..]) {
             continue;
         }
         out.push(s[start..=i].trim());
@@ -1059,6 +1081,20 @@ mod tests {
         fn any_text_is_read_without_a_panic(text in "(\\PC|\n| |\\.|:|,|[0-9]|İ|translated by |Source: |July |From the diary of\n){0,200}") {
             let _ = detect(&text);
         }
+    }
+
+    #[test]
+    fn a_marking_ends_the_reference_even_after_an_initial() {
+        let text = "1 Source: National Archives, RG 59, POL 27–3 VIET S. Top Secret; Priority. Repeated to Saigon.";
+        assert_eq!(
+            source_note(&paragraphs(text)).as_deref(),
+            Some("National Archives, RG 59, POL 27–3 VIET S")
+        );
+        // An initial before an ordinary word still does not end a sentence.
+        assert_eq!(
+            sentences("Drafted by John F. Kennedy. Done."),
+            vec!["Drafted by John F. Kennedy.", "Done."]
+        );
     }
 
     #[test]
