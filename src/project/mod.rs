@@ -750,6 +750,21 @@ mod tests {
     }
 
     #[test]
+    fn hostile_files_are_errors_not_crashes() {
+        let deep = format!(
+            "(version: 1, actors: {}{})",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        assert!(Project::parse(&deep, Path::new("g")).is_err());
+        assert!(Project::parse("", Path::new("g")).is_err());
+        assert!(Project::parse("(version: 99999999999999999999)", Path::new("g")).is_err());
+        let escapes = "(version: 1, actors: [(name: \"\\u{1b}]0;x\\u{7}\")])";
+        let p = Project::parse(escapes, Path::new("g")).unwrap();
+        assert!(!p.to_ron().unwrap().contains('\u{1b}'));
+    }
+
+    #[test]
     fn normalise_unites_duplicates_and_cleans_aliases() {
         let mut p = Project::new();
         let mut a = ActorEntry::new("Nam Il");
