@@ -112,19 +112,25 @@ fn labelled_fields(paragraphs: &[Vec<&str>]) -> Vec<(&'static str, String)> {
             out.push((field, value.to_string()));
         }
     };
+    // Labels naming the document itself (`From:`, `To:`, `Date:` …) count in
+    // its header only: further down they head quoted messages or minutes.
+    let in_place = |field: &str, i: usize| {
+        i < HEADER_PARAGRAPHS
+            || !matches!(field, "title" | "date" | "place" | "author" | "recipient")
+    };
     for (i, p) in paragraphs.iter().enumerate() {
         for line in p {
             if let Some((label, value)) = line.split_once(':')
                 && label.split_whitespace().count() <= 3
                 && let Some(field) = field_of_label(label)
-                // `From: …` and `To: …` only as memo headers, not in prose.
-                && !(value.trim().is_empty())
+                && in_place(field, i)
             {
                 put(field, value);
             }
         }
         if p.len() == 1
             && let Some(field) = field_of_label(p[0])
+            && in_place(field, i)
         {
             // The label alone: a value on the same line (`Record ID 1234`)
             // is not possible here, so the next paragraph holds it.
@@ -1095,6 +1101,20 @@ mod tests {
             sentences("Drafted by John F. Kennedy. Done."),
             vec!["Drafted by John F. Kennedy.", "Done."]
         );
+    }
+
+    #[test]
+    fn a_quoted_message_further_down_does_not_give_the_documents_addresses() {
+        let mut text = String::from("Memorandum for the Record\n\n");
+        for i in 0..HEADER_PARAGRAPHS {
+            text.push_str(&format!("Paragraph {i} of the body went on.\n\n"));
+        }
+        text.push_str(
+            "From: Embassy Seoul\nTo: Secretary of State\nDate: 1955-01-05\n\nRecord ID 42\n",
+        );
+        let m = detect(&text);
+        assert_eq!((m.author, m.recipient, m.date), (None, None, None));
+        assert_eq!(m.record_id.as_deref(), Some("42"));
     }
 
     #[test]
