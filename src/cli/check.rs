@@ -74,7 +74,7 @@ fn check_layer(layer: &Layer) -> bool {
         if !ids.insert(a.id.as_str()) {
             ok = false;
             report(format!(
-                "{path}:{line}:{col}: annotation id {} is used twice",
+                "{path}:{line}:{col}: annotation id {} is used twice (opening the document in gloss gives the copy a fresh id)",
                 a.id
             ));
         }

@@ -1,6 +1,7 @@
 //! `gloss export`: excerpts from documents and folders, in one format.
 
 use clap::Args;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
 use super::{FilterArgs, report};
-use crate::corpus::{self, AnnotatedDocument};
+use crate::corpus::{self, AnnotatedDocument, CorpusError};
+use crate::document::DocumentError;
 use crate::export::batch::{self, Progress};
 use crate::export::{self, ExportSet, Format};
 use crate::project::boilerplate::BoilerplateFinder;
@@ -45,10 +47,28 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let filter = args.filter.to_filter();
-    let (targets, errors) = corpus::find_targets(&args.paths, &filter.annotators, false);
+    let (mut targets, errors) = corpus::find_targets(&args.paths, &filter.annotators, false);
     let mut failed = !errors.is_empty();
     for e in errors {
         report(e);
+    }
+    // The folders given: a REFI-QDA project names documents relative to them
+    // and holds every document in them, tagged or not.
+    let roots: Vec<PathBuf> = args.paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    let mut untagged = HashSet::new();
+    if args.format == Format::Qdpx {
+        let known: HashSet<PathBuf> = targets.iter().map(|t| t.document.clone()).collect();
+        for root in &roots {
+            for document in corpus::documents_in(root) {
+                if !known.contains(&document) && untagged.insert(document.clone()) {
+                    targets.push(corpus::Target {
+                        document,
+                        sidecars: Vec::new(),
+                    });
+                }
+            }
+        }
+        targets.sort_by(|a, b| a.document.cmp(&b.document));
     }
     let mut documents: Vec<(String, AnnotatedDocument)> = Vec::new();
     let mut excerpts = Vec::new();
@@ -59,7 +79,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     progress.finish();
     let mut boilerplate = BoilerplateFinder::new();
     let mut on_boilerplate = 0;
-    for result in loaded {
+    for (target, result) in targets.iter().zip(loaded) {
         match result {
             Ok(mut l) => {
                 for e in l.errors {
@@ -89,6 +109,12 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 excerpts.append(&mut l.excerpts);
                 documents.push((l.source, l.document));
             }
+            // A file found in a folder that is not text is not a document.
+            Err(CorpusError::Document(
+                e @ (DocumentError::Binary { .. } | DocumentError::NotUtf8 { .. }),
+            )) if untagged.contains(&target.document) => {
+                report(format!("gloss: {e}: left out of the project"));
+            }
             Err(e) => {
                 failed = true;
                 report(e);
@@ -111,6 +137,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         &ExportSet {
             documents: &documents,
             excerpts: &excerpts,
+            roots: &roots,
         },
     ) {
         Ok(b) => b,

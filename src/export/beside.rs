@@ -53,6 +53,7 @@ pub fn export_beside(doc: &Document, sidecar: &Sidecar, format: Format) -> anyho
         &ExportSet {
             documents: &documents,
             excerpts: &excerpts,
+            roots: &[],
         },
     )?;
     let path = beside_path(doc, &annotator, format);

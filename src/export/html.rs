@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use super::Excerpt;
-use super::text::{kind_colour, kind_title, stance_colour, xml_escape, xml_text};
+use super::stance_verb;
+use super::text::{html_escape, html_text, kind_colour, kind_title, stance_colour};
 
 const STYLE: &str = r#"
 :root { --ink: #1b1b1b; --muted: #5f6368; --rule: #d9d9d9; }
@@ -25,6 +26,7 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .35rem; padding
 .tag { display: inline-block; color: #fff; background: var(--tag); border-radius: 3px; padding: 0 .4rem;
   font-weight: 600; letter-spacing: .02em; }
 .stance { font-weight: 600; color: var(--stance); }
+.actor, .issue, .annotator { unicode-bidi: isolate; }
 .note { display: block; margin-top: .2rem; color: var(--ink); white-space: pre-line; }
 .note::before { content: "Note: "; font-weight: 600; }
 .legend .tag { margin-right: .3rem; }
@@ -78,7 +80,7 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
             let _ = writeln!(
                 out,
                 "<section class=\"document\">\n<h2>{}</h2>",
-                xml_text(&e.source)
+                html_text(&e.source)
             );
             current = None;
         }
@@ -106,13 +108,13 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize) {
         out,
         "<figure class=\"excerpt {}\" id=\"excerpt-{n}\" data-id=\"{}\" style=\"--tag: {}\">",
         e.kind,
-        xml_escape(&e.id),
+        html_escape(&e.id),
         kind_colour(e.kind)
     );
     let _ = writeln!(
         out,
         "<blockquote>{}</blockquote>",
-        xml_text(e.text.trim_end())
+        html_text(e.text.trim_end())
     );
     let _ = write!(
         out,
@@ -124,35 +126,43 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize) {
             let _ = write!(
                 out,
                 "<span class=\"actor\">{}</span> → <span class=\"actor\">{}</span>",
-                xml_text(from),
-                xml_text(to)
+                html_text(from),
+                html_text(to)
             );
         }
         _ => {
-            let _ = write!(out, "<span class=\"actor\">{}</span>", xml_text(&e.actor));
+            let _ = write!(out, "<span class=\"actor\">{}</span>", html_text(&e.actor));
         }
     }
     if let (Some(stance), Some(issue)) = (e.stance, &e.issue) {
         let _ = write!(
             out,
-            " <span class=\"stance\" style=\"--stance: {}\">{stance}s</span> <q class=\"issue\">{}</q>",
+            " <span class=\"stance\" style=\"--stance: {}\">{}</span> <q class=\"issue\">{}</q>",
             stance_colour(stance),
-            xml_text(issue)
+            stance_verb(stance),
+            html_text(issue)
         );
     }
     let _ = write!(
         out,
         " · {}, ¶ {}, {} · annotator: <span class=\"annotator\">{}</span>",
-        xml_text(&e.source),
+        html_text(&e.source),
         e.paragraph,
         lines,
-        xml_text(&e.annotator)
+        html_text(&e.annotator)
     );
+    if let Some(origin) = &e.adopted_from {
+        let _ = write!(
+            out,
+            " · adopted from <span class=\"annotator\">{}</span>",
+            html_text(origin)
+        );
+    }
     if let Some(note) = &e.note {
         let _ = write!(
             out,
             "<span class=\"note\">{}</span>",
-            xml_text(note.trim_end())
+            html_text(note.trim_end())
         );
     }
     out.push_str("</figcaption>\n</figure>\n");

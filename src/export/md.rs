@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::Excerpt;
 use super::text::{kind_title, printable};
+use super::{Excerpt, stance_verb};
 
 /// Escape Markdown (CommonMark) syntax in inline text; line breaks are kept.
 pub fn escape(text: &str) -> String {
@@ -69,15 +69,38 @@ pub fn attribution(e: &Excerpt) -> String {
         }
     }
     if let (Some(stance), Some(issue)) = (e.stance, &e.issue) {
-        let _ = write!(out, " · {stance}s “{}”", escape(issue));
+        let _ = write!(out, " · {} “{}”", stance_verb(stance), escape(issue));
     }
     let _ = write!(out, " · annotator: {}", escape(&e.annotator));
+    if let Some(origin) = &e.adopted_from {
+        let _ = write!(out, " · adopted from {}", escape(origin));
+    }
     if let Some(note) = &e.note {
         // A multi-line note stays one paragraph, with hard line breaks.
         let note = escape(note.trim_end()).replace('\n', "  \n");
         let _ = write!(out, " · note: {note}");
     }
     out
+}
+
+/// Write escaped `text` as a block quote that keeps its line breaks: each line
+/// but the last of a run ends in a hard break (two spaces), since CommonMark
+/// would join lines of a paragraph into one; blank lines separate paragraphs.
+fn quote(out: &mut String, text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            out.push_str(">\n");
+            continue;
+        }
+        let next_is_text = lines.get(i + 1).is_some_and(|l| !l.trim().is_empty());
+        let _ = writeln!(
+            out,
+            "> {}{}",
+            line.trim_end(),
+            if next_is_text { "  " } else { "" }
+        );
+    }
 }
 
 /// Render the excerpts (already in export order).
@@ -107,13 +130,7 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
             current = Some((e.source.as_str(), e.paragraph));
         }
         out.push('\n');
-        for line in escape(e.text.trim_end()).lines() {
-            if line.trim().is_empty() {
-                out.push_str(">\n");
-            } else {
-                let _ = writeln!(out, "> {line}");
-            }
-        }
+        quote(&mut out, &escape(e.text.trim_end()));
         let _ = writeln!(out, "\n{}", attribution(e));
     }
     out.into_bytes()

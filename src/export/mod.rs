@@ -115,6 +115,10 @@ pub struct Excerpt {
     pub modified: String,
     /// How the anchor was placed: `exact`, `moved` or `fuzzy`.
     pub anchor: &'static str,
+    /// The annotator this annotation was adopted from in review, if any
+    /// (shown by the formats for reading: md, html).
+    #[serde(skip)]
+    pub adopted_from: Option<String>,
     /// Byte range of `text` in the document's text (BOM excluded).
     #[serde(skip)]
     pub byte_start: usize,
@@ -278,15 +282,25 @@ pub fn excerpt(
             Placement::Fuzzy { .. } => "fuzzy",
             Placement::Orphan => "orphan",
         },
+        adopted_from: annotation.origin.as_ref().map(|o| o.annotator.clone()),
         byte_start: para.start + qs,
         byte_end: para.start + qe,
     })
+}
+
+/// The verb of an excerpt's stance in a sentence (`supports`, `opposes`,
+/// `is neutral on`), shared by every format that writes one.
+pub fn stance_verb(stance: &str) -> &str {
+    Stance::from_name(stance).map_or(stance, |s| s.verb())
 }
 
 /// Everything an export needs: the loaded documents (paths as given) and the excerpts.
 pub struct ExportSet<'a> {
     pub documents: &'a [(String, AnnotatedDocument)],
     pub excerpts: &'a [Excerpt],
+    /// The folders the documents were found in (paths as given): the REFI-QDA
+    /// project names documents relative to them, else by file name.
+    pub roots: &'a [std::path::PathBuf],
 }
 
 /// Render `set` in `format`.
