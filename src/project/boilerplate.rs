@@ -96,51 +96,15 @@ impl SharedParagraphs {
     }
 }
 
-/// The files below `root` that may be documents, sorted: regular, not
-/// hidden, not glossator's own (sidecars, journals, locks, the project
-/// file), at most 64 MiB. Symlink loops are survived.
+/// The files below `root` that may be documents, sorted: those
+/// [`crate::corpus::documents_in`] finds (not hidden, not sidecars, not
+/// exports written beside a document, not the project file), at most
+/// 64 MiB.
 pub fn files_below(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    scan_folder(root, &mut seen, &mut |path| out.push(path.to_path_buf()));
-    out
-}
-
-/// Is this file glossator's own, not a document?
-fn is_glossator_file(name: &str) -> bool {
-    name == super::FILE_NAME
-        || name.ends_with(crate::sidecar::SUFFIX)
-        || name.ends_with(".gloss.journal")
-        || name.ends_with(".lock")
-}
-
-fn scan_folder(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path)) {
-    let Ok(real) = std::fs::canonicalize(dir) else {
-        return;
-    };
-    if !seen.insert(real) {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || is_glossator_file(&name) {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
-            scan_folder(&path, seen, found);
-        } else if meta.is_file() && meta.len() <= MAX_SCANNED_BYTES {
-            found(&path);
-        }
-    }
+    crate::corpus::documents_in(root)
+        .into_iter()
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() <= MAX_SCANNED_BYTES))
+        .collect()
 }
 
 /// The boilerplate paragraphs (0-based) of the document stored under `key`,
@@ -312,6 +276,21 @@ mod tests {
         // Marks belong to their document only.
         let other = boilerplate_paragraphs(&project, "other.txt", paragraphs, &shared);
         assert_eq!(other, BTreeSet::from([0, 2, 3]));
+    }
+
+    #[test]
+    fn exports_written_beside_a_document_are_not_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(super::super::FILE_NAME), "(version: 1)").unwrap();
+        let text = page("Nam Il spoke.");
+        std::fs::write(dir.path().join("memo.txt"), &text).unwrap();
+        // `gloss export` and the TUI's `x` write these beside the document.
+        std::fs::write(dir.path().join("memo.txt.ana.txt"), &text).unwrap();
+        std::fs::write(dir.path().join("memo.txt.ben.md"), &text).unwrap();
+        let doc = Document::open(&dir.path().join("memo.txt")).unwrap();
+        assert!(BoilerplateFinder::new().of(&doc).unwrap().is_empty());
+        let files = files_below(dir.path());
+        assert_eq!(files, vec![dir.path().join("memo.txt")]);
     }
 
     #[test]
