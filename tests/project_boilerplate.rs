@@ -211,3 +211,22 @@ fn meta_lists_the_boilerplate_paragraphs() {
         "{table}"
     );
 }
+
+#[test]
+fn the_agreement_table_says_how_much_boilerplate_it_left_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = annotated(tmp.path());
+    std::fs::write(
+        tmp.path().join("gloss.ron"),
+        Project::new().to_ron().unwrap(),
+    )
+    .unwrap();
+    let out = gloss().arg("agree").arg(&doc).output().unwrap();
+    assert_success(&out);
+    let table = String::from_utf8_lossy(&out.stdout);
+    let first = table.lines().next().unwrap();
+    assert!(
+        first.contains("(4 boilerplate paragraph(s) left out)") && first.ends_with("2 paragraphs"),
+        "{table}"
+    );
+}

@@ -43,6 +43,18 @@ pub struct AgreeArgs {
 struct Row {
     source: String,
     report: Report,
+    /// Boilerplate paragraphs left out of the units.
+    boilerplate: usize,
+}
+
+impl Row {
+    /// The table title: the source, and what boilerplate was left out.
+    fn title(&self) -> String {
+        match self.boilerplate {
+            0 => self.source.clone(),
+            n => format!("{} ({n} boilerplate paragraph(s) left out)", self.source),
+        }
+    }
 }
 
 pub fn run(args: &AgreeArgs) -> ExitCode {
@@ -137,6 +149,7 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         rows.push(Row {
             source: source.clone(),
             report: crate::review::report_except(*paragraphs, skip, &refs),
+            boilerplate: skip.range(..*paragraphs).count(),
         });
     }
     let pooled = pooled.report();
@@ -166,10 +179,10 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         }
         AgreeFormat::Table => {
             if single {
-                print!("{}", table(&rows[0].source, &rows[0].report));
+                print!("{}", table(&rows[0].title(), &rows[0].report));
             } else {
                 for r in &rows {
-                    print!("{}", table(&r.source, &r.report));
+                    print!("{}", table(&r.title(), &r.report));
                     println!();
                 }
                 print!(
