@@ -91,9 +91,9 @@ fn field_of_label(label: &str) -> Option<&'static str> {
         "place" | "place of origin" => "place",
         "author" | "from" | "creator" => "author",
         "to" | "recipient" | "addressee" => "recipient",
-        "citation" | "archival citation" | "archive" | "archival source" | "source citation" => {
-            "citation"
-        }
+        // A bare "Citation" heads a full bibliographic reference on archive
+        // sites (title, date, archive, URL), not the archival one.
+        "archival citation" | "archive" | "archival source" | "archival reference" => "citation",
         "translator" | "translated by" | "translation by" => "translator",
         "collection" | "collections" | "series" => "collection",
         "url" | "permalink" | "link" | "source url" => "url",
@@ -1115,6 +1115,22 @@ mod tests {
         let m = detect(&text);
         assert_eq!((m.author, m.recipient, m.date), (None, None, None));
         assert_eq!(m.record_id.as_deref(), Some("42"));
+    }
+
+    #[test]
+    fn a_full_citation_block_is_not_the_archival_citation() {
+        let text = format!(
+            "{WEB_MEMO}\nCitation\n\n\"Record of a Conversation with Deputy Premier Han Tae-jun,\" March 3, 1957, Digital Archive, AVPRF, Fond 0102. https://example.org/document/123456\n"
+        );
+        let m = detect(&text);
+        assert_eq!(
+            m.citation.as_deref(),
+            Some("AVPRF, Fond 0102, Opis 13, Papka 72, Delo 5, Listy 12-15")
+        );
+        assert_eq!(
+            m.url.as_deref(),
+            Some("https://example.org/document/123456")
+        );
     }
 
     #[test]
