@@ -209,7 +209,8 @@ fn walk(
 }
 
 /// Every file below `folder` that may be a document (hidden files and folders
-/// skipped, symlink loops survived), sorted: not a sidecar, and not written
+/// skipped, symlink loops survived), sorted: not a sidecar, not the project
+/// file (`gloss.ron`), and not written
 /// beside a document by gloss (`<document>.<annotator>.<ext>`, e.g. an export).
 /// Whether it is text is found by opening it.
 pub fn documents_in(folder: &Path) -> Vec<PathBuf> {
@@ -244,6 +245,7 @@ fn collect_documents(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Path
             collect_documents(&path, seen, out);
         } else if path.is_file()
             && sidecar::parse_sidecar_name(&name).is_none()
+            && name != crate::project::FILE_NAME
             && !written_beside_a_document(&name, &names)
         {
             out.push(path);
@@ -386,6 +388,14 @@ mod tests {
                 dir.path().join("notes.v2.txt"),
             ]
         );
+    }
+
+    #[test]
+    fn the_project_file_is_no_document() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("memo.txt"), "x").unwrap();
+        std::fs::write(dir.path().join(crate::project::FILE_NAME), "(version: 1)").unwrap();
+        assert_eq!(documents_in(dir.path()), vec![dir.path().join("memo.txt")]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! per document and the pooled figures over all of them, where an annotator
 //! without a sidecar for a document counts as missing for its paragraphs.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,6 +15,7 @@ use super::report;
 use crate::annotation::ActorResolver;
 use crate::corpus;
 use crate::document::sanitize::display_line;
+use crate::project::boilerplate::BoilerplateFinder;
 use crate::review::{Coding, Reliability, Report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -42,7 +44,23 @@ pub struct AgreeArgs {
 struct Row {
     source: String,
     report: Report,
+    /// Boilerplate paragraphs left out of the units.
+    boilerplate: usize,
 }
+
+impl Row {
+    /// The table title: the source, and what boilerplate was left out.
+    fn title(&self) -> String {
+        match self.boilerplate {
+            0 => self.source.clone(),
+            n => format!("{} ({n} boilerplate paragraph(s) left out)", self.source),
+        }
+    }
+}
+
+/// One document's input to the figures: its name, paragraph count,
+/// boilerplate paragraphs (no units), codings and actor names.
+type DocumentCodings = (String, usize, BTreeSet<usize>, Vec<Coding>, ActorResolver);
 
 pub fn run(args: &AgreeArgs) -> ExitCode {
     let (targets, errors) = corpus::find_targets(&args.paths, &args.annotator, false);
@@ -51,10 +69,19 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         report(e);
     }
     let single = args.paths.len() == 1 && args.paths[0].is_file();
-    let mut documents: Vec<(String, usize, Vec<Coding>, ActorResolver)> = Vec::new();
+    let mut documents: Vec<DocumentCodings> = Vec::new();
+    let mut boilerplate = BoilerplateFinder::new();
     for target in &targets {
         match corpus::load(target) {
             Ok((loaded, errs)) => {
+                // Boilerplate paragraphs are no units (README: agreement).
+                let skip = match boilerplate.of(&loaded.doc) {
+                    Ok(skip) => skip,
+                    Err(e) => {
+                        report(e);
+                        return ExitCode::from(1);
+                    }
+                };
                 for e in errs {
                     failed = true;
                     report(e);
@@ -86,6 +113,7 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
                 documents.push((
                     target.document.display().to_string(),
                     loaded.doc.len(),
+                    skip,
                     codings,
                     names,
                 ));
@@ -100,7 +128,7 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     if single
-        && let Some((source, _, codings, _)) = documents.first()
+        && let Some((source, _, _, codings, _)) = documents.first()
         && codings.len() < 2
     {
         let names: Vec<&str> = codings.iter().map(|c| c.annotator.as_str()).collect();
@@ -117,18 +145,19 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
     }
     let mut all: Vec<String> = documents
         .iter()
-        .flat_map(|(_, _, c, _)| c.iter().map(|c| c.annotator.clone()))
+        .flat_map(|(_, _, _, c, _)| c.iter().map(|c| c.annotator.clone()))
         .collect();
     all.sort();
     all.dedup();
     let mut pooled = Reliability::new(all);
     let mut rows = Vec::new();
-    for (source, paragraphs, codings, names) in &documents {
+    for (source, paragraphs, skip, codings, names) in &documents {
         let refs: Vec<&Coding> = codings.iter().collect();
-        pooled.add_document(*paragraphs, &refs, names);
+        pooled.add_document_except(*paragraphs, skip, &refs, names);
         rows.push(Row {
             source: source.clone(),
-            report: crate::review::report(*paragraphs, &refs, names),
+            report: crate::review::report_except(*paragraphs, skip, &refs, names),
+            boilerplate: skip.range(..*paragraphs).count(),
         });
     }
     let pooled = pooled.report();
@@ -158,10 +187,10 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         }
         AgreeFormat::Table => {
             if single {
-                print!("{}", table(&rows[0].source, &rows[0].report));
+                print!("{}", table(&rows[0].title(), &rows[0].report));
             } else {
                 for r in &rows {
-                    print!("{}", table(&r.source, &r.report));
+                    print!("{}", table(&r.title(), &r.report));
                     println!();
                 }
                 print!(
