@@ -15,6 +15,7 @@ pub mod corpus;
 pub mod document;
 pub mod export;
 pub mod keymap;
+pub mod project;
 pub mod review;
 pub mod sidecar;
 pub mod tui;

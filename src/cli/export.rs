@@ -13,6 +13,7 @@ use crate::corpus::{self, AnnotatedDocument, CorpusError};
 use crate::document::DocumentError;
 use crate::export::batch::{self, Progress};
 use crate::export::{self, ExportSet, Format};
+use crate::project::boilerplate::BoilerplateFinder;
 use crate::sidecar::store::write_atomic;
 
 #[derive(Debug, Args)]
@@ -25,6 +26,10 @@ pub struct ExportArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// Also export annotations on boilerplate paragraphs (project file:
+    /// marked, matching a rule, or shared by three or more documents).
+    #[arg(long)]
+    pub include_boilerplate: bool,
     /// Documents, sidecars or folders (searched recursively).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -72,12 +77,33 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     let progress = Progress::start(targets.len(), done.clone());
     let loaded = batch::load_all(&targets, &filter, &done);
     progress.finish();
+    let mut boilerplate = BoilerplateFinder::new();
+    let mut on_boilerplate = 0;
     for (target, result) in targets.iter().zip(loaded) {
         match result {
             Ok(mut l) => {
                 for e in l.errors {
                     failed = true;
                     report(e);
+                }
+                if !args.include_boilerplate {
+                    match boilerplate.of(&l.document.doc) {
+                        Ok(skip) if !skip.is_empty() => {
+                            let before = l.excerpts.len();
+                            // Excerpt paragraphs are 1-based.
+                            l.excerpts.retain(|e| {
+                                !e.paragraph
+                                    .checked_sub(1)
+                                    .is_some_and(|p| skip.contains(&p))
+                            });
+                            on_boilerplate += before - l.excerpts.len();
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            report(e);
+                            return ExitCode::from(1);
+                        }
+                    }
                 }
                 orphans += l.orphans;
                 excerpts.append(&mut l.excerpts);
@@ -96,6 +122,11 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         }
     }
     export::sort(&mut excerpts);
+    if on_boilerplate > 0 {
+        report(format!(
+            "gloss: {on_boilerplate} annotation(s) on boilerplate paragraphs not exported (--include-boilerplate keeps them)"
+        ));
+    }
     if orphans > 0 {
         report(format!(
             "gloss: {orphans} orphaned annotation(s) not exported (their paragraphs are gone; see `gloss check`)"

@@ -12,11 +12,17 @@
 //! changed the same annotation, both versions are kept (theirs under
 //! `<id>~1`), the file stays valid RON, and `// CONFLICT` comments mark the
 //! places, so the merged sidecar still loads while the user resolves them.
+//!
+//! The project file `gloss.ron` goes through the same driver (add
+//! `gloss.ron merge=gloss` to `.gitattributes`): it is told apart by its file
+//! name (%P), or by its content when no name is given, and merged by actor
+//! name, issue name and document path ([`crate::project::merge`]).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::report;
+use crate::project::Project;
 use crate::sidecar::merge::{Conflict, merge};
 use crate::sidecar::store::write_atomic;
 use crate::sidecar::{Sidecar, read_capped};
@@ -37,6 +43,9 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, shown: Option<&PathBuf>) -> 
     let name = shown
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| ours.display().to_string());
+    if is_project_file(ours, shown) {
+        return run_project(base, ours, theirs, &name);
+    }
     let (b, o, t) = match (read_version(base), read_version(ours), read_version(theirs)) {
         (Ok(b), Ok(o), Ok(t)) => (b, o, t),
         (b, o, t) => {
@@ -99,6 +108,78 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, shown: Option<&PathBuf>) -> 
             "{name}:{line}:{col}: conflict: annotation {} {}{kept}",
             c.id, c.what
         ));
+    }
+    ExitCode::from(1)
+}
+
+/// Is this merge about a project file? By the repository path's file name
+/// when git gives it (%P); else by content: ours parses as a project file
+/// and not as a sidecar.
+fn is_project_file(ours: &Path, shown: Option<&PathBuf>) -> bool {
+    if let Some(name) = shown.and_then(|p| p.file_name()) {
+        return name == crate::project::FILE_NAME;
+    }
+    let Ok(text) = read_capped(ours) else {
+        return false;
+    };
+    Sidecar::parse(&text, ours).is_err() && Project::parse(&text, ours).is_ok()
+}
+
+/// Read one version of a project file; an empty file is `None`.
+fn read_project(path: &Path) -> Result<Option<Project>, String> {
+    let text = read_capped(path).map_err(|e| e.to_string())?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Project::parse(&text, path)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// The driver for `gloss.ron`: three-way by actor, issue and document; where
+/// both sides changed one value ours is kept, theirs is written in a
+/// `// CONFLICT` comment above the entry, and the merge is reported (exit 1).
+fn run_project(base: &Path, ours: &Path, theirs: &Path, name: &str) -> ExitCode {
+    let (b, o, t) = match (read_project(base), read_project(ours), read_project(theirs)) {
+        (Ok(b), Ok(o), Ok(t)) => (b, o, t),
+        (b, o, t) => {
+            for e in [b.err(), o.err(), t.err()].into_iter().flatten() {
+                report(format!(
+                    "{e} (gloss merge-driver: {name} left for a manual merge)"
+                ));
+            }
+            return ExitCode::from(1);
+        }
+    };
+    // A side that emptied the file: the other side's version stands.
+    let (o, t) = match (o, t) {
+        (Some(o), Some(t)) => (o, t),
+        (Some(o), None) => (o.clone(), o),
+        (None, Some(t)) => (t.clone(), t),
+        (None, None) => return ExitCode::SUCCESS,
+    };
+    let merged = crate::project::merge::merge(&b.unwrap_or_default(), &o, &t);
+    let text = match merged.project.to_ron() {
+        Ok(t) => t,
+        Err(e) => {
+            report(format!("{name}: could not serialise the merge: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    let text = crate::project::merge::mark_conflicts(&text, &merged.conflicts);
+    if let Err(e) = write_atomic(ours, text.as_bytes()) {
+        report(format!("{}: {e}", ours.display()));
+        return ExitCode::from(1);
+    }
+    if merged.conflicts.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    for c in &merged.conflicts {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("// CONFLICT") && l.contains(&c.describe()))
+            .map_or(1, |i| i + 1);
+        report(format!("{name}:{line}:1: conflict: {}", c.describe()));
     }
     ExitCode::from(1)
 }

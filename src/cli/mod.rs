@@ -8,6 +8,7 @@ pub mod annotate;
 mod check;
 mod export;
 mod merge_driver;
+mod project;
 mod review;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -76,6 +77,15 @@ pub enum Commands {
     /// Inter-annotator agreement per kind and on stance (observed, Cohen's
     /// kappa, Krippendorff's alpha); a folder gives per-document and pooled figures.
     Agree(agree::AgreeArgs),
+    /// Create DIR/gloss.ron (default: this folder), the project file, seeded
+    /// with the actors, aliases and issues of the sidecars below DIR.
+    Init {
+        /// The archive's root folder.
+        dir: Option<PathBuf>,
+    },
+    /// Document metadata (title, date, citation …): detected from the text
+    /// and stored in the project file, saying which is which.
+    Meta(project::MetaArgs),
     /// git merge driver for sidecars: merges BASE, OURS, THEIRS by annotation
     /// id and writes the result to OURS (see README: .gitattributes, git config).
     MergeDriver {
@@ -145,6 +155,10 @@ pub fn main() -> ExitCode {
         Some(Commands::Check { paths }) => check::run(&paths),
         Some(Commands::Review { file, sidecars }) => review::run(&file, &sidecars, &cli.session),
         Some(Commands::Agree(args)) => agree::run(&args),
+        Some(Commands::Init { dir }) => {
+            project::init(dir.as_deref().unwrap_or(std::path::Path::new(".")))
+        }
+        Some(Commands::Meta(args)) => project::meta(&args),
         Some(Commands::MergeDriver {
             base,
             ours,

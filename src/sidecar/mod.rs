@@ -288,7 +288,7 @@ impl Names {
 
 /// The version of a sidecar laid out as glossator writes it: `(` and then
 /// `version: N` as the first field (whitespace allowed around each token).
-fn leading_version(text: &str) -> Option<u32> {
+pub(crate) fn leading_version(text: &str) -> Option<u32> {
     let rest = text.trim_start().strip_prefix('(')?.trim_start();
     let rest = rest.strip_prefix("version")?.trim_start();
     let rest = rest.strip_prefix(':')?.trim_start();

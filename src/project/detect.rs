@@ -1,0 +1,955 @@
+//! Metadata read from a document's own text: title, date, place, author,
+//! recipient, archival citation, translator, collection, URL and record id.
+//!
+//! Archival documents announce these in a few recurring shapes: a title line
+//! and a dateline (`Washington, January 7, 1955`) at the top, "From the diary
+//! of …", `Label: value` lines, a "Document Information" or `Source:` block
+//! naming the archive, "translated … by NAME". Each field is looked for in
+//! those shapes, most explicit first; what is not found stays empty. Pure
+//! text in, [`DocumentMeta`] out: no I/O, no regular expressions.
+
+use super::{DocumentMeta, PartialDate};
+
+/// How many paragraphs from the top hold the title, dateline and addresses.
+const HEADER_PARAGRAPHS: usize = 14;
+
+/// Detect what the text says about itself.
+pub fn detect(text: &str) -> DocumentMeta {
+    let paragraphs = paragraphs(text);
+    let mut meta = DocumentMeta::default();
+    let labelled = labelled_fields(&paragraphs);
+    let header = &paragraphs[..paragraphs.len().min(HEADER_PARAGRAPHS)];
+
+    let title = labelled_value(&labelled, "title").or_else(|| title_of(header));
+    let (dateline_place, dateline_date) = dateline(header, title.as_deref());
+    meta.date = labelled_value(&labelled, "date")
+        .and_then(|d| first_date(&d).map(|(_, _, d)| d))
+        .or(dateline_date);
+    meta.place = labelled_value(&labelled, "place").or(dateline_place);
+    let (title_from, title_to) = title.as_deref().map(from_to).unwrap_or_default();
+    meta.author = labelled_value(&labelled, "author")
+        .or_else(|| diary_author(header))
+        .or(title_from);
+    meta.recipient = labelled_value(&labelled, "recipient").or(title_to);
+    meta.citation = labelled_value(&labelled, "citation")
+        .map(|c| first_sentences(&c))
+        .or_else(|| source_note(&paragraphs))
+        .or_else(|| information_block(&paragraphs))
+        .or_else(|| archival_shape(&paragraphs));
+    meta.translator = labelled_value(&labelled, "translator")
+        .and_then(|t| name_at(&t))
+        .or_else(|| translated_by(text));
+    meta.collection = labelled_value(&labelled, "collection").or_else(|| series_line(&paragraphs));
+    meta.url = labelled_value(&labelled, "url")
+        .and_then(|u| first_url(&u))
+        .or_else(|| first_url(text));
+    meta.record_id = labelled_value(&labelled, "record_id");
+    meta.title = title;
+    meta
+}
+
+/// Paragraphs as lists of trimmed, non-empty lines.
+fn paragraphs(text: &str) -> Vec<Vec<&str>> {
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn joined(paragraph: &[&str]) -> String {
+    paragraph.join(" ")
+}
+
+/// Lowercase, whitespace collapsed, trailing colon dropped: for comparing labels.
+fn folded(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches(':')
+        .trim()
+        .to_lowercase()
+}
+
+/// Which field a label names (`Record ID`, `Translated by`, `To` …).
+fn field_of_label(label: &str) -> Option<&'static str> {
+    Some(match folded(label).as_str() {
+        "title" | "document title" => "title",
+        "date" | "document date" => "date",
+        "place" | "place of origin" => "place",
+        "author" | "from" | "creator" => "author",
+        "to" | "recipient" | "addressee" => "recipient",
+        "citation" | "archival citation" | "archive" | "archival source" | "source citation" => {
+            "citation"
+        }
+        "translator" | "translated by" | "translation by" => "translator",
+        "collection" | "collections" | "series" => "collection",
+        "url" | "permalink" | "link" | "source url" => "url",
+        "record id" | "record" | "document id" | "record number" => "record_id",
+        _ => return None,
+    })
+}
+
+/// `Label: value` lines, and a paragraph that is only a label followed by
+/// a one-line value paragraph. First occurrence of each field wins.
+fn labelled_fields(paragraphs: &[Vec<&str>]) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    let mut put = |field: &'static str, value: &str| {
+        let value = value.trim();
+        if !value.is_empty() && !out.iter().any(|(f, _)| *f == field) {
+            out.push((field, value.to_string()));
+        }
+    };
+    for (i, p) in paragraphs.iter().enumerate() {
+        for line in p {
+            if let Some((label, value)) = line.split_once(':')
+                && label.split_whitespace().count() <= 3
+                && let Some(field) = field_of_label(label)
+                // `From: …` and `To: …` only as memo headers, not in prose.
+                && !(value.trim().is_empty())
+            {
+                put(field, value);
+            }
+        }
+        if p.len() == 1
+            && let Some(field) = field_of_label(p[0])
+        {
+            // The label alone: a value on the same line (`Record ID 1234`)
+            // is not possible here, so the next paragraph holds it.
+            if let Some(next) = paragraphs.get(i + 1)
+                && next.len() == 1
+                && next[0].chars().count() <= 200
+                && field_of_label(next[0]).is_none()
+                && !is_heading_label(next[0])
+            {
+                if field == "record_id" && next[0].split_whitespace().count() > 1 {
+                    continue;
+                }
+                put(field, next[0]);
+            }
+        }
+        // `Record ID 116719` on one line.
+        if p.len() == 1
+            && let Some(rest) = strip_prefix_ci(p[0], "record id")
+        {
+            let rest = rest.trim_start_matches([':', ' ', '#']).trim();
+            if !rest.is_empty() && !rest.contains(' ') {
+                put("record_id", rest);
+            }
+        }
+    }
+    out
+}
+
+fn labelled_value(labelled: &[(&'static str, String)], field: &str) -> Option<String> {
+    labelled
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, v)| v.clone())
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// Headings of web archive pages that are not values.
+fn is_heading_label(s: &str) -> bool {
+    matches!(
+        folded(s).as_str(),
+        "document information"
+            | "original uploaded date"
+            | "rights"
+            | "source"
+            | "language"
+            | "type"
+            | "subjects"
+            | "related documents"
+            | "original archive"
+    )
+}
+
+/// Page furniture and security markings that are never the title.
+fn is_furniture(s: &str) -> bool {
+    let f = folded(s);
+    const EXACT: [&str; 24] = [
+        "top secret",
+        "secret",
+        "confidential",
+        "unclassified",
+        "restricted",
+        "eyes only",
+        "priority",
+        "niact",
+        "official use only",
+        "limited distribution",
+        "for official use only",
+        "personal and confidential",
+        "copy",
+        "menu",
+        "search",
+        "home",
+        "main menu",
+        "log in",
+        "sign in",
+        "print",
+        "share",
+        "document information",
+        "strictly confidential",
+        "top secret eyes only",
+    ];
+    EXACT.contains(&f.trim_end_matches('.'))
+        || f.starts_with("skip to")
+        || f.starts_with("copy no")
+        || f.starts_with("top secret;")
+        || f.starts_with("secret;")
+        || f.starts_with("no. ")
+        || f.starts_with("document ") && f["document ".len()..].chars().all(|c| c.is_ascii_digit())
+        || f.chars().all(|c| !c.is_alphabetic())
+}
+
+/// The first header paragraph that reads like a title: short, not page
+/// furniture, not a dateline, not a sentence of the body.
+fn title_of(header: &[Vec<&str>]) -> Option<String> {
+    for p in header {
+        let text = joined(p);
+        if p.len() > 3 || text.chars().count() > 300 || is_furniture(&text) {
+            continue;
+        }
+        if is_dateline(&text) || is_heading_label(&text) || field_of_label(&text).is_some() {
+            continue;
+        }
+        let lower = text.to_lowercase();
+        if lower.starts_with("from the diary of")
+            || text.contains(':')
+                && text
+                    .split(':')
+                    .next()
+                    .is_some_and(|l| field_of_label(l).is_some())
+        {
+            continue;
+        }
+        let words = text.split_whitespace().count();
+        let last = text.split_whitespace().last().unwrap_or("");
+        let sentence = text.ends_with(['?', '!'])
+            || text.ends_with('.') && !is_abbreviation(last.trim_end_matches('.'));
+        // A sentence of the body is the end of the header: no title above it.
+        if words > 25 || sentence {
+            return None;
+        }
+        if !text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        {
+            continue;
+        }
+        let title = strip_number(&text);
+        if title.is_empty() {
+            continue;
+        }
+        return Some(title.to_string());
+    }
+    None
+}
+
+/// `23. Telegram …` → `Telegram …` (an edition's document number).
+fn strip_number(s: &str) -> &str {
+    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 && digits <= 4 && s[digits..].starts_with(". ") {
+        s[digits + 2..].trim()
+    } else {
+        s.trim()
+    }
+}
+
+/// A word of a date line with its byte range in the line.
+#[derive(Debug, Clone, Copy)]
+struct Token<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+}
+
+/// Words split at whitespace and dashes, with surrounding punctuation trimmed.
+fn tokens(s: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let is_sep = |c: char| c.is_whitespace() || c == '—' || c == '–' || c == ',';
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        match (start, is_sep(c)) {
+            (None, false) => start = Some(i),
+            (Some(st), true) => {
+                let raw = &s[st..i];
+                let trimmed = raw.trim_matches(|c: char| "()[]\"'“”‘’;:".contains(c));
+                let trimmed = trimmed.strip_suffix('.').unwrap_or(trimmed);
+                if !trimmed.is_empty() {
+                    let offset = raw.find(trimmed).unwrap_or(0);
+                    out.push(Token {
+                        text: trimmed,
+                        start: st + offset,
+                        end: st + offset + trimmed.len(),
+                    });
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn month_of(word: &str) -> Option<u32> {
+    // Month names are capitalised in dates ("may" is a verb).
+    if !word.chars().next().is_some_and(|c| c.is_uppercase()) {
+        return None;
+    }
+    let w = word.trim_end_matches('.').to_lowercase();
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if let Some(i) = MONTHS.iter().position(|m| *m == w) {
+        return Some(i as u32 + 1);
+    }
+    let short = match w.as_str() {
+        "sept" => return Some(9),
+        s if s.len() == 3 => s,
+        _ => return None,
+    };
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(short) && short != "may")
+        .map(|i| i as u32 + 1)
+}
+
+fn day_of(word: &str) -> Option<u32> {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &word[digits.len()..];
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    digits.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn year_of(word: &str) -> Option<u32> {
+    (word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| word.parse().ok())
+        .flatten()
+        .filter(|y| (1000..=2999).contains(y))
+}
+
+fn roman_month(word: &str) -> Option<u32> {
+    const ROMAN: [&str; 12] = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
+    ROMAN.iter().position(|r| *r == word).map(|i| i as u32 + 1)
+}
+
+/// `24.7.1956`, `24.VII.1956`, `1956-07-24`, `1956-07`.
+fn numeric_date(word: &str) -> Option<PartialDate> {
+    if let Ok(d) = word.parse::<PartialDate>()
+        && word.len() >= 7
+    {
+        return Some(d);
+    }
+    let parts: Vec<&str> = word.split('.').collect();
+    if parts.len() == 3 {
+        let day = day_of(parts[0])?;
+        let month = parts[1]
+            .parse::<u32>()
+            .ok()
+            .filter(|m| parts[1].len() <= 2 && (1..=12).contains(m))
+            .or_else(|| roman_month(parts[1]))?;
+        let year = year_of(parts[2])?;
+        return PartialDate::from_parts(year, Some(month), Some(day));
+    }
+    None
+}
+
+/// Every date in `s` with its byte range, in order.
+fn dates_in(s: &str) -> Vec<(usize, usize, PartialDate)> {
+    let t = tokens(s);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        let w = |k: usize| t.get(i + k).map(|x| x.text).unwrap_or("");
+        let found: Option<(usize, PartialDate)> = if let Some(d) = numeric_date(w(0)) {
+            Some((1, d))
+        } else if let (Some(m), Some(d), Some(y)) = (month_of(w(0)), day_of(w(1)), year_of(w(2))) {
+            PartialDate::from_parts(y, Some(m), Some(d)).map(|x| (3, x))
+        } else if let (Some(d), Some(m), Some(y)) = (day_of(w(0)), month_of(w(1)), year_of(w(2))) {
+            PartialDate::from_parts(y, Some(m), Some(d)).map(|x| (3, x))
+        } else if let (Some(d), "of", Some(m), Some(y)) =
+            (day_of(w(0)), w(1), month_of(w(2)), year_of(w(3)))
+        {
+            PartialDate::from_parts(y, Some(m), Some(d)).map(|x| (4, x))
+        } else if let (Some(m), Some(y)) = (month_of(w(0)), year_of(w(1))) {
+            PartialDate::from_parts(y, Some(m), None).map(|x| (2, x))
+        } else {
+            None
+        };
+        match found {
+            Some((n, date)) => {
+                out.push((t[i].start, t[i + n - 1].end, date));
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// The first date in `s`, or a bare year when `s` is only a year.
+fn first_date(s: &str) -> Option<(usize, usize, PartialDate)> {
+    dates_in(s).into_iter().next().or_else(|| {
+        let t = s.trim().trim_end_matches('.');
+        year_of(t).and_then(|y| PartialDate::from_parts(y, None, None).map(|d| (0, s.len(), d)))
+    })
+}
+
+/// Is this a time of day (`9:27`, `p.m`, `noon`)?
+fn is_time_word(w: &str) -> bool {
+    let lower = w.to_lowercase();
+    matches!(
+        lower.as_str(),
+        "a.m" | "p.m" | "am" | "pm" | "noon" | "midnight" | "a" | "p" | "m" | "hours" | "h"
+    ) || lower
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+}
+
+/// A place before a date: one to five words, capitalised, no digits.
+fn place_before(before: &str) -> Option<String> {
+    let segment = before.trim().trim_end_matches(',').trim();
+    let segment = segment.rsplit(", ").next().unwrap_or(segment).trim();
+    let words: Vec<&str> = segment.split_whitespace().collect();
+    let particle = |w: &str| matches!(w, "of" | "de" | "am" | "an" | "the" | "on" | "sur" | "upon");
+    let ok = !words.is_empty()
+        && words.len() <= 5
+        && words[0].chars().next().is_some_and(|c| c.is_uppercase())
+        && words.iter().all(|w| {
+            !w.chars().any(|c| c.is_ascii_digit())
+                && (particle(w) || w.chars().next().is_some_and(|c| c.is_uppercase()))
+        });
+    ok.then(|| segment.trim_end_matches('.').to_string())
+}
+
+/// Is `text` a dateline: a date, perhaps a place before it and a time after,
+/// and little else?
+fn is_dateline(text: &str) -> bool {
+    dateline_parts(text).is_some()
+}
+
+fn dateline_parts(text: &str) -> Option<(Option<String>, PartialDate)> {
+    if text.chars().count() > 120 {
+        return None;
+    }
+    let (start, end, date) = dates_in(text).into_iter().next()?;
+    let before = &text[..start];
+    let after = &text[end..];
+    let place = place_before(before);
+    let words_before = if place.is_some() {
+        0
+    } else {
+        before.split_whitespace().count()
+    };
+    let words_after = tokens(after)
+        .iter()
+        .filter(|t| !is_time_word(t.text))
+        .count();
+    (words_before + words_after <= 2).then_some((place, date))
+}
+
+/// Place and date from the first dateline in the header, else from the
+/// title (`Memorandum …, Washington, January 7, 1955`).
+fn dateline(header: &[Vec<&str>], title: Option<&str>) -> (Option<String>, Option<PartialDate>) {
+    for p in header {
+        for line in p {
+            if let Some((place, date)) = dateline_parts(line) {
+                return (place, Some(date));
+            }
+        }
+    }
+    if let Some(title) = title
+        && let Some((start, _, date)) = dates_in(title).into_iter().next()
+    {
+        return (place_before(&title[..start]), Some(date));
+    }
+    // A date anywhere in the first lines (a cable's header, a letter's opening).
+    for p in header.iter().take(6) {
+        if let Some((_, _, date)) = dates_in(&joined(p)).into_iter().next() {
+            return (None, Some(date));
+        }
+    }
+    (None, None)
+}
+
+/// `Memorandum From X to Y` → (X, Y), the way editions title documents.
+fn from_to(title: &str) -> (Option<String>, Option<String>) {
+    let Some(at) = title.find(" From ").or_else(|| title.find(" from ")) else {
+        return (None, None);
+    };
+    let rest = &title[at + " From ".len()..];
+    let (from, to) = match rest.find(" to ") {
+        Some(t) => (&rest[..t], Some(&rest[t + " to ".len()..])),
+        None => (rest, None),
+    };
+    let clean = |s: &str| {
+        let s = s.split(", at ").next().unwrap_or(s);
+        let s = s.split(" (").next().unwrap_or(s);
+        let s = s.trim().trim_end_matches(['.', ',']).trim();
+        (!s.is_empty()).then(|| s.to_string())
+    };
+    let to = to.and_then(|t| {
+        // `to Y, Washington, January 7, 1955`: the place and date are not Y.
+        let t = t.split(", ").next().unwrap_or(t);
+        clean(t)
+    });
+    (clean(from), to)
+}
+
+/// "From the diary of … NAME": the name is on the last line of that block
+/// (the lines between are the author's office).
+fn diary_author(header: &[Vec<&str>]) -> Option<String> {
+    for (i, p) in header.iter().enumerate() {
+        let first = p[0];
+        let Some(rest) = strip_prefix_ci(first, "from the diary of") else {
+            continue;
+        };
+        let rest = rest.trim().trim_end_matches([':', ',']);
+        if !rest.is_empty() {
+            return Some(rest.split(", ").next().unwrap_or(rest).to_string());
+        }
+        let block: &[&str] = if p.len() > 1 {
+            &p[1..]
+        } else {
+            header.get(i + 1).map(|n| n.as_slice()).unwrap_or(&[])
+        };
+        return block.last().map(|l| l.trim().to_string());
+    }
+    None
+}
+
+/// Abbreviations after which a period does not end a sentence.
+fn is_abbreviation(word: &str) -> bool {
+    let w = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let lower = w.to_lowercase();
+    (w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase()))
+        || matches!(
+            lower.as_str(),
+            "f" | "op"
+                | "d"
+                | "l"
+                | "ll"
+                | "no"
+                | "nos"
+                | "vol"
+                | "p"
+                | "pp"
+                | "dept"
+                | "mr"
+                | "mrs"
+                | "dr"
+                | "st"
+                | "ca"
+                | "cf"
+                | "ff"
+                | "jr"
+                | "sr"
+                | "i.e"
+                | "e.g"
+                | "u.s"
+                | "fol"
+                | "fols"
+                | "ed"
+                | "eds"
+                | "doc"
+                | "ibid"
+        )
+}
+
+/// Sentences of `s`, split at a period followed by a space and a capital
+/// or digit, unless the period ends an initial or an abbreviation.
+fn sentences(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        if c != '.' || i + 2 > s.len() || bytes.get(i + 1) != Some(&b' ') {
+            continue;
+        }
+        let next = s[i + 2..].chars().next();
+        if !next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit()) {
+            continue;
+        }
+        let word = s[start..i].rsplit(' ').next().unwrap_or("");
+        if is_abbreviation(word) {
+            continue;
+        }
+        out.push(s[start..=i].trim());
+        start = i + 2;
+    }
+    if start < s.len() && !s[start..].trim().is_empty() {
+        out.push(s[start..].trim());
+    }
+    out
+}
+
+/// The citation part of a source text: its sentences up to the first that
+/// says who obtained, translated or gave the document.
+fn first_sentences(s: &str) -> String {
+    let not_location = [
+        "obtained",
+        "translated",
+        "translation",
+        "contributed",
+        "donated",
+        "courtesy",
+        "provided",
+        "secret",
+        "top secret",
+        "confidential",
+        "drafted",
+        "unclassified",
+        "limited official use",
+        "official use only",
+        "sent to",
+        "repeated to",
+        "also sent",
+        "received",
+        "no classification",
+        "printed",
+        "the source text",
+        "approved",
+        "transmitted",
+        "this",
+        "eyes only",
+        "personal",
+        "priority",
+    ];
+    let mut kept = Vec::new();
+    for sentence in sentences(s) {
+        let lower = sentence.to_lowercase();
+        if !kept.is_empty() && not_location.iter().any(|w| lower.starts_with(w)) {
+            break;
+        }
+        kept.push(sentence);
+        // One sentence names the place; further ones only when it was short.
+        if sentence.len() > 12 {
+            break;
+        }
+    }
+    kept.join(" ")
+        .trim()
+        .trim_end_matches('.')
+        .trim()
+        .to_string()
+}
+
+/// A `Source: …` note (an edition's first footnote, perhaps numbered).
+fn source_note(paragraphs: &[Vec<&str>]) -> Option<String> {
+    for p in paragraphs {
+        let text = joined(p);
+        let body = text
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches('.')
+            .trim_start();
+        if let Some(rest) = strip_prefix_ci(body, "source:") {
+            let c = first_sentences(rest.trim());
+            if !c.is_empty() {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+/// The paragraph after a "Document Information" (or "Source") heading.
+fn information_block(paragraphs: &[Vec<&str>]) -> Option<String> {
+    for (i, p) in paragraphs.iter().enumerate() {
+        if p.len() != 1
+            || !matches!(
+                folded(p[0]).as_str(),
+                "document information" | "source" | "archival source" | "original archive"
+            )
+        {
+            continue;
+        }
+        for next in paragraphs.iter().skip(i + 1).take(2) {
+            if next.len() == 1 && (is_heading_label(next[0]) || field_of_label(next[0]).is_some()) {
+                continue;
+            }
+            let c = first_sentences(&joined(next));
+            if !c.is_empty() {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+/// Words that name parts of an archival reference.
+fn archival_words(s: &str) -> usize {
+    const WORDS: [&str; 18] = [
+        "fond",
+        "opis",
+        "delo",
+        "listy",
+        "list",
+        "f.",
+        "op.",
+        "d.",
+        "ll.",
+        "rg",
+        "box",
+        "folder",
+        "file",
+        "files",
+        "lot",
+        "record group",
+        "papers",
+        "archive",
+    ];
+    let lower = s.to_lowercase();
+    lower
+        .split([',', ';'])
+        .filter(|part| {
+            let part = part.trim();
+            WORDS
+                .iter()
+                .any(|w| part.starts_with(w) || part.ends_with(w))
+        })
+        .count()
+}
+
+/// A paragraph whose first sentence reads like an archival reference
+/// (`RGANI, Fond 5, Opis 28, Delo 410, Listy 301-303`).
+fn archival_shape(paragraphs: &[Vec<&str>]) -> Option<String> {
+    paragraphs.iter().find_map(|p| {
+        let text = joined(p);
+        let first = sentences(&text).into_iter().next()?;
+        (first.len() < 200 && archival_words(first) >= 2)
+            .then(|| first.trim_end_matches('.').to_string())
+    })
+}
+
+/// A person's name at the start of `s`: capitalised words, initials and
+/// name particles, up to the first word that is none of these.
+fn name_at(s: &str) -> Option<String> {
+    let mut words = Vec::new();
+    for raw in s.split_whitespace() {
+        let word = raw.trim_end_matches([',', ';', ')', ':']);
+        let particle = matches!(
+            word,
+            "de" | "van" | "von" | "der" | "da" | "di" | "la" | "le" | "bin" | "al"
+        );
+        if !(particle || word.chars().next().is_some_and(|c| c.is_uppercase())) {
+            break;
+        }
+        let initial = word.chars().count() <= 3 && word.ends_with('.');
+        let ends = word.ends_with('.') && !initial || word.len() != raw.len();
+        words.push(if ends {
+            word.trim_end_matches('.')
+        } else {
+            word
+        });
+        if ends || words.len() >= 6 {
+            break;
+        }
+    }
+    while words.last().is_some_and(|w| {
+        matches!(
+            *w,
+            "de" | "van" | "von" | "der" | "da" | "di" | "la" | "le" | "bin" | "al"
+        )
+    }) {
+        words.pop();
+    }
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// "translated … by NAME" (also "Translated by NAME", "translation by NAME").
+fn translated_by(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    for key in ["translated", "translation"] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(key) {
+            let at = from + at;
+            from = at + key.len();
+            let window_end = (from + 80).min(text.len());
+            let window_end = (window_end..=text.len())
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(text.len());
+            let window = &lower[from..window_end];
+            let sentence_end = window.find(". ").unwrap_or(window.len());
+            if let Some(by) = window[..sentence_end].find(" by ")
+                && let Some(name) = name_at(&text[from + by + 4..])
+            {
+                return Some(name);
+            }
+        }
+    }
+    None
+}
+
+/// A line naming an edition or series (`Foreign Relations of the United States, …`).
+fn series_line(paragraphs: &[Vec<&str>]) -> Option<String> {
+    paragraphs.iter().flatten().find_map(|line| {
+        strip_prefix_ci(line, "foreign relations of the united states")
+            .map(|_| line.trim_end_matches('.').to_string())
+    })
+}
+
+/// The first `http://` or `https://` address, without trailing punctuation.
+fn first_url(text: &str) -> Option<String> {
+    let at = text.find("https://").or_else(|| text.find("http://"))?;
+    let rest = &text[at..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || "<>\"'".contains(c))
+        .unwrap_or(rest.len());
+    let url = rest[..end].trim_end_matches(['.', ',', ';', ')', ']']);
+    (url.len() > "https://".len()).then(|| url.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A memorandum as a web archive serves it (written for this test).
+    const WEB_MEMO: &str = "Skip to content\n\nMarch 3, 1957\n\nRecord of a Conversation with Deputy Premier Han Tae-jun\n\nSecret\n\nFrom the diary of\nCounsellor of the Embassy\nof the USSR in the DPRK\nOrlov V.I.\n\nHan told me that the grain plan would not be met.\n\nDocument Information\n\n\nAVPRF, Fond 0102, Opis 13, Papka 72, Delo 5, Listy 12-15. Obtained and translated for the project by Mary K. Lee.\n\nOriginal Uploaded Date\n\n\nRecord ID\n\n\n123456\n";
+
+    #[test]
+    fn a_web_archive_memo_gives_every_field() {
+        let m = detect(WEB_MEMO);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Record of a Conversation with Deputy Premier Han Tae-jun")
+        );
+        assert_eq!(m.date.as_ref().map(|d| d.as_str()), Some("1957-03-03"));
+        assert_eq!(m.author.as_deref(), Some("Orlov V.I."));
+        assert_eq!(
+            m.citation.as_deref(),
+            Some("AVPRF, Fond 0102, Opis 13, Papka 72, Delo 5, Listy 12-15")
+        );
+        assert_eq!(m.translator.as_deref(), Some("Mary K. Lee"));
+        assert_eq!(m.record_id.as_deref(), Some("123456"));
+        assert_eq!(m.place, None);
+    }
+
+    #[test]
+    fn date_shapes() {
+        let d = |s: &str| dates_in(s).first().map(|(_, _, d)| d.to_string());
+        assert_eq!(d("July 24, 1956").as_deref(), Some("1956-07-24"));
+        assert_eq!(d("24 July 1956").as_deref(), Some("1956-07-24"));
+        assert_eq!(d("24th of July, 1956").as_deref(), Some("1956-07-24"));
+        assert_eq!(d("24.7.1956").as_deref(), Some("1956-07-24"));
+        assert_eq!(d("24.VII.1956").as_deref(), Some("1956-07-24"));
+        assert_eq!(d("1956-07-24").as_deref(), Some("1956-07-24"));
+        assert_eq!(d("Sept. 3, 1955").as_deref(), Some("1955-09-03"));
+        assert_eq!(d("in July 1956 they met").as_deref(), Some("1956-07"));
+        assert_eq!(d("it may 24 1956"), None);
+        assert_eq!(d("February 30, 1956"), None);
+    }
+
+    #[test]
+    fn datelines_give_place_and_date() {
+        assert_eq!(
+            dateline_parts("Washington, January 7, 1955."),
+            Some((Some("Washington".into()), "1955-01-07".parse().unwrap()))
+        );
+        assert_eq!(
+            dateline_parts("Seoul, August 14, 1955—9:27 p.m."),
+            Some((Some("Seoul".into()), "1955-08-14".parse().unwrap()))
+        );
+        assert_eq!(
+            dateline_parts("Pyongyang, 24.7.1956"),
+            Some((Some("Pyongyang".into()), "1956-07-24".parse().unwrap()))
+        );
+        assert_eq!(
+            dateline_parts("He arrived on July 24, 1956 and left at once."),
+            None
+        );
+    }
+
+    #[test]
+    fn an_edition_document_gives_title_from_to_and_source() {
+        let text = "12. Telegram From the Embassy in Korea to the Department of State\n\nSeoul, January 5, 1955—4 p.m.\n\n512. The President received me today.\n\n1 Source: Department of State, Central Files, 795.00/1–555. Secret; Priority. Drafted by Jones.\n";
+        let m = detect(text);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Telegram From the Embassy in Korea to the Department of State")
+        );
+        assert_eq!(m.date.unwrap().as_str(), "1955-01-05");
+        assert_eq!(m.place.as_deref(), Some("Seoul"));
+        assert_eq!(m.author.as_deref(), Some("the Embassy in Korea"));
+        assert_eq!(m.recipient.as_deref(), Some("the Department of State"));
+        assert_eq!(
+            m.citation.as_deref(),
+            Some("Department of State, Central Files, 795.00/1–555")
+        );
+    }
+
+    #[test]
+    fn a_title_with_place_and_date_and_labelled_headers() {
+        let text = "Memorandum of a Conversation, Department of State, Washington, January 7, 1955\n\nSUBJECT\nAid\n\nThe Ambassador called.\n";
+        let m = detect(text);
+        assert_eq!(m.date.unwrap().as_str(), "1955-01-07");
+        assert_eq!(m.place.as_deref(), Some("Washington"));
+        let memo = "TO: The Secretary\nFROM: Walter S. Robertson\nDate: 1956-07\nURL: https://example.org/doc/1.\n\nThe talks went badly.\n";
+        let m = detect(memo);
+        assert_eq!(m.recipient.as_deref(), Some("The Secretary"));
+        assert_eq!(m.author.as_deref(), Some("Walter S. Robertson"));
+        assert_eq!(m.date.unwrap().as_str(), "1956-07");
+        assert_eq!(m.url.as_deref(), Some("https://example.org/doc/1"));
+        assert_eq!(m.title, None);
+    }
+
+    #[test]
+    fn nothing_is_made_up_from_plain_prose() {
+        let m = detect("We walked to the river and talked about the harvest.\n\nIt rained.\n");
+        assert_eq!(m, DocumentMeta::default());
+    }
+
+    #[test]
+    fn names_stop_at_the_sentence_end() {
+        assert_eq!(
+            name_at("James F. Person. More").as_deref(),
+            Some("James F. Person")
+        );
+        assert_eq!(
+            name_at("Gary Goldberg, 2010").as_deref(),
+            Some("Gary Goldberg")
+        );
+        assert_eq!(name_at("the staff"), None);
+        assert_eq!(
+            translated_by("Translated from Russian by Sergey Radchenko.").as_deref(),
+            Some("Sergey Radchenko")
+        );
+    }
+}
