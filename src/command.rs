@@ -62,6 +62,9 @@ commands! {
     Orphans => "orphans", "List orphaned annotations; Enter attaches one to the selected paragraph";
     WriteTo => "write_to", "Write the sidecar to another path (when saving fails)";
     Export => "export", "Export this document's annotations to a file beside it (choose a format)";
+    Codebook => "codebook", "Codebook: actors and issues — aliases, renames, merges, definitions (undoable)";
+    Metadata => "metadata", "The document's metadata (detected and stored); Enter corrects a value";
+    Boilerplate => "boilerplate", "Mark or unmark the paragraph as boilerplate (dimmed, left out of agreement)";
     Quit => "quit", "Quit (work is already saved)";
     NextDisagreement => "next_disagreement", "Review: next paragraph where annotators disagree";
     PrevDisagreement => "prev_disagreement", "Review: previous paragraph where annotators disagree";

@@ -539,6 +539,7 @@ pub fn run_with(
                         }
                     }
                     Effect::Export(format) => export_document(&mut app, format),
+                    Effect::SaveProject => save_project(&mut app),
                     Effect::Quit => quit = true,
                 }
             }
@@ -606,6 +607,19 @@ pub fn run_with(
     let _ = execute!(stdout(), ratatui::crossterm::cursor::Show);
     drop(saver);
     result
+}
+
+/// Carry out `Effect::SaveProject`: a project file is small, written here.
+fn save_project(app: &mut App) {
+    let Some(session) = app.project.as_mut() else {
+        return;
+    };
+    match session.save() {
+        Ok(Some(text)) => app.say(text),
+        Ok(None) => {}
+        Err(e) => app.warn(format!("The project file was not saved: {e}")),
+    }
+    app.refresh_after_project_save();
 }
 
 /// Carry out `Effect::Export`: write this document's annotations (as the

@@ -184,6 +184,24 @@ impl TagForm {
         self.fields.len() - 1
     }
 
+    /// The form with every actor field typed as `Name [Variant]` cut to
+    /// `Name`, and the `(main name, variant)` pairs that were cut.
+    pub fn split_variants(&self, registry: &ActorRegistry) -> (TagForm, Vec<(String, String)>) {
+        let mut form = self.clone();
+        let mut variants = Vec::new();
+        for f in form
+            .fields
+            .iter_mut()
+            .filter(|f| f.completion == Completion::Actor)
+        {
+            if let Some((name, variant)) = crate::project::codebook::split_variant(&f.input.text) {
+                f.input.set(&name);
+                variants.push((registry.canonical(&name), variant));
+            }
+        }
+        (form, variants)
+    }
+
     /// The tag the form describes, with actor names in the registry's spelling.
     /// On error: the field to focus and what is wrong.
     pub fn to_tag(&self, registry: &ActorRegistry) -> Result<Tag, (usize, String)> {

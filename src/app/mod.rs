@@ -5,6 +5,7 @@
 //! [`Effect`]s (saving, quitting). Tests drive the same path on `TestBackend`.
 
 mod background;
+pub mod codebook;
 pub mod export;
 pub mod form;
 pub mod input;
@@ -41,6 +42,8 @@ pub enum Effect {
     WriteTo(std::path::PathBuf),
     /// Export this document's annotations beside it in this format (`export`).
     Export(crate::export::Format),
+    /// The project file changed (codebook, metadata, boilerplate): write it.
+    SaveProject,
 }
 
 /// Whether the sidecar on disk matches what the user sees.
@@ -76,6 +79,10 @@ pub enum Mode {
     Export {
         selected: usize,
     },
+    /// The codebook: actors and issues, their aliases and definitions.
+    Codebook(codebook::CodebookView),
+    /// The document's metadata, detected and stored.
+    Metadata(Box<codebook::MetadataView>),
 }
 
 /// A status-line message.
@@ -134,6 +141,9 @@ impl Edit {
 struct Step {
     edits: Vec<Edit>,
     learned: crate::sidecar::Names,
+    /// The codebook (project and registry) before and after, for codebook,
+    /// metadata and boilerplate changes.
+    codebook: Option<Box<(codebook::CodebookSnapshot, codebook::CodebookSnapshot)>>,
 }
 
 /// The whole state of an annotating session.
@@ -163,6 +173,8 @@ pub struct App {
     pub vocabulary: (Vec<crate::annotation::Actor>, Vec<String>),
     /// Two versions of one annotation a git merge left, `(ours, theirs)`.
     pub unsettled: Vec<(String, String)>,
+    /// The project file above the document (`gloss.ron`), if any.
+    pub project: Option<codebook::ProjectSession>,
     /// The format of the last export, where the export prompt opens next.
     last_export: Option<crate::export::Format>,
     undo: Vec<Step>,
@@ -204,6 +216,7 @@ impl App {
             clock: crate::annotation::now_rfc3339,
             vocabulary: (Vec::new(), Vec::new()),
             unsettled: Vec::new(),
+            project: None,
             last_export: None,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -342,6 +355,8 @@ impl App {
             Mode::PathPrompt(_) => self.path_key(event),
             Mode::Orphans { .. } => self.orphans_key(event),
             Mode::Export { .. } => self.export_key(event),
+            Mode::Codebook(_) => self.codebook_key(event),
+            Mode::Metadata(_) => self.metadata_key(event),
         }
     }
 
@@ -448,6 +463,9 @@ impl App {
             Command::WriteTo => self.open_path_prompt(),
             Command::Orphans => self.open_orphans(),
             Command::Export => self.open_export(),
+            Command::Codebook => self.open_codebook(),
+            Command::Metadata => self.open_metadata(),
+            Command::Boilerplate => self.toggle_boilerplate(),
         }
     }
 
@@ -524,7 +542,11 @@ impl App {
         }
         self.after_change(edits.last());
         let learned = self.sidecar.names().without(&before);
-        self.undo.push(Step { edits, learned });
+        self.undo.push(Step {
+            edits,
+            learned,
+            codebook: None,
+        });
         self.redo.clear();
     }
 
@@ -565,7 +587,11 @@ impl App {
         }
         // A name typed only for the undone tag (a typo) leaves the completions too.
         self.sidecar.forget_unused(&step.learned);
+        if let Some(change) = &step.codebook {
+            self.restore_codebook(&change.0);
+        }
         self.after_change(inverse.last());
+        self.refresh_project_views();
         self.say(format!("Undone ({} left)", self.undo.len()));
         self.redo.push(step);
     }
@@ -581,7 +607,11 @@ impl App {
         for e in &step.edits {
             self.apply(e);
         }
+        if let Some(change) = &step.codebook {
+            self.restore_codebook(&change.1);
+        }
         self.after_change(step.edits.last());
+        self.refresh_project_views();
         self.say("Redone");
         self.undo.push(step);
     }
@@ -641,7 +671,10 @@ impl App {
         let Mode::Form(form) = &mut self.mode else {
             return;
         };
-        let tag = match form.to_tag(&registry) {
+        // `Name [Variant]` typed for an actor: the tag says Name, Variant
+        // becomes its alias (see `codebook::learn_variants`).
+        let (typed, variants) = form.split_variants(&registry);
+        let tag = match typed.to_tag(&registry) {
             Ok(tag) => tag,
             Err((field, message)) => {
                 form.focus = field;
@@ -692,17 +725,23 @@ impl App {
                 }
                 after.modified = (self.clock)();
                 let summary = after.tag.summary();
-                self.commit(vec![Edit::Change {
-                    before: Box::new(before),
-                    after: Box::new(after),
-                }]);
-                self.say(format!("Changed to {summary}"));
+                let said = self.commit_with_variants(
+                    vec![Edit::Change {
+                        before: Box::new(before),
+                        after: Box::new(after),
+                    }],
+                    &variants,
+                );
+                self.say(with_variants(format!("Changed to {summary}"), said));
             }
             None => {
                 let annotation = Annotation::created_at(tag, anchor, (self.clock)());
                 let summary = annotation.tag.summary();
-                self.commit(vec![Edit::Add(annotation)]);
-                self.say(format!("Tagged ¶{}: {summary}", form.paragraph + 1));
+                let said = self.commit_with_variants(vec![Edit::Add(annotation)], &variants);
+                self.say(with_variants(
+                    format!("Tagged ¶{}: {summary}", form.paragraph + 1),
+                    said,
+                ));
             }
         }
     }
@@ -833,6 +872,7 @@ impl App {
     /// Compute the layout for a frame of `area` and scroll the selection into view.
     pub fn prepare_frame(&mut self, area: Rect) {
         self.poll_background();
+        self.poll_project();
         // Below the text (narrow screens) the panel grows to hold an open form.
         let panel_rows = match &self.mode {
             Mode::Form(form) => {
@@ -853,6 +893,15 @@ impl App {
             self.selected_annotation = 0;
             self.clamp_annotation();
         }
+    }
+}
+
+/// A status message with what `Name [Variant]` did to the codebook.
+fn with_variants(text: String, said: Vec<String>) -> String {
+    if said.is_empty() {
+        text
+    } else {
+        format!("{text}; {} (undo with u)", said.join("; "))
     }
 }
 

@@ -8,6 +8,7 @@
 //! project file everything works as before.
 
 pub mod boilerplate;
+pub mod codebook;
 pub mod date;
 pub mod detect;
 pub mod merge;

@@ -1,0 +1,915 @@
+//! The project file in a session: the codebook view, the metadata panel and
+//! boilerplate marks. Every change is one undoable step on the session's undo
+//! stack (a snapshot of the codebook before and after, plus any tag rewrites)
+//! and is saved like any edit: the project file when there is one, the
+//! sidecar's own registry always (names and aliases).
+//!
+//! Resolution of names here goes through [`Project`]'s codebook and the
+//! sidecar's [`crate::annotation::ActorRegistry`] only, in [`App::codebook_book`]
+//! (one place to switch to a combined resolver).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::input::TextInput;
+use super::{App, Edit, Effect, Mode};
+use crate::annotation::{Actor, Tag};
+use crate::project::boilerplate::{SharedParagraphs, boilerplate_paragraphs};
+use crate::project::codebook::{Change, NameKind, rename_in_tag};
+use crate::project::{DocumentMeta, META_FIELDS, Project};
+
+/// The project file a session works with (found above the document, or to be
+/// created in its folder by the first change that needs one).
+pub struct ProjectSession {
+    /// Path of `gloss.ron`.
+    pub file: PathBuf,
+    /// The document's key in the project (path relative to its folder).
+    pub key: String,
+    pub project: Project,
+    /// The file exists on disk (else the next save creates it).
+    pub exists: bool,
+    /// Paragraphs (0-based) that are boilerplate.
+    pub boilerplate: BTreeSet<usize>,
+    /// The file's store, opened when the session starts (its merge base) or
+    /// by the first save of a new file.
+    pub store: Option<crate::project::store::ProjectStore>,
+    shared: SharedParagraphs,
+    /// Shared paragraphs of the project's documents, counted on a thread.
+    pending: Option<Receiver<SharedParagraphs>>,
+}
+
+impl ProjectSession {
+    /// A session on `project` stored at `file`; counting the paragraphs the
+    /// project's documents share starts on a background thread.
+    pub fn new(file: PathBuf, key: String, project: Project, exists: bool) -> ProjectSession {
+        let root = crate::project::root_of(&file);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(SharedParagraphs::scan(&root));
+        });
+        ProjectSession {
+            file,
+            key,
+            project,
+            exists,
+            boilerplate: BTreeSet::new(),
+            store: None,
+            shared: SharedParagraphs::default(),
+            pending: Some(rx),
+        }
+    }
+
+    /// Write the project file (created when new), merging changes others
+    /// made since it was read. Returns what to tell the user, or an error.
+    pub fn save(&mut self) -> Result<Option<String>, String> {
+        use crate::project::store::{ProjectStore, Saved};
+        let store = match &mut self.store {
+            Some(s) => s,
+            None => {
+                let (s, _) = ProjectStore::open(&self.file).map_err(|e| e.to_string())?;
+                self.store.insert(s)
+            }
+        };
+        let saved = store.save(&self.project).map_err(|e| e.to_string())?;
+        let mut said = None;
+        if let Saved::Merged(m) = saved {
+            self.project = m.project;
+            said = Some(format!(
+                "gloss.ron merged with changes on disk{}",
+                if m.conflicts.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {} conflict(s) kept ours", m.conflicts.len())
+                }
+            ));
+        }
+        if !self.exists {
+            self.exists = true;
+            said = Some(format!("Created the project file {}", self.file.display()));
+        }
+        Ok(said)
+    }
+
+    /// The stored metadata of this document.
+    pub fn stored_meta(&self) -> DocumentMeta {
+        self.project
+            .document(&self.key)
+            .map(|d| d.meta.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The codebook and registry as they were before or after a step.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CodebookSnapshot {
+    project: Option<Project>,
+    actors: Vec<Actor>,
+    issues: Vec<String>,
+}
+
+/// Which list the codebook view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodebookTab {
+    Actors,
+    Issues,
+}
+
+/// What a codebook prompt will do with the text typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodebookAction {
+    AddAlias,
+    RemoveAlias,
+    Rename,
+    MergeInto,
+    Describe,
+    Group,
+}
+
+impl CodebookAction {
+    pub fn label(self, tab: CodebookTab) -> &'static str {
+        match (self, tab) {
+            (CodebookAction::AddAlias, _) => "Add alias",
+            (CodebookAction::RemoveAlias, _) => "Remove alias",
+            (CodebookAction::Rename, _) => "Rename to",
+            (CodebookAction::MergeInto, _) => "Merge into",
+            (CodebookAction::Describe, CodebookTab::Actors) => "Description",
+            (CodebookAction::Describe, CodebookTab::Issues) => "Definition",
+            (CodebookAction::Group, _) => "Group",
+        }
+    }
+}
+
+/// One row of the codebook view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodebookRow {
+    pub name: String,
+    /// Aliases (actors) or the group (issues).
+    pub detail: Vec<String>,
+    /// Description (actors) or definition (issues).
+    pub text: Option<String>,
+    /// Free attributes (actors).
+    pub attributes: Vec<(String, String)>,
+    /// Tags of this annotator in this document that use the name.
+    pub here: usize,
+}
+
+/// The open codebook view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodebookView {
+    pub tab: CodebookTab,
+    pub selected: usize,
+    pub prompt: Option<(CodebookAction, TextInput)>,
+    pub actors: Vec<CodebookRow>,
+    pub issues: Vec<CodebookRow>,
+}
+
+impl CodebookView {
+    pub fn rows(&self) -> &[CodebookRow] {
+        match self.tab {
+            CodebookTab::Actors => &self.actors,
+            CodebookTab::Issues => &self.issues,
+        }
+    }
+
+    pub fn current(&self) -> Option<&CodebookRow> {
+        self.rows().get(self.selected)
+    }
+}
+
+/// The open metadata panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataView {
+    pub selected: usize,
+    pub input: Option<TextInput>,
+    /// What the text says about itself.
+    pub detected: DocumentMeta,
+}
+
+/// Where a shown metadata value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaSource {
+    Stored,
+    Detected,
+    Missing,
+}
+
+impl MetadataView {
+    /// The fields shown: the standard ones, then free fields stored or detected.
+    pub fn fields(&self, stored: &DocumentMeta) -> Vec<String> {
+        let mut out: Vec<String> = META_FIELDS.iter().map(|f| f.to_string()).collect();
+        let free: BTreeSet<&String> = stored
+            .fields
+            .keys()
+            .chain(self.detected.fields.keys())
+            .collect();
+        out.extend(free.into_iter().cloned());
+        out
+    }
+
+    /// A field's value and where it comes from (stored over detected).
+    pub fn value(&self, stored: &DocumentMeta, field: &str) -> (Option<String>, MetaSource) {
+        if let Some(v) = stored.get(field) {
+            return (Some(v), MetaSource::Stored);
+        }
+        match self.detected.get(field) {
+            Some(v) => (Some(v), MetaSource::Detected),
+            None => (None, MetaSource::Missing),
+        }
+    }
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl App {
+    pub(crate) fn codebook_snapshot(&self) -> CodebookSnapshot {
+        CodebookSnapshot {
+            project: self.project.as_ref().map(|p| p.project.clone()),
+            actors: self.sidecar.actors.clone(),
+            issues: self.sidecar.issues.clone(),
+        }
+    }
+
+    /// Put a snapshot back (undo / redo); the project is saved again if it changed.
+    pub(crate) fn restore_codebook(&mut self, snapshot: &CodebookSnapshot) {
+        self.sidecar.actors = snapshot.actors.clone();
+        self.sidecar.issues = snapshot.issues.clone();
+        if let (Some(session), Some(p)) = (&mut self.project, &snapshot.project)
+            && session.project != *p
+        {
+            session.project = p.clone();
+            self.effects.push(Effect::SaveProject);
+        }
+        self.refresh_boilerplate();
+    }
+
+    /// After undo or redo, open views show the new state.
+    pub(crate) fn refresh_project_views(&mut self) {
+        if let Mode::Codebook(view) = &self.mode {
+            let mut view = view.clone();
+            self.fill_codebook(&mut view);
+            self.mode = Mode::Codebook(view);
+        }
+    }
+
+    /// The codebook the view shows and changes act on: the project's (with
+    /// this sidecar's names it lacks), else this sidecar's registry.
+    pub fn codebook_book(&self) -> Project {
+        match &self.project {
+            Some(session) => {
+                let mut p = session.project.clone();
+                p.learn(&self.sidecar.actors, &self.sidecar.issues);
+                p
+            }
+            None => Project::from_registry(&self.sidecar.actors, &self.sidecar.issues),
+        }
+    }
+
+    fn fill_codebook(&self, view: &mut CodebookView) {
+        let book = self.codebook_book();
+        // Each spelling → its actor's row, to count tags once per actor.
+        let mut spelling: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, a) in book.actors.iter().enumerate() {
+            for s in std::iter::once(&a.name).chain(&a.aliases) {
+                spelling.entry(fold(s)).or_insert(i);
+            }
+        }
+        let mut actor_counts = vec![0usize; book.actors.len()];
+        let mut issue_counts: BTreeMap<String, usize> = BTreeMap::new();
+        for a in &self.sidecar.annotations {
+            let mut seen = BTreeSet::new();
+            for name in a.tag.actors() {
+                if let Some(&i) = spelling.get(&fold(name))
+                    && seen.insert(i)
+                {
+                    actor_counts[i] += 1;
+                }
+            }
+            if let Tag::Position { issue, .. } = &a.tag {
+                *issue_counts.entry(fold(issue)).or_default() += 1;
+            }
+        }
+        view.actors = book
+            .actors
+            .iter()
+            .zip(actor_counts)
+            .map(|(a, here)| CodebookRow {
+                name: a.name.clone(),
+                detail: a.aliases.clone(),
+                text: a.description.clone(),
+                attributes: a
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                here,
+            })
+            .collect();
+        view.issues = book
+            .issues
+            .iter()
+            .map(|i| CodebookRow {
+                name: i.name.clone(),
+                detail: i.group.iter().cloned().collect(),
+                text: i.definition.clone(),
+                attributes: Vec::new(),
+                here: issue_counts.get(&fold(&i.name)).copied().unwrap_or(0),
+            })
+            .collect();
+        view.selected = view.selected.min(view.rows().len().saturating_sub(1));
+    }
+
+    pub(crate) fn open_codebook(&mut self) {
+        let mut view = CodebookView {
+            tab: CodebookTab::Actors,
+            selected: 0,
+            prompt: None,
+            actors: Vec::new(),
+            issues: Vec::new(),
+        };
+        self.fill_codebook(&mut view);
+        self.mode = Mode::Codebook(view);
+    }
+
+    /// Apply one codebook change as an undoable step: to the project file
+    /// (when there is one) and to this sidecar's registry, rewriting this
+    /// annotator's tags that use a renamed or merged name. Returns false
+    /// (with a message) when the change is refused.
+    pub fn change_codebook(&mut self, change: Change) -> bool {
+        if !self.writable() {
+            return false;
+        }
+        if let Some(refusal) = self.refuse_delete(&change) {
+            self.warn(refusal);
+            return false;
+        }
+        let before = self.codebook_snapshot();
+        let mut local = Project::from_registry(&self.sidecar.actors, &self.sidecar.issues);
+        let local_result = local.apply(&change);
+        let mut project_changed = false;
+        match &mut self.project {
+            Some(session) => {
+                let mut p = session.project.clone();
+                p.learn(&self.sidecar.actors, &self.sidecar.issues);
+                if let Err(e) = p.apply(&change) {
+                    self.warn(e);
+                    return false;
+                }
+                session.project = p;
+                project_changed = true;
+            }
+            None => {
+                if let Err(e) = local_result.clone() {
+                    self.warn(e);
+                    return false;
+                }
+            }
+        }
+        if local_result.is_ok() {
+            let (actors, issues) = local.to_registry();
+            self.sidecar.actors = actors;
+            self.sidecar.issues = issues;
+        }
+        let edits = self.rewrite_tags(&change);
+        let rewritten = edits.len();
+        self.commit_codebook(edits, before);
+        if project_changed {
+            self.effects.push(Effect::SaveProject);
+        }
+        let mut text = change.describe();
+        if rewritten > 0 {
+            text.push_str(&format!(
+                "; {rewritten} of your tag(s) now use the new name"
+            ));
+        }
+        self.say(format!(
+            "{text} — undo with {}",
+            self.keymap.label(crate::command::Command::Undo)
+        ));
+        self.refresh_project_views();
+        true
+    }
+
+    /// A name still used is not deleted: by this annotator's tags here, or
+    /// known to a colleague's sidecar of this document.
+    fn refuse_delete(&self, change: &Change) -> Option<String> {
+        let (name, actor) = match change {
+            Change::DeleteActor { actor } => (actor, true),
+            Change::DeleteIssue { issue } => (issue, false),
+            _ => return None,
+        };
+        let book = self.codebook_book();
+        let spellings: Vec<String> = if actor {
+            let entry = book.actors.iter().find(|a| fold(&a.name) == fold(name))?;
+            std::iter::once(&entry.name)
+                .chain(&entry.aliases)
+                .map(|s| fold(s))
+                .collect()
+        } else {
+            vec![fold(name)]
+        };
+        let used = self.sidecar.annotations.iter().filter(|a| {
+            if actor {
+                a.tag.actors().iter().any(|x| spellings.contains(&fold(x)))
+            } else {
+                matches!(&a.tag, Tag::Position { issue, .. } if spellings.contains(&fold(issue)))
+            }
+        });
+        let n = used.count();
+        if n > 0 {
+            return Some(format!(
+                "{} is used by {n} of your tag(s) here: merge it into another name instead",
+                name.trim()
+            ));
+        }
+        let colleague = if actor {
+            self.vocabulary.0.iter().any(|a| {
+                std::iter::once(&a.name)
+                    .chain(&a.aliases)
+                    .any(|s| spellings.contains(&fold(s)))
+            })
+        } else {
+            self.vocabulary
+                .1
+                .iter()
+                .any(|i| spellings.contains(&fold(i)))
+        };
+        colleague.then(|| {
+            format!(
+                "{} is in a colleague's sidecar of this document: merge it into another name instead",
+                name.trim()
+            )
+        })
+    }
+
+    fn rewrite_tags(&self, change: &Change) -> Vec<Edit> {
+        let Some((kind, from, to)) = change.renames() else {
+            return Vec::new();
+        };
+        // Merging by an alias rewrites the tags that use the actor's name.
+        let book = self.codebook_book();
+        let mut olds = vec![from.to_string()];
+        if kind == NameKind::Actor
+            && let Some(a) = book.actors.iter().find(|a| {
+                std::iter::once(&a.name)
+                    .chain(&a.aliases)
+                    .any(|s| fold(s) == fold(from))
+            })
+        {
+            olds.push(a.name.clone());
+        }
+        let to = match (kind, change) {
+            // The target's main name, whatever spelling was typed.
+            (NameKind::Actor, Change::MergeActors { .. }) => book
+                .actors
+                .iter()
+                .find(|a| {
+                    std::iter::once(&a.name)
+                        .chain(&a.aliases)
+                        .any(|s| fold(s) == fold(to))
+                })
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| to.trim().to_string()),
+            _ => to.trim().to_string(),
+        };
+        let now = (self.clock)();
+        let mut edits = Vec::new();
+        for a in &self.sidecar.annotations {
+            let mut tag = a.tag.clone();
+            for old in &olds {
+                if let Some(t) = rename_in_tag(&tag, kind, old, &to) {
+                    tag = t;
+                }
+            }
+            if tag != a.tag {
+                let mut after = a.clone();
+                after.tag = tag;
+                after.modified = now.clone();
+                edits.push(Edit::Change {
+                    before: Box::new(a.clone()),
+                    after: Box::new(after),
+                });
+            }
+        }
+        edits
+    }
+
+    /// The project session, created (with a new `gloss.ron` in the
+    /// document's folder, seeded with this sidecar's names) when there is none.
+    fn ensure_project(&mut self) {
+        if self.project.is_some() {
+            return;
+        }
+        let path =
+            std::path::absolute(self.doc.path()).unwrap_or_else(|_| self.doc.path().to_path_buf());
+        let folder = path
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let key = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut project = Project::new();
+        project.learn(&self.sidecar.actors, &self.sidecar.issues);
+        let file = folder.join(crate::project::FILE_NAME);
+        self.project = Some(ProjectSession::new(file, key, project, false));
+    }
+
+    /// Change the project (metadata, boilerplate) as one undoable step.
+    fn change_project(&mut self, what: String, change: impl FnOnce(&mut Project, &str)) {
+        if !self.writable() {
+            return;
+        }
+        let created = self.project.is_none();
+        self.ensure_project();
+        let before = self.codebook_snapshot();
+        if let Some(session) = &mut self.project {
+            let key = session.key.clone();
+            change(&mut session.project, &key);
+        }
+        self.refresh_boilerplate();
+        self.commit_codebook(Vec::new(), before);
+        self.effects.push(Effect::SaveProject);
+        let mut text = what;
+        if created && let Some(session) = &self.project {
+            text.push_str(&format!(
+                " — created the project file {}",
+                session.file.display()
+            ));
+        }
+        self.say(text);
+    }
+
+    /// Mark or unmark the selected paragraph as boilerplate (by its hash).
+    pub(crate) fn toggle_boilerplate(&mut self) {
+        if self.doc.is_empty() {
+            self.warn("The document has no paragraphs");
+            return;
+        }
+        let index = self.selected;
+        let hash = self.doc.paragraph_hash(index);
+        let is = self.is_boilerplate(index);
+        let what = if is {
+            format!("¶{} is content again", index + 1)
+        } else {
+            format!("¶{} marked as boilerplate", index + 1)
+        };
+        self.change_project(what, |project, key| {
+            let bp = &mut project.boilerplate;
+            let marked = bp.marked.entry(key.to_string()).or_default();
+            if is {
+                // A hand mark is taken back; a detected one is overruled.
+                if !marked.remove(&hash) {
+                    bp.kept.entry(key.to_string()).or_default().insert(hash);
+                }
+            } else {
+                marked.insert(hash.clone());
+                if let Some(kept) = bp.kept.get_mut(key) {
+                    kept.remove(&hash);
+                }
+            }
+            project.normalise();
+        });
+    }
+
+    /// After a save merged others' changes in: recount boilerplate, redraw views.
+    pub fn refresh_after_project_save(&mut self) {
+        self.refresh_boilerplate();
+        self.refresh_project_views();
+    }
+
+    /// Is paragraph `index` (0-based) boilerplate?
+    pub fn is_boilerplate(&self, index: usize) -> bool {
+        self.project
+            .as_ref()
+            .is_some_and(|p| p.boilerplate.contains(&index))
+    }
+
+    /// Work out which paragraphs are boilerplate again.
+    pub(crate) fn refresh_boilerplate(&mut self) {
+        let Some(session) = &mut self.project else {
+            return;
+        };
+        let doc = &self.doc;
+        session.boilerplate = boilerplate_paragraphs(
+            &session.project,
+            &session.key,
+            (0..doc.len()).map(|i| doc.paragraph_text(i)),
+            &session.shared,
+        );
+    }
+
+    /// Take the shared-paragraph count when the thread has it.
+    pub(crate) fn poll_project(&mut self) {
+        let Some(session) = &mut self.project else {
+            return;
+        };
+        let arrived = session.pending.as_ref().and_then(|rx| rx.try_recv().ok());
+        if let Some(shared) = arrived {
+            session.shared = shared;
+            session.pending = None;
+            self.refresh_boilerplate();
+        } else if session
+            .pending
+            .as_ref()
+            .is_some_and(|rx| matches!(rx.try_recv(), Err(mpsc::TryRecvError::Disconnected)))
+        {
+            session.pending = None;
+        }
+    }
+
+    /// Is the background count of shared paragraphs still running?
+    pub fn project_busy(&self) -> bool {
+        self.project.as_ref().is_some_and(|p| p.pending.is_some())
+    }
+
+    pub(crate) fn open_metadata(&mut self) {
+        // Detection reads the head of the text; a document still loading
+        // shows what is known so far.
+        let detected = crate::project::detect::detect(self.doc.text());
+        self.mode = Mode::Metadata(Box::new(MetadataView {
+            selected: 0,
+            input: None,
+            detected,
+        }));
+    }
+
+    pub(crate) fn metadata_key(&mut self, event: KeyEvent) {
+        let stored = self
+            .project
+            .as_ref()
+            .map(ProjectSession::stored_meta)
+            .unwrap_or_default();
+        let Mode::Metadata(view) = &mut self.mode else {
+            return;
+        };
+        let count = view.fields(&stored).len();
+        if let Some(input) = &mut view.input {
+            match event.code {
+                KeyCode::Esc => view.input = None,
+                KeyCode::Enter => {
+                    let text = input.text.clone();
+                    let field = view.fields(&stored)[view.selected].clone();
+                    view.input = None;
+                    self.set_meta(&field, text);
+                }
+                _ => {
+                    input.edit(&event);
+                }
+            }
+            return;
+        }
+        match event.code {
+            KeyCode::Char('j') | KeyCode::Down => view.selected = (view.selected + 1) % count,
+            KeyCode::Char('k') | KeyCode::Up => view.selected = (view.selected + count - 1) % count,
+            KeyCode::Enter | KeyCode::Char('e') => {
+                let field = view.fields(&stored)[view.selected].clone();
+                let (value, _) = view.value(&stored, &field);
+                view.input = Some(TextInput::new(value.as_deref().unwrap_or("")));
+            }
+            KeyCode::Char('x') | KeyCode::Delete => {
+                let field = view.fields(&stored)[view.selected].clone();
+                if stored.get(&field).is_some() {
+                    self.set_meta(&field, String::new());
+                } else {
+                    self.warn(format!("{field}: nothing stored to clear"));
+                }
+            }
+            KeyCode::Char('u') => self.run(crate::command::Command::Undo),
+            KeyCode::Char('r') if event.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.run(crate::command::Command::Redo)
+            }
+            _ => self.mode = Mode::Normal,
+        }
+    }
+
+    /// Store a corrected value (empty: clear the stored one).
+    fn set_meta(&mut self, field: &str, text: String) {
+        let stored = self
+            .project
+            .as_ref()
+            .map(ProjectSession::stored_meta)
+            .unwrap_or_default();
+        let mut meta = stored.clone();
+        if let Err(e) = meta.set(field, Some(text.clone())) {
+            self.warn(format!("{field}: {e}"));
+            return;
+        }
+        if meta == stored {
+            self.say(format!("{field} unchanged"));
+            return;
+        }
+        let what = if text.trim().is_empty() {
+            format!("{field}: stored value cleared")
+        } else {
+            format!("{field} stored")
+        };
+        self.change_project(what, |project, key| {
+            project.document_mut(key).meta = meta;
+            project.normalise();
+        });
+    }
+
+    pub(crate) fn codebook_key(&mut self, event: KeyEvent) {
+        let Mode::Codebook(view) = &mut self.mode else {
+            return;
+        };
+        if let Some((action, input)) = &mut view.prompt {
+            match event.code {
+                KeyCode::Esc => view.prompt = None,
+                KeyCode::Enter => {
+                    let (action, text) = (*action, input.text.clone());
+                    view.prompt = None;
+                    let Some(row) = view.current().cloned() else {
+                        return;
+                    };
+                    let change = codebook_change(view.tab, action, &row.name, &text);
+                    self.change_codebook(change);
+                }
+                _ => {
+                    input.edit(&event);
+                }
+            }
+            return;
+        }
+        let count = view.rows().len();
+        let tab = view.tab;
+        let row = view.current().cloned();
+        let prompt = |action: CodebookAction, text: &str| Some((action, TextInput::new(text)));
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match event.code {
+            KeyCode::Char('j') | KeyCode::Down if count > 0 => {
+                view.selected = (view.selected + 1) % count
+            }
+            KeyCode::Char('k') | KeyCode::Up if count > 0 => {
+                view.selected = (view.selected + count - 1) % count
+            }
+            KeyCode::Tab | KeyCode::BackTab => {
+                view.tab = match tab {
+                    CodebookTab::Actors => CodebookTab::Issues,
+                    CodebookTab::Issues => CodebookTab::Actors,
+                };
+                view.selected = 0;
+            }
+            KeyCode::Char('u') => self.run(crate::command::Command::Undo),
+            KeyCode::Char('r') if ctrl => self.run(crate::command::Command::Redo),
+            KeyCode::Esc | KeyCode::Char('q') => self.mode = Mode::Normal,
+            KeyCode::Char(c) => {
+                let Some(row) = row else {
+                    self.warn("The codebook is empty: tag something first");
+                    return;
+                };
+                let actors = tab == CodebookTab::Actors;
+                view.prompt = match c {
+                    'a' if actors => prompt(CodebookAction::AddAlias, ""),
+                    'x' if actors => prompt(
+                        CodebookAction::RemoveAlias,
+                        row.detail.last().map(String::as_str).unwrap_or(""),
+                    ),
+                    'r' => prompt(CodebookAction::Rename, &row.name),
+                    'm' => prompt(CodebookAction::MergeInto, ""),
+                    'e' => prompt(CodebookAction::Describe, row.text.as_deref().unwrap_or("")),
+                    'g' if !actors => prompt(
+                        CodebookAction::Group,
+                        row.detail.first().map(String::as_str).unwrap_or(""),
+                    ),
+                    'D' => {
+                        let change = if actors {
+                            Change::DeleteActor { actor: row.name }
+                        } else {
+                            Change::DeleteIssue { issue: row.name }
+                        };
+                        self.change_codebook(change);
+                        return;
+                    }
+                    _ => return,
+                };
+            }
+            _ => {}
+        }
+    }
+
+    /// Apply edits and codebook changes already made as one undoable step.
+    fn commit_codebook(&mut self, edits: Vec<Edit>, before: CodebookSnapshot) {
+        self.commit(edits);
+        let after = self.codebook_snapshot();
+        if let Some(step) = self.undo.last_mut() {
+            step.codebook = Some(Box::new((before, after)));
+        }
+    }
+
+    /// Record that `Name [Variant]` was typed: `variant` becomes an alias of
+    /// `name` (in this sidecar's registry, and the project's when there is
+    /// one). Returns what was done, for the status line.
+    fn learn_variants(&mut self, variants: &[(String, String)]) -> Vec<String> {
+        let mut said = Vec::new();
+        for (name, variant) in variants {
+            let (known, _) = self.completion_sources();
+            let known = known.find(variant).map(|a| a.name.clone()).or_else(|| {
+                self.project
+                    .as_ref()
+                    .and_then(|s| s.project.registry().find(variant).map(|a| a.name.clone()))
+            });
+            match known {
+                Some(other) if fold(&other) == fold(name) => continue,
+                Some(other) => {
+                    said.push(format!(
+                        "'{variant}' is already {other}: not made an alias (merge in the codebook)"
+                    ));
+                    continue;
+                }
+                None => {}
+            }
+            let change = Change::AddAlias {
+                actor: name.clone(),
+                alias: variant.clone(),
+            };
+            let mut local = Project::from_registry(&self.sidecar.actors, &self.sidecar.issues);
+            if local.registry().find(name).is_none() {
+                local.actors.push(crate::project::ActorEntry::new(name));
+            }
+            if local.apply(&change).is_ok() {
+                let (actors, issues) = local.to_registry();
+                self.sidecar.actors = actors;
+                self.sidecar.issues = issues;
+            }
+            if let Some(session) = &mut self.project {
+                let mut p = session.project.clone();
+                if p.registry().find(name).is_none() {
+                    p.actors.push(crate::project::ActorEntry::new(name));
+                }
+                if p.apply(&change).is_ok() {
+                    session.project = p;
+                    self.effects.push(Effect::SaveProject);
+                }
+            }
+            said.push(format!("'{variant}' added as an alias of {name}"));
+        }
+        said
+    }
+
+    pub(crate) fn commit_with_variants(
+        &mut self,
+        edits: Vec<Edit>,
+        variants: &[(String, String)],
+    ) -> Vec<String> {
+        if variants.is_empty() {
+            self.commit(edits);
+            return Vec::new();
+        }
+        let before = self.codebook_snapshot();
+        let said = self.learn_variants(variants);
+        self.commit_codebook(edits, before);
+        said
+    }
+}
+
+/// The change a prompt's text asks for on the row named `name`.
+fn codebook_change(tab: CodebookTab, action: CodebookAction, name: &str, text: &str) -> Change {
+    let name = name.to_string();
+    let text = text.to_string();
+    match (tab, action) {
+        (_, CodebookAction::AddAlias) => Change::AddAlias {
+            actor: name,
+            alias: text,
+        },
+        (_, CodebookAction::RemoveAlias) => Change::RemoveAlias {
+            actor: name,
+            alias: text,
+        },
+        (CodebookTab::Actors, CodebookAction::Rename) => Change::RenameActor {
+            from: name,
+            to: text,
+        },
+        (CodebookTab::Actors, CodebookAction::MergeInto) => Change::MergeActors {
+            from: name,
+            into: text,
+        },
+        (CodebookTab::Actors, CodebookAction::Describe) => {
+            Change::DescribeActor { actor: name, text }
+        }
+        (CodebookTab::Issues, CodebookAction::Rename) => Change::RenameIssue {
+            from: name,
+            to: text,
+        },
+        (CodebookTab::Issues, CodebookAction::MergeInto) => Change::MergeIssues {
+            from: name,
+            into: text,
+        },
+        (CodebookTab::Issues, CodebookAction::Describe) => {
+            Change::DefineIssue { issue: name, text }
+        }
+        (_, CodebookAction::Group) => Change::GroupIssue {
+            issue: name,
+            group: text,
+        },
+    }
+}
