@@ -63,6 +63,10 @@ pub enum Commands {
         /// Documents, sidecars or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Treat warnings (unknown names, likely duplicates, ambiguous
+        /// anchors) as errors: exit 1 when there are any.
+        #[arg(long)]
+        strict: bool,
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
@@ -152,7 +156,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Commands::Export(args)) => export::run(&args),
-        Some(Commands::Check { paths }) => check::run(&paths),
+        Some(Commands::Check { paths, strict }) => check::run(&paths, strict),
         Some(Commands::Review { file, sidecars }) => review::run(&file, &sidecars, &cli.session),
         Some(Commands::Agree(args)) => agree::run(&args),
         Some(Commands::Init { dir }) => {
