@@ -40,11 +40,24 @@ fn open(dir: &Path, project: Option<Project>) -> App {
         let file = dir.join("gloss.ron");
         std::fs::write(&file, p.to_ron().unwrap()).unwrap();
         let (store, loaded) = glossator::project::store::ProjectStore::open(&file).unwrap();
-        let mut session = ProjectSession::new(file, "memo.txt".into(), loaded.unwrap(), true);
+        let own = glossator::sidecar::sidecar_path(&path, "kim");
+        let mut session = ProjectSession::new(file, "memo.txt".into(), loaded.unwrap(), true, own);
         session.store = Some(store);
         app.project = Some(session);
+        settle(&mut app);
     }
     app
+}
+
+/// Draw frames until the project's background count has arrived.
+fn settle(app: &mut App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.project_busy() && std::time::Instant::now() < deadline {
+        screen(app, 80, 24);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    screen(app, 80, 24);
+    assert!(!app.project_busy(), "the project count did not finish");
 }
 
 fn project() -> Project {
@@ -129,6 +142,39 @@ fn codebook_lists_actors_with_aliases_and_counts_at_80x24_and_120x40() {
     insta::assert_snapshot!("codebook_actors_80x24", screen(&mut app, 80, 24));
     press(&mut app, "<Tab>");
     insta::assert_snapshot!("codebook_issues_120x40", screen(&mut app, 120, 40));
+}
+
+#[test]
+fn project_counts_add_colleagues_tags_in_every_document_by_any_spelling() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A colleague's sidecar of another document names Nam Il by an alias.
+    let other = tmp.path().join("other.txt");
+    std::fs::write(&other, "Nam Ir spoke.\n").unwrap();
+    let doc = Document::open(&other).unwrap();
+    let mut theirs = Sidecar::new(&doc, "lee");
+    theirs.annotations.push(glossator::annotation::Annotation::new(
+        Tag::Claim {
+            by: "nam ir".into(),
+        },
+        glossator::document::anchor::Anchor::whole(&doc, 0),
+    ));
+    std::fs::write(
+        glossator::sidecar::sidecar_path(&other, "lee"),
+        theirs.to_ron().unwrap(),
+    )
+    .unwrap();
+    let mut p = project();
+    p.actors[0].aliases.push("Nam Ir".into());
+    let mut app = open(tmp.path(), Some(p));
+    tagged(&mut app);
+    press(&mut app, "K");
+    let Mode::Codebook(view) = &app.mode else {
+        panic!()
+    };
+    let nam = view.actors.iter().find(|r| r.name == "Nam Il").unwrap();
+    assert_eq!((nam.here, nam.project), (1, Some(2)));
+    let unity = &view.issues[0];
+    assert_eq!((unity.here, unity.project), (1, Some(1)));
 }
 
 #[test]
@@ -415,15 +461,9 @@ fn paragraphs_shared_by_three_documents_are_dimmed_once_counted() {
     for name in ["a.txt", "b.txt"] {
         std::fs::write(tmp.path().join(name), "Other text.\n\nSkip to content\n").unwrap();
     }
+    // The count runs on a thread; frames pick it up (see `settle`).
     let mut app = open(tmp.path(), Some(project()));
     let last = app.doc.len() - 1;
-    // The count runs on a thread; frames pick it up.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app.project_busy() && std::time::Instant::now() < deadline {
-        screen(&mut app, 80, 24);
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    screen(&mut app, 80, 24);
     assert!(app.is_boilerplate(last));
     assert!(!app.is_boilerplate(0));
     // Marking a detected one as content overrules the detection.

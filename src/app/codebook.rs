@@ -37,18 +37,90 @@ pub struct ProjectSession {
     /// by the first save of a new file.
     pub store: Option<crate::project::store::ProjectStore>,
     shared: SharedParagraphs,
-    /// Shared paragraphs of the project's documents, counted on a thread.
-    pending: Option<Receiver<SharedParagraphs>>,
+    /// Tags of every other sidecar below the project's folder, by spelling.
+    others: ProjectCounts,
+    /// Shared paragraphs and tag counts of the project, counted on a thread.
+    pending: Option<Receiver<(SharedParagraphs, ProjectCounts)>>,
+}
+
+/// How many tags of the project's sidecars name each spelling (folded), read
+/// once when the session opens; the session's own sidecar is left out (its
+/// live tags are counted instead).
+#[derive(Debug, Clone, Default)]
+pub struct ProjectCounts {
+    actors: std::collections::HashMap<String, usize>,
+    issues: std::collections::HashMap<String, usize>,
+}
+
+impl ProjectCounts {
+    fn add(&mut self, tag: &Tag) {
+        let mut seen = BTreeSet::new();
+        for name in tag.actors() {
+            let f = fold(name);
+            if seen.insert(f.clone()) {
+                *self.actors.entry(f).or_default() += 1;
+            }
+        }
+        if let Tag::Position { issue, .. } = tag {
+            *self.issues.entry(fold(issue)).or_default() += 1;
+        }
+    }
+
+    /// Count every sidecar below `root` except `own`.
+    fn scan(root: &std::path::Path, own: &std::path::Path) -> ProjectCounts {
+        let mut counts = ProjectCounts::default();
+        let own = std::fs::canonicalize(own).ok();
+        let mut seen = BTreeSet::new();
+        let mut folders = vec![root.to_path_buf()];
+        while let Some(dir) = folders.pop() {
+            let Ok(real) = std::fs::canonicalize(&dir) else {
+                continue;
+            };
+            if !seen.insert(real) {
+                continue;
+            }
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') {
+                    continue;
+                }
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if name.ends_with(crate::sidecar::SUFFIX)
+                    && std::fs::canonicalize(&path).ok() != own
+                    && let Ok(sidecar) = crate::sidecar::Sidecar::load(&path)
+                {
+                    for a in &sidecar.annotations {
+                        counts.add(&a.tag);
+                    }
+                }
+            }
+        }
+        counts
+    }
 }
 
 impl ProjectSession {
     /// A session on `project` stored at `file`; counting the paragraphs the
     /// project's documents share starts on a background thread.
-    pub fn new(file: PathBuf, key: String, project: Project, exists: bool) -> ProjectSession {
+    /// `own` is this session's sidecar (its tags are counted live).
+    pub fn new(
+        file: PathBuf,
+        key: String,
+        project: Project,
+        exists: bool,
+        own: PathBuf,
+    ) -> ProjectSession {
         let root = crate::project::root_of(&file);
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(SharedParagraphs::scan(&root));
+            let shared = SharedParagraphs::scan(&root);
+            let counts = ProjectCounts::scan(&root, &own);
+            let _ = tx.send((shared, counts));
         });
         ProjectSession {
             file,
@@ -58,6 +130,7 @@ impl ProjectSession {
             boilerplate: BTreeSet::new(),
             store: None,
             shared: SharedParagraphs::default(),
+            others: ProjectCounts::default(),
             pending: Some(rx),
         }
     }
@@ -154,6 +227,9 @@ pub struct CodebookRow {
     pub attributes: Vec<(String, String)>,
     /// Tags of this annotator in this document that use the name.
     pub here: usize,
+    /// Tags of every annotator in every document of the project that use
+    /// it (`None` without a project file, or while still counting).
+    pub project: Option<usize>,
 }
 
 /// The open codebook view.
@@ -296,11 +372,31 @@ impl App {
                 *issue_counts.entry(fold(issue)).or_default() += 1;
             }
         }
+        let others = self
+            .project
+            .as_ref()
+            .filter(|p| p.pending.is_none())
+            .map(|p| &p.others);
+        let in_project = |spellings: &mut dyn Iterator<Item = &String>,
+                          map: &std::collections::HashMap<String, usize>,
+                          here: usize| {
+            let mut keys: Vec<String> = spellings.map(|s| fold(s)).collect();
+            keys.sort();
+            keys.dedup();
+            here + keys.iter().filter_map(|k| map.get(k)).sum::<usize>()
+        };
         view.actors = book
             .actors
             .iter()
             .zip(actor_counts)
             .map(|(a, here)| CodebookRow {
+                project: others.map(|o| {
+                    in_project(
+                        &mut std::iter::once(&a.name).chain(&a.aliases),
+                        &o.actors,
+                        here,
+                    )
+                }),
                 name: a.name.clone(),
                 detail: a.aliases.clone(),
                 text: a.description.clone(),
@@ -315,12 +411,17 @@ impl App {
         view.issues = book
             .issues
             .iter()
-            .map(|i| CodebookRow {
-                name: i.name.clone(),
-                detail: i.group.iter().cloned().collect(),
-                text: i.definition.clone(),
-                attributes: Vec::new(),
-                here: issue_counts.get(&fold(&i.name)).copied().unwrap_or(0),
+            .map(|i| {
+                let here = issue_counts.get(&fold(&i.name)).copied().unwrap_or(0);
+                CodebookRow {
+                    project: others
+                        .map(|o| in_project(&mut std::iter::once(&i.name), &o.issues, here)),
+                    name: i.name.clone(),
+                    detail: i.group.iter().cloned().collect(),
+                    text: i.definition.clone(),
+                    attributes: Vec::new(),
+                    here,
+                }
             })
             .collect();
         view.selected = view.selected.min(view.rows().len().saturating_sub(1));
@@ -520,7 +621,8 @@ impl App {
         let mut project = Project::new();
         project.learn(&self.sidecar.actors, &self.sidecar.issues);
         let file = folder.join(crate::project::FILE_NAME);
-        self.project = Some(ProjectSession::new(file, key, project, false));
+        let own = crate::sidecar::sidecar_path(self.doc.path(), self.annotator());
+        self.project = Some(ProjectSession::new(file, key, project, false, own));
     }
 
     /// Change the project (metadata, boilerplate) as one undoable step.
@@ -613,10 +715,12 @@ impl App {
             return;
         };
         let arrived = session.pending.as_ref().and_then(|rx| rx.try_recv().ok());
-        if let Some(shared) = arrived {
+        if let Some((shared, others)) = arrived {
             session.shared = shared;
+            session.others = others;
             session.pending = None;
             self.refresh_boilerplate();
+            self.refresh_project_views();
         } else if session
             .pending
             .as_ref()

@@ -154,7 +154,9 @@ fn open_project(app: &mut App, file: &Path) -> Option<String> {
     match ProjectStore::open(&found) {
         Ok((store, Some(loaded))) => {
             let key = project::document_key(&project::root_of(&found), file)?;
-            let mut session = crate::app::codebook::ProjectSession::new(found, key, loaded, true);
+            let own = crate::sidecar::sidecar_path(file, app.annotator());
+            let mut session =
+                crate::app::codebook::ProjectSession::new(found, key, loaded, true, own);
             session.store = Some(store);
             app.project = Some(session);
             app.refresh_after_project_save();

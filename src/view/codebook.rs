@@ -116,7 +116,16 @@ pub fn codebook(
                 .map(|g| format!("  [{g}]"))
                 .unwrap_or_default(),
         };
-        let text = format!("{name}{}  {:>3} here{}", " ".repeat(pad), r.here, detail);
+        let project = r
+            .project
+            .map(|n| format!(" {n:>4} in project"))
+            .unwrap_or_default();
+        let text = format!(
+            "{name}{}  {:>3} here{project}{}",
+            " ".repeat(pad),
+            r.here,
+            detail
+        );
         list_row(
             buf,
             inner,
