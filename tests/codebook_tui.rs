@@ -152,12 +152,14 @@ fn project_counts_add_colleagues_tags_in_every_document_by_any_spelling() {
     std::fs::write(&other, "Nam Ir spoke.\n").unwrap();
     let doc = Document::open(&other).unwrap();
     let mut theirs = Sidecar::new(&doc, "lee");
-    theirs.annotations.push(glossator::annotation::Annotation::new(
-        Tag::Claim {
-            by: "nam ir".into(),
-        },
-        glossator::document::anchor::Anchor::whole(&doc, 0),
-    ));
+    theirs
+        .annotations
+        .push(glossator::annotation::Annotation::new(
+            Tag::Claim {
+                by: "nam ir".into(),
+            },
+            glossator::document::anchor::Anchor::whole(&doc, 0),
+        ));
     std::fs::write(
         glossator::sidecar::sidecar_path(&other, "lee"),
         theirs.to_ron().unwrap(),
