@@ -523,4 +523,11 @@ fn metadata_corrections_are_stored_validated_and_undoable() {
     app.handle_key(ctrl('r'));
     press(&mut app, "x");
     assert!(app.project.as_ref().unwrap().stored_meta().date.is_none());
+    // + adds a free field.
+    press(&mut app, "+");
+    type_text(&mut app, "archive box: Box 12\n");
+    let stored = app.project.as_ref().unwrap().stored_meta();
+    assert_eq!(stored.fields["archive box"], "Box 12");
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("› archive box  stored    Box 12"), "{shown}");
 }

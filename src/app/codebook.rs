@@ -260,6 +260,8 @@ impl CodebookView {
 pub struct MetadataView {
     pub selected: usize,
     pub input: Option<TextInput>,
+    /// The input names a new free field (`name: value`).
+    pub adding: bool,
     /// What the text says about itself.
     pub detected: DocumentMeta,
 }
@@ -742,6 +744,7 @@ impl App {
         self.mode = Mode::Metadata(Box::new(MetadataView {
             selected: 0,
             input: None,
+            adding: false,
             detected,
         }));
     }
@@ -758,7 +761,23 @@ impl App {
         let count = view.fields(&stored).len();
         if let Some(input) = &mut view.input {
             match event.code {
-                KeyCode::Esc => view.input = None,
+                KeyCode::Esc => {
+                    view.input = None;
+                    view.adding = false;
+                }
+                KeyCode::Enter if view.adding => {
+                    let text = input.text.clone();
+                    match text.split_once(':') {
+                        Some((name, value)) if !name.trim().is_empty() => {
+                            let name = name.trim().to_string();
+                            view.input = None;
+                            view.adding = false;
+                            self.set_meta(&name, value.to_string());
+                            self.select_meta_field(&name);
+                        }
+                        _ => self.warn("A new field is written as name: value"),
+                    }
+                }
                 KeyCode::Enter => {
                     let text = input.text.clone();
                     let field = view.fields(&stored)[view.selected].clone();
@@ -779,6 +798,10 @@ impl App {
                 let (value, _) = view.value(&stored, &field);
                 view.input = Some(TextInput::new(value.as_deref().unwrap_or("")));
             }
+            KeyCode::Char('+') => {
+                view.adding = true;
+                view.input = Some(TextInput::default());
+            }
             KeyCode::Char('x') | KeyCode::Delete => {
                 let field = view.fields(&stored)[view.selected].clone();
                 if stored.get(&field).is_some() {
@@ -792,6 +815,19 @@ impl App {
                 self.run(crate::command::Command::Redo)
             }
             _ => self.mode = Mode::Normal,
+        }
+    }
+
+    fn select_meta_field(&mut self, name: &str) {
+        let stored = self
+            .project
+            .as_ref()
+            .map(ProjectSession::stored_meta)
+            .unwrap_or_default();
+        if let Mode::Metadata(view) = &mut self.mode
+            && let Some(i) = view.fields(&stored).iter().position(|f| f == name)
+        {
+            view.selected = i;
         }
     }
 

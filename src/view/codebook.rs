@@ -204,7 +204,13 @@ pub fn metadata(
         .map(|p| p.stored_meta())
         .unwrap_or_default();
     let fields = view.fields(&stored);
-    let list_rows = (inner.height - 1) as usize;
+    // The list, then the selected value in full (long citations), then the hint.
+    let room = inner.height.saturating_sub(1) as usize;
+    let list_rows = if room > fields.len() + 2 {
+        fields.len()
+    } else {
+        room.max(1)
+    };
     let first = view.selected.saturating_sub(list_rows.saturating_sub(1));
     let label_width = fields.iter().map(|f| f.width()).max().unwrap_or(0);
     let mut cursor = None;
@@ -222,7 +228,10 @@ pub fn metadata(
             MetaSource::Missing => "        ",
         };
         let selected = i == view.selected;
-        if selected && let Some(input) = &view.input {
+        if selected
+            && !view.adding
+            && let Some(input) = &view.input
+        {
             let label = format!("  {field:<label_width$}  {mark}");
             cursor = prompt_line(buf, inner, row as u16, &label, input, theme);
             continue;
@@ -231,11 +240,44 @@ pub fn metadata(
         let text = format!("{field:<label_width$}  {mark}  {}", display_line(&value));
         list_row(buf, inner, row, &text, selected, theme);
     }
+    let hint_row = inner.height - 1;
+    let detail_top = list_rows as u16 + 1;
+    if let Some(field) = fields.get(view.selected)
+        && let (Some(value), _) = view.value(&stored, field)
+        && detail_top < hint_row
+    {
+        let shown = display_line(&value);
+        let mut y = detail_top;
+        crate::document::wrap::wrap_rows(&shown, inner.width as usize, |s, e| {
+            put(
+                buf,
+                inner.x,
+                inner.y + y,
+                &shown[s..e],
+                inner.width,
+                theme.text,
+            );
+            y += 1;
+            y < hint_row
+        });
+    }
+    if view.adding
+        && let Some(input) = &view.input
+    {
+        return prompt_line(
+            buf,
+            inner,
+            hint_row,
+            "New field (name: value)",
+            input,
+            theme,
+        );
+    }
     let hint = if view.input.is_some() {
         "Enter stores the value (empty clears it) · Esc cancels"
     } else {
-        "Enter edit  x clear stored value (back to detected)  u undo  Esc close"
+        "Enter edit  + new field  x clear stored value (back to detected)  u undo  Esc"
     };
-    line(buf, inner, inner.height - 1, hint, theme.dim);
+    line(buf, inner, hint_row, hint, theme.dim);
     cursor
 }
