@@ -210,6 +210,47 @@ fn codebook_alias_add_remove_with_undo_and_redo_saves_the_project_file() {
 }
 
 #[test]
+fn undoing_a_codebook_change_keeps_what_others_saved_meanwhile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = open(tmp.path(), Some(project()));
+    save_project(&mut app);
+    press(&mut app, "K");
+    select_row(&mut app, "Nam Il");
+    press(&mut app, "a");
+    type_text(&mut app, "Nam Ir\n");
+    // A colleague adds an actor to gloss.ron; our next save merges it in.
+    let mut theirs = Project::load(&tmp.path().join("gloss.ron")).unwrap();
+    theirs
+        .actors
+        .push(glossator::project::ActorEntry::new("Kim Tu-bong"));
+    std::fs::write(tmp.path().join("gloss.ron"), theirs.to_ron().unwrap()).unwrap();
+    save_project(&mut app);
+    assert!(
+        app.project
+            .as_ref()
+            .unwrap()
+            .project
+            .actor("Kim Tu-bong")
+            .is_some()
+    );
+    press(&mut app, "u");
+    save_project(&mut app);
+    let on_disk = Project::load(&tmp.path().join("gloss.ron")).unwrap();
+    assert!(on_disk.actor("Nam Il").unwrap().aliases.is_empty());
+    assert!(on_disk.actor("Kim Tu-bong").is_some(), "{on_disk:?}");
+    app.handle_key(ctrl('r'));
+    assert_eq!(aliases(&app, "Nam Il"), ["Nam Ir"]);
+    assert!(
+        app.project
+            .as_ref()
+            .unwrap()
+            .project
+            .actor("Kim Tu-bong")
+            .is_some()
+    );
+}
+
+#[test]
 fn renaming_an_actor_keeps_the_old_name_as_alias_and_rewrites_own_tags_undoably() {
     let tmp = tempfile::tempdir().unwrap();
     let mut app = open(tmp.path(), Some(project()));

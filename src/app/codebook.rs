@@ -315,15 +315,23 @@ impl App {
         }
     }
 
-    /// Put a snapshot back (undo / redo); the project is saved again if it changed.
-    pub(crate) fn restore_codebook(&mut self, snapshot: &CodebookSnapshot) {
-        self.sidecar.actors = snapshot.actors.clone();
-        self.sidecar.issues = snapshot.issues.clone();
-        if let (Some(session), Some(p)) = (&mut self.project, &snapshot.project)
-            && session.project != *p
+    /// Undo or redo a step that went `from` → `to`: the sidecar's registry
+    /// is put back as it was; the project gets the step's change reversed
+    /// (or redone) by a three-way merge onto its current state, so changes
+    /// merged in from others since then are kept. The project is saved again
+    /// if it changed.
+    pub(crate) fn restore_codebook(&mut self, from: &CodebookSnapshot, to: &CodebookSnapshot) {
+        self.sidecar.actors = to.actors.clone();
+        self.sidecar.issues = to.issues.clone();
+        if let (Some(session), Some(base), Some(target)) =
+            (&mut self.project, &from.project, &to.project)
         {
-            session.project = p.clone();
-            self.effects.push(Effect::SaveProject);
+            let mut merged = crate::project::merge::merge(base, &session.project, target).project;
+            merged.normalise();
+            if merged != session.project {
+                session.project = merged;
+                self.effects.push(Effect::SaveProject);
+            }
         }
         self.refresh_boilerplate();
     }

@@ -588,7 +588,7 @@ impl App {
         // A name typed only for the undone tag (a typo) leaves the completions too.
         self.sidecar.forget_unused(&step.learned);
         if let Some(change) = &step.codebook {
-            self.restore_codebook(&change.0);
+            self.restore_codebook(&change.1, &change.0);
         }
         self.after_change(inverse.last());
         self.refresh_project_views();
@@ -608,7 +608,7 @@ impl App {
             self.apply(e);
         }
         if let Some(change) = &step.codebook {
-            self.restore_codebook(&change.1);
+            self.restore_codebook(&change.0, &change.1);
         }
         self.after_change(step.edits.last());
         self.refresh_project_views();
