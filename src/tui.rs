@@ -500,6 +500,7 @@ pub fn run_with(
     let mut quit_armed = false;
     let mut last_attempt = Instant::now();
     let mut last_refresh = Instant::now();
+    let mut last_project_refresh = Instant::now();
     let result = (|| -> anyhow::Result<Ending> {
         loop {
             terminal.draw(|frame| {
@@ -562,6 +563,10 @@ pub fn run_with(
                         last_refresh = Instant::now();
                     }
                 }
+            }
+            if last_project_refresh.elapsed() >= REFRESH {
+                app.refresh_project();
+                last_project_refresh = Instant::now();
             }
             let sig = signal.load(Ordering::Relaxed);
             if sig != 0 {

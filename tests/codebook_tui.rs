@@ -251,6 +251,24 @@ fn undoing_a_codebook_change_keeps_what_others_saved_meanwhile() {
 }
 
 #[test]
+fn changes_others_save_to_the_project_file_show_in_the_open_codebook() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = open(tmp.path(), Some(project()));
+    press(&mut app, "K");
+    app.refresh_project();
+    assert!(app.status.is_none(), "{:?}", app.status);
+    let mut theirs = Project::load(&tmp.path().join("gloss.ron")).unwrap();
+    theirs.actors[0].aliases.push("Nam Ir".into());
+    std::fs::write(tmp.path().join("gloss.ron"), theirs.to_ron().unwrap()).unwrap();
+    app.refresh_project();
+    let Mode::Codebook(view) = &app.mode else {
+        panic!()
+    };
+    assert_eq!(view.actors[0].detail, ["Nam Ir"]);
+    assert!(app.status.clone().unwrap().text.contains("merged"));
+}
+
+#[test]
 fn renaming_an_actor_keeps_the_old_name_as_alias_and_rewrites_own_tags_undoably() {
     let tmp = tempfile::tempdir().unwrap();
     let mut app = open(tmp.path(), Some(project()));

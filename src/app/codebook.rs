@@ -166,6 +166,21 @@ impl ProjectSession {
         Ok(said)
     }
 
+    /// Fold changes others saved to the project file into this session
+    /// (nothing is written). Returns whether the project changed.
+    pub fn refresh(&mut self) -> Result<bool, String> {
+        let Some(store) = self.store.as_mut().filter(|_| self.exists) else {
+            return Ok(false);
+        };
+        match store.refresh(&self.project).map_err(|e| e.to_string())? {
+            Some(merged) if merged.project != self.project => {
+                self.project = merged.project;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// The stored metadata of this document.
     pub fn stored_meta(&self) -> DocumentMeta {
         self.project
@@ -690,6 +705,22 @@ impl App {
             }
             project.normalise();
         });
+    }
+
+    /// Look for changes others saved to the project file (the event loop
+    /// calls this now and then, as it refreshes the sidecar).
+    pub fn refresh_project(&mut self) {
+        let Some(session) = self.project.as_mut() else {
+            return;
+        };
+        match session.refresh() {
+            Ok(true) => {
+                self.refresh_after_project_save();
+                self.say("gloss.ron changed on disk: merged into this session");
+            }
+            Ok(false) => {}
+            Err(e) => self.warn(format!("Could not read the project file: {e}")),
+        }
     }
 
     /// After a save merged others' changes in: recount boilerplate, redraw views.
