@@ -269,6 +269,16 @@ fn changes_others_save_to_the_project_file_show_in_the_open_codebook() {
 }
 
 #[test]
+fn an_alias_in_the_project_codebook_is_stored_under_the_main_name_in_a_tag_form() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = project();
+    p.actors[0].aliases.push("Nam Ir".into());
+    let mut app = open(tmp.path(), Some(p));
+    type_text(&mut app, "cnam ir\n");
+    assert_eq!(claim_by(&app), "Nam Il");
+}
+
+#[test]
 fn renaming_an_actor_keeps_the_old_name_as_alias_and_rewrites_own_tags_undoably() {
     let tmp = tempfile::tempdir().unwrap();
     let mut app = open(tmp.path(), Some(project()));

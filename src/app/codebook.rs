@@ -314,6 +314,28 @@ impl MetadataView {
     }
 }
 
+/// One registry from several (this sidecar's, colleagues', the project's):
+/// entries with the same name are one actor with all their aliases. The
+/// session's one place for uniting registries, until a combined resolver
+/// replaces it.
+pub fn united(actors: Vec<Actor>) -> crate::annotation::ActorRegistry {
+    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for a in actors {
+        let aliases = by_name.entry(a.name).or_default();
+        for alias in a.aliases {
+            if !aliases.contains(&alias) {
+                aliases.push(alias);
+            }
+        }
+    }
+    crate::annotation::ActorRegistry::new(
+        by_name
+            .into_iter()
+            .map(|(name, aliases)| Actor { name, aliases })
+            .collect(),
+    )
+}
+
 fn fold(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()

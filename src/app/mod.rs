@@ -237,9 +237,14 @@ impl App {
         actors.extend(self.vocabulary.0.iter().cloned());
         let mut issues = self.sidecar.issues.clone();
         issues.extend(self.vocabulary.1.iter().cloned());
+        // The project's codebook counts too (see `codebook::united`).
+        if let Some(session) = &self.project {
+            actors.extend(session.project.registry().into_vec());
+            issues.extend(session.project.issue_names());
+        }
         issues.sort();
         issues.dedup();
-        (ActorRegistry::new(actors), issues)
+        (codebook::united(actors), issues)
     }
 
     /// Effects produced since the last call.
