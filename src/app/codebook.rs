@@ -314,6 +314,35 @@ impl MetadataView {
     }
 }
 
+/// [`Project::learn`] for only the names and aliases the project lacks: a
+/// large codebook is then not rebuilt for every name the sidecar already
+/// shares with it.
+fn learn_missing(project: &mut Project, actors: &[Actor], issues: &[String]) {
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    for a in &project.actors {
+        known.insert(fold(&a.name));
+        known.extend(a.aliases.iter().map(|x| fold(x)));
+    }
+    let missing: Vec<Actor> = actors
+        .iter()
+        .filter(|a| {
+            std::iter::once(&a.name)
+                .chain(&a.aliases)
+                .any(|s| !known.contains(&fold(s)))
+        })
+        .cloned()
+        .collect();
+    let issue_names: BTreeSet<String> = project.issues.iter().map(|i| fold(&i.name)).collect();
+    let new_issues: Vec<String> = issues
+        .iter()
+        .filter(|i| !issue_names.contains(&fold(i)))
+        .cloned()
+        .collect();
+    if !missing.is_empty() || !new_issues.is_empty() {
+        project.learn(&missing, &new_issues);
+    }
+}
+
 /// One registry from several (this sidecar's, colleagues', the project's):
 /// entries with the same name are one actor with all their aliases. The
 /// session's one place for uniting registries, until a combined resolver
@@ -388,7 +417,7 @@ impl App {
         match &self.project {
             Some(session) => {
                 let mut p = session.project.clone();
-                p.learn(&self.sidecar.actors, &self.sidecar.issues);
+                learn_missing(&mut p, &self.sidecar.actors, &self.sidecar.issues);
                 p
             }
             None => Project::from_registry(&self.sidecar.actors, &self.sidecar.issues),
@@ -505,7 +534,7 @@ impl App {
         match &mut self.project {
             Some(session) => {
                 let mut p = session.project.clone();
-                p.learn(&self.sidecar.actors, &self.sidecar.issues);
+                learn_missing(&mut p, &self.sidecar.actors, &self.sidecar.issues);
                 if let Err(e) = p.apply(&change) {
                     self.warn(e);
                     return false;
