@@ -33,6 +33,9 @@ pub struct ProjectSession {
     pub exists: bool,
     /// Paragraphs (0-based) that are boilerplate.
     pub boilerplate: BTreeSet<usize>,
+    /// How many paragraphs `boilerplate` was worked out over (a large
+    /// document is indexed in the background: worked out again when complete).
+    counted_over: usize,
     /// The file's store, opened when the session starts (its merge base) or
     /// by the first save of a new file.
     pub store: Option<crate::project::store::ProjectStore>,
@@ -128,6 +131,7 @@ impl ProjectSession {
             project,
             exists,
             boilerplate: BTreeSet::new(),
+            counted_over: 0,
             store: None,
             shared: SharedParagraphs::default(),
             others: ProjectCounts::default(),
@@ -793,6 +797,7 @@ impl App {
             return;
         };
         let doc = &self.doc;
+        session.counted_over = doc.len();
         session.boilerplate = boilerplate_paragraphs(
             &session.project,
             &session.key,
@@ -803,6 +808,12 @@ impl App {
 
     /// Take the shared-paragraph count when the thread has it.
     pub(crate) fn poll_project(&mut self) {
+        let Some(session) = &mut self.project else {
+            return;
+        };
+        if self.doc.is_complete() && session.counted_over != self.doc.len() {
+            self.refresh_boilerplate();
+        }
         let Some(session) = &mut self.project else {
             return;
         };
