@@ -265,15 +265,9 @@ impl NameCheck {
                     Likeness::Edits(n) => format!("{n} letter(s) apart"),
                 };
                 let fix = if what == "actors" {
-                    format!(
-                        "merge one into the other in the codebook view (K, then m on '{}')",
-                        display_line(b)
-                    )
+                    "merge the wrong one into the other in the codebook view (K, select it, m)"
                 } else {
-                    format!(
-                        "merge the issues in the codebook view (K, Tab, then m on '{}')",
-                        display_line(b)
-                    )
+                    "merge the wrong one into the other in the codebook view (K, Tab, select it, m)"
                 };
                 report(format!(
                     "{}: warning: {what} '{}' and '{}' look like one ({why}); fix: {fix}, or leave them if they differ",
