@@ -1154,3 +1154,39 @@ fn codebook_change(tab: CodebookTab, action: CodebookAction, name: &str, text: &
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(name: &str, aliases: &[&str]) -> Actor {
+        Actor {
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn united_registries_keep_every_aliases_of_one_name() {
+        let r = united(vec![
+            actor("Pak Chang-ok", &["Pak Chang Ok"]),
+            actor("Nam Il", &[]),
+            actor("Pak Chang-ok", &["박창옥", "Pak Chang Ok"]),
+        ]);
+        assert_eq!(r.canonical("박창옥"), "Pak Chang-ok");
+        assert_eq!(r.canonical("pak chang ok"), "Pak Chang-ok");
+        assert_eq!(r.actors().len(), 2);
+        assert_eq!(r.actors()[1].aliases, ["Pak Chang Ok", "박창옥"]);
+    }
+
+    #[test]
+    fn learn_missing_adds_only_what_the_codebook_lacks() {
+        let mut p = Project::from_registry(&[actor("Nam Il", &["Nam Ir"])], &["unity".into()]);
+        let before = p.clone();
+        learn_missing(&mut p, &[actor("nam ir", &[])], &["Unity".into()]);
+        assert_eq!(p, before);
+        learn_missing(&mut p, &[actor("Nam Il", &["남일"])], &["cult".into()]);
+        assert_eq!(p.actor("Nam Il").unwrap().aliases, ["Nam Ir", "남일"]);
+        assert_eq!(p.issue_names(), ["cult", "unity"]);
+    }
+}
