@@ -479,6 +479,39 @@ fn name_with_bracketed_variant_is_stored_under_the_name_with_the_variant_as_alia
 }
 
 #[test]
+fn a_name_variant_pair_in_the_paragraph_is_proposed_in_the_tag_form() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("memo.txt");
+    std::fs::write(
+        &path,
+        "Nam Il met with Pak Chang-ok [Pak Chang Ok] in his apartment.\n",
+    )
+    .unwrap();
+    let doc = Document::open(&path).unwrap();
+    let mut app = App::new(
+        doc.clone(),
+        Sidecar::new(&doc, "kim"),
+        Keymap::default_keymap(),
+    );
+    type_text(&mut app, "cpak");
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("Pak Chang-ok [Pak Chang Ok]"), "{shown}");
+    press(&mut app, "<Down><Enter>");
+    assert_eq!(claim_by(&app), "Pak Chang-ok");
+    assert_eq!(
+        app.sidecar.registry().canonical("Pak Chang Ok"),
+        "Pak Chang-ok"
+    );
+    // Once the variant is an alias, the pair is no longer offered.
+    type_text(&mut app, "cpak");
+    let Mode::Form(form) = &app.mode else {
+        panic!()
+    };
+    let (registry, issues) = app.completion_sources();
+    assert_eq!(form.candidates(&registry, &issues), ["Pak Chang-ok"]);
+}
+
+#[test]
 fn boilerplate_mark_dims_the_paragraph_and_creates_the_project_file() {
     let tmp = tempfile::tempdir().unwrap();
     let mut app = open(tmp.path(), None);

@@ -48,6 +48,9 @@ pub struct TagForm {
     pub editing: Option<String>,
     /// 0-based paragraph the tag goes on.
     pub paragraph: usize,
+    /// `Name [Variant]` pairs written in the paragraph, offered for actor
+    /// fields (saving one stores Name and makes Variant its alias).
+    pub proposals: Vec<String>,
 }
 
 /// Most completions listed under a field.
@@ -78,6 +81,7 @@ impl TagForm {
             highlight: None,
             editing: None,
             paragraph,
+            proposals: Vec::new(),
         }
     }
 
@@ -117,7 +121,22 @@ impl TagForm {
     pub fn candidates(&self, registry: &ActorRegistry, issues: &[String]) -> Vec<String> {
         let typed = self.focused().input.text.trim();
         let mut list = match self.focused().completion {
-            Completion::Actor => registry.complete(typed),
+            Completion::Actor => {
+                let mut names = registry.complete(typed);
+                let key = typed.to_lowercase();
+                names.extend(
+                    self.proposals
+                        .iter()
+                        .filter(|p| p.to_lowercase().contains(&key))
+                        .filter(|p| {
+                            // Offered until the variant is known as an alias.
+                            crate::project::codebook::split_variant(p)
+                                .is_some_and(|(_, variant)| registry.find(&variant).is_none())
+                        })
+                        .cloned(),
+                );
+                names
+            }
             Completion::Issue => complete_issue(issues, typed),
             Completion::Quote => Vec::new(),
             Completion::Stance => Stance::ALL

@@ -515,7 +515,10 @@ impl App {
             self.warn("The document has no paragraphs to tag");
             return;
         }
-        self.mode = Mode::Form(TagForm::new(kind, self.selected));
+        let mut form = TagForm::new(kind, self.selected);
+        form.proposals =
+            crate::project::codebook::variant_pairs(self.doc.paragraph_text(self.selected));
+        self.mode = Mode::Form(form);
         self.layout.follow = true;
     }
 

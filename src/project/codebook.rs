@@ -119,6 +119,57 @@ pub fn split_variant(text: &str) -> Option<(String, String)> {
     Some((name.to_string(), variant.to_string()))
 }
 
+/// `Name [Variant]` pairs written in a text (a translator's romanisation
+/// pairs: `Pak Chang-ok [Pak Chang Ok]`), as typed in a form, in order, once
+/// each. The name is the run of capitalised words just before the bracket
+/// (at most four, stopping at punctuation); editorial brackets such as
+/// `[sic]` or `[illegible]` start lowercase and are not pairs.
+pub fn variant_pairs(text: &str) -> Vec<String> {
+    let capitalised = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    let mut before_len = 0;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']') else {
+            break;
+        };
+        let variant = rest[open + 1..open + close].trim();
+        let before = &text[..before_len + open];
+        rest = &rest[open + close + 1..];
+        before_len = text.len() - rest.len();
+        if !capitalised(variant) || variant.contains(['[', '\n']) {
+            continue;
+        }
+        if before.ends_with(|c: char| !c.is_whitespace()) {
+            // `word[x]` is no pair.
+            continue;
+        }
+        let mut words: Vec<&str> = Vec::new();
+        for w in before.split_whitespace().rev() {
+            if words.len() == 4 || !capitalised(w) {
+                break;
+            }
+            if !words.is_empty() && w.ends_with(|c: char| c.is_ascii_punctuation() && c != '-') {
+                break;
+            }
+            words.push(w);
+        }
+        if words.is_empty() {
+            continue;
+        }
+        words.reverse();
+        let pair = format!("{} [{variant}]", words.join(" "));
+        if !out.contains(&pair) {
+            out.push(pair);
+        }
+    }
+    out
+}
+
 fn key(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
@@ -390,6 +441,24 @@ mod tests {
         assert_eq!(split_variant("Pak Chang-ok"), None);
         assert_eq!(split_variant("[Pak]"), None);
         assert_eq!(split_variant("Pak []"), None);
+    }
+
+    #[test]
+    fn variant_pairs_are_read_from_a_paragraph() {
+        let text = "Nam Il met in his apartment with Pak Chang-ok [Pak Chang Ok]. \
+                    Functionaries, including Choe Chang-ik [Choe Chang Ik], spoke [sic] \
+                    to the History Program at [email protected] and Kim[x].";
+        assert_eq!(
+            variant_pairs(text),
+            [
+                "Pak Chang-ok [Pak Chang Ok]",
+                "Choe Chang-ik [Choe Chang Ik]"
+            ]
+        );
+        assert_eq!(
+            variant_pairs("In Pyongyang, Nam Il [남일] said"),
+            ["Nam Il [남일]"]
+        );
     }
 
     #[test]
