@@ -137,11 +137,16 @@ pub fn variant_pairs(text: &str) -> Vec<String> {
         let Some(close) = rest[open..].find(']') else {
             break;
         };
-        let variant = rest[open + 1..open + close].trim();
+        // A pair may break across lines: spacing is normalised.
+        let variant = rest[open + 1..open + close]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let variant = variant.as_str();
         let before = &text[..before_len + open];
         rest = &rest[open + close + 1..];
         before_len = text.len() - rest.len();
-        if !capitalised(variant) || variant.contains(['[', '\n']) {
+        if !capitalised(variant) || variant.contains('[') {
             continue;
         }
         if before.ends_with(|c: char| !c.is_whitespace()) {
@@ -446,7 +451,7 @@ mod tests {
     #[test]
     fn variant_pairs_are_read_from_a_paragraph() {
         let text = "Nam Il met in his apartment with Pak Chang-ok [Pak Chang Ok]. \
-                    Functionaries, including Choe Chang-ik [Choe Chang Ik], spoke [sic] \
+                    Functionaries, including Choe Chang-ik [Choe Chang\nIk], spoke [sic] \
                     to the History Program at [email protected] and Kim[x].";
         assert_eq!(
             variant_pairs(text),
