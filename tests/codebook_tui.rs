@@ -432,6 +432,17 @@ fn without_a_project_file_the_codebook_is_the_sidecars_registry() {
     assert!(!tmp.path().join("gloss.ron").exists());
     press(&mut app, "u");
     assert!(app.sidecar.registry().find("박창옥").is_none());
+    assert!(screen(&mut app, 80, 24).contains("Codebook (your sidecar; no gloss.ron)"));
+    // A description has no place in a sidecar: the project file is created.
+    press(&mut app, "e");
+    type_text(&mut app, "Vice-premier\n");
+    let status = app.status.clone().unwrap().text;
+    assert!(status.contains("created the project file"), "{status}");
+    let session = app.project.as_ref().unwrap();
+    let pak = session.project.actor("Pak Chang Ok").unwrap();
+    assert_eq!(pak.description.as_deref(), Some("Vice-premier"));
+    assert_eq!(save_project(&mut app), 1);
+    assert!(tmp.path().join("gloss.ron").exists());
 }
 
 #[test]

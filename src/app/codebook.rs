@@ -531,6 +531,16 @@ impl App {
             self.warn(refusal);
             return false;
         }
+        // Descriptions, definitions and groups have no place in a sidecar's
+        // registry: they need a project file, created as for metadata.
+        let needs_project = matches!(
+            change,
+            Change::DescribeActor { .. } | Change::DefineIssue { .. } | Change::GroupIssue { .. }
+        );
+        let created = needs_project && self.project.is_none();
+        if created {
+            self.ensure_project();
+        }
         let before = self.codebook_snapshot();
         let mut local = Project::from_registry(&self.sidecar.actors, &self.sidecar.issues);
         let local_result = local.apply(&change);
@@ -568,6 +578,12 @@ impl App {
         if rewritten > 0 {
             text.push_str(&format!(
                 "; {rewritten} of your tag(s) now use the new name"
+            ));
+        }
+        if created && let Some(session) = &self.project {
+            text.push_str(&format!(
+                "; created the project file {}",
+                session.file.display()
             ));
         }
         self.say(format!(

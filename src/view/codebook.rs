@@ -70,10 +70,17 @@ pub fn codebook(
 ) -> Option<(u16, u16)> {
     let rect = big_dialog(app)?;
     let (actors, issues) = (view.actors.len(), view.issues.len());
-    let title = match view.tab {
-        CodebookTab::Actors => format!(" Codebook — [Actors {actors}]  Issues {issues}  (Tab) "),
-        CodebookTab::Issues => format!(" Codebook — Actors {actors}  [Issues {issues}]  (Tab) "),
+    let tabs = match view.tab {
+        CodebookTab::Actors => format!("[Actors {actors}]  Issues {issues}"),
+        CodebookTab::Issues => format!("Actors {actors}  [Issues {issues}]"),
     };
+    // Where changes go: the project file, or only this sidecar's registry.
+    let source = if app.project.is_some() {
+        "gloss.ron"
+    } else {
+        "your sidecar; no gloss.ron"
+    };
+    let title = format!(" Codebook ({source}) — {tabs}  (Tab) ");
     let inner = dialog(buf, rect, &title, theme);
     if inner.height < 3 {
         return None;
