@@ -266,6 +266,17 @@ fn changes_others_save_to_the_project_file_show_in_the_open_codebook() {
     };
     assert_eq!(view.actors[0].detail, ["Nam Ir"]);
     assert!(app.status.clone().unwrap().text.contains("merged"));
+    // A file broken on disk is reported once, not at every refresh.
+    std::fs::write(tmp.path().join("gloss.ron"), "(version: 1, actors: [").unwrap();
+    app.refresh_project();
+    let status = app.status.clone().unwrap();
+    assert!(
+        status.error && status.text.contains("gloss.ron:"),
+        "{status:?}"
+    );
+    app.status = None;
+    app.refresh_project();
+    assert!(app.status.is_none(), "{:?}", app.status);
 }
 
 #[test]

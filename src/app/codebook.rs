@@ -33,6 +33,8 @@ pub struct ProjectSession {
     pub exists: bool,
     /// Paragraphs (0-based) that are boilerplate.
     pub boilerplate: BTreeSet<usize>,
+    /// The last error reading the file on disk (said once, not every refresh).
+    refresh_error: Option<String>,
     /// How many paragraphs `boilerplate` was worked out over (a large
     /// document is indexed in the background: worked out again when complete).
     counted_over: usize,
@@ -132,6 +134,7 @@ impl ProjectSession {
             exists,
             boilerplate: BTreeSet::new(),
             counted_over: 0,
+            refresh_error: None,
             store: None,
             shared: SharedParagraphs::default(),
             others: ProjectCounts::default(),
@@ -785,12 +788,20 @@ impl App {
             return;
         };
         match session.refresh() {
-            Ok(true) => {
-                self.refresh_after_project_save();
-                self.say("gloss.ron changed on disk: merged into this session");
+            Ok(changed) => {
+                session.refresh_error = None;
+                if changed {
+                    self.refresh_after_project_save();
+                    self.say("gloss.ron changed on disk: merged into this session");
+                }
             }
-            Ok(false) => {}
-            Err(e) => self.warn(format!("Could not read the project file: {e}")),
+            Err(e) if session.refresh_error.as_ref() != Some(&e) => {
+                session.refresh_error = Some(e.clone());
+                self.warn(format!(
+                    "Could not read the project file: {e} (left alone until fixed)"
+                ));
+            }
+            Err(_) => {}
         }
     }
 
