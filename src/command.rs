@@ -63,6 +63,9 @@ commands! {
     Reopen => "reopen", "Reopen the document after it changed on disk (annotations are re-anchored)";
     WriteTo => "write_to", "Write the sidecar to another path (when saving fails)";
     Export => "export", "Export this document's annotations to a file beside it (choose a format)";
+    Codebook => "codebook", "Codebook: actors and issues — aliases, renames, merges, definitions (undoable)";
+    Metadata => "metadata", "The document's metadata (detected and stored); Enter corrects a value";
+    Boilerplate => "boilerplate", "Mark or unmark the paragraph as boilerplate (dimmed, left out of agreement)";
     Quit => "quit", "Quit (work is already saved)";
     Suspend => "suspend", "Suspend to the shell (saved first; fg resumes)";
     NextDisagreement => "next_disagreement", "Review: next paragraph where annotators disagree";

@@ -587,6 +587,7 @@ pub fn run_with(
     let mut last_attempt = Instant::now();
     let mut last_refresh = Instant::now();
     let mut last_document_check = Instant::now();
+    let mut last_project_refresh = Instant::now();
     let result = (|| -> anyhow::Result<Ending> {
         loop {
             terminal.draw(|frame| {
@@ -648,6 +649,7 @@ pub fn run_with(
                     }
                     Effect::Export(format) => export_document(&mut app, format),
                     Effect::Reopen => reopen_document(&mut app),
+                    Effect::SaveProject => save_project(&mut app),
                     Effect::Quit => quit = true,
                     Effect::Suspend => suspend = true,
                 }
@@ -697,6 +699,10 @@ pub fn run_with(
             if last_document_check.elapsed() >= DOCUMENT_CHECK {
                 app.note_disk_change(app.doc.disk_change());
                 last_document_check = Instant::now();
+            }
+            if last_project_refresh.elapsed() >= REFRESH {
+                app.refresh_project();
+                last_project_refresh = Instant::now();
             }
             let sig = signal.load(Ordering::Relaxed);
             if sig != 0 {
@@ -793,6 +799,19 @@ fn reopen_document(app: &mut App) {
         Ok(doc) => app.replace_document(doc),
         Err(e) => app.warn(format!("Could not reopen: {e}")),
     }
+}
+
+/// Carry out `Effect::SaveProject`: a project file is small, written here.
+fn save_project(app: &mut App) {
+    let Some(session) = app.project.as_mut() else {
+        return;
+    };
+    match session.save() {
+        Ok(Some(text)) => app.say(text),
+        Ok(None) => {}
+        Err(e) => app.warn(format!("The project file was not saved: {e}")),
+    }
+    app.refresh_after_project_save();
 }
 
 /// Carry out `Effect::Export`: write this document's annotations (as the

@@ -315,6 +315,28 @@ fn agreement_overlay_shows_the_figures() {
 }
 
 #[test]
+fn agreement_overlay_leaves_boilerplate_out_of_the_units_as_gloss_agree_does() {
+    let mut app = ana_reviews_ben();
+    // A project file in a folder of its own (never written: effects are not run).
+    let tmp = tempfile::tempdir().unwrap();
+    app.project = Some(glossator::app::codebook::ProjectSession::new(
+        tmp.path().join("gloss.ron"),
+        SAMPLE.into(),
+        glossator::project::Project::new(),
+        true,
+        tmp.path().join("own.gloss.ron"),
+    ));
+    press(&mut app, "gB");
+    assert!(app.is_boilerplate(0));
+    press(&mut app, "%");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("Agreement · ana, ben · 13 paragraphs"),
+        "{text}"
+    );
+}
+
+#[test]
 fn review_commands_outside_a_review_explain_themselves() {
     let mut app = app_for(Sidecar::new(&memo(), "kim"));
     press(&mut app, "]");

@@ -1,5 +1,6 @@
 //! The tag model: claims, advice and positions of actors, with notes and ids.
 
+pub mod duplicates;
 pub mod registry;
 
 use serde::{Deserialize, Serialize};

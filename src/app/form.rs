@@ -51,6 +51,9 @@ pub struct TagForm {
     pub opened: Option<Box<Annotation>>,
     /// 0-based paragraph the tag goes on.
     pub paragraph: usize,
+    /// `Name [Variant]` pairs written in the paragraph, offered for actor
+    /// fields (saving one stores Name and makes Variant its alias).
+    pub proposals: Vec<String>,
 }
 
 /// Most completions listed under a field.
@@ -82,6 +85,7 @@ impl TagForm {
             editing: None,
             opened: None,
             paragraph,
+            proposals: Vec::new(),
         }
     }
 
@@ -122,7 +126,22 @@ impl TagForm {
     pub fn candidates(&self, registry: &ActorResolver, issues: &[String]) -> Vec<String> {
         let typed = self.focused().input.text.trim();
         let mut list = match self.focused().completion {
-            Completion::Actor => registry.complete(typed),
+            Completion::Actor => {
+                let mut names = registry.complete(typed);
+                let key = typed.to_lowercase();
+                names.extend(
+                    self.proposals
+                        .iter()
+                        .filter(|p| p.to_lowercase().contains(&key))
+                        .filter(|p| {
+                            // Offered until the variant is known as an alias.
+                            crate::project::codebook::split_variant(p)
+                                .is_some_and(|(_, variant)| !registry.knows(&variant))
+                        })
+                        .cloned(),
+                );
+                names
+            }
             Completion::Issue => complete_issue(issues, typed),
             Completion::Quote => Vec::new(),
             Completion::Stance => Stance::ALL
@@ -187,6 +206,24 @@ impl TagForm {
     /// Index of the quote field.
     pub fn quote_field(&self) -> usize {
         self.fields.len() - 1
+    }
+
+    /// The form with every actor field typed as `Name [Variant]` cut to
+    /// `Name`, and the `(main name, variant)` pairs that were cut.
+    pub fn split_variants(&self, registry: &ActorResolver) -> (TagForm, Vec<(String, String)>) {
+        let mut form = self.clone();
+        let mut variants = Vec::new();
+        for f in form
+            .fields
+            .iter_mut()
+            .filter(|f| f.completion == Completion::Actor)
+        {
+            if let Some((name, variant)) = crate::project::codebook::split_variant(&f.input.text) {
+                f.input.set(&name);
+                variants.push((registry.resolve(&name), variant));
+            }
+        }
+        (form, variants)
     }
 
     /// The tag the form describes, with actor names in the registry's spelling.

@@ -5,6 +5,7 @@
 //! [`Effect`]s (saving, quitting). Tests drive the same path on `TestBackend`.
 
 mod background;
+pub mod codebook;
 pub mod concurrent;
 pub mod export;
 pub mod form;
@@ -48,6 +49,8 @@ pub enum Effect {
     /// Read the document again from disk and show it (`reopen`): the event
     /// loop reads it and hands it to [`App::replace_document`].
     Reopen,
+    /// The project file changed (codebook, metadata, boilerplate): write it.
+    SaveProject,
 }
 
 /// Whether the sidecar on disk matches what the user sees.
@@ -87,6 +90,10 @@ pub enum Mode {
     },
     /// Quitting would lose changes that nothing could write: type `yes`.
     ConfirmLoss(TextInput),
+    /// The codebook: actors and issues, their aliases and definitions.
+    Codebook(codebook::CodebookView),
+    /// The document's metadata, detected and stored.
+    Metadata(Box<codebook::MetadataView>),
 }
 
 /// A status-line message.
@@ -150,6 +157,9 @@ impl Edit {
 struct Step {
     edits: Vec<Edit>,
     learned: crate::sidecar::Names,
+    /// The codebook (project and registry) before and after, for codebook,
+    /// metadata and boilerplate changes.
+    codebook: Option<Box<(codebook::CodebookSnapshot, codebook::CodebookSnapshot)>>,
 }
 
 /// The whole state of an annotating session.
@@ -182,6 +192,8 @@ pub struct App {
     /// The document's file changed (or went) on disk since it was read; the
     /// text shown is the one read (see [`App::note_disk_change`]).
     pub disk_change: Option<DiskChange>,
+    /// The project file above the document (`gloss.ron`), if any.
+    pub project: Option<codebook::ProjectSession>,
     /// The format of the last export, where the export prompt opens next.
     last_export: Option<crate::export::Format>,
     undo: Vec<Step>,
@@ -230,6 +242,7 @@ impl App {
             vocabulary: (Vec::new(), Vec::new()),
             unsettled: Vec::new(),
             disk_change: None,
+            project: None,
             last_export: None,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -253,17 +266,29 @@ impl App {
     pub fn completion_sources(&self) -> (ActorResolver, Vec<String>) {
         let mut issues = self.sidecar.issues.clone();
         issues.extend(self.vocabulary.1.iter().cloned());
+        // The project's codebook counts too (see `actor_names`).
+        if let Some(session) = &self.project {
+            issues.extend(session.project.issue_names());
+        }
         issues.sort();
         issues.dedup();
         (self.actor_names(), issues)
     }
 
-    /// Actor names resolved through every registry of this document: this
-    /// sidecar's first (it wins a conflict), then colleagues' sidecars, then
-    /// the layers under review.
+    /// Actor names resolved through every registry of this document: the
+    /// project's codebook first (the team's names win a conflict), then this
+    /// sidecar's, colleagues' sidecars, and the layers under review.
     pub fn actor_names(&self) -> ActorResolver {
-        let mut sources: Vec<&[crate::annotation::Actor]> =
-            vec![&self.sidecar.actors, &self.vocabulary.0];
+        let codebook = self
+            .project
+            .as_ref()
+            .map(|session| session.project.registry().into_vec());
+        let mut sources: Vec<&[crate::annotation::Actor]> = Vec::new();
+        if let Some(actors) = &codebook {
+            sources.push(actors);
+        }
+        sources.push(&self.sidecar.actors);
+        sources.push(&self.vocabulary.0);
         if let Some(r) = &self.review {
             sources.extend(r.others.iter().map(|l| l.sidecar.actors.as_slice()));
         }
@@ -406,6 +431,8 @@ impl App {
             Mode::Orphans { .. } => self.orphans_key(event),
             Mode::Export { .. } => self.export_key(event),
             Mode::ConfirmLoss(_) => self.confirm_loss_key(event),
+            Mode::Codebook(_) => self.codebook_key(event),
+            Mode::Metadata(_) => self.metadata_key(event),
         }
     }
 
@@ -516,6 +543,9 @@ impl App {
             Command::Orphans => self.open_orphans(),
             Command::Reopen => self.effects.push(Effect::Reopen),
             Command::Export => self.open_export(),
+            Command::Codebook => self.open_codebook(),
+            Command::Metadata => self.open_metadata(),
+            Command::Boilerplate => self.toggle_boilerplate(),
         }
     }
 
@@ -566,7 +596,10 @@ impl App {
             self.warn("The document has no paragraphs to tag");
             return;
         }
-        self.mode = Mode::Form(TagForm::new(kind, self.selected));
+        let mut form = TagForm::new(kind, self.selected);
+        form.proposals =
+            crate::project::codebook::variant_pairs(self.doc.paragraph_text(self.selected));
+        self.mode = Mode::Form(form);
         self.layout.follow = true;
     }
 
@@ -605,7 +638,11 @@ impl App {
         }
         self.after_change(edits.last());
         let learned = self.sidecar.names().without(&before);
-        self.undo.push(Step { edits, learned });
+        self.undo.push(Step {
+            edits,
+            learned,
+            codebook: None,
+        });
         self.redo.clear();
     }
 
@@ -646,7 +683,11 @@ impl App {
         }
         // A name typed only for the undone tag (a typo) leaves the completions too.
         self.sidecar.forget_unused(&step.learned);
+        if let Some(change) = &step.codebook {
+            self.restore_codebook(&change.1, &change.0);
+        }
         self.after_change(inverse.last());
+        self.refresh_project_views();
         self.say(format!("Undone ({} left)", self.undo.len()));
         self.redo.push(step);
     }
@@ -662,7 +703,11 @@ impl App {
         for e in &step.edits {
             self.apply(e);
         }
+        if let Some(change) = &step.codebook {
+            self.restore_codebook(&change.0, &change.1);
+        }
         self.after_change(step.edits.last());
+        self.refresh_project_views();
         self.say("Redone");
         self.undo.push(step);
     }
@@ -722,7 +767,10 @@ impl App {
         let Mode::Form(form) = &mut self.mode else {
             return;
         };
-        let tag = match form.to_tag(&registry) {
+        // `Name [Variant]` typed for an actor: the tag says Name, Variant
+        // becomes its alias (see `codebook::learn_variants`).
+        let (typed, variants) = form.split_variants(&registry);
+        let tag = match typed.to_tag(&registry) {
             Ok(tag) => tag,
             Err((field, message)) => {
                 form.focus = field;
@@ -761,12 +809,25 @@ impl App {
                 });
                 let summary = tag.summary();
                 self.report_editor_change(outcome, (&format!("Changed to {summary}"), "Unchanged"));
+                // `Name [Variant]`: the variant becomes the name's alias (its own undo step).
+                if !variants.is_empty() {
+                    let said = self.commit_with_variants(Vec::new(), &variants);
+                    let text = self
+                        .status
+                        .as_ref()
+                        .map(|m| m.text.clone())
+                        .unwrap_or_default();
+                    self.say(with_variants(text, said));
+                }
             }
             None => {
                 let annotation = Annotation::created_at(tag, anchor, (self.clock)());
                 let summary = annotation.tag.summary();
-                self.commit(vec![Edit::Add(annotation)]);
-                self.say(format!("Tagged ¶{}: {summary}", form.paragraph + 1));
+                let said = self.commit_with_variants(vec![Edit::Add(annotation)], &variants);
+                self.say(with_variants(
+                    format!("Tagged ¶{}: {summary}", form.paragraph + 1),
+                    said,
+                ));
             }
         }
     }
@@ -912,6 +973,7 @@ impl App {
     /// Compute the layout for a frame of `area` and scroll the selection into view.
     pub fn prepare_frame(&mut self, area: Rect) {
         self.poll_background();
+        self.poll_project();
         // Below the text (narrow screens) the panel grows to hold an open form.
         let panel_rows = match &self.mode {
             Mode::Form(form) => {
@@ -932,6 +994,15 @@ impl App {
             self.selected_annotation = 0;
             self.clamp_annotation();
         }
+    }
+}
+
+/// A status message with what `Name [Variant]` did to the codebook.
+fn with_variants(text: String, said: Vec<String>) -> String {
+    if said.is_empty() {
+        text
+    } else {
+        format!("{text}; {} (undo with u)", said.join("; "))
     }
 }
 

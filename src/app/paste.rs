@@ -61,6 +61,15 @@ impl App {
                 form.highlight = None;
                 (&mut form.focused_mut().input, Lines::Joined)
             }
+            // A codebook or metadata prompt takes the text; the list does not.
+            Mode::Codebook(view) => match &mut view.prompt {
+                Some((_, input)) => (input, Lines::Joined),
+                None => return,
+            },
+            Mode::Metadata(view) => match &mut view.input {
+                Some(input) => (input, Lines::Joined),
+                None => return,
+            },
             Mode::Normal => {
                 self.warn("Paste ignored: open a note (n) or a tag form to paste into it");
                 return;

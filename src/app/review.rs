@@ -199,7 +199,18 @@ impl App {
         }
         codings.sort_by(|a, b| a.annotator.cmp(&b.annotator));
         let compared: Vec<&Coding> = codings.iter().collect();
-        Some(review::report(self.doc.len(), &compared, &r.names))
+        // Boilerplate paragraphs are no units, as in `gloss agree`.
+        let skip = self
+            .project
+            .as_ref()
+            .map(|p| p.boilerplate.clone())
+            .unwrap_or_default();
+        Some(review::report_except(
+            self.doc.len(),
+            &skip,
+            &compared,
+            &r.names,
+        ))
     }
 
     /// Everyone's annotations on paragraph `index`: own first, then each other

@@ -76,6 +76,9 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     // (the SHA-256 of a large document follows from the background)
     app.refresh_source();
     app.vocabulary = vocabulary;
+    if let Some(warning) = open_project(&mut app, file) {
+        notice = Some(warning);
+    }
     if !args.read_only
         && std::fs::metadata(path.parent().unwrap_or(Path::new(".")))
             .is_ok_and(|m| m.permissions().readonly())
@@ -172,6 +175,27 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         journal: journal.filter(|_| !read_only),
         lock,
     })
+}
+
+/// Give the session the project file above `file`, if any. A project file
+/// that cannot be read is left alone (never overwritten) and reported.
+fn open_project(app: &mut App, file: &Path) -> Option<String> {
+    use crate::project::{self, Project, store::ProjectStore};
+    let found = Project::find(file)?;
+    match ProjectStore::open(&found) {
+        Ok((store, Some(loaded))) => {
+            let key = project::document_key(&project::root_of(&found), file)?;
+            let own = crate::sidecar::sidecar_path(file, app.annotator());
+            let mut session =
+                crate::app::codebook::ProjectSession::new(found, key, loaded, true, own);
+            session.store = Some(store);
+            app.project = Some(session);
+            app.refresh_after_project_save();
+            None
+        }
+        Ok((_, None)) => None,
+        Err(e) => Some(format!("{e} — the project file is not used this session")),
+    }
 }
 
 /// Actors and issues from the other annotators' sidecars of `file`, for

@@ -3,6 +3,8 @@
 //! Prints one summary line per sidecar on stdout (exact / moved / fuzzy with
 //! scores / orphaned) and one line per problem on stderr, as
 //! `file:line:column: message`. Exit 1 when anything is wrong, orphans included.
+//! Warnings (names in no registry, likely duplicate names, ambiguous anchors)
+//! leave the exit code 0 unless `--strict`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -10,13 +12,17 @@ use std::process::ExitCode;
 
 use super::report;
 use crate::annotation::Tag;
-use crate::corpus::{self, Layer};
+use crate::annotation::duplicates::{Likeness, likely_duplicates, likeness};
+use crate::corpus::{self, AnnotatedDocument, Layer, position_of};
 use crate::document::anchor::Placement;
 use crate::document::sanitize::display_line;
+use crate::project::Project;
 
-pub fn run(paths: &[PathBuf]) -> ExitCode {
+pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
     let (targets, errors) = corpus::find_targets(paths, &[], false);
     let mut failed = !errors.is_empty();
+    let mut warnings = 0;
+    let mut names = NameCheck::default();
     for e in errors {
         report(e);
     }
@@ -28,8 +34,15 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
                     report(e);
                 }
                 for layer in &doc.layers {
-                    if !check_layer(layer) {
+                    let (ok, warned) = check_layer(layer);
+                    failed |= !ok;
+                    warnings += warned;
+                }
+                match names.check(&doc) {
+                    Ok(warned) => warnings += warned,
+                    Err(e) => {
                         failed = true;
+                        report(e);
                     }
                 }
             }
@@ -53,15 +66,16 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
             report(e);
         }
     }
-    if failed {
+    if failed || (strict && warnings > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-/// Summarise one sidecar; report its problems. Returns true when healthy.
-fn check_layer(layer: &Layer) -> bool {
+/// Summarise one sidecar; report its problems. Returns whether it is
+/// healthy, and how many warnings were given.
+fn check_layer(layer: &Layer) -> (bool, usize) {
     let path = layer.path.display().to_string();
     let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
     // Every id's position from one pass over the file: looking each one up
@@ -150,7 +164,148 @@ fn check_layer(layer: &Layer) -> bool {
         layer.sidecar.annotations.len(),
         fuzzy.len(),
     );
-    ok
+    (ok, ambiguous)
+}
+
+/// The names check: tags whose names are in no registry, and names that
+/// likely mean one actor or issue. Project files are read once; a pair of
+/// names is reported once per run.
+#[derive(Default)]
+struct NameCheck {
+    projects: HashMap<PathBuf, Project>,
+    reported: HashSet<(String, String)>,
+}
+
+impl NameCheck {
+    /// Every registry that counts for `doc`: its project's codebook and each
+    /// annotator's registry, united (an alias known to anyone counts for
+    /// everyone). The one place `gloss check` resolves names.
+    fn known_names(
+        &mut self,
+        doc: &AnnotatedDocument,
+    ) -> Result<(Project, Option<PathBuf>), String> {
+        let file = Project::find(doc.doc.path());
+        let mut book = match &file {
+            Some(f) => match self.projects.get(f) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = Project::load(f).map_err(|e| e.to_string())?;
+                    self.projects.insert(f.clone(), p.clone());
+                    p
+                }
+            },
+            None => Project::new(),
+        };
+        for layer in &doc.layers {
+            book.learn(&layer.sidecar.actors, &layer.sidecar.issues);
+        }
+        Ok((book, file))
+    }
+
+    /// Report the warnings for one document; returns how many.
+    fn check(&mut self, doc: &AnnotatedDocument) -> Result<usize, String> {
+        let (book, file) = self.known_names(doc)?;
+        let registry = book.registry();
+        let issues: HashSet<String> = book.issues.iter().map(|i| fold(&i.name)).collect();
+        let mut warnings = 0;
+        for layer in &doc.layers {
+            let path = layer.path.display().to_string();
+            let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
+            let mut seen = HashSet::new();
+            for a in &layer.sidecar.annotations {
+                let (line, col) = position_of(&text, &format!("\"{}\"", a.id)).unwrap_or((1, 1));
+                let mut unknown: Vec<(&str, &str)> = a
+                    .tag
+                    .actors()
+                    .into_iter()
+                    .filter(|n| registry.find(n).is_none())
+                    .map(|n| ("actor", n))
+                    .collect();
+                if let Tag::Position { issue, .. } = &a.tag
+                    && !issues.contains(&fold(issue))
+                {
+                    unknown.push(("issue", issue));
+                }
+                for (what, name) in unknown {
+                    if !seen.insert((what, fold(name))) {
+                        continue;
+                    }
+                    warnings += 1;
+                    let known: Vec<String> = if what == "actor" {
+                        book.actors.iter().map(|x| x.name.clone()).collect()
+                    } else {
+                        book.issue_names()
+                    };
+                    let near = known.iter().find(|k| likeness(k, name).is_some());
+                    let fix = match near {
+                        Some(k) if what == "actor" => format!(
+                            "fix: write '{k}', or make '{name}' an alias of {k} in the codebook view (K)"
+                        ),
+                        Some(k) => {
+                            format!("fix: write '{k}', or merge the two in the codebook view (K)")
+                        }
+                        None => format!(
+                            "fix: add the {what} to gloss.ron, or tag it once in gloss (which registers it)"
+                        ),
+                    };
+                    report(format!(
+                        "{path}:{line}:{col}: warning: {what} '{}' (annotation {}) is in no registry; {fix}",
+                        display_line(name),
+                        a.id
+                    ));
+                }
+            }
+        }
+        let place = file
+            .as_ref()
+            .unwrap_or(&doc.doc.path().to_path_buf())
+            .display()
+            .to_string();
+        let actors: Vec<(String, Vec<String>)> = book
+            .actors
+            .iter()
+            .map(|a| (a.name.clone(), a.aliases.clone()))
+            .collect();
+        let issue_names: Vec<(String, Vec<String>)> = book
+            .issues
+            .iter()
+            .map(|i| (i.name.clone(), Vec::new()))
+            .collect();
+        for (what, entries) in [("actors", &actors), ("issues", &issue_names)] {
+            for (i, j, how) in likely_duplicates(entries) {
+                let (a, b) = (&entries[i].0, &entries[j].0);
+                if !self.reported.insert((a.clone(), b.clone())) {
+                    continue;
+                }
+                warnings += 1;
+                let why = match how {
+                    Likeness::Folded => {
+                        "equal ignoring case, hyphens, spaces and diacritics".to_string()
+                    }
+                    Likeness::Edits(n) => format!("{n} letter(s) apart"),
+                };
+                let fix = if what == "actors" {
+                    "merge the wrong one into the other in the codebook view (K, select it, m)"
+                } else {
+                    "merge the wrong one into the other in the codebook view (K, Tab, select it, m)"
+                };
+                report(format!(
+                    "{}: warning: {what} '{}' and '{}' look like one ({why}); fix: {fix}, or leave them if they differ",
+                    display_line(&place),
+                    display_line(a),
+                    display_line(b)
+                ));
+            }
+        }
+        Ok(warnings)
+    }
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The 1-based line and column (in characters) of the first `"word"` in

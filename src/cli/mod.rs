@@ -66,6 +66,10 @@ pub enum Commands {
         /// Documents, sidecars or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Treat warnings (unknown names, likely duplicates, ambiguous
+        /// anchors) as errors: exit 1 when there are any.
+        #[arg(long)]
+        strict: bool,
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
@@ -162,7 +166,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Commands::Export(args)) => export::run(&args),
-        Some(Commands::Check { paths }) => check::run(&paths),
+        Some(Commands::Check { paths, strict }) => check::run(&paths, strict),
         Some(Commands::Review {
             session,
             file,

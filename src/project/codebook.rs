@@ -1,27 +1,581 @@
-//! Editing the codebook: aliases, renames, merges and removals of actors and
-//! issues, keeping every name that was ever used resolvable.
+//! Changes to a codebook (the actors and issues of a project, or of one
+//! sidecar's registry seen as a codebook): add and remove aliases, rename and
+//! merge actors and issues, describe, define and group them, delete names.
 //!
-//! A rename or merge never loses a name: the old one becomes an alias, so
-//! tags in colleagues' sidecars (which store names, not ids) still resolve
-//! to the same actor or issue. Names compare as [`ActorRegistry::find`] does
-//! (case and spacing ignored).
+//! Pure: a [`Change`] applied to a [`Project`]'s `actors` and `issues`. The
+//! TUI's codebook view applies each change to the project file and to the
+//! sidecar's own registry, and rewrites the annotator's tags (see
+//! [`Change::renames`]).
 
 use super::{ActorEntry, IssueEntry, Project};
-use crate::annotation::{Actor, ActorRegistry};
+use crate::annotation::{Actor, Tag};
 
-/// Why a codebook edit was refused (a sentence for the status line).
-pub type EditError = String;
+/// One change to a codebook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    AddAlias {
+        actor: String,
+        alias: String,
+    },
+    RemoveAlias {
+        actor: String,
+        alias: String,
+    },
+    /// The old name becomes an alias, so tags that use it still resolve.
+    RenameActor {
+        from: String,
+        to: String,
+    },
+    /// `from` and its aliases become aliases of `into`.
+    MergeActors {
+        from: String,
+        into: String,
+    },
+    DescribeActor {
+        actor: String,
+        text: String,
+    },
+    DeleteActor {
+        actor: String,
+    },
+    RenameIssue {
+        from: String,
+        to: String,
+    },
+    MergeIssues {
+        from: String,
+        into: String,
+    },
+    DefineIssue {
+        issue: String,
+        text: String,
+    },
+    GroupIssue {
+        issue: String,
+        group: String,
+    },
+    DeleteIssue {
+        issue: String,
+    },
+}
 
-fn fold(s: &str) -> String {
+/// Which kind of name a rename rewrites in tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    Actor,
+    Issue,
+}
+
+impl Change {
+    /// The tag rewrite a change implies: `(kind, old name, new name)`.
+    pub fn renames(&self) -> Option<(NameKind, &str, &str)> {
+        match self {
+            Change::RenameActor { from, to } => Some((NameKind::Actor, from, to)),
+            Change::MergeActors { from, into } => Some((NameKind::Actor, from, into)),
+            Change::RenameIssue { from, to } => Some((NameKind::Issue, from, to)),
+            Change::MergeIssues { from, into } => Some((NameKind::Issue, from, into)),
+            _ => None,
+        }
+    }
+
+    /// What happened, for the status line.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::AddAlias { actor, alias } => format!("'{alias}' is now an alias of {actor}"),
+            Change::RemoveAlias { actor, alias } => {
+                format!("'{alias}' is no longer an alias of {actor}")
+            }
+            Change::RenameActor { from, to } => {
+                format!("Renamed {from} to {to} ('{from}' kept as an alias)")
+            }
+            Change::MergeActors { from, into } => {
+                format!("Merged {from} into {into} ('{from}' is now an alias)")
+            }
+            Change::DescribeActor { actor, .. } => format!("Description of {actor} saved"),
+            Change::DeleteActor { actor } => format!("Deleted actor {actor}"),
+            Change::RenameIssue { from, to } => format!("Renamed issue {from} to {to}"),
+            Change::MergeIssues { from, into } => format!("Merged issue {from} into {into}"),
+            Change::DefineIssue { issue, .. } => format!("Definition of {issue} saved"),
+            Change::GroupIssue { issue, group } if group.trim().is_empty() => {
+                format!("{issue} is in no group")
+            }
+            Change::GroupIssue { issue, group } => format!("{issue} is in group {}", group.trim()),
+            Change::DeleteIssue { issue } => format!("Deleted issue {issue}"),
+        }
+    }
+}
+
+/// `Name [Variant]` as typed in a tag form (a translator's romanisation
+/// pair): the name and the variant, both trimmed and non-empty.
+pub fn split_variant(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    let inner = text.strip_suffix(']')?;
+    let open = inner.rfind('[')?;
+    let name = inner[..open].trim();
+    let variant = inner[open + 1..].trim();
+    if name.is_empty() || variant.is_empty() || variant.contains(['[', ']']) {
+        return None;
+    }
+    Some((name.to_string(), variant.to_string()))
+}
+
+/// `Name [Variant]` pairs written in a text (a translator's romanisation
+/// pairs: `Pak Chang-ok [Pak Chang Ok]`), as typed in a form, in order, once
+/// each. The name is the run of capitalised words just before the bracket
+/// (at most four, stopping at punctuation); editorial brackets such as
+/// `[sic]` or `[illegible]` start lowercase and are not pairs.
+pub fn variant_pairs(text: &str) -> Vec<String> {
+    let capitalised = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    let mut before_len = 0;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']') else {
+            break;
+        };
+        // A pair may break across lines: spacing is normalised.
+        let variant = rest[open + 1..open + close]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let variant = variant.as_str();
+        let before = &text[..before_len + open];
+        rest = &rest[open + close + 1..];
+        before_len = text.len() - rest.len();
+        if !capitalised(variant) || variant.contains('[') {
+            continue;
+        }
+        if before.ends_with(|c: char| !c.is_whitespace()) {
+            // `word[x]` is no pair.
+            continue;
+        }
+        let mut words: Vec<&str> = Vec::new();
+        for w in before.split_whitespace().rev() {
+            if words.len() == 4 || !capitalised(w) {
+                break;
+            }
+            if !words.is_empty() && w.ends_with(|c: char| c.is_ascii_punctuation() && c != '-') {
+                break;
+            }
+            words.push(w);
+        }
+        if words.is_empty() {
+            continue;
+        }
+        words.reverse();
+        let pair = format!("{} [{variant}]", words.join(" "));
+        if !out.contains(&pair) {
+            out.push(pair);
+        }
+    }
+    out
+}
+
+fn key(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
 }
 
+fn non_empty(text: &str, what: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        Err(format!("{what} must not be empty"))
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+impl Project {
+    /// A sidecar's registry (actors with aliases, issue names) as a codebook.
+    pub fn from_registry(actors: &[Actor], issues: &[String]) -> Project {
+        let mut p = Project::new();
+        p.actors = actors
+            .iter()
+            .map(|a| ActorEntry {
+                aliases: a.aliases.clone(),
+                ..ActorEntry::new(&a.name)
+            })
+            .collect();
+        p.issues = issues.iter().map(|i| IssueEntry::new(i)).collect();
+        p.normalise();
+        p
+    }
+
+    /// The codebook as a sidecar's registry (descriptions, attributes,
+    /// definitions and groups have no place there).
+    pub fn to_registry(&self) -> (Vec<Actor>, Vec<String>) {
+        let actors = self
+            .actors
+            .iter()
+            .map(|a| Actor {
+                name: a.name.clone(),
+                aliases: a.aliases.clone(),
+            })
+            .collect();
+        (actors, self.issue_names())
+    }
+
+    /// The main name of the actor `name` names (its name or an alias).
+    fn actor_index(&self, name: &str) -> Option<usize> {
+        let k = key(name);
+        self.actors
+            .iter()
+            .position(|a| key(&a.name) == k || a.aliases.iter().any(|x| key(x) == k))
+    }
+
+    fn actor_index_or_err(&self, name: &str) -> Result<usize, String> {
+        self.actor_index(name)
+            .ok_or_else(|| format!("No actor named '{}'", name.trim()))
+    }
+
+    fn issue_index(&self, name: &str) -> Result<usize, String> {
+        let k = key(name);
+        self.issues
+            .iter()
+            .position(|i| key(&i.name) == k)
+            .ok_or_else(|| format!("No issue named '{}'", name.trim()))
+    }
+
+    /// Apply `change` to the codebook; nothing changes when it is refused.
+    pub fn apply(&mut self, change: &Change) -> Result<(), String> {
+        match change {
+            Change::AddAlias { actor, alias } => {
+                let i = self.actor_index_or_err(actor)?;
+                let alias = non_empty(alias, "An alias")?;
+                if let Some(j) = self.actor_index(&alias) {
+                    return Err(if i == j {
+                        format!("'{alias}' already means {}", self.actors[i].name)
+                    } else {
+                        format!(
+                            "'{alias}' is already {}: merge the two actors instead",
+                            self.actors[j].name
+                        )
+                    });
+                }
+                self.actors[i].aliases.push(alias);
+            }
+            Change::RemoveAlias { actor, alias } => {
+                let i = self.actor_index_or_err(actor)?;
+                let a = &mut self.actors[i];
+                let before = a.aliases.len();
+                a.aliases.retain(|x| key(x) != key(alias));
+                if a.aliases.len() == before {
+                    return Err(format!("'{}' is not an alias of {}", alias.trim(), a.name));
+                }
+            }
+            Change::RenameActor { from, to } => {
+                let i = self.actor_index_or_err(from)?;
+                let to = non_empty(to, "A name")?;
+                if let Some(j) = self.actor_index(&to)
+                    && j != i
+                {
+                    return Err(format!(
+                        "'{to}' is already {}: merge the two actors instead",
+                        self.actors[j].name
+                    ));
+                }
+                let a = &mut self.actors[i];
+                if a.name == to {
+                    return Err(format!("{to} already has that name"));
+                }
+                let old = std::mem::replace(&mut a.name, to.clone());
+                a.aliases.retain(|x| key(x) != key(&to));
+                a.aliases.push(old);
+            }
+            Change::MergeActors { from, into } => {
+                let i = self.actor_index_or_err(from)?;
+                let j = self.actor_index_or_err(into)?;
+                if i == j {
+                    return Err(format!(
+                        "{} and {} are one actor already",
+                        from.trim(),
+                        into.trim()
+                    ));
+                }
+                let gone = self.actors.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                let target = &mut self.actors[j];
+                target.aliases.push(gone.name);
+                target.aliases.extend(gone.aliases);
+                if target.description.is_none() {
+                    target.description = gone.description;
+                }
+                for (k, v) in gone.attributes {
+                    target.attributes.entry(k).or_insert(v);
+                }
+            }
+            Change::DescribeActor { actor, text } => {
+                let i = self.actor_index_or_err(actor)?;
+                let text = text.trim();
+                self.actors[i].description = (!text.is_empty()).then(|| text.to_string());
+            }
+            Change::DeleteActor { actor } => {
+                let i = self.actor_index_or_err(actor)?;
+                self.actors.remove(i);
+            }
+            Change::RenameIssue { from, to } => {
+                let i = self.issue_index(from)?;
+                let to = non_empty(to, "An issue name")?;
+                if let Ok(j) = self.issue_index(&to)
+                    && j != i
+                {
+                    return Err(format!("Issue '{to}' exists: merge the two issues instead"));
+                }
+                if self.issues[i].name == to {
+                    return Err(format!("{to} already has that name"));
+                }
+                self.issues[i].name = to;
+            }
+            Change::MergeIssues { from, into } => {
+                let i = self.issue_index(from)?;
+                let j = self.issue_index(into)?;
+                if i == j {
+                    return Err(format!("{} is {} already", from.trim(), into.trim()));
+                }
+                let gone = self.issues.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                let target = &mut self.issues[j];
+                if target.definition.is_none() {
+                    target.definition = gone.definition;
+                }
+                if target.group.is_none() {
+                    target.group = gone.group;
+                }
+            }
+            Change::DefineIssue { issue, text } => {
+                let i = self.issue_index(issue)?;
+                let text = text.trim();
+                self.issues[i].definition = (!text.is_empty()).then(|| text.to_string());
+            }
+            Change::GroupIssue { issue, group } => {
+                let i = self.issue_index(issue)?;
+                let group = group.trim();
+                self.issues[i].group = (!group.is_empty()).then(|| group.to_string());
+            }
+            Change::DeleteIssue { issue } => {
+                let i = self.issue_index(issue)?;
+                self.issues.remove(i);
+            }
+        }
+        self.normalise();
+        Ok(())
+    }
+}
+
+/// `tag` with every use of the name `from` (case and spacing ignored)
+/// replaced by `to`; `None` when the tag does not use it.
+pub fn rename_in_tag(tag: &Tag, kind: NameKind, from: &str, to: &str) -> Option<Tag> {
+    let from = key(from);
+    let swap = |s: &String| {
+        if key(s) == from {
+            to.to_string()
+        } else {
+            s.clone()
+        }
+    };
+    let renamed = match (tag, kind) {
+        (Tag::Claim { by }, NameKind::Actor) => Tag::Claim { by: swap(by) },
+        (Tag::Advice { from: f, to: t }, NameKind::Actor) => Tag::Advice {
+            from: swap(f),
+            to: swap(t),
+        },
+        (
+            Tag::Position {
+                actor,
+                stance,
+                issue,
+            },
+            NameKind::Actor,
+        ) => Tag::Position {
+            actor: swap(actor),
+            stance: *stance,
+            issue: issue.clone(),
+        },
+        (
+            Tag::Position {
+                actor,
+                stance,
+                issue,
+            },
+            NameKind::Issue,
+        ) => Tag::Position {
+            actor: actor.clone(),
+            stance: *stance,
+            issue: swap(issue),
+        },
+        _ => return None,
+    };
+    (renamed != *tag).then_some(renamed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> Project {
+        let mut p = Project::new();
+        p.actors = vec![ActorEntry::new("Pak Chang Ok"), ActorEntry::new("Nam Il")];
+        p.actors[0].aliases.push("박창옥".into());
+        p.issues = vec![
+            IssueEntry::new("personality cult"),
+            IssueEntry::new("cult of personality"),
+        ];
+        p.normalise();
+        p
+    }
+
+    fn names(p: &Project) -> Vec<(String, Vec<String>)> {
+        p.actors
+            .iter()
+            .map(|a| (a.name.clone(), a.aliases.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn split_variant_takes_the_bracketed_spelling() {
+        assert_eq!(
+            split_variant(" Pak Chang-ok [Pak Chang Ok] "),
+            Some(("Pak Chang-ok".into(), "Pak Chang Ok".into()))
+        );
+        assert_eq!(split_variant("Pak Chang-ok"), None);
+        assert_eq!(split_variant("[Pak]"), None);
+        assert_eq!(split_variant("Pak []"), None);
+    }
+
+    #[test]
+    fn variant_pairs_are_read_from_a_paragraph() {
+        let text = "Nam Il met in his apartment with Pak Chang-ok [Pak Chang Ok]. \
+                    Functionaries, including Choe Chang-ik [Choe Chang\nIk], spoke [sic] \
+                    to the History Program at [email protected] and Kim[x].";
+        assert_eq!(
+            variant_pairs(text),
+            [
+                "Pak Chang-ok [Pak Chang Ok]",
+                "Choe Chang-ik [Choe Chang Ik]"
+            ]
+        );
+        assert_eq!(
+            variant_pairs("In Pyongyang, Nam Il [남일] said"),
+            ["Nam Il [남일]"]
+        );
+    }
+
+    #[test]
+    fn rename_keeps_the_old_name_as_an_alias() {
+        let mut p = book();
+        p.apply(&Change::RenameActor {
+            from: "pak chang ok".into(),
+            to: "Pak Chang-ok".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            names(&p)[1],
+            (
+                "Pak Chang-ok".into(),
+                vec!["박창옥".into(), "Pak Chang Ok".into()]
+            )
+        );
+        // Renaming onto another actor's name is refused: that is a merge.
+        let err = p
+            .apply(&Change::RenameActor {
+                from: "Nam Il".into(),
+                to: "박창옥".into(),
+            })
+            .unwrap_err();
+        assert!(err.contains("merge"), "{err}");
+    }
+
+    #[test]
+    fn merge_makes_one_actor_the_others_alias() {
+        let mut p = book();
+        p.apply(&Change::MergeActors {
+            from: "박창옥".into(),
+            into: "Nam Il".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            names(&p),
+            vec![(
+                "Nam Il".to_string(),
+                vec!["Pak Chang Ok".to_string(), "박창옥".to_string()]
+            )]
+        );
+    }
+
+    #[test]
+    fn aliases_are_added_once_and_removed_by_name() {
+        let mut p = book();
+        let add = Change::AddAlias {
+            actor: "Nam Il".into(),
+            alias: "Nam Ir".into(),
+        };
+        p.apply(&add).unwrap();
+        assert!(p.apply(&add).unwrap_err().contains("already"));
+        let taken = Change::AddAlias {
+            actor: "Nam Il".into(),
+            alias: "pak chang ok".into(),
+        };
+        assert!(p.apply(&taken).unwrap_err().contains("merge"));
+        p.apply(&Change::RemoveAlias {
+            actor: "Nam Il".into(),
+            alias: "nam ir".into(),
+        })
+        .unwrap();
+        assert!(p.actor("Nam Il").unwrap().aliases.is_empty());
+    }
+
+    #[test]
+    fn issues_merge_define_and_group() {
+        let mut p = book();
+        p.apply(&Change::DefineIssue {
+            issue: "cult of personality".into(),
+            text: "Praise of Kim Il Sung".into(),
+        })
+        .unwrap();
+        p.apply(&Change::MergeIssues {
+            from: "cult of personality".into(),
+            into: "personality cult".into(),
+        })
+        .unwrap();
+        p.apply(&Change::GroupIssue {
+            issue: "personality cult".into(),
+            group: "Leadership".into(),
+        })
+        .unwrap();
+        assert_eq!(p.issues.len(), 1);
+        assert_eq!(
+            p.issues[0].definition.as_deref(),
+            Some("Praise of Kim Il Sung")
+        );
+        assert_eq!(p.issues[0].group.as_deref(), Some("Leadership"));
+    }
+
+    #[test]
+    fn tags_are_rewritten_only_where_they_use_the_name() {
+        let tag = Tag::Advice {
+            from: "pak chang ok".into(),
+            to: "Nam Il".into(),
+        };
+        assert_eq!(
+            rename_in_tag(&tag, NameKind::Actor, "Pak Chang Ok", "Pak Chang-ok"),
+            Some(Tag::Advice {
+                from: "Pak Chang-ok".into(),
+                to: "Nam Il".into()
+            })
+        );
+        assert_eq!(rename_in_tag(&tag, NameKind::Issue, "Nam Il", "x"), None);
+    }
+}
+
 /// Issues as a registry of names with aliases (the same lookup as actors).
-fn issue_registry(issues: &[IssueEntry]) -> ActorRegistry {
-    ActorRegistry::new(
+fn issue_registry(issues: &[IssueEntry]) -> crate::annotation::ActorRegistry {
+    crate::annotation::ActorRegistry::new(
         issues
             .iter()
             .map(|i| Actor {
@@ -33,248 +587,10 @@ fn issue_registry(issues: &[IssueEntry]) -> ActorRegistry {
 }
 
 impl Project {
-    /// The codebook's name for the issue `name` names (by name or alias),
-    /// or `name` trimmed when it is not in the codebook.
-    pub fn canonical_issue(&self, name: &str) -> String {
-        issue_registry(&self.issues).resolver().resolve(name)
-    }
-
-    /// Who owns `name` as a name or alias: `Some(main name)`.
-    fn actor_owning(&self, name: &str) -> Option<String> {
-        self.registry().find(name).map(|a| a.name.clone())
-    }
-
+    /// The codebook's main name of the issue `name` names (by name or alias).
     pub(crate) fn issue_owning(&self, name: &str) -> Option<String> {
         issue_registry(&self.issues)
             .find(name)
             .map(|a| a.name.clone())
-    }
-
-    /// Add `alias` to `actor`. Refused when another actor already has that
-    /// name or alias (merge them instead).
-    pub fn add_actor_alias(&mut self, actor: &str, alias: &str) -> Result<(), EditError> {
-        let alias = alias.trim();
-        if alias.is_empty() {
-            return Err("an alias cannot be empty".into());
-        }
-        let owner = self.actor_owning(alias);
-        let entry = self
-            .actor_mut(actor)
-            .ok_or_else(|| format!("no actor '{actor}' in the codebook"))?;
-        match owner {
-            Some(o) if o == entry.name => Ok(()),
-            Some(o) => Err(format!(
-                "'{alias}' already names '{o}': merge the two actors instead"
-            )),
-            None => {
-                entry.aliases.push(alias.to_string());
-                Ok(())
-            }
-        }
-    }
-
-    /// Remove `alias` from `actor`. Returns whether it was there.
-    pub fn remove_actor_alias(&mut self, actor: &str, alias: &str) -> bool {
-        let Some(entry) = self.actor_mut(actor) else {
-            return false;
-        };
-        let before = entry.aliases.len();
-        entry.aliases.retain(|a| fold(a) != fold(alias));
-        entry.aliases.len() != before
-    }
-
-    /// Rename an actor; the old name becomes an alias. Refused when the new
-    /// name belongs to another actor (merge instead).
-    pub fn rename_actor(&mut self, old: &str, new: &str) -> Result<(), EditError> {
-        let new = new.trim();
-        if new.is_empty() {
-            return Err("a name cannot be empty".into());
-        }
-        if let Some(owner) = self.actor_owning(new)
-            && owner != old
-        {
-            return Err(format!(
-                "'{new}' already names '{owner}': merge the two actors instead"
-            ));
-        }
-        let entry = self
-            .actor_mut(old)
-            .ok_or_else(|| format!("no actor '{old}' in the codebook"))?;
-        entry.aliases.retain(|a| fold(a) != fold(new));
-        entry.aliases.insert(0, old.to_string());
-        entry.name = new.to_string();
-        self.normalise();
-        Ok(())
-    }
-
-    /// Merge actor `from` into `into`: `from`'s name and aliases become
-    /// aliases of `into`; its description and attributes fill what `into`
-    /// lacks.
-    pub fn merge_actors(&mut self, from: &str, into: &str) -> Result<(), EditError> {
-        if from == into {
-            return Err("an actor cannot be merged into itself".into());
-        }
-        let pos = self
-            .actors
-            .iter()
-            .position(|a| a.name == from)
-            .ok_or_else(|| format!("no actor '{from}' in the codebook"))?;
-        if self.actor(into).is_none() {
-            return Err(format!("no actor '{into}' in the codebook"));
-        }
-        let gone: ActorEntry = self.actors.remove(pos);
-        if let Some(entry) = self.actor_mut(into) {
-            entry.aliases.push(gone.name);
-            entry.aliases.extend(gone.aliases);
-            if entry.description.is_none() {
-                entry.description = gone.description;
-            }
-            for (k, v) in gone.attributes {
-                entry.attributes.entry(k).or_insert(v);
-            }
-        }
-        self.normalise();
-        Ok(())
-    }
-
-    /// Remove an actor from the codebook (the caller checks it is unused).
-    pub fn remove_actor(&mut self, name: &str) -> bool {
-        let before = self.actors.len();
-        self.actors.retain(|a| a.name != name);
-        self.actors.len() != before
-    }
-
-    /// Rename an issue; the old name becomes an alias.
-    pub fn rename_issue(&mut self, old: &str, new: &str) -> Result<(), EditError> {
-        let new = new.trim();
-        if new.is_empty() {
-            return Err("a name cannot be empty".into());
-        }
-        if let Some(owner) = self.issue_owning(new)
-            && owner != old
-        {
-            return Err(format!(
-                "'{new}' already names the issue '{owner}': merge the two issues instead"
-            ));
-        }
-        let entry = self
-            .issues
-            .iter_mut()
-            .find(|i| i.name == old)
-            .ok_or_else(|| format!("no issue '{old}' in the codebook"))?;
-        entry.aliases.retain(|a| fold(a) != fold(new));
-        entry.aliases.insert(0, old.to_string());
-        entry.name = new.to_string();
-        self.normalise();
-        Ok(())
-    }
-
-    /// Merge issue `from` into `into` (names become aliases; definition and
-    /// group fill what `into` lacks).
-    pub fn merge_issues(&mut self, from: &str, into: &str) -> Result<(), EditError> {
-        if from == into {
-            return Err("an issue cannot be merged into itself".into());
-        }
-        let pos = self
-            .issues
-            .iter()
-            .position(|i| i.name == from)
-            .ok_or_else(|| format!("no issue '{from}' in the codebook"))?;
-        if self.issue(into).is_none() {
-            return Err(format!("no issue '{into}' in the codebook"));
-        }
-        let gone = self.issues.remove(pos);
-        if let Some(entry) = self.issues.iter_mut().find(|i| i.name == into) {
-            entry.aliases.push(gone.name);
-            entry.aliases.extend(gone.aliases);
-            if entry.definition.is_none() {
-                entry.definition = gone.definition;
-            }
-            if entry.group.is_none() {
-                entry.group = gone.group;
-            }
-        }
-        self.normalise();
-        Ok(())
-    }
-
-    /// Remove an issue from the codebook (the caller checks it is unused).
-    pub fn remove_issue(&mut self, name: &str) -> bool {
-        let before = self.issues.len();
-        self.issues.retain(|i| i.name != name);
-        self.issues.len() != before
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn codebook() -> Project {
-        let mut p = Project::new();
-        let mut pak = ActorEntry::new("Pak Chang-ok");
-        pak.aliases = vec!["Pak Chang Ok".into()];
-        pak.attributes
-            .insert("faction".into(), "Soviet Korean".into());
-        p.actors = vec![pak, ActorEntry::new("Pak"), ActorEntry::new("Nam Il")];
-        p.issues = vec![IssueEntry::new("cult"), IssueEntry::new("personality cult")];
-        p.normalise();
-        p
-    }
-
-    #[test]
-    fn an_alias_known_to_another_actor_is_refused() {
-        let mut p = codebook();
-        p.add_actor_alias("Nam Il", "Nam-il").unwrap();
-        assert_eq!(p.registry().resolver().resolve("nam-il"), "Nam Il");
-        let err = p.add_actor_alias("Nam Il", "pak chang ok").unwrap_err();
-        assert!(err.contains("merge"), "{err}");
-        assert!(p.add_actor_alias("Nobody", "x").is_err());
-        assert!(p.remove_actor_alias("Nam Il", "NAM-IL"));
-        assert!(!p.remove_actor_alias("Nam Il", "Nam-il"));
-    }
-
-    #[test]
-    fn a_renamed_actor_keeps_its_old_name_as_an_alias() {
-        let mut p = codebook();
-        p.rename_actor("Pak Chang-ok", "Pak Ch'ang-ok").unwrap();
-        let registry = p.registry();
-        assert_eq!(registry.resolver().resolve("Pak Chang-ok"), "Pak Ch'ang-ok");
-        assert_eq!(registry.resolver().resolve("Pak Chang Ok"), "Pak Ch'ang-ok");
-        assert_eq!(
-            p.actor("Pak Ch'ang-ok").unwrap().attributes["faction"],
-            "Soviet Korean"
-        );
-        assert!(p.rename_actor("Nam Il", "Pak").is_err());
-    }
-
-    #[test]
-    fn merged_actors_resolve_to_one() {
-        let mut p = codebook();
-        p.merge_actors("Pak", "Pak Chang-ok").unwrap();
-        assert!(p.actor("Pak").is_none());
-        assert_eq!(p.registry().resolver().resolve("pak"), "Pak Chang-ok");
-        assert_eq!(
-            p.actor("Pak Chang-ok").unwrap().aliases,
-            vec!["Pak Chang Ok", "Pak"]
-        );
-        assert!(p.merge_actors("Nam Il", "Nam Il").is_err());
-        assert!(p.remove_actor("Nam Il"));
-        assert!(!p.remove_actor("Nam Il"));
-    }
-
-    #[test]
-    fn issues_rename_and_merge_keeping_old_names() {
-        let mut p = codebook();
-        p.merge_issues("cult", "personality cult").unwrap();
-        p.rename_issue("personality cult", "cult of personality")
-            .unwrap();
-        assert_eq!(p.issue_names(), vec!["cult of personality"]);
-        assert_eq!(p.canonical_issue("Cult"), "cult of personality");
-        assert_eq!(p.canonical_issue("personality cult"), "cult of personality");
-        assert_eq!(p.canonical_issue("aid"), "aid");
-        let text = p.to_ron().unwrap();
-        assert_eq!(Project::parse(&text, std::path::Path::new("g")).unwrap(), p);
-        assert!(p.remove_issue("cult of personality"));
     }
 }

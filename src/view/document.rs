@@ -1,7 +1,7 @@
 //! The document pane: gutter (selection bar, number, tag marks) and wrapped text.
 
 use ratatui::buffer::Buffer;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 
 use super::{Theme, put};
 use crate::annotation::Kind;
@@ -33,7 +33,11 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     let query = app.search.as_ref().map(|s| s.query.as_str());
     for v in &layout.visible {
         let selected = v.index == app.selected;
-        let base = if selected { theme.selected } else { theme.text };
+        let mut base = if selected { theme.selected } else { theme.text };
+        if app.is_boilerplate(v.index) {
+            // Not part of the document proper: still there, but quiet.
+            base = base.patch(theme.dim).add_modifier(Modifier::DIM);
+        }
         let shown = display(app.doc.paragraph_text(v.index));
         let matches = query.map(|q| find_all(&shown, q)).unwrap_or_default();
         let mut row = 0usize;

@@ -4,6 +4,7 @@
 //! drawn. All untrusted text (document, names, notes, file names, messages)
 //! goes through `sanitize` before it reaches a cell.
 
+mod codebook;
 mod document;
 mod export;
 mod panel;
@@ -54,6 +55,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             None
         }
         Mode::ConfirmLoss(input) => safety::confirm_loss(frame.buffer_mut(), app, input, theme),
+        Mode::Codebook(view) => codebook::codebook(frame.buffer_mut(), app, view, theme),
+        Mode::Metadata(view) => codebook::metadata(frame.buffer_mut(), app, view, theme),
     };
     if let Some((x, y)) = cursor {
         frame.set_cursor_position((x, y));

@@ -1,0 +1,43 @@
+//! The codebook view in a real terminal: an alias added there is in
+//! `gloss.ron` on disk after quitting.
+
+mod common;
+
+use common::tmux::Setup;
+use glossator::project::{ActorEntry, Project};
+
+const TMUX: Setup = Setup {
+    socket: "gloss-codebook",
+    config_dir: ".no-config",
+    create_config_dir: false,
+    colour: false,
+    then: "sleep 30",
+    option: ("remain-on-exit", "off"),
+};
+
+#[test]
+fn an_alias_added_in_the_codebook_view_is_in_the_project_file_after_quitting() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("memo.txt"),
+        "Nam Il met Petrov.\n\nPak Chang-ok spoke.\n",
+    )
+    .unwrap();
+    let mut p = Project::new();
+    p.actors.push(ActorEntry::new("Nam Il"));
+    std::fs::write(dir.path().join("gloss.ron"), p.to_ron().unwrap()).unwrap();
+    let t = TMUX.start(dir.path(), "--as kim memo.txt");
+    t.wait_for("¶1/2");
+    t.keys(&["K"]);
+    t.wait_for("Codebook");
+    t.keys(&["a", "Nam Ir", "Enter"]);
+    t.wait_for("'Nam Ir' is now an alias of Nam Il");
+    t.wait_for("aka Nam Ir");
+    // q closes the view, q again quits (Esc then q would reach gloss as Alt-q).
+    t.keys(&["q"]);
+    t.wait_for("✓ saved");
+    t.keys(&["q"]);
+    t.wait_exit();
+    let on_disk = Project::load(&dir.path().join("gloss.ron")).unwrap();
+    assert_eq!(on_disk.actor("Nam Il").unwrap().aliases, ["Nam Ir"]);
+}
