@@ -414,6 +414,28 @@ pub fn rename_in_tag(tag: &Tag, kind: NameKind, from: &str, to: &str) -> Option<
     (renamed != *tag).then_some(renamed)
 }
 
+/// Issues as a registry of names with aliases (the same lookup as actors).
+fn issue_registry(issues: &[IssueEntry]) -> crate::annotation::ActorRegistry {
+    crate::annotation::ActorRegistry::new(
+        issues
+            .iter()
+            .map(|i| Actor {
+                name: i.name.clone(),
+                aliases: i.aliases.clone(),
+            })
+            .collect(),
+    )
+}
+
+impl Project {
+    /// The codebook's main name of the issue `name` names (by name or alias).
+    pub(crate) fn issue_owning(&self, name: &str) -> Option<String> {
+        issue_registry(&self.issues)
+            .find(name)
+            .map(|a| a.name.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,27 +592,5 @@ mod tests {
             })
         );
         assert_eq!(rename_in_tag(&tag, NameKind::Issue, "Nam Il", "x"), None);
-    }
-}
-
-/// Issues as a registry of names with aliases (the same lookup as actors).
-fn issue_registry(issues: &[IssueEntry]) -> crate::annotation::ActorRegistry {
-    crate::annotation::ActorRegistry::new(
-        issues
-            .iter()
-            .map(|i| Actor {
-                name: i.name.clone(),
-                aliases: i.aliases.clone(),
-            })
-            .collect(),
-    )
-}
-
-impl Project {
-    /// The codebook's main name of the issue `name` names (by name or alias).
-    pub(crate) fn issue_owning(&self, name: &str) -> Option<String> {
-        issue_registry(&self.issues)
-            .find(name)
-            .map(|a| a.name.clone())
     }
 }
