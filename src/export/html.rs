@@ -5,6 +5,8 @@
 use std::fmt::Write as _;
 
 use super::Excerpt;
+use super::citation;
+use super::metadata::Metadata;
 use super::text::{kind_colour, kind_title, stance_colour, xml_escape, xml_text};
 
 const STYLE: &str = r#"
@@ -28,6 +30,11 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .35rem; padding
 .note { display: block; margin-top: .2rem; color: var(--ink); white-space: pre-line; }
 .note::before { content: "Note: "; font-weight: 600; }
 .legend .tag { margin-right: .3rem; }
+.source, .citation, .footnote { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: .85rem; }
+.source { color: var(--muted); margin: .2rem 0; word-break: break-all; }
+.citation { margin: .2rem 0 .8rem; }
+.footnote { color: var(--ink); margin: .25rem 0 0; padding-left: 1.25rem; }
+h2 .date { font-weight: normal; color: var(--muted); }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
   .tag { color: var(--tag); background: none; border: 1px solid var(--tag); }
@@ -36,8 +43,35 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .35rem; padding
 }
 "#;
 
-/// Render the excerpts (already in export order).
-pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
+/// A document's heading and citation: its title and date, the path it was
+/// read from, and the full note when anything citable is known.
+fn document_heading(out: &mut String, source: &str, metadata: &Metadata) {
+    let meta = metadata.of(source);
+    let _ = write!(
+        out,
+        "<section class=\"document\">\n<h2>{}",
+        xml_text(&citation::display_title(&meta, source))
+    );
+    if let Some(d) = &meta.date {
+        let _ = write!(
+            out,
+            ", <time class=\"date\" datetime=\"{}\">{}</time>",
+            xml_escape(d.as_str()),
+            citation::long_date(d)
+        );
+    }
+    out.push_str("</h2>\n");
+    if meta.title.is_some() {
+        let _ = writeln!(out, "<p class=\"source\">{}</p>", xml_text(source));
+    }
+    if let Some(note) = citation::full(&meta, source) {
+        let _ = writeln!(out, "<p class=\"citation\">{}</p>", xml_text(&note));
+    }
+}
+
+/// Render the excerpts (already in export order), each with its locator and
+/// a ready-to-paste footnote citing it.
+pub fn render(excerpts: &[Excerpt], metadata: &Metadata) -> Vec<u8> {
     let mut out = String::with_capacity(4096 + excerpts.len() * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
@@ -75,18 +109,15 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
             if current.is_some() {
                 out.push_str("</section>\n");
             }
-            let _ = writeln!(
-                out,
-                "<section class=\"document\">\n<h2>{}</h2>",
-                xml_text(&e.source)
-            );
+            document_heading(&mut out, &e.source, metadata);
             current = None;
         }
         if current != Some((e.source.as_str(), e.paragraph)) {
             let _ = writeln!(out, "<h3>¶ {}</h3>", e.paragraph);
             current = Some((e.source.as_str(), e.paragraph));
         }
-        excerpt(&mut out, e, n + 1);
+        let footnote = citation::footnote(&metadata.of(&e.source), e);
+        excerpt(&mut out, e, n + 1, &footnote);
     }
     if current.is_some() {
         out.push_str("</section>\n");
@@ -95,8 +126,9 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// One excerpt; `n` numbers it in the page (ids stay unique across copies of a sidecar).
-fn excerpt(out: &mut String, e: &Excerpt, n: usize) {
+/// One excerpt; `n` numbers it in the page (ids stay unique across copies of
+/// a sidecar) and its `footnote`.
+fn excerpt(out: &mut String, e: &Excerpt, n: usize, footnote: &str) {
     let lines = if e.line_start == e.line_end {
         format!("line {}", e.line_start)
     } else {
@@ -112,7 +144,7 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize) {
     let _ = writeln!(
         out,
         "<blockquote>{}</blockquote>",
-        xml_text(e.text.trim_end())
+        xml_text(&citation::elided(e))
     );
     let _ = write!(
         out,
@@ -155,5 +187,11 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize) {
             xml_text(note.trim_end())
         );
     }
-    out.push_str("</figcaption>\n</figure>\n");
+    out.push_str("</figcaption>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"footnote\"><span class=\"n\">{n}.</span> {}</p>",
+        xml_text(footnote)
+    );
+    out.push_str("</figure>\n");
 }

@@ -88,6 +88,7 @@ pub fn project_xml(set: &ExportSet<'_>) -> String {
         x.push_str("      </Code>\n");
     }
     x.push_str("    </Codes>\n  </CodeBook>\n");
+    super::qdpx_meta::variables(&mut x, set);
     let mut by_source: BTreeMap<&str, Vec<&Excerpt>> = BTreeMap::new();
     for e in excerpts {
         by_source.entry(e.source.as_str()).or_default().push(e);
@@ -103,9 +104,11 @@ pub fn project_xml(set: &ExportSet<'_>) -> String {
                 xml_escape(source),
                 source_guid(source)
             );
+            super::qdpx_meta::description(&mut x, set, source);
             for e in by_source.get(source.as_str()).into_iter().flatten() {
                 selection(&mut x, e, &text);
             }
+            super::qdpx_meta::values(&mut x, set, source);
             x.push_str("    </TextSource>\n");
         }
         x.push_str("  </Sources>\n");
