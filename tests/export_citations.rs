@@ -195,15 +195,16 @@ fn markdown_cites_each_document_and_footnotes_each_excerpt() {
         md.contains(&format!("\nCitation: {MEMO_CITATION}\n")),
         "{md}"
     );
-    // The narrowed quote starts and ends inside its paragraph, over two lines.
+    // The narrowed quote starts and ends inside its paragraph, over two
+    // lines; its footnote mark ends it (excerpts of one paragraph made at the
+    // same time are ordered by id, so its number is read from the output).
+    let quote = "> … serious criticism of Kim Il Sung\n> would be improper …[^";
+    let at = md.find(quote).unwrap_or_else(|| panic!("{md}")) + quote.len();
+    let n: usize = md[at..].split(']').next().unwrap().parse().unwrap();
     assert!(
-        md.contains("> … serious criticism of Kim Il Sung\n> would be improper …[^4]\n"),
-        "{md}"
-    );
-    assert!(
-        md.contains(
-            "[^4]: “Record of a Conversation with Nam Il,” July 24, 1956, RGANI, Fond 5, Opis 28, Delo 410, Listy 301-303, trans. Gary Goldberg, Wilson Center Digital Archive, Record ID 120190, ¶ 4, lines 8–9, https://digitalarchive.wilsoncenter.org/document/120190.\n"
-        ),
+        md.contains(&format!(
+            "\n[^{n}]: “Record of a Conversation with Nam Il,” July 24, 1956, RGANI, Fond 5, Opis 28, Delo 410, Listy 301-303, trans. Gary Goldberg, Wilson Center Digital Archive, Record ID 120190, ¶ 4, lines 8–9, https://digitalarchive.wilsoncenter.org/document/120190.\n"
+        )),
         "{md}"
     );
     // A whole paragraph has no ellipsis.
@@ -217,7 +218,12 @@ fn html_cites_each_document_and_footnotes_each_excerpt() {
     assert!(html.contains(
         "<h2>Record of a Conversation with Nam Il, <time class=\"date\" datetime=\"1956-07-24\">July 24, 1956</time></h2>"
     ));
-    assert!(html.contains(&format!("<p class=\"citation\">{MEMO_CITATION}</p>")));
+    let url = "https://digitalarchive.wilsoncenter.org/document/120190";
+    let linked = MEMO_CITATION.replace(url, &format!("<a href=\"{url}\">{url}</a>"));
+    assert!(
+        html.contains(&format!("<p class=\"citation\">{linked}</p>")),
+        "{html}"
+    );
     assert!(html.contains(
         "<blockquote>… serious criticism of Kim Il Sung\nwould be improper …</blockquote>"
     ));

@@ -65,7 +65,33 @@ fn document_heading(out: &mut String, source: &str, metadata: &Metadata) {
         let _ = writeln!(out, "<p class=\"source\">{}</p>", xml_text(source));
     }
     if let Some(note) = citation::full(&meta, source) {
-        let _ = writeln!(out, "<p class=\"citation\">{}</p>", xml_text(&note));
+        let _ = writeln!(
+            out,
+            "<p class=\"citation\">{}</p>",
+            linked(&note, meta.url.as_deref())
+        );
+    }
+}
+
+/// Escaped citation text whose web address (http or https only, so no
+/// `javascript:` link) is a link.
+fn linked(note: &str, url: Option<&str>) -> String {
+    let text = xml_text(note);
+    let Some(url) = url.map(str::trim).filter(|u| {
+        let lower = u.to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    }) else {
+        return text;
+    };
+    let shown = xml_text(url);
+    match text.rfind(&shown) {
+        Some(at) => format!(
+            "{}<a href=\"{}\">{shown}</a>{}",
+            &text[..at],
+            xml_escape(url),
+            &text[at + shown.len()..]
+        ),
+        None => text,
     }
 }
 
@@ -116,8 +142,9 @@ pub fn render(excerpts: &[Excerpt], metadata: &Metadata) -> Vec<u8> {
             let _ = writeln!(out, "<h3>¶ {}</h3>", e.paragraph);
             current = Some((e.source.as_str(), e.paragraph));
         }
-        let footnote = citation::footnote(&metadata.of(&e.source), e);
-        excerpt(&mut out, e, n + 1, &footnote);
+        let meta = metadata.of(&e.source);
+        let footnote = citation::footnote(&meta, e);
+        excerpt(&mut out, e, n + 1, &footnote, meta.url.as_deref());
     }
     if current.is_some() {
         out.push_str("</section>\n");
@@ -127,8 +154,8 @@ pub fn render(excerpts: &[Excerpt], metadata: &Metadata) -> Vec<u8> {
 }
 
 /// One excerpt; `n` numbers it in the page (ids stay unique across copies of
-/// a sidecar) and its `footnote`.
-fn excerpt(out: &mut String, e: &Excerpt, n: usize, footnote: &str) {
+/// a sidecar) and its `footnote`, whose `url` is a link.
+fn excerpt(out: &mut String, e: &Excerpt, n: usize, footnote: &str, url: Option<&str>) {
     let lines = if e.line_start == e.line_end {
         format!("line {}", e.line_start)
     } else {
@@ -191,7 +218,31 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize, footnote: &str) {
     let _ = writeln!(
         out,
         "<p class=\"footnote\"><span class=\"n\">{n}.</span> {}</p>",
-        xml_text(footnote)
+        linked(footnote, url)
     );
     out.push_str("</figure>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_addresses_in_a_citation_become_links() {
+        assert_eq!(
+            linked(
+                "“Memo,” 1956, https://x.org/d?a=1&b=2.",
+                Some("https://x.org/d?a=1&b=2")
+            ),
+            "“Memo,” 1956, <a href=\"https://x.org/d?a=1&amp;b=2\">https://x.org/d?a=1&amp;b=2</a>."
+        );
+        assert_eq!(
+            linked(
+                "“Memo,” 1956, javascript:alert(1).",
+                Some("javascript:alert(1)")
+            ),
+            "“Memo,” 1956, javascript:alert(1)."
+        );
+        assert_eq!(linked("<b>", None), "&lt;b&gt;");
+    }
 }
