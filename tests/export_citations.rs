@@ -196,9 +196,9 @@ fn markdown_cites_each_document_and_footnotes_each_excerpt() {
         "{md}"
     );
     // The narrowed quote starts and ends inside its paragraph, over two
-    // lines; its footnote mark ends it (excerpts of one paragraph made at the
+    // lines (kept: a hard line break); its footnote mark ends it (excerpts of one paragraph made at the
     // same time are ordered by id, so its number is read from the output).
-    let quote = "> … serious criticism of Kim Il Sung\n> would be improper …[^";
+    let quote = "> … serious criticism of Kim Il Sung  \n> would be improper …[^";
     let at = md.find(quote).unwrap_or_else(|| panic!("{md}")) + quote.len();
     let n: usize = md[at..].split(']').next().unwrap().parse().unwrap();
     assert!(

@@ -82,6 +82,26 @@ pub fn attribution(e: &Excerpt) -> String {
     out
 }
 
+/// Write escaped `text` as a block quote that keeps its line breaks: each line
+/// but the last of a run ends in a hard break (two spaces), since CommonMark
+/// would join lines of a paragraph into one; blank lines separate paragraphs.
+fn quote(out: &mut String, text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            out.push_str(">\n");
+            continue;
+        }
+        let next_is_text = lines.get(i + 1).is_some_and(|l| !l.trim().is_empty());
+        let _ = writeln!(
+            out,
+            "> {}{}",
+            line.trim_end(),
+            if next_is_text { "  " } else { "" }
+        );
+    }
+}
+
 /// A document's heading and citation: its title and date, the path it was
 /// read from, and the full note when anything citable is known.
 fn document_heading(out: &mut String, source: &str, metadata: &Metadata) {
@@ -132,13 +152,7 @@ pub fn render(excerpts: &[Excerpt], metadata: &Metadata) -> Vec<u8> {
         }
         out.push('\n');
         let quote_at = out.len();
-        for line in escape(&citation::elided(e)).lines() {
-            if line.trim().is_empty() {
-                out.push_str(">\n");
-            } else {
-                let _ = writeln!(out, "> {line}");
-            }
-        }
+        quote(&mut out, &escape(&citation::elided(e)));
         // The footnote mark ends the quote's last line.
         if out.len() == quote_at {
             out.push_str("> ");
