@@ -519,3 +519,28 @@ fn qdpx_holds_the_metadata_as_variables_and_the_memo_as_description() {
         "<Description>Ivanov&#39;s journal; the August plenum foreshadowed.</Description>"
     ));
 }
+
+#[test]
+fn the_tuis_export_beside_the_document_cites_it_and_names_a_broken_project_file() {
+    let dir = project(true);
+    let memo = dir.path().join("memo-1956-07-24.txt");
+    let doc = Document::open(&memo).unwrap();
+    doc.wait_complete();
+    let sidecar = Sidecar::load(&sidecar_path(&memo, "ana")).unwrap();
+    let written =
+        glossator::export::beside::export_beside(&doc, &sidecar, glossator::export::Format::Csl)
+            .unwrap();
+    assert_eq!(written.excerpts, 1, "one reference: the document");
+    let items: Value = serde_json::from_slice(&std::fs::read(&written.path).unwrap()).unwrap();
+    assert_eq!(
+        items[0]["archive_location"],
+        "RGANI, Fond 5, Opis 28, Delo 410, Listy 301-303"
+    );
+
+    std::fs::write(dir.path().join("gloss.ron"), "(version: 1, actors: [").unwrap();
+    let err =
+        glossator::export::beside::export_beside(&doc, &sidecar, glossator::export::Format::Md)
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("gloss.ron:1:"), "{err}");
+}
