@@ -276,11 +276,11 @@ pub fn excerpt(
     let d = &doc.doc;
     let para = d.paragraph(index);
     let text = d.paragraph_text(index);
-    let (qs, qe) = annotation
-        .anchor
-        .quote_range(text)
-        .unwrap_or((0, text.len()));
-    let narrowed = annotation.anchor.narrowed && (qs, qe) != (0, text.len());
+    let found = annotation.anchor.quote_range(text);
+    // Offsets of a narrowed quote are given only where it is found (else the
+    // whole paragraph is exported, as for an annotation on all of it).
+    let narrowed = annotation.anchor.narrowed && found.is_some();
+    let (qs, qe) = found.unwrap_or((0, text.len()));
     let line_start = para.line_start + text[..qs].matches('\n').count();
     let line_end = line_start + text[qs..qe].matches('\n').count();
     let (mut by, mut from, mut to, mut stance, mut issue) = (None, None, None, None, None);
