@@ -34,9 +34,9 @@ pub enum Format {
     Json,
     /// One JSON excerpt object per line.
     Jsonl,
-    /// Markdown for writing: block quotes with attribution, by document and paragraph.
+    /// Markdown for writing: block quotes with attribution and footnotes citing them.
     Md,
-    /// One self-contained, print-friendly HTML page.
+    /// One self-contained, print-friendly HTML page, each excerpt cited.
     Html,
     /// CSV (RFC 4180, UTF-8, header), the JSON fields as columns, formula-safe.
     Csv,

@@ -2,7 +2,7 @@
 //! 1.0, valid against the published Project.xsd) and the documents as plain
 //! text under `Sources/`, for NVivo, ATLAS.ti, MAXQDA and QualCoder.
 //!
-//! Documents are text sources; each kind, each actor and each issue is a
+//! Documents are text sources (their metadata as variables, [`super::qdpx_meta`]); each kind, each actor and each issue is a
 //! code; each annotation is a coded `PlainTextSelection` (character offsets,
 //! counted in Unicode scalar values, into the source text) with its note as
 //! description and as a linked note; annotators are users. GUIDs are derived
