@@ -169,6 +169,65 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut impl FnMut(&Path, &
     }
 }
 
+/// Every file below `folder` that may be a document (hidden files and folders
+/// skipped, symlink loops survived), sorted: not a sidecar, not the project
+/// file (`gloss.ron`), and not written
+/// beside a document by gloss (`<document>.<annotator>.<ext>`, e.g. an export).
+/// Whether it is text is found by opening it.
+pub fn documents_in(folder: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    collect_documents(folder, &mut HashSet::new(), &mut out);
+    out
+}
+
+fn collect_documents(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !seen.insert(real) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    let names: HashSet<String> = entries
+        .iter()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            collect_documents(&path, seen, out);
+        } else if path.is_file()
+            && sidecar::parse_sidecar_name(&name).is_none()
+            && name != crate::project::FILE_NAME
+            && !written_beside_a_document(&name, &names)
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// Is `name` `<document>.<annotator>.<ext>` for a `document` among `siblings`?
+fn written_beside_a_document(name: &str, siblings: &HashSet<String>) -> bool {
+    name.match_indices('.').any(|(i, _)| {
+        let (document, rest) = (&name[..i], &name[i + 1..]);
+        let annotator = rest.split('.').next().unwrap_or_default();
+        siblings.contains(document)
+            && rest.len() > annotator.len()
+            && !annotator.is_empty()
+            && annotator
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    })
+}
+
 /// Load a target's document and every sidecar. Sidecars that fail are returned
 /// as errors; the others still load.
 pub fn load(target: &Target) -> Result<(AnnotatedDocument, Vec<CorpusError>), CorpusError> {
@@ -241,6 +300,44 @@ mod tests {
         assert_eq!(e.len(), 2);
         let (t, _) = find_targets(&[doc], &[], true);
         assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn documents_in_a_folder_include_those_without_sidecars() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("box");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        for name in [
+            "a.txt",
+            "a.txt.kim.gloss.ron",
+            "a.txt.kim.md",
+            "a.txt.kim.statements.csv",
+            ".a.txt.kim.gloss.journal",
+            "notes.v2.txt",
+        ] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        std::fs::write(sub.join("bare.txt"), "x").unwrap();
+        std::fs::write(dir.path().join(".git/h.txt"), "x").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path(), sub.join("loop")).unwrap();
+        assert_eq!(
+            documents_in(dir.path()),
+            vec![
+                dir.path().join("a.txt"),
+                sub.join("bare.txt"),
+                dir.path().join("notes.v2.txt"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_project_file_is_no_document() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("memo.txt"), "x").unwrap();
+        std::fs::write(dir.path().join(crate::project::FILE_NAME), "(version: 1)").unwrap();
+        assert_eq!(documents_in(dir.path()), vec![dir.path().join("memo.txt")]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use ratatui::crossterm::execute;
 
 use crate::app::{App, Effect, SaveState};
 use crate::sidecar::Sidecar;
-use crate::sidecar::journal::Journal;
+use crate::sidecar::journal::{Journal, JournalState};
 use crate::sidecar::merge;
 use crate::sidecar::store::{Refreshed, Saved, SidecarStore};
 use crate::view::{self, Theme};
@@ -58,6 +58,8 @@ pub struct SaveResult {
     pub job: Job,
     /// For a refresh, `Ok(Saved::Written)` means nothing changed on disk.
     pub outcome: Result<Saved, String>,
+    /// The save succeeded but its journal entries could not be cleared.
+    pub journal_error: Option<String>,
 }
 
 /// Writes sidecars on its own thread, newest request first (older saves queued
@@ -72,7 +74,14 @@ pub struct Saver {
 }
 
 impl Saver {
-    pub fn start(mut store: SidecarStore) -> Saver {
+    pub fn start(store: SidecarStore) -> Saver {
+        Saver::with_journal(store, None)
+    }
+
+    /// Start the saver; each save that reaches the disk clears the changes it
+    /// contains from `journal` at once, on this thread (the journal never
+    /// outlives its save by a loop turn, when a kill -9 would leave it stale).
+    pub fn with_journal(mut store: SidecarStore, journal: Option<Journal>) -> Saver {
         let path = store.path().to_path_buf();
         let (req_tx, req_rx) = mpsc::channel::<Request>();
         let (res_tx, res_rx) = mpsc::channel();
@@ -99,12 +108,13 @@ impl Saver {
                 let mut work = vec![request];
                 work.extend(queue);
                 for request in work {
-                    let result = match request {
+                    let mut result = match request {
                         Request::Save { sidecar, seq } => SaveResult {
                             outcome: store.save(&sidecar).map_err(|e| e.to_string()),
                             sent: sidecar,
                             seq,
                             job: Job::Save,
+                            journal_error: None,
                         },
                         Request::WriteTo { path, sidecar, seq } => {
                             let previous = store.path().to_path_buf();
@@ -119,6 +129,7 @@ impl Saver {
                                 sent: sidecar,
                                 seq,
                                 job: Job::WriteTo(path),
+                                journal_error: None,
                             }
                         }
                         Request::Refresh { sidecar } => SaveResult {
@@ -131,8 +142,18 @@ impl Saver {
                             sent: sidecar,
                             seq: 0,
                             job: Job::Refresh,
+                            journal_error: None,
                         },
                     };
+                    if result.job != Job::Refresh
+                        && result.outcome.is_ok()
+                        && let Some(j) = &journal
+                    {
+                        result.journal_error = j
+                            .saved(result.seq, store.disk_sha256())
+                            .err()
+                            .map(|e| e.to_string());
+                    }
                     for old in skipped.drain(..) {
                         if let Request::Save { sidecar, seq } = old {
                             let _ = res_tx.send(SaveResult {
@@ -140,6 +161,7 @@ impl Saver {
                                 seq,
                                 job: Job::Save,
                                 outcome: Ok(Saved::Written),
+                                journal_error: None,
                             });
                         }
                     }
@@ -228,21 +250,17 @@ pub const RETRY: Duration = Duration::from_secs(3);
 pub const REFRESH: Duration = Duration::from_secs(2);
 
 /// Apply results to the app: merges with changes made elsewhere are folded
-/// into the session and reported; saved journal entries are forgotten.
+/// into the session and reported (the saver has already cleared the journal
+/// of what each save wrote).
 pub fn apply_results(
     app: &mut App,
     saver: &mut Saver,
-    journal: Option<&mut Journal>,
+    journal: Option<&Journal>,
     results: Vec<SaveResult>,
 ) {
-    let mut journal = journal;
     for r in results {
         let refresh = r.job == Job::Refresh;
-        if r.outcome.is_ok()
-            && !refresh
-            && let Some(j) = journal.as_deref_mut()
-            && let Err(e) = j.saved(r.seq)
-        {
+        if let (Some(e), Some(j)) = (&r.journal_error, journal) {
             app.warn(format!(
                 "Saved, but the journal {} could not be cleared: {e}",
                 j.path().display()
@@ -274,30 +292,47 @@ pub fn apply_results(
                     // The user changed more while the merge ran: merge again.
                     merge::merge(&r.sent, &app.sidecar, &m.sidecar).sidecar
                 };
+                let unsettled_before = app.unsettled.len();
+                let editor_before = app.editor_underneath();
                 app.replace_sidecar(merged);
-                let seq = journal.as_deref().map_or(0, Journal::last_seq);
+                let seq = journal.map_or(0, Journal::last_seq);
                 // A refresh writes nothing; saving now writes the merge (or
                 // nothing, when it equals the file on disk).
                 if refresh || app.sidecar != m.sidecar {
                     saver.request(app.sidecar.clone(), seq);
                 }
+                // Versions kept by another session's merge (`id~N`) are news too.
+                let new_pairs = app.unsettled.len().saturating_sub(unsettled_before);
                 // Short: the status line leaves a message about 50 columns at 100.
                 let what = if refresh {
                     "Merged from disk"
                 } else {
                     "Saved, merged with changes on disk"
                 };
-                let mut text = format!(
-                    "{what}: {} added, {} changed, {} removed",
-                    m.added, m.changed, m.removed
-                );
-                if !m.conflicts.is_empty() {
-                    text.push_str(&format!(
-                        "; {} conflict(s) kept both versions",
-                        m.conflicts.len()
-                    ));
-                }
-                if refresh && m.added + m.changed + m.removed == 0 && m.conflicts.is_empty() {
+                let conflicts = m.conflicts.len().max(new_pairs);
+                let text = if conflicts > 0 {
+                    // The conflict first: the counts may not fit.
+                    format!(
+                        "{what}: {conflicts} conflict(s), both versions kept (⚠); {} added, {} changed, {} removed",
+                        m.added, m.changed, m.removed
+                    )
+                } else {
+                    format!(
+                        "{what}: {} added, {} changed, {} removed",
+                        m.added, m.changed, m.removed
+                    )
+                };
+                let editor_now = app.editor_underneath();
+                if editor_now.is_some() && editor_now != editor_before {
+                    // The open editor shows it too (see `app::concurrent`).
+                    app.warn(match editor_now {
+                        Some(crate::app::concurrent::Underneath::Deleted) => {
+                            "The annotation being edited was deleted in another session (⚠)"
+                        }
+                        _ => "The annotation being edited changed in another session (⚠)",
+                    });
+                } else if refresh && m.added + m.changed + m.removed == 0 && m.conflicts.is_empty()
+                {
                     // Only formatting or our own save: nothing to tell.
                 } else {
                     app.warn(text);
@@ -403,8 +438,8 @@ pub fn run(app: App, store: Option<SidecarStore>, theme: Theme) -> anyhow::Resul
     run_with(app, store, None, theme)
 }
 
-/// The journal a panic message points to: set while changes are pending.
-static PANIC_JOURNAL: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// Where unsaved changes are, for a panic message: set while changes are pending.
+static PANIC_JOURNAL: Mutex<Option<String>> = Mutex::new(None);
 
 /// Environment variable that makes F11 panic, so tests can check what a crash
 /// leaves behind (terminal restored, journal kept, one short message).
@@ -429,13 +464,7 @@ fn install_panic_hook() {
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
         let journal = PANIC_JOURNAL.lock().ok().and_then(|j| j.clone());
-        let safe = match journal {
-            Some(p) => format!(
-                "unsaved changes are kept in the journal {} and are restored when you reopen the document",
-                p.display()
-            ),
-            None => "every change had been saved".to_string(),
-        };
+        let safe = journal.unwrap_or_else(|| "every change had been saved".to_string());
         // Never panic inside the hook (that aborts): the terminal may be gone.
         use std::io::Write;
         let _ = writeln!(
@@ -448,26 +477,47 @@ fn install_panic_hook() {
     }));
 }
 
-fn note_journal(journal: Option<&Journal>) {
+/// Where the changes not yet saved are, in words (`None`: nothing pending).
+fn unsaved_work(journal: Option<&Journal>) -> Option<String> {
+    match journal?.state() {
+        JournalState::Clear => None,
+        JournalState::At(p) => Some(format!(
+            "unsaved changes are kept in the journal {} and are restored when you reopen the document",
+            p.display()
+        )),
+        JournalState::OnlyInSession { changes, error } => Some(format!(
+            "{changes} unsaved change(s) are lost: no journal could be written ({error})"
+        )),
+    }
+}
+
+/// Tell the app (status line) and the panic hook where unsaved work is.
+fn note_journal(app: &mut App, journal: Option<&Journal>) {
+    let state = journal.map(Journal::state).unwrap_or_default();
+    if state == app.journal_state {
+        return;
+    }
+    app.journal_state = state;
     if let Ok(mut slot) = PANIC_JOURNAL.lock() {
-        *slot = journal.filter(|j| j.pending() > 0).map(Journal::path);
+        *slot = unsaved_work(journal);
     }
 }
 
 /// Hand the app's new changes to the journal (durably) and return the newest
-/// entry's number. A journal that cannot be written is reported, not fatal.
-fn record_journal(app: &mut App, journal: Option<&mut Journal>) -> u64 {
+/// entry's number. A journal that cannot be written is reported, not fatal:
+/// the status line then says the changes are only in this session.
+fn record_journal(app: &mut App, journal: Option<&Journal>) -> u64 {
     let edits = app.take_journal_edits();
     let Some(j) = journal else {
         return 0;
     };
     if let Err(e) = j.record(edits) {
         app.warn(format!(
-            "Could not write the crash journal {}: {e} (the sidecar is still saved)",
-            j.path().display()
+            "Changes only in this session: no crash journal could be written ({e}) — {} writes the sidecar elsewhere",
+            app.keymap.label(crate::command::Command::WriteTo)
         ));
     }
-    note_journal(Some(j));
+    note_journal(app, Some(j));
     j.last_seq()
 }
 
@@ -485,16 +535,16 @@ fn write_target(path: PathBuf, current: &std::path::Path) -> PathBuf {
 pub fn run_with(
     mut app: App,
     store: Option<SidecarStore>,
-    mut journal: Option<Journal>,
+    journal: Option<Journal>,
     theme: Theme,
 ) -> anyhow::Result<Ending> {
     let signal = register_signals();
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     start_watchdog(Arc::clone(&signal), Arc::clone(&done));
     let panic_key = std::env::var_os(TEST_PANIC_ENV).is_some();
-    let mut saver = store.map(Saver::start);
+    let mut saver = store.map(|s| Saver::with_journal(s, journal.clone()));
     install_panic_hook();
-    note_journal(journal.as_ref());
+    note_journal(&mut app, journal.as_ref());
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(stdout(), EnableMouseCapture);
     let mut quit_armed = false;
@@ -521,14 +571,14 @@ pub fn run_with(
                 match effect {
                     Effect::Save => {
                         // Journal first, synchronously: a crash from here on loses nothing.
-                        let seq = record_journal(&mut app, journal.as_mut());
+                        let seq = record_journal(&mut app, journal.as_ref());
                         if let Some(s) = saver.as_mut() {
                             s.request(app.sidecar.clone(), seq);
                             last_attempt = Instant::now();
                         }
                     }
                     Effect::WriteTo(path) => {
-                        let seq = record_journal(&mut app, journal.as_mut());
+                        let seq = record_journal(&mut app, journal.as_ref());
                         match saver.as_mut() {
                             Some(s) => {
                                 let target = write_target(path, &s.path);
@@ -544,13 +594,16 @@ pub fn run_with(
             }
             if let Some(s) = saver.as_mut() {
                 let results = s.poll();
-                apply_results(&mut app, s, journal.as_mut(), results);
-                note_journal(journal.as_ref());
+                apply_results(&mut app, s, journal.as_ref(), results);
+                note_journal(&mut app, journal.as_ref());
                 if !s.busy() {
                     if matches!(app.save_state, SaveState::Failed(_))
                         && last_attempt.elapsed() >= RETRY
                     {
                         // Try again: the disk may have room again, the folder may be writable.
+                        if let Some(j) = journal.as_ref() {
+                            let _ = j.retry();
+                        }
                         let seq = journal.as_ref().map_or(0, Journal::last_seq);
                         s.request(app.sidecar.clone(), seq);
                         last_attempt = Instant::now();
@@ -566,29 +619,56 @@ pub fn run_with(
             if sig != 0 {
                 if let Some(s) = saver.as_mut() {
                     let results = s.flush(Duration::from_secs(10));
-                    apply_results(&mut app, s, journal.as_mut(), results);
+                    apply_results(&mut app, s, journal.as_ref(), results);
                 }
                 return Ok(Ending::Signal(sig as i32));
             }
             if quit {
                 if let Some(s) = saver.as_mut() {
                     let results = s.flush(Duration::from_secs(30));
-                    apply_results(&mut app, s, journal.as_mut(), results);
+                    apply_results(&mut app, s, journal.as_ref(), results);
                 }
+                note_journal(&mut app, journal.as_ref());
                 if let SaveState::Failed(e) = &app.save_state {
-                    if !quit_armed {
-                        quit_armed = true;
-                        app.warn(format!(
-                            "Not saved — press q again to quit anyway, {} to write elsewhere; the journal {} keeps your changes ({e})",
-                            app.keymap.label(crate::command::Command::WriteTo),
-                            journal
-                                .as_ref()
-                                .map(|j| j.path().display().to_string())
-                                .unwrap_or_default(),
-                        ));
-                        continue;
+                    let e = e.clone();
+                    let write_to = app.keymap.label(crate::command::Command::WriteTo);
+                    match &app.journal_state {
+                        // Nothing holds the changes but this process: quitting
+                        // loses them, so only an explicit "yes" quits.
+                        JournalState::OnlyInSession { changes, .. } => {
+                            if !app.loss_accepted {
+                                app.confirm_quit_losing_changes();
+                                continue;
+                            }
+                            return Ok(Ending::Unsaved(format!(
+                                "{e}; {changes} change(s) lost (no journal could be written)"
+                            )));
+                        }
+                        JournalState::At(path) => {
+                            let path = path.display().to_string();
+                            if !quit_armed {
+                                quit_armed = true;
+                                let place = app.where_unsaved_work_is().unwrap_or_default();
+                                app.warn(format!(
+                                    "Press q again to quit — changes {place}, recovered on reopening; {write_to} writes elsewhere ({e})"
+                                ));
+                                continue;
+                            }
+                            return Ok(Ending::Unsaved(format!(
+                                "{e}; the journal {path} keeps them: reopening the document recovers them"
+                            )));
+                        }
+                        JournalState::Clear => {
+                            if !quit_armed {
+                                quit_armed = true;
+                                app.warn(format!(
+                                    "Press q again to quit anyway — {write_to} writes elsewhere ({e})"
+                                ));
+                                continue;
+                            }
+                            return Ok(Ending::Unsaved(e));
+                        }
                     }
-                    return Ok(Ending::Unsaved(e.clone()));
                 }
                 return Ok(Ending::Quit);
             }
@@ -599,12 +679,25 @@ pub fn run_with(
     // the SIGHUP flag is seen), finish the saves and clear the journal.
     if let Some(s) = saver.as_mut() {
         let results = s.flush(Duration::from_secs(10));
-        apply_results(&mut app, s, journal.as_mut(), results);
+        apply_results(&mut app, s, journal.as_ref(), results);
     }
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
     let _ = execute!(stdout(), ratatui::crossterm::cursor::Show);
     drop(saver);
+    // Ended by a signal with changes not in the sidecar: say where they are
+    // (or that they are lost), since nobody could be asked.
+    if matches!(result, Ok(Ending::Signal(_)) | Err(_))
+        && matches!(app.save_state, SaveState::Failed(_))
+        && let Some(words) = unsaved_work(journal.as_ref())
+    {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            crate::document::sanitize::display_line(&format!("gloss: not saved: {words}"))
+        );
+    }
     result
 }
 

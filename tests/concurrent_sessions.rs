@@ -121,3 +121,56 @@ fn a_sidecar_deleted_under_an_idle_session_is_written_again() {
     assert_eq!(s.annotations.len(), 1);
     t.keys(&["q"]);
 }
+
+/// Issue #9 item 2: B's note editor was open while A set the note; B's note
+/// replaced A's on disk, and B's editor never said its annotation had changed.
+#[test]
+fn two_sessions_editing_one_note_keep_both_notes() {
+    let dir = setup();
+    let a = TMUX.start(dir.path(), "--as kim memo.txt");
+    a.wait_for("¶1/3");
+    let b = TMUX.start(dir.path(), "--as kim memo.txt");
+    b.wait_for("Another gloss session");
+    a.keys(&["c", "Alice", "Enter"]);
+    a.wait_for("✓ saved");
+    // B picks the claim up while idle, then opens its note.
+    b.wait_for("C1 A0 P0");
+    b.keys(&["n"]);
+    b.wait_for("Enter save");
+    a.keys(&["n", "Note from A", "Enter"]);
+    a.wait_for("Note saved");
+    a.wait_for("✓ saved");
+    // B's open editor says its annotation changed underneath.
+    b.wait_for("changed in another session");
+    b.keys(&["Note from B", "Enter"]);
+    b.wait_for("both versions kept");
+    b.wait_for("✓ saved");
+    // A is told too, and both versions are marked.
+    a.wait_for("merge conflict: their version");
+    let path = dir.path().join(SIDECAR);
+    let s = Sidecar::load(&path).unwrap();
+    let mut notes: Vec<&str> = s
+        .annotations
+        .iter()
+        .filter_map(|a| a.note.as_deref())
+        .collect();
+    notes.sort();
+    assert_eq!(notes, ["Note from A", "Note from B"]);
+    let pairs = glossator::sidecar::merge::unsettled(&s);
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0].1, format!("{}~1", pairs[0].0));
+    // `gloss check` fails until one version is deleted.
+    let check = common::cli::gloss()
+        .current_dir(dir.path())
+        .args(["check", DOC])
+        .output()
+        .unwrap();
+    assert!(!check.status.success());
+    assert!(
+        String::from_utf8_lossy(&check.stderr).contains("unsettled merge conflict"),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    a.keys(&["q"]);
+    b.keys(&["q"]);
+}

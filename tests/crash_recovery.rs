@@ -160,10 +160,11 @@ fn a_journal_left_by_a_crash_is_recovered_and_counted() {
             .find(|a| a.anchor.paragraph == 3)
             .unwrap()
             .clone();
-        let mut j = glossator::sidecar::journal::Journal::new(&sidecar);
-        j.record(vec![glossator::sidecar::journal::JournalEdit::Put(
-            Box::new(third),
-        )])
+        let j = glossator::sidecar::journal::Journal::new(&sidecar);
+        j.record(vec![glossator::sidecar::journal::Change {
+            edit: glossator::sidecar::journal::JournalEdit::Put(Box::new(third)),
+            before: None,
+        }])
         .unwrap();
     }
     let mut two = saved.clone();
@@ -268,4 +269,104 @@ fn sigterm_flushes_restores_the_terminal_and_exits_143() {
     let screen = t.wait_for("exit=143");
     assert!(!screen.contains("¶1/3"), "terminal restored:\n{screen}");
     assert_eq!(sidecar_of(dir.path()).annotations.len(), 1);
+}
+
+/// A claim on ¶`paragraph` of the test document, by `by`.
+fn claim_on(dir: &Path, paragraph: usize, by: &str) -> glossator::annotation::Annotation {
+    let doc = glossator::document::Document::open(&dir.join("memo 1957 한국.txt")).unwrap();
+    glossator::annotation::Annotation::new(
+        glossator::annotation::Tag::Claim { by: by.into() },
+        glossator::document::anchor::Anchor::whole(&doc, paragraph),
+    )
+}
+
+#[test]
+fn the_journal_is_cleared_before_the_save_is_reported() {
+    use glossator::sidecar::journal::{Change, Journal, JournalEdit};
+    use glossator::sidecar::store::SidecarStore;
+    let dir = tempfile::tempdir().unwrap();
+    document(dir.path());
+    let path = dir.path().join("memo 1957 한국.txt.kim.gloss.ron");
+    let journal_file = dir.path().join(".memo 1957 한국.txt.kim.gloss.journal");
+    let (store, _) = SidecarStore::open(&path).unwrap();
+    let journal = Journal::new(&path);
+    let mut saver = glossator::tui::Saver::with_journal(store, Some(journal.clone()));
+    let doc = glossator::document::Document::open(&dir.path().join("memo 1957 한국.txt")).unwrap();
+    let mut sidecar = Sidecar::new(&doc, "kim");
+    let a = claim_on(dir.path(), 0, "Nam Il");
+    sidecar.annotations.push(a.clone());
+    let seq = journal
+        .record(vec![Change {
+            edit: JournalEdit::Put(Box::new(a)),
+            before: None,
+        }])
+        .unwrap();
+    assert!(journal_file.exists());
+    saver.request(sidecar, seq);
+    // The event loop learns of the save a turn later (up to 200 ms): a kill
+    // -9 then must not find a journal of changes already saved.
+    let results = saver.flush(Duration::from_secs(10));
+    assert_eq!(results.len(), 1);
+    assert!(results[0].outcome.is_ok());
+    assert!(
+        !journal_file.exists(),
+        "the journal outlived its save until the event loop's next turn"
+    );
+    assert_eq!(journal.pending(), 0);
+}
+
+#[test]
+fn a_stale_journal_never_overwrites_a_newer_sidecar_on_reopen() {
+    use glossator::sidecar::journal::{Change, Journal, JournalEdit};
+    let dir = tempfile::tempdir().unwrap();
+    document(dir.path());
+    let sidecar_path = dir.path().join("memo 1957 한국.txt.kim.gloss.ron");
+    let journal_file = dir.path().join(".memo 1957 한국.txt.kim.gloss.journal");
+    // The session: a claim on ¶1 edited (a note added) and saved, but killed
+    // before the journal of that edit was removed.
+    let doc = glossator::document::Document::open(&dir.path().join("memo 1957 한국.txt")).unwrap();
+    let original = claim_on(dir.path(), 0, "Nam Il");
+    let mut ours = original.clone();
+    ours.note = Some("my old note".into());
+    let journal = Journal::new(&sidecar_path);
+    journal
+        .record(vec![Change {
+            edit: JournalEdit::Put(Box::new(ours.clone())),
+            before: Some(Box::new(original.clone())),
+        }])
+        .unwrap();
+    drop(journal);
+    assert!(journal_file.exists());
+    // Then `git pull` brings a newer version of the sidecar: the note changed
+    // again, and a colleague's claim on ¶3.
+    let mut newer = ours.clone();
+    newer.note = Some("the newer note from git".into());
+    let theirs = claim_on(dir.path(), 2, "Petrov");
+    let mut pulled = Sidecar::new(&doc, "kim");
+    pulled.annotations = vec![newer.clone(), theirs.clone()];
+    pulled.normalise();
+    std::fs::write(&sidecar_path, pulled.to_ron().unwrap()).unwrap();
+
+    let t = TMUX.start(dir.path(), "--as kim 'memo 1957 한국.txt'");
+    let screen = t.wait_for("Recovered 1 unsaved change");
+    assert!(screen.contains("also changed on disk"), "{screen}");
+    t.wait_for("✓ saved");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while journal_file.exists() {
+        assert!(start.elapsed() < Duration::from_secs(5), "journal kept");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let s = sidecar_of(dir.path());
+    let find = |id: &str| s.annotations.iter().find(|a| a.id == id);
+    assert_eq!(
+        find(&ours.id),
+        Some(&newer),
+        "the newer note was overwritten"
+    );
+    assert_eq!(find(&theirs.id), Some(&theirs));
+    // The journal's version is kept beside it, marked as a conflict to settle.
+    let copy = find(&format!("{}~1", ours.id)).expect("the journal's version is kept");
+    assert_eq!(copy.note.as_deref(), Some("my old note"));
+    assert_eq!(s.annotations.len(), 3);
 }

@@ -312,8 +312,11 @@ fn without_a_project_file_documents_are_cited_from_their_text() {
     );
 }
 
+/// A project file that does not parse stops the export (its boilerplate is
+/// unknown), named with its position; with `--include-boilerplate` the export
+/// runs and cites the documents from their text alone.
 #[test]
-fn a_broken_project_file_is_reported_with_its_position_and_the_export_still_runs() {
+fn a_broken_project_file_is_reported_with_its_position() {
     let dir = project(true);
     std::fs::write(
         dir.path().join("gloss.ron"),
@@ -324,8 +327,23 @@ fn a_broken_project_file_is_reported_with_its_position_and_the_export_still_runs
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("gloss.ron:"), "{err}");
     assert_eq!(err.lines().count(), 1, "one line per problem: {err}");
-    let excerpts: Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(excerpts.as_array().unwrap().len(), 5);
+    assert!(out.is_empty());
+
+    let out = gloss(dir.path())
+        .args(["export", "-f", "json", "--include-boilerplate", "."])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("gloss.ron:") && err.contains("cited from their text alone"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one line per problem: {err}");
+    let excerpts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let excerpts = excerpts.as_array().unwrap();
+    assert_eq!(excerpts.len(), 5);
+    assert!(excerpts.iter().any(|e| e["doc_date"] == "1956-07-24"));
 }
 
 #[test]

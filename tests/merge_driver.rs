@@ -256,3 +256,41 @@ fn direct_calls_add_add_and_bad_input() {
         .stderr(predicates::str::contains("theirs:2:"));
     assert_eq!(std::fs::read(&o).unwrap(), before);
 }
+
+/// Issue #9 item 3: keyed by id, the second of two annotations with one id
+/// (a hand edit on their branch) was dropped by the merge.
+#[test]
+fn a_duplicate_id_on_one_side_is_kept_under_a_fresh_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("memo.txt"), MEMO).unwrap();
+    let mut base = Sidecar::new(&doc(dir), "kim");
+    let first = add(dir, &mut base, 0, "Han");
+    let mut ours = base.clone();
+    add(dir, &mut ours, 1, "Ri");
+    let mut theirs = base.clone();
+    let mut copy = theirs.annotations[0].clone();
+    copy.tag = Tag::Claim { by: "Kim".into() };
+    copy.anchor = Anchor::whole(&doc(dir), 3);
+    theirs.annotations.push(copy);
+    let (b, o, t) = (dir.join("base"), dir.join("ours"), dir.join("theirs"));
+    for (path, s) in [(&b, &base), (&o, &ours), (&t, &theirs)] {
+        std::fs::write(path, s.to_ron().unwrap()).unwrap();
+    }
+    Command::new(gloss_bin())
+        .arg("merge-driver")
+        .args([&b, &o, &t])
+        .assert()
+        .success();
+    let merged = Sidecar::load(&o).unwrap();
+    let mut by: Vec<(String, String)> = merged
+        .annotations
+        .iter()
+        .map(|a| (a.tag.primary_actor().to_string(), a.id.clone()))
+        .collect();
+    by.sort();
+    assert_eq!(by.len(), 3, "{by:?}");
+    assert_eq!(by[0], ("Han".to_string(), first.clone()));
+    assert_eq!(by[1], ("Kim".to_string(), format!("{first}-dup2")));
+    assert_eq!(by[2].0, "Ri");
+}

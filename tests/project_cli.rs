@@ -156,3 +156,66 @@ fn meta_on_a_broken_project_file_names_its_position_and_fails() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("gloss.ron:3:"), "{stderr}");
 }
+
+#[test]
+fn the_readme_example_is_a_valid_project_file() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let section = &readme[readme.find("## Project file").expect("section")..];
+    let start = section.find("```ron\n").expect("example") + "```ron\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let project = Project::parse(example, std::path::Path::new("README.md")).unwrap();
+    assert_eq!(project.actors[0].attributes["faction"], "Soviet Korean");
+    assert_eq!(
+        project.documents["1956/memo-1956-07-24-nam-il.txt"].status,
+        Some(Status::InProgress)
+    );
+}
+
+#[test]
+fn check_fails_on_a_project_file_that_does_not_parse() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_samples(tmp.path(), |n| n.starts_with(SAMPLE));
+    let doc = tmp.path().join(SAMPLE);
+    let out = gloss().arg("check").arg(&doc).output().unwrap();
+    assert_success(&out);
+    std::fs::write(
+        tmp.path().join("gloss.ron"),
+        "(\n    version: 1,\n    issues: [(nam: \"aid\")],\n)\n",
+    )
+    .unwrap();
+    let out = gloss().arg("check").arg(&doc).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("gloss.ron:3:"), "{stderr}");
+}
+
+#[test]
+fn meta_on_a_folder_reads_every_text_document_below_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_samples(tmp.path(), |n| n.starts_with(SAMPLE));
+    std::fs::create_dir_all(tmp.path().join("new")).unwrap();
+    std::fs::write(tmp.path().join("new/memo.txt"), WEB_MEMO).unwrap();
+    std::fs::write(
+        tmp.path().join("new/scan.pdf"),
+        b"%PDF-1.4\n\xff\xfe\x00binary",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("gloss.ron"), "(version: 1)\n").unwrap();
+    let out = gloss()
+        .args(["meta", "--format", "json"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, vec![SAMPLE, "new/memo.txt"]);
+    assert_eq!(json[1]["detected"]["date"], "1956-08-02");
+}

@@ -122,6 +122,30 @@ fn tag_position_with_stance_prefix_and_completion() {
     );
 }
 
+/// The panel read "Kim Chang-hyop neutrals locomotives on credit".
+#[test]
+fn a_neutral_position_reads_is_neutral_on_in_the_panel_and_status() {
+    let mut app = app();
+    press(
+        &mut app,
+        "jjjjjpKim Chang-hyop<Tab>neu<Tab>locomotives on credit<Enter>",
+    );
+    let shown = screen(&mut app, 120, 30);
+    assert!(
+        shown.contains("Kim Chang-hyop is neutral on locomotives"),
+        "{shown}"
+    );
+    assert!(!shown.contains("neutrals"), "{shown}");
+    // The status names the annotation the same way when it is deleted.
+    press(&mut app, "d");
+    let shown = screen(&mut app, 120, 30);
+    assert!(
+        shown.contains("Deleted Position: Kim Chang-hyop is neutral on"),
+        "{shown}"
+    );
+    assert!(!shown.contains("neutrals"), "{shown}");
+}
+
 #[test]
 fn a_tiny_screen_shows_every_form_field_and_the_highlighted_completion() {
     let mut app = app();

@@ -28,6 +28,21 @@ impl Stance {
             Stance::Neutral => "neutral",
         }
     }
+
+    /// The stance as the verb of a sentence between actor and issue:
+    /// `supports`, `opposes`, `is neutral on` ("Nam Il is neutral on …").
+    pub fn verb(self) -> &'static str {
+        match self {
+            Stance::Support => "supports",
+            Stance::Oppose => "opposes",
+            Stance::Neutral => "is neutral on",
+        }
+    }
+
+    /// The stance named exactly by [`Stance::as_str`] (no prefixes).
+    pub fn from_name(name: &str) -> Option<Stance> {
+        Stance::ALL.into_iter().find(|s| s.as_str() == name)
+    }
 }
 
 impl fmt::Display for Stance {
@@ -146,7 +161,7 @@ impl Tag {
         }
     }
 
-    /// A short one-line summary, e.g. `Position: Nam Il oppose "criticism"`.
+    /// A short one-line summary, e.g. `Position: Nam Il opposes criticism`.
     pub fn summary(&self) -> String {
         match self {
             Tag::Claim { by } => format!("Claim by {by}"),
@@ -155,7 +170,7 @@ impl Tag {
                 actor,
                 stance,
                 issue,
-            } => format!("Position: {actor} {stance}s {issue}"),
+            } => format!("Position: {actor} {} {issue}", stance.verb()),
         }
     }
 }
@@ -168,7 +183,7 @@ pub struct Origin {
 }
 
 /// One annotation: a tag on a paragraph (or a quote inside it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annotation {
     /// Stable id, unique across annotators (annotator-independent random part).
     pub id: String,
@@ -313,5 +328,23 @@ mod tests {
             issue: "criticism".into(),
         };
         assert_eq!(p.summary(), "Position: Nam Il opposes criticism");
+    }
+
+    #[test]
+    fn neutral_stance_reads_as_a_sentence_not_neutrals() {
+        let p = Tag::Position {
+            actor: "Nam Il".into(),
+            stance: Stance::Neutral,
+            issue: "criticism of Kim Il Sung".into(),
+        };
+        assert_eq!(
+            p.summary(),
+            "Position: Nam Il is neutral on criticism of Kim Il Sung"
+        );
+        for stance in Stance::ALL {
+            assert_eq!(Stance::from_name(stance.as_str()), Some(stance));
+            assert!(!stance.verb().ends_with("ls"), "{}", stance.verb());
+        }
+        assert_eq!(Stance::from_name("neut"), None);
     }
 }

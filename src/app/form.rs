@@ -46,6 +46,9 @@ pub struct TagForm {
     pub highlight: Option<usize>,
     /// Id of the annotation being edited; `None` for a new one.
     pub editing: Option<String>,
+    /// The annotation as it was when the form opened on it: the base against
+    /// which a change made underneath (another session) is recognised.
+    pub opened: Option<Box<Annotation>>,
     /// 0-based paragraph the tag goes on.
     pub paragraph: usize,
 }
@@ -77,6 +80,7 @@ impl TagForm {
             focus: 0,
             highlight: None,
             editing: None,
+            opened: None,
             paragraph,
         }
     }
@@ -102,6 +106,7 @@ impl TagForm {
             last.input.set(&annotation.anchor.quote);
         }
         form.editing = Some(annotation.id.clone());
+        form.opened = Some(Box::new(annotation.clone()));
         form
     }
 

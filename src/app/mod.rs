@@ -5,6 +5,7 @@
 //! [`Effect`]s (saving, quitting). Tests drive the same path on `TestBackend`.
 
 mod background;
+pub mod concurrent;
 pub mod export;
 pub mod form;
 pub mod input;
@@ -59,6 +60,8 @@ pub enum Mode {
     Note {
         id: String,
         input: TextInput,
+        /// The annotation as it was when the editor opened (see [`concurrent`]).
+        opened: Box<Annotation>,
     },
     SearchPrompt(TextInput),
     Help {
@@ -76,6 +79,8 @@ pub enum Mode {
     Export {
         selected: usize,
     },
+    /// Quitting would lose changes that nothing could write: type `yes`.
+    ConfirmLoss(TextInput),
 }
 
 /// A status-line message.
@@ -171,7 +176,11 @@ pub struct App {
     by_paragraph: BTreeMap<usize, Vec<usize>>,
     effects: Vec<Effect>,
     /// Changes not yet handed to the crash journal (see `tui`).
-    journal_edits: Vec<crate::sidecar::journal::JournalEdit>,
+    journal_edits: Vec<crate::sidecar::journal::Change>,
+    /// Where changes not yet in the sidecar are kept (the event loop updates it).
+    pub journal_state: crate::sidecar::journal::JournalState,
+    /// The user confirmed quitting although changes would be lost.
+    pub loss_accepted: bool,
     /// Indexing, searching and hashing that run beside the event loop.
     bg: background::Background,
 }
@@ -181,6 +190,8 @@ impl App {
     /// the current text; placed ones are updated to where they now sit, the
     /// rest are kept as orphans.
     pub fn new(doc: Document, mut sidecar: Sidecar, keymap: Keymap) -> App {
+        // Every operation by id must act on exactly one annotation.
+        let renamed = sidecar.separate_duplicate_ids();
         // A document still being indexed is placed when its index is complete.
         let (orphans, status) = if doc.is_complete() {
             place_annotations(&doc, &mut sidecar)
@@ -210,10 +221,15 @@ impl App {
             by_paragraph: BTreeMap::new(),
             effects: Vec::new(),
             journal_edits: Vec::new(),
+            journal_state: Default::default(),
+            loss_accepted: false,
             bg: Default::default(),
         };
         app.defer_placement();
         app.reindex();
+        if let Some(notice) = crate::sidecar::Renamed::notice(&renamed) {
+            app.warn(notice);
+        }
         app
     }
 
@@ -342,6 +358,7 @@ impl App {
             Mode::PathPrompt(_) => self.path_key(event),
             Mode::Orphans { .. } => self.orphans_key(event),
             Mode::Export { .. } => self.export_key(event),
+            Mode::ConfirmLoss(_) => self.confirm_loss_key(event),
         }
     }
 
@@ -405,6 +422,7 @@ impl App {
                             self.mode = Mode::Note {
                                 id: a.id.clone(),
                                 input: TextInput::new(a.note.as_deref().unwrap_or("")),
+                                opened: Box::new(a.clone()),
                             };
                             self.layout.follow = true;
                         }
@@ -507,7 +525,14 @@ impl App {
                     anns.push(a.clone());
                 }
             }
-            Edit::Remove(a) => anns.retain(|x| x.id != a.id),
+            Edit::Remove(a) => {
+                // Exactly one, even if a hand edit left two with one id.
+                if let Some(at) = anns.iter().position(|x| x == a) {
+                    anns.remove(at);
+                } else if let Some(at) = anns.iter().position(|x| x.id == a.id) {
+                    anns.remove(at);
+                }
+            }
             Edit::Change { after, .. } => {
                 if let Some(x) = anns.iter_mut().find(|x| x.id == after.id) {
                     *x = (**after).clone();
@@ -667,36 +692,19 @@ impl App {
         };
         let form = form.clone();
         self.mode = Mode::Normal;
-        match &form.editing {
-            Some(id) => {
-                let Some(before) = self
-                    .sidecar
-                    .annotations
-                    .iter()
-                    .find(|a| &a.id == id)
-                    .cloned()
-                else {
-                    self.warn("The annotation is gone (changed elsewhere)");
-                    return;
-                };
-                let same_place = before.anchor.narrowed == anchor.narrowed
-                    && (!anchor.narrowed || before.anchor.quote == anchor.quote);
-                if before.tag == tag && same_place {
-                    self.say("Unchanged");
-                    return;
-                }
-                let mut after = before.clone();
-                after.tag = tag;
-                if !same_place {
-                    after.anchor = anchor;
-                }
-                after.modified = (self.clock)();
-                let summary = after.tag.summary();
-                self.commit(vec![Edit::Change {
-                    before: Box::new(before),
-                    after: Box::new(after),
-                }]);
-                self.say(format!("Changed to {summary}"));
+        match form.opened.as_deref() {
+            Some(opened) => {
+                let narrowed = anchor.narrowed;
+                let outcome = self.commit_editor_change(opened, concurrent::Part::Tag, |a| {
+                    a.tag = tag.clone();
+                    let same_place = a.anchor.narrowed == narrowed
+                        && (!narrowed || a.anchor.quote == anchor.quote);
+                    if !same_place {
+                        a.anchor = anchor.clone();
+                    }
+                });
+                let summary = tag.summary();
+                self.report_editor_change(outcome, (&format!("Changed to {summary}"), "Unchanged"));
             }
             None => {
                 let annotation = Annotation::created_at(tag, anchor, (self.clock)());
@@ -708,7 +716,7 @@ impl App {
     }
 
     fn note_key(&mut self, event: KeyEvent) {
-        let Mode::Note { id, input } = &mut self.mode else {
+        let Mode::Note { input, opened, .. } = &mut self.mode else {
             return;
         };
         let alt = event.modifiers.contains(KeyModifiers::ALT);
@@ -723,36 +731,39 @@ impl App {
             }
             KeyCode::Char('j') if ctrl => input.insert('\n'),
             KeyCode::Enter => {
-                let id = id.clone();
+                let opened = opened.clone();
                 let text = input.text.trim_end().to_string();
                 self.mode = Mode::Normal;
-                let Some(before) = self
-                    .sidecar
-                    .annotations
-                    .iter()
-                    .find(|a| a.id == id)
-                    .cloned()
-                else {
-                    self.warn("The annotation is gone (changed elsewhere)");
-                    return;
-                };
                 let note = (!text.trim().is_empty()).then_some(text);
-                if before.note == note {
-                    self.say("Note unchanged");
-                    return;
-                }
-                let mut after = before.clone();
-                after.note = note;
-                after.modified = (self.clock)();
-                self.commit(vec![Edit::Change {
-                    before: Box::new(before),
-                    after: Box::new(after),
-                }]);
-                self.say("Note saved");
+                let outcome = self.commit_editor_change(&opened, concurrent::Part::Note, |a| {
+                    a.note = note.clone()
+                });
+                self.report_editor_change(outcome, ("Note saved", "Note unchanged"));
             }
             _ => {
                 input.edit(&event);
             }
+        }
+    }
+
+    /// Tell the user how an editor's change went (the usual messages when
+    /// it was saved, and when there was nothing to save).
+    fn report_editor_change(
+        &mut self,
+        outcome: concurrent::Committed,
+        (done, unchanged): (&str, &str),
+    ) {
+        use concurrent::Committed;
+        match outcome {
+            Committed::Unchanged => self.say(unchanged),
+            Committed::Gone => self.warn("The annotation was deleted in another session"),
+            Committed::Applied => self.say(done.to_string()),
+            Committed::KeptBoth(_) => self.warn(format!(
+                "{done}; changed in another session too: both versions kept (⚠)"
+            )),
+            Committed::Restored => self.warn(format!(
+                "{done}; it had been deleted in another session and is kept"
+            )),
         }
     }
 

@@ -8,16 +8,27 @@ use super::{App, Edit, Effect, Mode, SaveState};
 use crate::annotation::Annotation;
 use crate::command::Command;
 use crate::document::anchor::{Anchor, Placement, place_all};
-use crate::sidecar::journal::JournalEdit;
+use crate::sidecar::journal::{Change, JournalEdit, JournalState};
 
 impl App {
-    /// Note `edit` for the crash journal, and keep the orphan set right when an
-    /// edit moves an anchor (attaching an orphan, or undoing that).
+    /// Note `edit` for the crash journal (with the version it was made over,
+    /// so a replay can tell it from a later change on disk), and keep the
+    /// orphan set right when an edit moves an anchor (attaching an orphan, or
+    /// undoing that).
     pub(super) fn track(&mut self, edit: &Edit) {
         self.journal_edits.push(match edit {
-            Edit::Add(a) => JournalEdit::Put(Box::new(a.clone())),
-            Edit::Change { after, .. } => JournalEdit::Put(after.clone()),
-            Edit::Remove(a) => JournalEdit::Remove { id: a.id.clone() },
+            Edit::Add(a) => Change {
+                edit: JournalEdit::Put(Box::new(a.clone())),
+                before: None,
+            },
+            Edit::Change { before, after } => Change {
+                edit: JournalEdit::Put(after.clone()),
+                before: Some(before.clone()),
+            },
+            Edit::Remove(a) => Change {
+                edit: JournalEdit::Remove { id: a.id.clone() },
+                before: Some(Box::new(a.clone())),
+            },
         });
         if let Edit::Change { before, after } = edit
             && before.anchor != after.anchor
@@ -33,8 +44,56 @@ impl App {
 
     /// Changes made since the last call, for the crash journal. The event loop
     /// writes them durably before it queues the save.
-    pub fn take_journal_edits(&mut self) -> Vec<JournalEdit> {
+    pub fn take_journal_edits(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.journal_edits)
+    }
+
+    /// Where the work not yet in the sidecar is, in words for the status line
+    /// and messages: the journal's path, or "only in this session".
+    pub fn where_unsaved_work_is(&self) -> Option<String> {
+        match &self.journal_state {
+            JournalState::Clear => None,
+            JournalState::At(path) => Some(format!("kept in the journal {}", short_path(path))),
+            JournalState::OnlyInSession { .. } => Some("only in this session".to_string()),
+        }
+    }
+
+    /// Quitting would lose changes nothing holds but this session: ask for an
+    /// explicit `yes` (a second `q` is too easy to press by accident).
+    pub fn confirm_quit_losing_changes(&mut self) {
+        self.loss_accepted = false;
+        self.mode = Mode::ConfirmLoss(TextInput::default());
+    }
+
+    pub(super) fn confirm_loss_key(&mut self, event: KeyEvent) {
+        let Mode::ConfirmLoss(input) = &mut self.mode else {
+            return;
+        };
+        match event.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                self.warn(format!(
+                    "Not quitting: your changes are only in this session — {} writes the sidecar elsewhere",
+                    self.keymap.label(Command::WriteTo)
+                ));
+            }
+            KeyCode::Enter => {
+                let yes = input.text.trim().eq_ignore_ascii_case("yes");
+                self.mode = Mode::Normal;
+                if yes {
+                    self.loss_accepted = true;
+                    self.effects.push(Effect::Quit);
+                } else {
+                    self.warn(format!(
+                        "Not quitting (type yes to lose the changes) — {} writes the sidecar elsewhere",
+                        self.keymap.label(Command::WriteTo)
+                    ));
+                }
+            }
+            _ => {
+                input.edit(&event);
+            }
+        }
     }
 
     /// Ask for a save of the current annotations (e.g. after recovering a journal).
@@ -143,6 +202,22 @@ impl App {
     }
 }
 
+/// `path` as short as it can be said: relative to the working folder when
+/// inside it, else with the home folder as `~`.
+fn short_path(path: &std::path::Path) -> String {
+    if let Ok(cwd) = std::env::current_dir()
+        && let Ok(rest) = path.strip_prefix(&cwd)
+    {
+        return rest.display().to_string();
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
+        && let Ok(rest) = path.strip_prefix(&home)
+    {
+        return format!("~/{}", rest.display());
+    }
+    path.display().to_string()
+}
+
 /// `~/x` → `$HOME/x`; anything else as typed (relative to the working folder).
 fn expand_home(text: &str) -> std::path::PathBuf {
     match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
@@ -182,10 +257,109 @@ mod tests {
         assert_eq!(app.annotations_on(1).len(), 1);
         assert_eq!(app.annotations_on(1)[0].id, orphan.id);
         let journalled = app.take_journal_edits();
-        assert!(matches!(&journalled[..], [JournalEdit::Put(a)] if a.id == orphan.id));
+        assert!(
+            matches!(&journalled[..], [Change { edit: JournalEdit::Put(a), before: Some(b) }]
+                if a.id == orphan.id && **b == orphan)
+        );
         app.run(Command::Undo);
         assert_eq!(app.orphan_list().len(), 1);
         assert!(app.annotations_on(1).is_empty());
+    }
+
+    /// The screen as text (one line per row).
+    fn screen(app: &mut App) -> String {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+        terminal
+            .draw(|frame| {
+                app.prepare_frame(frame.area());
+                crate::view::draw(frame, app, &crate::view::Theme::mono());
+            })
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_status_says_truthfully_where_unsaved_work_is() {
+        let doc = Document::from_text(Path::new("d.txt"), "a\n");
+        let mut app = App::new(
+            doc.clone(),
+            Sidecar::new(&doc, "kim"),
+            Keymap::default_keymap(),
+        );
+        app.save_state = SaveState::Failed("d.txt.kim.gloss.ron: No space left".into());
+        app.journal_state = JournalState::At("/tmp/glossator-0/journals/x.journal".into());
+        let shown = screen(&mut app);
+        assert!(
+            shown.contains("Changes kept in the journal /tmp/glossator-0/journals/x.journal"),
+            "{shown}"
+        );
+        assert!(!shown.contains("in memory and the journal"), "{shown}");
+        app.journal_state = JournalState::OnlyInSession {
+            changes: 3,
+            error: "/dev/shm: No space left".into(),
+        };
+        let shown = screen(&mut app);
+        assert!(
+            shown.contains("Changes only in this session — W writes elsewhere; no journal"),
+            "{shown}"
+        );
+        assert!(!shown.contains("journal x"), "{shown}");
+    }
+
+    #[test]
+    fn quitting_with_changes_only_in_the_session_needs_an_explicit_yes() {
+        let doc = Document::from_text(Path::new("d.txt"), "a\n");
+        let mut app = App::new(
+            doc.clone(),
+            Sidecar::new(&doc, "kim"),
+            Keymap::default_keymap(),
+        );
+        app.save_state = SaveState::Failed("No space left on device".into());
+        app.journal_state = JournalState::OnlyInSession {
+            changes: 3,
+            error: "/dev/shm/glossator-0: No space left on device".into(),
+        };
+        app.confirm_quit_losing_changes();
+        let shown = screen(&mut app);
+        for words in [
+            "Quit and lose your changes?",
+            "3 changed annotation(s) are only in this session: they are LOST if you quit.",
+            "No journal could be written either: /dev/shm/glossator-0: No space left on device",
+            "Type yes and Enter to quit and lose them.",
+            "Esc goes back; W then writes the sidecar elsewhere.",
+        ] {
+            assert!(shown.contains(words), "{words:?} missing:\n{shown}");
+        }
+        // A second q (or anything but yes) does not quit.
+        for answer in ["q", "", "y"] {
+            for c in answer.chars() {
+                app.handle_key(key(KeyCode::Char(c)));
+            }
+            app.handle_key(key(KeyCode::Enter));
+            assert!(app.take_effects().is_empty(), "{answer:?} quit");
+            assert!(!app.loss_accepted);
+            assert_eq!(app.mode, Mode::Normal);
+            app.confirm_quit_losing_changes();
+        }
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.mode, Mode::Normal);
+        assert!(app.status.as_ref().unwrap().text.contains("W writes"));
+        app.confirm_quit_losing_changes();
+        for c in "yes".chars() {
+            app.handle_key(key(KeyCode::Char(c)));
+        }
+        app.handle_key(key(KeyCode::Enter));
+        assert!(app.loss_accepted);
+        assert_eq!(app.take_effects(), vec![Effect::Quit]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! per document and the pooled figures over all of them, where an annotator
 //! without a sidecar for a document counts as missing for its paragraphs.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,6 +14,7 @@ use unicode_width::UnicodeWidthStr;
 use super::report;
 use crate::corpus;
 use crate::document::sanitize::display_line;
+use crate::project::boilerplate::BoilerplateFinder;
 use crate::review::{Coding, Reliability, Report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -41,6 +43,18 @@ pub struct AgreeArgs {
 struct Row {
     source: String,
     report: Report,
+    /// Boilerplate paragraphs left out of the units.
+    boilerplate: usize,
+}
+
+impl Row {
+    /// The table title: the source, and what boilerplate was left out.
+    fn title(&self) -> String {
+        match self.boilerplate {
+            0 => self.source.clone(),
+            n => format!("{} ({n} boilerplate paragraph(s) left out)", self.source),
+        }
+    }
 }
 
 pub fn run(args: &AgreeArgs) -> ExitCode {
@@ -50,10 +64,19 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         report(e);
     }
     let single = args.paths.len() == 1 && args.paths[0].is_file();
-    let mut documents: Vec<(String, usize, Vec<Coding>)> = Vec::new();
+    let mut documents: Vec<(String, usize, BTreeSet<usize>, Vec<Coding>)> = Vec::new();
+    let mut boilerplate = BoilerplateFinder::new();
     for target in &targets {
         match corpus::load(target) {
             Ok((loaded, errs)) => {
+                // Boilerplate paragraphs are no units (README: agreement).
+                let skip = match boilerplate.of(&loaded.doc) {
+                    Ok(skip) => skip,
+                    Err(e) => {
+                        report(e);
+                        return ExitCode::from(1);
+                    }
+                };
                 for e in errs {
                     failed = true;
                     report(e);
@@ -83,6 +106,7 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
                 documents.push((
                     target.document.display().to_string(),
                     loaded.doc.len(),
+                    skip,
                     codings,
                 ));
             }
@@ -96,7 +120,7 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     if single
-        && let Some((source, _, codings)) = documents.first()
+        && let Some((source, _, _, codings)) = documents.first()
         && codings.len() < 2
     {
         let names: Vec<&str> = codings.iter().map(|c| c.annotator.as_str()).collect();
@@ -113,18 +137,19 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
     }
     let mut all: Vec<String> = documents
         .iter()
-        .flat_map(|(_, _, c)| c.iter().map(|c| c.annotator.clone()))
+        .flat_map(|(_, _, _, c)| c.iter().map(|c| c.annotator.clone()))
         .collect();
     all.sort();
     all.dedup();
     let mut pooled = Reliability::new(all);
     let mut rows = Vec::new();
-    for (source, paragraphs, codings) in &documents {
+    for (source, paragraphs, skip, codings) in &documents {
         let refs: Vec<&Coding> = codings.iter().collect();
-        pooled.add_document(*paragraphs, &refs);
+        pooled.add_document_except(*paragraphs, skip, &refs);
         rows.push(Row {
             source: source.clone(),
-            report: crate::review::report(*paragraphs, &refs),
+            report: crate::review::report_except(*paragraphs, skip, &refs),
+            boilerplate: skip.range(..*paragraphs).count(),
         });
     }
     let pooled = pooled.report();
@@ -154,10 +179,10 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
         }
         AgreeFormat::Table => {
             if single {
-                print!("{}", table(&rows[0].source, &rows[0].report));
+                print!("{}", table(&rows[0].title(), &rows[0].report));
             } else {
                 for r in &rows {
-                    print!("{}", table(&r.source, &r.report));
+                    print!("{}", table(&r.title(), &r.report));
                     println!();
                 }
                 print!(

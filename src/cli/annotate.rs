@@ -56,13 +56,18 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         }
     };
     let mut sidecar = loaded.unwrap_or_else(|| Sidecar::new(&doc, &annotator));
+    // Two annotations with one id (a hand edit, a bad merge): the copy gets a
+    // fresh id before the journal replays edits made under it.
+    let renamed = sidecar.separate_duplicate_ids();
     sidecar.annotator = annotator.clone();
-    // Changes a crashed session journalled but never saved come back first.
-    let (journal, recovered) = if store.is_some() {
-        let (j, r) = Journal::recover(&path, &mut sidecar);
-        (Some(j), r)
-    } else {
-        (None, Default::default())
+    // Changes a crashed session journalled but never saved come back first,
+    // merged with any change made to the sidecar since.
+    let (journal, recovered) = match &store {
+        Some(s) => {
+            let (j, r) = Journal::recover(&path, &mut sidecar, s.disk_sha256());
+            (Some(j), r)
+        }
+        None => (None, Default::default()),
     };
     let vocabulary = colleagues_vocabulary(file, &annotator);
     let mut app = App::new(doc, sidecar, keymap);
@@ -94,23 +99,48 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
             .first()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        let text = format!(
-            "Recovered {} unsaved change(s) from the journal {from}{}",
-            recovered.changes,
-            if recovered.skipped_lines > 0 {
-                format!(" ({} damaged line(s) skipped)", recovered.skipped_lines)
-            } else {
-                String::new()
-            }
-        );
+        // What matters most first: the status line cuts the end.
+        let mut text = format!("Recovered {} unsaved change(s)", recovered.changes);
+        if recovered.conflicts > 0 {
+            text.push_str(&format!(
+                ", {} also changed on disk since: both versions kept (⚠)",
+                recovered.conflicts
+            ));
+        } else if recovered.sidecar_changed {
+            text.push_str(", merged with newer changes on disk");
+        }
+        text.push_str(&format!(" from the journal {from}"));
+        if recovered.skipped_lines > 0 {
+            text.push_str(&format!(
+                " ({} damaged line(s) skipped)",
+                recovered.skipped_lines
+            ));
+        }
         notice = Some(match notice {
             Some(n) => format!("{text}; {n}"),
             None => text,
         });
     }
-    if journal.as_ref().is_some_and(|j| j.pending() > 0) && !read_only {
-        // Write what was recovered (or clear an already-saved journal).
-        app.request_save();
+    if let Some(j) = journal.as_ref().filter(|_| !read_only) {
+        // The journal now holds what differs from the sidecar on disk (the
+        // files read are replaced, or removed when nothing differs)…
+        if let Err(e) = j.settle() {
+            let text = format!("the journal could not be rewritten ({e}): the old one is kept");
+            notice = Some(match notice {
+                Some(n) => format!("{n}; {text}"),
+                None => text,
+            });
+        }
+        // …and the save writes it.
+        if j.pending() > 0 {
+            app.request_save();
+        }
+    }
+    if let Some(text) = sidecar::Renamed::notice(&renamed) {
+        notice = Some(match notice {
+            Some(n) => format!("{text}; {n}"),
+            None => text,
+        });
     }
     if notice.is_none() && !app.unsettled.is_empty() {
         let paragraphs: Vec<String> = app

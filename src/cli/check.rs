@@ -39,6 +39,20 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
             }
         }
     }
+    // The project files above the documents must parse too (they are
+    // never written while they do not).
+    let mut projects: Vec<PathBuf> = targets
+        .iter()
+        .filter_map(|t| crate::project::Project::find(&t.document))
+        .collect();
+    projects.sort();
+    projects.dedup();
+    for file in projects {
+        if let Err(e) = crate::project::Project::load(&file) {
+            failed = true;
+            report(e);
+        }
+    }
     if failed {
         ExitCode::from(1)
     } else {
@@ -60,7 +74,7 @@ fn check_layer(layer: &Layer) -> bool {
         if !ids.insert(a.id.as_str()) {
             ok = false;
             report(format!(
-                "{path}:{line}:{col}: annotation id {} is used twice",
+                "{path}:{line}:{col}: annotation id {} is used twice (opening the document in gloss gives the copy a fresh id)",
                 a.id
             ));
         }

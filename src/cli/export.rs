@@ -1,6 +1,7 @@
 //! `gloss export`: excerpts from documents and folders, in one format.
 
 use clap::Args;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,10 +9,12 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
 use super::{FilterArgs, report};
-use crate::corpus::{self, AnnotatedDocument};
+use crate::corpus::{self, AnnotatedDocument, CorpusError};
+use crate::document::DocumentError;
 use crate::export::batch::{self, Progress};
 use crate::export::metadata::{self, Metadata};
 use crate::export::{self, ExportSet, Format, dna};
+use crate::project::boilerplate::BoilerplateFinder;
 use crate::sidecar::store::write_atomic;
 
 #[derive(Debug, Args)]
@@ -24,6 +27,10 @@ pub struct ExportArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// Also export annotations on boilerplate paragraphs (project file:
+    /// marked, matching a rule, or shared by three or more documents).
+    #[arg(long)]
+    pub include_boilerplate: bool,
     /// Documents, sidecars or folders (searched recursively).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -41,10 +48,28 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let filter = args.filter.to_filter();
-    let (targets, errors) = corpus::find_targets(&args.paths, &filter.annotators, false);
+    let (mut targets, errors) = corpus::find_targets(&args.paths, &filter.annotators, false);
     let mut failed = !errors.is_empty();
     for e in errors {
         report(e);
+    }
+    // The folders given: a REFI-QDA project names documents relative to them
+    // and holds every document in them, tagged or not.
+    let roots: Vec<PathBuf> = args.paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    let mut untagged = HashSet::new();
+    if args.format == Format::Qdpx {
+        let known: HashSet<PathBuf> = targets.iter().map(|t| t.document.clone()).collect();
+        for root in &roots {
+            for document in corpus::documents_in(root) {
+                if !known.contains(&document) && untagged.insert(document.clone()) {
+                    targets.push(corpus::Target {
+                        document,
+                        sidecars: Vec::new(),
+                    });
+                }
+            }
+        }
+        targets.sort_by(|a, b| a.document.cmp(&b.document));
     }
     let mut documents: Vec<(String, AnnotatedDocument)> = Vec::new();
     let mut excerpts = Vec::new();
@@ -53,16 +78,43 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     let progress = Progress::start(targets.len(), done.clone());
     let loaded = batch::load_all(&targets, &filter, &done);
     progress.finish();
-    for result in loaded {
+    let mut boilerplate = BoilerplateFinder::new();
+    let mut on_boilerplate = 0;
+    for (target, result) in targets.iter().zip(loaded) {
         match result {
             Ok(mut l) => {
                 for e in l.errors {
                     failed = true;
                     report(e);
                 }
+                if !args.include_boilerplate {
+                    match boilerplate.of(&l.document.doc) {
+                        Ok(skip) if !skip.is_empty() => {
+                            let before = l.excerpts.len();
+                            // Excerpt paragraphs are 1-based.
+                            l.excerpts.retain(|e| {
+                                !e.paragraph
+                                    .checked_sub(1)
+                                    .is_some_and(|p| skip.contains(&p))
+                            });
+                            on_boilerplate += before - l.excerpts.len();
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            report(e);
+                            return ExitCode::from(1);
+                        }
+                    }
+                }
                 orphans += l.orphans;
                 excerpts.append(&mut l.excerpts);
                 documents.push((l.source, l.document));
+            }
+            // A file found in a folder that is not text is not a document.
+            Err(CorpusError::Document(
+                e @ (DocumentError::Binary { .. } | DocumentError::NotUtf8 { .. }),
+            )) if untagged.contains(&target.document) => {
+                report(format!("gloss: {e}: left out of the project"));
             }
             Err(e) => {
                 failed = true;
@@ -71,6 +123,11 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         }
     }
     export::sort(&mut excerpts);
+    if on_boilerplate > 0 {
+        report(format!(
+            "gloss: {on_boilerplate} annotation(s) on boilerplate paragraphs not exported (--include-boilerplate keeps them)"
+        ));
+    }
     // Citations: stored metadata in the project file over detected values.
     let (metadata, project_errors) = Metadata::collect(&documents);
     for e in project_errors {
@@ -89,6 +146,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         documents: &documents,
         excerpts: &excerpts,
         metadata: &metadata,
+        roots: &roots,
     };
     if args.format == Format::Dna {
         let skipped = dna::skipped(&set);

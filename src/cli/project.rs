@@ -9,6 +9,7 @@ use super::report;
 use crate::corpus;
 use crate::document::Document;
 use crate::document::sanitize::display_line;
+use crate::project::boilerplate::BoilerplateFinder;
 use crate::project::{self, DocumentMeta, META_FIELDS, Project, detect};
 use crate::sidecar::Sidecar;
 use crate::sidecar::store::write_atomic;
@@ -71,13 +72,13 @@ pub enum MetaFormat {
     /// One block per document: field, value, and where it came from.
     #[default]
     Table,
-    /// `[{"path", "project", "key", "meta", "from", "stored", "detected", "status"}]`.
+    /// `[{"path", "project", "key", "meta", "from", "stored", "detected", "status", "boilerplate"}]`.
     Json,
 }
 
 #[derive(Debug, Args)]
 pub struct MetaArgs {
-    /// Documents (a folder gives its documents that have sidecars).
+    /// Documents, or folders (every UTF-8 text file below them).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -93,6 +94,8 @@ struct MetaReport {
     detected: DocumentMeta,
     stored: DocumentMeta,
     status: Option<project::Status>,
+    /// Boilerplate paragraphs, 1-based.
+    boilerplate: Vec<usize>,
 }
 
 impl MetaReport {
@@ -116,7 +119,7 @@ impl MetaReport {
     }
 }
 
-fn meta_of(path: &Path, projects: &mut Vec<(PathBuf, Project)>) -> Result<MetaReport, String> {
+fn meta_of(path: &Path, projects: &mut BoilerplateFinder) -> Result<MetaReport, String> {
     let doc = Document::open(path).map_err(|e| e.to_string())?;
     doc.wait_complete();
     let detected = detect::detect(doc.text());
@@ -127,15 +130,9 @@ fn meta_of(path: &Path, projects: &mut Vec<(PathBuf, Project)>) -> Result<MetaRe
         detected,
         stored: DocumentMeta::default(),
         status: None,
+        boilerplate: Vec::new(),
     };
-    let Some(file) = Project::find(path) else {
-        return Ok(report);
-    };
-    if !projects.iter().any(|(p, _)| *p == file) {
-        let loaded = Project::load(&file).map_err(|e| e.to_string())?;
-        projects.push((file.clone(), loaded));
-    }
-    let Some((_, loaded)) = projects.iter().find(|(p, _)| *p == file) else {
+    let Some((file, loaded)) = projects.project_of(path).map_err(|e| e.to_string())? else {
         return Ok(report);
     };
     let key = project::document_key(&project::root_of(&file), path);
@@ -145,21 +142,36 @@ fn meta_of(path: &Path, projects: &mut Vec<(PathBuf, Project)>) -> Result<MetaRe
     }
     report.project = Some(file);
     report.key = key;
+    report.boilerplate = projects
+        .of(&doc)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|i| i + 1)
+        .collect();
     Ok(report)
 }
 
 /// `gloss meta PATH...`: what each document's text says about it, and what
 /// the project file stores (stored values win).
 pub fn meta(args: &MetaArgs) -> ExitCode {
-    let (targets, errors) = corpus::find_targets(&args.paths, &[], true);
-    let mut failed = !errors.is_empty();
-    for e in errors {
-        report(e);
+    let mut failed = false;
+    let mut documents = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            // In a folder, files that are not text are not documents.
+            documents.extend(
+                project::boilerplate::files_below(path)
+                    .into_iter()
+                    .filter(|f| std::fs::read(f).is_ok_and(|b| std::str::from_utf8(&b).is_ok())),
+            );
+        } else {
+            documents.push(path.clone());
+        }
     }
-    let mut projects = Vec::new();
+    let mut projects = BoilerplateFinder::new();
     let mut reports = Vec::new();
-    for target in &targets {
-        match meta_of(&target.document, &mut projects) {
+    for document in &documents {
+        match meta_of(document, &mut projects) {
             Ok(r) => reports.push(r),
             Err(e) => {
                 failed = true;
@@ -209,6 +221,7 @@ fn meta_table(reports: &[MetaReport]) -> String {
         let width = rows
             .iter()
             .map(|(f, _, _)| f.chars().count())
+            .chain((!r.boilerplate.is_empty()).then_some("boilerplate".len()))
             .max()
             .unwrap_or(0)
             .max(6);
@@ -228,6 +241,15 @@ fn meta_table(reports: &[MetaReport]) -> String {
             out.push_str(&format!(
                 "  {:<width$}  {:<8}  {status}\n",
                 "status", "stored"
+            ));
+        }
+        if !r.boilerplate.is_empty() {
+            let list: Vec<String> = r.boilerplate.iter().map(|p| p.to_string()).collect();
+            out.push_str(&format!(
+                "  {:<width$}  {:<8}  ¶ {}\n",
+                "boilerplate",
+                "detected",
+                list.join(", ")
             ));
         }
         if rows.is_empty() && r.status.is_none() {
@@ -269,6 +291,7 @@ fn meta_json(reports: &[MetaReport]) -> String {
                 "stored": fields(&r.stored),
                 "detected": fields(&r.detected),
                 "status": r.status.map(|s| s.as_str()),
+                "boilerplate": r.boilerplate,
             })
         })
         .collect();

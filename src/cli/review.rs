@@ -55,7 +55,10 @@ pub fn prepare_review(
             continue;
         }
         match Sidecar::load(&path) {
-            Ok(s) => {
+            Ok(mut s) => {
+                // Adopting one of two annotations with one id adopts one
+                // (the colleague's gloss gives the copy the same fresh id).
+                s.separate_duplicate_ids();
                 let annotator = path
                     .file_name()
                     .and_then(|n| {

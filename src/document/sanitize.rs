@@ -18,7 +18,21 @@ pub const TAB_WIDTH: usize = 8;
 /// markers; bidi embedding/override/isolate controls → `[U+202E]`-style markers;
 /// a CR before a line feed is dropped; U+2028/2029 become line feeds.
 pub fn display(text: &str) -> Cow<'_, str> {
-    if text.chars().all(is_plain) {
+    sanitise(text, true)
+}
+
+/// Like [`display`] but TAB is kept as it is: for text that leaves gloss for a
+/// reader (Markdown, HTML, CSV exports), where the reader's program lays out
+/// tabs and must not be sent anything that reorders or hides text.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    sanitise(text, false)
+}
+
+fn sanitise(text: &str, expand_tabs: bool) -> Cow<'_, str> {
+    if text
+        .chars()
+        .all(|c| is_plain(c) || (c == '\t' && !expand_tabs))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -31,6 +45,7 @@ pub fn display(text: &str) -> Cow<'_, str> {
                 column = 0;
                 continue;
             }
+            '\t' if !expand_tabs => out.push('\t'),
             '\t' => {
                 let n = TAB_WIDTH - column % TAB_WIDTH;
                 out.extend(std::iter::repeat_n(' ', n));
@@ -132,6 +147,13 @@ mod tests {
     }
 
     #[test]
+    fn visible_keeps_tabs_and_marks_the_rest() {
+        assert_eq!(visible("a\tb\u{202e}c\r\nd\re"), "a\tb[U+202E]c\nd␍e");
+        assert!(matches!(visible("a\tb"), Cow::Borrowed(_)));
+        assert_eq!(visible("\u{1b}[31m\u{85}"), "␛[31m[U+0085]");
+    }
+
+    #[test]
     fn nothing_terminal_active_survives() {
         for c in (0u32..0x110000).filter_map(char::from_u32) {
             let s = c.to_string();
@@ -140,6 +162,12 @@ mod tests {
                 assert!(
                     o == '\n' || o == ' ' || (!o.is_control() && !is_bidi_control(o)),
                     "{c:?} -> {out:?}"
+                );
+            }
+            for o in visible(&s).chars() {
+                assert!(
+                    o == '\n' || o == '\t' || (!o.is_control() && !is_bidi_control(o)),
+                    "{c:?} -> {o:?}"
                 );
             }
         }

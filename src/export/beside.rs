@@ -60,6 +60,7 @@ pub fn export_beside(doc: &Document, sidecar: &Sidecar, format: Format) -> anyho
             documents: &documents,
             excerpts: &excerpts,
             metadata: &metadata,
+            roots: &[],
         },
     )?;
     let path = beside_path(doc, &annotator, format);

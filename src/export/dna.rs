@@ -171,6 +171,7 @@ mod tests {
             documents: &[],
             excerpts: &excerpts,
             metadata: &metadata,
+            roots: &[],
         };
         let out = String::from_utf8(render(&set)).unwrap();
         let lines: Vec<&str> = out.split('\n').collect();

@@ -186,6 +186,7 @@ mod tests {
             documents: &[],
             excerpts: &excerpts,
             metadata: &metadata,
+            roots: &[],
         };
         let out = String::from_utf8(render(&set)).unwrap();
         assert!(out.contains(

@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use super::Excerpt;
 use super::citation;
 use super::metadata::Metadata;
-use super::text::{kind_colour, kind_title, stance_colour, xml_escape, xml_text};
+use super::stance_verb;
+use super::text::{html_escape, html_text, kind_colour, kind_title, stance_colour};
 
 const STYLE: &str = r#"
 :root { --ink: #1b1b1b; --muted: #5f6368; --rule: #d9d9d9; }
@@ -27,6 +28,7 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .35rem; padding
 .tag { display: inline-block; color: #fff; background: var(--tag); border-radius: 3px; padding: 0 .4rem;
   font-weight: 600; letter-spacing: .02em; }
 .stance { font-weight: 600; color: var(--stance); }
+.actor, .issue, .annotator { unicode-bidi: isolate; }
 .note { display: block; margin-top: .2rem; color: var(--ink); white-space: pre-line; }
 .note::before { content: "Note: "; font-weight: 600; }
 .legend .tag { margin-right: .3rem; }
@@ -50,19 +52,19 @@ fn document_heading(out: &mut String, source: &str, metadata: &Metadata) {
     let _ = write!(
         out,
         "<section class=\"document\">\n<h2>{}",
-        xml_text(&citation::display_title(&meta, source))
+        html_text(&citation::display_title(&meta, source))
     );
     if let Some(d) = &meta.date {
         let _ = write!(
             out,
             ", <time class=\"date\" datetime=\"{}\">{}</time>",
-            xml_escape(d.as_str()),
+            html_escape(d.as_str()),
             citation::long_date(d)
         );
     }
     out.push_str("</h2>\n");
     if meta.title.is_some() {
-        let _ = writeln!(out, "<p class=\"source\">{}</p>", xml_text(source));
+        let _ = writeln!(out, "<p class=\"source\">{}</p>", html_text(source));
     }
     if let Some(note) = citation::full(&meta, source) {
         let _ = writeln!(
@@ -76,19 +78,19 @@ fn document_heading(out: &mut String, source: &str, metadata: &Metadata) {
 /// Escaped citation text whose web address (http or https only, so no
 /// `javascript:` link) is a link.
 fn linked(note: &str, url: Option<&str>) -> String {
-    let text = xml_text(note);
+    let text = html_text(note);
     let Some(url) = url.map(str::trim).filter(|u| {
         let lower = u.to_ascii_lowercase();
         lower.starts_with("https://") || lower.starts_with("http://")
     }) else {
         return text;
     };
-    let shown = xml_text(url);
+    let shown = html_text(url);
     match text.rfind(&shown) {
         Some(at) => format!(
             "{}<a href=\"{}\">{shown}</a>{}",
             &text[..at],
-            xml_escape(url),
+            html_escape(url),
             &text[at + shown.len()..]
         ),
         None => text,
@@ -165,13 +167,13 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize, footnote: &str, url: Option<
         out,
         "<figure class=\"excerpt {}\" id=\"excerpt-{n}\" data-id=\"{}\" style=\"--tag: {}\">",
         e.kind,
-        xml_escape(&e.id),
+        html_escape(&e.id),
         kind_colour(e.kind)
     );
     let _ = writeln!(
         out,
         "<blockquote>{}</blockquote>",
-        xml_text(&citation::elided(e))
+        html_text(&citation::elided(e))
     );
     let _ = write!(
         out,
@@ -183,35 +185,43 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize, footnote: &str, url: Option<
             let _ = write!(
                 out,
                 "<span class=\"actor\">{}</span> → <span class=\"actor\">{}</span>",
-                xml_text(from),
-                xml_text(to)
+                html_text(from),
+                html_text(to)
             );
         }
         _ => {
-            let _ = write!(out, "<span class=\"actor\">{}</span>", xml_text(&e.actor));
+            let _ = write!(out, "<span class=\"actor\">{}</span>", html_text(&e.actor));
         }
     }
     if let (Some(stance), Some(issue)) = (e.stance, &e.issue) {
         let _ = write!(
             out,
-            " <span class=\"stance\" style=\"--stance: {}\">{stance}s</span> <q class=\"issue\">{}</q>",
+            " <span class=\"stance\" style=\"--stance: {}\">{}</span> <q class=\"issue\">{}</q>",
             stance_colour(stance),
-            xml_text(issue)
+            stance_verb(stance),
+            html_text(issue)
         );
     }
     let _ = write!(
         out,
         " · {}, ¶ {}, {} · annotator: <span class=\"annotator\">{}</span>",
-        xml_text(&e.source),
+        html_text(&e.source),
         e.paragraph,
         lines,
-        xml_text(&e.annotator)
+        html_text(&e.annotator)
     );
+    if let Some(origin) = &e.adopted_from {
+        let _ = write!(
+            out,
+            " · adopted from <span class=\"annotator\">{}</span>",
+            html_text(origin)
+        );
+    }
     if let Some(note) = &e.note {
         let _ = write!(
             out,
             "<span class=\"note\">{}</span>",
-            xml_text(note.trim_end())
+            html_text(note.trim_end())
         );
     }
     out.push_str("</figcaption>\n");

@@ -1,12 +1,14 @@
-//! JSON and JSON Lines: the scripting surface (SPEC §4 fields).
+//! JSON and JSON Lines: the scripting surface (SPEC §4 fields). Bidi and
+//! other invisible controls are kept as data but written as `\u202e` escapes.
 
 use super::Excerpt;
+use super::text::json_escape_invisible;
 
 /// One pretty JSON array, newline-terminated.
 pub fn array(excerpts: &[Excerpt]) -> serde_json::Result<Vec<u8>> {
     let mut out = serde_json::to_vec_pretty(excerpts)?;
     out.push(b'\n');
-    Ok(out)
+    Ok(json_escape_invisible(out))
 }
 
 /// One compact JSON object per line.
@@ -16,5 +18,5 @@ pub fn lines(excerpts: &[Excerpt]) -> serde_json::Result<Vec<u8>> {
         serde_json::to_writer(&mut out, e)?;
         out.push(b'\n');
     }
-    Ok(out)
+    Ok(json_escape_invisible(out))
 }

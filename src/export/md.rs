@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::Excerpt;
 use super::citation;
 use super::metadata::Metadata;
 use super::text::{kind_title, printable};
+use super::{Excerpt, stance_verb};
 
 /// Escape Markdown (CommonMark) syntax in inline text; line breaks are kept.
 pub fn escape(text: &str) -> String {
@@ -71,9 +71,12 @@ pub fn attribution(e: &Excerpt) -> String {
         }
     }
     if let (Some(stance), Some(issue)) = (e.stance, &e.issue) {
-        let _ = write!(out, " · {stance}s “{}”", escape(issue));
+        let _ = write!(out, " · {} “{}”", stance_verb(stance), escape(issue));
     }
     let _ = write!(out, " · annotator: {}", escape(&e.annotator));
+    if let Some(origin) = &e.adopted_from {
+        let _ = write!(out, " · adopted from {}", escape(origin));
+    }
     if let Some(note) = &e.note {
         // A multi-line note stays one paragraph, with hard line breaks.
         let note = escape(note.trim_end()).replace('\n', "  \n");

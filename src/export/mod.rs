@@ -159,6 +159,10 @@ pub struct Excerpt {
     pub cut_before: bool,
     #[serde(skip)]
     pub cut_after: bool,
+    /// The annotator this annotation was adopted from in review, if any
+    /// (shown by the formats for reading: md, html).
+    #[serde(skip)]
+    pub adopted_from: Option<String>,
     /// Byte range of `text` in the document's text (BOM excluded).
     #[serde(skip)]
     pub byte_start: usize,
@@ -332,9 +336,16 @@ pub fn excerpt(
         section: None,
         cut_before: !text[..qs].trim().is_empty(),
         cut_after: !text[qe..].trim().is_empty(),
+        adopted_from: annotation.origin.as_ref().map(|o| o.annotator.clone()),
         byte_start: para.start + qs,
         byte_end: para.start + qe,
     })
+}
+
+/// The verb of an excerpt's stance in a sentence (`supports`, `opposes`,
+/// `is neutral on`), shared by every format that writes one.
+pub fn stance_verb(stance: &str) -> &str {
+    Stance::from_name(stance).map_or(stance, |s| s.verb())
 }
 
 /// Everything an export needs: the loaded documents (paths as given) and the excerpts.
@@ -343,6 +354,9 @@ pub struct ExportSet<'a> {
     pub excerpts: &'a [Excerpt],
     /// Each document's metadata and the codebook's actor attributes.
     pub metadata: &'a metadata::Metadata,
+    /// The folders the documents were found in (paths as given): the REFI-QDA
+    /// project names documents relative to them, else by file name.
+    pub roots: &'a [std::path::PathBuf],
 }
 
 /// Render `set` in `format`.
@@ -386,6 +400,7 @@ pub(crate) fn sample_excerpt() -> Excerpt {
         created: "2026-01-01T00:00:00Z".into(),
         modified: "2026-01-01T00:00:00Z".into(),
         anchor: "exact",
+        adopted_from: None,
         quote_start: None,
         quote_end: None,
         doc_title: None,

@@ -37,7 +37,8 @@ pub const COLUMNS: [&str; 25] = [
 
 /// Make a cell inert: a leading `=`, `+`, `-`, `@`, TAB or CR (which spreadsheets
 /// take as the start of a formula) gets a `'` before it (OWASP's advice), and
-/// control characters other than TAB, LF and CR become visible placeholders.
+/// control and bidi characters become visible placeholders ([`printable`]: a
+/// lone CR shows as `␍`, CRLF becomes LF; TAB and LF stay).
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
     let cell = printable(cell);
     match cell.chars().next() {
@@ -106,12 +107,16 @@ mod tests {
 
     #[test]
     fn formula_starts_are_neutralised() {
-        for bad in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+        for bad in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx"] {
             assert_eq!(neutralise(bad), format!("'{bad}"));
         }
+        // A CR is never raw in a cell: a lone one is shown, CRLF becomes LF.
+        assert_eq!(neutralise("\rx"), "␍x");
+        assert_eq!(neutralise("a\r\nb"), "a\nb");
         assert_eq!(neutralise("Han = 1"), "Han = 1");
         assert_eq!(neutralise(""), "");
         assert_eq!(neutralise("a\u{1b}b"), "a␛b");
+        assert_eq!(neutralise("a\u{202e}b"), "a[U+202E]b");
     }
 
     #[test]

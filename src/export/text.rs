@@ -2,44 +2,42 @@
 //! HTML escaping, character offsets, stable GUIDs and colours.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-/// Replace characters that are unsafe in a terminal or invalid in XML 1.0 by
-/// visible placeholders, keeping TAB, LF and CR: C0 → Control Pictures
-/// (ESC → `␛`), DEL → `␡`, C1 and U+FFFE/U+FFFF → `[U+0085]`-style markers.
+use crate::document::sanitize::{is_bidi_control, visible};
+
+/// Text for a human-facing format (Markdown, HTML, CSV): everything a terminal
+/// or a renderer would act on becomes a visible placeholder, as on screen
+/// ([`visible`]: C0 → Control Pictures, `␛`; DEL → `␡`; C1 and bidi controls →
+/// `[U+202E]`-style markers; a lone CR → `␍`, CRLF → LF), and U+FFFE/U+FFFF
+/// (invalid in XML and HTML) become markers too. TAB and LF stay.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_placeholder) {
-        return Cow::Borrowed(text);
+    let shown = visible(text);
+    if !shown.contains(['\u{FFFE}', '\u{FFFF}']) {
+        return shown;
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if !needs_placeholder(c) {
-            out.push(c);
-        } else if (c as u32) < 0x20 {
-            out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'));
-        } else if c == '\u{7f}' {
-            out.push('\u{2421}');
-        } else {
-            out.push_str(&format!("[U+{:04X}]", c as u32));
-        }
-    }
-    Cow::Owned(out)
+    Cow::Owned(
+        shown
+            .replace('\u{FFFE}', "[U+FFFE]")
+            .replace('\u{FFFF}', "[U+FFFF]"),
+    )
 }
 
-fn needs_placeholder(c: char) -> bool {
-    let u = c as u32;
-    (u < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
-        || (0x7f..=0x9f).contains(&u)
-        || c == '\u{FFFE}'
-        || c == '\u{FFFF}'
+/// Escape for HTML text and attribute values, after [`printable`], so a note
+/// with U+202E shows `[U+202E]` instead of reversing the page.
+pub fn html_escape(text: &str) -> String {
+    markup_escape(&printable(text), true)
 }
 
-/// Escape for XML and HTML text and attribute values (after [`printable`]).
-/// Line breaks and tabs in attributes are kept as character references so an
-/// XML parser's attribute normalisation does not turn them into spaces.
-pub fn xml_escape(text: &str) -> String {
-    let text = printable(text);
+/// Escape HTML element content: like [`html_escape`] but line breaks and tabs
+/// stay literal.
+pub fn html_text(text: &str) -> String {
+    markup_escape(&printable(text), false)
+}
+
+fn markup_escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
@@ -48,21 +46,90 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
             c => out.push(c),
         }
     }
     out
 }
 
-/// Escape element content: like [`xml_escape`] but line breaks stay literal.
+/// Escape for XML attribute values in the data formats (REFI-QDA, GraphML),
+/// which keep the text: characters XML 1.0 cannot hold (C0 controls other than
+/// TAB, LF, CR; U+FFFE, U+FFFF) become visible placeholders; bidi controls, C1
+/// controls, DEL and line separators become character references (`&#x202E;`),
+/// so the data survives and nothing raw reaches a terminal showing the file.
+/// Line breaks and tabs are references too, so attribute normalisation keeps them.
+pub fn xml_escape(text: &str) -> String {
+    xml_data(text, true)
+}
+
+/// Escape XML element content: like [`xml_escape`] but LF and TAB stay literal
+/// (CR stays a reference, which an XML parser would otherwise turn into LF).
 pub fn xml_text(text: &str) -> String {
-    xml_escape(text)
-        .replace("&#10;", "\n")
-        .replace("&#13;", "\r")
-        .replace("&#9;", "\t")
+    xml_data(text, false)
+}
+
+fn xml_data(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        let u = c as u32;
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' | '\t' if !attribute => out.push(c),
+            '\n' | '\t' | '\r' => {
+                let _ = write!(out, "&#{u};");
+            }
+            _ if u < 0x20 => out.push(char::from_u32(0x2400 + u).unwrap_or('\u{FFFD}')),
+            '\u{FFFE}' | '\u{FFFF}' => {
+                let _ = write!(out, "[U+{u:04X}]");
+            }
+            c if u == 0x7f
+                || (0x80..=0x9f).contains(&u)
+                || is_bidi_control(c)
+                || matches!(c, '\u{2028}' | '\u{2029}') =>
+            {
+                let _ = write!(out, "&#x{u:X};");
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON text (serde_json output) with the characters serde_json leaves raw but
+/// a terminal or a reader would act on — bidi controls, DEL, C1 controls, line
+/// separators — written as `\u202e`-style escapes: the data is unchanged, and
+/// nothing raw reaches a terminal. Outside strings JSON is ASCII, so every such
+/// character is inside a string, where the escape means the same character.
+pub fn json_escape_invisible(json: Vec<u8>) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(&json) else {
+        return json;
+    };
+    if !text.chars().any(json_needs_escape) {
+        return json;
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for c in text.chars() {
+        if json_needs_escape(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.into_bytes()
+}
+
+fn json_needs_escape(c: char) -> bool {
+    let u = c as u32;
+    u == 0x7f
+        || (0x80..=0x9f).contains(&u)
+        || is_bidi_control(c)
+        || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// Number of characters (Unicode scalar values) in `text[..byte]`.
@@ -170,10 +237,32 @@ mod tests {
             "a␛[31mb␡[U+0085]\tc\n"
         );
         assert_eq!(
+            html_escape("<a href=\"x\">'&'</a>\n"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;&#10;"
+        );
+        assert_eq!(html_text("a\n<b>\u{0}"), "a\n&lt;b&gt;␀");
+        assert_eq!(
             xml_escape("<a href=\"x\">'&'</a>\n"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;&#10;"
         );
-        assert_eq!(xml_text("a\n<b>\u{0}"), "a\n&lt;b&gt;␀");
+        assert_eq!(xml_text("a\n<b>\u{0}\r"), "a\n&lt;b&gt;␀&#13;");
+    }
+
+    #[test]
+    fn bidi_and_cr_are_placeholders_for_readers_and_references_in_data() {
+        let note = "abc\u{202e}fed\r\nx\ry\u{2066}";
+        assert_eq!(printable(note), "abc[U+202E]fed\nx␍y[U+2066]");
+        assert_eq!(html_text(note), "abc[U+202E]fed\nx␍y[U+2066]");
+        assert_eq!(xml_text(note), "abc&#x202E;fed&#13;\nx&#13;y&#x2066;");
+        assert_eq!(xml_escape("\u{85}\u{7f}"), "&#x85;&#x7F;");
+        let json =
+            serde_json::to_vec(&serde_json::json!({"n": note, "c": "\u{85}\u{7f}"})).unwrap();
+        let escaped = String::from_utf8(json_escape_invisible(json)).unwrap();
+        assert!(escaped.contains("abc\\u202efed") && escaped.contains("\\u2066"));
+        assert!(escaped.contains("\\u0085\\u007f"), "{escaped}");
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back["n"], note);
+        assert_eq!(back["c"], "\u{85}\u{7f}");
     }
 
     #[test]

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use std::collections::HashMap;
 
-use super::text::{CharIndex, guid, kind_title};
-use super::{Excerpt, ExportSet};
+use super::text::{CharIndex, guid, json_escape_invisible, kind_title};
+use super::{Excerpt, ExportSet, stance_verb};
 
 /// Characters of context kept before and after the quote.
 pub const CONTEXT_CHARS: usize = 32;
@@ -32,7 +32,7 @@ pub fn render(set: &ExportSet<'_>) -> serde_json::Result<Vec<u8>> {
         .collect();
     let mut out = serde_json::to_vec_pretty(&annotations)?;
     out.push(b'\n');
-    Ok(out)
+    Ok(json_escape_invisible(out))
 }
 
 /// One Web Annotation for `e`, whose byte range lies in `text` (indexed by `index`).
@@ -132,7 +132,9 @@ fn context(text: &str, start: usize, end: usize) -> (String, String) {
 fn summary(e: &Excerpt) -> String {
     match (e.kind, &e.from, &e.to, e.stance, &e.issue) {
         ("advice", Some(f), Some(t), _, _) => format!("Advice from {f} to {t}"),
-        ("position", _, _, Some(s), Some(i)) => format!("Position: {} {s}s \"{i}\"", e.actor),
+        ("position", _, _, Some(s), Some(i)) => {
+            format!("Position: {} {} \"{i}\"", e.actor, stance_verb(s))
+        }
         _ => format!("{} by {}", kind_title(e.kind), e.actor),
     }
 }

@@ -35,7 +35,8 @@ pub fn detect(text: &str) -> DocumentMeta {
         .map(|c| first_sentences(&c))
         .or_else(|| source_note(&paragraphs))
         .or_else(|| information_block(&paragraphs))
-        .or_else(|| archival_shape(&paragraphs));
+        .or_else(|| archival_shape(&paragraphs))
+        .or_else(|| header.iter().flatten().find_map(|l| file_number(l)));
     meta.translator = labelled_value(&labelled, "translator")
         .and_then(|t| name_at(&t))
         .or_else(|| translated_by(text));
@@ -90,9 +91,9 @@ fn field_of_label(label: &str) -> Option<&'static str> {
         "place" | "place of origin" => "place",
         "author" | "from" | "creator" => "author",
         "to" | "recipient" | "addressee" => "recipient",
-        "citation" | "archival citation" | "archive" | "archival source" | "source citation" => {
-            "citation"
-        }
+        // A bare "Citation" heads a full bibliographic reference on archive
+        // sites (title, date, archive, URL), not the archival one.
+        "archival citation" | "archive" | "archival source" | "archival reference" => "citation",
         "translator" | "translated by" | "translation by" => "translator",
         "collection" | "collections" | "series" => "collection",
         "url" | "permalink" | "link" | "source url" => "url",
@@ -111,19 +112,25 @@ fn labelled_fields(paragraphs: &[Vec<&str>]) -> Vec<(&'static str, String)> {
             out.push((field, value.to_string()));
         }
     };
+    // Labels naming the document itself (`From:`, `To:`, `Date:` …) count in
+    // its header only: further down they head quoted messages or minutes.
+    let in_place = |field: &str, i: usize| {
+        i < HEADER_PARAGRAPHS
+            || !matches!(field, "title" | "date" | "place" | "author" | "recipient")
+    };
     for (i, p) in paragraphs.iter().enumerate() {
         for line in p {
             if let Some((label, value)) = line.split_once(':')
                 && label.split_whitespace().count() <= 3
                 && let Some(field) = field_of_label(label)
-                // `From: …` and `To: …` only as memo headers, not in prose.
-                && !(value.trim().is_empty())
+                && in_place(field, i)
             {
                 put(field, value);
             }
         }
         if p.len() == 1
             && let Some(field) = field_of_label(p[0])
+            && in_place(field, i)
         {
             // The label alone: a value on the same line (`Record ID 1234`)
             // is not possible here, so the next paragraph holds it.
@@ -181,6 +188,21 @@ fn is_heading_label(s: &str) -> bool {
     )
 }
 
+/// A decimal file number heading a document in older editions
+/// (`690B.9321/6–653: Telegram`, `740.00116 PW/2–2449`): the file, without
+/// the document type after the colon.
+fn file_number(line: &str) -> Option<String> {
+    let file = line.split(':').next().unwrap_or(line).trim();
+    let first = file.split_whitespace().next()?;
+    let shaped = first.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && first.trim_end_matches('.').contains('.')
+        && !first.ends_with('.')
+        && file.contains('/')
+        && file.split_whitespace().count() <= 3
+        && line.chars().count() <= 60;
+    shaped.then(|| file.to_string())
+}
+
 /// Page furniture and security markings that are never the title.
 fn is_furniture(s: &str) -> bool {
     let f = folded(s);
@@ -215,7 +237,8 @@ fn is_furniture(s: &str) -> bool {
         || f.starts_with("copy no")
         || f.starts_with("top secret;")
         || f.starts_with("secret;")
-        || f.starts_with("no. ")
+        || f.strip_prefix("no. ")
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
         || f.starts_with("document ") && f["document ".len()..].chars().all(|c| c.is_ascii_digit())
         || f.chars().all(|c| !c.is_alphabetic())
 }
@@ -228,7 +251,11 @@ fn title_of(header: &[Vec<&str>]) -> Option<String> {
         if p.len() > 3 || text.chars().count() > 300 || is_furniture(&text) {
             continue;
         }
-        if is_dateline(&text) || is_heading_label(&text) || field_of_label(&text).is_some() {
+        if is_dateline(&text)
+            || is_heading_label(&text)
+            || field_of_label(&text).is_some()
+            || file_number(&text).is_some()
+        {
             continue;
         }
         let lower = text.to_lowercase();
@@ -242,6 +269,19 @@ fn title_of(header: &[Vec<&str>]) -> Option<String> {
             continue;
         }
         let words = text.split_whitespace().count();
+        // An editor's cut (`[...]`, `…`) ends a sentence as a period would.
+        let ended = text
+            .trim_end_matches(|c: char| c.is_whitespace() || "[].…".contains(c))
+            .len()
+            < text.len();
+        let text = if ended && !text.ends_with('.') {
+            format!(
+                "{}.",
+                text.trim_end_matches(|c: char| c.is_whitespace() || "[].…".contains(c))
+            )
+        } else {
+            text
+        };
         let last = text.split_whitespace().last().unwrap_or("");
         let sentence = text.ends_with(['?', '!'])
             || text.ends_with('.') && !is_abbreviation(last.trim_end_matches('.'));
@@ -265,8 +305,15 @@ fn title_of(header: &[Vec<&str>]) -> Option<String> {
     None
 }
 
-/// `23. Telegram …` → `Telegram …` (an edition's document number).
+/// `23. Telegram …` or `No. 78 The Ambassador …` → without the number
+/// (an edition's document number).
 fn strip_number(s: &str) -> &str {
+    if let Some(rest) = s.strip_prefix("No. ") {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && rest[digits..].starts_with(' ') {
+            return rest[digits..].trim();
+        }
+    }
     let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     if digits > 0 && digits <= 4 && s[digits..].starts_with(". ") {
         s[digits + 2..].trim()
@@ -446,6 +493,8 @@ fn is_time_word(w: &str) -> bool {
 
 /// A place before a date: one to five words, capitalised, no digits.
 fn place_before(before: &str) -> Option<String> {
+    // Editors bracket what they supply: `[Washington,]`.
+    let before: String = before.chars().filter(|c| !matches!(c, '[' | ']')).collect();
     let segment = before.trim().trim_end_matches(',').trim();
     let segment = segment.rsplit(", ").next().unwrap_or(segment).trim();
     let words: Vec<&str> = segment.split_whitespace().collect();
@@ -510,19 +559,55 @@ fn dateline(header: &[Vec<&str>], title: Option<&str>) -> (Option<String>, Optio
     (None, None)
 }
 
-/// `Memorandum From X to Y` → (X, Y), the way editions title documents.
+/// Words that open a document's title by naming its kind.
+fn is_document_kind(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "telegram"
+            | "memorandum"
+            | "letter"
+            | "note"
+            | "message"
+            | "cable"
+            | "despatch"
+            | "dispatch"
+            | "report"
+            | "instruction"
+            | "airgram"
+            | "circular"
+            | "minutes"
+            | "record"
+    )
+}
+
+/// `Memorandum From X to Y`, `Memorandum by X to Y`, `The Ambassador in
+/// Burma (Sebald) to the Secretary of State` → (X, Y): the ways editions
+/// title correspondence.
 fn from_to(title: &str) -> (Option<String>, Option<String>) {
-    let Some(at) = title.find(" From ").or_else(|| title.find(" from ")) else {
+    let kind = title
+        .split_whitespace()
+        .next()
+        .is_some_and(is_document_kind);
+    let start = if let Some(at) = title.find(" From ") {
+        at + " From ".len()
+    } else if kind
+        && let Some(after) = [" from ", " by "]
+            .iter()
+            .find_map(|w| title.find(w).map(|at| at + w.len()))
+    {
+        after
+    } else if title.starts_with("The ") && title.contains(" to ") {
+        0
+    } else {
         return (None, None);
     };
-    let rest = &title[at + " From ".len()..];
+    let rest = &title[start..];
     let (from, to) = match rest.find(" to ") {
         Some(t) => (&rest[..t], Some(&rest[t + " to ".len()..])),
         None => (rest, None),
     };
     let clean = |s: &str| {
         let s = s.split(", at ").next().unwrap_or(s);
-        let s = s.split(" (").next().unwrap_or(s);
         let s = s.trim().trim_end_matches(['.', ',']).trim();
         (!s.is_empty()).then(|| s.to_string())
     };
@@ -594,6 +679,26 @@ fn is_abbreviation(word: &str) -> bool {
         )
 }
 
+/// Does `s` start with a security marking (as sources list them after the
+/// archival reference)?
+fn starts_with_marking(s: &str) -> bool {
+    [
+        "Top Secret",
+        "Secret",
+        "Confidential",
+        "Unclassified",
+        "Limited Official Use",
+        "Official Use Only",
+        "Restricted",
+        "No classification",
+    ]
+    .iter()
+    .any(|m| {
+        s.strip_prefix(m)
+            .is_some_and(|rest| rest.starts_with([';', '.', ',', ' ']) || rest.is_empty())
+    })
+}
+
 /// Sentences of `s`, split at a period followed by a space and a capital
 /// or digit, unless the period ends an initial or an abbreviation.
 fn sentences(s: &str) -> Vec<&str> {
@@ -609,7 +714,9 @@ fn sentences(s: &str) -> Vec<&str> {
             continue;
         }
         let word = s[start..i].rsplit(' ').next().unwrap_or("");
-        if is_abbreviation(word) {
+        // A security marking after a period starts a sentence even when the
+        // word before looks like an initial (`… 27–3 VIET S. Top Secret;`).
+        if is_abbreviation(word) && !starts_with_marking(&s[i + 2..]) {
             continue;
         }
         out.push(s[start..=i].trim());
@@ -772,7 +879,12 @@ fn name_at(s: &str) -> Option<String> {
         if !(particle || word.chars().next().is_some_and(|c| c.is_uppercase())) {
             break;
         }
-        let initial = word.chars().count() <= 3 && word.ends_with('.');
+        // `F.` or `A.M.`: single letters with periods.
+        let initial = word.ends_with('.')
+            && word
+                .trim_end_matches('.')
+                .split('.')
+                .all(|part| part.chars().count() == 1);
         let ends = word.ends_with('.') && !initial || word.len() != raw.len();
         words.push(if ends {
             word.trim_end_matches('.')
@@ -796,7 +908,7 @@ fn name_at(s: &str) -> Option<String> {
 
 /// "translated … by NAME" (also "Translated by NAME", "translation by NAME").
 fn translated_by(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     for key in ["translated", "translation"] {
         let mut from = 0;
         while let Some(at) = lower[from..].find(key) {
@@ -809,7 +921,7 @@ fn translated_by(text: &str) -> Option<String> {
             let window = &lower[from..window_end];
             let sentence_end = window.find(". ").unwrap_or(window.len());
             if let Some(by) = window[..sentence_end].find(" by ")
-                && let Some(name) = name_at(&text[from + by + 4..])
+                && let Some(name) = name_at(text[from + by + 4..].lines().next().unwrap_or(""))
             {
                 return Some(name);
             }
@@ -934,6 +1046,91 @@ mod tests {
     fn nothing_is_made_up_from_plain_prose() {
         let m = detect("We walked to the river and talked about the harvest.\n\nIt rained.\n");
         assert_eq!(m, DocumentMeta::default());
+    }
+
+    #[test]
+    fn older_editions_head_documents_with_a_file_number() {
+        assert_eq!(
+            file_number("690B.9321/6–653: Telegram").as_deref(),
+            Some("690B.9321/6–653")
+        );
+        assert_eq!(
+            file_number("740.00116 PW/2–2449").as_deref(),
+            Some("740.00116 PW/2–2449")
+        );
+        assert_eq!(file_number("2293. McGowan attended/left"), None);
+        let m = detect(
+            "690B.9321/6–653: Telegram\n\nNo. 78\nThe Ambassador in Burma (Sebald) to the Secretary of State\n\nsecret\n\nRangoon, June 6, 1953—7 p.m.\n\n2293. McGowan attended.\n",
+        );
+        assert_eq!(m.citation.as_deref(), Some("690B.9321/6–653"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("The Ambassador in Burma (Sebald) to the Secretary of State")
+        );
+        assert_eq!(
+            m.author.as_deref(),
+            Some("The Ambassador in Burma (Sebald)")
+        );
+        assert_eq!(m.recipient.as_deref(), Some("the Secretary of State"));
+    }
+
+    #[test]
+    fn lowercasing_that_changes_lengths_does_not_shift_offsets() {
+        // 'İ' lowercases to two characters: offsets found in a fully
+        // lowercased copy would not fit the original text.
+        let text = "İİİİİİ translated İİİ by Ünal Öz. Memo\n\nİ TRANSLATED by Ayşe Kaya.\n";
+        assert_eq!(detect(text).translator.as_deref(), Some("Ünal Öz"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_without_a_panic(text in "(\\PC|\n| |\\.|:|,|[0-9]|İ|translated by |Source: |July |From the diary of\n){0,200}") {
+            let _ = detect(&text);
+        }
+    }
+
+    #[test]
+    fn a_marking_ends_the_reference_even_after_an_initial() {
+        let text = "1 Source: National Archives, RG 59, POL 27–3 VIET S. Top Secret; Priority. Repeated to Saigon.";
+        assert_eq!(
+            source_note(&paragraphs(text)).as_deref(),
+            Some("National Archives, RG 59, POL 27–3 VIET S")
+        );
+        // An initial before an ordinary word still does not end a sentence.
+        assert_eq!(
+            sentences("Drafted by John F. Kennedy. Done."),
+            vec!["Drafted by John F. Kennedy.", "Done."]
+        );
+    }
+
+    #[test]
+    fn a_quoted_message_further_down_does_not_give_the_documents_addresses() {
+        let mut text = String::from("Memorandum for the Record\n\n");
+        for i in 0..HEADER_PARAGRAPHS {
+            text.push_str(&format!("Paragraph {i} of the body went on.\n\n"));
+        }
+        text.push_str(
+            "From: Embassy Seoul\nTo: Secretary of State\nDate: 1955-01-05\n\nRecord ID 42\n",
+        );
+        let m = detect(&text);
+        assert_eq!((m.author, m.recipient, m.date), (None, None, None));
+        assert_eq!(m.record_id.as_deref(), Some("42"));
+    }
+
+    #[test]
+    fn a_full_citation_block_is_not_the_archival_citation() {
+        let text = format!(
+            "{WEB_MEMO}\nCitation\n\n\"Record of a Conversation with Deputy Premier Han Tae-jun,\" March 3, 1957, Digital Archive, AVPRF, Fond 0102. https://example.org/document/123456\n"
+        );
+        let m = detect(&text);
+        assert_eq!(
+            m.citation.as_deref(),
+            Some("AVPRF, Fond 0102, Opis 13, Papka 72, Delo 5, Listy 12-15")
+        );
+        assert_eq!(
+            m.url.as_deref(),
+            Some("https://example.org/document/123456")
+        );
     }
 
     #[test]

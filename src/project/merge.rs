@@ -266,6 +266,11 @@ fn merge_issue(
 ) -> IssueEntry {
     IssueEntry {
         name: ours.name.clone(),
+        aliases: merge_list(
+            base.map_or(&[][..], |b| &b.aliases),
+            &ours.aliases,
+            &theirs.aliases,
+        ),
         definition: pick(
             "definition",
             base.map(|b| &b.definition),

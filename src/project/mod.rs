@@ -7,6 +7,8 @@
 //! merged three-way (by actor name, issue name and document path). Without a
 //! project file everything works as before.
 
+pub mod boilerplate;
+pub mod codebook;
 pub mod date;
 pub mod detect;
 pub mod merge;
@@ -71,6 +73,10 @@ impl ActorEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssueEntry {
     pub name: String,
+    /// Other names of the issue (an old name after a rename or merge), so
+    /// positions in colleagues' sidecars still resolve.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition: Option<String>,
     /// A heading to group related issues under.
@@ -82,6 +88,7 @@ impl IssueEntry {
     pub fn new(name: &str) -> IssueEntry {
         IssueEntry {
             name: name.trim().to_string(),
+            aliases: Vec::new(),
             definition: None,
             group: None,
         }
@@ -482,12 +489,22 @@ impl Project {
             let known = issues
                 .entry(i.name.clone())
                 .or_insert_with(|| IssueEntry::new(&i.name));
+            known.aliases.append(&mut i.aliases);
             if known.definition.is_none() {
                 known.definition = i.definition;
             }
             if known.group.is_none() {
                 known.group = i.group;
             }
+        }
+        for i in issues.values_mut() {
+            let mut seen = BTreeSet::new();
+            let name = i.name.clone();
+            i.aliases = std::mem::take(&mut i.aliases)
+                .into_iter()
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty() && *x != name && seen.insert(x.clone()))
+                .collect();
         }
         self.issues = issues.into_values().collect();
         self.documents.retain(|_, entry| !entry.is_empty());
@@ -574,7 +591,7 @@ impl Project {
             }
         }
         for issue in issues {
-            if !issue.trim().is_empty() && self.issue(issue.trim()).is_none() {
+            if !issue.trim().is_empty() && self.issue_owning(issue.trim()).is_none() {
                 self.issues.push(IssueEntry::new(issue));
                 added += 1;
             }
@@ -730,6 +747,21 @@ mod tests {
             .to_string();
         assert!(err.contains("project file version 2 is newer"), "{err}");
         assert!(Project::parse("(version: 0)", Path::new("g")).is_err());
+    }
+
+    #[test]
+    fn hostile_files_are_errors_not_crashes() {
+        let deep = format!(
+            "(version: 1, actors: {}{})",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        assert!(Project::parse(&deep, Path::new("g")).is_err());
+        assert!(Project::parse("", Path::new("g")).is_err());
+        assert!(Project::parse("(version: 99999999999999999999)", Path::new("g")).is_err());
+        let escapes = "(version: 1, actors: [(name: \"\\u{1b}]0;x\\u{7}\")])";
+        let p = Project::parse(escapes, Path::new("g")).unwrap();
+        assert!(!p.to_ron().unwrap().contains('\u{1b}'));
     }
 
     #[test]

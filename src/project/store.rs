@@ -133,6 +133,70 @@ impl ProjectStore {
     }
 }
 
+/// A project file opened for editing from a document: where it is, what it
+/// holds, and the store that saves it.
+#[derive(Debug)]
+pub struct OpenProject {
+    /// The folder the project file is the root of.
+    pub root: PathBuf,
+    pub project: Project,
+    pub store: ProjectStore,
+}
+
+impl OpenProject {
+    /// The project file above `document` (or folder), if there is one.
+    pub fn above(document: &Path) -> Result<Option<OpenProject>, ProjectError> {
+        let Some(file) = Project::find(document) else {
+            return Ok(None);
+        };
+        let (store, project) = ProjectStore::open(&file)?;
+        Ok(Some(OpenProject {
+            root: super::root_of(&file),
+            project: project.unwrap_or_default(),
+            store,
+        }))
+    }
+
+    /// The project file above `document`, or else a new one in the
+    /// document's folder (written at the first save). The flag says whether
+    /// it is new, so the user can be told.
+    pub fn above_or_beside(document: &Path) -> Result<(OpenProject, bool), ProjectError> {
+        if let Some(open) = OpenProject::above(document)? {
+            return Ok((open, false));
+        }
+        let abs = std::path::absolute(document).unwrap_or_else(|_| document.to_path_buf());
+        let folder = if abs.is_dir() {
+            abs
+        } else {
+            super::root_of(&abs)
+        };
+        let file = folder.join(super::FILE_NAME);
+        let (store, project) = ProjectStore::open(&file)?;
+        Ok((
+            OpenProject {
+                root: folder,
+                project: project.unwrap_or_default(),
+                store,
+            },
+            true,
+        ))
+    }
+
+    /// The key of `document` in this project ([`super::document_key`]).
+    pub fn key(&self, document: &Path) -> Option<String> {
+        super::document_key(&self.root, document)
+    }
+
+    /// Save the project, taking in what others changed meanwhile.
+    pub fn save(&mut self) -> Result<Saved, ProjectError> {
+        let saved = self.store.save(&self.project)?;
+        if let Saved::Merged(m) = &saved {
+            self.project = m.project.clone();
+        }
+        Ok(saved)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +246,38 @@ mod tests {
         // The first session sees the second's issue when it looks.
         let merged = one.refresh(&a).unwrap().unwrap();
         assert_eq!(merged.project, loaded);
+    }
+
+    #[test]
+    fn a_document_without_a_project_gets_one_in_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("1956");
+        std::fs::create_dir_all(&folder).unwrap();
+        let doc = folder.join("memo.txt");
+        std::fs::write(&doc, "x").unwrap();
+        assert!(OpenProject::above(&doc).unwrap().is_none());
+        let (mut open, created) = OpenProject::above_or_beside(&doc).unwrap();
+        assert!(created);
+        assert!(
+            !folder.join("gloss.ron").exists(),
+            "written at the first save"
+        );
+        let key = open.key(&doc).unwrap();
+        assert_eq!(key, "memo.txt");
+        open.project.document_mut(&key).meta.title = Some("Memo".into());
+        // Someone else creates the file meanwhile: both edits are kept.
+        let mut theirs = Project::new();
+        theirs.issues.push(IssueEntry::new("aid"));
+        std::fs::write(folder.join("gloss.ron"), theirs.to_ron().unwrap()).unwrap();
+        assert!(matches!(open.save().unwrap(), Saved::Merged(_)));
+        assert_eq!(open.project.issue_names(), vec!["aid"]);
+        let (again, created) = OpenProject::above_or_beside(&doc).unwrap();
+        assert!(!created);
+        assert_eq!(again.project, open.project);
+        assert_eq!(
+            again.project.documents["memo.txt"].meta.title.as_deref(),
+            Some("Memo")
+        );
     }
 
     #[test]

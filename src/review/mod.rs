@@ -296,6 +296,17 @@ impl Reliability {
     /// Add one document of `paragraphs` units with the codings present for it
     /// (annotators not among them are missing for this document's units).
     pub fn add_document(&mut self, paragraphs: usize, codings: &[&Coding]) {
+        self.add_document_except(paragraphs, &BTreeSet::new(), codings);
+    }
+
+    /// [`Reliability::add_document`] without the paragraphs in `skip`
+    /// (boilerplate): they are no units, and tags on them do not count.
+    pub fn add_document_except(
+        &mut self,
+        paragraphs: usize,
+        skip: &BTreeSet<usize>,
+        codings: &[&Coding],
+    ) {
         let names = ActorNames::of(codings);
         let columns: Vec<Option<&Coding>> = self
             .annotators
@@ -315,7 +326,7 @@ impl Reliability {
             })
             .collect();
         for (k, table) in self.kinds.iter_mut().enumerate() {
-            for p in 0..paragraphs {
+            for p in (0..paragraphs).filter(|p| !skip.contains(p)) {
                 table.push(
                     present
                         .iter()
@@ -328,7 +339,7 @@ impl Reliability {
         let mut stance: BTreeMap<(usize, String), Vec<Option<u32>>> = BTreeMap::new();
         for (col, c) in columns.iter().enumerate() {
             let Some(c) = c else { continue };
-            for (p, a) in &c.placed {
+            for (p, a) in c.placed.iter().filter(|(p, _)| !skip.contains(p)) {
                 if let Tag::Position {
                     actor, stance: s, ..
                 } = &a.tag
@@ -346,7 +357,7 @@ impl Reliability {
                 .into_values()
                 .filter(|row| row.iter().flatten().count() >= 2),
         );
-        self.units += paragraphs;
+        self.units += paragraphs - skip.range(..paragraphs).count();
     }
 
     pub fn report(&self) -> Report {
@@ -367,8 +378,13 @@ impl Reliability {
 
 /// Agreement among `codings` on one document of `paragraphs` paragraphs.
 pub fn report(paragraphs: usize, codings: &[&Coding]) -> Report {
+    report_except(paragraphs, &BTreeSet::new(), codings)
+}
+
+/// [`report`] without the paragraphs in `skip` (boilerplate).
+pub fn report_except(paragraphs: usize, skip: &BTreeSet<usize>, codings: &[&Coding]) -> Report {
     let mut r = Reliability::new(codings.iter().map(|c| c.annotator.clone()).collect());
-    r.add_document(paragraphs, codings);
+    r.add_document_except(paragraphs, skip, codings);
     r.report()
 }
 

@@ -6,6 +6,7 @@
 //! both versions (the other side's under a new id) and is reported. Nothing is
 //! ever dropped silently.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Sidecar;
@@ -33,6 +34,27 @@ pub struct Merged {
 
 fn by_id(list: &[Annotation]) -> BTreeMap<&str, &Annotation> {
     list.iter().map(|a| (a.id.as_str(), a)).collect()
+}
+
+/// The id under which a second version of annotation `id` is kept: `id~N`
+/// with the smallest N that `taken` says is free. [`unsettled`] pairs the two.
+pub fn copy_id(id: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|n| format!("{id}~{n}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_default()
+}
+
+/// `sidecar` with every id unique (see [`Sidecar::separate_duplicate_ids`]):
+/// keyed by id, a duplicate would be dropped silently. The same file gives
+/// the same ids on every side of a merge.
+fn with_unique_ids(sidecar: &Sidecar) -> Cow<'_, Sidecar> {
+    if !sidecar.has_duplicate_ids() {
+        return Cow::Borrowed(sidecar);
+    }
+    let mut copy = sidecar.clone();
+    copy.separate_duplicate_ids();
+    Cow::Owned(copy)
 }
 
 /// Conflicts a merge left for a person to settle: pairs of annotation ids
@@ -65,6 +87,18 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Merged {
         by_id(&ours.annotations),
         by_id(&theirs.annotations),
     );
+    // Two annotations with one id collapse into one key: give the copies
+    // fresh ids first (rare: the maps being shorter than the lists tells).
+    if b.len() < base.annotations.len()
+        || o.len() < ours.annotations.len()
+        || t.len() < theirs.annotations.len()
+    {
+        return merge(
+            &with_unique_ids(base),
+            &with_unique_ids(ours),
+            &with_unique_ids(theirs),
+        );
+    }
     let ids: BTreeSet<&str> = o.keys().chain(t.keys()).copied().collect();
     let mut out = Vec::new();
     let mut conflicts = Vec::new();
@@ -76,12 +110,9 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Merged {
                             out: &mut Vec<Annotation>,
                             conflicts: &mut Vec<Conflict>| {
         let mut copy = theirs.clone();
-        let mut n = 1;
-        let mut id = format!("{}~{}", theirs.id, n);
-        while taken.contains(&id) || out.iter().any(|a: &Annotation| a.id == id) {
-            n += 1;
-            id = format!("{}~{}", theirs.id, n);
-        }
+        let id = copy_id(&theirs.id, |id| {
+            taken.contains(id) || out.iter().any(|a: &Annotation| a.id == id)
+        });
         copy.id = id.clone();
         out.push(copy);
         conflicts.push(Conflict {
@@ -249,6 +280,70 @@ mod tests {
         let mut settled = m.sidecar.clone();
         settled.annotations.retain(|a| a.id != "a");
         assert!(unsettled(&settled).is_empty());
+    }
+
+    #[test]
+    fn duplicate_ids_on_either_side_are_not_dropped() {
+        // A hand edit left two annotations with id `a` in theirs.
+        let base = side(vec![ann("a", "X", 0)]);
+        let ours = side(vec![ann("a", "X", 0), ann("b", "Y", 1)]);
+        let theirs = side(vec![ann("a", "X", 0), ann("a", "Copy", 2)]);
+        let m = merge(&base, &ours, &theirs);
+        assert_eq!(ids(&m), vec!["a", "b", "a-dup2"]);
+        assert!(m.conflicts.is_empty());
+        // A session that renamed the copy on load merges cleanly with the file.
+        let mut renamed = theirs.clone();
+        renamed.separate_duplicate_ids();
+        let m = merge(&theirs, &renamed, &theirs);
+        assert_eq!(ids(&m), vec!["a", "a-dup2"]);
+        assert!(m.conflicts.is_empty());
+    }
+
+    /// Annotations from a small pool of ids, so that duplicates are common.
+    fn annotations() -> impl proptest::strategy::Strategy<Value = Vec<Annotation>> {
+        use proptest::prelude::*;
+        proptest::collection::vec((0..4usize, 0..3usize, 0..3usize), 0..8).prop_map(|v| {
+            v.into_iter()
+                .map(|(id, by, para)| ann(&format!("i{id}"), &format!("A{by}"), para))
+                .collect()
+        })
+    }
+
+    /// What an annotation says, without its id.
+    fn contents(s: &Sidecar) -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = s
+            .annotations
+            .iter()
+            .map(|a| (a.tag.summary(), a.anchor.paragraph))
+            .collect();
+        v.sort();
+        v
+    }
+
+    proptest::proptest! {
+        /// However many annotations share an id on any side, a merge keeps
+        /// every one the other side added and gives each its own id.
+        #[test]
+        fn merges_drop_no_annotation_whatever_the_duplicate_ids(
+            base in annotations(),
+            added_here in annotations(),
+            added_there in annotations(),
+        ) {
+            let base = side(base);
+            let mut ours = base.clone();
+            ours.annotations.extend(added_here.iter().map(|a| ann(&format!("o{}", a.id), "Ours", a.anchor.paragraph - 1)));
+            let mut theirs = base.clone();
+            theirs.annotations.extend(added_there);
+            let m = merge(&base, &ours, &theirs);
+            proptest::prop_assert!(!m.sidecar.has_duplicate_ids());
+            let mut expected = contents(&theirs);
+            expected.extend(contents(&ours).into_iter().filter(|(t, _)| t.contains("Ours")));
+            expected.sort();
+            proptest::prop_assert_eq!(contents(&m.sidecar), expected);
+            // Nothing changed here: the result says what theirs says.
+            let m = merge(&base, &base, &theirs);
+            proptest::prop_assert_eq!(contents(&m.sidecar), contents(&theirs));
+        }
     }
 
     #[test]

@@ -206,6 +206,46 @@ impl Sidecar {
             && ActorRegistry::new(self.actors.clone()).into_vec() == self.actors
     }
 
+    /// Do two annotations share an id (a hand edit, a bad merge)?
+    pub fn has_duplicate_ids(&self) -> bool {
+        let mut seen = std::collections::HashSet::with_capacity(self.annotations.len());
+        !self.annotations.iter().all(|a| seen.insert(a.id.as_str()))
+    }
+
+    /// Give every annotation whose id an earlier one already has a fresh id,
+    /// `<id>-dup<N>`, which names the id it was split from, so that every
+    /// operation by id (delete, undo, merge) acts on exactly one annotation.
+    /// The new ids depend only on the sidecar's content (in its stable order),
+    /// so every session and every side of a merge gives the same copy the
+    /// same id. Returns what was renamed; the file changes with the next save.
+    pub fn separate_duplicate_ids(&mut self) -> Vec<Renamed> {
+        if !self.has_duplicate_ids() {
+            return Vec::new();
+        }
+        self.normalise();
+        let all: std::collections::HashSet<String> =
+            self.annotations.iter().map(|a| a.id.clone()).collect();
+        let mut seen = std::collections::HashSet::with_capacity(self.annotations.len());
+        let mut renamed = Vec::new();
+        for a in &mut self.annotations {
+            if seen.insert(a.id.clone()) {
+                continue;
+            }
+            let fresh = (2..)
+                .map(|n| format!("{}-dup{n}", a.id))
+                .find(|id| !all.contains(id) && !seen.contains(id))
+                .unwrap_or_default();
+            seen.insert(fresh.clone());
+            renamed.push(Renamed {
+                from: std::mem::replace(&mut a.id, fresh.clone()),
+                to: fresh,
+                paragraph: a.anchor.paragraph,
+            });
+        }
+        self.normalise();
+        renamed
+    }
+
     /// Remember every actor and issue the annotations use, for completion.
     /// The actor names and issues of the registry, to tell what a change added.
     pub fn names(&self) -> Names {
@@ -258,6 +298,35 @@ impl Sidecar {
         }
         self.actors = registry.into_vec();
         self.normalise();
+    }
+}
+
+/// An annotation that shared its id with another and was given a fresh one
+/// (see [`Sidecar::separate_duplicate_ids`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    pub from: String,
+    pub to: String,
+    /// 1-based paragraph the annotation is on.
+    pub paragraph: usize,
+}
+
+impl Renamed {
+    /// One line for the user: which paragraphs, and that the file changes
+    /// with the next save.
+    pub fn notice(renamed: &[Renamed]) -> Option<String> {
+        let first = renamed.first()?;
+        let mut paragraphs: Vec<String> = renamed
+            .iter()
+            .map(|r| format!("¶{}", r.paragraph))
+            .collect();
+        paragraphs.dedup();
+        let suffix = first.to.rsplit_once('-').map_or("", |(_, n)| n);
+        let more = if renamed.len() > 1 { ", …" } else { "" };
+        Some(format!(
+            "Duplicate id on {}: the copy is now …-{suffix}{more} (saved with your next change)",
+            paragraphs.join(", ")
+        ))
     }
 }
 
@@ -474,6 +543,35 @@ mod tests {
         );
         assert!(text.contains("note: \"line one"));
         assert_eq!(Sidecar::parse(&text, Path::new("x")).unwrap(), s);
+    }
+
+    #[test]
+    fn duplicate_ids_are_separated_the_same_way_every_time() {
+        let mut s = sample();
+        let mut copy = s.annotations[1].clone();
+        copy.tag = Tag::Claim { by: "Kim".into() };
+        s.annotations.push(copy);
+        let first = s.annotations[1].id.clone();
+        // Taken already: the copy must not land on it.
+        let mut squatter = s.annotations[0].clone();
+        squatter.id = format!("{first}-dup2");
+        s.annotations.push(squatter);
+        s.normalise();
+        assert!(s.has_duplicate_ids());
+        let mut again = s.clone();
+        let renamed = s.separate_duplicate_ids();
+        assert_eq!(renamed.len(), 1);
+        assert_eq!(renamed[0].from, first);
+        assert_eq!(renamed[0].to, format!("{first}-dup3"));
+        assert_eq!(renamed[0].paragraph, 2);
+        assert!(!s.has_duplicate_ids());
+        assert_eq!(s.annotations.len(), 4);
+        // Another session (or the other side of a merge) gets the same ids.
+        again.separate_duplicate_ids();
+        assert_eq!(again, s);
+        assert!(s.separate_duplicate_ids().is_empty());
+        let notice = Renamed::notice(&renamed).unwrap();
+        assert!(notice.starts_with("Duplicate id on ¶2"), "{notice}");
     }
 
     #[test]

@@ -93,6 +93,12 @@ impl SidecarStore {
         self.base.as_ref()
     }
 
+    /// SHA-256 of the file as last read or written (`None`: no file), the
+    /// state a crash journal's changes apply to.
+    pub fn disk_sha256(&self) -> Option<[u8; 32]> {
+        self.disk.as_ref().map(|d| d.sha256)
+    }
+
     fn read_disk(&self) -> Result<Option<(Sidecar, DiskState)>, SidecarError> {
         match std::fs::symlink_metadata(&self.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -368,6 +374,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Ok(real) => real,
         Err(_) => path.to_path_buf(),
     };
+    // Only a regular file is ever replaced: the rename over a folder would
+    // fail after the temporary file was named (and left, with the folder's
+    // mode, executable).
+    if let Ok(meta) = std::fs::metadata(&target)
+        && !meta.is_file()
+    {
+        return Err(std::io::Error::other(format!(
+            "{} is not a regular file",
+            target.display()
+        )));
+    }
     let mut file = atomic_write_file::AtomicWriteFile::open(&target)?;
     file.write_all(bytes)?;
     file.flush()?;

@@ -53,6 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             export::prompt(frame.buffer_mut(), app, *selected, theme);
             None
         }
+        Mode::ConfirmLoss(input) => safety::confirm_loss(frame.buffer_mut(), app, input, theme),
     };
     if let Some((x, y)) = cursor {
         frame.set_cursor_position((x, y));

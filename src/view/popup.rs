@@ -107,6 +107,10 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
         }
         _ => "Tab/S-Tab field · ↓↑ pick · Enter save · Esc cancel",
     };
+    let (hint, hint_style) = match app.editor_underneath() {
+        Some(u) => (u.message(), theme.disagreement),
+        None => (hint, theme.dim),
+    };
     if inner.height > 0 && show_hint {
         put(
             buf,
@@ -114,7 +118,7 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
             inner.bottom() - 1,
             &ellipsize(hint, inner.width as usize),
             inner.width,
-            theme.dim,
+            hint_style,
         );
     }
     cursor
@@ -135,14 +139,26 @@ fn skip_columns(s: &str, cols: usize) -> &str {
 pub fn note(buf: &mut Buffer, app: &App, input: &TextInput, theme: &Theme) -> Option<(u16, u16)> {
     let rect = app.layout.panel;
     let about = app
-        .selected_annotation()
+        .editor_annotation()
         .map(|a| display_line(&a.tag.summary()))
         .unwrap_or_default();
     let inner = dialog(buf, rect, &format!(" Note · {about} "), theme);
     if inner.height < 2 {
         return None;
     }
-    let text_h = inner.height - 1;
+    // Changed underneath (another session saved): say so where the user
+    // looks, on as many rows as it takes (up to 3, the text keeps one).
+    let (hint, hint_style, most_rows) = match app.editor_underneath() {
+        Some(u) => (u.message(), theme.disagreement, 3),
+        None => ("Enter save · Alt-Enter new line · Esc cancel", theme.dim, 1),
+    };
+    let mut hint_rows: Vec<(usize, usize)> = Vec::new();
+    wrap_rows(hint, inner.width.max(1) as usize, |s, e| {
+        hint_rows.push((s, e));
+        hint_rows.len() < most_rows
+    });
+    hint_rows.truncate((inner.height - 1) as usize);
+    let text_h = inner.height - hint_rows.len().max(1) as u16;
     let shown = display(&input.text);
     let cursor_at = display(&input.text[..input.cursor]).len();
     let width = inner.width.saturating_sub(1).max(2) as usize;
@@ -163,17 +179,22 @@ pub fn note(buf: &mut Buffer, app: &App, input: &TextInput, theme: &Theme) -> Op
             cursor = Some((inner.x + col.min(inner.width.saturating_sub(1)), y));
         }
     }
-    put(
-        buf,
-        inner.x,
-        inner.bottom() - 1,
-        &ellipsize(
-            "Enter save · Alt-Enter new line · Esc cancel",
-            inner.width as usize,
-        ),
-        inner.width,
-        theme.dim,
-    );
+    let hint_y = inner.y + text_h;
+    for (k, &(s, e)) in hint_rows.iter().enumerate() {
+        let row = if k + 1 == hint_rows.len() {
+            ellipsize(&hint[s..], inner.width as usize)
+        } else {
+            hint[s..e].to_string()
+        };
+        put(
+            buf,
+            inner.x,
+            hint_y + k as u16,
+            &row,
+            inner.width,
+            hint_style,
+        );
+    }
     cursor.or(Some((inner.x, inner.y)))
 }
 

@@ -61,10 +61,21 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         // A warning given after the failure (e.g. "press q again") comes first;
         // the right side still says NOT SAVED.
         (SaveState::Failed(_), Some(m)) if m.error => Some((m.text.clone(), true)),
+        // Where the work is and what to do come first: the reason may be long.
         (SaveState::Failed(e), _) => Some((
             format!(
-                "could not save: {e} — kept in memory and the journal, retrying; {} writes elsewhere",
-                app.keymap.label(crate::command::Command::WriteTo)
+                "{} — {} writes elsewhere; {}could not save: {e} (retrying)",
+                match app.where_unsaved_work_is() {
+                    Some(place) => format!("Changes {place}"),
+                    None => "Not saved".to_string(),
+                },
+                app.keymap.label(crate::command::Command::WriteTo),
+                match app.journal_state {
+                    crate::sidecar::journal::JournalState::OnlyInSession { .. } => {
+                        "no journal could be written, "
+                    }
+                    _ => "",
+                }
             ),
             true,
         )),

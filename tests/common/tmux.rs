@@ -52,6 +52,22 @@ impl<'a> Setup<'a> {
     /// pane's pid is gloss itself (kill -9 reaches it); a command list keeps a
     /// shell around to show what gloss printed.
     pub fn start_with_env(&self, dir: &Path, args: &str, extra_env: &[(&str, &str)]) -> Tmux {
+        let args = if self.then.is_empty() {
+            args.to_string()
+        } else {
+            format!("{args}; {}", self.then)
+        };
+        let line = format!(
+            "{}{} {args}",
+            if args.contains(';') { "" } else { "exec " },
+            env!("CARGO_BIN_EXE_gloss")
+        );
+        self.start_command(dir, &line, extra_env)
+    }
+
+    /// Run the shell command `line` (which starts gloss itself, e.g. inside
+    /// `unshare`) in `dir`, with the same environment as [`Setup::start_with_env`].
+    pub fn start_command(&self, dir: &Path, line: &str, extra_env: &[(&str, &str)]) -> Tmux {
         let socket = format!(
             "{}-{}-{}",
             self.socket,
@@ -65,20 +81,11 @@ impl<'a> Setup<'a> {
         if self.create_config_dir {
             std::fs::create_dir_all(&config).unwrap();
         }
-        let args = if self.then.is_empty() {
-            args.to_string()
-        } else {
-            format!("{args}; {}", self.then)
-        };
         let mut cmd = Command::new("tmux");
         cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
             .args(["-x", "100", "-y", "30", "-c"])
             .arg(dir)
-            .arg(format!(
-                "{}{} {args}",
-                if args.contains(';') { "" } else { "exec " },
-                env!("CARGO_BIN_EXE_gloss")
-            ))
+            .arg(line)
             .env("GLOSS_CONFIG_DIR", &config)
             .env("GLOSS_STATE_DIR", dir.join(".state"));
         if self.colour {
