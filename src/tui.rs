@@ -830,7 +830,12 @@ fn export_document(app: &mut App, format: crate::export::Format) {
                 String::new()
             };
             let noun = match format {
-                crate::export::Format::Statements | crate::export::Format::Graphml => "position",
+                crate::export::Format::Statements
+                | crate::export::Format::Graphml
+                | crate::export::Format::Dna
+                | crate::export::Format::Gexf => "position",
+                // The reference formats hold the document itself.
+                crate::export::Format::Csl | crate::export::Format::Ris => "reference",
                 _ => "excerpt",
             };
             app.say(format!(

@@ -996,9 +996,10 @@ fn markdown_keeps_an_excerpts_lines_and_both_say_adopted_from() {
     let dir = tempfile::tempdir().unwrap();
     bidi_document(dir.path());
     let md = String::from_utf8(export_ok(dir.path(), &["--format", "md", "bidi.txt"])).unwrap();
-    // A hard line break (two spaces) ends every line but the last of a quote.
+    // A hard line break (two spaces) ends every line but the last of a quote
+    // (which ends with the mark of the footnote citing it).
     assert!(
-        md.contains("> From the diary of  \n> Charge d' Affairs A. M. Petrov\n"),
+        md.contains("> From the diary of  \n> Charge d' Affairs A. M. Petrov[^1]\n"),
         "{md}"
     );
     assert!(md.contains("· adopted from ben"), "{md}");

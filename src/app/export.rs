@@ -19,6 +19,10 @@ pub fn format_key(format: Format) -> char {
         Format::Graphml => 'g',
         Format::Qdpx => 'q',
         Format::W3c => 'w',
+        Format::Csl => 'b',
+        Format::Ris => 'r',
+        Format::Dna => 'd',
+        Format::Gexf => 'e',
     }
 }
 
@@ -34,6 +38,10 @@ pub fn format_label(format: Format) -> &'static str {
         Format::Graphml => "GraphML actor–issue network (Gephi)",
         Format::Qdpx => "REFI-QDA project (NVivo, ATLAS.ti, MAXQDA)",
         Format::W3c => "W3C Web Annotation JSON-LD",
+        Format::Csl => "CSL-JSON bibliography item (Zotero, pandoc)",
+        Format::Ris => "RIS reference (Zotero, EndNote)",
+        Format::Dna => "Discourse Network Analyzer event list",
+        Format::Gexf => "GEXF dated actor–issue network (Gephi)",
     }
 }
 
@@ -129,8 +137,8 @@ mod tests {
         app.open_export();
         app.handle_key(key(KeyCode::Up));
         app.handle_key(key(KeyCode::Enter));
-        assert_eq!(app.take_effects(), vec![Effect::Export(Format::W3c)]);
-        // The prompt opens again on the format used last (W3C, the last one).
+        assert_eq!(app.take_effects(), vec![Effect::Export(Format::Gexf)]);
+        // The prompt opens again on the format used last (GEXF, the last one).
         app.open_export();
         assert_eq!(
             app.mode,

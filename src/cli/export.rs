@@ -12,7 +12,8 @@ use super::{FilterArgs, report};
 use crate::corpus::{self, AnnotatedDocument, CorpusError};
 use crate::document::DocumentError;
 use crate::export::batch::{self, Progress};
-use crate::export::{self, ExportSet, Format};
+use crate::export::metadata::{self, Metadata};
+use crate::export::{self, ExportSet, Format, dna};
 use crate::project::boilerplate::BoilerplateFinder;
 use crate::sidecar::store::write_atomic;
 
@@ -127,19 +128,42 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             "gloss: {on_boilerplate} annotation(s) on boilerplate paragraphs not exported (--include-boilerplate keeps them)"
         ));
     }
+    // Citations: stored metadata in the project file over detected values.
+    let (metadata, project_errors) = Metadata::collect(&documents);
+    for e in project_errors {
+        failed = true;
+        report(format!(
+            "gloss: {e} (its documents are cited from their text alone)"
+        ));
+    }
+    metadata::apply(&mut excerpts, &metadata);
     if orphans > 0 {
         report(format!(
             "gloss: {orphans} orphaned annotation(s) not exported (their paragraphs are gone; see `gloss check`)"
         ));
     }
-    let bytes = match export::render(
-        args.format,
-        &ExportSet {
-            documents: &documents,
-            excerpts: &excerpts,
-            roots: &roots,
-        },
-    ) {
+    let set = ExportSet {
+        documents: &documents,
+        excerpts: &excerpts,
+        metadata: &metadata,
+        roots: &roots,
+    };
+    if args.format == Format::Dna {
+        let skipped = dna::skipped(&set);
+        if skipped.neutral > 0 {
+            report(format!(
+                "gloss: {} neutral position(s) left out (DNA's agreement is 1 or 0)",
+                skipped.neutral
+            ));
+        }
+        if skipped.undated > 0 {
+            report(format!(
+                "gloss: {} position(s) from documents without a date left out (DNA needs a time; set one with the metadata panel or gloss.ron)",
+                skipped.undated
+            ));
+        }
+    }
+    let bytes = match export::render(args.format, &set) {
         Ok(b) => b,
         Err(e) => {
             report(format!("gloss: export failed: {e}"));

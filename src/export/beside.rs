@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::metadata::Metadata;
 use super::{ExportSet, Filter, Format};
 use crate::corpus::{AnnotatedDocument, Layer};
 use crate::document::Document;
@@ -47,12 +48,18 @@ pub fn export_beside(doc: &Document, sidecar: &Sidecar, format: Format) -> anyho
             layers: vec![layer],
         },
     )];
-    let (excerpts, orphans) = super::excerpts_of(&documents[0].1, &source, &Filter::default());
+    let (mut excerpts, orphans) = super::excerpts_of(&documents[0].1, &source, &Filter::default());
+    let (metadata, errors) = Metadata::collect(&documents);
+    if let Some(e) = errors.into_iter().next() {
+        anyhow::bail!("{e}");
+    }
+    super::metadata::apply(&mut excerpts, &metadata);
     let bytes = super::render(
         format,
         &ExportSet {
             documents: &documents,
             excerpts: &excerpts,
+            metadata: &metadata,
             roots: &[],
         },
     )?;
@@ -60,9 +67,19 @@ pub fn export_beside(doc: &Document, sidecar: &Sidecar, format: Format) -> anyho
     write_atomic(&path, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     // The network formats hold position statements only.
     let excerpts = match format {
-        Format::Statements | Format::Graphml => {
+        Format::Statements | Format::Graphml | Format::Gexf => {
             excerpts.iter().filter(|e| e.kind == "position").count()
         }
+        Format::Dna => excerpts
+            .iter()
+            .filter(|e| {
+                e.kind == "position"
+                    && e.doc_date.is_some()
+                    && matches!(e.stance, Some("support" | "oppose"))
+            })
+            .count(),
+        // The reference formats hold the document itself.
+        Format::Csl | Format::Ris => 1,
         _ => excerpts.len(),
     };
     Ok(Written {

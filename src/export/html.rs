@@ -5,6 +5,8 @@
 use std::fmt::Write as _;
 
 use super::Excerpt;
+use super::citation;
+use super::metadata::Metadata;
 use super::stance_verb;
 use super::text::{html_escape, html_text, kind_colour, kind_title, stance_colour};
 
@@ -30,6 +32,11 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .35rem; padding
 .note { display: block; margin-top: .2rem; color: var(--ink); white-space: pre-line; }
 .note::before { content: "Note: "; font-weight: 600; }
 .legend .tag { margin-right: .3rem; }
+.source, .citation, .footnote { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: .85rem; }
+.source { color: var(--muted); margin: .2rem 0; word-break: break-all; }
+.citation { margin: .2rem 0 .8rem; }
+.footnote { color: var(--ink); margin: .25rem 0 0; padding-left: 1.25rem; }
+h2 .date { font-weight: normal; color: var(--muted); }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
   .tag { color: var(--tag); background: none; border: 1px solid var(--tag); }
@@ -38,8 +45,61 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .35rem; padding
 }
 "#;
 
-/// Render the excerpts (already in export order).
-pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
+/// A document's heading and citation: its title and date, the path it was
+/// read from, and the full note when anything citable is known.
+fn document_heading(out: &mut String, source: &str, metadata: &Metadata) {
+    let meta = metadata.of(source);
+    let _ = write!(
+        out,
+        "<section class=\"document\">\n<h2>{}",
+        html_text(&citation::display_title(&meta, source))
+    );
+    if let Some(d) = &meta.date {
+        let _ = write!(
+            out,
+            ", <time class=\"date\" datetime=\"{}\">{}</time>",
+            html_escape(d.as_str()),
+            citation::long_date(d)
+        );
+    }
+    out.push_str("</h2>\n");
+    if meta.title.is_some() {
+        let _ = writeln!(out, "<p class=\"source\">{}</p>", html_text(source));
+    }
+    if let Some(note) = citation::full(&meta, source) {
+        let _ = writeln!(
+            out,
+            "<p class=\"citation\">{}</p>",
+            linked(&note, meta.url.as_deref())
+        );
+    }
+}
+
+/// Escaped citation text whose web address (http or https only, so no
+/// `javascript:` link) is a link.
+fn linked(note: &str, url: Option<&str>) -> String {
+    let text = html_text(note);
+    let Some(url) = url.map(str::trim).filter(|u| {
+        let lower = u.to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    }) else {
+        return text;
+    };
+    let shown = html_text(url);
+    match text.rfind(&shown) {
+        Some(at) => format!(
+            "{}<a href=\"{}\">{shown}</a>{}",
+            &text[..at],
+            html_escape(url),
+            &text[at + shown.len()..]
+        ),
+        None => text,
+    }
+}
+
+/// Render the excerpts (already in export order), each with its locator and
+/// a ready-to-paste footnote citing it.
+pub fn render(excerpts: &[Excerpt], metadata: &Metadata) -> Vec<u8> {
     let mut out = String::with_capacity(4096 + excerpts.len() * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
@@ -77,18 +137,16 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
             if current.is_some() {
                 out.push_str("</section>\n");
             }
-            let _ = writeln!(
-                out,
-                "<section class=\"document\">\n<h2>{}</h2>",
-                html_text(&e.source)
-            );
+            document_heading(&mut out, &e.source, metadata);
             current = None;
         }
         if current != Some((e.source.as_str(), e.paragraph)) {
             let _ = writeln!(out, "<h3>¶ {}</h3>", e.paragraph);
             current = Some((e.source.as_str(), e.paragraph));
         }
-        excerpt(&mut out, e, n + 1);
+        let meta = metadata.of(&e.source);
+        let footnote = citation::footnote(&meta, e);
+        excerpt(&mut out, e, n + 1, &footnote, meta.url.as_deref());
     }
     if current.is_some() {
         out.push_str("</section>\n");
@@ -97,8 +155,9 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// One excerpt; `n` numbers it in the page (ids stay unique across copies of a sidecar).
-fn excerpt(out: &mut String, e: &Excerpt, n: usize) {
+/// One excerpt; `n` numbers it in the page (ids stay unique across copies of
+/// a sidecar) and its `footnote`, whose `url` is a link.
+fn excerpt(out: &mut String, e: &Excerpt, n: usize, footnote: &str, url: Option<&str>) {
     let lines = if e.line_start == e.line_end {
         format!("line {}", e.line_start)
     } else {
@@ -114,7 +173,7 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize) {
     let _ = writeln!(
         out,
         "<blockquote>{}</blockquote>",
-        html_text(e.text.trim_end())
+        html_text(&citation::elided(e))
     );
     let _ = write!(
         out,
@@ -165,5 +224,35 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize) {
             html_text(note.trim_end())
         );
     }
-    out.push_str("</figcaption>\n</figure>\n");
+    out.push_str("</figcaption>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"footnote\"><span class=\"n\">{n}.</span> {}</p>",
+        linked(footnote, url)
+    );
+    out.push_str("</figure>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_addresses_in_a_citation_become_links() {
+        assert_eq!(
+            linked(
+                "“Memo,” 1956, https://x.org/d?a=1&b=2.",
+                Some("https://x.org/d?a=1&b=2")
+            ),
+            "“Memo,” 1956, <a href=\"https://x.org/d?a=1&amp;b=2\">https://x.org/d?a=1&amp;b=2</a>."
+        );
+        assert_eq!(
+            linked(
+                "“Memo,” 1956, javascript:alert(1).",
+                Some("javascript:alert(1)")
+            ),
+            "“Memo,” 1956, javascript:alert(1)."
+        );
+        assert_eq!(linked("<b>", None), "&lt;b&gt;");
+    }
 }

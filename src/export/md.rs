@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use super::citation;
+use super::metadata::Metadata;
 use super::text::{kind_title, printable};
 use super::{Excerpt, stance_verb};
 
@@ -103,8 +105,30 @@ fn quote(out: &mut String, text: &str) {
     }
 }
 
-/// Render the excerpts (already in export order).
-pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
+/// A document's heading and citation: its title and date, the path it was
+/// read from, and the full note when anything citable is known.
+fn document_heading(out: &mut String, source: &str, metadata: &Metadata) {
+    let meta = metadata.of(source);
+    let title = citation::display_title(&meta, source);
+    match &meta.date {
+        Some(d) => {
+            let _ = writeln!(out, "\n## {}, {}", escape(&title), citation::long_date(d));
+        }
+        None => {
+            let _ = writeln!(out, "\n## {}", escape(&title));
+        }
+    }
+    if meta.title.is_some() {
+        let _ = writeln!(out, "\nSource: {}", escape(source));
+    }
+    if let Some(note) = citation::full(&meta, source) {
+        let _ = writeln!(out, "\nCitation: {}", escape(&note));
+    }
+}
+
+/// Render the excerpts (already in export order), each with its locator and
+/// a numbered footnote citing it.
+pub fn render(excerpts: &[Excerpt], metadata: &Metadata) -> Vec<u8> {
     let mut out = String::from("# Tagged excerpts\n");
     let documents = {
         let mut d: Vec<&str> = excerpts.iter().map(|e| e.source.as_str()).collect();
@@ -120,9 +144,9 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
         if documents == 1 { "" } else { "s" }
     );
     let mut current: Option<(&str, usize)> = None;
-    for e in excerpts {
+    for (n, e) in excerpts.iter().enumerate() {
         if current.map(|(s, _)| s) != Some(e.source.as_str()) {
-            let _ = writeln!(out, "\n## {}", escape(&e.source));
+            document_heading(&mut out, &e.source, metadata);
             current = None;
         }
         if current != Some((e.source.as_str(), e.paragraph)) {
@@ -130,8 +154,18 @@ pub fn render(excerpts: &[Excerpt]) -> Vec<u8> {
             current = Some((e.source.as_str(), e.paragraph));
         }
         out.push('\n');
-        quote(&mut out, &escape(e.text.trim_end()));
+        let quote_at = out.len();
+        quote(&mut out, &escape(&citation::elided(e)));
+        // The footnote mark ends the quote's last line.
+        if out.len() == quote_at {
+            out.push_str("> ");
+        } else {
+            out.pop();
+        }
+        let _ = writeln!(out, "[^{}]", n + 1);
         let _ = writeln!(out, "\n{}", attribution(e));
+        let footnote = citation::footnote(&metadata.of(&e.source), e);
+        let _ = writeln!(out, "\n[^{}]: {}", n + 1, escape(&footnote));
     }
     out.into_bytes()
 }

@@ -5,11 +5,18 @@
 
 pub mod batch;
 pub mod beside;
+pub mod citation;
+pub mod csl;
+pub mod dna;
+pub mod gexf;
 pub mod html;
 pub mod json;
 pub mod md;
+pub mod metadata;
 pub mod network;
 pub mod qdpx;
+pub mod qdpx_meta;
+pub mod ris;
 pub mod table;
 pub mod text;
 pub mod w3c;
@@ -27,9 +34,9 @@ pub enum Format {
     Json,
     /// One JSON excerpt object per line.
     Jsonl,
-    /// Markdown for writing: block quotes with attribution, by document and paragraph.
+    /// Markdown for writing: block quotes with attribution and footnotes citing them.
     Md,
-    /// One self-contained, print-friendly HTML page.
+    /// One self-contained, print-friendly HTML page, each excerpt cited.
     Html,
     /// CSV (RFC 4180, UTF-8, header), the JSON fields as columns, formula-safe.
     Csv,
@@ -41,6 +48,14 @@ pub enum Format {
     Qdpx,
     /// W3C Web Annotation JSON-LD.
     W3c,
+    /// CSL-JSON, one item per document (Zotero, Mendeley, pandoc).
+    Csl,
+    /// RIS, one record per document (Zotero, EndNote, most reference managers).
+    Ris,
+    /// Discourse Network Analyzer event list (DNA's own semicolon CSV).
+    Dna,
+    /// GEXF 1.3 dynamic actor–issue network, dated by document (Gephi's timeline).
+    Gexf,
 }
 
 impl Format {
@@ -56,11 +71,15 @@ impl Format {
             Format::Graphml => "graphml",
             Format::Qdpx => "qdpx",
             Format::W3c => "jsonld",
+            Format::Csl => "csl.json",
+            Format::Ris => "ris",
+            Format::Dna => "dna.csv",
+            Format::Gexf => "gexf",
         }
     }
 
     /// Every format, in the order menus list them.
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 13] = [
         Format::Json,
         Format::Jsonl,
         Format::Md,
@@ -70,6 +89,10 @@ impl Format {
         Format::Graphml,
         Format::Qdpx,
         Format::W3c,
+        Format::Csl,
+        Format::Ris,
+        Format::Dna,
+        Format::Gexf,
     ];
 
     /// The name used by `--format`.
@@ -84,6 +107,10 @@ impl Format {
             Format::Graphml => "graphml",
             Format::Qdpx => "qdpx",
             Format::W3c => "w3c",
+            Format::Csl => "csl",
+            Format::Ris => "ris",
+            Format::Dna => "dna",
+            Format::Gexf => "gexf",
         }
     }
 }
@@ -115,6 +142,23 @@ pub struct Excerpt {
     pub modified: String,
     /// How the anchor was placed: `exact`, `moved` or `fuzzy`.
     pub anchor: &'static str,
+    /// Code points of the quote within the paragraph's text (end exclusive);
+    /// `None` when the annotation is on the whole paragraph.
+    pub quote_start: Option<usize>,
+    pub quote_end: Option<usize>,
+    /// The document's metadata ([`metadata`]): `None` when unknown.
+    pub doc_title: Option<String>,
+    pub doc_date: Option<String>,
+    /// The document's full citation (Chicago notes style, [`citation`]).
+    pub doc_citation: Option<String>,
+    /// Page and section of the quote, for formats that have them (plain text has none).
+    pub page: Option<String>,
+    pub section: Option<String>,
+    /// The quote begins / ends inside its paragraph (an ellipsis marks the cut).
+    #[serde(skip)]
+    pub cut_before: bool,
+    #[serde(skip)]
+    pub cut_after: bool,
     /// The annotator this annotation was adopted from in review, if any
     /// (shown by the formats for reading: md, html).
     #[serde(skip)]
@@ -244,10 +288,11 @@ pub fn excerpt(
     let d = &doc.doc;
     let para = d.paragraph(index);
     let text = d.paragraph_text(index);
-    let (qs, qe) = annotation
-        .anchor
-        .quote_range(text)
-        .unwrap_or((0, text.len()));
+    let found = annotation.anchor.quote_range(text);
+    // Offsets of a narrowed quote are given only where it is found (else the
+    // whole paragraph is exported, as for an annotation on all of it).
+    let narrowed = annotation.anchor.narrowed && found.is_some();
+    let (qs, qe) = found.unwrap_or((0, text.len()));
     let line_start = para.line_start + text[..qs].matches('\n').count();
     let line_end = line_start + text[qs..qe].matches('\n').count();
     let (mut by, mut from, mut to, mut stance, mut issue) = (None, None, None, None, None);
@@ -290,6 +335,15 @@ pub fn excerpt(
             Placement::Fuzzy { .. } => "fuzzy",
             Placement::Orphan => "orphan",
         },
+        quote_start: narrowed.then(|| self::text::char_offset(text, qs)),
+        quote_end: narrowed.then(|| self::text::char_offset(text, qe)),
+        doc_title: None,
+        doc_date: None,
+        doc_citation: None,
+        page: None,
+        section: None,
+        cut_before: !text[..qs].trim().is_empty(),
+        cut_after: !text[qe..].trim().is_empty(),
         adopted_from: annotation.origin.as_ref().map(|o| o.annotator.clone()),
         byte_start: para.start + qs,
         byte_end: para.start + qe,
@@ -306,6 +360,8 @@ pub fn stance_verb(stance: &str) -> &str {
 pub struct ExportSet<'a> {
     pub documents: &'a [(String, AnnotatedDocument)],
     pub excerpts: &'a [Excerpt],
+    /// Each document's metadata and the codebook's actor attributes.
+    pub metadata: &'a metadata::Metadata,
     /// The folders the documents were found in (paths as given): the REFI-QDA
     /// project names documents relative to them, else by file name.
     pub roots: &'a [std::path::PathBuf],
@@ -316,12 +372,53 @@ pub fn render(format: Format, set: &ExportSet<'_>) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
         Format::Json => json::array(set.excerpts)?,
         Format::Jsonl => json::lines(set.excerpts)?,
-        Format::Md => md::render(set.excerpts),
-        Format::Html => html::render(set.excerpts),
+        Format::Md => md::render(set.excerpts, set.metadata),
+        Format::Html => html::render(set.excerpts, set.metadata),
         Format::Csv => table::excerpts(set.excerpts)?,
         Format::Statements => network::statements(set.excerpts)?,
         Format::Graphml => network::graphml(set.excerpts),
         Format::Qdpx => qdpx::render(set)?,
         Format::W3c => w3c::render(set)?,
+        Format::Csl => csl::render(set)?,
+        Format::Ris => ris::render(set),
+        Format::Dna => dna::render(set),
+        Format::Gexf => gexf::render(set),
     })
+}
+
+/// An excerpt for unit tests: a claim by Nam Il in `memo.txt`, ¶ 1, line 1.
+#[cfg(test)]
+pub(crate) fn sample_excerpt() -> Excerpt {
+    Excerpt {
+        source: "memo.txt".into(),
+        annotator: "ana".into(),
+        paragraph: 1,
+        line_start: 1,
+        line_end: 1,
+        kind: "claim",
+        actor: "Nam Il".into(),
+        by: Some("Nam Il".into()),
+        from: None,
+        to: None,
+        stance: None,
+        issue: None,
+        note: None,
+        text: "The delegation was told.".into(),
+        id: "a1".into(),
+        created: "2026-01-01T00:00:00Z".into(),
+        modified: "2026-01-01T00:00:00Z".into(),
+        anchor: "exact",
+        adopted_from: None,
+        quote_start: None,
+        quote_end: None,
+        doc_title: None,
+        doc_date: None,
+        doc_citation: None,
+        page: None,
+        section: None,
+        cut_before: false,
+        cut_after: false,
+        byte_start: 0,
+        byte_end: 0,
+    }
 }

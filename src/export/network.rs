@@ -11,8 +11,9 @@ use super::table;
 use super::text::xml_escape;
 
 /// Columns of `--format statements`.
-pub const STATEMENT_COLUMNS: [&str; 8] = [
+pub const STATEMENT_COLUMNS: [&str; 12] = [
     "document",
+    "date",
     "paragraph",
     "actor",
     "issue",
@@ -20,15 +21,21 @@ pub const STATEMENT_COLUMNS: [&str; 8] = [
     "annotator",
     "id",
     "created",
+    "doc_title",
+    "doc_date",
+    "doc_citation",
 ];
 
-/// One CSV row per position statement.
+/// One CSV row per position statement; `date` is when it was made (the
+/// document's date, empty when unknown), for dated networks.
 pub fn statements(excerpts: &[Excerpt]) -> Result<Vec<u8>, ::csv::Error> {
+    let opt = |o: &Option<String>| Cow::Owned(o.clone().unwrap_or_default());
     table::write_rows(
         &STATEMENT_COLUMNS,
         positions(excerpts).map(|(e, stance, issue)| {
             vec![
                 Cow::Borrowed(e.source.as_str()),
+                opt(&e.doc_date),
                 Cow::Owned(e.paragraph.to_string()),
                 Cow::Borrowed(e.actor.as_str()),
                 Cow::Borrowed(issue),
@@ -36,12 +43,15 @@ pub fn statements(excerpts: &[Excerpt]) -> Result<Vec<u8>, ::csv::Error> {
                 Cow::Borrowed(e.annotator.as_str()),
                 Cow::Borrowed(e.id.as_str()),
                 Cow::Borrowed(e.created.as_str()),
+                opt(&e.doc_title),
+                opt(&e.doc_date),
+                opt(&e.doc_citation),
             ]
         }),
     )
 }
 
-fn positions(excerpts: &[Excerpt]) -> impl Iterator<Item = (&Excerpt, &'static str, &str)> {
+pub fn positions(excerpts: &[Excerpt]) -> impl Iterator<Item = (&Excerpt, &'static str, &str)> {
     excerpts
         .iter()
         .filter_map(|e| match (e.kind, e.stance, &e.issue) {

@@ -13,7 +13,8 @@
 //! values. Notes are descriptions and linked notes; annotators are users.
 //! Code names are unique across the codebook (QualCoder requires it). GUIDs
 //! are derived from names and ids, never from how a path was typed, so
-//! exporting the same input twice gives the same file.
+//! exporting the same input twice gives the same file. Document metadata are
+//! variables and the memo a description ([`super::qdpx_meta`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -68,6 +69,7 @@ pub fn project_xml(set: &ExportSet<'_>) -> String {
         x.push_str("  </Users>\n");
     }
     codebook.write(&mut x);
+    super::qdpx_meta::variables(&mut x, set);
     if !set.documents.is_empty() {
         // Each document's excerpts, by annotator and span, in export order.
         let mut spans: HashMap<&str, Vec<Vec<&Excerpt>>> = HashMap::new();
@@ -98,9 +100,11 @@ pub fn project_xml(set: &ExportSet<'_>) -> String {
                 xml_escape(name),
                 source_guid(name)
             );
+            super::qdpx_meta::description(&mut x, set, source);
             for group in spans.get(source.as_str()).into_iter().flatten() {
                 selection(&mut x, group, name, &text, &codebook);
             }
+            super::qdpx_meta::values(&mut x, set, source);
             x.push_str("    </TextSource>\n");
         }
         x.push_str("  </Sources>\n");
@@ -471,25 +475,17 @@ mod tests {
         Excerpt {
             source: "m.txt".into(),
             annotator: "kim".into(),
-            paragraph: 1,
-            line_start: 1,
-            line_end: 1,
             kind: "position",
             actor: actor.into(),
             by: None,
-            from: None,
-            to: None,
             stance: Some(stance),
             issue: Some(issue.into()),
-            note: None,
             text: "x".into(),
             id: format!("{actor}-{issue}"),
             created: "2026-01-01T00:00:00.000Z".into(),
             modified: "2026-01-01T00:00:00.000Z".into(),
-            anchor: "exact",
-            adopted_from: None,
-            byte_start: 0,
             byte_end: 1,
+            ..crate::export::sample_excerpt()
         }
     }
 

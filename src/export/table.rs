@@ -7,7 +7,7 @@ use super::Excerpt;
 use super::text::printable;
 
 /// Columns, in the order and with the names of the JSON fields.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 25] = [
     "source",
     "annotator",
     "paragraph",
@@ -26,6 +26,13 @@ pub const COLUMNS: [&str; 18] = [
     "created",
     "modified",
     "anchor",
+    "quote_start",
+    "quote_end",
+    "doc_title",
+    "doc_date",
+    "doc_citation",
+    "page",
+    "section",
 ];
 
 /// Make a cell inert: a leading `=`, `+`, `-`, `@`, TAB or CR (which spreadsheets
@@ -59,6 +66,7 @@ pub fn write_rows<'a>(
 /// One row per excerpt, the JSON fields as columns; null is an empty cell.
 pub fn excerpts(excerpts: &[Excerpt]) -> Result<Vec<u8>, ::csv::Error> {
     let opt = |o: &Option<String>| Cow::Owned(o.clone().unwrap_or_default());
+    let number = |n: Option<usize>| Cow::Owned(n.map(|n| n.to_string()).unwrap_or_default());
     write_rows(
         &COLUMNS,
         excerpts.iter().map(|e| {
@@ -81,6 +89,13 @@ pub fn excerpts(excerpts: &[Excerpt]) -> Result<Vec<u8>, ::csv::Error> {
                 Cow::Borrowed(e.created.as_str()),
                 Cow::Borrowed(e.modified.as_str()),
                 Cow::Borrowed(e.anchor),
+                number(e.quote_start),
+                number(e.quote_end),
+                opt(&e.doc_title),
+                opt(&e.doc_date),
+                opt(&e.doc_citation),
+                opt(&e.page),
+                opt(&e.section),
             ]
         }),
     )
