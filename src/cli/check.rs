@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use super::report;
 use crate::annotation::Tag;
 use crate::annotation::duplicates::{Likeness, likely_duplicates, likeness};
-use crate::corpus::{self, AnnotatedDocument, Layer, position_of};
+use crate::corpus::{self, AnnotatedDocument, Layer};
 use crate::document::anchor::Placement;
 use crate::document::sanitize::display_line;
 use crate::project::Project;
@@ -38,12 +38,9 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
                     failed |= !ok;
                     warnings += warned;
                 }
-                match names.check(&doc) {
-                    Ok(warned) => warnings += warned,
-                    Err(e) => {
-                        failed = true;
-                        report(e);
-                    }
+                // A project file that does not parse is reported once, below.
+                if let Ok(warned) = names.check(&doc) {
+                    warnings += warned;
                 }
             }
             Err(e) => {
@@ -212,8 +209,10 @@ impl NameCheck {
             let path = layer.path.display().to_string();
             let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
             let mut seen = HashSet::new();
+            // Every id's position in one pass, and only when a warning needs one
+            // (a search per annotation made check quadratic: issue #9, item 17).
+            let mut positions: Option<HashMap<&str, (usize, usize)>> = None;
             for a in &layer.sidecar.annotations {
-                let (line, col) = position_of(&text, &format!("\"{}\"", a.id)).unwrap_or((1, 1));
                 let mut unknown: Vec<(&str, &str)> = a
                     .tag
                     .actors()
@@ -248,6 +247,16 @@ impl NameCheck {
                             "fix: add the {what} to gloss.ron, or tag it once in gloss (which registers it)"
                         ),
                     };
+                    let (line, col) = positions
+                        .get_or_insert_with(|| {
+                            quoted_positions(
+                                &text,
+                                layer.sidecar.annotations.iter().map(|a| a.id.as_str()),
+                            )
+                        })
+                        .get(a.id.as_str())
+                        .copied()
+                        .unwrap_or((1, 1));
                     report(format!(
                         "{path}:{line}:{col}: warning: {what} '{}' (annotation {}) is in no registry; {fix}",
                         display_line(name),
