@@ -24,7 +24,6 @@ use crate::annotation::{ActorRegistry, Annotation, Kind};
 use crate::command::Command;
 use crate::document::Document;
 use crate::document::anchor::{Anchor, Placement, place_all_with};
-use crate::document::search;
 use crate::keymap::{Key, Keymap};
 use crate::sidecar::Sidecar;
 use form::TagForm;
@@ -399,7 +398,8 @@ impl App {
                 if self.writable() {
                     match self.selected_annotation() {
                         Some(a) => {
-                            self.mode = Mode::Form(TagForm::edit(a, self.selected));
+                            let text = self.doc.paragraph_text(self.selected);
+                            self.mode = Mode::Form(TagForm::edit(a, self.selected, text));
                             self.layout.follow = true;
                         }
                         None => self.warn("No annotation selected on this paragraph"),
@@ -668,18 +668,16 @@ impl App {
         };
         // An optional quote narrows the annotation to those words of the paragraph.
         let paragraph_text = self.doc.paragraph_text(form.paragraph);
-        let anchor = match form.quote() {
-            None => Anchor::whole(&self.doc, form.paragraph),
-            Some(quote) => match search::find_all(paragraph_text, quote).first() {
-                Some(&(s, e)) => Anchor::narrowed(&self.doc, form.paragraph, s, e)
-                    .unwrap_or_else(|| Anchor::whole(&self.doc, form.paragraph)),
-                None => {
-                    form.focus = form.quote_field();
-                    let message = format!("The quote is not in ¶{}", form.paragraph + 1);
-                    self.warn(message);
-                    return;
-                }
-            },
+        let anchor = match form.quote_span(paragraph_text) {
+            form::QuoteSpan::Whole => Anchor::whole(&self.doc, form.paragraph),
+            form::QuoteSpan::At(s, e) => Anchor::narrowed(&self.doc, form.paragraph, s, e)
+                .unwrap_or_else(|| Anchor::whole(&self.doc, form.paragraph)),
+            form::QuoteSpan::NotFound => {
+                form.focus = form.quote_field();
+                let message = format!("The quote is not in ¶{}", form.paragraph + 1);
+                self.warn(message);
+                return;
+            }
         };
         let form = form.clone();
         self.mode = Mode::Normal;
@@ -689,7 +687,8 @@ impl App {
                 let outcome = self.commit_editor_change(opened, concurrent::Part::Tag, |a| {
                     a.tag = tag.clone();
                     let same_place = a.anchor.narrowed == narrowed
-                        && (!narrowed || a.anchor.quote == anchor.quote);
+                        && (!narrowed
+                            || (a.anchor.quote == anchor.quote && a.anchor.range == anchor.range));
                     if !same_place {
                         a.anchor = anchor.clone();
                     }

@@ -484,6 +484,8 @@ mod tests {
             note: None,
             text: "x".into(),
             id: format!("{actor}-{issue}"),
+            quote_start: None,
+            quote_end: None,
             created: "2026-01-01T00:00:00.000Z".into(),
             modified: "2026-01-01T00:00:00.000Z".into(),
             anchor: "exact",

@@ -7,7 +7,7 @@ use super::Excerpt;
 use super::text::printable;
 
 /// Columns, in the order and with the names of the JSON fields.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 20] = [
     "source",
     "annotator",
     "paragraph",
@@ -23,6 +23,8 @@ pub const COLUMNS: [&str; 18] = [
     "note",
     "text",
     "id",
+    "quote_start",
+    "quote_end",
     "created",
     "modified",
     "anchor",
@@ -59,6 +61,7 @@ pub fn write_rows<'a>(
 /// One row per excerpt, the JSON fields as columns; null is an empty cell.
 pub fn excerpts(excerpts: &[Excerpt]) -> Result<Vec<u8>, ::csv::Error> {
     let opt = |o: &Option<String>| Cow::Owned(o.clone().unwrap_or_default());
+    let number = |n: Option<usize>| Cow::Owned(n.map(|n| n.to_string()).unwrap_or_default());
     write_rows(
         &COLUMNS,
         excerpts.iter().map(|e| {
@@ -78,6 +81,8 @@ pub fn excerpts(excerpts: &[Excerpt]) -> Result<Vec<u8>, ::csv::Error> {
                 opt(&e.note),
                 Cow::Borrowed(e.text.as_str()),
                 Cow::Borrowed(e.id.as_str()),
+                number(e.quote_start),
+                number(e.quote_end),
                 Cow::Borrowed(e.created.as_str()),
                 Cow::Borrowed(e.modified.as_str()),
                 Cow::Borrowed(e.anchor),
