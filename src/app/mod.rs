@@ -12,6 +12,7 @@ pub mod input;
 mod layout;
 pub mod review;
 mod safety;
+mod selection;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,6 +150,11 @@ pub struct App {
     /// Index of the selected annotation among the selected paragraph's.
     pub selected_annotation: usize,
     pub mode: Mode,
+    /// Words selected in the selected paragraph (`v`, a mouse drag).
+    pub selection: Option<crate::document::selection::Selection>,
+    /// Where a mouse press landed in the text: paragraph and byte, the
+    /// fixed end of a selection if the pointer is dragged.
+    drag_origin: Option<(usize, usize)>,
     pub search: Option<Search>,
     pub status: Option<Message>,
     pub save_state: SaveState,
@@ -199,6 +205,8 @@ impl App {
             selected: 0,
             selected_annotation: 0,
             mode: Mode::Normal,
+            selection: None,
+            drag_origin: None,
             search: None,
             status,
             save_state: SaveState::Saved,
@@ -335,7 +343,8 @@ impl App {
             Mode::Normal => {
                 let key = Key::from_event(&event);
                 let searching = self.search.is_some();
-                match self.keymap.lookup(key, searching) {
+                let selecting = self.selection.is_some();
+                match self.keymap.lookup_in(key, searching, selecting) {
                     Some(command) => self.run(command),
                     None if event.code == KeyCode::Esc => self.status = None,
                     None => {}
@@ -364,7 +373,9 @@ impl App {
                 if let Some(p) = self.layout.paragraph_at(event.column, event.row) {
                     self.select(p);
                 }
+                self.drag_from(event.column, event.row);
             }
+            MouseEventKind::Drag(_) => self.drag_to(event.column, event.row),
             _ => {}
         }
     }
@@ -391,6 +402,20 @@ impl App {
             Command::ScrollUp => self.scroll_rows(-1),
             Command::NextAnnotation => self.step_annotation(1),
             Command::PrevAnnotation => self.step_annotation(-1),
+            Command::Select => self.start_selection(),
+            Command::SelectCancel => {
+                self.selection = None;
+                self.status = None;
+            }
+            Command::SelectNextWord
+            | Command::SelectPrevWord
+            | Command::SelectNextChar
+            | Command::SelectPrevChar
+            | Command::SelectSentenceForward
+            | Command::SelectSentenceBack
+            | Command::SelectParagraphStart
+            | Command::SelectParagraphEnd
+            | Command::SelectSwapEnds => self.move_selection(command),
             Command::TagClaim => self.open_form(Kind::Claim),
             Command::TagAdvice => self.open_form(Kind::Advice),
             Command::TagPosition => self.open_form(Kind::Position),
@@ -474,6 +499,10 @@ impl App {
         if index != self.selected {
             self.selected_annotation = 0;
         }
+        // A selection lies within one paragraph.
+        if self.selection.is_some_and(|s| s.paragraph != index) {
+            self.selection = None;
+        }
         self.selected = index;
         self.layout.follow = true;
         self.clamp_annotation();
@@ -501,7 +530,13 @@ impl App {
             self.warn("The document has no paragraphs to tag");
             return;
         }
-        self.mode = Mode::Form(TagForm::new(kind, self.selected));
+        let text = self.doc.paragraph_text(self.selected);
+        self.mode = Mode::Form(match self.selection {
+            Some(s) if s.paragraph == self.selected => {
+                TagForm::with_quote(kind, self.selected, text, s.range())
+            }
+            _ => TagForm::new(kind, self.selected),
+        });
         self.layout.follow = true;
     }
 
@@ -699,6 +734,8 @@ impl App {
             None => {
                 let annotation = Annotation::created_at(tag, anchor, (self.clock)());
                 let summary = annotation.tag.summary();
+                // The selection became the annotation's quote.
+                self.selection = None;
                 self.commit(vec![Edit::Add(annotation)]);
                 self.say(format!("Tagged ¶{}: {summary}", form.paragraph + 1));
             }

@@ -202,10 +202,22 @@ pub fn note(buf: &mut Buffer, app: &App, input: &TextInput, theme: &Theme) -> Op
 pub fn help_lines(app: &App) -> Vec<(String, bool)> {
     let mut lines = vec![(format!("Keymap: {}", app.keymap.name), true)];
     let key_w = 16;
-    for section in [Section::Normal, Section::Search] {
+    for section in Section::ALL {
         if section == Section::Search {
             lines.push((String::new(), false));
             lines.push(("While search results are shown".into(), true));
+        }
+        if section == Section::Selection {
+            lines.push((String::new(), false));
+            lines.push((
+                format!(
+                    "While words are selected ({}, {}, {} tag them)",
+                    app.keymap.label(Command::TagClaim),
+                    app.keymap.label(Command::TagAdvice),
+                    app.keymap.label(Command::TagPosition)
+                ),
+                true,
+            ));
         }
         for command in Command::ALL {
             let keys = app.keymap.keys_for(section, *command);
@@ -243,7 +255,7 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
     }
     lines.push((String::new(), false));
     lines.push((
-        "Mouse: click selects a paragraph, the wheel scrolls.".into(),
+        "Mouse: click selects a paragraph, dragging over its text selects words, the wheel scrolls.".into(),
         false,
     ));
     lines.push((

@@ -1,0 +1,99 @@
+//! Selecting words to tag: `v` and its motions, and a mouse drag over the
+//! text. The selection is pure state (`document::selection`); the tag keys
+//! open the form with it as the quote (see `App::open_form`).
+
+use super::App;
+use crate::command::Command;
+use crate::document::selection::Selection;
+use crate::keymap::Section;
+
+impl App {
+    /// `v`: select the first word of the selected paragraph.
+    pub(super) fn start_selection(&mut self) {
+        if self.doc.is_empty() {
+            self.warn("The document has no paragraphs to select in");
+            return;
+        }
+        let text = self.doc.paragraph_text(self.selected);
+        match Selection::first_word(self.selected, text) {
+            Some(s) => {
+                self.selection = Some(s);
+                self.layout.follow = true;
+                self.announce_selection();
+            }
+            None => self.warn("This paragraph has no words to select"),
+        }
+    }
+
+    /// Apply a selection motion command; without a selection, say how to start one.
+    pub(super) fn move_selection(&mut self, command: Command) {
+        let (Some(mut s), Some(motion)) = (self.selection, command.motion()) else {
+            self.warn(format!(
+                "Nothing selected: {} selects words",
+                self.keymap.label(Command::Select)
+            ));
+            return;
+        };
+        let text = self.doc.paragraph_text(s.paragraph);
+        s.apply(motion, text);
+        self.selection = Some(s);
+        self.announce_selection();
+    }
+
+    /// The status line while selecting: how much, and the keys that act on it.
+    fn announce_selection(&mut self) {
+        let Some(s) = self.selection else {
+            return;
+        };
+        let (a, b) = s.range();
+        let text = &self.doc.paragraph_text(s.paragraph)[a..b];
+        let words = text.split_whitespace().count();
+        let message = format!(
+            "Selected {words} word{} · {}/{}/{} tag {} · {} drops · {} keys",
+            if words == 1 { "" } else { "s" },
+            self.keymap.label(Command::TagClaim),
+            self.keymap.label(Command::TagAdvice),
+            self.keymap.label(Command::TagPosition),
+            if words == 1 { "it" } else { "them" },
+            self.keymap
+                .label_in(Section::Selection, Command::SelectCancel),
+            self.keymap.label(Command::Help),
+        );
+        self.say(message);
+    }
+
+    /// A mouse press in the text: where a drag would start.
+    pub(super) fn drag_from(&mut self, col: u16, row: u16) {
+        // A press elsewhere drops the selection, as in an editor.
+        if self.selection.take().is_some() {
+            self.status = None;
+        }
+        self.drag_origin = self.layout.text_at(&self.doc, col, row);
+    }
+
+    /// The pointer dragged to (`col`, `row`): select the words from the press
+    /// to here, within the paragraph pressed in (beyond it, to its first or
+    /// last word).
+    pub(super) fn drag_to(&mut self, col: u16, row: u16) {
+        let Some((paragraph, from)) = self.drag_origin else {
+            return;
+        };
+        let text = self.doc.paragraph_text(paragraph);
+        let to = match self.layout.text_at(&self.doc, col, row) {
+            Some((p, at)) if p == paragraph => at,
+            Some((p, _)) if p > paragraph => text.len(),
+            Some(_) => 0,
+            // Between paragraphs or off the text: by the row, before or after.
+            None => match self.layout.visible.iter().find(|v| v.index == paragraph) {
+                Some(v) if row < v.y => 0,
+                Some(v) if row >= v.y + v.rows => text.len(),
+                _ => return,
+            },
+        };
+        if let Some(s) = Selection::spanning(paragraph, text, from, to) {
+            self.select(paragraph);
+            self.selection = Some(s);
+            self.announce_selection();
+        }
+    }
+}
