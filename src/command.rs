@@ -65,6 +65,7 @@ commands! {
     SelectParagraphEnd => "select_paragraph_end", "Selection: moving end to the paragraph's last word";
     SelectSwapEnds => "select_swap_ends", "Selection: make the other end the moving one";
     SelectCancel => "select_cancel", "Selection: drop it";
+    NarrowToSelection => "narrow_to_selection", "Selection: narrow the selected annotation to it (undoable)";
     Search => "search", "Search forward";
     SearchNext => "search_next", "Next search match";
     SearchPrev => "search_prev", "Previous search match";

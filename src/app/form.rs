@@ -55,6 +55,11 @@ pub struct TagForm {
     /// selection, or the annotation being edited): the occurrence kept while
     /// the quote field still holds exactly that text.
     pub quote_at: Option<(usize, usize)>,
+    /// Actors offered first, best first: those named in the paragraph, then
+    /// the most recently tagged.
+    pub preferred_actors: Vec<String>,
+    /// Issues offered first: the most recently tagged first.
+    pub preferred_issues: Vec<String>,
 }
 
 /// Where a form's quote sits in its paragraph.
@@ -98,6 +103,8 @@ impl TagForm {
             opened: None,
             paragraph,
             quote_at: None,
+            preferred_actors: Vec::new(),
+            preferred_issues: Vec::new(),
         }
     }
 
@@ -189,6 +196,34 @@ impl TagForm {
                 .filter(|s| s.starts_with(&typed.to_lowercase()))
                 .collect(),
         };
+        // The likeliest first (stable: the rest keep their order).
+        let preferred = match self.focused().completion {
+            Completion::Actor => &self.preferred_actors,
+            Completion::Issue => &self.preferred_issues,
+            _ => &Vec::new(),
+        };
+        if !preferred.is_empty() {
+            // Completions that begin with what was typed still come first.
+            let typed_lower = typed.to_lowercase();
+            let begins = |c: &str| {
+                let spellings: Vec<String> = match registry.find(c) {
+                    Some(a) => std::iter::once(&a.name)
+                        .chain(&a.aliases)
+                        .cloned()
+                        .collect(),
+                    None => vec![c.to_string()],
+                };
+                spellings
+                    .iter()
+                    .any(|s| s.to_lowercase().starts_with(&typed_lower))
+            };
+            list.sort_by_key(|c| {
+                (
+                    !begins(c),
+                    preferred.iter().position(|p| p == c).unwrap_or(usize::MAX),
+                )
+            });
+        }
         // An exact match needs no completion.
         if list.len() == 1 && list[0] == typed {
             list.clear();
@@ -220,6 +255,19 @@ impl TagForm {
         {
             let choice = choice.clone();
             self.focused_mut().input.set(&choice);
+        }
+    }
+
+    /// On an empty actor or issue field, highlight the likeliest completion:
+    /// Tab or Enter takes it. Nothing typed is ever replaced — typing clears
+    /// the highlight (SPEC §5) — so a name is one key when it is the likely one.
+    pub fn suggest(&mut self, registry: &ActorRegistry, issues: &[String]) {
+        let field = self.focused();
+        if field.input.text.trim().is_empty()
+            && matches!(field.completion, Completion::Actor | Completion::Issue)
+            && !self.candidates(registry, issues).is_empty()
+        {
+            self.highlight = Some(0);
         }
     }
 

@@ -407,6 +407,7 @@ impl App {
                 self.selection = None;
                 self.status = None;
             }
+            Command::NarrowToSelection => self.narrow_to_selection(),
             Command::SelectNextWord
             | Command::SelectPrevWord
             | Command::SelectNextChar
@@ -424,7 +425,9 @@ impl App {
                     match self.selected_annotation() {
                         Some(a) => {
                             let text = self.doc.paragraph_text(self.selected);
-                            self.mode = Mode::Form(TagForm::edit(a, self.selected, text));
+                            let mut form = TagForm::edit(a, self.selected, text);
+                            self.prefer_likely_names(&mut form);
+                            self.mode = Mode::Form(form);
                             self.layout.follow = true;
                         }
                         None => self.warn("No annotation selected on this paragraph"),
@@ -531,12 +534,14 @@ impl App {
             return;
         }
         let text = self.doc.paragraph_text(self.selected);
-        self.mode = Mode::Form(match self.selection {
+        let mut form = match self.selection {
             Some(s) if s.paragraph == self.selected => {
                 TagForm::with_quote(kind, self.selected, text, s.range())
             }
             _ => TagForm::new(kind, self.selected),
-        });
+        };
+        self.prefer_likely_names(&mut form);
+        self.mode = Mode::Form(form);
         self.layout.follow = true;
     }
 
@@ -663,10 +668,12 @@ impl App {
             KeyCode::Tab => {
                 form.take_highlight(&registry, issues);
                 form.next_field();
+                form.suggest(&registry, issues);
             }
             KeyCode::BackTab => {
                 form.take_highlight(&registry, issues);
                 form.prev_field();
+                form.suggest(&registry, issues);
             }
             KeyCode::Down => form.move_highlight(1, count),
             KeyCode::Up => form.move_highlight(-1, count),
@@ -734,10 +741,14 @@ impl App {
             None => {
                 let annotation = Annotation::created_at(tag, anchor, (self.clock)());
                 let summary = annotation.tag.summary();
+                let new_names = self.new_names(&annotation.tag);
                 // The selection became the annotation's quote.
                 self.selection = None;
                 self.commit(vec![Edit::Add(annotation)]);
-                self.say(format!("Tagged ¶{}: {summary}", form.paragraph + 1));
+                self.say(format!(
+                    "Tagged ¶{}: {summary}{new_names}",
+                    form.paragraph + 1
+                ));
             }
         }
     }

@@ -3,7 +3,11 @@
 //! open the form with it as the quote (see `App::open_form`).
 
 use super::App;
+use super::Edit;
+use super::form::TagForm;
+use crate::annotation::Tag;
 use crate::command::Command;
+use crate::document::anchor::Anchor;
 use crate::document::selection::Selection;
 use crate::keymap::Section;
 
@@ -95,5 +99,90 @@ impl App {
             self.selection = Some(s);
             self.announce_selection();
         }
+    }
+
+    /// Rank the form's completions (names in the paragraph, then recent
+    /// ones) and highlight the likeliest on its first field.
+    pub(super) fn prefer_likely_names(&self, form: &mut TagForm) {
+        let (registry, issues) = self.completion_sources();
+        let mut actors = registry.named_in(self.doc.paragraph_text(form.paragraph));
+        // Most recently changed first; of equal times, the later in the list.
+        let mut recent: Vec<(usize, &crate::annotation::Annotation)> =
+            self.sidecar.annotations.iter().enumerate().collect();
+        recent.sort_by(|(i, a), (j, b)| (&b.modified, j).cmp(&(&a.modified, i)));
+        let mut recent_issues = Vec::new();
+        for (_, a) in recent {
+            for name in a.tag.actors() {
+                if !actors.iter().any(|x| x == name) {
+                    actors.push(name.to_string());
+                }
+            }
+            if let Tag::Position { issue, .. } = &a.tag
+                && !recent_issues.contains(issue)
+            {
+                recent_issues.push(issue.clone());
+            }
+        }
+        form.preferred_actors = actors;
+        form.preferred_issues = recent_issues;
+        form.suggest(&registry, &issues);
+    }
+
+    /// The selected annotation of the selection's paragraph is narrowed to
+    /// the selection (one undoable change).
+    pub(super) fn narrow_to_selection(&mut self) {
+        if !self.writable() {
+            return;
+        }
+        let Some(s) = self.selection else {
+            return;
+        };
+        let Some(before) = self
+            .selected_annotation()
+            .filter(|_| self.selected == s.paragraph)
+            .cloned()
+        else {
+            self.warn(format!(
+                "No annotation here to narrow: {}/{}/{} tag the selection",
+                self.keymap.label(Command::TagClaim),
+                self.keymap.label(Command::TagAdvice),
+                self.keymap.label(Command::TagPosition)
+            ));
+            return;
+        };
+        let (start, end) = s.range();
+        let Some(anchor) = Anchor::narrowed(&self.doc, s.paragraph, start, end) else {
+            return;
+        };
+        let mut after = before.clone();
+        after.anchor = anchor;
+        after.modified = (self.clock)();
+        let summary = after.tag.summary();
+        self.selection = None;
+        self.commit(vec![Edit::Change {
+            before: Box::new(before),
+            after: Box::new(after),
+        }]);
+        self.say(format!(
+            "Narrowed {summary} to the selection — {} undoes",
+            self.keymap.label(Command::Undo)
+        ));
+    }
+
+    /// " · New actor 'X' — u undoes" for each name of `tag` no registry
+    /// knows yet, so a typo does not pass unnoticed.
+    pub(super) fn new_names(&self, tag: &Tag) -> String {
+        let (registry, _) = self.completion_sources();
+        tag.actors()
+            .into_iter()
+            .filter(|n| registry.find(n).is_none())
+            .map(|n| {
+                format!(
+                    " · New actor '{}' — {} undoes",
+                    crate::document::sanitize::display_line(n),
+                    self.keymap.label(Command::Undo)
+                )
+            })
+            .collect()
     }
 }

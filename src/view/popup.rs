@@ -107,9 +107,21 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
         }
         _ => "Tab/S-Tab field · ↓↑ pick · Enter save · Esc cancel",
     };
-    let (hint, hint_style) = match app.editor_underneath() {
-        Some(u) => (u.message(), theme.disagreement),
-        None => (hint, theme.dim),
+    // A new name close to a known one is flagged before it is saved.
+    let focused = &form.fields[form.focus];
+    let close = (focused.completion == crate::app::form::Completion::Actor)
+        .then(|| registry.close_to(&focused.input.text))
+        .flatten()
+        .map(|name| {
+            format!(
+                "New name — did you mean '{}'? ↓ Tab takes it",
+                display_line(&name)
+            )
+        });
+    let (hint, hint_style) = match (app.editor_underneath(), &close) {
+        (Some(u), _) => (u.message(), theme.disagreement),
+        (None, Some(flag)) => (flag.as_str(), theme.disagreement),
+        (None, None) => (hint, theme.dim),
     };
     if inner.height > 0 && show_hint {
         put(
