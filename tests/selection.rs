@@ -355,3 +355,38 @@ fn a_selection_is_drawn_reversed_and_in_colour() {
     );
     insta::assert_snapshot!(screen(&mut app, 100, 30));
 }
+
+#[test]
+fn a_drag_over_wide_characters_and_tabs_maps_cells_to_the_right_words() {
+    let text = "Intro.\n\n남일\t동지는 Petrov에게 말했다. 그룹은 준비되었다.\n";
+    let doc = Document::from_text(Path::new("memo.txt"), text);
+    let sidecar = Sidecar::new(&doc, "kim");
+    let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+    let buf = render(&mut app, 100, 30, &Theme::mono());
+    // The row as cells: a wide character takes two.
+    let row = 2;
+    let cells: Vec<&str> = (0..100).map(|x| buf[(x, row)].symbol()).collect();
+    let col_of = |needle: &str| {
+        let first = needle.chars().next().unwrap().to_string();
+        cells.iter().position(|c| *c == first).unwrap() as u16
+    };
+    let (from, to) = (col_of("동"), col_of("그"));
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        from + 1,
+        row,
+    );
+    mouse(&mut app, MouseEventKind::Drag(MouseButton::Left), to, row);
+    assert_eq!(selected_text(&app), "동지는 Petrov에게 말했다. 그룹은");
+    // A press on the tab's blank columns and a drag back to the start.
+    let tab = col_of("남") + 5;
+    mouse(&mut app, MouseEventKind::Down(MouseButton::Left), tab, row);
+    mouse(
+        &mut app,
+        MouseEventKind::Drag(MouseButton::Left),
+        col_of("남"),
+        row,
+    );
+    assert_eq!(selected_text(&app), "남일");
+}
