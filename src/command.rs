@@ -50,6 +50,7 @@ commands! {
     TagAdvice => "tag_advice", "Tag the paragraph as advice (from, to)";
     TagPosition => "tag_position", "Tag an actor's position (actor, stance, issue)";
     EditTag => "edit_tag", "Edit the selected annotation's tag";
+    RepeatTag => "repeat_tag", "Tag the paragraph (or the selection) as the last tag was";
     EditNote => "edit_note", "Add or edit the selected annotation's note";
     DeleteAnnotation => "delete_annotation", "Delete the selected annotation (undoable)";
     Undo => "undo", "Undo the last change";

@@ -160,3 +160,30 @@ fn typed_text_stands_and_a_new_name_close_to_a_known_one_is_flagged_then_announc
     let status = app.status.as_ref().unwrap().text.clone();
     assert!(!status.contains("New actor"), "{status}");
 }
+
+#[test]
+fn dot_repeats_the_last_tag_on_another_paragraph_or_a_selection() {
+    let mut app = app();
+    press(&mut app, ".");
+    assert!(app.status.as_ref().unwrap().error, "nothing to repeat yet");
+    replay(&mut app, &["c", "<Enter>"]);
+    let n = replay(&mut app, &["k", "."]);
+    assert_eq!(n, 2);
+    assert_eq!(app.annotations_on(0).len(), 2);
+    assert_eq!(
+        last_tag(&app),
+        Tag::Claim {
+            by: "Nam Il".into()
+        }
+    );
+    // On a selection: narrowed to it.
+    press(&mut app, "jv).");
+    let a = app.selected_annotation().unwrap();
+    assert!(a.anchor.narrowed);
+    assert_eq!(
+        a.tag,
+        Tag::Claim {
+            by: "Nam Il".into()
+        }
+    );
+}

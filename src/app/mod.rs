@@ -155,6 +155,8 @@ pub struct App {
     /// Where a mouse press landed in the text: paragraph and byte, the
     /// fixed end of a selection if the pointer is dragged.
     drag_origin: Option<(usize, usize)>,
+    /// The tag last made in this session, for `repeat_tag`.
+    last_tag: Option<crate::annotation::Tag>,
     pub search: Option<Search>,
     pub status: Option<Message>,
     pub save_state: SaveState,
@@ -207,6 +209,7 @@ impl App {
             mode: Mode::Normal,
             selection: None,
             drag_origin: None,
+            last_tag: None,
             search: None,
             status,
             save_state: SaveState::Saved,
@@ -408,6 +411,7 @@ impl App {
                 self.status = None;
             }
             Command::NarrowToSelection => self.narrow_to_selection(),
+            Command::RepeatTag => self.repeat_tag(),
             Command::SelectNextWord
             | Command::SelectPrevWord
             | Command::SelectNextChar
@@ -742,6 +746,7 @@ impl App {
                 let annotation = Annotation::created_at(tag, anchor, (self.clock)());
                 let summary = annotation.tag.summary();
                 let new_names = self.new_names(&annotation.tag);
+                self.last_tag = Some(annotation.tag.clone());
                 // The selection became the annotation's quote.
                 self.selection = None;
                 self.commit(vec![Edit::Add(annotation)]);

@@ -185,4 +185,33 @@ impl App {
             })
             .collect()
     }
+
+    /// vim's `.`: the last tag made, again, on the selected paragraph (or
+    /// the selection in it).
+    pub(super) fn repeat_tag(&mut self) {
+        if !self.writable() {
+            return;
+        }
+        let Some(tag) = self.last_tag.clone() else {
+            self.warn("No tag made yet in this session to repeat");
+            return;
+        };
+        if self.doc.is_empty() {
+            return;
+        }
+        let paragraph = self.selected;
+        let anchor = match self.selection.filter(|s| s.paragraph == paragraph) {
+            Some(s) => {
+                let (start, end) = s.range();
+                Anchor::narrowed(&self.doc, paragraph, start, end)
+            }
+            None => None,
+        }
+        .unwrap_or_else(|| Anchor::whole(&self.doc, paragraph));
+        let annotation = crate::annotation::Annotation::created_at(tag, anchor, (self.clock)());
+        let summary = annotation.tag.summary();
+        self.selection = None;
+        self.commit(vec![Edit::Add(annotation)]);
+        self.say(format!("Tagged ¶{}: {summary} (repeated)", paragraph + 1));
+    }
 }
