@@ -95,7 +95,10 @@ impl App {
             },
         };
         if let Some(s) = Selection::spanning(paragraph, text, from, to) {
-            self.select(paragraph);
+            // (Selecting again would scroll a long paragraph to its start.)
+            if self.selected != paragraph {
+                self.select(paragraph);
+            }
             self.selection = Some(s);
             self.announce_selection();
         }
