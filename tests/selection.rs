@@ -133,6 +133,7 @@ fn o_moves_the_other_end_and_esc_drops_the_selection() {
     // Moving to another paragraph drops a selection.
     press(&mut app, "vj");
     assert_eq!(app.selection, None);
+    assert_eq!(app.status, None, "the selection's message goes with it");
     assert_eq!(app.selected, 2);
 }
 

@@ -509,6 +509,8 @@ impl App {
         // A selection lies within one paragraph.
         if self.selection.is_some_and(|s| s.paragraph != index) {
             self.selection = None;
+            // Its "Selected …" message no longer holds.
+            self.status = None;
         }
         self.selected = index;
         self.layout.follow = true;
