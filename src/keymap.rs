@@ -517,6 +517,41 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_keymap_can_select_move_tag_and_drop_a_selection() {
+        for (name, _) in BUILTIN {
+            let m = Keymap::builtin(name).unwrap();
+            let has = |section, c| !m.keys_for(section, c).is_empty();
+            assert!(has(Section::Normal, Command::Select), "{name}");
+            for c in Command::ALL.iter().filter(|c| c.motion().is_some()) {
+                assert!(has(Section::Selection, *c), "{name}: {c}");
+            }
+            assert!(has(Section::Selection, Command::SelectCancel), "{name}");
+            assert!(
+                has(Section::Selection, Command::NarrowToSelection),
+                "{name}"
+            );
+            // The tag keys still work while selecting.
+            for c in [Command::TagClaim, Command::TagAdvice, Command::TagPosition] {
+                let key = m.keys_for(Section::Normal, c)[0];
+                assert_eq!(m.lookup_in(key, false, true), Some(c), "{name}: {c}");
+            }
+        }
+        let m = Keymap::default_keymap();
+        assert_eq!(
+            m.lookup_in(key("w"), true, true),
+            Some(Command::SelectNextWord)
+        );
+        assert_eq!(
+            m.lookup_in(key("esc"), true, true),
+            Some(Command::SelectCancel)
+        );
+        assert_eq!(
+            m.lookup_in(key("esc"), true, false),
+            Some(Command::ClearSearch)
+        );
+    }
+
+    #[test]
     fn user_keymap_overrides_single_bindings() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
