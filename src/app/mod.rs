@@ -155,8 +155,9 @@ pub struct App {
     /// Where a mouse press landed in the text: paragraph and byte, the
     /// fixed end of a selection if the pointer is dragged.
     drag_origin: Option<(usize, usize)>,
-    /// The tag last made in this session, for `repeat_tag`.
-    last_tag: Option<crate::annotation::Tag>,
+    /// Tags made or changed in this session, oldest first: `repeat_tag`
+    /// repeats the last, and completions offer their names first.
+    recent_tags: Vec<crate::annotation::Tag>,
     pub search: Option<Search>,
     pub status: Option<Message>,
     pub save_state: SaveState,
@@ -209,7 +210,7 @@ impl App {
             mode: Mode::Normal,
             selection: None,
             drag_origin: None,
-            last_tag: None,
+            recent_tags: Vec::new(),
             search: None,
             status,
             save_state: SaveState::Saved,
@@ -742,13 +743,14 @@ impl App {
                     }
                 });
                 let summary = tag.summary();
+                self.recent_tags.push(tag);
                 self.report_editor_change(outcome, (&format!("Changed to {summary}"), "Unchanged"));
             }
             None => {
                 let annotation = Annotation::created_at(tag, anchor, (self.clock)());
                 let summary = annotation.tag.summary();
                 let new_names = self.new_names(&annotation.tag);
-                self.last_tag = Some(annotation.tag.clone());
+                self.recent_tags.push(annotation.tag.clone());
                 // The selection became the annotation's quote.
                 self.selection = None;
                 self.commit(vec![Edit::Add(annotation)]);

@@ -109,18 +109,23 @@ impl App {
     pub(super) fn prefer_likely_names(&self, form: &mut TagForm) {
         let (registry, issues) = self.completion_sources();
         let mut actors = registry.named_in(self.doc.paragraph_text(form.paragraph));
-        // Most recently changed first; of equal times, the later in the list.
-        let mut recent: Vec<(usize, &crate::annotation::Annotation)> =
-            self.sidecar.annotations.iter().enumerate().collect();
-        recent.sort_by(|(i, a), (j, b)| (&b.modified, j).cmp(&(&a.modified, i)));
+        // This session's tags, latest first, then the sidecar's by time.
+        let mut earlier: Vec<&crate::annotation::Annotation> =
+            self.sidecar.annotations.iter().collect();
+        earlier.sort_by(|a, b| b.modified.cmp(&a.modified));
+        let tags = self
+            .recent_tags
+            .iter()
+            .rev()
+            .chain(earlier.into_iter().map(|a| &a.tag));
         let mut recent_issues = Vec::new();
-        for (_, a) in recent {
-            for name in a.tag.actors() {
+        for tag in tags {
+            for name in tag.actors() {
                 if !actors.iter().any(|x| x == name) {
                     actors.push(name.to_string());
                 }
             }
-            if let Tag::Position { issue, .. } = &a.tag
+            if let Tag::Position { issue, .. } = tag
                 && !recent_issues.contains(issue)
             {
                 recent_issues.push(issue.clone());
@@ -195,7 +200,7 @@ impl App {
         if !self.writable() {
             return;
         }
-        let Some(tag) = self.last_tag.clone() else {
+        let Some(tag) = self.recent_tags.last().cloned() else {
             self.warn("No tag made yet in this session to repeat");
             return;
         };
