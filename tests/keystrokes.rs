@@ -92,6 +92,11 @@ fn a_position_of_a_known_actor_on_a_known_issue_takes_at_most_8_keys() {
     );
     assert_eq!(last_tag(&app), want("Choe Chang-ik"));
     assert!(n <= 8, "{n} keys");
+    // Or a numbered pick: Alt-3 takes the third candidate (the third actor
+    // the paragraph names) and moves on.
+    let n = replay(&mut app, &["p", "<A-3>", "o", "<Tab>", "<Enter>"]);
+    assert_eq!(last_tag(&app), want("Pak Chang-ok"));
+    assert_eq!(n, 5);
 }
 
 #[test]

@@ -688,6 +688,16 @@ impl App {
                 form.take_highlight(&registry, issues);
                 self.save_form();
             }
+            // A numbered pick: Alt-1… takes that completion and moves on.
+            KeyCode::Char(c @ '1'..='9')
+                if event.modifiers.contains(KeyModifiers::ALT)
+                    && (c as usize - '1' as usize) < count =>
+            {
+                form.highlight = Some(c as usize - '1' as usize);
+                form.take_highlight(&registry, issues);
+                form.next_field();
+                form.suggest(&registry, issues);
+            }
             KeyCode::Char('n') if ctrl => form.move_highlight(1, count),
             KeyCode::Char('p') if ctrl => form.move_highlight(-1, count),
             _ => {

@@ -80,7 +80,11 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
                 } else {
                     theme.dim
                 };
-                let text = ellipsize(&display_line(c), value_w.saturating_sub(2) as usize);
+                // Room on the right for the numbered pick (`A-1`).
+                let number = format!(" A-{}", j + 1);
+                let room_for_number = value_w as usize > 16;
+                let text_w = value_w.saturating_sub(if room_for_number { 6 } else { 2 });
+                let text = ellipsize(&display_line(c), text_w as usize);
                 put(
                     buf,
                     inner.x + label_w,
@@ -96,6 +100,10 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
                     value_w,
                     style,
                 );
+                if room_for_number && j < 9 {
+                    let x = inner.x + label_w + value_w - number.len() as u16;
+                    put(buf, x, y, &number, number.len() as u16, theme.dim);
+                }
                 y += 1;
             }
         }
@@ -251,6 +259,7 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
             "Next / previous field (takes a highlighted completion)",
         ),
         ("Down, Up", "Highlight a completion (C-n, C-p too)"),
+        ("A-1 … A-9", "Take that completion and go to the next field"),
         ("Enter", "Save the annotation"),
         ("Esc", "Cancel"),
     ] {
