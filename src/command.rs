@@ -50,10 +50,23 @@ commands! {
     TagAdvice => "tag_advice", "Tag the paragraph as advice (from, to)";
     TagPosition => "tag_position", "Tag an actor's position (actor, stance, issue)";
     EditTag => "edit_tag", "Edit the selected annotation's tag";
+    RepeatTag => "repeat_tag", "Tag the paragraph (or the selection) as the last tag was";
     EditNote => "edit_note", "Add or edit the selected annotation's note";
     DeleteAnnotation => "delete_annotation", "Delete the selected annotation (undoable)";
     Undo => "undo", "Undo the last change";
     Redo => "redo", "Redo what was undone";
+    Select => "select", "Select words of the paragraph to tag (from its first word)";
+    SelectNextWord => "select_next_word", "Selection: move its moving end one word forward";
+    SelectPrevWord => "select_prev_word", "Selection: move its moving end one word back";
+    SelectNextChar => "select_next_char", "Selection: move its moving end one character forward";
+    SelectPrevChar => "select_prev_char", "Selection: move its moving end one character back";
+    SelectSentenceForward => "select_sentence_forward", "Selection: to the end of the sentence (start of the next when the start moves)";
+    SelectSentenceBack => "select_sentence_back", "Selection: to the start of the sentence (end of the previous when the end moves)";
+    SelectParagraphStart => "select_paragraph_start", "Selection: moving end to the paragraph's first word";
+    SelectParagraphEnd => "select_paragraph_end", "Selection: moving end to the paragraph's last word";
+    SelectSwapEnds => "select_swap_ends", "Selection: make the other end the moving one";
+    SelectCancel => "select_cancel", "Selection: drop it";
+    NarrowToSelection => "narrow_to_selection", "Selection: narrow the selected annotation to it (undoable)";
     Search => "search", "Search forward";
     SearchNext => "search_next", "Next search match";
     SearchPrev => "search_prev", "Previous search match";
@@ -77,6 +90,23 @@ commands! {
 }
 
 impl Command {
+    /// The motion a selection command makes, if it is one.
+    pub fn motion(self) -> Option<crate::document::selection::Motion> {
+        use crate::document::selection::Motion;
+        Some(match self {
+            Command::SelectNextWord => Motion::NextWord,
+            Command::SelectPrevWord => Motion::PrevWord,
+            Command::SelectNextChar => Motion::NextChar,
+            Command::SelectPrevChar => Motion::PrevChar,
+            Command::SelectSentenceForward => Motion::SentenceForward,
+            Command::SelectSentenceBack => Motion::SentenceBack,
+            Command::SelectParagraphStart => Motion::ParagraphStart,
+            Command::SelectParagraphEnd => Motion::ParagraphEnd,
+            Command::SelectSwapEnds => Motion::SwapEnds,
+            _ => return None,
+        })
+    }
+
     /// Commands that only mean something in `gloss review` (the help overlay
     /// lists them only there).
     pub fn is_review(self) -> bool {

@@ -1,8 +1,9 @@
 //! Keys → command names, loaded from RON files.
 //!
-//! A keymap file has two sections: `normal` (always active) and `search`
+//! A keymap file has three sections: `normal` (always active), `search`
 //! (active while search results are shown; it takes precedence, which is how
-//! `n` means "next match" after `/` and "note" otherwise). Built-in keymaps are
+//! `n` means "next match" after `/` and "note" otherwise) and `selection`
+//! (active while words are selected; it takes precedence over both). Built-in keymaps are
 //! compiled in from `keymaps/`; a user `keymap.ron` in the config folder
 //! overrides single bindings (`"none"` unbinds). Unknown commands, unknown keys
 //! and duplicate keys are reported as `file:line:column: message`.
@@ -211,6 +212,8 @@ struct KeymapFile {
     normal: Bindings,
     #[serde(default)]
     search: Bindings,
+    #[serde(default)]
+    selection: Bindings,
 }
 
 /// Which set of bindings a key is looked up in.
@@ -218,13 +221,17 @@ struct KeymapFile {
 pub enum Section {
     Normal,
     Search,
+    Selection,
 }
 
 impl Section {
+    pub const ALL: [Section; 3] = [Section::Normal, Section::Search, Section::Selection];
+
     pub fn name(self) -> &'static str {
         match self {
             Section::Normal => "normal",
             Section::Search => "search",
+            Section::Selection => "selection",
         }
     }
 }
@@ -235,6 +242,7 @@ pub struct Keymap {
     pub name: String,
     normal: BTreeMap<Key, Command>,
     search: BTreeMap<Key, Command>,
+    selection: BTreeMap<Key, Command>,
 }
 
 /// A keymap file could not be used.
@@ -265,6 +273,7 @@ impl Keymap {
         for (section, bindings) in [
             (Section::Normal, &file.normal),
             (Section::Search, &file.search),
+            (Section::Selection, &file.selection),
         ] {
             let section_at = text.find(&format!("{}:", section.name())).unwrap_or(0);
             let mut seen: BTreeMap<Key, &str> = BTreeMap::new();
@@ -290,6 +299,7 @@ impl Keymap {
                 let target = match section {
                     Section::Normal => &mut self.normal,
                     Section::Search => &mut self.search,
+                    Section::Selection => &mut self.selection,
                 };
                 if command == "none" {
                     target.remove(&key);
@@ -360,6 +370,14 @@ impl Keymap {
 
     /// The command for `key`: the search section first while `searching`.
     pub fn lookup(&self, key: Key, searching: bool) -> Option<Command> {
+        self.lookup_in(key, searching, false)
+    }
+
+    /// [`Keymap::lookup`], with the selection section first while `selecting`.
+    pub fn lookup_in(&self, key: Key, searching: bool, selecting: bool) -> Option<Command> {
+        if selecting && let Some(c) = self.selection.get(&key) {
+            return Some(*c);
+        }
         if searching && let Some(c) = self.search.get(&key) {
             return Some(*c);
         }
@@ -368,10 +386,7 @@ impl Keymap {
 
     /// Keys bound to `command` in `section`, for help and hints.
     pub fn keys_for(&self, section: Section, command: Command) -> Vec<Key> {
-        let map = match section {
-            Section::Normal => &self.normal,
-            Section::Search => &self.search,
-        };
+        let map = self.bindings(section);
         map.iter()
             .filter(|(_, c)| **c == command)
             .map(|(k, _)| *k)
@@ -391,7 +406,17 @@ impl Keymap {
         match section {
             Section::Normal => &self.normal,
             Section::Search => &self.search,
+            Section::Selection => &self.selection,
         }
+    }
+
+    /// A short label of the keys for `command` in `section`, e.g. `w/e`.
+    pub fn label_in(&self, section: Section, command: Command) -> String {
+        self.keys_for(section, command)
+            .iter()
+            .map(Key::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 
@@ -490,6 +515,41 @@ mod tests {
         assert_eq!(m.lookup(key("n"), true), Some(Command::SearchNext));
         assert_eq!(m.lookup(key("N"), true), Some(Command::SearchPrev));
         assert_eq!(m.lookup(key("j"), true), Some(Command::NextParagraph));
+    }
+
+    #[test]
+    fn every_shipped_keymap_can_select_move_tag_and_drop_a_selection() {
+        for (name, _) in BUILTIN {
+            let m = Keymap::builtin(name).unwrap();
+            let has = |section, c| !m.keys_for(section, c).is_empty();
+            assert!(has(Section::Normal, Command::Select), "{name}");
+            for c in Command::ALL.iter().filter(|c| c.motion().is_some()) {
+                assert!(has(Section::Selection, *c), "{name}: {c}");
+            }
+            assert!(has(Section::Selection, Command::SelectCancel), "{name}");
+            assert!(
+                has(Section::Selection, Command::NarrowToSelection),
+                "{name}"
+            );
+            // The tag keys still work while selecting.
+            for c in [Command::TagClaim, Command::TagAdvice, Command::TagPosition] {
+                let key = m.keys_for(Section::Normal, c)[0];
+                assert_eq!(m.lookup_in(key, false, true), Some(c), "{name}: {c}");
+            }
+        }
+        let m = Keymap::default_keymap();
+        assert_eq!(
+            m.lookup_in(key("w"), true, true),
+            Some(Command::SelectNextWord)
+        );
+        assert_eq!(
+            m.lookup_in(key("esc"), true, true),
+            Some(Command::SelectCancel)
+        );
+        assert_eq!(
+            m.lookup_in(key("esc"), true, false),
+            Some(Command::ClearSearch)
+        );
     }
 
     #[test]

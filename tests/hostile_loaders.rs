@@ -11,7 +11,7 @@ use std::path::Path;
 
 use glossator::annotation::{Annotation, Origin, Stance, Tag};
 use glossator::document::Document;
-use glossator::document::anchor::{Anchor, place_all};
+use glossator::document::anchor::{Anchor, CharRange, place_all};
 use glossator::keymap::Keymap;
 use glossator::sidecar::{Sidecar, SidecarError, SourceInfo, VERSION};
 use proptest::prelude::*;
@@ -52,15 +52,17 @@ fn anchor() -> impl Strategy<Value = Anchor> {
         text(),
         text(),
         any::<bool>(),
+        any::<Option<(usize, usize)>>(),
     )
         .prop_map(
-            |(paragraph, hash, quote, prefix, suffix, narrowed)| Anchor {
+            |(paragraph, hash, quote, prefix, suffix, narrowed, range)| Anchor {
                 paragraph,
                 hash,
                 quote,
                 prefix,
                 suffix,
                 narrowed,
+                range: range.map(|(start, end)| CharRange { start, end }),
             },
         )
 }

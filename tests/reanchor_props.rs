@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use glossator::document::Document;
-use glossator::document::anchor::{Anchor, Placement, place_all};
+use glossator::document::anchor::{Anchor, CharRange, Placement, place_all};
 use proptest::prelude::*;
 
 /// A small vocabulary, so reworded paragraphs and look-alikes are common.
@@ -194,6 +194,10 @@ fn hostile_anchor_values_are_survived() {
             prefix: huge.clone(),
             suffix: huge.clone(),
             narrowed: true,
+            range: Some(CharRange {
+                start: usize::MAX,
+                end: usize::MAX,
+            }),
         },
         Anchor {
             paragraph: 0,
@@ -202,6 +206,7 @@ fn hostile_anchor_values_are_survived() {
             prefix: String::new(),
             suffix: String::new(),
             narrowed: true,
+            range: Some(CharRange { start: 5, end: 1 }),
         },
         Anchor {
             paragraph: usize::MAX / 2,
@@ -210,6 +215,7 @@ fn hostile_anchor_values_are_survived() {
             prefix: String::new(),
             suffix: String::new(),
             narrowed: false,
+            range: None,
         },
     ];
     let refs: Vec<&Anchor> = anchors.iter().collect();
@@ -221,4 +227,82 @@ fn hostile_anchor_values_are_survived() {
         placed[2]
     );
     assert_eq!(anchors[1].quote_range("abc"), None);
+}
+
+/// Byte range of words `from..to` of `words` joined by spaces.
+fn word_span(words: &[String], from: usize, to: usize) -> (usize, usize) {
+    let start: usize = words[..from].iter().map(|w| w.len() + 1).sum();
+    let len = words[from..to].iter().map(String::len).sum::<usize>() + (to - from - 1);
+    (start, start + len)
+}
+
+/// The 32 characters either side of `range` in `text`: what tells two
+/// occurrences of one quote apart.
+fn context_of(text: &str, (s, e): (usize, usize)) -> (String, String) {
+    let before: String = text[..s].chars().rev().take(32).collect();
+    let after: String = text[e..].chars().take(32).collect();
+    (before, after)
+}
+
+/// Paragraphs of few distinct words, so a quote often occurs more than once.
+fn repetitive() -> impl Strategy<Value = Vec<Vec<usize>>> {
+    prop::collection::vec(prop::collection::vec(0..4usize, 4..40), 1..5)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// A narrowed anchor keeps the occurrence it was made on: in the same
+    /// text its range is found again exactly; after words are inserted at the
+    /// start of its paragraph the quote is still found, and where its context
+    /// is intact the shifted occurrence is the one kept (or one that nothing
+    /// around it tells apart from it).
+    #[test]
+    fn a_narrowed_quote_keeps_its_occurrence(
+        words in repetitive(),
+        pick in any::<(usize, usize, usize)>(),
+        inserted in prop::collection::vec(0..4usize, 1..6),
+    ) {
+        let paras: Vec<Vec<String>> = words
+            .iter()
+            .map(|w| w.iter().map(|&k| WORDS[k].to_string()).collect())
+            .collect();
+        let join = |ps: &[Vec<String>]| {
+            ps.iter().map(|w| w.join(" ")).collect::<Vec<_>>().join("\n\n")
+        };
+        let old = Document::from_text(Path::new("d.txt"), &join(&paras));
+        let k = pick.0 % paras.len();
+        let n = paras[k].len();
+        let from = pick.1 % n;
+        let to = from + 1 + pick.2 % (n - from).min(3);
+        let (s, e) = word_span(&paras[k], from, to);
+        let anchor = Anchor::narrowed(&old, k, s, e).unwrap();
+        let range = anchor.range.unwrap();
+        prop_assert_eq!(range.to_bytes(old.paragraph_text(k)), Some((s, e)));
+        prop_assert_eq!(anchor.quote_range(old.paragraph_text(k)), Some((s, e)));
+
+        // Words inserted at the start of the paragraph shift the quote.
+        let mut edited = paras.clone();
+        let new_words: Vec<String> = inserted.iter().map(|&i| WORDS[i].to_string()).collect();
+        let shift = new_words.len();
+        edited[k].splice(0..0, new_words);
+        let new = Document::from_text(Path::new("d.txt"), &join(&edited));
+        let text = new.paragraph_text(k);
+        let expected = word_span(&edited[k], from + shift, to + shift);
+        let found = anchor.quote_range(text);
+        prop_assert!(found.is_some());
+        let found = found.unwrap();
+        prop_assert_eq!(&text[found.0..found.1], anchor.quote.as_str());
+        // With its recorded context intact (the insertion is more than the
+        // context's length before it), nothing else can look more like it.
+        if s >= glossator::document::anchor::CONTEXT_CHARS {
+            prop_assert!(
+                found == expected || context_of(text, found) == context_of(text, expected),
+                "kept {:?}, the quote moved to {:?} in {:?}; anchor {:?}", found, expected, text, anchor
+            );
+        }
+        // Re-anchored there, the range is recorded afresh and exact again.
+        let again = Anchor::narrowed(&new, k, found.0, found.1).unwrap();
+        prop_assert_eq!(again.quote_range(text), Some(found));
+    }
 }

@@ -235,6 +235,77 @@ fn root_of(parent: &HashMap<String, String>, folded: &str) -> String {
     at.to_string()
 }
 
+impl ActorResolver {
+    /// Every spelling of the actor `name` resolves to (its main name first),
+    /// when some registry knows it.
+    pub fn spellings(&self, name: &str) -> Option<&[String]> {
+        let main = self.main.get(&fold(name))?;
+        self.groups
+            .binary_search_by(|(n, _)| n.as_str().cmp(main))
+            .ok()
+            .map(|i| self.groups[i].1.as_slice())
+    }
+
+    /// Actors whose name or an alias occurs in `text` as whole words, in the
+    /// order of their first mention: whom a paragraph is likely about.
+    pub fn named_in(&self, text: &str) -> Vec<String> {
+        let mut found: Vec<(usize, &str)> = Vec::new();
+        for (name, spellings) in &self.groups {
+            if let Some(at) = spellings.iter().filter_map(|s| find_word(text, s)).min() {
+                found.push((at, name));
+            }
+        }
+        found.sort();
+        found.into_iter().map(|(_, n)| n.to_string()).collect()
+    }
+
+    /// A known name `typed` is probably meant as, when it is not itself known:
+    /// one it begins (`Nam` for `Nam Il`) or one within a small edit distance
+    /// (`Kim Sung-hwa` for `Kim Seung-hwa`). Flagged before a new name is made.
+    pub fn close_to(&self, typed: &str) -> Option<String> {
+        let key = fold(typed);
+        if key.is_empty() || self.knows(typed) {
+            return None;
+        }
+        let limit = if key.chars().count() < 6 { 1 } else { 2 };
+        let mut best: Option<(usize, &str)> = None;
+        for (name, spellings) in &self.groups {
+            for s in spellings {
+                let f = fold(s);
+                let distance = if f.starts_with(&key) {
+                    0
+                } else {
+                    strsim::levenshtein(&f, &key)
+                };
+                if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+                    best = Some((distance, name));
+                }
+            }
+        }
+        best.map(|(_, n)| n.to_string())
+    }
+}
+
+/// Byte offset of the first occurrence of `word` in `text` with no letter
+/// or digit right before or after it.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    if word.trim().is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(i) = text.get(from..)?.find(word) {
+        let at = from + i;
+        let end = at + word.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+            return Some(at);
+        }
+        from = at + word.chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
 /// Issue names seen so far, completed like actors (case-insensitive substring).
 pub fn complete_issue(issues: &[String], typed: &str) -> Vec<String> {
     let key = fold(typed);
@@ -353,6 +424,24 @@ mod tests {
             names,
             vec!["Choe Chang-ik", "Kim Il Sung", "Nam Il", "Pak Chang-ok"]
         );
+    }
+
+    #[test]
+    fn actors_named_in_a_paragraph_in_order_of_mention() {
+        let r = reg().resolver();
+        let text = "Nam Il said that 박창옥 and Kim Il Sungism (not a name) met Nam Il.";
+        assert_eq!(r.named_in(text), vec!["Nam Il", "Pak Chang-ok"]);
+        assert!(r.named_in("Namil").is_empty());
+    }
+
+    #[test]
+    fn a_new_name_close_to_a_known_one_is_found() {
+        let r = reg().resolver();
+        assert_eq!(r.close_to("Nam").as_deref(), Some("Nam Il"));
+        assert_eq!(r.close_to("Kim Il Sing").as_deref(), Some("Kim Il Sung"));
+        assert_eq!(r.close_to("nam il"), None, "known: not new");
+        assert_eq!(r.close_to("Petrov"), None);
+        assert_eq!(r.close_to(""), None);
     }
 
     #[test]

@@ -54,6 +54,26 @@ pub struct TagForm {
     /// `Name [Variant]` pairs written in the paragraph, offered for actor
     /// fields (saving one stores Name and makes Variant its alias).
     pub proposals: Vec<String>,
+    /// Byte range in the paragraph of the quote the form opened with (a
+    /// selection, or the annotation being edited): the occurrence kept while
+    /// the quote field still holds exactly that text.
+    pub quote_at: Option<(usize, usize)>,
+    /// Actors offered first, best first: those named in the paragraph, then
+    /// the most recently tagged.
+    pub preferred_actors: Vec<String>,
+    /// Issues offered first: the most recently tagged first.
+    pub preferred_issues: Vec<String>,
+}
+
+/// Where a form's quote sits in its paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteSpan {
+    /// No quote: the annotation is about the whole paragraph.
+    Whole,
+    /// This byte range of the paragraph's text.
+    At(usize, usize),
+    /// The quote is not in the paragraph.
+    NotFound,
 }
 
 /// Most completions listed under a field.
@@ -86,11 +106,55 @@ impl TagForm {
             opened: None,
             paragraph,
             proposals: Vec::new(),
+            quote_at: None,
+            preferred_actors: Vec::new(),
+            preferred_issues: Vec::new(),
         }
     }
 
-    /// A form filled from an existing annotation, for editing.
-    pub fn edit(annotation: &Annotation, paragraph: usize) -> TagForm {
+    /// A new form whose quote is the byte range `start..end` of the
+    /// paragraph's text (a selection): nothing is retyped.
+    pub fn with_quote(
+        kind: Kind,
+        paragraph: usize,
+        paragraph_text: &str,
+        (start, end): (usize, usize),
+    ) -> TagForm {
+        let mut form = TagForm::new(kind, paragraph);
+        if let Some(quote) = paragraph_text.get(start..end) {
+            let at = form.quote_field();
+            form.fields[at].input.set(quote);
+            form.quote_at = Some((start, end));
+        }
+        form
+    }
+
+    /// Where in `paragraph_text` the quote goes: the occurrence the form
+    /// opened with while the field still holds it, else the first occurrence
+    /// of what was typed.
+    pub fn quote_span(&self, paragraph_text: &str) -> QuoteSpan {
+        let Some(quote) = self.quote() else {
+            return QuoteSpan::Whole;
+        };
+        if let Some((s, e)) = self.quote_at
+            && let Some(at) = paragraph_text.get(s..e)
+        {
+            // The field is trimmed: keep the occurrence, minus trimmed blanks.
+            if let Some(offset) = at.find(quote)
+                && at.trim() == quote
+            {
+                return QuoteSpan::At(s + offset, s + offset + quote.len());
+            }
+        }
+        match crate::document::search::find_all(paragraph_text, quote).first() {
+            Some(&(s, e)) => QuoteSpan::At(s, e),
+            None => QuoteSpan::NotFound,
+        }
+    }
+
+    /// A form filled from an existing annotation, for editing; its quote keeps
+    /// the occurrence it has in `paragraph_text`.
+    pub fn edit(annotation: &Annotation, paragraph: usize, paragraph_text: &str) -> TagForm {
         let mut form = TagForm::new(annotation.kind(), paragraph);
         let values: Vec<String> = match &annotation.tag {
             Tag::Claim { by } => vec![by.clone()],
@@ -108,6 +172,7 @@ impl TagForm {
             && let Some(last) = form.fields.last_mut()
         {
             last.input.set(&annotation.anchor.quote);
+            form.quote_at = annotation.anchor.quote_range(paragraph_text);
         }
         form.editing = Some(annotation.id.clone());
         form.opened = Some(Box::new(annotation.clone()));
@@ -150,6 +215,31 @@ impl TagForm {
                 .filter(|s| s.starts_with(&typed.to_lowercase()))
                 .collect(),
         };
+        // The likeliest first (stable: the rest keep their order).
+        let preferred = match self.focused().completion {
+            Completion::Actor => &self.preferred_actors,
+            Completion::Issue => &self.preferred_issues,
+            _ => &Vec::new(),
+        };
+        if !preferred.is_empty() {
+            // Completions that begin with what was typed still come first.
+            let typed_lower = typed.to_lowercase();
+            let begins = |c: &str| {
+                let spellings: Vec<String> = match registry.spellings(c) {
+                    Some(all) => all.to_vec(),
+                    None => vec![c.to_string()],
+                };
+                spellings
+                    .iter()
+                    .any(|s| s.to_lowercase().starts_with(&typed_lower))
+            };
+            list.sort_by_key(|c| {
+                (
+                    !begins(c),
+                    preferred.iter().position(|p| p == c).unwrap_or(usize::MAX),
+                )
+            });
+        }
         // An exact match needs no completion.
         if list.len() == 1 && list[0] == typed {
             list.clear();
@@ -181,6 +271,19 @@ impl TagForm {
         {
             let choice = choice.clone();
             self.focused_mut().input.set(&choice);
+        }
+    }
+
+    /// On an empty actor or issue field, highlight the likeliest completion:
+    /// Tab or Enter takes it. Nothing typed is ever replaced — typing clears
+    /// the highlight (SPEC §5) — so a name is one key when it is the likely one.
+    pub fn suggest(&mut self, registry: &ActorResolver, issues: &[String]) {
+        let field = self.focused();
+        if field.input.text.trim().is_empty()
+            && matches!(field.completion, Completion::Actor | Completion::Issue)
+            && !self.candidates(registry, issues).is_empty()
+        {
+            self.highlight = Some(0);
         }
     }
 
@@ -311,6 +414,24 @@ mod tests {
         );
         f.fields[1].input.set("x");
         assert_eq!(f.to_tag(&r).unwrap_err().0, 1);
+    }
+
+    #[test]
+    fn a_quote_from_a_selection_keeps_its_occurrence_until_retyped() {
+        let text = "the party met; later the party left.";
+        let second = text.rfind("the party").unwrap();
+        let mut f = TagForm::with_quote(Kind::Claim, 0, text, (second, second + 9));
+        assert_eq!(f.quote(), Some("the party"));
+        assert_eq!(f.quote_span(text), QuoteSpan::At(second, second + 9));
+        // Typed by hand, a quote takes its first occurrence.
+        let at = f.quote_field();
+        f.fields[at].input.set("the party");
+        f.quote_at = None;
+        assert_eq!(f.quote_span(text), QuoteSpan::At(0, 9));
+        f.fields[at].input.set("the hall");
+        assert_eq!(f.quote_span(text), QuoteSpan::NotFound);
+        f.fields[at].input.set("");
+        assert_eq!(f.quote_span(text), QuoteSpan::Whole);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use ratatui::layout::Rect;
 
 use crate::document::Document;
-use crate::document::sanitize::display;
-use crate::document::wrap::row_count;
+use crate::document::sanitize::{display, display_mapped, display_to_raw};
+use crate::document::wrap::{row_count, wrap_rows};
 
 /// Terminal width from which the annotation panel sits beside the text.
 pub const SIDE_PANEL_MIN_WIDTH: u16 = 100;
@@ -271,6 +271,40 @@ impl Layout {
             .iter()
             .find(|v| row >= v.y && row < v.y + v.rows)
             .map(|v| v.index)
+    }
+
+    /// The paragraph and byte of its raw text under screen position (`col`,
+    /// `row`), wrapped exactly as the view wraps it; past a row's end, the
+    /// row's end. `None` off the text.
+    pub fn text_at(&self, doc: &Document, col: u16, row: u16) -> Option<(usize, usize)> {
+        let index = self.paragraph_at(col, row)?;
+        let v = self.visible.iter().find(|v| v.index == index)?;
+        let raw = doc.paragraph_text(index);
+        let (shown, map) = display_mapped(raw);
+        let want_row = v.skip + (row - v.y) as usize;
+        let text_x = self.document.x + self.gutter;
+        let want_col = col.saturating_sub(text_x) as usize;
+        let mut found = None;
+        let mut n = 0;
+        wrap_rows(&shown, self.text_width.max(2), |s, e| {
+            if n == want_row {
+                let mut used = 0;
+                let mut at = e;
+                for (i, c) in shown[s..e].char_indices() {
+                    let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                    if used + w > want_col {
+                        at = s + i;
+                        break;
+                    }
+                    used += w;
+                }
+                found = Some(at);
+                return false;
+            }
+            n += 1;
+            true
+        });
+        Some((index, display_to_raw(map.as_deref(), found?)))
     }
 
     /// Paragraph one screen below `from`.

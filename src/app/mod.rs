@@ -14,6 +14,7 @@ mod layout;
 mod paste;
 pub mod review;
 mod safety;
+mod selection;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -173,6 +174,14 @@ pub struct App {
     /// Index of the selected annotation among the selected paragraph's.
     pub selected_annotation: usize,
     pub mode: Mode,
+    /// Words selected in the selected paragraph (`v`, a mouse drag).
+    pub selection: Option<crate::document::selection::Selection>,
+    /// Where a mouse press landed in the text: paragraph and byte, the
+    /// fixed end of a selection if the pointer is dragged.
+    drag_origin: Option<(usize, usize)>,
+    /// Tags made or changed in this session, oldest first: `repeat_tag`
+    /// repeats the last, and completions offer their names first.
+    recent_tags: Vec<crate::annotation::Tag>,
     pub search: Option<Search>,
     pub status: Option<Message>,
     pub save_state: SaveState,
@@ -232,6 +241,9 @@ impl App {
             selected: 0,
             selected_annotation: 0,
             mode: Mode::Normal,
+            selection: None,
+            drag_origin: None,
+            recent_tags: Vec::new(),
             search: None,
             status,
             save_state: SaveState::Saved,
@@ -416,7 +428,8 @@ impl App {
             Mode::Normal => {
                 let key = Key::from_event(&event);
                 let searching = self.search.is_some();
-                match self.keymap.lookup(key, searching) {
+                let selecting = self.selection.is_some();
+                match self.keymap.lookup_in(key, searching, selecting) {
                     Some(command) => self.run(command),
                     None if event.code == KeyCode::Esc => self.status = None,
                     None => {}
@@ -448,7 +461,9 @@ impl App {
                 if let Some(p) = self.layout.paragraph_at(event.column, event.row) {
                     self.select(p);
                 }
+                self.drag_from(event.column, event.row);
             }
+            MouseEventKind::Drag(_) => self.drag_to(event.column, event.row),
             _ => {}
         }
     }
@@ -475,6 +490,22 @@ impl App {
             Command::ScrollUp => self.scroll_rows(-1),
             Command::NextAnnotation => self.step_annotation(1),
             Command::PrevAnnotation => self.step_annotation(-1),
+            Command::Select => self.start_selection(),
+            Command::SelectCancel => {
+                self.selection = None;
+                self.status = None;
+            }
+            Command::NarrowToSelection => self.narrow_to_selection(),
+            Command::RepeatTag => self.repeat_tag(),
+            Command::SelectNextWord
+            | Command::SelectPrevWord
+            | Command::SelectNextChar
+            | Command::SelectPrevChar
+            | Command::SelectSentenceForward
+            | Command::SelectSentenceBack
+            | Command::SelectParagraphStart
+            | Command::SelectParagraphEnd
+            | Command::SelectSwapEnds => self.move_selection(command),
             Command::TagClaim => self.open_form(Kind::Claim),
             Command::TagAdvice => self.open_form(Kind::Advice),
             Command::TagPosition => self.open_form(Kind::Position),
@@ -482,7 +513,10 @@ impl App {
                 if self.writable() {
                     match self.selected_annotation() {
                         Some(a) => {
-                            self.mode = Mode::Form(TagForm::edit(a, self.selected));
+                            let text = self.doc.paragraph_text(self.selected);
+                            let mut form = TagForm::edit(a, self.selected, text);
+                            self.prefer_likely_names(&mut form);
+                            self.mode = Mode::Form(form);
                             self.layout.follow = true;
                         }
                         None => self.warn("No annotation selected on this paragraph"),
@@ -567,6 +601,12 @@ impl App {
         if index != self.selected {
             self.selected_annotation = 0;
         }
+        // A selection lies within one paragraph.
+        if self.selection.is_some_and(|s| s.paragraph != index) {
+            self.selection = None;
+            // Its "Selected …" message no longer holds.
+            self.status = None;
+        }
         self.selected = index;
         self.layout.follow = true;
         self.clamp_annotation();
@@ -596,7 +636,14 @@ impl App {
             self.warn("The document has no paragraphs to tag");
             return;
         }
-        let mut form = TagForm::new(kind, self.selected);
+        let text = self.doc.paragraph_text(self.selected);
+        let mut form = match self.selection {
+            Some(s) if s.paragraph == self.selected => {
+                TagForm::with_quote(kind, self.selected, text, s.range())
+            }
+            _ => TagForm::new(kind, self.selected),
+        };
+        self.prefer_likely_names(&mut form);
         form.proposals =
             crate::project::codebook::variant_pairs(self.doc.paragraph_text(self.selected));
         self.mode = Mode::Form(form);
@@ -738,16 +785,28 @@ impl App {
             KeyCode::Tab => {
                 form.take_highlight(&registry, issues);
                 form.next_field();
+                form.suggest(&registry, issues);
             }
             KeyCode::BackTab => {
                 form.take_highlight(&registry, issues);
                 form.prev_field();
+                form.suggest(&registry, issues);
             }
             KeyCode::Down => form.move_highlight(1, count),
             KeyCode::Up => form.move_highlight(-1, count),
             KeyCode::Enter => {
                 form.take_highlight(&registry, issues);
                 self.save_form();
+            }
+            // A numbered pick: Alt-1… takes that completion and moves on.
+            KeyCode::Char(c @ '1'..='9')
+                if event.modifiers.contains(KeyModifiers::ALT)
+                    && (c as usize - '1' as usize) < count =>
+            {
+                form.highlight = Some(c as usize - '1' as usize);
+                form.take_highlight(&registry, issues);
+                form.next_field();
+                form.suggest(&registry, issues);
             }
             KeyCode::Char('n') if ctrl => form.move_highlight(1, count),
             KeyCode::Char('p') if ctrl => form.move_highlight(-1, count),
@@ -781,18 +840,16 @@ impl App {
         };
         // An optional quote narrows the annotation to those words of the paragraph.
         let paragraph_text = self.doc.paragraph_text(form.paragraph);
-        let anchor = match form.quote() {
-            None => Anchor::whole(&self.doc, form.paragraph),
-            Some(quote) => match search::find_all(paragraph_text, quote).first() {
-                Some(&(s, e)) => Anchor::narrowed(&self.doc, form.paragraph, s, e)
-                    .unwrap_or_else(|| Anchor::whole(&self.doc, form.paragraph)),
-                None => {
-                    form.focus = form.quote_field();
-                    let message = format!("The quote is not in ¶{}", form.paragraph + 1);
-                    self.warn(message);
-                    return;
-                }
-            },
+        let anchor = match form.quote_span(paragraph_text) {
+            form::QuoteSpan::Whole => Anchor::whole(&self.doc, form.paragraph),
+            form::QuoteSpan::At(s, e) => Anchor::narrowed(&self.doc, form.paragraph, s, e)
+                .unwrap_or_else(|| Anchor::whole(&self.doc, form.paragraph)),
+            form::QuoteSpan::NotFound => {
+                form.focus = form.quote_field();
+                let message = format!("The quote is not in ¶{}", form.paragraph + 1);
+                self.warn(message);
+                return;
+            }
         };
         let form = form.clone();
         self.mode = Mode::Normal;
@@ -802,12 +859,14 @@ impl App {
                 let outcome = self.commit_editor_change(opened, concurrent::Part::Tag, |a| {
                     a.tag = tag.clone();
                     let same_place = a.anchor.narrowed == narrowed
-                        && (!narrowed || a.anchor.quote == anchor.quote);
+                        && (!narrowed
+                            || (a.anchor.quote == anchor.quote && a.anchor.range == anchor.range));
                     if !same_place {
                         a.anchor = anchor.clone();
                     }
                 });
                 let summary = tag.summary();
+                self.recent_tags.push(tag);
                 self.report_editor_change(outcome, (&format!("Changed to {summary}"), "Unchanged"));
                 // `Name [Variant]`: the variant becomes the name's alias (its own undo step).
                 if !variants.is_empty() {
@@ -823,9 +882,13 @@ impl App {
             None => {
                 let annotation = Annotation::created_at(tag, anchor, (self.clock)());
                 let summary = annotation.tag.summary();
+                let new_names = self.new_names(&annotation.tag);
+                self.recent_tags.push(annotation.tag.clone());
+                // The selection became the annotation's quote.
+                self.selection = None;
                 let said = self.commit_with_variants(vec![Edit::Add(annotation)], &variants);
                 self.say(with_variants(
-                    format!("Tagged ¶{}: {summary}", form.paragraph + 1),
+                    format!("Tagged ¶{}: {summary}{new_names}", form.paragraph + 1),
                     said,
                 ));
             }

@@ -43,6 +43,46 @@ pub struct Anchor {
     pub suffix: String,
     /// True when the annotation is about `quote` only, not the whole paragraph.
     pub narrowed: bool,
+    /// Where the quote sits in the paragraph (code points, end exclusive), so
+    /// the occurrence the user chose is the one kept when the quote occurs
+    /// more than once. Sidecars written before ranges existed have none; their
+    /// quotes are located by context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<CharRange>,
+}
+
+/// A range of code points within a paragraph's text, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CharRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl CharRange {
+    /// The code-point range of the byte range `start..end` of `text`
+    /// (both on character boundaries).
+    pub fn from_bytes(text: &str, start: usize, end: usize) -> CharRange {
+        let start_chars = text[..start].chars().count();
+        CharRange {
+            start: start_chars,
+            end: start_chars + text[start..end].chars().count(),
+        }
+    }
+
+    /// The byte range of this code-point range in `text`, if it lies inside.
+    pub fn to_bytes(self, text: &str) -> Option<(usize, usize)> {
+        if self.start > self.end {
+            return None;
+        }
+        let mut indices = text.char_indices().map(|(i, _)| i).chain([text.len()]);
+        let start = indices.nth(self.start)?;
+        let end = if self.end == self.start {
+            start
+        } else {
+            indices.nth(self.end - self.start - 1)?
+        };
+        Some((start, end))
+    }
 }
 
 impl Anchor {
@@ -79,10 +119,17 @@ impl Anchor {
             prefix: take_last_chars(&all[..abs_start], CONTEXT_CHARS).to_string(),
             suffix: take_chars(&all[abs_end..], CONTEXT_CHARS).to_string(),
             narrowed,
+            range: narrowed.then(|| CharRange::from_bytes(doc.paragraph_text(index), start, end)),
         }
     }
 
     /// Byte range of the quote inside the paragraph's text, when it is found there.
+    ///
+    /// The stored range is taken when the paragraph is unchanged. Otherwise
+    /// (the paragraph was edited, or the sidecar predates ranges) each
+    /// occurrence of the quote is scored by how well the text around it
+    /// matches the recorded context, ties going to the occurrence nearest the
+    /// old range: the occurrence the user chose is kept where it can be told.
     pub fn quote_range(&self, paragraph_text: &str) -> Option<(usize, usize)> {
         if !self.narrowed {
             return Some((0, paragraph_text.len()));
@@ -90,30 +137,82 @@ impl Anchor {
         if self.quote.is_empty() {
             return None;
         }
-        let mut best = None;
-        let mut best_score = -1.0;
+        // The stored range holds while the paragraph is the one it was
+        // measured in (the same words elsewhere may have shifted into it).
+        if let Some((s, e)) = self.range.and_then(|r| r.to_bytes(paragraph_text))
+            && paragraph_text[s..e] == self.quote
+            && super::paragraph_hash(paragraph_text) == self.hash
+        {
+            return Some((s, e));
+        }
+        let old_start = self.range.map(|r| r.start);
+        // The recorded context within the paragraph (it may reach past a
+        // blank line into the neighbours, which `before`/`after` never do).
+        let prefix = take_last_chars(&self.prefix, CONTEXT_CHARS);
+        let prefix = prefix
+            .rfind("\n\n")
+            .or_else(|| prefix.rfind("\n\r\n"))
+            .map_or(prefix, |i| prefix[i..].trim_start_matches(['\n', '\r']));
+        let suffix = take_chars(&self.suffix, CONTEXT_CHARS);
+        let suffix = match (suffix.find("\n\n"), suffix.find("\r\n\r\n")) {
+            (Some(a), Some(b)) => &suffix[..a.min(b)],
+            (Some(i), None) | (None, Some(i)) => &suffix[..i],
+            (None, None) => suffix,
+        };
+        let mut best: Option<(f64, usize, (usize, usize))> = None;
+        // Code points before the current occurrence, counted incrementally.
+        let (mut counted_to, mut chars_before) = (0usize, 0usize);
         // A short quote in a huge paragraph may occur millions of times: the
         // first occurrences are enough to choose by context.
-        for (i, _) in paragraph_text
-            .match_indices(self.quote.as_str())
-            .take(MAX_QUOTE_OCCURRENCES)
-        {
+        for i in occurrences(paragraph_text, &self.quote).take(MAX_QUOTE_OCCURRENCES) {
+            chars_before += paragraph_text[counted_to..i].chars().count();
+            counted_to = i;
+            let end = i + self.quote.len();
             let before = take_last_chars(&paragraph_text[..i], CONTEXT_CHARS);
-            let score = strsim::normalized_levenshtein(
-                before,
-                last_chars_of(&self.prefix, before.chars().count()),
-            );
-            if score > best_score {
-                best_score = score;
-                best = Some((i, i + self.quote.len()));
+            let after = take_chars(&paragraph_text[end..], CONTEXT_CHARS);
+            let score = context_match(before, prefix, true) + context_match(after, suffix, false);
+            let distance = old_start.map_or(0, |o| o.abs_diff(chars_before));
+            let better = match best {
+                None => true,
+                Some((b, d, _)) => score > b + 1e-9 || ((score - b).abs() <= 1e-9 && distance < d),
+            };
+            if better {
+                best = Some((score, distance, (i, end)));
             }
         }
-        best
+        best.map(|(_, _, r)| r)
     }
 }
 
-fn last_chars_of(s: &str, n: usize) -> &str {
-    take_last_chars(s, n)
+/// Start of every occurrence of `needle` in `hay`, overlapping ones too
+/// (`match_indices` skips those: "Nam Nam" twice in "Nam Nam Nam").
+fn occurrences<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let i = from + hay.get(from..)?.find(needle)?;
+        from = i + hay[i..].chars().next().map_or(1, char::len_utf8);
+        Some(i)
+    })
+}
+
+/// How well the context `have` around an occurrence matches the recorded
+/// `want`, 0–1: the similarity of the stretch both cover next to the quote
+/// (`before`: their ends; else their starts), scaled down when one reaches
+/// further (the quote moved towards a paragraph boundary, or away from it).
+fn context_match(have: &str, want: &str, before: bool) -> f64 {
+    let (lh, lw) = (have.chars().count(), want.chars().count());
+    let m = lh.min(lw);
+    let (h, w) = if before {
+        (take_last_chars(have, m), take_last_chars(want, m))
+    } else {
+        (take_chars(have, m), take_chars(want, m))
+    };
+    let similarity = if m == 0 {
+        1.0
+    } else {
+        strsim::normalized_levenshtein(h, w)
+    };
+    similarity * (m + 1) as f64 / (lh.max(lw) + 1) as f64
 }
 
 /// The first `n` characters of `s`.
@@ -543,6 +642,60 @@ mod tests {
                 ambiguous: false
             }
         );
+    }
+
+    #[test]
+    fn a_repeated_quote_keeps_the_chosen_occurrence() {
+        let d = doc(&["Intro.", "the party met; later the party left the hall."]);
+        let text = d.paragraph_text(1);
+        let second = text.rfind("the party").unwrap();
+        let a = Anchor::narrowed(&d, 1, second, second + 9).unwrap();
+        assert_eq!(a.range, Some(CharRange { start: 21, end: 30 }));
+        assert_eq!(a.quote_range(text), Some((second, second + 9)));
+        // Edited before it: the same occurrence, shifted.
+        let edited = doc(&[
+            "Intro.",
+            "Yesterday the party met; later the party left the hall.",
+        ]);
+        let t = edited.paragraph_text(1);
+        let at = t.rfind("the party").unwrap();
+        assert_eq!(a.quote_range(t), Some((at, at + 9)));
+    }
+
+    #[test]
+    fn overlapping_occurrences_of_a_quote_are_all_candidates() {
+        // `match_indices` finds "Nam Nam" at 0 and 8 only, never at 4.
+        let d = doc(&["Nam Nam Nam Nam Petrov"]);
+        let a = Anchor::narrowed(&d, 0, 4, 11).unwrap();
+        let edited = doc(&["Il Nam Nam Nam Nam Petrov"]);
+        assert_eq!(a.quote_range(edited.paragraph_text(0)), Some((7, 14)));
+    }
+
+    #[test]
+    fn anchors_without_a_range_still_load_and_whole_ones_write_none() {
+        let d = doc(&["One two one two."]);
+        let whole = Anchor::whole(&d, 0);
+        assert_eq!(whole.range, None);
+        let text = ron::to_string(&whole).unwrap();
+        assert!(!text.contains("range"), "{text}");
+        // Written before ranges existed: located by its context, as before.
+        let legacy = "(paragraph: 1, hash: \"x\", quote: \"one two\", prefix: \"One two \", suffix: \".\", narrowed: true)";
+        let old: Anchor = ron::from_str(legacy).unwrap();
+        assert_eq!(old.range, None);
+        assert_eq!(old.quote_range(d.paragraph_text(0)), Some((8, 15)));
+        let narrowed = Anchor::narrowed(&d, 0, 8, 15).unwrap();
+        let back: Anchor = ron::from_str(&ron::to_string(&narrowed).unwrap()).unwrap();
+        assert_eq!(back, narrowed);
+    }
+
+    #[test]
+    fn char_ranges_convert_on_wide_text() {
+        let t = "한국 text";
+        let r = CharRange::from_bytes(t, 7, 11);
+        assert_eq!(r, CharRange { start: 3, end: 7 });
+        assert_eq!(r.to_bytes(t), Some((7, 11)));
+        assert_eq!(CharRange { start: 3, end: 9 }.to_bytes(t), None);
+        assert_eq!(CharRange { start: 5, end: 2 }.to_bytes(t), None);
     }
 
     #[test]

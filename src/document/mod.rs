@@ -8,6 +8,7 @@ pub mod anchor;
 pub mod sanitize;
 pub mod scan;
 pub mod search;
+pub mod selection;
 pub mod wrap;
 
 use std::fmt;

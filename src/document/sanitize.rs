@@ -18,17 +18,60 @@ pub const TAB_WIDTH: usize = 8;
 /// markers; bidi embedding/override/isolate controls → `[U+202E]`-style markers;
 /// a CR before a line feed is dropped; U+2028/2029 become line feeds.
 pub fn display(text: &str) -> Cow<'_, str> {
-    sanitise(text, true)
+    sanitise(text, true, None)
+}
+
+/// [`display`], with where each character of `text` went: pairs of (byte in
+/// `text`, byte in the display string) for every character start and the end,
+/// so ranges of the raw text (quotes, selections) map onto what is drawn and
+/// screen positions map back. `None` when the text is shown as it is.
+pub fn display_mapped(text: &str) -> (Cow<'_, str>, Option<Vec<(usize, usize)>>) {
+    let mut map = Vec::new();
+    let shown = sanitise(text, true, Some(&mut map));
+    match shown {
+        Cow::Borrowed(_) => (shown, None),
+        Cow::Owned(_) => {
+            map.push((text.len(), shown.len()));
+            (shown, Some(map))
+        }
+    }
+}
+
+/// Byte in the display string of byte `raw` of the text (see [`display_mapped`]).
+pub fn raw_to_display(map: Option<&[(usize, usize)]>, raw: usize) -> usize {
+    match map {
+        None => raw,
+        Some(m) => {
+            let i = m.partition_point(|&(r, _)| r <= raw);
+            m.get(i.saturating_sub(1)).map_or(0, |&(_, d)| d)
+        }
+    }
+}
+
+/// Byte of the text whose display covers display byte `shown` (the
+/// character a screen cell shows; see [`display_mapped`]).
+pub fn display_to_raw(map: Option<&[(usize, usize)]>, shown: usize) -> usize {
+    match map {
+        None => shown,
+        Some(m) => {
+            let i = m.partition_point(|&(_, d)| d <= shown);
+            m.get(i.saturating_sub(1)).map_or(0, |&(r, _)| r)
+        }
+    }
 }
 
 /// Like [`display`] but TAB is kept as it is: for text that leaves gloss for a
 /// reader (Markdown, HTML, CSV exports), where the reader's program lays out
 /// tabs and must not be sent anything that reorders or hides text.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    sanitise(text, false)
+    sanitise(text, false, None)
 }
 
-fn sanitise(text: &str, expand_tabs: bool) -> Cow<'_, str> {
+fn sanitise<'a>(
+    text: &'a str,
+    expand_tabs: bool,
+    mut map: Option<&mut Vec<(usize, usize)>>,
+) -> Cow<'a, str> {
     if text
         .chars()
         .all(|c| is_plain(c) || (c == '\t' && !expand_tabs))
@@ -37,8 +80,11 @@ fn sanitise(text: &str, expand_tabs: bool) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len() + 8);
     let mut column = 0usize;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if let Some(m) = map.as_deref_mut() {
+            m.push((at, out.len()));
+        }
         match c {
             '\n' | '\u{2028}' | '\u{2029}' => {
                 out.push('\n');
@@ -52,7 +98,7 @@ fn sanitise(text: &str, expand_tabs: bool) -> Cow<'_, str> {
                 column += n;
                 continue;
             }
-            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\r' if chars.peek().map(|p| p.1) == Some('\n') => continue,
             c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
             '\u{7f}' => out.push('\u{2421}'),
             c if is_c1(c) || is_bidi_control(c) => {
@@ -151,6 +197,25 @@ mod tests {
         assert_eq!(visible("a\tb\u{202e}c\r\nd\re"), "a\tb[U+202E]c\nd␍e");
         assert!(matches!(visible("a\tb"), Cow::Borrowed(_)));
         assert_eq!(visible("\u{1b}[31m\u{85}"), "␛[31m[U+0085]");
+    }
+
+    #[test]
+    fn mapped_display_takes_raw_ranges_to_what_is_drawn_and_back() {
+        let raw = "a\tb\u{1b}c\u{202e}d\r\ne";
+        let (shown, map) = display_mapped(raw);
+        assert_eq!(shown, display(raw));
+        let map = map.as_deref();
+        for (i, c) in raw.char_indices() {
+            let d = raw_to_display(map, i);
+            if c != '\r' {
+                assert_eq!(display_to_raw(map, d), i, "{c:?}");
+            }
+        }
+        // The tab's columns all map back to the tab; the end to the end.
+        assert_eq!(display_to_raw(map, 5), 1);
+        assert_eq!(raw_to_display(map, raw.len()), shown.len());
+        let (plain, none) = display_mapped("plain");
+        assert_eq!((plain.as_ref(), none), ("plain", None));
     }
 
     #[test]

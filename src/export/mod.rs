@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::annotation::{ActorResolver, Annotation, Kind, Stance, Tag};
 use crate::corpus::{AnnotatedDocument, Layer};
-use crate::document::anchor::Placement;
+use crate::document::anchor::{CharRange, Placement};
 
 /// Output formats of `gloss export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -138,14 +138,14 @@ pub struct Excerpt {
     /// The paragraph, or the quote when the annotation is narrowed.
     pub text: String,
     pub id: String,
+    /// Code points of `text` within the paragraph's text, end exclusive;
+    /// `None` (null) when the annotation is about the whole paragraph.
+    pub quote_start: Option<usize>,
+    pub quote_end: Option<usize>,
     pub created: String,
     pub modified: String,
     /// How the anchor was placed: `exact`, `moved` or `fuzzy`.
     pub anchor: &'static str,
-    /// Code points of the quote within the paragraph's text (end exclusive);
-    /// `None` when the annotation is on the whole paragraph.
-    pub quote_start: Option<usize>,
-    pub quote_end: Option<usize>,
     /// The document's metadata ([`metadata`]): `None` when unknown.
     pub doc_title: Option<String>,
     pub doc_date: Option<String>,
@@ -289,12 +289,12 @@ pub fn excerpt(
     let para = d.paragraph(index);
     let text = d.paragraph_text(index);
     let found = annotation.anchor.quote_range(text);
-    // Offsets of a narrowed quote are given only where it is found (else the
-    // whole paragraph is exported, as for an annotation on all of it).
-    let narrowed = annotation.anchor.narrowed && found.is_some();
     let (qs, qe) = found.unwrap_or((0, text.len()));
     let line_start = para.line_start + text[..qs].matches('\n').count();
     let line_end = line_start + text[qs..qe].matches('\n').count();
+    // A narrowed quote no longer found exports the paragraph, unnarrowed.
+    let quote = (annotation.anchor.narrowed && found.is_some())
+        .then(|| CharRange::from_bytes(text, qs, qe));
     let (mut by, mut from, mut to, mut stance, mut issue) = (None, None, None, None, None);
     match &annotation.tag {
         Tag::Claim { by: b } => by = Some(b.clone()),
@@ -327,6 +327,8 @@ pub fn excerpt(
         note: annotation.note.clone(),
         text: text[qs..qe].to_string(),
         id: annotation.id.clone(),
+        quote_start: quote.map(|r| r.start),
+        quote_end: quote.map(|r| r.end),
         created: annotation.created.clone(),
         modified: annotation.modified.clone(),
         anchor: match placement {
@@ -335,8 +337,6 @@ pub fn excerpt(
             Placement::Fuzzy { .. } => "fuzzy",
             Placement::Orphan => "orphan",
         },
-        quote_start: narrowed.then(|| self::text::char_offset(text, qs)),
-        quote_end: narrowed.then(|| self::text::char_offset(text, qe)),
         doc_title: None,
         doc_date: None,
         doc_citation: None,

@@ -482,6 +482,8 @@ mod tests {
             issue: Some(issue.into()),
             text: "x".into(),
             id: format!("{actor}-{issue}"),
+            quote_start: None,
+            quote_end: None,
             created: "2026-01-01T00:00:00.000Z".into(),
             modified: "2026-01-01T00:00:00.000Z".into(),
             byte_end: 1,

@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use super::{Theme, put};
 use crate::annotation::Kind;
 use crate::app::App;
-use crate::document::sanitize::display;
+use crate::document::sanitize::{display, display_mapped, raw_to_display};
 use crate::document::search::find_all;
 use crate::document::wrap::wrap_rows;
 
@@ -38,8 +38,31 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             // Not part of the document proper: still there, but quiet.
             base = base.patch(theme.dim).add_modifier(Modifier::DIM);
         }
-        let shown = display(app.doc.paragraph_text(v.index));
-        let matches = query.map(|q| find_all(&shown, q)).unwrap_or_default();
+        let raw = app.doc.paragraph_text(v.index);
+        let marks = marks_of(app, v.index, raw, theme);
+        let (shown, map) = if marks.is_empty() {
+            (display(raw), None)
+        } else {
+            display_mapped(raw)
+        };
+        let map = map.as_deref();
+        // Raw ranges onto the display string, then the search matches on top.
+        let mut spans: Vec<Span> = marks
+            .into_iter()
+            .map(|m| Span {
+                start: raw_to_display(map, m.start),
+                end: raw_to_display(map, m.end),
+                ..m
+            })
+            .collect();
+        if let Some(q) = query {
+            spans.extend(find_all(&shown, q).into_iter().map(|(start, end)| Span {
+                start,
+                end,
+                style: theme.matched,
+                layer: Layer::Match,
+            }));
+        }
         let mut row = 0usize;
         let end = v.skip + v.rows as usize;
         wrap_rows(&shown, text_w as usize, |s, e| {
@@ -63,30 +86,14 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
                     }
                 }
                 let mut x = text_x;
-                let mut at = s;
-                for &(ms, me) in matches.iter().filter(|(ms, me)| *me > s && *ms < e) {
-                    let (ms, me) = (ms.max(s), me.min(e));
-                    if ms > at {
-                        x += put(buf, x, y, &shown[at..ms], text_x + text_w - x, base);
-                    }
+                for (a, b, style) in segments(s, e, &spans, base) {
                     x += put(
                         buf,
                         x,
                         y,
-                        &shown[ms..me],
-                        text_x + text_w - x,
-                        theme.matched,
-                    );
-                    at = me;
-                }
-                if at < e {
-                    put(
-                        buf,
-                        x,
-                        y,
-                        &shown[at..e],
+                        &shown[a..b],
                         (text_x + text_w).saturating_sub(x),
-                        base,
+                        style,
                     );
                 }
             }
@@ -94,6 +101,109 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             row < end
         });
     }
+}
+
+/// What a span of the text shows, lowest first: later layers are drawn over
+/// earlier ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Layer {
+    /// A narrowed annotation's quote.
+    Quote,
+    /// The selected annotation's quote.
+    SelectedQuote,
+    Match,
+    /// Words being selected.
+    Selection,
+}
+
+/// A styled byte range of a paragraph's text.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    style: Style,
+    layer: Layer,
+}
+
+/// The quotes of the paragraph's narrowed annotations and the selection, as
+/// byte ranges of its raw text. Only drawn paragraphs get here, so a frame
+/// costs the same however long the document.
+fn marks_of(app: &App, index: usize, raw: &str, theme: &Theme) -> Vec<Span> {
+    let mut out = Vec::new();
+    let selected_id = (index == app.selected)
+        .then(|| app.selected_annotation().map(|a| a.id.as_str()))
+        .flatten();
+    for a in app.annotations_on(index) {
+        if !a.anchor.narrowed {
+            continue;
+        }
+        let Some((start, end)) = a.anchor.quote_range(raw) else {
+            continue;
+        };
+        let strong = selected_id == Some(a.id.as_str());
+        out.push(Span {
+            start,
+            end,
+            style: if strong {
+                theme.quote_strong(a.kind())
+            } else {
+                theme.quote_faint(a.kind())
+            },
+            layer: if strong {
+                Layer::SelectedQuote
+            } else {
+                Layer::Quote
+            },
+        });
+    }
+    if let Some(s) = app.selection.filter(|s| s.paragraph == index) {
+        let (start, end) = s.range();
+        out.push(Span {
+            start,
+            end,
+            style: theme.selection,
+            layer: Layer::Selection,
+        });
+    }
+    out
+}
+
+/// Split the row `s..e` into runs of one style: `base` patched with every
+/// span over it, lowest layer first. Where two quotes overlap the text is
+/// also bold, so the overlap shows.
+fn segments(s: usize, e: usize, spans: &[Span], base: Style) -> Vec<(usize, usize, Style)> {
+    let here: Vec<&Span> = spans.iter().filter(|x| x.end > s && x.start < e).collect();
+    if here.is_empty() {
+        return vec![(s, e, base)];
+    }
+    let mut cuts: Vec<usize> = vec![s, e];
+    for x in &here {
+        cuts.extend([x.start.clamp(s, e), x.end.clamp(s, e)]);
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out: Vec<(usize, usize, Style)> = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let mut over: Vec<&&Span> = here.iter().filter(|x| x.start <= a && x.end >= b).collect();
+        over.sort_by_key(|x| x.layer);
+        let mut style = base;
+        for x in &over {
+            style = style.patch(x.style);
+        }
+        let quotes = over
+            .iter()
+            .filter(|x| matches!(x.layer, Layer::Quote | Layer::SelectedQuote))
+            .count();
+        if quotes > 1 {
+            style = style.add_modifier(Modifier::BOLD);
+        }
+        match out.last_mut() {
+            Some(last) if last.2 == style && last.1 == a => last.1 = b,
+            _ => out.push((a, b, style)),
+        }
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -100,7 +100,26 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
                 true
             });
         }
-        let quote = if a.anchor.narrowed {
+        // The selected annotation's quote in full; the others' in brief.
+        let full_quote = i == app.selected_annotation && a.anchor.narrowed;
+        if full_quote {
+            let text = app.doc.paragraph_text(app.selected);
+            let (cut_start, cut_end) = match a.anchor.quote_range(text) {
+                Some((s, e)) => (!text[..s].trim().is_empty(), !text[e..].trim().is_empty()),
+                None => (false, false),
+            };
+            let shown = format!(
+                "“{}{}{}”",
+                if cut_start { "…" } else { "" },
+                display(a.anchor.quote.trim()).replace('\n', " "),
+                if cut_end { "…" } else { "" }
+            );
+            wrap_rows(&shown, width.saturating_sub(2), |s, e| {
+                lines.push((format!("  {}", &shown[s..e]), theme.text));
+                true
+            });
+        }
+        let quote = if a.anchor.narrowed && !full_quote {
             format!(
                 " · “{}”",
                 ellipsize(&display(&a.anchor.quote).replace('\n', " "), 24)

@@ -81,7 +81,11 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
                 } else {
                     theme.dim
                 };
-                let text = ellipsize(&display_line(c), value_w.saturating_sub(2) as usize);
+                // Room on the right for the numbered pick (`A-1`).
+                let number = format!(" A-{}", j + 1);
+                let room_for_number = value_w as usize > 16;
+                let text_w = value_w.saturating_sub(if room_for_number { 6 } else { 2 });
+                let text = ellipsize(&display_line(c), text_w as usize);
                 put(
                     buf,
                     inner.x + label_w,
@@ -97,6 +101,10 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
                     value_w,
                     style,
                 );
+                if room_for_number && j < 9 {
+                    let x = inner.x + label_w + value_w - number.len() as u16;
+                    put(buf, x, y, &number, number.len() as u16, theme.dim);
+                }
                 y += 1;
             }
         }
@@ -108,9 +116,21 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
         }
         _ => "Tab/S-Tab field · ↓↑ pick · Enter save · Esc cancel",
     };
-    let (hint, hint_style) = match app.editor_underneath() {
-        Some(u) => (u.message(), theme.disagreement),
-        None => (hint, theme.dim),
+    // A new name close to a known one is flagged before it is saved.
+    let focused = &form.fields[form.focus];
+    let close = (focused.completion == crate::app::form::Completion::Actor)
+        .then(|| registry.close_to(&focused.input.text))
+        .flatten()
+        .map(|name| {
+            format!(
+                "New name — did you mean '{}'? ↓ Tab takes it",
+                display_line(&name)
+            )
+        });
+    let (hint, hint_style) = match (app.editor_underneath(), &close) {
+        (Some(u), _) => (u.message(), theme.disagreement),
+        (None, Some(flag)) => (flag.as_str(), theme.disagreement),
+        (None, None) => (hint, theme.dim),
     };
     if inner.height > 0 && show_hint {
         put(
@@ -203,10 +223,22 @@ pub fn note(buf: &mut Buffer, app: &App, input: &TextInput, theme: &Theme) -> Op
 pub fn help_lines(app: &App) -> Vec<(String, bool)> {
     let mut lines = vec![(format!("Keymap: {}", app.keymap.name), true)];
     let key_w = 16;
-    for section in [Section::Normal, Section::Search] {
+    for section in Section::ALL {
         if section == Section::Search {
             lines.push((String::new(), false));
             lines.push(("While search results are shown".into(), true));
+        }
+        if section == Section::Selection {
+            lines.push((String::new(), false));
+            lines.push((
+                format!(
+                    "While words are selected ({}, {}, {} tag them)",
+                    app.keymap.label(Command::TagClaim),
+                    app.keymap.label(Command::TagAdvice),
+                    app.keymap.label(Command::TagPosition)
+                ),
+                true,
+            ));
         }
         for command in Command::ALL {
             let keys = app.keymap.keys_for(section, *command);
@@ -228,6 +260,7 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
             "Next / previous field (takes a highlighted completion)",
         ),
         ("Down, Up", "Highlight a completion (C-n, C-p too)"),
+        ("A-1 … A-9", "Take that completion and go to the next field"),
         ("Enter", "Save the annotation"),
         ("Esc", "Cancel"),
     ] {
@@ -244,7 +277,7 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
     }
     lines.push((String::new(), false));
     lines.push((
-        "Mouse: click selects a paragraph, the wheel scrolls.".into(),
+        "Mouse: click selects a paragraph, dragging over its text selects words, the wheel scrolls.".into(),
         false,
     ));
     lines.push((

@@ -24,6 +24,8 @@ pub struct Theme {
     pub status_error: Style,
     pub highlight: Style,
     pub disagreement: Style,
+    /// Words being selected (`v`, a mouse drag).
+    pub selection: Style,
 }
 
 impl Theme {
@@ -76,6 +78,10 @@ impl Theme {
             disagreement: Style::default()
                 .fg(Color::LightRed)
                 .add_modifier(Modifier::BOLD),
+            selection: Style::default()
+                .bg(Color::LightBlue)
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD),
         }
     }
 
@@ -100,6 +106,26 @@ impl Theme {
             status_error: plain.add_modifier(Modifier::BOLD),
             highlight: plain.add_modifier(Modifier::REVERSED),
             disagreement: plain.add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
+            selection: plain.add_modifier(Modifier::REVERSED | Modifier::UNDERLINED),
+        }
+    }
+
+    /// A narrowed annotation's quote in the text: faint, in its kind's
+    /// colour (underlined without colour).
+    pub fn quote_faint(&self, kind: Kind) -> Style {
+        let underlined = Style::default().add_modifier(Modifier::UNDERLINED);
+        match self.kind(kind).fg {
+            Some(colour) if self.color => underlined.fg(colour),
+            _ => underlined,
+        }
+    }
+
+    /// The selected annotation's quote: strong, on its kind's colour
+    /// (reversed without colour).
+    pub fn quote_strong(&self, kind: Kind) -> Style {
+        match self.kind(kind).fg {
+            Some(colour) if self.color => Style::default().bg(colour).fg(Color::Black),
+            _ => Style::default().add_modifier(Modifier::REVERSED),
         }
     }
 

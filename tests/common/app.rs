@@ -31,7 +31,7 @@ pub fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
 
 /// Press keys written as text; `<Tab>`, `<Enter>`, `<Esc>`, `<Down>`, `<Up>`,
 /// `<BackTab>`, `<C-r>`, `<A-Enter>`, `<PageDown>`, `<End>`, `<Backspace>` are
-/// special keys. Capitals, `?` and `%` come with Shift.
+/// special keys, and `<A-x>` is x with Alt. Capitals, `?` and `%` come with Shift.
 pub fn press(app: &mut App, keys: &str) {
     let mut rest = keys;
     while let Some(c) = rest.chars().next() {
@@ -50,6 +50,10 @@ pub fn press(app: &mut App, keys: &str) {
                 "End" => key(KeyCode::End, KeyModifiers::NONE),
                 "Backspace" => key(KeyCode::Backspace, KeyModifiers::NONE),
                 "C-r" => key(KeyCode::Char('r'), KeyModifiers::CONTROL),
+                alt if alt.starts_with("A-") && alt.chars().count() == 3 => key(
+                    KeyCode::Char(alt.chars().nth(2).unwrap_or('?')),
+                    KeyModifiers::ALT,
+                ),
                 other => panic!("unknown key <{other}>"),
             };
             app.handle_key(event);
