@@ -606,7 +606,7 @@ mod tests {
         assert_eq!(p.issues.len(), 1);
         assert_eq!(
             p.issues[0].aliases,
-            vec!["cult of personality", "personality cult"]
+            vec!["personality cult", "cult of personality"]
         );
         // Renaming back to the old name is a rename, not a clash.
         p.apply(&Change::RenameIssue {
