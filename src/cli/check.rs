@@ -23,6 +23,7 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
     let mut failed = !errors.is_empty();
     let mut warnings = 0;
     let mut names = NameCheck::default();
+    let mut said: std::collections::HashSet<String> = std::collections::HashSet::new();
     for e in errors {
         report(e);
     }
@@ -42,7 +43,10 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
                     Ok(warned) => warnings += warned,
                     Err(e) => {
                         failed = true;
-                        report(e);
+                        // A broken project file is said once, not per document.
+                        if said.insert(e.clone()) {
+                            report(e);
+                        }
                     }
                 }
             }
@@ -63,7 +67,9 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
     for file in projects {
         if let Err(e) = crate::project::Project::load(&file) {
             failed = true;
-            report(e);
+            if said.insert(e.to_string()) {
+                report(e);
+            }
         }
     }
     if failed || (strict && warnings > 0) {
