@@ -282,12 +282,17 @@ pub fn load(target: &Target) -> Result<(AnnotatedDocument, Vec<CorpusError>), Co
     Ok((AnnotatedDocument { doc, layers }, errors))
 }
 
-/// Actor names resolved through every registry of `document`: the loaded
-/// `layers` first, then its other sidecars beside it (left out by an
-/// annotator filter, or not named), so an alias known to any annotator counts
-/// for all. A sidecar that does not load is skipped here: it is reported where
-/// it is loaded, and by `gloss check`.
+/// Actor names resolved through every registry of `document`: the codebook
+/// of the project file above it first (the team's names win a conflict, as in
+/// the TUI), the loaded `layers`, then its other sidecars beside it (left out
+/// by an annotator filter, or not named), so an alias known to anyone counts
+/// for all. A sidecar or project file that does not load is skipped here: it
+/// is reported where it is loaded, and by `gloss check`.
 pub fn actor_names(document: &Path, layers: &[Layer]) -> ActorResolver {
+    let codebook = crate::project::Project::find(document)
+        .and_then(|file| crate::project::Project::load(&file).ok())
+        .map(|project| project.registry().into_vec())
+        .unwrap_or_default();
     let mut others = Vec::new();
     for (annotator, path) in sidecar::sidecars_of(document) {
         if layers.iter().any(|l| l.annotator == annotator) {
@@ -298,7 +303,11 @@ pub fn actor_names(document: &Path, layers: &[Layer]) -> ActorResolver {
         }
     }
     let loaded = layers.iter().map(|l| l.sidecar.actors.as_slice());
-    ActorResolver::of(loaded.chain(others.iter().map(Vec::as_slice)))
+    ActorResolver::of(
+        std::iter::once(codebook.as_slice())
+            .chain(loaded)
+            .chain(others.iter().map(Vec::as_slice)),
+    )
 }
 
 /// 1-based line and column of the first occurrence of `needle` in `text`.

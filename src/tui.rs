@@ -701,6 +701,9 @@ pub fn run_with(
                 last_document_check = Instant::now();
             }
             if last_project_refresh.elapsed() >= REFRESH {
+                if project_unsaved(&app).is_some() {
+                    save_project(&mut app);
+                }
                 app.refresh_project();
                 last_project_refresh = Instant::now();
             }
@@ -759,6 +762,23 @@ pub fn run_with(
                         }
                     }
                 }
+                // A project file that failed to save: one last try, then
+                // quitting asks twice, as for the sidecar.
+                if project_unsaved(&app).is_some() {
+                    save_project(&mut app);
+                }
+                if let Some(e) = project_unsaved(&app) {
+                    if !quit_armed {
+                        quit_armed = true;
+                        app.warn(format!(
+                            "Press q again to quit — the project file was NOT SAVED ({e}): this session's codebook, metadata and boilerplate changes would be lost"
+                        ));
+                        continue;
+                    }
+                    return Ok(Ending::Unsaved(format!(
+                        "{e}; this session's changes to the project file are lost"
+                    )));
+                }
                 return Ok(Ending::Quit);
             }
         }
@@ -806,12 +826,34 @@ fn save_project(app: &mut App) {
     let Some(session) = app.project.as_mut() else {
         return;
     };
+    let file = session.file.display().to_string();
     match session.save() {
-        Ok(Some(text)) => app.say(text),
-        Ok(None) => {}
-        Err(e) => app.warn(format!("The project file was not saved: {e}")),
+        Ok(said) => {
+            let was_failing = session.unsaved.take().is_some();
+            match said {
+                Some(text) => app.say(text),
+                None if was_failing => app.say(format!("Project file {file} saved")),
+                None => {}
+            }
+        }
+        Err(e) => {
+            // Said once per cause: the retry at every refresh stays quiet.
+            let repeated = session.unsaved.as_ref() == Some(&e);
+            session.unsaved = Some(e.clone());
+            if !repeated {
+                app.warn(format!(
+                    "Project file NOT SAVED: {e} — retried every {} s; changes only in this session",
+                    REFRESH.as_secs()
+                ));
+            }
+        }
     }
     app.refresh_after_project_save();
+}
+
+/// Why the project file lacks this session's changes (its last save failed).
+fn project_unsaved(app: &App) -> Option<String> {
+    app.project.as_ref().and_then(|s| s.unsaved.clone())
 }
 
 /// Carry out `Effect::Export`: write this document's annotations (as the
@@ -824,10 +866,17 @@ fn export_document(app: &mut App, format: crate::export::Format) {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let orphans = if w.orphans > 0 {
-                format!(" ({} orphaned not exported)", w.orphans)
-            } else {
+            let mut left_out = Vec::new();
+            if w.orphans > 0 {
+                left_out.push(format!("{} orphaned", w.orphans));
+            }
+            if w.on_boilerplate > 0 {
+                left_out.push(format!("{} on boilerplate", w.on_boilerplate));
+            }
+            let orphans = if left_out.is_empty() {
                 String::new()
+            } else {
+                format!(" ({} not exported)", left_out.join(", "))
             };
             let noun = match format {
                 crate::export::Format::Statements

@@ -193,6 +193,44 @@ impl ActorResolver {
         self.key(query) == self.key(candidate)
     }
 
+    /// The actor a query such as `--actor pak` means: a known spelling; else
+    /// the one actor with a spelling equal after case, hyphen, space and
+    /// diacritic folding; else the one actor with a spelling starting with it
+    /// (so folded). `Ok(None)` when nobody matches (the query names an actor
+    /// no registry knows); `Err` lists the candidates' main names, sorted,
+    /// when more than one would match.
+    pub fn lookup(&self, query: &str) -> Result<Option<String>, Vec<String>> {
+        if self.knows(query) {
+            return Ok(Some(self.resolve(query)));
+        }
+        let loose = super::duplicates::fold_name(query);
+        if loose.is_empty() {
+            return Ok(None);
+        }
+        let matching = |test: &dyn Fn(&str) -> bool| -> Vec<String> {
+            self.groups
+                .iter()
+                .filter(|(_, spellings)| {
+                    spellings
+                        .iter()
+                        .any(|s| test(&super::duplicates::fold_name(s)))
+                })
+                .map(|(name, _)| name.clone())
+                .collect()
+        };
+        for found in [
+            matching(&|s| s == loose),
+            matching(&|s| s.starts_with(&loose)),
+        ] {
+            match found.len() {
+                0 => continue,
+                1 => return Ok(found.into_iter().next()),
+                _ => return Err(found),
+            }
+        }
+        Ok(None)
+    }
+
     /// Names and aliases containing `typed` (case-insensitive), names first,
     /// prefix matches before inner matches; each result is the actor's main
     /// name, whichever of its spellings matched.
@@ -404,6 +442,32 @@ mod tests {
         assert!(!r.same_actor("Kim Il Sung", "Kim Chang-hyop"));
         assert_eq!(r.resolve("B"), "A");
         assert_eq!(r.resolve("A"), "A");
+    }
+
+    /// Issue #10: `--actor pak` finds Pak Chang-ok when no other actor's
+    /// spelling starts so; an ambiguous query lists the candidates.
+    #[test]
+    fn lookup_matches_a_unique_prefix_or_a_loosely_folded_spelling() {
+        let r = reg().resolver();
+        assert_eq!(r.lookup("pak"), Ok(Some("Pak Chang-ok".into())));
+        assert_eq!(r.lookup("PAKCHANG OK"), Ok(Some("Pak Chang-ok".into())));
+        assert_eq!(r.lookup("pak-chang-ok"), Ok(Some("Pak Chang-ok".into())));
+        assert_eq!(r.lookup("Pak Chang Ok"), Ok(Some("Pak Chang-ok".into())));
+        assert_eq!(r.lookup("nam"), Ok(Some("Nam Il".into())));
+        assert_eq!(r.lookup("Petrov"), Ok(None));
+        assert_eq!(r.lookup(" - "), Ok(None));
+        let more = vec![actor("Pak Hon-yong", &[])];
+        let mut r = reg().resolver();
+        r.add_source(&more);
+        assert_eq!(
+            r.lookup("pak"),
+            Err(vec!["Pak Chang-ok".to_string(), "Pak Hon-yong".to_string()])
+        );
+        // An exact (folded) spelling wins over being a prefix of another.
+        let nested = vec![actor("Kim", &[]), actor("Kim Il Sung", &[])];
+        let r = ActorResolver::of([nested.as_slice()]);
+        assert_eq!(r.lookup("kim"), Ok(Some("Kim".into())));
+        assert_eq!(r.lookup("kimil"), Ok(Some("Kim Il Sung".into())));
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct ProjectSession {
     pub boilerplate: BTreeSet<usize>,
     /// The last error reading the file on disk (said once, not every refresh).
     refresh_error: Option<String>,
+    /// Why the last save failed: this session holds changes the file lacks
+    /// (retried at every refresh; quitting asks twice).
+    pub unsaved: Option<String>,
     /// How many paragraphs `boilerplate` was worked out over (a large
     /// document is indexed in the background: worked out again when complete).
     counted_over: usize,
@@ -135,6 +138,7 @@ impl ProjectSession {
             boilerplate: BTreeSet::new(),
             counted_over: 0,
             refresh_error: None,
+            unsaved: None,
             store: None,
             shared: SharedParagraphs::default(),
             others: ProjectCounts::default(),

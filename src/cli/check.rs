@@ -23,6 +23,7 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
     let mut failed = !errors.is_empty();
     let mut warnings = 0;
     let mut names = NameCheck::default();
+    let mut said: std::collections::HashSet<String> = std::collections::HashSet::new();
     for e in errors {
         report(e);
     }
@@ -38,9 +39,15 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
                     failed |= !ok;
                     warnings += warned;
                 }
-                // A project file that does not parse is reported once, below.
-                if let Ok(warned) = names.check(&doc) {
-                    warnings += warned;
+                match names.check(&doc) {
+                    Ok(warned) => warnings += warned,
+                    Err(e) => {
+                        failed = true;
+                        // A broken project file is said once, not per document.
+                        if said.insert(e.clone()) {
+                            report(e);
+                        }
+                    }
                 }
             }
             Err(e) => {
@@ -60,7 +67,9 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
     for file in projects {
         if let Err(e) = crate::project::Project::load(&file) {
             failed = true;
-            report(e);
+            if said.insert(e.to_string()) {
+                report(e);
+            }
         }
     }
     if failed || (strict && warnings > 0) {

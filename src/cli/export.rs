@@ -78,6 +78,17 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     let progress = Progress::start(targets.len(), done.clone());
     let loaded = batch::load_all(&targets, &filter, &done);
     progress.finish();
+    // An ambiguous `--actor` is a usage error, as a bad flag is.
+    let ambiguous: Vec<&String> = loaded
+        .iter()
+        .filter_map(|r| r.as_ref().ok()?.ambiguous.as_ref())
+        .collect();
+    if !ambiguous.is_empty() {
+        for e in ambiguous {
+            report(e);
+        }
+        return ExitCode::from(2);
+    }
     let mut boilerplate = BoilerplateFinder::new();
     let mut on_boilerplate = 0;
     for (target, result) in targets.iter().zip(loaded) {

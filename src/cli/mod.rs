@@ -115,7 +115,8 @@ pub struct FilterArgs {
     /// Only this kind (repeatable).
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     pub kind: Vec<Kind>,
-    /// Tags naming this actor in any role, by name or alias (repeatable).
+    /// Tags naming this actor in any role, by name or alias, or a unique
+    /// prefix (case, hyphens and spaces ignored) (repeatable).
     #[arg(long, value_name = "NAME")]
     pub actor: Vec<String>,
     /// Positions with this stance (support, oppose, neutral or a prefix).
@@ -137,6 +138,7 @@ impl FilterArgs {
             stance: self.stance,
             annotators: self.annotator.clone(),
             issue: self.issue.clone(),
+            issue_spellings: Vec::new(),
         }
     }
 }

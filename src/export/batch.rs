@@ -18,6 +18,9 @@ pub struct Loaded {
     pub errors: Vec<CorpusError>,
     pub excerpts: Vec<Excerpt>,
     pub orphans: usize,
+    /// An `--actor` query that names several actors of this document (no
+    /// excerpts were taken): the error to report.
+    pub ambiguous: Option<String>,
 }
 
 /// Fewer targets than this are loaded on the calling thread.
@@ -73,20 +76,36 @@ pub fn load_all(
 fn load_one(target: &Target, filter: &Filter) -> Result<Loaded, CorpusError> {
     let (document, errors) = corpus::load(target)?;
     let source = target.document.display().to_string();
-    // Another annotator's sidecar, left out by `--annotator`, may hold the
-    // alias an `--actor` filter needs: read the document's every registry.
-    let names = if filter.actors.is_empty() {
-        ActorResolver::default()
-    } else {
-        corpus::actor_names(&target.document, &document.layers)
+    // The project's codebook or another annotator's sidecar (even one left
+    // out by `--annotator`) may hold the alias an `--actor` filter or a
+    // network's nodes need: read the document's every registry.
+    let names: ActorResolver = corpus::actor_names(&target.document, &document.layers);
+    // An `--issue` also finds positions filed under another name of the
+    // codebook issue it matches (an old name kept as an alias).
+    let codebook_issues = match &filter.issue {
+        Some(_) => crate::project::Project::find(&target.document)
+            .and_then(|file| crate::project::Project::load(&file).ok())
+            .map(|project| project.issues)
+            .unwrap_or_default(),
+        None => Vec::new(),
     };
-    let (excerpts, orphans) = super::excerpts_resolved(&document, &source, filter, &names);
+    let filter = filter.resolve_issue(&codebook_issues);
+    let (excerpts, orphans, ambiguous) = match filter.resolve_actors(&names) {
+        Ok(filter) => {
+            let (mut excerpts, orphans) =
+                super::excerpts_resolved(&document, &source, &filter, &names);
+            super::resolve_main_actors(&mut excerpts, &names);
+            (excerpts, orphans, None)
+        }
+        Err(e) => (Vec::new(), 0, Some(format!("gloss: {source}: {e}"))),
+    };
     Ok(Loaded {
         source,
         document,
         errors,
         excerpts,
         orphans,
+        ambiguous,
     })
 }
 

@@ -28,6 +28,8 @@ pub struct Written {
     pub excerpts: usize,
     /// Annotations whose paragraph is gone (not exported).
     pub orphans: usize,
+    /// Annotations on boilerplate paragraphs (not exported, as by `gloss export`).
+    pub on_boilerplate: usize,
 }
 
 /// Export every annotation of `sidecar` (the session's annotator) placed in
@@ -48,7 +50,22 @@ pub fn export_beside(doc: &Document, sidecar: &Sidecar, format: Format) -> anyho
             layers: vec![layer],
         },
     )];
-    let (mut excerpts, orphans) = super::excerpts_of(&documents[0].1, &source, &Filter::default());
+    let names = crate::corpus::actor_names(doc.path(), &documents[0].1.layers);
+    let (mut excerpts, orphans) =
+        super::excerpts_resolved(&documents[0].1, &source, &Filter::default(), &names);
+    super::resolve_main_actors(&mut excerpts, &names);
+    // Boilerplate is left out, as `gloss export` leaves it out by default.
+    let skip = crate::project::boilerplate::BoilerplateFinder::new()
+        .of(doc)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let before = excerpts.len();
+    // Excerpt paragraphs are 1-based.
+    excerpts.retain(|e| {
+        !e.paragraph
+            .checked_sub(1)
+            .is_some_and(|p| skip.contains(&p))
+    });
+    let on_boilerplate = before - excerpts.len();
     let (metadata, errors) = Metadata::collect(&documents);
     if let Some(e) = errors.into_iter().next() {
         anyhow::bail!("{e}");
@@ -86,5 +103,6 @@ pub fn export_beside(doc: &Document, sidecar: &Sidecar, format: Format) -> anyho
         path,
         excerpts,
         orphans,
+        on_boilerplate,
     })
 }

@@ -178,6 +178,10 @@ pub struct Filter {
     pub stance: Option<Stance>,
     pub annotators: Vec<String>,
     pub issue: Option<String>,
+    /// Further issue names `issue` stands for (folded): every spelling of the
+    /// codebook issues it matches, so a position filed under an issue's old
+    /// name (an alias after a rename or merge) passes too.
+    pub issue_spellings: Vec<String>,
 }
 
 impl Filter {
@@ -209,12 +213,54 @@ impl Filter {
         }
         if let Some(q) = &self.issue {
             match &annotation.tag {
-                Tag::Position { issue, .. } if issue.to_lowercase().contains(&q.to_lowercase()) => {
-                }
+                Tag::Position { issue, .. }
+                    if issue.to_lowercase().contains(&q.to_lowercase())
+                        || self.issue_spellings.contains(&fold_issue(issue)) => {}
                 _ => return false,
             }
         }
         true
+    }
+
+    /// This filter with each actor query replaced by the main name it finds
+    /// through `names` ([`ActorResolver::lookup`]: a unique prefix or a
+    /// loosely folded spelling will do); a query no registry matches is kept
+    /// as typed (it matches that spelling only). An ambiguous query is an
+    /// error naming it and its candidates.
+    pub fn resolve_actors(&self, names: &ActorResolver) -> Result<Filter, String> {
+        let mut out = self.clone();
+        for query in &mut out.actors {
+            match names.lookup(query) {
+                Ok(Some(main)) => *query = main,
+                Ok(None) => {}
+                Err(candidates) => {
+                    return Err(format!(
+                        "--actor {query:?} is ambiguous: {} (give more of the name)",
+                        candidates.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// This filter with `issue_spellings` set from the codebook's `issues`:
+    /// every name and alias of each issue one of whose spellings contains
+    /// the `--issue` text (case-insensitive).
+    pub fn resolve_issue(&self, issues: &[crate::project::IssueEntry]) -> Filter {
+        let mut out = self.clone();
+        let Some(q) = self.issue.as_ref().map(|q| q.to_lowercase()) else {
+            return out;
+        };
+        for entry in issues {
+            let spellings: Vec<&String> =
+                std::iter::once(&entry.name).chain(&entry.aliases).collect();
+            if spellings.iter().any(|s| s.to_lowercase().contains(&q)) {
+                out.issue_spellings
+                    .extend(spellings.iter().map(|s| fold_issue(s)));
+            }
+        }
+        out
     }
 
     pub fn is_empty(&self) -> bool {
@@ -224,6 +270,25 @@ impl Filter {
             && self.annotators.is_empty()
             && self.issue.is_none()
     }
+}
+
+/// Set each excerpt's `actor` (its tag's main actor) to the main name
+/// `names` resolves it to, so that every spelling of one actor is one person
+/// in tables and one node in networks; `by`, `from` and `to` keep the
+/// spellings the annotator typed.
+pub fn resolve_main_actors(excerpts: &mut [Excerpt], names: &ActorResolver) {
+    for e in excerpts {
+        e.actor = names.resolve(&e.actor);
+    }
+}
+
+/// An issue name compared with the codebook's: case and spacing ignored.
+fn fold_issue(issue: &str) -> String {
+    issue
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Excerpts of one document, for every layer, filtered; orphans are skipped

@@ -238,7 +238,7 @@ impl Project {
         let k = key(name);
         self.issues
             .iter()
-            .position(|i| key(&i.name) == k)
+            .position(|i| key(&i.name) == k || i.aliases.iter().any(|x| key(x) == k))
             .ok_or_else(|| format!("No issue named '{}'", name.trim()))
     }
 
@@ -327,10 +327,14 @@ impl Project {
                 {
                     return Err(format!("Issue '{to}' exists: merge the two issues instead"));
                 }
-                if self.issues[i].name == to {
+                let issue = &mut self.issues[i];
+                if issue.name == to {
                     return Err(format!("{to} already has that name"));
                 }
-                self.issues[i].name = to;
+                // The old name stays an alias: colleagues' positions still use it.
+                let old = std::mem::replace(&mut issue.name, to.clone());
+                issue.aliases.retain(|x| key(x) != key(&to));
+                issue.aliases.push(old);
             }
             Change::MergeIssues { from, into } => {
                 let i = self.issue_index(from)?;
@@ -341,6 +345,8 @@ impl Project {
                 let gone = self.issues.remove(i);
                 let j = if j > i { j - 1 } else { j };
                 let target = &mut self.issues[j];
+                target.aliases.push(gone.name);
+                target.aliases.extend(gone.aliases);
                 if target.definition.is_none() {
                     target.definition = gone.definition;
                 }
@@ -576,6 +582,40 @@ mod tests {
             Some("Praise of Kim Il Sung")
         );
         assert_eq!(p.issues[0].group.as_deref(), Some("Leadership"));
+    }
+
+    /// Issue #10: a renamed (or merged) issue keeps its old name as an alias,
+    /// so colleagues' positions that use it still resolve.
+    #[test]
+    fn a_renamed_or_merged_issue_keeps_the_old_name_as_an_alias() {
+        let mut p = book();
+        p.apply(&Change::RenameIssue {
+            from: "personality cult".into(),
+            to: "Cult of personality (Kim Il Sung)".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            p.issue_owning("personality cult").as_deref(),
+            Some("Cult of personality (Kim Il Sung)")
+        );
+        p.apply(&Change::MergeIssues {
+            from: "cult of personality".into(),
+            into: "Cult of personality (Kim Il Sung)".into(),
+        })
+        .unwrap();
+        assert_eq!(p.issues.len(), 1);
+        assert_eq!(
+            p.issues[0].aliases,
+            vec!["personality cult", "cult of personality"]
+        );
+        // Renaming back to the old name is a rename, not a clash.
+        p.apply(&Change::RenameIssue {
+            from: "Cult of personality (Kim Il Sung)".into(),
+            to: "personality cult".into(),
+        })
+        .unwrap();
+        assert_eq!(p.issues[0].name, "personality cult");
+        assert!(!p.issues[0].aliases.contains(&"personality cult".into()));
     }
 
     #[test]
