@@ -5,6 +5,7 @@
 //! never written by glossator.
 
 pub mod anchor;
+pub mod formats;
 pub mod sanitize;
 pub mod scan;
 pub mod search;
