@@ -167,11 +167,9 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
                     st.text.push_str(&t.replace(['\n', '\r'], " "));
                 }
             }
-            Event::CData(t) => {
-                if skip_from.is_none() && blocks_open > 0 {
-                    st.text
-                        .push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
+            Event::CData(t) if skip_from.is_none() && blocks_open > 0 => {
+                st.text
+                    .push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
