@@ -578,6 +578,13 @@ impl Document {
             return Ok(None);
         }
         let (file, origin) = open_regular(path)?;
+        // The parsers hold the whole file and a tree of it: refuse before reading.
+        if origin.stamp.len > formats::MAX_MARKUP_BYTES as u64 {
+            return Err(DocumentError::Extract {
+                path: shown,
+                source: formats::ExtractError::TooLarge(origin.stamp.len as usize),
+            });
+        }
         let bytes = read_whole(path, file, origin.stamp.len)?;
         let extracted =
             formats::extract(format, bytes.as_slice(), options.keep_all).map_err(|source| {
