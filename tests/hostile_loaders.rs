@@ -106,7 +106,12 @@ fn sidecar() -> impl Strategy<Value = Sidecar> {
         .prop_map(
             |(name, size, sha256, annotator, issues, annotations)| Sidecar {
                 version: VERSION,
-                source: SourceInfo { name, size, sha256 },
+                source: SourceInfo {
+                    name,
+                    size,
+                    sha256,
+                    extractor: None,
+                },
                 annotator,
                 actors: Vec::new(),
                 issues,

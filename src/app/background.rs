@@ -91,6 +91,7 @@ impl App {
             name: self.doc.file_name(),
             size: self.doc.size(),
             sha256: sha.to_string(),
+            extractor: crate::sidecar::extractor_of(&self.doc),
         };
         if !self.undo.is_empty() || !self.redo.is_empty() {
             self.effects.push(Effect::Save);

@@ -872,7 +872,7 @@ impl App {
     pub(crate) fn open_metadata(&mut self) {
         // Detection reads the head of the text; a document still loading
         // shows what is known so far.
-        let detected = crate::project::detect::detect(self.doc.text());
+        let detected = crate::project::detect::detect_document(&self.doc);
         self.mode = Mode::Metadata(Box::new(MetadataView {
             selected: 0,
             input: None,

@@ -10,6 +10,7 @@ mod export;
 mod merge_driver;
 mod project;
 mod review;
+mod text;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
@@ -95,6 +96,9 @@ pub enum Commands {
     /// Document metadata (title, date, citation …): detected from the text
     /// and stored in the project file, saying which is which.
     Meta(project::MetaArgs),
+    /// The document's paragraphs as gloss sees them (HTML, TEI and Markdown
+    /// extracted), blank-line separated; boilerplate left out unless --all.
+    Text(text::TextArgs),
     /// git merge driver for sidecars: merges BASE, OURS, THEIRS by annotation
     /// id and writes the result to OURS (see README: .gitattributes, git config).
     MergeDriver {
@@ -179,6 +183,7 @@ pub fn main() -> ExitCode {
             project::init(dir.as_deref().unwrap_or(std::path::Path::new(".")))
         }
         Some(Commands::Meta(args)) => project::meta(&args),
+        Some(Commands::Text(args)) => text::run(&args),
         Some(Commands::MergeDriver {
             base,
             ours,

@@ -122,7 +122,7 @@ impl MetaReport {
 fn meta_of(path: &Path, projects: &mut BoilerplateFinder) -> Result<MetaReport, String> {
     let doc = Document::open(path).map_err(|e| e.to_string())?;
     doc.wait_complete();
-    let detected = detect::detect(doc.text());
+    let detected = detect::detect_document(&doc);
     let mut report = MetaReport {
         path: path.display().to_string(),
         project: None,

@@ -5,6 +5,7 @@
 //! never written by glossator.
 
 pub mod anchor;
+pub mod formats;
 pub mod sanitize;
 pub mod scan;
 pub mod search;
@@ -57,6 +58,12 @@ pub enum DocumentError {
     Binary { path: String, offset: usize },
     #[error("{path}: too large ({size} bytes; the limit is {MAX_DOCUMENT_BYTES})")]
     TooLarge { path: String, size: u64 },
+    #[error("{path}: {source}")]
+    Extract {
+        path: String,
+        #[source]
+        source: formats::ExtractError,
+    },
     #[error("{path}: {kind}, not a document (glossator opens regular text files)")]
     NotRegular { path: String, kind: &'static str },
 }
@@ -436,6 +443,16 @@ pub struct Document {
     shared: Arc<Shared>,
     /// The file as it was when read (`None` for text built in memory).
     origin: Option<Arc<Origin>>,
+    /// How the text was extracted from the original (`None`: plain text).
+    extraction: Option<Arc<formats::Extraction>>,
+}
+
+/// How to read a document: its format (detected when `None`) and whether an
+/// extractor keeps page furniture (as boilerplate).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    pub format: Option<formats::Format>,
+    pub keep_all: bool,
 }
 
 impl fmt::Debug for Document {
@@ -450,8 +467,17 @@ impl fmt::Debug for Document {
 }
 
 impl Document {
-    /// Read, check and index a whole document from disk.
+    /// Read, check and index a whole document from disk (its format detected).
     pub fn open(path: &Path) -> Result<Self, DocumentError> {
+        Self::open_with(path, OpenOptions::default())
+    }
+
+    /// Read a whole document as `options` say: plain text as it is, other
+    /// formats through their extractor.
+    pub fn open_with(path: &Path, options: OpenOptions) -> Result<Self, DocumentError> {
+        if let Some(doc) = Self::open_extracted(path, options)? {
+            return Ok(doc);
+        }
         let (file, origin) = open_regular(path)?;
         let bytes = read_whole(path, file, origin.stamp.len)?;
         let mut doc = Self::build(path, bytes)?;
@@ -465,6 +491,15 @@ impl Document {
     /// [`Document::load_error`]) and then computes the SHA-256. Small documents
     /// are opened completely, as by [`Document::open`].
     pub fn open_progressive(path: &Path) -> Result<Self, DocumentError> {
+        Self::open_progressive_with(path, OpenOptions::default())
+    }
+
+    /// [`Document::open_progressive`] as `options` say. An extracted
+    /// document is extracted whole before this returns.
+    pub fn open_progressive_with(path: &Path, options: OpenOptions) -> Result<Self, DocumentError> {
+        if let Some(doc) = Self::open_extracted(path, options)? {
+            return Ok(doc);
+        }
         let (mut file, origin) = open_regular(path)?;
         let size = origin.stamp.len;
         if size < LARGE_DOCUMENT_BYTES {
@@ -504,6 +539,7 @@ impl Document {
             path: path.to_path_buf(),
             shared: Arc::clone(&shared),
             origin: Some(Arc::new(origin)),
+            extraction: None,
         };
         if loader.ended {
             loader.finish(&shared);
@@ -518,6 +554,63 @@ impl Document {
             return Err(io(e));
         }
         Ok(doc)
+    }
+
+    /// The document extracted from `path` when its format is not plain text
+    /// (`None` when it is). The text is the extractor's; the original file is
+    /// only read, and watched for changes like any document.
+    fn open_extracted(path: &Path, options: OpenOptions) -> Result<Option<Self>, DocumentError> {
+        let shown = path.display().to_string();
+        let format = match options.format {
+            Some(f) => f,
+            None => {
+                let (file, _) = open_regular(path)?;
+                let mut head = Vec::with_capacity(1024);
+                file.take(1024)
+                    .read_to_end(&mut head)
+                    .map_err(|source| DocumentError::Io {
+                        path: shown.clone(),
+                        source,
+                    })?;
+                formats::detect(path, &head)
+            }
+        };
+        if format == formats::Format::Text {
+            return Ok(None);
+        }
+        let (file, origin) = open_regular(path)?;
+        // The parsers hold the whole file and a tree of it: refuse before reading.
+        if origin.stamp.len > formats::MAX_MARKUP_BYTES as u64 {
+            return Err(DocumentError::Extract {
+                path: shown,
+                source: formats::ExtractError::TooLarge(origin.stamp.len as usize),
+            });
+        }
+        let bytes = read_whole(path, file, origin.stamp.len)?;
+        let extracted =
+            formats::extract(format, bytes.as_slice(), options.keep_all).map_err(|source| {
+                DocumentError::Extract {
+                    path: shown.clone(),
+                    source,
+                }
+            })?;
+        let (text, extraction) = formats::layout(format, extracted);
+        let mut doc = Self::from_bytes(path, text.into_bytes())?;
+        doc.origin = Some(Arc::new(origin));
+        doc.extraction = Some(Arc::new(extraction));
+        Ok(Some(doc))
+    }
+
+    /// How the text was extracted, for a document that was not plain text.
+    pub fn extraction(&self) -> Option<&formats::Extraction> {
+        self.extraction.as_deref()
+    }
+
+    /// Where paragraph `index` comes from in the original (page, section,
+    /// boilerplate); `None` for plain text.
+    pub fn provenance(&self, index: usize) -> Option<&formats::Provenance> {
+        let start = self.get(index)?.start;
+        self.extraction.as_ref()?.at(start)
     }
 
     /// Index a document from bytes already in memory (`path` is used for naming only).
@@ -553,6 +646,7 @@ impl Document {
             path: path.to_path_buf(),
             shared: Arc::new(shared),
             origin: None,
+            extraction: None,
         })
     }
 
@@ -564,6 +658,7 @@ impl Document {
                 path: path.to_path_buf(),
                 shared: Arc::new(Shared::new(Bytes::owned(Vec::new()))),
                 origin: None,
+                extraction: None,
             })
     }
 
@@ -591,7 +686,9 @@ impl Document {
             .modified
             .and_then(|m| m.elapsed().ok())
             .is_some_and(|age| age >= MTIME_RESOLUTION);
+        // An extracted text is not the file's bytes: the stamp alone tells.
         if origin.recent
+            && self.extraction.is_none()
             && settled
             && self.is_complete()
             && meta.len() < LARGE_DOCUMENT_BYTES
@@ -1392,6 +1489,7 @@ mod tests {
                 recent: false,
                 compared: AtomicBool::new(false),
             })),
+            extraction: None,
         };
         assert!(doc.is_complete() && doc.load_error().is_none());
         let whole = text.floor_char_boundary(cut);

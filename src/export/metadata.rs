@@ -42,7 +42,7 @@ impl Metadata {
         let mut projects = Projects::default();
         let mut metadata = Metadata::default();
         for (source, doc) in documents {
-            let meta = projects.meta_of(doc.doc.path(), doc.doc.text());
+            let meta = projects.meta_of(doc.doc.path(), detect::detect_document(&doc.doc));
             metadata.documents.insert(source.clone(), meta);
         }
         for (_, loaded) in &projects.loaded {
@@ -75,8 +75,7 @@ struct Projects {
 }
 
 impl Projects {
-    fn meta_of(&mut self, path: &Path, text: &str) -> DocumentMeta {
-        let detected = detect::detect(text);
+    fn meta_of(&mut self, path: &Path, detected: DocumentMeta) -> DocumentMeta {
         let Some(file) = Project::find(path) else {
             return detected;
         };
@@ -103,7 +102,7 @@ impl Projects {
 /// is an error (the caller may fall back to [`detect::detect`]).
 pub fn document_meta(path: &Path, text: &str) -> Result<DocumentMeta, ProjectError> {
     let mut projects = Projects::default();
-    let meta = projects.meta_of(path, text);
+    let meta = projects.meta_of(path, detect::detect(text));
     match projects.loaded.pop() {
         Some((_, Err(e))) => Err(e),
         _ => Ok(meta),

@@ -14,6 +14,44 @@ use super::{DocumentMeta, PartialDate};
 const HEADER_PARAGRAPHS: usize = 14;
 
 /// Detect what the text says about itself.
+/// What a document says about itself: what its original declares (an HTML
+/// page's `<title>` and `<meta>` citation fields, a TEI header's title and
+/// dates) over what the text's head suggests.
+pub fn detect_document(doc: &crate::document::Document) -> DocumentMeta {
+    let mut meta = detect(doc.text());
+    let Some(declared) = doc.extraction().map(|e| &e.meta) else {
+        return meta;
+    };
+    if let Some(title) = &declared.title {
+        meta.title = Some(title.clone());
+    }
+    let date = declared.date.as_deref().and_then(|d| {
+        let d = d.trim().replace('/', "-");
+        [10, 7, 4]
+            .iter()
+            .find_map(|n| d.get(..*n).and_then(|p| p.parse().ok()))
+    });
+    if date.is_some() {
+        meta.date = date;
+    }
+    let field = |names: &[&str]| names.iter().find_map(|n| declared.fields.get(*n).cloned());
+    if let Some(url) = field(&[
+        "citation_public_url",
+        "citation_abstract_html_url",
+        "og:url",
+        "DC.identifier",
+    ]) {
+        meta.url = Some(url);
+    }
+    if let Some(author) = field(&["citation_author", "DC.creator", "author"]) {
+        meta.author = Some(author);
+    }
+    for (k, v) in &declared.fields {
+        meta.fields.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    meta
+}
+
 pub fn detect(text: &str) -> DocumentMeta {
     let paragraphs = paragraphs(text);
     let mut meta = DocumentMeta::default();

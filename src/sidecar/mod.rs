@@ -31,6 +31,11 @@ pub struct SourceInfo {
     pub name: String,
     pub size: u64,
     pub sha256: String,
+    /// The extractor (name and version) that turned the source into text,
+    /// for documents that are not plain text. Size and SHA-256 are then the
+    /// extracted text's: what the anchors point into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extractor: Option<String>,
 }
 
 impl SourceInfo {
@@ -41,8 +46,15 @@ impl SourceInfo {
             name: doc.file_name(),
             size: doc.size(),
             sha256: doc.sha256_soon().unwrap_or_default().to_string(),
+            extractor: extractor_of(doc),
         }
     }
+}
+
+/// `name version` of the extractor a document's text comes from.
+pub fn extractor_of(doc: &Document) -> Option<String> {
+    doc.extraction()
+        .map(|e| format!("{} {}", e.extractor, e.version))
 }
 
 /// The whole content of one sidecar file (field order is the file's order).

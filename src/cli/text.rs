@@ -1,0 +1,106 @@
+//! `gloss text FILE`: the paragraphs as gloss sees them — after extraction
+//! for HTML, TEI and Markdown — for scripts, for diffing an extraction
+//! against another tool, and for tests.
+
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::report;
+use crate::document::formats::Format;
+use crate::document::{Document, OpenOptions};
+use crate::project::boilerplate::BoilerplateFinder;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TextFormat {
+    /// Paragraphs separated by one blank line.
+    #[default]
+    Text,
+    /// One JSON object per paragraph: number, text, page, section, boilerplate.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    /// The document.
+    pub file: PathBuf,
+    /// Keep boilerplate (page furniture, navigation, footers) too.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+    /// Read the file as this format, whatever it looks like (text, markdown,
+    /// html, tei).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub as_format: Option<Format>,
+}
+
+pub fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    number: usize,
+    text: &'a str,
+    page: Option<&'a str>,
+    section: Option<&'a str>,
+    boilerplate: bool,
+}
+
+pub fn run(args: &TextArgs) -> ExitCode {
+    let options = OpenOptions {
+        format: args.as_format,
+        keep_all: args.all,
+    };
+    let doc = match Document::open_with(&args.file, options) {
+        Ok(d) => d,
+        Err(e) => {
+            report(e);
+            return ExitCode::from(1);
+        }
+    };
+    let flagged = match BoilerplateFinder::new().of(&doc) {
+        Ok(f) => f,
+        Err(e) => {
+            report(e);
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    for i in 0..doc.len() {
+        let provenance = doc.provenance(i);
+        let boilerplate = flagged.contains(&i) || provenance.is_some_and(|p| p.boilerplate);
+        if boilerplate && !args.all {
+            continue;
+        }
+        let text = doc.paragraph_text(i);
+        let written = match args.format {
+            TextFormat::Text => {
+                let sep = if first { "" } else { "\n" };
+                writeln!(out, "{sep}{text}")
+            }
+            TextFormat::Json => {
+                let line = Line {
+                    number: i + 1,
+                    text,
+                    page: provenance.and_then(|p| p.page.as_deref()),
+                    section: provenance.and_then(|p| p.section.as_deref()),
+                    boilerplate,
+                };
+                serde_json::to_string(&line)
+                    .map_err(std::io::Error::other)
+                    .and_then(|s| writeln!(out, "{s}"))
+            }
+        };
+        first = false;
+        if written.is_err() {
+            // A closed pipe (`| head`) ends the output quietly.
+            return ExitCode::SUCCESS;
+        }
+    }
+    let _ = out.flush();
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,380 @@
+//! Extractors: documents that are not plain text (Markdown, HTML, TEI XML)
+//! turned into the one paragraph model.
+//!
+//! An extractor reads the original's bytes and returns paragraph texts, each
+//! with where it sits in the original (page, section) and whether it is page
+//! furniture (boilerplate), plus the metadata the original declares. The
+//! [`Document`](super::Document) is then built from the extracted text, so
+//! anchoring, search, export and the TUI work as for plain text. Extraction is
+//! deterministic: the same bytes and extractor version give the same text;
+//! the version is recorded in sidecars so a changed split is re-anchored.
+
+pub mod html;
+pub mod markdown;
+pub mod tei;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Largest markup file we extract: the parsers hold a tree of it in memory.
+pub const MAX_MARKUP_BYTES: usize = 256 << 20;
+/// Deepest element nesting followed; deeper content is kept as text of the
+/// enclosing block (no recursion depends on the input's depth).
+pub const MAX_DEPTH: usize = 256;
+
+/// What kind of file a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Tei,
+    Docx,
+    Pdf,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Tei => "tei",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// The extractor's name and version, recorded in sidecars (`None` for
+    /// plain text, which is read as it is). Bump a version whenever the
+    /// extractor splits or words the same input differently.
+    pub fn extractor(self) -> Option<(&'static str, u32)> {
+        match self {
+            Format::Text => None,
+            Format::Markdown => Some(("gloss-markdown", 1)),
+            Format::Html => Some(("gloss-html", 1)),
+            Format::Tei => Some(("gloss-tei", 1)),
+            Format::Docx => Some(("gloss-docx", 0)),
+            Format::Pdf => Some(("gloss-pdf", 0)),
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "text" | "txt" | "plain" => Format::Text,
+            "markdown" | "md" => Format::Markdown,
+            "html" | "htm" => Format::Html,
+            "tei" | "xml" => Format::Tei,
+            "docx" => Format::Docx,
+            "pdf" => Format::Pdf,
+            other => {
+                return Err(format!(
+                    "unknown format '{other}' (text, markdown, html, tei, docx, pdf)"
+                ));
+            }
+        })
+    }
+}
+
+/// Which format a file is, from its first bytes, then its extension. A file
+/// named `.txt` stays text whatever it contains (ask with `--as-format`).
+pub fn detect(path: &Path, head: &[u8]) -> Format {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ext == "txt" || ext == "text" {
+        return Format::Text;
+    }
+    if head.starts_with(b"%PDF-") {
+        return Format::Pdf;
+    }
+    if head.starts_with(b"PK\x03\x04") && ext == "docx" {
+        return Format::Docx;
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    let lower = head[start..].to_ascii_lowercase();
+    if lower.starts_with(b"<?xml") || lower.starts_with(b"<tei") {
+        if memchr::memmem::find(&lower, b"<tei").is_some()
+            || memchr::memmem::find(&lower, b"tei-c.org/ns").is_some()
+        {
+            return Format::Tei;
+        }
+        if memchr::memmem::find(&lower, b"<html").is_some() {
+            return Format::Html;
+        }
+    }
+    if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") {
+        return Format::Html;
+    }
+    match ext.as_str() {
+        "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
+        "html" | "htm" | "xhtml" => Format::Html,
+        "xml" | "tei" => Format::Tei,
+        "docx" => Format::Docx,
+        "pdf" => Format::Pdf,
+        _ => Format::Text,
+    }
+}
+
+/// One paragraph as an extractor found it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Block {
+    pub text: String,
+    /// The page it starts on, as the original numbers it.
+    pub page: Option<String>,
+    /// The heading (or section title) it is under.
+    pub section: Option<String>,
+    /// Page furniture: navigation, sidebars, footers, running heads.
+    pub boilerplate: bool,
+}
+
+/// What the original says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Metadata {
+    pub title: Option<String>,
+    /// As the original gives it (ISO where it can be had).
+    pub date: Option<String>,
+    /// Declared fields by their names in the original (`citation_title`,
+    /// `DC.date`, `og:url`, …).
+    pub fields: BTreeMap<String, String>,
+}
+
+/// An extractor's result.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Extracted {
+    pub blocks: Vec<Block>,
+    pub meta: Metadata,
+}
+
+/// Where a paragraph of an extracted document comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Provenance {
+    pub page: Option<String>,
+    pub section: Option<String>,
+    pub boilerplate: bool,
+}
+
+/// What an extracted [`Document`](super::Document) keeps of its extraction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extraction {
+    pub format: Format,
+    pub extractor: &'static str,
+    pub version: u32,
+    pub meta: Metadata,
+    /// Byte offset in the extracted text where each block starts, with its
+    /// provenance, in order.
+    pub(super) blocks: Vec<(usize, Provenance)>,
+}
+
+impl Extraction {
+    /// The provenance of the text at byte `offset` of the extracted text.
+    pub fn at(&self, offset: usize) -> Option<&Provenance> {
+        let i = self.blocks.partition_point(|(start, _)| *start <= offset);
+        self.blocks.get(i.checked_sub(1)?).map(|(_, p)| p)
+    }
+}
+
+/// Why a file could not be extracted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    #[error("{0} documents cannot be read yet (convert it to text, HTML or Markdown first)")]
+    Unsupported(&'static str),
+    #[error("too large to extract ({0} bytes; the limit is {MAX_MARKUP_BYTES})")]
+    TooLarge(usize),
+    #[error("not UTF-8 (invalid byte at offset {0})")]
+    NotUtf8(usize),
+    #[error("byte {position}: {message}")]
+    Malformed { position: u64, message: String },
+}
+
+/// Run the extractor for `format` on a file's bytes.
+pub fn extract(format: Format, bytes: &[u8], keep_all: bool) -> Result<Extracted, ExtractError> {
+    if bytes.len() > MAX_MARKUP_BYTES {
+        return Err(ExtractError::TooLarge(bytes.len()));
+    }
+    let text = || {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        std::str::from_utf8(bytes).map_err(|e| ExtractError::NotUtf8(e.valid_up_to()))
+    };
+    match format {
+        Format::Text => Ok(Extracted {
+            blocks: crate::document::index_paragraphs(text()?)
+                .iter()
+                .map(|p| Block {
+                    text: text().unwrap_or_default()[p.start..p.end].to_string(),
+                    ..Block::default()
+                })
+                .collect(),
+            meta: Metadata::default(),
+        }),
+        Format::Markdown => Ok(markdown::extract(text()?)),
+        Format::Html => Ok(html::extract(text()?, keep_all)),
+        Format::Tei => tei::extract(bytes),
+        Format::Docx => Err(ExtractError::Unsupported("DOCX")),
+        Format::Pdf => Err(ExtractError::Unsupported("PDF")),
+    }
+}
+
+/// Lay the blocks out as a plain-text document: one paragraph each,
+/// separated by a blank line. Control characters go (NUL would make the text
+/// binary), blank lines inside a block go (they would split it), and a
+/// lone multi-line block is joined into one line (a document without blank
+/// lines is read one paragraph per line).
+pub fn layout(format: Format, extracted: Extracted) -> (String, Extraction) {
+    let lone = extracted
+        .blocks
+        .iter()
+        .filter(|b| !b.text.trim().is_empty())
+        .count()
+        == 1;
+    let mut text = String::new();
+    let mut blocks = Vec::new();
+    for block in extracted.blocks {
+        let lines: Vec<String> = block
+            .text
+            .lines()
+            .map(|l| {
+                l.chars()
+                    .filter(|c| *c == '\t' || !c.is_control())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        blocks.push((
+            text.len(),
+            Provenance {
+                page: block.page,
+                section: block.section,
+                boilerplate: block.boilerplate,
+            },
+        ));
+        text.push_str(&lines.join(if lone { " " } else { "\n" }));
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    let (extractor, version) = format.extractor().unwrap_or(("text", 0));
+    (
+        text,
+        Extraction {
+            format,
+            extractor,
+            version,
+            meta: extracted.meta,
+            blocks,
+        },
+    )
+}
+
+/// Collapse runs of whitespace to one space and trim: how markup's inline
+/// text reads.
+pub fn squeeze(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detect_by_content_then_extension() {
+        let p = |s: &str| Path::new(s).to_path_buf();
+        assert_eq!(detect(&p("a.html"), b"hello"), Format::Html);
+        assert_eq!(detect(&p("page"), b"  <!DOCTYPE html><html>"), Format::Html);
+        assert_eq!(
+            detect(&p("a.xml"), b"<?xml version='1.0'?><TEI xmlns="),
+            Format::Tei
+        );
+        assert_eq!(detect(&p("notes.md"), b"# Title"), Format::Markdown);
+        assert_eq!(detect(&p("scan.bin"), b"%PDF-1.7"), Format::Pdf);
+        assert_eq!(detect(&p("memo"), b"Memorandum"), Format::Text);
+    }
+
+    #[test]
+    fn txt_that_is_really_html_stays_text() {
+        assert_eq!(
+            detect(Path::new("saved.txt"), b"<!DOCTYPE html><html><p>x</p>"),
+            Format::Text
+        );
+    }
+
+    #[test]
+    fn layout_one_paragraph_per_block_with_provenance() {
+        let blocks = vec![
+            Block {
+                text: "Head".into(),
+                ..Block::default()
+            },
+            Block {
+                text: "one\n\n\ntwo\u{0}".into(),
+                section: Some("Head".into()),
+                ..Block::default()
+            },
+            Block {
+                text: "   ".into(),
+                ..Block::default()
+            },
+        ];
+        let (text, ex) = layout(
+            Format::Markdown,
+            Extracted {
+                blocks,
+                meta: Metadata::default(),
+            },
+        );
+        assert_eq!(text, "Head\n\none\ntwo\n");
+        let doc = crate::document::index_paragraphs(&text);
+        assert_eq!(doc.len(), 2);
+        assert_eq!(
+            ex.at(doc[1].start).and_then(|p| p.section.as_deref()),
+            Some("Head")
+        );
+        assert_eq!(ex.extractor, "gloss-markdown");
+    }
+
+    #[test]
+    fn lone_multiline_block_stays_one_paragraph() {
+        let (text, _) = layout(
+            Format::Html,
+            Extracted {
+                blocks: vec![Block {
+                    text: "line one\nline two".into(),
+                    ..Block::default()
+                }],
+                meta: Metadata::default(),
+            },
+        );
+        assert_eq!(crate::document::index_paragraphs(&text).len(), 1);
+    }
+
+    #[test]
+    fn docx_and_pdf_say_they_are_not_supported_yet() {
+        assert!(matches!(
+            extract(Format::Pdf, b"%PDF-1.4", false),
+            Err(ExtractError::Unsupported("PDF"))
+        ));
+    }
+}
