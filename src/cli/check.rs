@@ -76,7 +76,7 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
 /// Summarise one sidecar; report its problems. Returns whether it is
 /// healthy, and how many warnings were given.
 fn check_layer(layer: &Layer) -> (bool, usize) {
-    let path = layer.path.display().to_string();
+    let path = crate::document::sanitize::path_text(&layer.path);
     let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
     // Every id's position from one pass over the file: looking each one up
     // from the start made checking quadratic (issue #9: 100k never finished).
@@ -209,7 +209,7 @@ impl NameCheck {
         let issues: HashSet<String> = book.issues.iter().map(|i| fold(&i.name)).collect();
         let mut warnings = 0;
         for layer in &doc.layers {
-            let path = layer.path.display().to_string();
+            let path = crate::document::sanitize::path_text(&layer.path);
             let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
             let mut seen = HashSet::new();
             for a in &layer.sidecar.annotations {

@@ -72,7 +72,7 @@ pub fn load_all(
 
 fn load_one(target: &Target, filter: &Filter) -> Result<Loaded, CorpusError> {
     let (document, errors) = corpus::load(target)?;
-    let source = target.document.display().to_string();
+    let source = crate::document::sanitize::path_text(&target.document);
     // Another annotator's sidecar, left out by `--annotator`, may hold the
     // alias an `--actor` filter needs: read the document's every registry.
     let names = if filter.actors.is_empty() {
