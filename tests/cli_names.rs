@@ -110,6 +110,44 @@ fn check_and_export_of_a_folder_include_non_utf8_file_names() {
     );
 }
 
+/// Both documents showed as `bad��.txt` in `check` and in every export's
+/// `source`: a reader grouping excerpts by document merged the two.
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_names_stay_distinct_in_check_and_export_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let [one, two] = two_badly_named_documents(dir.path());
+    tag(&one, "kim", "Alpha");
+    tag(&two, "kim", "Beta");
+    let out = gloss().arg("check").arg(dir.path()).output().unwrap();
+    assert_success(&out);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("bad[0xFF][0xFE].txt.kim.gloss.ron"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("bad[0xFE][0xFF].txt.kim.gloss.ron"),
+        "{stdout}"
+    );
+    let out = gloss()
+        .args(["export", "--format", "jsonl"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let sources: std::collections::BTreeSet<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].to_string())
+        .collect();
+    assert_eq!(sources.len(), 2, "{sources:?}");
+    assert!(
+        sources.iter().all(|s| !s.contains('\u{FFFD}')),
+        "{sources:?}"
+    );
+}
+
 /// `--as ké` became `k` and `--as '!!!'` became `anonymous`: two people
 /// could end up in one sidecar.
 #[test]

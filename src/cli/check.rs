@@ -65,6 +65,9 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
     projects.sort();
     projects.dedup();
     for file in projects {
+        if names.broken.contains(&file) {
+            continue; // already reported by the names check
+        }
         if let Err(e) = crate::project::Project::load(&file) {
             failed = true;
             if said.insert(e.to_string()) {
@@ -82,7 +85,7 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
 /// Summarise one sidecar; report its problems. Returns whether it is
 /// healthy, and how many warnings were given.
 fn check_layer(layer: &Layer) -> (bool, usize) {
-    let path = layer.path.display().to_string();
+    let path = crate::document::sanitize::path_text(&layer.path);
     let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
     // Every id's position from one pass over the file: looking each one up
     // from the start made checking quadratic (issue #9: 100k never finished).
@@ -179,6 +182,8 @@ fn check_layer(layer: &Layer) -> (bool, usize) {
 #[derive(Default)]
 struct NameCheck {
     projects: HashMap<PathBuf, Project>,
+    /// Project files that did not load: reported once, not once per document.
+    broken: HashSet<PathBuf>,
     reported: HashSet<(String, String)>,
 }
 
@@ -189,33 +194,42 @@ impl NameCheck {
     fn known_names(
         &mut self,
         doc: &AnnotatedDocument,
-    ) -> Result<(Project, Option<PathBuf>), String> {
+    ) -> Result<Option<(Project, Option<PathBuf>)>, String> {
         let file = Project::find(doc.doc.path());
         let mut book = match &file {
+            Some(f) if self.broken.contains(f) => return Ok(None),
             Some(f) => match self.projects.get(f) {
                 Some(p) => p.clone(),
-                None => {
-                    let p = Project::load(f).map_err(|e| e.to_string())?;
-                    self.projects.insert(f.clone(), p.clone());
-                    p
-                }
+                None => match Project::load(f) {
+                    Ok(p) => {
+                        self.projects.insert(f.clone(), p.clone());
+                        p
+                    }
+                    Err(e) => {
+                        self.broken.insert(f.clone());
+                        return Err(e.to_string());
+                    }
+                },
             },
             None => Project::new(),
         };
         for layer in &doc.layers {
             book.learn(&layer.sidecar.actors, &layer.sidecar.issues);
         }
-        Ok((book, file))
+        Ok(Some((book, file)))
     }
 
     /// Report the warnings for one document; returns how many.
     fn check(&mut self, doc: &AnnotatedDocument) -> Result<usize, String> {
-        let (book, file) = self.known_names(doc)?;
+        // A broken project file is reported once; its documents go unchecked.
+        let Some((book, file)) = self.known_names(doc)? else {
+            return Ok(0);
+        };
         let registry = book.registry();
         let issues: HashSet<String> = book.issues.iter().map(|i| fold(&i.name)).collect();
         let mut warnings = 0;
         for layer in &doc.layers {
-            let path = layer.path.display().to_string();
+            let path = crate::document::sanitize::path_text(&layer.path);
             let text = std::fs::read_to_string(&layer.path).unwrap_or_default();
             let mut seen = HashSet::new();
             // Every id's position in one pass, and only when a warning needs one

@@ -8,6 +8,21 @@
 
 use std::borrow::Cow;
 
+/// A path as text without losing what is not UTF-8: each byte outside valid
+/// UTF-8 shows as `[0xFE]`, so two file names differing only there (shown
+/// alike as `\u{FFFD}` by `Path::display`) stay apart in output and exports.
+pub fn path_text(path: &std::path::Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("[0x{byte:02X}]"));
+        }
+    }
+    out
+}
+
 /// Columns between tab stops.
 pub const TAB_WIDTH: usize = 8;
 
@@ -150,6 +165,14 @@ pub fn is_bidi_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn path_text_keeps_bytes_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(b"d\xc3\xa9/bad\xff\xfe.txt"));
+        assert_eq!(path_text(path), "d\u{e9}/bad[0xFF][0xFE].txt");
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

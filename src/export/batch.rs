@@ -75,7 +75,7 @@ pub fn load_all(
 
 fn load_one(target: &Target, filter: &Filter) -> Result<Loaded, CorpusError> {
     let (document, errors) = corpus::load(target)?;
-    let source = target.document.display().to_string();
+    let source = crate::document::sanitize::path_text(&target.document);
     // The project's codebook or another annotator's sidecar (even one left
     // out by `--annotator`) may hold the alias an `--actor` filter or a
     // network's nodes need: read the document's every registry.

@@ -42,7 +42,7 @@ pub fn export_beside(doc: &Document, sidecar: &Sidecar, format: Format) -> anyho
         sidecar_path(doc.path(), &annotator),
         sidecar.clone(),
     );
-    let source = doc.path().display().to_string();
+    let source = crate::document::sanitize::path_text(doc.path());
     let documents = [(
         source.clone(),
         AnnotatedDocument {
