@@ -170,6 +170,14 @@ impl ActorResolver {
         self.groups = groups;
     }
 
+    /// Every spelling known, with the main name it resolves to (the main
+    /// name itself included): what mention detection looks for.
+    pub fn spellings(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.groups
+            .iter()
+            .flat_map(|(main, all)| all.iter().map(move |s| (main.as_str(), s.as_str())))
+    }
+
     /// Is `name` (or a spelling of it) known to any source?
     pub fn knows(&self, name: &str) -> bool {
         self.main.contains_key(&fold(name))
