@@ -855,6 +855,13 @@ fn tokens(chars: &[char]) -> Vec<Token> {
     out
 }
 
+/// A capitalised word naming an office or body, not a person
+/// (`Foreign`, `Affairs`, `Planning`, `Commission`).
+fn is_office_word(t: &Token) -> bool {
+    t.text.chars().next().is_some_and(char::is_uppercase)
+        && (!t.name || NOT_NAMES.contains(&t.text.as_str()))
+}
+
 /// Is the text between two tokens only spaces (the words are adjacent)?
 fn adjacent(chars: &[char], a: &Token, b: &Token) -> bool {
     a.end <= b.start && chars[a.end..b.start].iter().all(|c| c.is_whitespace()) && a.end < b.start
@@ -951,8 +958,51 @@ fn strong_rules(
                 j += 1;
             }
             let title_key = toks[j].key.clone();
-            if let Some(&(from, to)) = run_at.get(&(j + 1))
-                && adjacent(chars, &toks[j], &toks[from])
+            // `Minister of Foreign Affairs Nam Il`, `Chairman of the State
+            // Planning Commission, Pak Chang-ok`: the office, then the name.
+            let mut k = j;
+            if toks.get(j + 1).is_some_and(|t| t.key == "of") {
+                let mut m = j + 2;
+                while m < toks.len()
+                    && (toks[m].key == "the"
+                        || toks[m].key == "of"
+                        || toks[m].key == "and"
+                        || is_office_word(&toks[m]))
+                    && adjacent(chars, &toks[m - 1], &toks[m])
+                {
+                    m += 1;
+                }
+                if m > j + 2 && is_office_word(&toks[m - 1]) {
+                    k = m - 1;
+                }
+                // With a comma the office may hold any capitalised word.
+                let mut c = j + 2;
+                while c < toks.len()
+                    && !toks[c].title
+                    && (matches!(toks[c].key.as_str(), "the" | "of")
+                        || toks[c].text.chars().next().is_some_and(char::is_uppercase))
+                    && adjacent(chars, &toks[c - 1], &toks[c])
+                {
+                    c += 1;
+                }
+                if c > j + 2
+                    && c < toks.len()
+                    && run_at.contains_key(&c)
+                    && chars[toks[c - 1].end..toks[c].start]
+                        .iter()
+                        .collect::<String>()
+                        .trim()
+                        == ","
+                {
+                    k = c - 1;
+                }
+            }
+            let office_gap = |a: &Token, b: &Token| {
+                adjacent(chars, a, b)
+                    || (k > j && chars[a.end..b.start].iter().collect::<String>().trim() == ",")
+            };
+            if let Some(&(from, to)) = run_at.get(&(k + 1))
+                && office_gap(&toks[k], &toks[from])
             {
                 let (s, e) = (toks[from].start, toks[to - 1].end);
                 let name = normalise_space(&chars[s..e].iter().collect::<String>());
@@ -1164,6 +1214,18 @@ mod tests {
             None,
         );
         assert!(found(&d).contains(&(0, "U. Alexis Johnson", "U. Alexis Johnson", Rule::Titled)));
+    }
+
+    #[test]
+    fn a_title_with_its_office_names_the_person_after_it() {
+        let d = detect(
+            &[
+                "Minister of Foreign Affairs Nam Il and the Chairman of the State Planning Commission, Pak Kim, met.",
+            ],
+            None,
+        );
+        let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
+        assert_eq!(surfaces, vec!["Nam Il", "Pak Kim"]);
     }
 
     #[test]
