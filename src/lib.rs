@@ -8,6 +8,7 @@
 
 pub mod annotation;
 pub mod app;
+pub mod assist;
 pub mod cli;
 pub mod command;
 pub mod config;

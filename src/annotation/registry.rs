@@ -170,6 +170,14 @@ impl ActorResolver {
         self.groups = groups;
     }
 
+    /// Every spelling known, with the main name it resolves to (the main
+    /// name itself included): what mention detection looks for.
+    pub fn spellings(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.groups
+            .iter()
+            .flat_map(|(main, all)| all.iter().map(move |s| (main.as_str(), s.as_str())))
+    }
+
     /// Is `name` (or a spelling of it) known to any source?
     pub fn knows(&self, name: &str) -> bool {
         self.main.contains_key(&fold(name))
@@ -276,7 +284,7 @@ fn root_of(parent: &HashMap<String, String>, folded: &str) -> String {
 impl ActorResolver {
     /// Every spelling of the actor `name` resolves to (its main name first),
     /// when some registry knows it.
-    pub fn spellings(&self, name: &str) -> Option<&[String]> {
+    pub fn spellings_of(&self, name: &str) -> Option<&[String]> {
         let main = self.main.get(&fold(name))?;
         self.groups
             .binary_search_by(|(n, _)| n.as_str().cmp(main))

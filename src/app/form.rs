@@ -225,7 +225,7 @@ impl TagForm {
             // Completions that begin with what was typed still come first.
             let typed_lower = typed.to_lowercase();
             let begins = |c: &str| {
-                let spellings: Vec<String> = match registry.spellings(c) {
+                let spellings: Vec<String> = match registry.spellings_of(c) {
                     Some(all) => all.to_vec(),
                     None => vec![c.to_string()],
                 };

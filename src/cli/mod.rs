@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 bad input or failed check (one line per problem on
 //! stderr, naming file and position), 2 usage error (clap's own).
 
+mod actors;
 mod agree;
 pub mod annotate;
 mod check;
@@ -84,6 +85,10 @@ pub enum Commands {
         /// Sidecars to review (default: every FILE.*.gloss.ron beside FILE).
         sidecars: Vec<PathBuf>,
     },
+    /// Actors the documents name (registry names, titled names, name
+    /// shapes, romanisation pairs, surnames, "I" for the author), each
+    /// mention with the rule that found it; --add puts them in the codebook.
+    Actors(actors::ActorsArgs),
     /// Inter-annotator agreement per kind and on stance (observed, Cohen's
     /// kappa, Krippendorff's alpha); a folder gives per-document and pooled figures.
     Agree(agree::AgreeArgs),
@@ -179,6 +184,7 @@ pub fn main() -> ExitCode {
             sidecars,
         }) => review::run(&file, &sidecars, &session),
         Some(Commands::Agree(args)) => agree::run(&args),
+        Some(Commands::Actors(args)) => actors::run(&args),
         Some(Commands::Init { dir }) => {
             project::init(dir.as_deref().unwrap_or(std::path::Path::new(".")))
         }

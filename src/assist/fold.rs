@@ -1,0 +1,97 @@
+//! Folded text for name matching: case, diacritics, hyphens and runs of
+//! spaces ignored, with a map from each folded byte back to the code point
+//! of the original it came from (mentions are reported in code points).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// A folded text and, per folded byte, the original code point index.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    pub text: String,
+    /// `origin[i]`: code point index in the original of folded byte `i`.
+    pub origin: Vec<usize>,
+}
+
+/// Hyphens and dashes inside names: folded to a space (`Chang-ok` = `Chang Ok`).
+fn is_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '_'
+    )
+}
+
+/// Fold `text`: lower case, diacritics dropped, hyphens and whitespace runs
+/// a single space. Leading and trailing spaces are kept (a caller matching
+/// whole words checks the neighbours itself).
+pub fn fold(text: &str) -> Folded {
+    let mut out = Folded {
+        text: String::with_capacity(text.len()),
+        origin: Vec::with_capacity(text.len()),
+    };
+    for (index, c) in text.chars().enumerate() {
+        if c.is_whitespace() || is_joiner(c) {
+            if !out.text.ends_with(' ') {
+                out.text.push(' ');
+                out.origin.push(index);
+            }
+            continue;
+        }
+        if c.is_ascii() {
+            let lower = c.to_ascii_lowercase();
+            out.text.push(lower);
+            out.origin.push(index);
+            continue;
+        }
+        // Letters with a stroke do not decompose.
+        let base = match c {
+            'đ' | 'Đ' => 'd',
+            'ł' | 'Ł' => 'l',
+            'ø' | 'Ø' => 'o',
+            'ı' => 'i',
+            other => other,
+        };
+        for d in std::iter::once(base)
+            .nfd()
+            .filter(|d| !is_combining_mark(*d))
+        {
+            for l in d.to_lowercase() {
+                let before = out.text.len();
+                out.text.push(l);
+                out.origin
+                    .extend(std::iter::repeat_n(index, out.text.len() - before));
+            }
+        }
+    }
+    out
+}
+
+/// The folded form of a name, trimmed: what a pattern is built from.
+pub fn fold_name(name: &str) -> String {
+    fold(name).text.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_hyphen_space_and_diacritics_fold_alike() {
+        assert_eq!(fold_name("Pak Chang-ok"), fold_name("pak  chang ok"));
+        assert_eq!(fold_name("Chou En\u{2011}lai"), "chou en lai");
+        assert_eq!(fold_name("Đặng Văn"), fold_name("Dang Van"));
+        assert_eq!(fold_name("Zhōu Ēnlái"), "zhou enlai");
+    }
+
+    #[test]
+    fn origin_maps_folded_bytes_to_code_points() {
+        let f = fold("é-Kim");
+        // "e", " ", "k", "i", "m": é is code point 0, K is 2.
+        assert_eq!(f.text, "e kim");
+        assert_eq!(f.origin, vec![0, 1, 2, 3, 4]);
+        let g = fold("Ünal  Paşa");
+        assert_eq!(g.text, "unal pasa");
+        assert_eq!(g.origin[4], 4);
+        assert_eq!(g.origin[5], 6);
+    }
+}

@@ -1,0 +1,1348 @@
+//! Actor mentions in a document's paragraphs, each found by a named rule.
+//!
+//! Two passes. The first finds mentions the text marks as names: registry
+//! names and aliases (aho-corasick over folded text), names after a title
+//! (`Ambassador U. Alexis Johnson`), name shapes with initials or hyphenated
+//! romanisations, `Name [Variant]` pairs, a capitalised word before a
+//! speaking verb (`Wang countered`) or after `by` (`Drafted by McConaughy`),
+//! a signature, `the Minister` after a titled name, and "I"/"me" for the
+//! author. The second links what the first learned: every other occurrence
+//! of a known name or a part of it (`Johnson` after `U. Alexis Johnson`)
+//! anywhere in the document, resolved to the longest known name containing
+//! it. Pure: paragraphs in, mentions out.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::fold::{fold, fold_name};
+use crate::annotation::registry::ActorResolver;
+
+/// Which rule found a mention (shown so every suggestion explains itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// A registry name or alias.
+    Registry,
+    /// Names after a title: `Comrade Pak`, `Prime Minister U Nu`.
+    Titled,
+    /// A name shape: initials (`U. Alexis Johnson`) or a hyphenated
+    /// romanisation (`Chou En-lai`).
+    Shape,
+    /// `Name [Variant]`: the bracketed romanisation of the name before it.
+    Bracket,
+    /// A capitalised word before a speaking verb: `Wang countered`.
+    Speaker,
+    /// A capitalised word after `by`, and the list it starts:
+    /// `Drafted by McConaughy, Phleger, and Sebald`.
+    By,
+    /// A paragraph that is only a name: a signature.
+    Signature,
+    /// `the Minister`, after a mention with that title.
+    TitleOnly,
+    /// A name (or part of one) found by another rule in the document.
+    Known,
+    /// "I" or "me": the document's author.
+    Pronoun,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Registry => "registry",
+            Rule::Titled => "title",
+            Rule::Shape => "name-shape",
+            Rule::Bracket => "bracket-pair",
+            Rule::Speaker => "speaker",
+            Rule::By => "by",
+            Rule::Signature => "signature",
+            Rule::TitleOnly => "title-only",
+            Rule::Known => "known-name",
+            Rule::Pronoun => "pronoun",
+        }
+    }
+}
+
+/// One mention: where (0-based paragraph, code points within its text, end
+/// exclusive), what it says and whom it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub paragraph: usize,
+    pub start: usize,
+    pub end: usize,
+    pub surface: String,
+    pub actor: String,
+    pub rule: Rule,
+}
+
+/// What detection found in one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detected {
+    pub mentions: Vec<Mention>,
+    /// `(name, variant)` pairs from `Name [Variant]`, proposed as aliases.
+    pub aliases: Vec<(String, String)>,
+}
+
+/// Words that title a name: the name follows them (`Comrade Pak`).
+const TITLES: &[&str] = &[
+    "Comrade",
+    "Minister",
+    "Ambassador",
+    "President",
+    "General",
+    "Secretary",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Premier",
+    "Chairman",
+    "Prime",
+    "Vice",
+    "Deputy",
+    "Colonel",
+    "Col.",
+    "Lieutenant",
+    "Lt.",
+    "Gen.",
+    "Admiral",
+    "Adm.",
+    "Senator",
+    "Sen.",
+    "Governor",
+    "Gov.",
+    "Marshal",
+    "Consul",
+    "Counselor",
+    "Major",
+    "Maj.",
+    "Captain",
+    "Capt.",
+    "Sergeant",
+    "Sgt.",
+    "Professor",
+    "Prof.",
+    "Judge",
+    "Justice",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Emperor",
+    "Madame",
+    "Mme.",
+    "Miss",
+    "Sir",
+    "Lord",
+    "Lady",
+    "Bishop",
+    "Cardinal",
+    "Representative",
+    "Rep.",
+    "Chancellor",
+    "Commander",
+    "Director",
+];
+
+/// Capitalised words that are not names (sentence starts, places, bodies,
+/// months, document furniture). Names made of them are not proposed.
+const NOT_NAMES: &[&str] = &[
+    "A",
+    "About",
+    "After",
+    "Again",
+    "All",
+    "Also",
+    "An",
+    "And",
+    "Any",
+    "As",
+    "At",
+    "Be",
+    "Before",
+    "Believe",
+    "Best",
+    "Both",
+    "But",
+    "By",
+    "Can",
+    "Could",
+    "Did",
+    "Do",
+    "Does",
+    "During",
+    "Each",
+    "Every",
+    "For",
+    "From",
+    "Had",
+    "Has",
+    "Have",
+    "He",
+    "Her",
+    "Here",
+    "His",
+    "How",
+    "However",
+    "If",
+    "In",
+    "Is",
+    "It",
+    "Its",
+    "Much",
+    "My",
+    "No",
+    "Not",
+    "Of",
+    "On",
+    "Or",
+    "Other",
+    "Our",
+    "She",
+    "Should",
+    "Since",
+    "So",
+    "Some",
+    "Such",
+    "That",
+    "The",
+    "Their",
+    "There",
+    "These",
+    "They",
+    "This",
+    "Those",
+    "Though",
+    "Thus",
+    "To",
+    "Under",
+    "Upon",
+    "Was",
+    "We",
+    "Were",
+    "What",
+    "When",
+    "Where",
+    "Whether",
+    "Which",
+    "While",
+    "Who",
+    "Whom",
+    "Why",
+    "Will",
+    "With",
+    "Would",
+    "Yes",
+    "You",
+    "Your",
+    "Dear",
+    "Sincerely",
+    "Regarding",
+    "Subject",
+    "Subjects",
+    "Source",
+    "Drafted",
+    "Delete",
+    "Pass",
+    "Text",
+    "End",
+    "Begin",
+    "Telegram",
+    "Document",
+    "Documents",
+    "Memorandum",
+    "Conversation",
+    "Letter",
+    "Message",
+    "Note",
+    "Notes",
+    "Participants",
+    "Department",
+    "State",
+    "States",
+    "United",
+    "Central",
+    "Files",
+    "File",
+    "Secret",
+    "Confidential",
+    "Priority",
+    "Top",
+    "Office",
+    "Embassy",
+    "Government",
+    "Republic",
+    "People",
+    "Party",
+    "Committee",
+    "Council",
+    "Ministry",
+    "Union",
+    "Nations",
+    "Soviet",
+    "Chinese",
+    "American",
+    "Americans",
+    "Korean",
+    "Koreans",
+    "Communist",
+    "Communists",
+    "Japanese",
+    "British",
+    "French",
+    "Russian",
+    "Russians",
+    "German",
+    "Germans",
+    "Indian",
+    "Burmese",
+    "World",
+    "War",
+    "Fleet",
+    "East",
+    "West",
+    "North",
+    "South",
+    "Far",
+    "Middle",
+    "Conference",
+    "Talks",
+    "Army",
+    "Navy",
+    "Air",
+    "Force",
+    "Forces",
+    "Opera",
+    "Publishers",
+    "Press",
+    "Correspondence",
+    "Presidential",
+    "Lot",
+    "Ibid",
+    "Supra",
+    "Geneva",
+    "Washington",
+    "Moscow",
+    "Peking",
+    "Beijing",
+    "Pyongyang",
+    "Seoul",
+    "Tokyo",
+    "London",
+    "Paris",
+    "China",
+    "Korea",
+    "Japan",
+    "Formosa",
+    "Taiwan",
+    "Burma",
+    "India",
+    "Europe",
+    "Asia",
+    "New",
+    "York",
+    "Civil",
+    "Foreign",
+    "Affairs",
+    "Relations",
+    "Deptel",
+    "Embtel",
+    "Mission",
+    "Division",
+    "Bureau",
+    "Agency",
+    "Staff",
+    "Defense",
+    "Defence",
+    "Treasury",
+    "Commerce",
+    "Congress",
+    "Senate",
+    "House",
+    "Assembly",
+    "Security",
+    "Kuomintang",
+    "Central Committee",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Volume",
+    "Part",
+    "Series",
+    "Archive",
+    "Archives",
+    "Library",
+    "Collection",
+    "Record",
+    "Records",
+    "Translated",
+    "Translation",
+    "Original",
+    "Copy",
+    "Page",
+    "Chapter",
+    "Section",
+    "Annex",
+    "Enclosure",
+    "Attachment",
+    "Appendix",
+    "Table",
+    "Figure",
+    "Intimation",
+    "Talked",
+    "Noted",
+    "Rejected",
+    "Gave",
+    "Particularly",
+    "Nothing",
+    "Word",
+    "Follow",
+    "First",
+    "Second",
+    "Third",
+    "Last",
+    "Next",
+    "Only",
+    "Then",
+    "Now",
+    "Today",
+    "Yesterday",
+    "Tomorrow",
+];
+
+/// Verbs that follow a speaker's name: `Wang countered`.
+const SPEAKING_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "stated",
+    "declared",
+    "replied",
+    "answered",
+    "added",
+    "asked",
+    "noted",
+    "remarked",
+    "explained",
+    "emphasized",
+    "emphasised",
+    "stressed",
+    "insisted",
+    "agreed",
+    "objected",
+    "proposed",
+    "suggested",
+    "advised",
+    "urged",
+    "recommended",
+    "countered",
+    "reported",
+    "commented",
+    "expanded",
+    "instructed",
+    "informed",
+    "indicated",
+    "expressed",
+    "promised",
+    "refused",
+    "denied",
+    "announced",
+    "warned",
+    "argued",
+    "believed",
+    "thought",
+    "felt",
+    "wrote",
+    "cabled",
+    "spoke",
+    "raised",
+    "mentioned",
+    "responded",
+    "observed",
+    "claimed",
+    "assured",
+    "confirmed",
+    "requested",
+    "opposed",
+    "supported",
+];
+
+/// Particles inside names: `Charles de Gaulle`, `Ludwig van Beethoven`.
+const PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "den", "du", "da", "di", "bin", "al",
+];
+
+/// Finds mentions; built once from the registry, used for many documents.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    resolver: ActorResolver,
+    /// Folded spellings of registry names and aliases, with the main name.
+    patterns: Vec<(String, String)>,
+    matcher: Option<AhoCorasick>,
+}
+
+impl Detector {
+    /// A detector knowing every name and alias `resolver` knows.
+    pub fn new(resolver: &ActorResolver) -> Detector {
+        let mut patterns: Vec<(String, String)> = resolver
+            .spellings()
+            .map(|(main, spelling)| (fold_name(spelling), main.to_string()))
+            .filter(|(folded, _)| !folded.is_empty())
+            .collect();
+        patterns.sort();
+        patterns.dedup_by(|a, b| a.0 == b.0);
+        let matcher = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(patterns.iter().map(|(p, _)| p.as_str()))
+                .ok()
+        };
+        Detector {
+            resolver: resolver.clone(),
+            patterns,
+            matcher,
+        }
+    }
+
+    /// Registry names and aliases in `text`, as code point spans with the
+    /// main name, whole words only.
+    pub fn registry_matches(&self, text: &str) -> Vec<(usize, usize, String)> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        let folded = fold(text);
+        let bytes = folded.text.as_bytes();
+        let mut out = Vec::new();
+        for m in matcher.find_iter(&folded.text) {
+            let before = folded.text[..m.start()].chars().next_back();
+            let after = folded.text[m.end()..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let start = folded.origin[m.start()];
+            let end = folded.origin[m.end() - 1] + 1;
+            debug_assert!(m.end() <= bytes.len());
+            out.push((start, end, self.patterns[m.pattern().as_usize()].1.clone()));
+        }
+        out
+    }
+
+    /// Mentions in several documents (paragraphs and author each): names
+    /// found by a rule in one document are known in all of them (`Chou`
+    /// after `Chou En-lai` elsewhere), then actors are linked across them.
+    pub fn detect_all(&self, documents: &[(Vec<&str>, Option<&str>)]) -> Vec<Detected> {
+        let mut known: Vec<Vec<String>> = documents
+            .iter()
+            .flat_map(|(paragraphs, author)| self.detect_with(paragraphs, *author, &[]).names())
+            .collect();
+        known.sort();
+        known.dedup();
+        let mut detected: Vec<Detected> = documents
+            .iter()
+            .map(|(paragraphs, author)| self.detect_with(paragraphs, *author, &known))
+            .collect();
+        link_across(&mut detected, &self.resolver);
+        detected
+    }
+
+    /// Mentions in one document's paragraphs; `author` stands for "I"/"me".
+    pub fn detect(&self, paragraphs: &[&str], author: Option<&str>) -> Detected {
+        self.detect_with(paragraphs, author, &[])
+    }
+
+    /// [`Detector::detect`], with names already `known` (folded words) from
+    /// other documents.
+    fn detect_with(
+        &self,
+        paragraphs: &[&str],
+        author: Option<&str>,
+        extra: &[Vec<String>],
+    ) -> Detected {
+        let mut detected = Detected::default();
+        let mut found: Vec<Found> = Vec::new();
+        let mut last_titled: HashMap<String, String> = HashMap::new();
+        let tokenised: Vec<(Vec<char>, Vec<Token>)> = paragraphs
+            .iter()
+            .map(|p| {
+                let chars: Vec<char> = p.chars().collect();
+                let tokens = tokens(&chars);
+                (chars, tokens)
+            })
+            .collect();
+        for (index, (chars, toks)) in tokenised.iter().enumerate() {
+            for (start, end, actor) in self.registry_matches(paragraphs[index]) {
+                found.push(Found::new(
+                    index,
+                    start,
+                    end,
+                    chars,
+                    Some(actor),
+                    Rule::Registry,
+                ));
+            }
+            strong_rules(
+                index,
+                chars,
+                toks,
+                author,
+                &mut last_titled,
+                &mut found,
+                &mut detected,
+            );
+        }
+        // Names known in this document: every rule's surface but the pronoun's.
+        let mut known: Vec<Vec<String>> = found
+            .iter()
+            .filter(|f| f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly)
+            .map(|f| name_words(&f.surface))
+            .filter(|w| !w.is_empty())
+            .collect();
+        known.extend_from_slice(extra);
+        known.sort();
+        known.dedup();
+        for (index, (chars, toks)) in tokenised.iter().enumerate() {
+            for run in name_runs(chars, toks) {
+                let words: Vec<String> = toks[run.0..run.1].iter().map(|t| t.key.clone()).collect();
+                if contained_in_any(&words, &known) {
+                    let (s, e) = (toks[run.0].start, toks[run.1 - 1].end);
+                    found.push(Found::new(index, s, e, chars, None, Rule::Known));
+                    continue;
+                }
+                for t in &toks[run.0..run.1] {
+                    if !t.initial && contained_in_any(std::slice::from_ref(&t.key), &known) {
+                        found.push(Found::new(index, t.start, t.end, chars, None, Rule::Known));
+                    }
+                }
+            }
+        }
+        let kept = without_overlaps(found);
+        // Link each mention to the longest known name containing it.
+        let mut full: Vec<(Vec<String>, String)> = kept
+            .iter()
+            .filter(|f| f.actor.is_none() && f.rule != Rule::Pronoun)
+            .map(|f| (name_words(&f.surface), normalise_space(&f.surface)))
+            .collect();
+        full.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
+        full.dedup_by(|a, b| a.1 == b.1);
+        for f in kept {
+            let actor = match &f.actor {
+                // The author as the text names them: `Petrov A.M.` → `Petrov`.
+                Some(a) if f.rule == Rule::Pronoun => {
+                    let words = name_words(a);
+                    full.iter()
+                        .find(|(w, _)| contains_run(w, &words))
+                        .map(|(_, name)| self.resolver.resolve(name))
+                        .unwrap_or_else(|| self.resolver.resolve(a))
+                }
+                Some(a) => a.clone(),
+                None => {
+                    let words = name_words(&f.surface);
+                    let own = normalise_space(&f.surface);
+                    let longest = full
+                        .iter()
+                        .find(|(w, _)| contains_run(w, &words))
+                        .map(|(_, name)| name.clone())
+                        .unwrap_or(own);
+                    self.resolver.resolve(&longest)
+                }
+            };
+            detected.mentions.push(Mention {
+                paragraph: f.paragraph,
+                start: f.start,
+                end: f.end,
+                surface: f.surface,
+                actor,
+                rule: f.rule,
+            });
+        }
+        // A bracket variant resolves to the name before it.
+        let variants: HashMap<String, String> = detected
+            .aliases
+            .iter()
+            .map(|(n, v)| (fold_name(v), n.clone()))
+            .collect();
+        for m in &mut detected.mentions {
+            if let Some(name) = variants.get(&fold_name(&m.actor)) {
+                m.actor = self.resolver.resolve(name);
+            }
+        }
+        detected.aliases.sort();
+        detected.aliases.dedup();
+        detected
+    }
+}
+
+impl Detected {
+    /// The folded words of every name a rule found (not linked mentions,
+    /// pronouns or bare titles): what other documents may link to.
+    fn names(&self) -> Vec<Vec<String>> {
+        self.mentions
+            .iter()
+            .filter(|m| {
+                !matches!(
+                    m.rule,
+                    Rule::Known | Rule::Pronoun | Rule::TitleOnly | Rule::Registry
+                )
+            })
+            .map(|m| name_words(&m.surface))
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+}
+
+/// Link mentions across documents: an actor that is part of exactly one
+/// longer actor name found anywhere in `documents` (`Dulles` and `Foster
+/// Dulles`) is merged into it.
+pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
+    let mut names: Vec<String> = documents
+        .iter()
+        .flat_map(|d| d.mentions.iter())
+        .filter(|m| m.rule != Rule::Pronoun)
+        .map(|m| m.actor.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    let words: Vec<(Vec<String>, &String)> = names.iter().map(|n| (name_words(n), n)).collect();
+    let mut merged: HashMap<String, String> = HashMap::new();
+    for (w, name) in &words {
+        if resolver.knows(name) {
+            continue;
+        }
+        let longer: Vec<&&String> = words
+            .iter()
+            .filter(|(o, _)| o.len() > w.len() && contains_run(o, w))
+            .map(|(_, n)| n)
+            .collect();
+        if longer.len() == 1 {
+            merged.insert((*name).clone(), (**longer[0]).clone());
+        }
+    }
+    for d in documents {
+        for m in &mut d.mentions {
+            if let Some(to) = merged.get(&m.actor) {
+                m.actor = to.clone();
+            }
+        }
+    }
+}
+
+/// A mention while detection runs: the actor is known only for registry
+/// and pronoun mentions; the rest are linked at the end.
+#[derive(Debug, Clone)]
+struct Found {
+    paragraph: usize,
+    start: usize,
+    end: usize,
+    surface: String,
+    actor: Option<String>,
+    rule: Rule,
+}
+
+impl Found {
+    fn new(
+        paragraph: usize,
+        start: usize,
+        end: usize,
+        chars: &[char],
+        actor: Option<String>,
+        rule: Rule,
+    ) -> Found {
+        Found {
+            paragraph,
+            start,
+            end,
+            surface: chars[start..end].iter().collect(),
+            actor,
+            rule,
+        }
+    }
+}
+
+/// One word of a paragraph, in code points.
+#[derive(Debug, Clone)]
+struct Token {
+    start: usize,
+    end: usize,
+    text: String,
+    /// Folded form for comparing names.
+    key: String,
+    /// A capital initial with its dot: `B.`.
+    initial: bool,
+    /// Capitalised, not a title, not a known non-name: may be part of a name.
+    name: bool,
+    title: bool,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+fn is_hyphen(c: char) -> bool {
+    c == '-' || c == '\u{2010}' || c == '\u{2011}'
+}
+
+/// Words: letters and digits, inner hyphens and apostrophes; a possessive
+/// `'s` is left out; an abbreviation's or initial's dot is kept.
+fn tokens(chars: &[char]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() {
+            let c = chars[i];
+            let inner = (is_hyphen(c) || is_apostrophe(c))
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            if c.is_alphanumeric() || inner {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let mut end = i;
+        // Possessive: Wang's, Wang’s.
+        if end - start > 2 && is_apostrophe(chars[end - 2]) && chars[end - 1] == 's' {
+            end -= 2;
+        }
+        let mut text: String = chars[start..end].iter().collect();
+        if chars.get(i) == Some(&'.') {
+            let with_dot = format!("{text}.");
+            let single_capital = end - start == 1 && chars[start].is_uppercase();
+            if single_capital || TITLES.contains(&with_dot.as_str()) {
+                text = with_dot;
+                end += 1;
+                i += 1;
+            }
+        }
+        let first = chars[start];
+        let initial = text.len() == 2 && text.ends_with('.') && first.is_uppercase();
+        let title = TITLES.contains(&text.as_str());
+        let has_lower = text.chars().skip(1).any(char::is_lowercase);
+        let name = first.is_uppercase()
+            && !title
+            && (initial || has_lower)
+            && !NOT_NAMES.contains(&text.as_str());
+        out.push(Token {
+            start,
+            end,
+            key: fold_name(&text),
+            text,
+            initial,
+            name,
+            title,
+        });
+    }
+    out
+}
+
+/// A capitalised word naming an office or body, not a person
+/// (`Foreign`, `Affairs`, `Planning`, `Commission`).
+fn is_office_word(t: &Token) -> bool {
+    t.text.chars().next().is_some_and(char::is_uppercase)
+        && (!t.name || NOT_NAMES.contains(&t.text.as_str()))
+}
+
+/// Is the text between two tokens only spaces (the words are adjacent)?
+fn adjacent(chars: &[char], a: &Token, b: &Token) -> bool {
+    a.end <= b.start && chars[a.end..b.start].iter().all(|c| c.is_whitespace()) && a.end < b.start
+}
+
+/// Maximal runs of adjacent name tokens (particles allowed inside), as
+/// `[from, to)` token indexes.
+fn name_runs(chars: &[char], toks: &[Token]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !toks[i].name {
+            i += 1;
+            continue;
+        }
+        let from = i;
+        let mut to = i + 1;
+        loop {
+            if to < toks.len() && toks[to].name && adjacent(chars, &toks[to - 1], &toks[to]) {
+                to += 1;
+            } else if to + 1 < toks.len()
+                && PARTICLES.contains(&toks[to].text.as_str())
+                && toks[to + 1].name
+                && adjacent(chars, &toks[to - 1], &toks[to])
+                && adjacent(chars, &toks[to], &toks[to + 1])
+            {
+                to += 2;
+            } else {
+                break;
+            }
+        }
+        // A run never ends on an initial alone: `Johnson, U.` keeps `U.` out.
+        runs.push((from, to));
+        i = to;
+    }
+    runs
+}
+
+/// A run's shape makes it a name even without a title: an initial, or a
+/// hyphenated romanisation (`En-lai`, `Chang-ok`), with two or more words.
+fn name_shape(toks: &[Token]) -> bool {
+    toks.len() >= 2
+        && toks.iter().any(|t| t.name)
+        && toks.iter().any(|t| {
+            t.initial
+                || t.text
+                    .split(is_hyphen)
+                    .nth(1)
+                    .is_some_and(|rest| rest.chars().next().is_some_and(char::is_lowercase))
+        })
+}
+
+/// The first pass over one paragraph: every rule but registry and known names.
+fn strong_rules(
+    index: usize,
+    chars: &[char],
+    toks: &[Token],
+    author: Option<&str>,
+    last_titled: &mut HashMap<String, String>,
+    found: &mut Vec<Found>,
+    detected: &mut Detected,
+) {
+    let runs = name_runs(chars, toks);
+    let run_at: HashMap<usize, (usize, usize)> = runs.iter().map(|r| (r.0, *r)).collect();
+    let only_names = !toks.is_empty()
+        && toks.len() <= 3
+        && toks.iter().all(|t| t.name)
+        && !chars.iter().any(|c| matches!(c, ':' | ','));
+    let mut by_list = false;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        // Pronouns: I, me.
+        if (t.text == "I" || t.text == "me")
+            && let Some(author) = author
+        {
+            found.push(Found::new(
+                index,
+                t.start,
+                t.end,
+                chars,
+                Some(author.to_string()),
+                Rule::Pronoun,
+            ));
+            i += 1;
+            by_list = false;
+            continue;
+        }
+        // Titles: Title+ Name+, or "the Title" alone.
+        if t.title {
+            let mut j = i;
+            while j + 1 < toks.len() && toks[j + 1].title && adjacent(chars, &toks[j], &toks[j + 1])
+            {
+                j += 1;
+            }
+            let title_key = toks[j].key.clone();
+            // `Minister of Foreign Affairs Nam Il`, `Chairman of the State
+            // Planning Commission, Pak Chang-ok`: the office, then the name.
+            let mut k = j;
+            if toks.get(j + 1).is_some_and(|t| t.key == "of") {
+                let mut m = j + 2;
+                while m < toks.len()
+                    && (toks[m].key == "the"
+                        || toks[m].key == "of"
+                        || toks[m].key == "and"
+                        || is_office_word(&toks[m]))
+                    && adjacent(chars, &toks[m - 1], &toks[m])
+                {
+                    m += 1;
+                }
+                if m > j + 2 && is_office_word(&toks[m - 1]) {
+                    k = m - 1;
+                }
+                // With a comma the office may hold any capitalised word.
+                let mut c = j + 2;
+                while c < toks.len()
+                    && !toks[c].title
+                    && (matches!(toks[c].key.as_str(), "the" | "of")
+                        || toks[c].text.chars().next().is_some_and(char::is_uppercase))
+                    && adjacent(chars, &toks[c - 1], &toks[c])
+                {
+                    c += 1;
+                }
+                if c > j + 2
+                    && c < toks.len()
+                    && run_at.contains_key(&c)
+                    && chars[toks[c - 1].end..toks[c].start]
+                        .iter()
+                        .collect::<String>()
+                        .trim()
+                        == ","
+                {
+                    k = c - 1;
+                }
+            }
+            let office_gap = |a: &Token, b: &Token| {
+                adjacent(chars, a, b)
+                    || (k > j && chars[a.end..b.start].iter().collect::<String>().trim() == ",")
+            };
+            if let Some(&(from, to)) = run_at.get(&(k + 1))
+                && office_gap(&toks[k], &toks[from])
+            {
+                let (s, e) = (toks[from].start, toks[to - 1].end);
+                let name = normalise_space(&chars[s..e].iter().collect::<String>());
+                last_titled.insert(title_key, name.clone());
+                found.push(Found::new(index, s, e, chars, None, Rule::Titled));
+                i = to;
+                if let Some((vs, ve, vto)) = bracket_after(chars, toks, to, &run_at) {
+                    let variant = normalise_space(&chars[vs..ve].iter().collect::<String>());
+                    detected.aliases.push((name, variant));
+                    found.push(Found::new(index, vs, ve, chars, None, Rule::Bracket));
+                    i = vto;
+                }
+                by_list = false;
+                continue;
+            }
+            let after_the = i > 0 && toks[i - 1].key == "the";
+            if after_the && let Some(name) = last_titled.get(&title_key) {
+                let (s, e) = (t.start, toks[j].end);
+                found.push(Found::new(
+                    index,
+                    s,
+                    e,
+                    chars,
+                    Some(name.clone()),
+                    Rule::TitleOnly,
+                ));
+            }
+            i = j + 1;
+            by_list = false;
+            continue;
+        }
+        if let Some(&(from, to)) = run_at.get(&i) {
+            let run = &toks[from..to];
+            let (s, e) = (run[0].start, run[run.len() - 1].end);
+            let after_by = i > 0 && toks[i - 1].key == "by" && adjacent(chars, &toks[i - 1], t);
+            let listed = by_list && i > 0 && list_gap(chars, &toks[i - 1], t);
+            let speaker = toks.get(to).is_some_and(|n| {
+                SPEAKING_VERBS.contains(&n.key.as_str()) && adjacent(chars, &run[run.len() - 1], n)
+            });
+            let rule = if only_names {
+                Some(Rule::Signature)
+            } else if name_shape(run) {
+                Some(Rule::Shape)
+            } else if speaker {
+                Some(Rule::Speaker)
+            } else if after_by || listed {
+                Some(Rule::By)
+            } else {
+                None
+            };
+            // Name [Variant]
+            let bracket = bracket_after(chars, toks, to, &run_at);
+            if let Some((vs, ve, vto)) = bracket {
+                let name = normalise_space(&chars[s..e].iter().collect::<String>());
+                let variant = normalise_space(&chars[vs..ve].iter().collect::<String>());
+                if fold_name(&name) != fold_name(&variant) || name != variant {
+                    detected.aliases.push((name.clone(), variant));
+                }
+                found.push(Found::new(
+                    index,
+                    s,
+                    e,
+                    chars,
+                    None,
+                    rule.unwrap_or(Rule::Bracket),
+                ));
+                found.push(Found::new(index, vs, ve, chars, None, Rule::Bracket));
+                i = vto;
+                by_list = false;
+                continue;
+            }
+            if let Some(rule) = rule {
+                found.push(Found::new(index, s, e, chars, None, rule));
+                by_list = matches!(rule, Rule::By) || (by_list && listed);
+            } else {
+                by_list = false;
+            }
+            i = to;
+            continue;
+        }
+        if t.key != "by" && !(by_list && (t.key == "and")) {
+            by_list = false;
+        }
+        if t.key == "by" {
+            by_list = false;
+        }
+        i += 1;
+    }
+}
+
+/// Between two names of a `by` list: `, `, ` and `, `, and ` (and `and` itself
+/// was a token, so this sees only the punctuation and spaces around it).
+fn list_gap(chars: &[char], prev: &Token, next: &Token) -> bool {
+    if prev.key == "and" {
+        return chars[prev.end..next.start]
+            .iter()
+            .all(|c| c.is_whitespace());
+    }
+    let gap: String = chars[prev.end..next.start].iter().collect();
+    gap.trim() == ","
+}
+
+/// `[Variant]` right after the run ending at token `to`: the variant's span
+/// and the token index after it.
+fn bracket_after(
+    chars: &[char],
+    toks: &[Token],
+    to: usize,
+    run_at: &HashMap<usize, (usize, usize)>,
+) -> Option<(usize, usize, usize)> {
+    let last = toks.get(to.checked_sub(1)?)?;
+    let &(vfrom, vto) = run_at.get(&to)?;
+    let gap: String = chars[last.end..toks[vfrom].start].iter().collect();
+    if gap.trim() != "[" {
+        return None;
+    }
+    let vend = toks[vto - 1].end;
+    let close = chars[vend..].iter().position(|c| !c.is_whitespace())?;
+    (chars[vend + close] == ']').then_some((toks[vfrom].start, vend, vto))
+}
+
+/// The folded words of a name, initials and particles left out.
+fn name_words(name: &str) -> Vec<String> {
+    name.split(|c: char| c.is_whitespace() || is_hyphen(c) || c == '.')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() > 1 && !PARTICLES.contains(w))
+        .map(fold_name)
+        .collect()
+}
+
+/// Does `long` contain `short` as consecutive words?
+fn contains_run(long: &[String], short: &[String]) -> bool {
+    !short.is_empty() && long.windows(short.len()).any(|w| w == short)
+}
+
+fn contained_in_any(words: &[String], known: &[Vec<String>]) -> bool {
+    let words: Vec<String> = words.iter().flat_map(|w| name_words(w)).collect();
+    known.iter().any(|k| contains_run(k, &words))
+}
+
+fn normalise_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Keep one mention per span: registry first, then the longer, then the earlier.
+fn without_overlaps(mut found: Vec<Found>) -> Vec<Found> {
+    found.sort_by(|a, b| {
+        (a.rule != Rule::Registry)
+            .cmp(&(b.rule != Rule::Registry))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.paragraph.cmp(&b.paragraph))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut kept: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found {
+        let overlaps = kept
+            .iter()
+            .any(|k| k.paragraph == f.paragraph && k.start < f.end && f.start < k.end);
+        if !overlaps {
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|f| (f.paragraph, f.start));
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::registry::Actor;
+
+    fn detect(paragraphs: &[&str], author: Option<&str>) -> Detected {
+        Detector::new(&ActorResolver::default()).detect(paragraphs, author)
+    }
+
+    fn found(d: &Detected) -> Vec<(usize, &str, &str, Rule)> {
+        d.mentions
+            .iter()
+            .map(|m| (m.paragraph, m.surface.as_str(), m.actor.as_str(), m.rule))
+            .collect()
+    }
+
+    #[test]
+    fn registry_names_match_folded_with_code_point_offsets() {
+        let resolver = ActorResolver::of([[Actor {
+            name: "Pak Chang-ok".into(),
+            aliases: vec!["Pak Chang Ok".into()],
+        }]
+        .as_slice()]);
+        let d = Detector::new(&resolver);
+        let text = "Émile saw PAK  chang‐ok and Pak Chang Ok; not Pak Chang-okay.";
+        let m = d.registry_matches(text);
+        let chars: Vec<char> = text.chars().collect();
+        let spans: Vec<String> = m
+            .iter()
+            .map(|(s, e, _)| chars[*s..*e].iter().collect())
+            .collect();
+        assert_eq!(spans, vec!["PAK  chang‐ok", "Pak Chang Ok"]);
+        assert!(m.iter().all(|(_, _, a)| a == "Pak Chang-ok"));
+        let mentions = d.detect(&[text], None).mentions;
+        assert_eq!(mentions[0].rule, Rule::Registry);
+        assert_eq!(mentions[0].start, 10);
+    }
+
+    #[test]
+    fn titled_names_leave_the_title_out() {
+        let d = detect(
+            &["Then Prime Minister U Nu met Ambassador U. Alexis Johnson."],
+            None,
+        );
+        assert!(found(&d).contains(&(0, "U. Alexis Johnson", "U. Alexis Johnson", Rule::Titled)));
+    }
+
+    #[test]
+    fn a_title_with_its_office_names_the_person_after_it() {
+        let d = detect(
+            &[
+                "Minister of Foreign Affairs Nam Il and the Chairman of the State Planning Commission, Pak Kim, met.",
+            ],
+            None,
+        );
+        let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
+        assert_eq!(surfaces, vec!["Nam Il", "Pak Kim"]);
+    }
+
+    #[test]
+    fn name_shapes_need_an_initial_or_a_romanised_hyphen() {
+        let d = detect(
+            &["Christian A. Herter and Chou En-lai spoke of the Seventh Fleet."],
+            None,
+        );
+        let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
+        assert_eq!(surfaces, vec!["Christian A. Herter", "Chou En-lai"]);
+    }
+
+    #[test]
+    fn bracketed_romanisations_are_proposed_as_aliases() {
+        let d = detect(
+            &["Comrade Pak Chang-ok [Pak Chang Ok] spoke; later Pak Chang Ok left."],
+            None,
+        );
+        assert_eq!(
+            d.aliases,
+            vec![("Pak Chang-ok".to_string(), "Pak Chang Ok".to_string())]
+        );
+        assert!(
+            d.mentions.iter().all(|m| m.actor == "Pak Chang-ok"),
+            "{:?}",
+            d.mentions
+        );
+        assert_eq!(d.mentions.len(), 3);
+    }
+
+    #[test]
+    fn surnames_link_to_the_full_name_anywhere_in_the_document() {
+        let d = detect(
+            &[
+                "Wang's interpreter came.",
+                "Ambassador Wang Ping-nan countered.",
+                "Pak agreed.",
+            ],
+            None,
+        );
+        let wang: Vec<&str> = d
+            .mentions
+            .iter()
+            .filter(|m| m.surface.starts_with("Wang"))
+            .map(|m| m.actor.as_str())
+            .collect();
+        assert_eq!(wang, vec!["Wang Ping-nan", "Wang Ping-nan"]);
+        assert!(found(&d).contains(&(2, "Pak", "Pak", Rule::Speaker)));
+    }
+
+    #[test]
+    fn by_lists_and_signatures_name_people() {
+        let d = detect(
+            &[
+                "Drafted by McConaughy, Phleger, and Sebald; cleared by the Secretary.",
+                "Dulles",
+            ],
+            None,
+        );
+        let surfaces: Vec<(&str, Rule)> = d
+            .mentions
+            .iter()
+            .map(|m| (m.surface.as_str(), m.rule))
+            .collect();
+        assert_eq!(
+            surfaces,
+            vec![
+                ("McConaughy", Rule::By),
+                ("Phleger", Rule::By),
+                ("Sebald", Rule::By),
+                ("Dulles", Rule::Signature)
+            ]
+        );
+    }
+
+    #[test]
+    fn title_only_mentions_link_to_the_last_titled_name() {
+        let d = detect(
+            &["Minister Nam Il arrived.", "Later the Minister said no."],
+            None,
+        );
+        assert!(found(&d).contains(&(1, "Minister", "Nam Il", Rule::TitleOnly)));
+    }
+
+    #[test]
+    fn i_and_me_are_the_author_as_the_text_names_them() {
+        let d = detect(
+            &["Petrov A. wrote this.", "I told him; he told me."],
+            Some("Petrov A.M."),
+        );
+        let pronouns: Vec<&str> = d
+            .mentions
+            .iter()
+            .filter(|m| m.rule == Rule::Pronoun)
+            .map(|m| m.actor.as_str())
+            .collect();
+        assert_eq!(pronouns, vec!["Petrov A.", "Petrov A."]);
+        assert!(detect(&["I told him."], None).mentions.is_empty());
+    }
+
+    #[test]
+    fn sentence_starts_places_and_acronyms_are_not_names() {
+        let d = detect(
+            &["However the PRC and Geneva said. The Department of State agreed."],
+            None,
+        );
+        assert!(d.mentions.is_empty(), "{:?}", d.mentions);
+    }
+
+    #[test]
+    fn surnames_link_across_documents() {
+        let detector = Detector::new(&ActorResolver::default());
+        let docs = vec![
+            (vec!["Secretary Foster Dulles wrote."], None),
+            (vec!["Drafted by Dulles."], None),
+        ];
+        let d = detector.detect_all(&docs);
+        assert_eq!(d[1].mentions[0].actor, "Foster Dulles");
+    }
+}

@@ -1,0 +1,9 @@
+//! Text that helps: actor mentions found by explainable rules (no model).
+//!
+//! `fold` makes names comparable (case, hyphens, spaces, diacritics);
+//! `mentions` finds who is named where and by which rule.
+
+pub mod fold;
+pub mod mentions;
+
+pub use mentions::{Detected, Detector, Mention, Rule, link_across};

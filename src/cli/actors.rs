@@ -1,0 +1,293 @@
+//! `gloss actors PATH...`: who the documents name, where, and by which rule;
+//! `--add` puts proposed actors and aliases into the project's codebook.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::report;
+use crate::annotation::registry::{Actor, ActorResolver};
+use crate::assist::{Detected, Detector};
+use crate::document::Document;
+use crate::project::boilerplate::{BoilerplateFinder, files_below};
+use crate::project::store::ProjectStore;
+use crate::project::{self, ActorEntry, FILE_NAME, Project, detect};
+use crate::sidecar::{self, Sidecar};
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum ActorsFormat {
+    /// Actors with their surface forms and counts, and proposed aliases.
+    #[default]
+    Table,
+    /// One JSON object per mention.
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ActorsArgs {
+    /// Documents or folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ActorsFormat::Table)]
+    pub format: ActorsFormat,
+    /// Put the proposed actors and aliases into the codebook (gloss.ron),
+    /// after listing them and asking.
+    #[arg(long)]
+    pub add: bool,
+    /// With --add: do not ask.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// One document read for detection.
+struct Input {
+    path: PathBuf,
+    paragraphs: Vec<String>,
+    author: Option<String>,
+}
+
+pub fn run(args: &ActorsArgs) -> ExitCode {
+    let mut files = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            files.extend(files_below(path));
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut projects = BoilerplateFinder::new();
+    let mut failed = false;
+    let mut inputs = Vec::new();
+    let mut codebook: Vec<Actor> = Vec::new();
+    let mut sidecar_actors: Vec<Vec<Actor>> = Vec::new();
+    let mut project_file: Option<PathBuf> = None;
+    for path in &files {
+        let doc = match Document::open(path) {
+            Ok(d) => d,
+            Err(e) => {
+                report(format!("{}: {e}", path.display()));
+                failed = true;
+                continue;
+            }
+        };
+        doc.wait_complete();
+        let mut author = detect::detect(doc.text()).author;
+        match projects.project_of(path) {
+            Ok(Some((file, loaded))) => {
+                if project_file.is_none() {
+                    codebook = loaded.registry().into_vec();
+                    project_file = Some(file.clone());
+                }
+                let key = project::document_key(&project::root_of(&file), path);
+                if let Some(stored) = key
+                    .as_deref()
+                    .and_then(|k| loaded.document(k))
+                    .and_then(|e| e.meta.author.clone())
+                {
+                    author = Some(stored);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                report(e);
+                failed = true;
+            }
+        }
+        for (_, sidecar_path) in sidecar::sidecars_of(path) {
+            if let Ok(s) = Sidecar::load(&sidecar_path) {
+                sidecar_actors.push(s.actors);
+            }
+        }
+        inputs.push(Input {
+            path: path.clone(),
+            paragraphs: doc
+                .paragraphs()
+                .enumerate()
+                .map(|(i, _)| doc.paragraph_text(i).to_string())
+                .collect(),
+            author,
+        });
+    }
+    let resolver = ActorResolver::of(
+        std::iter::once(codebook.as_slice()).chain(sidecar_actors.iter().map(Vec::as_slice)),
+    );
+    let detector = Detector::new(&resolver);
+    let documents: Vec<(Vec<&str>, Option<&str>)> = inputs
+        .iter()
+        .map(|i| {
+            (
+                i.paragraphs.iter().map(String::as_str).collect(),
+                i.author.as_deref(),
+            )
+        })
+        .collect();
+    let detected = detector.detect_all(&documents);
+    let text = match args.format {
+        ActorsFormat::Jsonl => jsonl(&inputs, &detected),
+        ActorsFormat::Table => table(&detected, &resolver),
+    };
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).is_err() {
+        return ExitCode::from(1);
+    }
+    drop(out);
+    if args.add {
+        let target = project_file.unwrap_or_else(|| {
+            let folder = files
+                .first()
+                .and_then(|f| f.parent())
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from("."));
+            folder.join(FILE_NAME)
+        });
+        if let Err(e) = add(&target, &detected, &resolver, args.yes) {
+            report(e);
+            failed = true;
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {
+    let mut out = String::new();
+    for (input, found) in inputs.iter().zip(detected) {
+        for m in &found.mentions {
+            let line = serde_json::json!({
+                "source": input.path.display().to_string(),
+                "paragraph": m.paragraph + 1,
+                "start": m.start,
+                "end": m.end,
+                "surface": m.surface,
+                "actor": m.actor,
+                "rule": m.rule.as_str(),
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Per actor: its surface forms with counts (most frequent first), marked
+/// `new` when no registry knows it; then the proposed aliases.
+fn table(detected: &[Detected], resolver: &ActorResolver) -> String {
+    let mut actors: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for m in detected.iter().flat_map(|d| &d.mentions) {
+        *actors
+            .entry(&m.actor)
+            .or_default()
+            .entry(&m.surface)
+            .or_default() += 1;
+    }
+    let mut out = String::new();
+    for (actor, forms) in &actors {
+        let total: usize = forms.values().sum();
+        let mut forms: Vec<(&&str, &usize)> = forms.iter().collect();
+        forms.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let forms: Vec<String> = forms.iter().map(|(f, n)| format!("{f} ×{n}")).collect();
+        let new = if resolver.knows(actor) { "" } else { " (new)" };
+        out.push_str(&format!("{actor}{new}\t{total}\t{}\n", forms.join(", ")));
+    }
+    let aliases = proposed_aliases(detected);
+    if !aliases.is_empty() {
+        out.push_str("\nproposed aliases:\n");
+        for (name, variant) in aliases {
+            out.push_str(&format!("{name} = {variant}\n"));
+        }
+    }
+    out
+}
+
+fn proposed_aliases(detected: &[Detected]) -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = detected.iter().flat_map(|d| d.aliases.clone()).collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// Put every actor no registry knows, and every bracket alias, into the
+/// codebook of `target` (created when missing), after asking unless `yes`.
+fn add(
+    target: &Path,
+    detected: &[Detected],
+    resolver: &ActorResolver,
+    yes: bool,
+) -> Result<(), String> {
+    let (mut store, loaded) = ProjectStore::open(target).map_err(|e| e.to_string())?;
+    let creating = loaded.is_none();
+    let mut project = loaded.unwrap_or_else(Project::new);
+    let mut actors: Vec<String> = detected
+        .iter()
+        .flat_map(|d| &d.mentions)
+        .filter(|m| m.rule != crate::assist::Rule::Pronoun && !resolver.knows(&m.actor))
+        .map(|m| m.actor.clone())
+        .collect();
+    actors.sort();
+    actors.dedup();
+    let aliases = proposed_aliases(detected);
+    if actors.is_empty() && aliases.is_empty() {
+        println!("nothing to add to {}", target.display());
+        return Ok(());
+    }
+    println!(
+        "\nto add to {}{}:",
+        target.display(),
+        if creating {
+            " (a new project file)"
+        } else {
+            ""
+        }
+    );
+    for a in &actors {
+        println!("  actor {a}");
+    }
+    for (name, variant) in &aliases {
+        println!("  alias {variant} of {name}");
+    }
+    if !yes {
+        print!("add them? [y/N] ");
+        let _ = std::io::stdout().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("nothing added");
+            return Ok(());
+        }
+    }
+    for a in &actors {
+        if project.actor(a).is_none() {
+            project.actors.push(ActorEntry::new(a));
+        }
+    }
+    for (name, variant) in &aliases {
+        let main = resolver.resolve(name);
+        if project.actor(&main).is_none() {
+            project.actors.push(ActorEntry::new(&main));
+        }
+        if let Some(entry) = project.actor_mut(&main)
+            && !entry.aliases.iter().any(|x| x == variant)
+            && entry.name != *variant
+        {
+            entry.aliases.push(variant.clone());
+        }
+    }
+    // A variant listed as its own actor is now an alias: drop the entry.
+    let alias_names: Vec<String> = aliases.iter().map(|(_, v)| v.clone()).collect();
+    project
+        .actors
+        .retain(|a| !alias_names.contains(&a.name) || !a.aliases.is_empty());
+    store.save(&project).map_err(|e| e.to_string())?;
+    if creating {
+        println!("created {}", target.display());
+    } else {
+        println!("updated {}", target.display());
+    }
+    Ok(())
+}

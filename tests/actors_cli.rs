@@ -1,0 +1,123 @@
+//! `gloss actors` from the command line, in temp folders: mentions as JSON
+//! lines with code point offsets, the table with proposed aliases, and
+//! `--add` writing the codebook.
+
+mod common;
+
+use common::cli::{assert_success, gloss};
+use glossator::project::Project;
+use serde_json::Value;
+
+/// A memorandum written for these tests in the shape of the archive's ones:
+/// an author line, bracketed romanisations, surnames, titles and "I".
+const MEMO: &str = "Record of Conversation with Minister of Foreign Affairs Nam Il\n\nFrom the diary of\nPetrov A.\n\nToday I met Comrade Pak Chang-ok [Pak Chang Ok] and Nam Il.\n\nPak told Nam Il that the plan was met. Then the Minister thanked me.\n";
+
+fn mentions(out: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn jsonl_gives_each_mention_in_code_points_with_its_actor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = tmp.path().join("memo.txt");
+    std::fs::write(&doc, MEMO).unwrap();
+    let out = gloss()
+        .args(["actors", "--format", "jsonl"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let all = mentions(&out.stdout);
+    let paragraphs: Vec<&str> = MEMO.split("\n\n").collect();
+    for m in &all {
+        let p = paragraphs[m["paragraph"].as_u64().unwrap() as usize - 1];
+        let (s, e) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
+        let surface: String = p.chars().skip(s).take(e - s).collect();
+        assert_eq!(surface, m["surface"].as_str().unwrap(), "{m}");
+        assert_eq!(m["source"].as_str().unwrap(), doc.display().to_string());
+    }
+    let actor_of = |surface: &str, paragraph: u64| {
+        all.iter()
+            .find(|m| m["surface"] == surface && m["paragraph"] == paragraph)
+            .map(|m| m["actor"].as_str().unwrap().to_string())
+    };
+    assert_eq!(actor_of("Pak", 4).as_deref(), Some("Pak Chang-ok"));
+    assert_eq!(actor_of("Pak Chang Ok", 3).as_deref(), Some("Pak Chang-ok"));
+    // "I" is the author, as the text names them.
+    assert_eq!(actor_of("I", 3), actor_of("Petrov A.", 2));
+    assert_eq!(actor_of("Minister", 4).as_deref(), Some("Nam Il"));
+}
+
+#[test]
+fn table_lists_actors_forms_and_proposed_aliases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = tmp.path().join("memo.txt");
+    std::fs::write(&doc, MEMO).unwrap();
+    let out = gloss().arg("actors").arg(&doc).output().unwrap();
+    assert_success(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Pak Chang-ok (new)\t3\t"), "{text}");
+    assert!(
+        text.contains("proposed aliases:\nPak Chang-ok = Pak Chang Ok\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn add_writes_actors_and_aliases_into_a_new_codebook_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = tmp.path().join("memo.txt");
+    std::fs::write(&doc, MEMO).unwrap();
+    // Declined: nothing written.
+    let out = gloss()
+        .args(["actors", "--add"])
+        .arg(&doc)
+        .write_stdin("n\n")
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(!tmp.path().join("gloss.ron").exists());
+    let out = gloss()
+        .args(["actors", "--add", "--yes"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(a new project file)"), "{text}");
+    assert!(text.contains("created "), "{text}");
+    let project = Project::load(&tmp.path().join("gloss.ron")).unwrap();
+    let pak = project.actor("Pak Chang-ok").unwrap();
+    assert_eq!(pak.aliases, vec!["Pak Chang Ok".to_string()]);
+    assert!(project.actor("Nam Il").is_some());
+    assert!(project.actor("Pak Chang Ok").is_none());
+    // Run again: the codebook knows them now; the names resolve through it.
+    let out = gloss()
+        .args(["actors", "--format", "jsonl"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let all = mentions(&out.stdout);
+    assert!(all.iter().any(|m| m["surface"] == "Pak Chang Ok"
+        && m["rule"] == "registry"
+        && m["actor"] == "Pak Chang-ok"));
+}
+
+#[test]
+fn a_missing_document_is_one_line_and_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = gloss()
+        .arg("actors")
+        .arg(tmp.path().join("nope.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+}
