@@ -8,6 +8,7 @@
 
 pub mod annotation;
 pub mod app;
+pub mod archive;
 pub mod assist;
 pub mod cli;
 pub mod command;
