@@ -59,6 +59,12 @@ fn sidecar(doc: &Path, annotator: &str, by: &str, claims: usize, positions: usiz
             Anchor::whole(&d, 1),
         ));
     }
+    if by == "Kim Il-sung" {
+        s.actors.push(glossator::annotation::Actor {
+            name: by.into(),
+            aliases: vec!["Marshal".into()],
+        });
+    }
     for _ in 0..positions {
         s.annotations.push(Annotation::new(
             Tag::Position {
@@ -98,7 +104,7 @@ fn archive() -> (tempfile::TempDir, PathBuf) {
     sidecar(&root.join(MEMOS[0].0), "kim", "Nam Il", 2, 1);
     sidecar(&root.join(MEMOS[0].0), "lee", "Petrov", 1, 0);
     sidecar(&root.join(MEMOS[1].0), "lee", "Han Tae-jun", 3, 0);
-    sidecar(&root.join(MEMOS[2].0), "kim", "Kim Il-sung", 0, 2);
+    sidecar(&root.join(MEMOS[2].0), "kim", "Kim Il-sung", 1, 2);
     (dir, root)
 }
 
@@ -255,10 +261,19 @@ fn filters_by_annotator_untagged_status_and_actor_alias() {
     press(&mut view, "@박창옥\n");
     assert_eq!(view.filters.actor.as_deref(), Some("Pak Chang-ok"));
     assert_eq!(view.visible.len(), 2);
-    // By a unique prefix of a tagged name.
+    // By an alias from a sidecar's registry.
     press(&mut view, "@\x1b");
     press(&mut view, "@");
     for _ in 0.."Pak Chang-ok".len() {
+        view.handle_key(key(KeyCode::Backspace, KeyModifiers::NONE));
+    }
+    press(&mut view, "Marshal\n");
+    assert_eq!(view.filters.actor.as_deref(), Some("Kim Il-sung"));
+    assert_eq!(view.visible.len(), 1);
+    // By a unique prefix of a tagged name.
+    press(&mut view, "@\x1b");
+    press(&mut view, "@");
+    for _ in 0.."Kim Il-sung".len() {
         view.handle_key(key(KeyCode::Backspace, KeyModifiers::NONE));
     }
     press(&mut view, "petr\n");

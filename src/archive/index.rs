@@ -66,6 +66,9 @@ pub struct DocCounts {
     /// Every actor named in a tag, as written (the actor filter resolves
     /// names and aliases against these).
     pub actors: BTreeSet<String>,
+    /// The actors of the sidecars' registries that have aliases (each
+    /// annotator's names for them), for resolving an alias to a name.
+    pub registry: Vec<crate::annotation::Actor>,
     /// Sidecars that could not be read, one line each (file and position).
     pub errors: Vec<String>,
 }
@@ -97,6 +100,11 @@ pub fn count_sidecars(sidecars: &[(String, PathBuf)]) -> DocCounts {
                     }
                 }
                 counts.conflicts += crate::sidecar::merge::unsettled(&s).len();
+                for actor in s.actors {
+                    if !actor.aliases.is_empty() && !counts.registry.contains(&actor) {
+                        counts.registry.push(actor);
+                    }
+                }
             }
             Err(e) => counts.errors.push(e.to_string()),
         }

@@ -408,9 +408,20 @@ impl CorpusView {
         true
     }
 
-    /// The codebook's names and aliases, and every name tagged anywhere.
+    /// The codebook's names and aliases, the sidecars' (after the
+    /// codebook's: the team's names win), and every name tagged anywhere.
     fn build_resolver(&self) -> ActorResolver {
         let mut resolver = self.index.actor_resolver();
+        let mut registries: Vec<Actor> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for counts in self.index.rows().iter().filter_map(|r| r.counts.as_ref()) {
+            for actor in &counts.registry {
+                if seen.insert((actor.name.as_str(), actor.aliases.as_slice())) {
+                    registries.push(actor.clone());
+                }
+            }
+        }
+        resolver.add_source(&registries);
         let tagged: std::collections::BTreeSet<&str> = self
             .index
             .rows()
