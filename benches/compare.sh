@@ -7,6 +7,8 @@
 #   bash benches/compare.sh            # everything (about 10 minutes)
 #   RUNS=11 bash benches/compare.sh    # more runs of each terminal timing
 #   QUICK=1 bash benches/compare.sh    # terminal timings only, no criterion
+#   ONLY=search bash benches/compare.sh  # only these parts (comma-separated:
+#                                      # document, export, criterion, search)
 #
 # Needs tmux, less, vim, hyperfine, jq (installed with apt-get when run as
 # root; otherwise it says what to install). Terminal timings run in a detached
@@ -18,6 +20,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${RUNS:-7}
 QUICK=${QUICK:-}
+ONLY=${ONLY:-}
+# wanted PART: is PART of the comparison to run (all of them without ONLY)?
+wanted() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 
 # ---------- tools ----------
 missing=()
@@ -107,6 +112,7 @@ verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l ? "met" : "NOT MET") 
 ROWS=()
 row() { ROWS+=("$(printf '| %s | %s | %s | %s |' "$1" "$2" "$3" "$4")"); }
 
+if wanted document; then
 # ---------- open: first screen ----------
 echo "first screen, $RUNS runs each (gloss, less, vim -u NONE)…" >&2
 g=() l=() v=()
@@ -156,7 +162,9 @@ row "Search: a key during a 100 MB search (never blocks)" "${T_BUSY_KEY} ms (idl
 row "Session: tag near the end / quit" "tag ${T_TAG} ms, quit ${T_QUIT} ms, saved: $SAVED" "—" "$(verdict "$((T_TAG > T_QUIT ? T_TAG : T_QUIT))" 250)"
 r=$(ratio "$HWM" "$SIZE")
 row "Memory: peak RSS vs document size (≤ 1.2×)" "$((HWM / 1048576)) MiB for $((SIZE / 1048576)) MiB" "${r}×" "$(verdict "$r" 1.2)"
+fi
 
+if wanted export; then
 # ---------- corpus export ----------
 echo "corpus export (hyperfine)…" >&2
 hyperfine --style none --warmup 2 --runs 10 --export-json "$TMP/export.json" \
@@ -166,12 +174,13 @@ CAT_MS=$(jq '.results[] | select(.command=="cat") | .mean * 1000 | round' "$TMP/
 EXP_MS=$(jq '.results[] | select(.command=="gloss") | .mean * 1000 | round' "$TMP/export.json")
 r=$(ratio "$EXP_MS" "$CAT_MS")
 row "Corpus: 10,000 documents to jsonl vs cat (≤ 3×)" "gloss ${EXP_MS} ms, cat ${CAT_MS} ms" "${r}×" "$(verdict "$r" 3)"
+fi
 
 # ---------- in-process figures (criterion) ----------
 est() { # est GROUP/NAME -> mean in ms
   jq '.mean.point_estimate / 1e6' "$ROOT/target/criterion/$1/new/estimates.json"
 }
-if [ -z "$QUICK" ]; then
+if [ -z "$QUICK" ] && wanted criterion; then
   echo "criterion benches (load, frame, sidecar)…" >&2
   cargo bench --quiet --bench load -- load/ >/dev/null 2>&1
   cargo bench --quiet --bench frame >/dev/null 2>&1
@@ -203,8 +212,21 @@ if [ -z "$QUICK" ]; then
   done
   RA=$(est reanchor/10k_on_10mb_edited)
   row "Re-anchoring 10k annotations after edits to 10 MB (reported)" "$(printf '%.0f' "$RA") ms; $(grep -o 're-anchoring.*' "$TMP/sidecar.err" | head -1)" "—" "reported"
-else
+elif wanted document; then
   row "Move: G at open shows the last paragraph" "${T_G} ms after the key (idle key: ${T_IDLE_KEY} ms)" "—" "$(verdict "$T_G" $((T_IDLE_KEY + 200)))"
+fi
+
+# ---------- search across the corpus (issue #9) ----------
+# In-process (criterion, benches/corpus_search.rs) on the generated archive,
+# with `rg -S -c -F` over the same documents timed in the same bench run.
+if wanted search; then
+  echo "corpus search (criterion, against rg -c)…" >&2
+  command -v rg >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq ripgrep >/dev/null; }
+  GLOSS_CORPUS=$TMP/corpus cargo bench --quiet --bench corpus_search >/dev/null 2>&1
+  CS_WHOLE=$(est corpus_search/whole) CS_FIRST=$(est corpus_search/first_result) CS_RG=$(est corpus_search/rg_c)
+  r=$(ratio "$CS_WHOLE" "$CS_RG")
+  row "Corpus search: whole search vs rg -c, same files (≤ 1.5×)" "gloss $(printf '%.0f' "$CS_WHOLE") ms, rg $(printf '%.0f' "$CS_RG") ms" "${r}×" "$(verdict "$r" 1.5)"
+  row "Corpus search: first result (≤ 100 ms)" "$(printf '%.1f' "$CS_FIRST") ms" "—" "$(verdict "$CS_FIRST" 100)"
 fi
 
 echo

@@ -71,6 +71,7 @@ commands! {
     SearchNext => "search_next", "Next search match";
     SearchPrev => "search_prev", "Previous search match";
     ClearSearch => "clear_search", "Clear the search";
+    TagAll => "tag_all", "Tag every search match: its paragraphs, or the matching words as quotes (preview first; one undo)";
     Help => "help", "Show or hide this help";
     Orphans => "orphans", "List orphaned annotations; Enter attaches one to the selected paragraph";
     Reopen => "reopen", "Reopen the document after it changed on disk (annotations are re-anchored)";

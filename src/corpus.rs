@@ -215,19 +215,34 @@ fn walk(
 /// Whether it is text is found by opening it.
 pub fn documents_in(folder: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    collect_documents(folder, &mut HashSet::new(), &mut out);
+    each_document_in(folder, &mut |path| {
+        out.push(path);
+        true
+    });
     out
 }
 
-fn collect_documents(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
+/// [`documents_in`], handing each path to `found` as soon as its folder is
+/// read (a search starts on the first folder while the rest is walked);
+/// `found` returning false stops the walk.
+pub fn each_document_in(folder: &Path, found: &mut impl FnMut(PathBuf) -> bool) {
+    collect_documents(folder, &mut HashSet::new(), found);
+}
+
+/// Returns false when `found` asked to stop.
+fn collect_documents(
+    dir: &Path,
+    seen: &mut HashSet<PathBuf>,
+    found: &mut impl FnMut(PathBuf) -> bool,
+) -> bool {
     let Ok(real) = std::fs::canonicalize(dir) else {
-        return;
+        return true;
     };
     if !seen.insert(real) {
-        return;
+        return true;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        return true;
     };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
@@ -241,16 +256,26 @@ fn collect_documents(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Path
         if name.starts_with('.') {
             continue;
         }
-        if path.is_dir() {
-            collect_documents(&path, seen, out);
-        } else if path.is_file()
+        // The entry's own type saves a stat per file; a symlink is followed.
+        let kind = entry.file_type().ok();
+        let (is_dir, is_file) = match kind {
+            Some(t) if !t.is_symlink() => (t.is_dir(), t.is_file()),
+            _ => (path.is_dir(), path.is_file()),
+        };
+        if is_dir {
+            if !collect_documents(&path, seen, found) {
+                return false;
+            }
+        } else if is_file
             && sidecar::parse_sidecar_name(&name).is_none()
             && name != crate::project::FILE_NAME
             && !written_beside_a_document(&name, &names)
+            && !found(path)
         {
-            out.push(path);
+            return false;
         }
     }
+    true
 }
 
 /// Is `name` `<document>.<annotator>.<ext>` for a `document` among `siblings`?

@@ -63,6 +63,8 @@ pub struct TagForm {
     pub preferred_actors: Vec<String>,
     /// Issues offered first: the most recently tagged first.
     pub preferred_issues: Vec<String>,
+    /// Tag all from a search: the tag goes on every hit (see `tag_all`).
+    pub all: Option<super::tag_all::Scope>,
 }
 
 /// Where a form's quote sits in its paragraph.
@@ -109,6 +111,7 @@ impl TagForm {
             quote_at: None,
             preferred_actors: Vec::new(),
             preferred_issues: Vec::new(),
+            all: None,
         }
     }
 

@@ -8,6 +8,7 @@ mod background;
 pub mod codebook;
 pub mod concurrent;
 pub mod corpus;
+pub mod corpus_search;
 pub mod export;
 pub mod form;
 pub mod input;
@@ -16,6 +17,7 @@ mod paste;
 pub mod review;
 mod safety;
 mod selection;
+pub mod tag_all;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -120,6 +122,10 @@ pub enum Mode {
     Codebook(codebook::CodebookView),
     /// The document's metadata, detected and stored.
     Metadata(Box<codebook::MetadataView>),
+    /// Tag all from a search: paragraphs or words, then the kind.
+    TagAllScope(tag_all::Scope),
+    /// Tag all from a search: the preview, Enter tags them all.
+    ConfirmTagAll(Box<tag_all::Preview>),
 }
 
 /// A status-line message.
@@ -477,6 +483,8 @@ impl App {
             Mode::ConfirmLoss(_) => self.confirm_loss_key(event),
             Mode::Codebook(_) => self.codebook_key(event),
             Mode::Metadata(_) => self.metadata_key(event),
+            Mode::TagAllScope(_) => self.tag_all_scope_key(event),
+            Mode::ConfirmTagAll(_) => self.confirm_tag_all_key(event),
         }
     }
 
@@ -591,6 +599,7 @@ impl App {
             Command::Search => self.mode = Mode::SearchPrompt(TextInput::default()),
             Command::SearchNext => self.step_match(1),
             Command::SearchPrev => self.step_match(-1),
+            Command::TagAll => self.start_tag_all(),
             Command::ClearSearch => {
                 self.search = None;
                 self.status = None;
@@ -914,6 +923,11 @@ impl App {
                 return;
             }
         };
+        // Tag all: the hits are the places; preview before anything is added.
+        if let Some(scope) = form.all {
+            self.preview_tag_all(tag, scope);
+            return;
+        }
         // An optional quote narrows the annotation to those words of the paragraph.
         let paragraph_text = self.doc.paragraph_text(form.paragraph);
         let anchor = match form.quote_span(paragraph_text) {

@@ -76,6 +76,8 @@ impl App {
             }
             // Losing work takes a typed `yes`, never a pasted one.
             Mode::ConfirmLoss(_)
+            | Mode::TagAllScope(_)
+            | Mode::ConfirmTagAll(_)
             | Mode::Help { .. }
             | Mode::Agreement
             | Mode::Orphans { .. }

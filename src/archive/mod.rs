@@ -5,6 +5,8 @@
 
 pub mod index;
 pub mod state;
+pub mod search;
+pub mod tag_all;
 
 use std::path::PathBuf;
 

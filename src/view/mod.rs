@@ -6,6 +6,7 @@
 
 mod codebook;
 pub mod corpus;
+pub mod corpus_search;
 mod document;
 mod export;
 mod panel;
@@ -13,6 +14,7 @@ mod popup;
 mod review;
 mod safety;
 mod status;
+mod tag_all;
 pub mod theme;
 
 use ratatui::Frame;
@@ -58,6 +60,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Mode::ConfirmLoss(input) => safety::confirm_loss(frame.buffer_mut(), app, input, theme),
         Mode::Codebook(view) => codebook::codebook(frame.buffer_mut(), app, view, theme),
         Mode::Metadata(view) => codebook::metadata(frame.buffer_mut(), app, view, theme),
+        Mode::TagAllScope(scope) => {
+            tag_all::scope(frame.buffer_mut(), app, *scope, theme);
+            None
+        }
+        Mode::ConfirmTagAll(preview) => {
+            tag_all::confirm(frame.buffer_mut(), app, preview, theme);
+            None
+        }
     };
     if let Some((x, y)) = cursor {
         frame.set_cursor_position((x, y));

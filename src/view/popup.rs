@@ -32,7 +32,14 @@ pub fn form(buf: &mut Buffer, app: &App, form: &TagForm, theme: &Theme) -> Optio
         Kind::Advice => "advice",
         Kind::Position => "position",
     };
-    let title = format!(" {verb} {kind} on ¶{} ", form.paragraph + 1);
+    let title = match (form.all, &app.search) {
+        (Some(scope), Some(search)) => format!(
+            " Tag all /{}: {kind} on every {} ",
+            crate::document::sanitize::display_line(&search.query),
+            if scope.quotes { "hit" } else { "paragraph" }
+        ),
+        _ => format!(" {verb} {kind} on ¶{} ", form.paragraph + 1),
+    };
     let inner = dialog(buf, rect, &title, theme);
     let mut y = inner.y;
     let mut cursor = None;
