@@ -12,6 +12,7 @@ mod popup;
 mod review;
 mod safety;
 mod status;
+pub mod suggestions;
 pub mod theme;
 
 use ratatui::Frame;
