@@ -91,6 +91,29 @@ fn frame(c: &mut Criterion) {
             black_box(app.selected)
         })
     });
+    // Names and suggestions: a frame with the selected paragraph's worked
+    // out (underlines, cue words, panel rows), and the frame right after a
+    // move to a paragraph not yet worked out (it must not wait for it).
+    app.run(Command::ClearSearch);
+    app.select(n / 3);
+    app.settle_assist(Duration::from_secs(10));
+    g.bench_function("suggestions", |b| {
+        b.iter(|| {
+            app.layout.follow = true;
+            draw(&mut app);
+            black_box(app.suggestions().len())
+        })
+    });
+    g.bench_function("suggestions_after_move", |b| {
+        b.iter(|| {
+            if app.selected + 10 >= n {
+                app.select(n / 3);
+            }
+            app.run(Command::NextParagraph);
+            draw(&mut app);
+            black_box(app.selected)
+        })
+    });
     g.finish();
 }
 

@@ -80,6 +80,9 @@ commands! {
     Codebook => "codebook", "Codebook: actors and issues — aliases, renames, merges, definitions (undoable)";
     Metadata => "metadata", "The document's metadata (detected and stored); Enter corrects a value";
     Boilerplate => "boilerplate", "Mark or unmark the paragraph as boilerplate (dimmed, left out of agreement)";
+    NextSuggestion => "next_suggestion", "Select the paragraph's next tag suggestion (from cue phrases)";
+    AcceptSuggestion => "accept_suggestion", "Accept the selected suggestion: the tag form opens filled (Enter saves)";
+    DismissSuggestion => "dismiss_suggestion", "Dismiss the selected suggestion for this paragraph (undoable)";
     Quit => "quit", "Quit (work is already saved)";
     Suspend => "suspend", "Suspend to the shell (saved first; fg resumes)";
     NextDisagreement => "next_disagreement", "Review: next paragraph where annotators disagree";

@@ -116,6 +116,7 @@ fn sidecar() -> impl Strategy<Value = Sidecar> {
                 actors: Vec::new(),
                 issues,
                 annotations,
+                dismissed: Vec::new(),
             },
         )
 }

@@ -208,6 +208,13 @@ impl TagForm {
                         })
                         .cloned(),
                 );
+                // Names detected in the paragraph are offered even before
+                // any registry knows them.
+                for p in &self.preferred_actors {
+                    if !names.contains(p) && !registry.knows(p) && p.to_lowercase().contains(&key) {
+                        names.push(p.clone());
+                    }
+                }
                 names
             }
             Completion::Issue => complete_issue(issues, typed),

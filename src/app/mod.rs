@@ -4,6 +4,7 @@
 //! events in, calls [`App::prepare_frame`] before drawing, and carries out the
 //! [`Effect`]s (saving, quitting). Tests drive the same path on `TestBackend`.
 
+pub mod assist;
 mod background;
 pub mod codebook;
 pub mod concurrent;
@@ -192,6 +193,8 @@ struct Step {
     /// The codebook (project and registry) before and after, for codebook,
     /// metadata and boilerplate changes.
     codebook: Option<Box<(codebook::CodebookSnapshot, codebook::CodebookSnapshot)>>,
+    /// A suggestion dismissed (undo brings it back).
+    dismissal: Option<crate::sidecar::Dismissal>,
 }
 
 /// The whole state of an annotating session.
@@ -253,6 +256,10 @@ pub struct App {
     pub onward: Onward,
     /// Set when the session ends to open another document ([`Leave`]).
     pub leaving: Option<Leave>,
+    /// Names and suggestions of paragraphs, worked out beside the event loop.
+    assist: assist::Assist,
+    /// Index of the selected suggestion among [`App::suggestions`].
+    pub selected_suggestion: usize,
 }
 
 impl App {
@@ -301,6 +308,8 @@ impl App {
             bg: Default::default(),
             onward: Onward::default(),
             leaving: None,
+            assist: Default::default(),
+            selected_suggestion: 0,
         };
         app.defer_placement();
         app.reindex();
@@ -641,6 +650,9 @@ impl App {
             Command::Codebook => self.open_codebook(),
             Command::Metadata => self.open_metadata(),
             Command::Boilerplate => self.toggle_boilerplate(),
+            Command::NextSuggestion => self.step_suggestion(),
+            Command::AcceptSuggestion => self.accept_suggestion(),
+            Command::DismissSuggestion => self.dismiss_suggestion(),
         }
     }
 
@@ -685,6 +697,7 @@ impl App {
         let index = index.min(last);
         if index != self.selected {
             self.selected_annotation = 0;
+            self.selected_suggestion = 0;
         }
         // A selection lies within one paragraph.
         if self.selection.is_some_and(|s| s.paragraph != index) {
@@ -774,6 +787,7 @@ impl App {
             edits,
             learned,
             codebook: None,
+            dismissal: None,
         });
         self.redo.clear();
     }
@@ -781,6 +795,8 @@ impl App {
     fn after_change(&mut self, last: Option<&Edit>) {
         self.sidecar.learn_names();
         self.reindex();
+        // New names may be detected now.
+        self.invalidate_assist();
         if let Some(edit) = last {
             let a = edit.annotation();
             if !matches!(edit, Edit::Remove(_)) && !self.orphans.contains(&a.id) {
@@ -818,6 +834,9 @@ impl App {
         if let Some(change) = &step.codebook {
             self.restore_codebook(&change.1, &change.0);
         }
+        if let Some(d) = &step.dismissal {
+            self.sidecar.dismissed.retain(|x| x != d);
+        }
         self.after_change(inverse.last());
         self.refresh_project_views();
         self.say(format!("Undone ({} left)", self.undo.len()));
@@ -837,6 +856,11 @@ impl App {
         }
         if let Some(change) = &step.codebook {
             self.restore_codebook(&change.0, &change.1);
+        }
+        if let Some(d) = &step.dismissal
+            && !self.sidecar.dismissed.contains(d)
+        {
+            self.sidecar.dismissed.push(d.clone());
         }
         self.after_change(step.edits.last());
         self.refresh_project_views();
@@ -1148,6 +1172,7 @@ impl App {
     /// Compute the layout for a frame of `area` and scroll the selection into view.
     pub fn prepare_frame(&mut self, area: Rect) {
         self.poll_background();
+        self.poll_assist();
         self.poll_project();
         // Below the text (narrow screens) the panel grows to hold an open form.
         let panel_rows = match &self.mode {

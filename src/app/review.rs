@@ -268,7 +268,13 @@ impl App {
                         row_count(&display(&head), inner) + note + 1
                     })
                     .sum();
-                (rows.max(2) as u16 + 2).min(12)
+                // The suggestions' heading, and two rows or more each (see
+                // `view::suggestions`).
+                let suggested = match self.suggestions().len() {
+                    0 => 0,
+                    n => 2 * n + 1,
+                };
+                ((rows + suggested).max(2) as u16 + 2).min(12)
             }
             Some(_) => {
                 let inner = width.saturating_sub(2) as usize;

@@ -108,7 +108,14 @@ impl App {
     /// ones) and highlight the likeliest on its first field.
     pub(super) fn prefer_likely_names(&self, form: &mut TagForm) {
         let (registry, issues) = self.completion_sources();
-        let mut actors = registry.named_in(self.doc.paragraph_text(form.paragraph));
+        // Names detected in the paragraph first (surnames and "I" resolved),
+        // then registry names it contains.
+        let mut actors = self.detected_actors(form.paragraph);
+        for name in registry.named_in(self.doc.paragraph_text(form.paragraph)) {
+            if !actors.contains(&name) {
+                actors.push(name);
+            }
+        }
         // This session's tags, latest first, then the sidecar's by time.
         let mut earlier: Vec<&crate::annotation::Annotation> =
             self.sidecar.annotations.iter().collect();

@@ -355,6 +355,17 @@ const NOT_NAMES: &[&str] = &[
     "Defence",
     "Treasury",
     "Commerce",
+    "Trade",
+    "Finance",
+    "Industry",
+    "Agriculture",
+    "Railways",
+    "Transport",
+    "Interior",
+    "Education",
+    "Labour",
+    "Labor",
+    "Culture",
     "Congress",
     "Senate",
     "House",
@@ -836,7 +847,9 @@ fn tokens(chars: &[char]) -> Vec<Token> {
         }
         let first = chars[start];
         let initial = text.len() == 2 && text.ends_with('.') && first.is_uppercase();
-        let title = TITLES.contains(&text.as_str());
+        // `Vice-Minister`: a compound of titles is a title.
+        let title = TITLES.contains(&text.as_str())
+            || (text.contains('-') && text.split('-').all(|part| TITLES.contains(&part)));
         let has_lower = text.chars().skip(1).any(char::is_lowercase);
         let name = first.is_uppercase()
             && !title
@@ -1344,5 +1357,23 @@ mod tests {
         ];
         let d = detector.detect_all(&docs);
         assert_eq!(d[1].mentions[0].actor, "Foster Dulles");
+    }
+
+    #[test]
+    fn a_hyphenated_title_is_left_out_of_the_name() {
+        let d = detect(&["Vice-Minister Han Tae-jun received me."], None);
+        assert_eq!(
+            found(&d),
+            vec![(0, "Han Tae-jun", "Han Tae-jun", Rule::Titled)]
+        );
+        // The ministry's name is not part of it either.
+        let d = detect(
+            &["Conversation with Vice-Minister of Trade Han Tae-jun."],
+            None,
+        );
+        assert_eq!(
+            found(&d),
+            vec![(0, "Han Tae-jun", "Han Tae-jun", Rule::Titled)]
+        );
     }
 }

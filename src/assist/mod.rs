@@ -3,7 +3,9 @@
 //! `fold` makes names comparable (case, hyphens, spaces, diacritics);
 //! `mentions` finds who is named where and by which rule.
 
+pub mod cues;
 pub mod fold;
 pub mod mentions;
 
+pub use cues::{CueRules, Suggestion};
 pub use mentions::{Detected, Detector, Mention, Rule, link_across};

@@ -79,6 +79,15 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     if let Some(warning) = open_project(&mut app, file) {
         notice = Some(warning);
     }
+    // Cue-phrase rules: built-in, extended by the user's `cues.ron`.
+    let (cue_rules, cue_warning) = crate::assist::CueRules::load(dir.as_deref());
+    app.set_cue_rules(cue_rules);
+    if let Some(warning) = cue_warning {
+        notice = Some(match notice {
+            Some(n) => format!("{n}; {warning}"),
+            None => warning,
+        });
+    }
     if !args.read_only
         && std::fs::metadata(path.parent().unwrap_or(Path::new(".")))
             .is_ok_and(|m| m.permissions().readonly())

@@ -12,6 +12,7 @@ mod export;
 mod merge_driver;
 mod project;
 mod review;
+mod suggest;
 mod text;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -91,6 +92,10 @@ pub enum Commands {
     /// shapes, romanisation pairs, surnames, "I" for the author), each
     /// mention with the rule that found it; --add puts them in the codebook.
     Actors(actors::ActorsArgs),
+    /// Tags the documents' cue phrases suggest ("X told Y that …" a claim,
+    /// "it would be desirable for Y to …" advice, "X opposed …" a position),
+    /// each with its rule and cue words (rules: built-in + cues.ron).
+    Suggest(suggest::SuggestArgs),
     /// Inter-annotator agreement per kind and on stance (observed, Cohen's
     /// kappa, Krippendorff's alpha); a folder gives per-document and pooled figures.
     Agree(agree::AgreeArgs),
@@ -187,6 +192,7 @@ pub fn main() -> ExitCode {
         }) => review::run(&file, &sidecars, &session),
         Some(Commands::Agree(args)) => agree::run(&args),
         Some(Commands::Actors(args)) => actors::run(&args),
+        Some(Commands::Suggest(args)) => suggest::run(&args),
         Some(Commands::Init { dir }) => {
             project::init(dir.as_deref().unwrap_or(std::path::Path::new(".")))
         }

@@ -185,6 +185,11 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Merged {
     sidecar.annotations = out;
     sidecar.actors = unite_actors(&ours.actors, &theirs.actors);
     sidecar.issues.extend(theirs.issues.iter().cloned());
+    for d in &theirs.dismissed {
+        if !sidecar.dismissed.contains(d) {
+            sidecar.dismissed.push(d.clone());
+        }
+    }
     sidecar.normalise();
     Merged {
         sidecar,

@@ -69,6 +69,21 @@ pub struct Sidecar {
     pub issues: Vec<String>,
     #[serde(default)]
     pub annotations: Vec<Annotation>,
+    /// Tag suggestions the annotator dismissed (never annotations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dismissed: Vec<Dismissal>,
+}
+
+/// A cue-phrase suggestion the annotator dismissed: remembered for the
+/// paragraph whose text has `hash` (`paragraph` is for the reader), so it is
+/// not suggested there again. The tag, not the rule, identifies it: a rule
+/// renamed in a rules file does not bring it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dismissal {
+    pub paragraph: usize,
+    pub hash: String,
+    pub rule: String,
+    pub tag: crate::annotation::Tag,
 }
 
 /// Why a sidecar could not be read or written.
@@ -120,6 +135,7 @@ impl Sidecar {
             actors: Vec::new(),
             issues: Vec::new(),
             annotations: Vec::new(),
+            dismissed: Vec::new(),
         }
     }
 

@@ -107,11 +107,15 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
 /// earlier ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Layer {
+    /// A name detected in the selected paragraph.
+    Name,
     /// A narrowed annotation's quote.
     Quote,
     /// The selected annotation's quote.
     SelectedQuote,
     Match,
+    /// The selected suggestion's cue words.
+    Cue,
     /// Words being selected.
     Selection,
 }
@@ -155,6 +159,25 @@ fn marks_of(app: &App, index: usize, raw: &str, theme: &Theme) -> Vec<Span> {
                 Layer::Quote
             },
         });
+    }
+    if index == app.selected {
+        let (names, cues) = super::suggestions::marks(app, raw);
+        for (start, end) in names {
+            out.push(Span {
+                start,
+                end,
+                style: theme.name_mention(),
+                layer: Layer::Name,
+            });
+        }
+        for (start, end) in cues {
+            out.push(Span {
+                start,
+                end,
+                style: theme.cue(),
+                layer: Layer::Cue,
+            });
+        }
     }
     if let Some(s) = app.selection.filter(|s| s.paragraph == index) {
         let (start, end) = s.range();

@@ -15,6 +15,7 @@ mod review;
 mod safety;
 mod status;
 mod tag_all;
+pub mod suggestions;
 pub mod theme;
 
 use ratatui::Frame;

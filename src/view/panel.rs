@@ -38,6 +38,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     };
     let inner = bordered(buf, area, &title, theme.border);
     let width = inner.width as usize;
+    let suggested = super::suggestions::rows(app, theme, width);
     if anns.is_empty() {
         let hint = format!(
             "{} claim · {} advice · {} position · {} help",
@@ -46,19 +47,17 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             app.keymap.label(Command::TagPosition),
             app.keymap.label(Command::Help),
         );
-        for (k, row) in hint_rows(&hint, width)
+        let hint: Vec<(String, ratatui::style::Style)> = hint_rows(&hint, width)
+            .into_iter()
+            .map(|r| (r, theme.dim))
+            .collect();
+        for (k, (row, style)) in hint
             .iter()
+            .chain(suggested.iter())
             .take(inner.height as usize)
             .enumerate()
         {
-            put(
-                buf,
-                inner.x,
-                inner.y + k as u16,
-                row,
-                inner.width,
-                theme.dim,
-            );
+            put(buf, inner.x, inner.y + k as u16, row, inner.width, *style);
         }
         return;
     }
@@ -156,7 +155,16 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         }
         blocks.push(lines);
     }
-    let height = inner.height as usize;
+    // Suggestions keep up to half the panel below the annotations.
+    let reserved = suggested
+        .len()
+        .min((inner.height as usize / 2).max(2))
+        .min(inner.height as usize);
+    let height = inner.height as usize - reserved;
+    for (k, (row, style)) in suggested.iter().take(reserved).enumerate() {
+        let y = inner.y + (height + k) as u16;
+        put(buf, inner.x, y, row, inner.width, *style);
+    }
     let mut start = 0;
     let rows_through =
         |from: usize, to: usize| -> usize { blocks[from..=to].iter().map(Vec::len).sum() };
@@ -164,6 +172,9 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         && rows_through(start, app.selected_annotation.min(blocks.len() - 1)) > height
     {
         start += 1;
+    }
+    if height == 0 {
+        return;
     }
     let rows: Vec<&(String, ratatui::style::Style)> = blocks[start..].iter().flatten().collect();
     for (k, (text, style)) in rows.iter().take(height).enumerate() {

@@ -84,6 +84,9 @@ pub fn type_text(app: &mut App, text: &str) {
 }
 
 pub fn render(app: &mut App, width: u16, height: u16, theme: &Theme) -> Buffer {
+    // The selected paragraph's names and suggestions are worked out beside
+    // the event loop: a test frame shows them once they are in.
+    app.settle_assist(std::time::Duration::from_secs(10));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|frame| {
