@@ -12,6 +12,7 @@ pub mod form;
 pub mod input;
 mod layout;
 mod paste;
+pub mod retrieval;
 pub mod review;
 mod safety;
 mod selection;

@@ -3,6 +3,8 @@
 //! (`gloss DIR`) and for `export`, `agree` and `check`; it never touches the
 //! terminal.
 
+pub mod retrieval;
+
 use std::path::PathBuf;
 
 /// A place in the archive to open in the annotate view: a document at a
