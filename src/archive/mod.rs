@@ -3,7 +3,9 @@
 //! (`gloss DIR`) and for `export`, `agree` and `check`; it never touches the
 //! terminal.
 
+pub mod index;
 pub mod retrieval;
+pub mod state;
 
 use std::path::PathBuf;
 

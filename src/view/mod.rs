@@ -5,6 +5,7 @@
 //! goes through `sanitize` before it reaches a cell.
 
 mod codebook;
+pub mod corpus;
 mod document;
 mod export;
 mod panel;
