@@ -15,6 +15,7 @@ pub mod form;
 pub mod input;
 mod layout;
 mod paste;
+pub mod retrieval;
 pub mod review;
 mod safety;
 mod selection;

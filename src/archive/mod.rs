@@ -4,6 +4,7 @@
 //! terminal.
 
 pub mod index;
+pub mod retrieval;
 pub mod state;
 pub mod search;
 pub mod tag_all;

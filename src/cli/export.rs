@@ -1,20 +1,12 @@
 //! `gloss export`: excerpts from documents and folders, in one format.
 
 use clap::Args;
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
 
 use super::{FilterArgs, report};
-use crate::corpus::{self, AnnotatedDocument, CorpusError};
-use crate::document::DocumentError;
-use crate::export::batch::{self, Progress};
-use crate::export::metadata::{self, Metadata};
-use crate::export::{self, ExportSet, Format, dna};
-use crate::project::boilerplate::BoilerplateFinder;
+use crate::export::{self, ExportSet, Format, collect, dna};
 use crate::sidecar::store::write_atomic;
 
 #[derive(Debug, Args)]
@@ -48,111 +40,23 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let filter = args.filter.to_filter();
-    let (mut targets, errors) = corpus::find_targets(&args.paths, &filter.annotators, false);
-    let mut failed = !errors.is_empty();
-    for e in errors {
-        report(e);
-    }
-    // The folders given: a REFI-QDA project names documents relative to them
-    // and holds every document in them, tagged or not.
-    let roots: Vec<PathBuf> = args.paths.iter().filter(|p| p.is_dir()).cloned().collect();
-    let mut untagged = HashSet::new();
-    if args.format == Format::Qdpx {
-        let known: HashSet<PathBuf> = targets.iter().map(|t| t.document.clone()).collect();
-        for root in &roots {
-            for document in corpus::documents_in(root) {
-                if !known.contains(&document) && untagged.insert(document.clone()) {
-                    targets.push(corpus::Target {
-                        document,
-                        sidecars: Vec::new(),
-                    });
-                }
-            }
-        }
-        targets.sort_by(|a, b| a.document.cmp(&b.document));
-    }
-    let mut documents: Vec<(String, AnnotatedDocument)> = Vec::new();
-    let mut excerpts = Vec::new();
-    let mut orphans = 0;
-    let done = Arc::new(AtomicUsize::new(0));
-    let progress = Progress::start(targets.len(), done.clone());
-    let loaded = batch::load_all(&targets, &filter, &done);
-    progress.finish();
-    // An ambiguous `--actor` is a usage error, as a bad flag is.
-    let ambiguous: Vec<&String> = loaded
-        .iter()
-        .filter_map(|r| r.as_ref().ok()?.ambiguous.as_ref())
-        .collect();
-    if !ambiguous.is_empty() {
-        for e in ambiguous {
-            report(e);
-        }
-        return ExitCode::from(2);
-    }
-    let mut boilerplate = BoilerplateFinder::new();
-    let mut on_boilerplate = 0;
-    for (target, result) in targets.iter().zip(loaded) {
-        match result {
-            Ok(mut l) => {
-                for e in l.errors {
-                    failed = true;
-                    report(e);
-                }
-                if !args.include_boilerplate {
-                    match boilerplate.of(&l.document.doc) {
-                        Ok(skip) if !skip.is_empty() => {
-                            let before = l.excerpts.len();
-                            // Excerpt paragraphs are 1-based.
-                            l.excerpts.retain(|e| {
-                                !e.paragraph
-                                    .checked_sub(1)
-                                    .is_some_and(|p| skip.contains(&p))
-                            });
-                            on_boilerplate += before - l.excerpts.len();
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            report(e);
-                            return ExitCode::from(1);
-                        }
-                    }
-                }
-                orphans += l.orphans;
-                excerpts.append(&mut l.excerpts);
-                documents.push((l.source, l.document));
-            }
-            // A file found in a folder that is not text is not a document.
-            Err(CorpusError::Document(
-                e @ (DocumentError::Binary { .. } | DocumentError::NotUtf8 { .. }),
-            )) if untagged.contains(&target.document) => {
-                report(format!("gloss: {e}: left out of the project"));
-            }
-            Err(e) => {
-                failed = true;
-                report(e);
-            }
-        }
-    }
-    export::sort(&mut excerpts);
-    if on_boilerplate > 0 {
-        report(format!(
-            "gloss: {on_boilerplate} annotation(s) on boilerplate paragraphs not exported (--include-boilerplate keeps them)"
-        ));
-    }
-    // Citations: stored metadata in the project file over detected values.
-    let (metadata, project_errors) = Metadata::collect(&documents);
-    for e in project_errors {
-        failed = true;
-        report(format!(
-            "gloss: {e} (its documents are cited from their text alone)"
-        ));
-    }
-    metadata::apply(&mut excerpts, &metadata);
-    if orphans > 0 {
-        report(format!(
-            "gloss: {orphans} orphaned annotation(s) not exported (their paragraphs are gone; see `gloss check`)"
-        ));
-    }
+    let options = collect::Options {
+        untagged_documents: args.format == Format::Qdpx,
+        include_boilerplate: args.include_boilerplate,
+        progress: true,
+    };
+    let gathered = match collect::collect(&args.paths, &filter, options, &mut |m| report(m)) {
+        Ok(g) => g,
+        Err(collect::Stop::Ambiguous) => return ExitCode::from(2),
+        Err(collect::Stop::Failed) => return ExitCode::from(1),
+    };
+    let failed = gathered.failed;
+    let (documents, excerpts, metadata, roots) = (
+        gathered.documents,
+        gathered.excerpts,
+        gathered.metadata,
+        gathered.roots,
+    );
     let set = ExportSet {
         documents: &documents,
         excerpts: &excerpts,

@@ -18,6 +18,8 @@ pub struct Loaded {
     pub errors: Vec<CorpusError>,
     pub excerpts: Vec<Excerpt>,
     pub orphans: usize,
+    /// The document's actor names (every registry of it).
+    pub names: ActorResolver,
     /// An `--actor` query that names several actors of this document (no
     /// excerpts were taken): the error to report.
     pub ambiguous: Option<String>,
@@ -106,6 +108,7 @@ fn load_one(target: &Target, filter: &Filter) -> Result<Loaded, CorpusError> {
         excerpts,
         orphans,
         ambiguous,
+        names,
     })
 }
 

@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod beside;
 pub mod citation;
+pub mod collect;
 pub mod csl;
 pub mod dna;
 pub mod gexf;

@@ -11,6 +11,7 @@ mod document;
 mod export;
 mod panel;
 mod popup;
+pub mod retrieval;
 mod review;
 mod safety;
 mod status;
