@@ -378,17 +378,17 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
                 if name == "title" {
                     in_title_stmt_title = false;
                 }
-                if captures.last().is_some_and(|c| c.depth == open.len()) {
-                    if let Some(c) = captures.pop() {
-                        let text = squeeze(&c.text);
-                        if c.listed {
-                            names.list(&c.id, text);
-                            if skip_from.is_none() && blocks_open > 0 {
-                                st.describing = Some((c.id, st.text.len()));
-                            }
-                        } else {
-                            names.mention(&c.id, text);
+                if captures.last().is_some_and(|c| c.depth == open.len())
+                    && let Some(c) = captures.pop()
+                {
+                    let text = squeeze(&c.text);
+                    if c.listed {
+                        names.list(&c.id, text);
+                        if skip_from.is_none() && blocks_open > 0 {
+                            st.describing = Some((c.id, st.text.len()));
                         }
+                    } else {
+                        names.mention(&c.id, text);
                     }
                 }
                 if holder.as_ref().is_some_and(|(_, d)| *d == open.len()) {
