@@ -130,7 +130,12 @@ fn gloss_text_on_markdown_and_tei() {
     assert_eq!(last["text"], "The Secretary spoke.");
     assert_eq!(last["page"], "7");
     assert_eq!(last["section"], "Memorandum");
-    assert!(!out.contains("Source: a file."));
+    // The note is not text: it comes with its paragraph (the head).
+    let head: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(head["text"], "Memorandum");
+    assert_eq!(head["notes"][0]["text"], "Source: a file.");
+    let text = stdout_of(gloss(dir.path()).args(["text", "memo.xml"]));
+    assert!(!text.contains("Source: a file."));
 }
 
 /// Tag paragraph `index` of `path` as a claim by `by`, as the TUI would.

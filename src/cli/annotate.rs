@@ -76,6 +76,9 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
     // (the SHA-256 of a large document follows from the background)
     app.refresh_source();
     app.vocabulary = vocabulary;
+    if let Some(warning) = register_people(&mut app, file, args.read_only) {
+        notice = Some(warning);
+    }
     if let Some(warning) = open_project(&mut app, file) {
         notice = Some(warning);
     }
@@ -184,6 +187,43 @@ pub fn prepare(file: &Path, args: &SessionArgs) -> Result<Session, String> {
         journal: journal.filter(|_| !read_only),
         lock,
     })
+}
+
+/// The persons and bodies a TEI document identifies become actors: in the
+/// project file above it when there is one (merged, never clobbering),
+/// otherwise (or read-only) in this session's names only.
+fn register_people(app: &mut App, file: &Path, read_only: bool) -> Option<String> {
+    use crate::project::store::OpenProject;
+    let people = app.doc.extraction().map(|e| e.meta.actors.clone())?;
+    if people.is_empty() {
+        return None;
+    }
+    let mut warning = None;
+    if !read_only {
+        match OpenProject::above(file) {
+            Ok(Some(mut open)) => {
+                if open.project.register(&people) == 0 {
+                    return None;
+                }
+                match open.save() {
+                    Ok(_) => return None,
+                    Err(e) => {
+                        warning = Some(format!("{e} — the document's persons were not added"))
+                    }
+                }
+            }
+            Ok(None) => {}
+            // Reported when the project is opened for the session.
+            Err(_) => {}
+        }
+    }
+    app.vocabulary
+        .0
+        .extend(people.into_iter().map(|p| crate::annotation::Actor {
+            name: p.name,
+            aliases: p.aliases,
+        }));
+    warning
 }
 
 /// Give the session the project file above `file`, if any. A project file

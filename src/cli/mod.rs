@@ -9,6 +9,7 @@ pub mod annotate;
 mod check;
 mod corpus;
 mod export;
+mod import;
 mod merge_driver;
 mod project;
 mod review;
@@ -111,6 +112,10 @@ pub enum Commands {
     /// The document's paragraphs as gloss sees them (HTML, TEI and Markdown
     /// extracted), blank-line separated; boilerplate left out unless --all.
     Text(text::TextArgs),
+    /// Split a TEI file of many documents (a FRUS volume) into one TEI file
+    /// per div[@type="document"] in DIR, with their metadata and the
+    /// volume's persons in DIR/gloss.ron.
+    Import(import::ImportArgs),
     /// git merge driver for sidecars: merges BASE, OURS, THEIRS by annotation
     /// id and writes the result to OURS (see README: .gitattributes, git config).
     MergeDriver {
@@ -198,6 +203,7 @@ pub fn main() -> ExitCode {
         }
         Some(Commands::Meta(args)) => project::meta(&args),
         Some(Commands::Text(args)) => text::run(&args),
+        Some(Commands::Import(args)) => import::run(&args),
         Some(Commands::MergeDriver {
             base,
             ours,

@@ -1,5 +1,5 @@
 //! `gloss text FILE`: the paragraphs as gloss sees them — after extraction
-//! for HTML, TEI and Markdown — for scripts, for diffing an extraction
+//! for HTML, TEI, Markdown and DOCX — for scripts, for diffing an extraction
 //! against another tool, and for tests.
 
 use clap::{Args, ValueEnum};
@@ -17,7 +17,7 @@ pub enum TextFormat {
     /// Paragraphs separated by one blank line.
     #[default]
     Text,
-    /// One JSON object per paragraph: number, text, page, section, boilerplate.
+    /// One JSON object per paragraph: number, text, page, section, boilerplate, notes.
     Json,
 }
 
@@ -47,6 +47,8 @@ struct Line<'a> {
     page: Option<&'a str>,
     section: Option<&'a str>,
     boilerplate: bool,
+    /// Footnotes and endnotes anchored in the paragraph: `{"n", "text"}`.
+    notes: &'a [crate::document::formats::Note],
 }
 
 pub fn run(args: &TextArgs) -> ExitCode {
@@ -89,6 +91,7 @@ pub fn run(args: &TextArgs) -> ExitCode {
                     page: provenance.and_then(|p| p.page.as_deref()),
                     section: provenance.and_then(|p| p.section.as_deref()),
                     boilerplate,
+                    notes: provenance.map_or(&[], |p| p.notes.as_slice()),
                 };
                 serde_json::to_string(&line)
                     .map_err(std::io::Error::other)

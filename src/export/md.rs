@@ -1,5 +1,6 @@
 //! Markdown for writing: grouped by document, then paragraph; each excerpt a
-//! block quote followed by an attribution line. All text is escaped, so a
+//! block quote followed by an attribution line; the paragraph's own notes
+//! (TEI `note`, DOCX footnotes) follow its citation as footnotes. All text is escaped, so a
 //! document or note cannot inject HTML or Markdown structure.
 
 use std::fmt::Write as _;
@@ -162,10 +163,25 @@ pub fn render(excerpts: &[Excerpt], metadata: &Metadata) -> Vec<u8> {
         } else {
             out.pop();
         }
-        let _ = writeln!(out, "[^{}]", n + 1);
+        let _ = write!(out, "[^{}]", n + 1);
+        // The paragraph's own footnotes and endnotes, after the citation's mark.
+        for k in 0..e.notes.len() {
+            let _ = write!(out, "[^{}-n{}]", n + 1, k + 1);
+        }
+        out.push('\n');
         let _ = writeln!(out, "\n{}", attribution(e));
         let footnote = citation::footnote(&metadata.of(&e.source), e);
         let _ = writeln!(out, "\n[^{}]: {}", n + 1, escape(&footnote));
+        for (k, note) in e.notes.iter().enumerate() {
+            let mark = note
+                .n
+                .as_deref()
+                .map(|m| format!("Note {}: ", escape(m)))
+                .unwrap_or_default();
+            // Further lines of a footnote are indented to stay in it.
+            let text = escape(note.text.trim_end()).replace('\n', "  \n    ");
+            let _ = writeln!(out, "\n[^{}-n{}]: {mark}{text}", n + 1, k + 1);
+        }
     }
     out.into_bytes()
 }

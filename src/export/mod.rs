@@ -155,6 +155,9 @@ pub struct Excerpt {
     /// Page and section of the quote, for formats that have them (plain text has none).
     pub page: Option<String>,
     pub section: Option<String>,
+    /// Footnotes and endnotes anchored in the paragraph (`{"n", "text"}`;
+    /// empty for formats without notes).
+    pub notes: Vec<crate::document::formats::Note>,
     /// The quote begins / ends inside its paragraph (an ellipsis marks the cut).
     #[serde(skip)]
     pub cut_before: bool,
@@ -408,6 +411,10 @@ pub fn excerpt(
         doc_citation: None,
         page: d.provenance(index).and_then(|p| p.page.clone()),
         section: d.provenance(index).and_then(|p| p.section.clone()),
+        notes: d
+            .provenance(index)
+            .map(|p| p.notes.clone())
+            .unwrap_or_default(),
         cut_before: !text[..qs].trim().is_empty(),
         cut_after: !text[qe..].trim().is_empty(),
         adopted_from: annotation.origin.as_ref().map(|o| o.annotator.clone()),
@@ -482,6 +489,7 @@ pub(crate) fn sample_excerpt() -> Excerpt {
         doc_citation: None,
         page: None,
         section: None,
+        notes: Vec::new(),
         cut_before: false,
         cut_after: false,
         byte_start: 0,

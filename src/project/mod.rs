@@ -600,6 +600,35 @@ impl Project {
         added
     }
 
+    /// Pre-register the persons and bodies a document identifies (TEI
+    /// `persName`/`orgName`): each becomes an actor with its spellings as
+    /// aliases, merged as [`Project::learn`] merges (an existing actor
+    /// keeps its name, a spelling known elsewhere stays there), and its
+    /// description fills an empty one. Returns how many names were added.
+    pub fn register(&mut self, people: &[crate::document::formats::Person]) -> usize {
+        let actors: Vec<Actor> = people
+            .iter()
+            .map(|p| Actor {
+                name: p.name.clone(),
+                aliases: p.aliases.clone(),
+            })
+            .collect();
+        let mut added = self.learn(&actors, &[]);
+        for p in people {
+            let Some(description) = &p.description else {
+                continue;
+            };
+            let name = self.registry().find(&p.name).map(|a| a.name.clone());
+            if let Some(entry) = name.and_then(|n| self.actor_mut(&n))
+                && entry.description.is_none()
+            {
+                entry.description = Some(description.clone());
+                added += 1;
+            }
+        }
+        added
+    }
+
     /// The stored entry of a document, by its key ([`document_key`]).
     pub fn document(&self, key: &str) -> Option<&DocumentEntry> {
         self.documents.get(key)

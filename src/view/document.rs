@@ -251,6 +251,15 @@ fn draw_gutter(
     let number = format!("{:>digits$}", index + 1);
     let style = if selected { theme.bar } else { theme.number };
     put(buf, x + 1, y, &number, gutter.saturating_sub(1), style);
+    // A paragraph with footnotes or endnotes: a dagger after its number.
+    if app
+        .doc
+        .provenance(index)
+        .is_some_and(|p| !p.notes.is_empty())
+        && gutter > digits as u16 + 1
+    {
+        put(buf, x + 1 + digits as u16, y, "†", 1, theme.dim);
+    }
     if app.reviewing() {
         return super::review::gutter(buf, app, theme, index, x, y, digits);
     }

@@ -39,6 +39,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     let inner = bordered(buf, area, &title, theme.border);
     let width = inner.width as usize;
     let suggested = super::suggestions::rows(app, theme, width);
+    let notes = note_rows(app, width, theme);
     if anns.is_empty() {
         let hint = format!(
             "{} claim · {} advice · {} position · {} help",
@@ -47,17 +48,14 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             app.keymap.label(Command::TagPosition),
             app.keymap.label(Command::Help),
         );
-        let hint: Vec<(String, ratatui::style::Style)> = hint_rows(&hint, width)
-            .into_iter()
-            .map(|r| (r, theme.dim))
-            .collect();
-        for (k, (row, style)) in hint
+        let hints = hint_rows(&hint, width);
+        let rows = notes
             .iter()
-            .chain(suggested.iter())
-            .take(inner.height as usize)
-            .enumerate()
-        {
-            put(buf, inner.x, inner.y + k as u16, row, inner.width, *style);
+            .cloned()
+            .chain(hints.into_iter().map(|h| (h, theme.dim)))
+            .chain(suggested.iter().cloned());
+        for (k, (row, style)) in rows.take(inner.height as usize).enumerate() {
+            put(buf, inner.x, inner.y + k as u16, &row, inner.width, style);
         }
         return;
     }
@@ -155,6 +153,9 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         }
         blocks.push(lines);
     }
+    if !notes.is_empty() {
+        blocks.push(notes);
+    }
     // Suggestions keep up to half the panel below the annotations.
     let reserved = suggested
         .len()
@@ -186,6 +187,30 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         };
         put(buf, inner.x, inner.y + k as u16, &text, inner.width, *style);
     }
+}
+
+/// The selected paragraph's footnotes and endnotes (TEI `note`, DOCX
+/// footnotes), kept out of its text: `† 1 text`, wrapped.
+fn note_rows(app: &App, width: usize, theme: &Theme) -> Vec<(String, ratatui::style::Style)> {
+    let mut rows = Vec::new();
+    let Some(provenance) = app.doc.provenance(app.selected) else {
+        return rows;
+    };
+    for note in &provenance.notes {
+        let head = match &note.n {
+            Some(n) => format!("† {} ", display(n)),
+            None => "† ".to_string(),
+        };
+        let shown = format!("{head}{}", display(&note.text).replace('\n', " "));
+        let mut first = true;
+        wrap_rows(&shown, width.saturating_sub(2), |s, e| {
+            let prefix = if first { "" } else { "  " };
+            rows.push((format!("{prefix}{}", &shown[s..e]), theme.dim));
+            first = false;
+            true
+        });
+    }
+    rows
 }
 
 /// `row` ending in `…` within `width` columns: more follows that is not shown.

@@ -9,9 +9,11 @@
 //! deterministic: the same bytes and extractor version give the same text;
 //! the version is recorded in sidecars so a changed split is re-anchored.
 
+pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod tei;
+pub mod tei_split;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -53,8 +55,8 @@ impl Format {
             Format::Text => None,
             Format::Markdown => Some(("gloss-markdown", 1)),
             Format::Html => Some(("gloss-html", 1)),
-            Format::Tei => Some(("gloss-tei", 1)),
-            Format::Docx => Some(("gloss-docx", 0)),
+            Format::Tei => Some(("gloss-tei", 2)),
+            Format::Docx => Some(("gloss-docx", 1)),
             Format::Pdf => Some(("gloss-pdf", 0)),
         }
     }
@@ -134,6 +136,32 @@ pub struct Block {
     pub section: Option<String>,
     /// Page furniture: navigation, sidebars, footers, running heads.
     pub boilerplate: bool,
+    /// Footnotes and endnotes anchored in it, kept out of its text.
+    pub notes: Vec<Note>,
+}
+
+/// A footnote or endnote, shown with the paragraph it is anchored in but
+/// never part of the running text (so tags and search see the text as read).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Note {
+    /// Its mark in the original (`1`, `*`), when it has one.
+    pub n: Option<String>,
+    pub text: String,
+}
+
+/// A person or body the original identifies (TEI `persName`/`orgName` with
+/// `@corresp`/`@ref`): every spelling used for it, and its full name when a
+/// list of persons gives one. Pre-registered as a codebook actor.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Person {
+    /// The original's identifier (`p_JUA1`), without `#`.
+    pub id: String,
+    /// The name to file it under: the list's full name, else the longest spelling.
+    pub name: String,
+    /// Every other spelling, in order of first use.
+    pub aliases: Vec<String>,
+    /// What the list of persons says of it (`Ambassador to …`).
+    pub description: Option<String>,
 }
 
 /// What the original says about itself.
@@ -145,6 +173,8 @@ pub struct Metadata {
     /// Declared fields by their names in the original (`citation_title`,
     /// `DC.date`, `og:url`, …).
     pub fields: BTreeMap<String, String>,
+    /// The persons and bodies it identifies, by id.
+    pub actors: Vec<Person>,
 }
 
 /// An extractor's result.
@@ -160,6 +190,8 @@ pub struct Provenance {
     pub page: Option<String>,
     pub section: Option<String>,
     pub boilerplate: bool,
+    /// Notes anchored in the paragraph ([`Note`]).
+    pub notes: Vec<Note>,
 }
 
 /// What an extracted [`Document`](super::Document) keeps of its extraction.
@@ -193,6 +225,9 @@ pub enum ExtractError {
     NotUtf8(usize),
     #[error("byte {position}: {message}")]
     Malformed { position: u64, message: String },
+    /// A container (DOCX) that is broken or hostile: `part: what is wrong`.
+    #[error("{0}")]
+    Archive(String),
 }
 
 /// Run the extractor for `format` on a file's bytes.
@@ -218,7 +253,7 @@ pub fn extract(format: Format, bytes: &[u8], keep_all: bool) -> Result<Extracted
         Format::Markdown => Ok(markdown::extract(text()?)),
         Format::Html => Ok(html::extract(text()?, keep_all)),
         Format::Tei => tei::extract(bytes),
-        Format::Docx => Err(ExtractError::Unsupported("DOCX")),
+        Format::Docx => docx::extract(bytes),
         Format::Pdf => Err(ExtractError::Unsupported("PDF")),
     }
 }
@@ -236,7 +271,7 @@ pub fn layout(format: Format, extracted: Extracted) -> (String, Extraction) {
         .count()
         == 1;
     let mut text = String::new();
-    let mut blocks = Vec::new();
+    let mut blocks: Vec<(usize, Provenance)> = Vec::new();
     for block in extracted.blocks {
         let lines: Vec<String> = block
             .text
@@ -251,6 +286,10 @@ pub fn layout(format: Format, extracted: Extracted) -> (String, Extraction) {
             .filter(|l| !l.trim().is_empty())
             .collect();
         if lines.is_empty() {
+            // A note anchored in nothing shown stays with the paragraph before.
+            if let Some((_, last)) = blocks.last_mut() {
+                last.notes.extend(block.notes);
+            }
             continue;
         }
         if !text.is_empty() {
@@ -262,6 +301,7 @@ pub fn layout(format: Format, extracted: Extracted) -> (String, Extraction) {
                 page: block.page,
                 section: block.section,
                 boilerplate: block.boilerplate,
+                notes: block.notes,
             },
         ));
         text.push_str(&lines.join(if lone { " " } else { "\n" }));
