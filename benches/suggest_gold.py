@@ -55,7 +55,7 @@ def main():
         p = tp / npred if npred else 0.0
         r = tp / ngold if ngold else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
-        print(f"{kind:9} precision {p:.2} ({tp}/{npred})  recall {r:.2} ({tp}/{ngold})  F1 {f1:.2}")
+        print(f"{kind:9} precision {p:.2f} ({tp}/{npred})  recall {r:.2f} ({tp}/{ngold})  F1 {f1:.2f}")
 
 
 if __name__ == "__main__":

@@ -129,5 +129,6 @@ fn suggestions_reach_their_floors_on_the_gold_set() {
     assert!(ratio(tp, gold) >= FLOOR_RECALL, "{report}");
 }
 
-const FLOOR_PRECISION: f64 = 0.0;
-const FLOOR_RECALL: f64 = 0.0;
+/// Measured: precision 0.71 (41/58), recall 0.53 (41/77).
+const FLOOR_PRECISION: f64 = 0.65;
+const FLOOR_RECALL: f64 = 0.48;

@@ -647,8 +647,16 @@ impl Detector {
         // Link each mention to the longest known name containing it.
         let mut full: Vec<(Vec<String>, String)> = kept
             .iter()
-            .filter(|f| f.actor.is_none() && f.rule != Rule::Pronoun)
-            .map(|f| (name_words(&f.surface), normalise_space(&f.surface)))
+            .filter(|f| f.rule != Rule::Pronoun)
+            // A registry name counts as the actor it names (`Pak` after
+            // `Pak Chang Ok`, an alias of `Pak Chang-ok`, is that actor).
+            .map(|f| {
+                let name = match (&f.actor, f.rule) {
+                    (Some(actor), Rule::Registry) => actor.clone(),
+                    _ => normalise_space(&f.surface),
+                };
+                (name_words(&f.surface), name)
+            })
             .collect();
         full.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         full.dedup_by(|a, b| a.1 == b.1);
@@ -1375,5 +1383,17 @@ mod tests {
             found(&d),
             vec![(0, "Han Tae-jun", "Han Tae-jun", Rule::Titled)]
         );
+    }
+
+    #[test]
+    fn a_surname_links_to_the_registry_name_met_earlier() {
+        let resolver = ActorResolver::of([[Actor {
+            name: "Pak Chang-ok".into(),
+            aliases: vec!["Pak Chang Ok".into()],
+        }]
+        .as_slice()]);
+        let d = Detector::new(&resolver).detect(&["Pak Chang Ok came.", "Pak said so."], None);
+        let actors: Vec<&str> = d.mentions.iter().map(|m| m.actor.as_str()).collect();
+        assert_eq!(actors, vec!["Pak Chang-ok", "Pak Chang-ok"]);
     }
 }

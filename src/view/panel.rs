@@ -162,10 +162,6 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         .min((inner.height as usize / 2).max(2))
         .min(inner.height as usize);
     let height = inner.height as usize - reserved;
-    for (k, (row, style)) in suggested.iter().take(reserved).enumerate() {
-        let y = inner.y + (height + k) as u16;
-        put(buf, inner.x, y, row, inner.width, *style);
-    }
     let mut start = 0;
     let rows_through =
         |from: usize, to: usize| -> usize { blocks[from..=to].iter().map(Vec::len).sum() };
@@ -174,10 +170,18 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
     {
         start += 1;
     }
-    if height == 0 {
-        return;
-    }
     let rows: Vec<&(String, ratatui::style::Style)> = blocks[start..].iter().flatten().collect();
+    // The suggestions follow the annotations, a row between when it fits.
+    let shown = rows.len().min(height);
+    let top = (shown + 1).min(height);
+    for (k, (row, style)) in suggested
+        .iter()
+        .take(inner.height as usize - top)
+        .enumerate()
+    {
+        let y = inner.y + (top + k) as u16;
+        put(buf, inner.x, y, row, inner.width, *style);
+    }
     for (k, (text, style)) in rows.iter().take(height).enumerate() {
         // The last row says when more is cut off below it.
         let text = if k + 1 == height && rows.len() > height {

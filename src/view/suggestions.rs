@@ -66,7 +66,7 @@ pub fn rows(app: &App, theme: &Theme, width: usize) -> Vec<(String, Style)> {
         } else {
             (MARK, theme.suggestion())
         };
-        let head = display(&format!("{}?", s.summary())).replace('\n', " ");
+        let head = display(&s.summary()).replace('\n', " ");
         let why = display(&s.explain(text)).replace('\n', " ");
         for (k, row) in wrapped(&head, width).into_iter().enumerate() {
             let prefix = if k == 0 {
