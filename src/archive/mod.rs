@@ -4,8 +4,8 @@
 //! terminal.
 
 pub mod index;
-pub mod state;
 pub mod search;
+pub mod state;
 pub mod tag_all;
 
 use std::path::PathBuf;

@@ -143,6 +143,8 @@ pub enum CorpusEffect {
     OpenTrail(Vec<Opening>, usize),
     /// Store this status for the document in the project file.
     SetStatus(PathBuf, Option<Status>),
+    /// Search the text of every document (the search screen opens).
+    Search,
     Quit,
     Suspend,
 }
@@ -588,6 +590,7 @@ impl CorpusView {
                 self.effects.push(CorpusEffect::SetStatus(path, next));
             }
             Command::Help => self.mode = CorpusMode::Help { scroll: 0 },
+            Command::Search => self.effects.push(CorpusEffect::Search),
             Command::Quit => self.effects.push(CorpusEffect::Quit),
             Command::Suspend => self.effects.push(CorpusEffect::Suspend),
             other => self.warn(format!("{} does nothing in the corpus list", other.name())),
