@@ -153,3 +153,23 @@ fn search_hits_open_at_their_paragraph_and_n_goes_on_to_the_next_document() {
     t.keys(&["q"]);
     t.wait_exit();
 }
+
+/// `gloss DIR` answered "is a folder, not a document"; now a folder is the
+/// corpus list, which (like every TUI) needs a terminal.
+#[test]
+fn a_folder_is_no_longer_refused_as_a_document() {
+    let dir = archive();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["--as", "kim"])
+        .arg(dir.path().join("archive"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the corpus list needs a terminal"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not a document"), "{stderr}");
+}

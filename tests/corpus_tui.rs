@@ -150,6 +150,8 @@ fn press(view: &mut CorpusView, keys: &str) {
         };
         view.handle_key(key(code, mods));
     }
+    // As the next frame does.
+    view.rebuild();
 }
 
 fn selected_file(view: &CorpusView) -> String {

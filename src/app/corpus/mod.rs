@@ -328,8 +328,14 @@ impl CorpusView {
             if row.facts.as_ref().is_some_and(|f| f.not_text) {
                 continue;
             }
-            let title = self.index.title(row);
-            if !terms.is_empty() && !terms.matches(&title) && !terms.matches(&row.relative) {
+            // Titles only where needed: this runs over every row.
+            let needs_title = !terms.is_empty() || self.sort == SortKey::Title;
+            let title = if needs_title {
+                self.index.title(row)
+            } else {
+                String::new()
+            };
+            if !terms.is_empty() && !terms.matches(&row.relative) && !terms.matches(&title) {
                 continue;
             }
             if !self.passes(row) {
@@ -487,10 +493,11 @@ impl CorpusView {
                 _ => {
                     if input.edit(&event) {
                         self.filters.text = input.text.clone();
-                        // The best match of a new filter is at the top.
+                        // The best match of a new filter is at the top. The
+                        // list is built again once per frame, not per key
+                        // (a burst of typing costs one pass over the rows).
                         self.selected_path = None;
                         self.selected = 0;
-                        self.rebuild();
                     }
                 }
             },
