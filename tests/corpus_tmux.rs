@@ -110,3 +110,66 @@ fn gloss_alone_below_a_project_file_opens_its_folder() {
     t.keys(&["q"]);
     t.wait_exit();
 }
+
+#[test]
+fn search_hits_open_at_their_paragraph_and_n_goes_on_to_the_next_document() {
+    let dir = archive();
+    let t = TMUX.start(dir.path(), "--as kim archive");
+    t.wait_for("1957-03-12");
+    t.keys(&["/"]);
+    t.wait_for("Search every document");
+    t.keys(&["locomotives", "Enter"]);
+    t.wait_for("1 match in 1 document");
+    t.keys(&["Escape"]);
+    t.wait_for("2 documents");
+    t.keys(&["/"]);
+    t.keys(&["said", "Enter"]);
+    t.wait_for("in 1 document");
+    t.keys(&["Enter"]);
+    let doc = t.wait_for("¶2/3");
+    assert!(doc.contains("/said"), "{doc}");
+    // Past the only match: wrapped in this document (no other document's hit).
+    t.keys(&["q"]);
+    t.wait_for("Search every document");
+    t.keys(&["Escape"]);
+    t.wait_for("2 documents");
+    t.keys(&["/"]);
+    t.keys(&["with", "Enter"]);
+    t.wait_for("2 matches in 2 documents");
+    // Hits are in path order: 1957/memo-1957.txt first.
+    // (The status line shows the search, so documents are told apart by
+    // their paragraph counts: 2 and 3.)
+    t.keys(&["Enter"]);
+    t.wait_for("¶1/2");
+    t.keys(&["n"]);
+    let next = t.wait_for("¶1/3");
+    assert!(next.contains("Memorandum of conversation"), "{next}");
+    t.keys(&["N"]);
+    t.wait_for("¶1/2");
+    t.keys(&["q"]);
+    t.wait_for("Search every document");
+    t.keys(&["Escape"]);
+    t.wait_for("2 documents");
+    t.keys(&["q"]);
+    t.wait_exit();
+}
+
+/// `gloss DIR` answered "is a folder, not a document"; now a folder is the
+/// corpus list, which (like every TUI) needs a terminal.
+#[test]
+fn a_folder_is_no_longer_refused_as_a_document() {
+    let dir = archive();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["--as", "kim"])
+        .arg(dir.path().join("archive"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the corpus list needs a terminal"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not a document"), "{stderr}");
+}

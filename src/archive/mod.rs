@@ -5,8 +5,8 @@
 
 pub mod index;
 pub mod retrieval;
-pub mod state;
 pub mod search;
+pub mod state;
 pub mod tag_all;
 
 use std::path::PathBuf;

@@ -14,6 +14,7 @@ use ratatui::crossterm::event::{self, Event};
 
 use super::{Ending, Screen, annotate_in};
 use crate::app::corpus::{CorpusEffect, CorpusView};
+use crate::app::corpus_search::{CorpusSearchScreen, Outcome};
 use crate::app::{App, Leave, Onward};
 use crate::archive::Opening;
 use crate::archive::state::{self, Places};
@@ -135,7 +136,7 @@ enum Next {
     Trail(Trail),
 }
 
-type Outcome = (anyhow::Result<Ending>, Option<String>);
+type RunEnd = (anyhow::Result<Ending>, Option<String>);
 
 fn run_in(
     screen: &mut Screen,
@@ -143,8 +144,11 @@ fn run_in(
     theme: &Theme,
     open: &mut dyn FnMut(&Path) -> Result<Opened, String>,
     remembered: &mut Remembered,
-) -> Outcome {
+) -> RunEnd {
     let mut next: Option<Next> = None;
+    // The search across documents, while it is open (`/`): documents opened
+    // from it come back to it.
+    let mut search: Option<CorpusSearchScreen> = None;
     loop {
         if let Some(going) = next.take() {
             let (opening, trail) = match going {
@@ -168,6 +172,24 @@ fn run_in(
             Err(e) => return (Err(e.into()), None),
         };
         view.prepare_frame(view::corpus::list_rows(area));
+        if let Some(found) = search.as_mut() {
+            match search_turn(screen, found, view, theme, area) {
+                Ok(Outcome::Stay) => {}
+                Ok(Outcome::Close) => search = None,
+                Ok(Outcome::Open { trail, index }) => {
+                    next = Some(Next::Trail(Trail {
+                        openings: trail,
+                        at: index,
+                    }));
+                }
+                Err(e) => return (Err(e), None),
+            }
+            let sig = screen.signal();
+            if sig != 0 {
+                return (Ok(Ending::Signal(sig as i32)), None);
+            }
+            continue;
+        }
         if let Err(e) = screen
             .terminal
             .draw(|frame| view::corpus::draw(frame, view, theme))
@@ -209,6 +231,10 @@ fn run_in(
                         Err(e) => view.warn(format!("Status not saved: {e}")),
                     }
                 }
+                CorpusEffect::Search => {
+                    search =
+                        Some(CorpusSearchScreen::new(view.index.root()).with_annotator(&view.me));
+                }
                 CorpusEffect::Quit => return (Ok(Ending::Quit), None),
                 CorpusEffect::Suspend => suspend = true,
             }
@@ -223,6 +249,41 @@ fn run_in(
         let sig = screen.signal();
         if sig != 0 {
             return (Ok(Ending::Signal(sig as i32)), None);
+        }
+    }
+}
+
+/// One turn of the search screen: a frame, then the keys already sent.
+fn search_turn(
+    screen: &mut Screen,
+    found: &mut CorpusSearchScreen,
+    view: &CorpusView,
+    theme: &Theme,
+    area: ratatui::layout::Rect,
+) -> anyhow::Result<Outcome> {
+    view::corpus_search::prepare(found, area);
+    screen.terminal.draw(|frame| {
+        let area = frame.area();
+        if let Some(at) =
+            view::corpus_search::draw(frame.buffer_mut(), area, found, &view.keymap, theme)
+        {
+            frame.set_cursor_position(at);
+        }
+    })?;
+    let wait = if found.busy() { BUSY_TICK } else { TICK };
+    if !event::poll(wait)? {
+        return Ok(Outcome::Stay);
+    }
+    let started = Instant::now();
+    loop {
+        if let Event::Key(key) = event::read()? {
+            let outcome = found.handle_key(key, &view.keymap);
+            if outcome != Outcome::Stay {
+                return Ok(outcome);
+            }
+        }
+        if started.elapsed() >= super::INPUT_BUDGET || !event::poll(super::MORE_INPUT)? {
+            return Ok(Outcome::Stay);
         }
     }
 }
@@ -257,7 +318,7 @@ fn open_document(
     remembered: &mut Remembered,
     opening: &Opening,
     trail: Option<Trail>,
-) -> Result<Option<Next>, Outcome> {
+) -> Result<Option<Next>, RunEnd> {
     let path = opening.document.clone();
     view.select_path(&path);
     let opened = match open(&path) {

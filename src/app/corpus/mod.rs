@@ -143,6 +143,8 @@ pub enum CorpusEffect {
     OpenTrail(Vec<Opening>, usize),
     /// Store this status for the document in the project file.
     SetStatus(PathBuf, Option<Status>),
+    /// Search the text of every document (the search screen opens).
+    Search,
     Quit,
     Suspend,
 }
@@ -326,8 +328,14 @@ impl CorpusView {
             if row.facts.as_ref().is_some_and(|f| f.not_text) {
                 continue;
             }
-            let title = self.index.title(row);
-            if !terms.is_empty() && !terms.matches(&title) && !terms.matches(&row.relative) {
+            // Titles only where needed: this runs over every row.
+            let needs_title = !terms.is_empty() || self.sort == SortKey::Title;
+            let title = if needs_title {
+                self.index.title(row)
+            } else {
+                String::new()
+            };
+            if !terms.is_empty() && !terms.matches(&row.relative) && !terms.matches(&title) {
                 continue;
             }
             if !self.passes(row) {
@@ -485,10 +493,11 @@ impl CorpusView {
                 _ => {
                     if input.edit(&event) {
                         self.filters.text = input.text.clone();
-                        // The best match of a new filter is at the top.
+                        // The best match of a new filter is at the top. The
+                        // list is built again once per frame, not per key
+                        // (a burst of typing costs one pass over the rows).
                         self.selected_path = None;
                         self.selected = 0;
-                        self.rebuild();
                     }
                 }
             },
@@ -588,6 +597,7 @@ impl CorpusView {
                 self.effects.push(CorpusEffect::SetStatus(path, next));
             }
             Command::Help => self.mode = CorpusMode::Help { scroll: 0 },
+            Command::Search => self.effects.push(CorpusEffect::Search),
             Command::Quit => self.effects.push(CorpusEffect::Quit),
             Command::Suspend => self.effects.push(CorpusEffect::Suspend),
             other => self.warn(format!("{} does nothing in the corpus list", other.name())),
