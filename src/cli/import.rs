@@ -27,13 +27,13 @@ pub struct ImportArgs {
 
 /// Fill the fields `stored` lacks from `found`: what a person set stays.
 fn fill(stored: &mut DocumentMeta, found: &tei_split::SplitDocument) {
+    // Not the collection or record id: the citation names both already,
+    // and citations would repeat them.
     let values = [
         ("title", &found.title),
         ("date", &found.date),
         ("citation", &found.citation),
-        ("collection", &found.collection),
         ("url", &found.url),
-        ("record_id", &found.record_id),
     ];
     for (field, value) in values {
         if stored.get(field).is_none()

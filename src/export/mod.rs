@@ -155,8 +155,9 @@ pub struct Excerpt {
     /// Page and section of the quote, for formats that have them (plain text has none).
     pub page: Option<String>,
     pub section: Option<String>,
-    /// Footnotes and endnotes anchored in the paragraph (`{"n", "text"}`;
-    /// empty for formats without notes).
+    /// Footnotes and endnotes anchored in the paragraph (`{"n", "text"}`),
+    /// present only when it has some (TEI, DOCX).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<crate::document::formats::Note>,
     /// The quote begins / ends inside its paragraph (an ellipsis marks the cut).
     #[serde(skip)]

@@ -49,10 +49,11 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             app.keymap.label(Command::Help),
         );
         let hints = hint_rows(&hint, width);
-        let rows = notes
-            .iter()
-            .cloned()
-            .chain(hints.into_iter().map(|h| (h, theme.dim)))
+        // The key hint first: a long note must not hide it.
+        let rows = hints
+            .into_iter()
+            .map(|h| (h, theme.dim))
+            .chain(notes.iter().cloned())
             .chain(suggested.iter().cloned());
         for (k, (row, style)) in rows.take(inner.height as usize).enumerate() {
             put(buf, inner.x, inner.y + k as u16, &row, inner.width, style);
@@ -295,5 +296,39 @@ mod tests {
             .collect();
         assert!(text.contains("⚠ merge conflict: our version"), "{text}");
         assert!(text.contains("⚠ merge conflict: their version"), "{text}");
+    }
+
+    #[test]
+    fn a_paragraphs_notes_show_in_the_gutter_and_the_panel() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memo.xml");
+        std::fs::write(
+            &path,
+            "<TEI><text><body><p>First.</p><p>Second.<note n=\"7\">Source: a file.</note></p></body></text></TEI>",
+        )
+        .unwrap();
+        let doc = Document::open(&path).unwrap();
+        let sidecar = Sidecar::new(&doc, "kim");
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        let screen = |app: &mut App| {
+            let mut terminal = Terminal::new(TestBackend::new(100, 12)).unwrap();
+            terminal
+                .draw(|frame| {
+                    app.prepare_frame(frame.area());
+                    view::draw(frame, app, &Theme::mono());
+                })
+                .unwrap();
+            let buf = terminal.backend().buffer();
+            (0..12)
+                .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+                .collect::<String>()
+        };
+        let first = screen(&mut app);
+        assert!(first.contains("2†"), "{first}");
+        assert!(!first.contains("1†"), "{first}");
+        assert!(!first.contains("Source: a file."), "{first}");
+        app.selected = 1;
+        let second = screen(&mut app);
+        assert!(second.contains("† 7 Source: a file."), "{second}");
     }
 }
