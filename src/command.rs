@@ -88,6 +88,21 @@ commands! {
     ReplaceMine => "replace_mine", "Review: replace your annotation of the same kind with the selected one of another annotator";
     AdoptAgreed => "adopt_agreed", "Review: adopt every annotation all other annotators agree on";
     Agreement => "agreement", "Review: show agreement (observed, kappa, alpha)";
+    NextDocument => "next_document", "Next document of the corpus list (in a document opened from it: open the next one)";
+    PrevDocument => "prev_document", "Previous document of the corpus list (in a document opened from it: open the previous one)";
+    FirstDocument => "first_document", "Corpus: first document of the list";
+    LastDocument => "last_document", "Corpus: last document of the list";
+    OpenDocument => "open_document", "Corpus: open the selected document (q there returns to the list)";
+    Filter => "filter", "Corpus: filter by title and path as you type (fuzzy); Enter keeps it, Esc clears it";
+    Sort => "sort", "Corpus: sort by date, title, path, then tag counts";
+    ReverseSort => "reverse_sort", "Corpus: reverse the sort";
+    FilterAnnotator => "filter_annotator", "Corpus: only documents an annotator tagged (each press: the next annotator, then all)";
+    FilterUntagged => "filter_untagged", "Corpus: only documents you have not tagged yet (press again: all)";
+    FilterStatus => "filter_status", "Corpus: only documents with a status (each press: todo, in progress, done, none set, all)";
+    FilterActor => "filter_actor", "Corpus: only documents where an actor is tagged (name or alias; empty: all)";
+    ClearFilters => "clear_filters", "Corpus: clear every filter";
+    SearchCorpus => "search_corpus", "Corpus: search the text of every document (Enter on a result opens it there; n/N go on through the results)";
+    SetStatus => "set_status", "Corpus: set the document's status (each press: todo, in progress, done, none), stored in the project file";
 }
 
 impl Command {
@@ -106,6 +121,27 @@ impl Command {
             Command::SelectSwapEnds => Motion::SwapEnds,
             _ => return None,
         })
+    }
+
+    /// Commands that only mean something in the corpus list (`gloss DIR`):
+    /// the document's help leaves them out.
+    pub fn is_corpus(self) -> bool {
+        matches!(
+            self,
+            Command::FirstDocument
+                | Command::LastDocument
+                | Command::OpenDocument
+                | Command::Filter
+                | Command::Sort
+                | Command::ReverseSort
+                | Command::FilterAnnotator
+                | Command::FilterUntagged
+                | Command::FilterStatus
+                | Command::FilterActor
+                | Command::ClearFilters
+                | Command::SetStatus
+                | Command::SearchCorpus
+        )
     }
 
     /// Commands that only mean something in `gloss review` (the help overlay

@@ -1,9 +1,10 @@
 //! Keys → command names, loaded from RON files.
 //!
-//! A keymap file has three sections: `normal` (always active), `search`
+//! A keymap file has four sections: `normal` (always active), `search`
 //! (active while search results are shown; it takes precedence, which is how
-//! `n` means "next match" after `/` and "note" otherwise) and `selection`
-//! (active while words are selected; it takes precedence over both). Built-in keymaps are
+//! `n` means "next match" after `/` and "note" otherwise), `selection`
+//! (active while words are selected; it takes precedence over both) and
+//! `corpus` (the corpus list of `gloss DIR`, on its own). Built-in keymaps are
 //! compiled in from `keymaps/`; a user `keymap.ron` in the config folder
 //! overrides single bindings (`"none"` unbinds). Unknown commands, unknown keys
 //! and duplicate keys are reported as `file:line:column: message`.
@@ -214,6 +215,8 @@ struct KeymapFile {
     search: Bindings,
     #[serde(default)]
     selection: Bindings,
+    #[serde(default)]
+    corpus: Bindings,
 }
 
 /// Which set of bindings a key is looked up in.
@@ -222,16 +225,24 @@ pub enum Section {
     Normal,
     Search,
     Selection,
+    /// The corpus list (`gloss DIR`): on its own, not over `normal`.
+    Corpus,
 }
 
 impl Section {
-    pub const ALL: [Section; 3] = [Section::Normal, Section::Search, Section::Selection];
+    pub const ALL: [Section; 4] = [
+        Section::Normal,
+        Section::Search,
+        Section::Selection,
+        Section::Corpus,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Section::Normal => "normal",
             Section::Search => "search",
             Section::Selection => "selection",
+            Section::Corpus => "corpus",
         }
     }
 }
@@ -243,6 +254,7 @@ pub struct Keymap {
     normal: BTreeMap<Key, Command>,
     search: BTreeMap<Key, Command>,
     selection: BTreeMap<Key, Command>,
+    corpus: BTreeMap<Key, Command>,
 }
 
 /// A keymap file could not be used.
@@ -274,6 +286,7 @@ impl Keymap {
             (Section::Normal, &file.normal),
             (Section::Search, &file.search),
             (Section::Selection, &file.selection),
+            (Section::Corpus, &file.corpus),
         ] {
             let section_at = text.find(&format!("{}:", section.name())).unwrap_or(0);
             let mut seen: BTreeMap<Key, &str> = BTreeMap::new();
@@ -300,6 +313,7 @@ impl Keymap {
                     Section::Normal => &mut self.normal,
                     Section::Search => &mut self.search,
                     Section::Selection => &mut self.selection,
+                    Section::Corpus => &mut self.corpus,
                 };
                 if command == "none" {
                     target.remove(&key);
@@ -407,7 +421,13 @@ impl Keymap {
             Section::Normal => &self.normal,
             Section::Search => &self.search,
             Section::Selection => &self.selection,
+            Section::Corpus => &self.corpus,
         }
+    }
+
+    /// The command for `key` in the corpus list.
+    pub fn lookup_corpus(&self, key: Key) -> Option<Command> {
+        self.corpus.get(&key).copied()
     }
 
     /// A short label of the keys for `command` in `section`, e.g. `w/e`.

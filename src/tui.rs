@@ -27,6 +27,8 @@ use crate::sidecar::store::{Refreshed, Saved, SidecarStore};
 use crate::terminal;
 use crate::view::{self, Theme};
 
+pub mod corpus;
+
 /// How long the loop waits for input before looking at saves and signals.
 const TICK: Duration = Duration::from_millis(200);
 /// The wait while background work (indexing, search) runs: one frame.
@@ -565,24 +567,117 @@ fn write_target(path: PathBuf, current: &std::path::Path) -> PathBuf {
     path
 }
 
+/// The terminal and the process's signal handling, set up once for a whole
+/// run: one annotating session, or a corpus list and every document opened
+/// from it (each a session of its own in the same terminal).
+pub struct Screen {
+    pub terminal: ratatui::DefaultTerminal,
+    signal: Arc<AtomicUsize>,
+    job: JobControl,
+    done: Arc<AtomicBool>,
+    panic_key: bool,
+}
+
+impl Screen {
+    /// Take over the terminal (alternate screen, raw mode, input modes),
+    /// with signals, a watchdog and a panic hook that give it back.
+    pub fn start() -> anyhow::Result<Screen> {
+        let signal = register_signals();
+        let job = JobControl::register();
+        let done = Arc::new(AtomicBool::new(false));
+        start_watchdog(Arc::clone(&signal), Arc::clone(&done));
+        let panic_key = std::env::var_os(TEST_PANIC_ENV).is_some();
+        install_panic_hook();
+        terminal::restore_on_fault();
+        let terminal = ratatui::try_init()?;
+        terminal::enable_input_modes();
+        Ok(Screen {
+            terminal,
+            signal,
+            job,
+            done,
+            panic_key,
+        })
+    }
+
+    /// The signal that asked us to stop (0: none).
+    pub fn signal(&self) -> usize {
+        self.signal.load(Ordering::Relaxed)
+    }
+
+    /// Handle a suspend request (a key, SIGTSTP) or a continue after a
+    /// stop; false when nothing could resume us (no job control).
+    pub fn job_control(&mut self, asked: bool) -> anyhow::Result<bool> {
+        let mut resumed_ok = true;
+        if asked || self.job.stop.swap(false, Ordering::Relaxed) {
+            resumed_ok = terminal::suspend(&self.job.resumed)?;
+            self.job.resumed.store(false, Ordering::Relaxed);
+            self.terminal.clear()?;
+        }
+        if self.job.resumed.swap(false, Ordering::Relaxed) {
+            terminal::reenter()?;
+            self.terminal.clear()?;
+        }
+        Ok(resumed_ok)
+    }
+
+    /// Give the terminal back.
+    pub fn finish(self) {
+        self.done.store(true, Ordering::Relaxed);
+        terminal::leave();
+    }
+}
+
+/// How an annotating session in a [`Screen`] ended, and what it leaves.
+pub struct Annotated {
+    /// The session's state at its end (where it was, where it is going).
+    pub app: App,
+    pub result: anyhow::Result<Ending>,
+    /// Ended by a signal or an error with changes not in the sidecar: where
+    /// they are, to say once the terminal is given back.
+    pub unsaved: Option<String>,
+}
+
 /// Run the TUI with a crash journal (`None` for read-only sessions).
 pub fn run_with(
-    mut app: App,
+    app: App,
     store: Option<SidecarStore>,
     journal: Option<Journal>,
     theme: Theme,
 ) -> anyhow::Result<Ending> {
-    let signal = register_signals();
-    let job = JobControl::register();
-    let done = Arc::new(AtomicBool::new(false));
-    start_watchdog(Arc::clone(&signal), Arc::clone(&done));
-    let panic_key = std::env::var_os(TEST_PANIC_ENV).is_some();
+    let mut screen = Screen::start()?;
+    let annotated = annotate_in(&mut screen, app, store, journal, &theme);
+    screen.finish();
+    if let Some(words) = annotated.unsaved {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            crate::document::sanitize::display_line(&format!("gloss: not saved: {words}"))
+        );
+    }
+    annotated.result
+}
+
+/// One annotating session in `screen`, until it quits (or leaves for
+/// another document: [`App::leaving`]). Saves are flushed before it returns.
+pub fn annotate_in(
+    screen: &mut Screen,
+    mut app: App,
+    store: Option<SidecarStore>,
+    journal: Option<Journal>,
+    theme: &Theme,
+) -> Annotated {
+    let Screen {
+        terminal,
+        signal,
+        job,
+        done,
+        panic_key,
+    } = screen;
+    let panic_key = *panic_key;
     let mut saver = store.map(|s| Saver::with_journal(s, journal.clone()));
-    install_panic_hook();
     note_journal(&mut app, journal.as_ref());
-    terminal::restore_on_fault();
-    let mut terminal = ratatui::try_init()?;
-    terminal::enable_input_modes();
     let mut quit_armed = false;
     let mut last_attempt = Instant::now();
     let mut last_refresh = Instant::now();
@@ -592,7 +687,7 @@ pub fn run_with(
         loop {
             terminal.draw(|frame| {
                 app.prepare_frame(frame.area());
-                view::draw(frame, &app, &theme);
+                view::draw(frame, &app, theme);
             })?;
             let mut effects = app.take_effects();
             if event::poll(if app.busy() { BUSY_TICK } else { TICK })? {
@@ -783,33 +878,35 @@ pub fn run_with(
             }
         }
     })();
-    done.store(true, Ordering::Relaxed);
+    let ends_the_process = matches!(result, Ok(Ending::Signal(_)) | Err(_));
+    if ends_the_process {
+        // The watchdog must not cut the last flush short.
+        done.store(true, Ordering::Relaxed);
+    }
     // However the loop ended (a lost terminal ends it with an I/O error before
     // the SIGHUP flag is seen), finish the saves and clear the journal.
     if let Some(s) = saver.as_mut() {
         let results = s.flush(Duration::from_secs(10));
         apply_results(&mut app, s, journal.as_ref(), results);
     }
-    terminal::leave();
     drop(saver);
     // Ended by a signal with changes not in the sidecar: say where they are
     // (or that they are lost), since nobody could be asked.
-    if matches!(result, Ok(Ending::Signal(_)) | Err(_))
-        && matches!(app.save_state, SaveState::Failed(_))
-        && let Some(words) = unsaved_work(journal.as_ref())
-    {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "{}",
-            crate::document::sanitize::display_line(&format!("gloss: not saved: {words}"))
-        );
-    }
+    let unsaved = if ends_the_process && matches!(app.save_state, SaveState::Failed(_)) {
+        unsaved_work(journal.as_ref())
+    } else {
+        None
+    };
     // The document shown last (it may have been reopened) decides whether
     // the session ended on a bad file.
-    match app.doc.load_error() {
+    let result = match app.doc.load_error() {
         Some(e) => result.map(|_| Ending::BadDocument(e.to_string())),
         None => result,
+    };
+    Annotated {
+        app,
+        result,
+        unsaved,
     }
 }
 

@@ -7,6 +7,7 @@
 mod background;
 pub mod codebook;
 pub mod concurrent;
+pub mod corpus;
 pub mod corpus_search;
 pub mod export;
 pub mod form;
@@ -54,6 +55,30 @@ pub enum Effect {
     Reopen,
     /// The project file changed (codebook, metadata, boilerplate): write it.
     SaveProject,
+}
+
+/// Where a document opened from a list goes next when its session ends
+/// (see [`App::onward`]): the event loop ends the session as for a quit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leave {
+    /// The next document of the corpus list.
+    NextDocument,
+    PrevDocument,
+    /// The next document of the list of search hits it was opened from.
+    NextHit,
+    PrevHit,
+}
+
+/// What lies around a document opened from a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Onward {
+    /// Opened from the corpus list: next/previous document leave for it.
+    pub list: bool,
+    /// Opened from search hits in other documents: `n` past the last
+    /// match goes on to the next hit's document, `N` before the first to the
+    /// previous one's (when there is one).
+    pub prev_hit: bool,
+    pub next_hit: bool,
 }
 
 /// Whether the sidecar on disk matches what the user sees.
@@ -224,6 +249,10 @@ pub struct App {
     pub loss_accepted: bool,
     /// Indexing, searching and hashing that run beside the event loop.
     bg: background::Background,
+    /// What lies around the document when opened from a list.
+    pub onward: Onward,
+    /// Set when the session ends to open another document ([`Leave`]).
+    pub leaving: Option<Leave>,
 }
 
 impl App {
@@ -270,6 +299,8 @@ impl App {
             journal_state: Default::default(),
             loss_accepted: false,
             bg: Default::default(),
+            onward: Onward::default(),
+            leaving: None,
         };
         app.defer_placement();
         app.reindex();
@@ -574,7 +605,29 @@ impl App {
                 self.status = None;
             }
             Command::Help => self.mode = Mode::Help { scroll: 0 },
-            Command::Quit => self.effects.push(Effect::Quit),
+            Command::Quit => {
+                self.leaving = None;
+                self.effects.push(Effect::Quit);
+            }
+            Command::NextDocument => self.leave(Leave::NextDocument),
+            Command::PrevDocument => self.leave(Leave::PrevDocument),
+            // The corpus list's own commands (its keymap section).
+            Command::FirstDocument
+            | Command::LastDocument
+            | Command::OpenDocument
+            | Command::Filter
+            | Command::Sort
+            | Command::ReverseSort
+            | Command::FilterAnnotator
+            | Command::FilterUntagged
+            | Command::FilterStatus
+            | Command::FilterActor
+            | Command::ClearFilters
+            | Command::SearchCorpus
+            | Command::SetStatus => self.warn(format!(
+                "{} works in the corpus list (gloss DIR)",
+                command.name()
+            )),
             Command::Suspend => self.effects.push(Effect::Suspend),
             Command::NextDisagreement => self.step_disagreement(true),
             Command::PrevDisagreement => self.step_disagreement(false),
@@ -589,6 +642,30 @@ impl App {
             Command::Codebook => self.open_codebook(),
             Command::Metadata => self.open_metadata(),
             Command::Boilerplate => self.toggle_boilerplate(),
+        }
+    }
+
+    /// End the session to open another document of the list it came from.
+    fn leave(&mut self, to: Leave) {
+        if !self.onward.list {
+            self.warn("Next and previous document work in a document opened from the corpus list (gloss DIR)");
+            return;
+        }
+        self.leaving = Some(to);
+        self.effects.push(Effect::Quit);
+    }
+
+    /// Open at `paragraph` (0-based; clamped), with `highlight` searched as
+    /// by `/` so `n`/`N` go on from there: where an
+    /// [`crate::archive::Opening`] points. A large document still being
+    /// indexed gets there when the paragraph is read.
+    pub fn open_at(&mut self, paragraph: usize, highlight: Option<&str>) {
+        self.select(paragraph);
+        if self.selected != paragraph && !self.doc.is_complete() {
+            self.bg.select_pending = Some(paragraph);
+        }
+        if let Some(query) = highlight.filter(|q| !q.is_empty()) {
+            self.start_search(query.to_string());
         }
     }
 
@@ -990,6 +1067,28 @@ impl App {
         }
         // Step from the selection, so moving by hand then `n` goes onward from there.
         let here = self.selected;
+        // Past the last (or first) match of a document opened from search
+        // hits: on to the next (previous) hit's document.
+        let beyond = if delta > 0 {
+            !s.matches.iter().any(|&p| p > here)
+        } else {
+            !s.matches.iter().any(|&p| p < here)
+        };
+        if beyond && s.complete {
+            let onward = if delta > 0 {
+                self.onward.next_hit.then_some(Leave::NextHit)
+            } else {
+                self.onward.prev_hit.then_some(Leave::PrevHit)
+            };
+            if let Some(to) = onward {
+                self.leaving = Some(to);
+                self.effects.push(Effect::Quit);
+                return;
+            }
+        }
+        let Some(s) = &mut self.search else {
+            return;
+        };
         let (next, wrapped) = if delta > 0 {
             match s.matches.iter().position(|&p| p > here) {
                 Some(i) => (i, false),

@@ -3,7 +3,9 @@
 //! (`gloss DIR`) and for `export`, `agree` and `check`; it never touches the
 //! terminal.
 
+pub mod index;
 pub mod search;
+pub mod state;
 pub mod tag_all;
 
 use std::path::PathBuf;

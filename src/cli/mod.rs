@@ -7,6 +7,7 @@ mod actors;
 mod agree;
 pub mod annotate;
 mod check;
+mod corpus;
 mod export;
 mod merge_driver;
 mod project;
@@ -31,7 +32,8 @@ pub struct Cli {
     #[command(flatten)]
     pub session: SessionArgs,
 
-    /// The document to annotate.
+    /// The document to annotate, or a folder: the list of its documents
+    /// (without: the folder of the gloss.ron above, if any).
     pub file: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -201,11 +203,15 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         None => match cli.file {
+            Some(dir) if dir.is_dir() => corpus::run(&dir, &cli.session),
             Some(file) => annotate::run(&file, &cli.session),
-            None => {
-                let _ = Cli::command().print_help();
-                ExitCode::from(2)
-            }
+            None => match corpus::default_root() {
+                Some(root) => corpus::run(&root, &cli.session),
+                None => {
+                    let _ = Cli::command().print_help();
+                    ExitCode::from(2)
+                }
+            },
         },
     }
 }

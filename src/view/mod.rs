@@ -5,6 +5,7 @@
 //! goes through `sanitize` before it reaches a cell.
 
 mod codebook;
+pub mod corpus;
 pub mod corpus_search;
 mod document;
 mod export;

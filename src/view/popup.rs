@@ -231,6 +231,10 @@ pub fn help_lines(app: &App) -> Vec<(String, bool)> {
     let mut lines = vec![(format!("Keymap: {}", app.keymap.name), true)];
     let key_w = 16;
     for section in Section::ALL {
+        // The corpus list has its own help.
+        if section == Section::Corpus {
+            continue;
+        }
         if section == Section::Search {
             lines.push((String::new(), false));
             lines.push(("While search results are shown".into(), true));

@@ -1,0 +1,1045 @@
+//! The corpus index: one row per document below a folder.
+//!
+//! Listing is progressive: [`CorpusIndex::open`] walks the tree (file names
+//! and sizes only) and returns rows at once; a background thread then reads
+//! every sidecar for the tag counts ([`count_sidecars`]), then every document
+//! for its paragraphs, detected title and date and orphaned annotations
+//! ([`document_facts`]), and from then on looks for changes every
+//! [`WATCH_INTERVAL`] (new, changed and deleted files; the project file).
+//! [`CorpusIndex::poll`] takes in what arrived without ever waiting, so a
+//! screen of 10,000 documents shows before a single sidecar is read.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+use crate::annotation::{ActorResolver, Kind};
+use crate::document::anchor::Placement;
+use crate::document::{Document, DocumentError};
+use crate::project::{self, PartialDate, Project, Status};
+use crate::sidecar::{self, Sidecar};
+
+/// How often the background thread looks for files changed on disk.
+pub const WATCH_INTERVAL: Duration = Duration::from_millis(1500);
+
+/// Annotations by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct KindCounts {
+    pub claims: usize,
+    pub advice: usize,
+    pub positions: usize,
+}
+
+impl KindCounts {
+    pub fn add(&mut self, kind: Kind) {
+        match kind {
+            Kind::Claim => self.claims += 1,
+            Kind::Advice => self.advice += 1,
+            Kind::Position => self.positions += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.claims + self.advice + self.positions
+    }
+
+    pub fn of(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Claim => self.claims,
+            Kind::Advice => self.advice,
+            Kind::Position => self.positions,
+        }
+    }
+}
+
+/// What a document's sidecars say, read from the sidecars alone (no
+/// document): the unit a cache of counts stores per document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocCounts {
+    /// Each annotator's annotations by kind, by annotator name.
+    pub annotators: BTreeMap<String, KindCounts>,
+    /// Unsettled merge conflicts: pairs `id`, `id~N` left by a merge.
+    pub conflicts: usize,
+    /// Every actor named in a tag, as written (the actor filter resolves
+    /// names and aliases against these).
+    pub actors: BTreeSet<String>,
+    /// Sidecars that could not be read, one line each (file and position).
+    pub errors: Vec<String>,
+}
+
+impl DocCounts {
+    /// `annotator`'s counts (zero when they have no sidecar).
+    pub fn of(&self, annotator: &str) -> KindCounts {
+        self.annotators.get(annotator).copied().unwrap_or_default()
+    }
+
+    pub fn total(&self) -> usize {
+        self.annotators.values().map(KindCounts::total).sum()
+    }
+}
+
+/// Count the annotations of a document's sidecars, `(annotator, path)`.
+pub fn count_sidecars(sidecars: &[(String, PathBuf)]) -> DocCounts {
+    let mut counts = DocCounts::default();
+    for (annotator, path) in sidecars {
+        match Sidecar::load(path) {
+            Ok(s) => {
+                let mine = counts.annotators.entry(annotator.clone()).or_default();
+                for a in &s.annotations {
+                    mine.add(a.kind());
+                    for actor in a.tag.actors() {
+                        if !counts.actors.contains(actor) {
+                            counts.actors.insert(actor.to_string());
+                        }
+                    }
+                }
+                counts.conflicts += crate::sidecar::merge::unsettled(&s).len();
+            }
+            Err(e) => counts.errors.push(e.to_string()),
+        }
+    }
+    counts
+}
+
+/// What reading a document itself tells: the unit a cache of document facts
+/// stores (keyed by the document's and its sidecars' stamps).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocFacts {
+    pub paragraphs: usize,
+    /// Title and date found in the text (or declared by its format).
+    pub title: Option<String>,
+    pub date: Option<PartialDate>,
+    /// Annotations (of every annotator) that cannot be placed in the text.
+    pub orphans: usize,
+    /// The file is not text (binary, not UTF-8): not a document at all.
+    pub not_text: bool,
+    /// It could not be read (too large, an extraction failed, I/O).
+    pub error: Option<String>,
+}
+
+/// Open a document and place its sidecars' annotations in it.
+pub fn document_facts(document: &Path, sidecars: &[(String, PathBuf)]) -> DocFacts {
+    let doc = match Document::open(document) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return DocFacts {
+                not_text: matches!(
+                    e,
+                    DocumentError::NotUtf8 { .. }
+                        | DocumentError::Binary { .. }
+                        | DocumentError::NotRegular { .. }
+                ),
+                error: Some(e.to_string()),
+                ..DocFacts::default()
+            };
+        }
+    };
+    let detected = project::detect::detect_document(&doc);
+    let mut orphans = 0;
+    for (annotator, path) in sidecars {
+        // A broken sidecar is reported by the counts.
+        if let Ok(s) = Sidecar::load(path) {
+            let layer = crate::corpus::Layer::new(&doc, annotator.clone(), path.clone(), s);
+            orphans += layer
+                .placements
+                .iter()
+                .filter(|p| matches!(p, Placement::Orphan))
+                .count();
+        }
+    }
+    DocFacts {
+        paragraphs: doc.len(),
+        title: detected.title,
+        date: detected.date,
+        orphans,
+        not_text: false,
+        error: None,
+    }
+}
+
+/// When a file last changed, as far as a listing can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+}
+
+/// A document found by the walk, with its sidecars and their stamps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub document: PathBuf,
+    pub stamp: Stamp,
+    /// `(annotator, sidecar path, stamp)`, sorted by annotator.
+    pub sidecars: Vec<(String, PathBuf, Stamp)>,
+}
+
+impl Listing {
+    pub fn sidecar_paths(&self) -> Vec<(String, PathBuf)> {
+        self.sidecars
+            .iter()
+            .map(|(a, p, _)| (a.clone(), p.clone()))
+            .collect()
+    }
+}
+
+/// Every document below `root` with its sidecars, sorted by path: hidden
+/// files and folders skipped, symlink loops survived; sidecars, the project
+/// file and files gloss writes beside a document (exports) are no documents.
+/// Whether a file is text is found later, by opening it.
+pub fn walk(root: &Path) -> Vec<Listing> {
+    let mut out = Vec::new();
+    walk_into(root, &mut HashSet::new(), &mut out);
+    out.sort_by(|a, b| a.document.cmp(&b.document));
+    out
+}
+
+fn walk_into(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listing>) {
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !seen.insert(real) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(OsString, Stamp)> = Vec::new();
+    let mut folders = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        // A symlink is followed (to a folder or a file); the walk's `seen`
+        // set stops loops.
+        let meta = if kind.is_symlink() {
+            std::fs::metadata(entry.path())
+        } else {
+            entry.metadata()
+        };
+        let Ok(meta) = meta else { continue };
+        if meta.is_dir() {
+            folders.push(entry.path());
+        } else if meta.is_file() {
+            files.push((name, Stamp::of(&meta)));
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let names: HashSet<String> = files
+        .iter()
+        .map(|(n, _)| n.to_string_lossy().into_owned())
+        .collect();
+    let mut sidecars: HashMap<OsString, Vec<(String, PathBuf, Stamp)>> = HashMap::new();
+    let mut documents = Vec::new();
+    for (name, stamp) in &files {
+        if let Some((doc, annotator)) = sidecar::parse_sidecar_file_name(name) {
+            sidecars
+                .entry(doc)
+                .or_default()
+                .push((annotator, dir.join(name), *stamp));
+            continue;
+        }
+        let text = name.to_string_lossy();
+        if sidecar::looks_like_sidecar(name)
+            || text == project::FILE_NAME
+            || crate::corpus::written_beside_a_document(&text, &names)
+        {
+            continue;
+        }
+        documents.push((name.clone(), *stamp));
+    }
+    for (name, stamp) in documents {
+        let mut own = sidecars.remove(&name).unwrap_or_default();
+        own.sort_by(|a, b| a.0.cmp(&b.0));
+        out.push(Listing {
+            document: dir.join(&name),
+            stamp,
+            sidecars: own,
+        });
+    }
+    folders.sort();
+    for folder in folders {
+        walk_into(&folder, seen, out);
+    }
+}
+
+/// One document of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub path: PathBuf,
+    /// The path below the corpus root, `/`-separated (what the list shows).
+    pub relative: String,
+    /// The document's key in the project file, if one is above it.
+    pub key: Option<String>,
+    /// `(annotator, sidecar)`, sorted by annotator.
+    pub sidecars: Vec<(String, PathBuf)>,
+    /// `None` until the background thread has read the sidecars.
+    pub counts: Option<DocCounts>,
+    /// `None` until the background thread has read the document.
+    pub facts: Option<DocFacts>,
+}
+
+impl Row {
+    /// The file name, the title shown until a better one is known.
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn annotators(&self) -> impl Iterator<Item = &str> {
+        self.sidecars.iter().map(|(a, _)| a.as_str())
+    }
+}
+
+/// What the background thread reports.
+#[derive(Debug)]
+enum Update {
+    Counts(PathBuf, DocCounts),
+    Facts(PathBuf, DocFacts),
+    /// A new document (or one whose set of sidecars changed).
+    Listed(Listing),
+    Removed(PathBuf),
+    /// The project file changed on disk (`None`: gone or unreadable).
+    Project(Option<Project>),
+    /// Every row has its counts and facts (the first pass is over).
+    Complete,
+}
+
+/// What the background thread is asked.
+enum Request {
+    /// Read this document's files again, before anything else.
+    Refresh(PathBuf),
+}
+
+/// Why a corpus could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{0}: not a folder")]
+    NotAFolder(String),
+    #[error("{0}: no such folder")]
+    Missing(String),
+}
+
+/// The rows of a corpus, kept up to date by a background thread.
+pub struct CorpusIndex {
+    root: PathBuf,
+    /// The project file above (or at) the root, and what it holds.
+    project_file: Option<PathBuf>,
+    project: Option<Project>,
+    /// A project file that exists but does not load (said once).
+    pub project_error: Option<String>,
+    rows: Vec<Row>,
+    by_path: HashMap<PathBuf, usize>,
+    updates: Receiver<Update>,
+    requests: Option<Sender<Request>>,
+    worker: Option<JoinHandle<()>>,
+    complete: bool,
+    /// Bumped whenever rows are added, removed or change (views cache on it).
+    generation: u64,
+}
+
+impl CorpusIndex {
+    /// List the documents below `root` now; counts and facts follow from a
+    /// background thread (see [`CorpusIndex::poll`]), which then watches for
+    /// changes.
+    pub fn open(root: &Path) -> Result<CorpusIndex, IndexError> {
+        let (mut index, watcher) = CorpusIndex::start(root)?;
+        index.worker = Some(std::thread::spawn(move || watcher.run()));
+        Ok(index)
+    }
+
+    /// The rows only, as the walk finds them: no counts, no thread (what a
+    /// first screen shows before any sidecar is read).
+    pub fn listed(root: &Path) -> Result<CorpusIndex, IndexError> {
+        Ok(CorpusIndex::start(root)?.0)
+    }
+
+    /// Every row with its counts and facts, read on this thread (for
+    /// commands; nothing watches for changes).
+    pub fn read_all(root: &Path) -> Result<CorpusIndex, IndexError> {
+        let mut index = CorpusIndex::listed(root)?;
+        for row in &mut index.rows {
+            row.counts = Some(count_sidecars(&row.sidecars));
+            row.facts = Some(document_facts(&row.path, &row.sidecars));
+        }
+        index.complete = true;
+        index.generation += 1;
+        Ok(index)
+    }
+
+    fn start(root: &Path) -> Result<(CorpusIndex, Watcher), IndexError> {
+        let meta =
+            std::fs::metadata(root).map_err(|_| IndexError::Missing(root.display().to_string()))?;
+        if !meta.is_dir() {
+            return Err(IndexError::NotAFolder(root.display().to_string()));
+        }
+        let listings = walk(root);
+        let project_file = Project::find(root);
+        let (project, project_error) = match &project_file {
+            Some(file) => match Project::load(file) {
+                Ok(p) => (Some(p), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
+            None => (None, None),
+        };
+        let (update_tx, updates) = mpsc::channel();
+        let (request_tx, requests) = mpsc::channel();
+        let mut index = CorpusIndex {
+            root: root.to_path_buf(),
+            project_file: project_file.clone(),
+            project,
+            project_error,
+            rows: Vec::new(),
+            by_path: HashMap::new(),
+            updates,
+            requests: Some(request_tx),
+            worker: None,
+            complete: listings.is_empty(),
+            generation: 0,
+        };
+        for listing in &listings {
+            index.insert(listing);
+        }
+        index.reindex();
+        let watcher = Watcher {
+            root: root.to_path_buf(),
+            project_file,
+            known: listings
+                .into_iter()
+                .map(|l| (l.document.clone(), l))
+                .collect(),
+            updates: update_tx,
+            requests,
+        };
+        Ok((index, watcher))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The root folder's own name (`.` named as what it is), for titles.
+    pub fn root_name(&self) -> String {
+        std::fs::canonicalize(&self.root)
+            .ok()
+            .as_deref()
+            .unwrap_or(&self.root)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.root.display().to_string())
+    }
+
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    pub fn row(&self, path: &Path) -> Option<&Row> {
+        self.by_path.get(path).map(|&i| &self.rows[i])
+    }
+
+    pub fn project(&self) -> Option<&Project> {
+        self.project.as_ref()
+    }
+
+    /// Changes whenever a row is added, removed or updated.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Rows whose sidecars have been counted, and all rows.
+    pub fn progress(&self) -> (usize, usize) {
+        let counted = self.rows.iter().filter(|r| r.counts.is_some()).count();
+        (counted, self.rows.len())
+    }
+
+    /// Has every row its counts and facts?
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// Take in what the background thread found, without waiting. True when
+    /// anything changed.
+    pub fn poll(&mut self) -> bool {
+        let mut changed = false;
+        let mut relisted = false;
+        while let Ok(update) = self.updates.try_recv() {
+            changed = true;
+            match update {
+                Update::Counts(path, counts) => {
+                    if let Some(&i) = self.by_path.get(&path) {
+                        self.rows[i].counts = Some(counts);
+                    }
+                }
+                Update::Facts(path, facts) => {
+                    if let Some(&i) = self.by_path.get(&path) {
+                        self.rows[i].facts = Some(facts);
+                    }
+                }
+                Update::Listed(listing) => match self.by_path.get(&listing.document) {
+                    Some(&i) => self.rows[i].sidecars = listing.sidecar_paths(),
+                    None => {
+                        self.insert(&listing);
+                        relisted = true;
+                    }
+                },
+                Update::Removed(path) => {
+                    self.rows.retain(|r| r.path != path);
+                    relisted = true;
+                }
+                Update::Project(project) => self.project = project,
+                Update::Complete => self.complete = true,
+            }
+            if relisted {
+                self.reindex();
+                relisted = false;
+            }
+        }
+        if changed {
+            self.generation += 1;
+        }
+        changed
+    }
+
+    /// Ask for `path`'s files to be read again now (its counts after an
+    /// annotating session), ahead of everything else.
+    pub fn refresh(&mut self, path: &Path) {
+        if let Some(tx) = &self.requests {
+            let _ = tx.send(Request::Refresh(path.to_path_buf()));
+        }
+    }
+
+    /// Read `path`'s sidecars again here, on this thread (small: one
+    /// document's), so the row is right on the very next frame; the
+    /// background thread reads the document too.
+    pub fn recount_now(&mut self, path: &Path) {
+        let Some(&i) = self.by_path.get(path) else {
+            return;
+        };
+        let sidecars = sidecar::sidecars_of(path);
+        self.rows[i].counts = Some(count_sidecars(&sidecars));
+        self.rows[i].sidecars = sidecars;
+        self.generation += 1;
+        self.refresh(path);
+    }
+
+    /// The title shown for a row: stored in the project, else detected, else
+    /// the file name.
+    pub fn title(&self, row: &Row) -> String {
+        self.stored(row)
+            .and_then(|e| e.meta.title.clone())
+            .or_else(|| row.facts.as_ref().and_then(|f| f.title.clone()))
+            .unwrap_or_else(|| row.file_name())
+    }
+
+    /// The date shown for a row: stored, else detected.
+    pub fn date(&self, row: &Row) -> Option<PartialDate> {
+        self.stored(row)
+            .and_then(|e| e.meta.date.clone())
+            .or_else(|| row.facts.as_ref().and_then(|f| f.date.clone()))
+    }
+
+    pub fn status(&self, row: &Row) -> Option<Status> {
+        self.stored(row).and_then(|e| e.status)
+    }
+
+    /// Paragraphs marked boilerplate by hand in the project file.
+    pub fn boilerplate_marks(&self, row: &Row) -> usize {
+        match (&self.project, &row.key) {
+            (Some(p), Some(key)) => p.boilerplate.marked.get(key).map_or(0, BTreeSet::len),
+            _ => 0,
+        }
+    }
+
+    /// Actor names and aliases: the project's codebook.
+    pub fn actor_resolver(&self) -> ActorResolver {
+        let codebook = self
+            .project
+            .as_ref()
+            .map(|p| p.registry().into_vec())
+            .unwrap_or_default();
+        ActorResolver::of([codebook.as_slice()])
+    }
+
+    fn stored(&self, row: &Row) -> Option<&project::DocumentEntry> {
+        self.project.as_ref()?.document(row.key.as_deref()?)
+    }
+
+    /// Set a document's status in the project file (created at the corpus
+    /// root when there is none) and save it at once. Returns a message when
+    /// a new project file was written.
+    pub fn set_status(
+        &mut self,
+        path: &Path,
+        status: Option<Status>,
+    ) -> Result<Option<String>, String> {
+        let target = self
+            .project_file
+            .clone()
+            .unwrap_or_else(|| self.root.clone());
+        let (mut open, created) =
+            project::store::OpenProject::above_or_beside(&target).map_err(|e| e.to_string())?;
+        let key = open
+            .key(path)
+            .ok_or_else(|| format!("{}: not below the project's folder", path.display()))?;
+        open.project.document_mut(&key).status = status;
+        open.save().map_err(|e| e.to_string())?;
+        let file = open.store.path().to_path_buf();
+        let said = created.then(|| format!("Project file {} created", file.display()));
+        if self.project_file.is_none() {
+            self.project_file = Some(file);
+            let root = open.root.clone();
+            for row in &mut self.rows {
+                row.key = project::document_key(&root, &row.path);
+            }
+        }
+        self.project = Some(open.project);
+        self.project_error = None;
+        self.generation += 1;
+        Ok(said)
+    }
+
+    fn insert(&mut self, listing: &Listing) {
+        let relative = listing
+            .document
+            .strip_prefix(&self.root)
+            .unwrap_or(&listing.document)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let key = self
+            .project_file
+            .as_deref()
+            .and_then(|f| project::document_key(&project::root_of(f), &listing.document));
+        self.rows.push(Row {
+            path: listing.document.clone(),
+            relative,
+            key,
+            sidecars: listing.sidecar_paths(),
+            counts: None,
+            facts: None,
+        });
+    }
+
+    fn reindex(&mut self) {
+        self.rows.sort_by(|a, b| a.path.cmp(&b.path));
+        self.by_path = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.path.clone(), i))
+            .collect();
+    }
+}
+
+impl Drop for CorpusIndex {
+    fn drop(&mut self) {
+        // The thread sees the closed channel at its next look and ends; it
+        // is not joined (it may be reading a large document).
+        self.requests.take();
+        self.worker.take();
+    }
+}
+
+/// The background thread: counts, facts, then watching.
+struct Watcher {
+    root: PathBuf,
+    project_file: Option<PathBuf>,
+    known: BTreeMap<PathBuf, Listing>,
+    updates: Sender<Update>,
+    requests: Receiver<Request>,
+}
+
+impl Watcher {
+    fn run(mut self) {
+        let paths: Vec<PathBuf> = self.known.keys().cloned().collect();
+        // Counts for every row first (cheap: sidecars only), then facts.
+        for path in &paths {
+            if !self.serve_requests() {
+                return;
+            }
+            if let Some(l) = self.known.get(path)
+                && self
+                    .updates
+                    .send(Update::Counts(
+                        path.clone(),
+                        count_sidecars(&l.sidecar_paths()),
+                    ))
+                    .is_err()
+            {
+                return;
+            }
+        }
+        for path in &paths {
+            if !self.serve_requests() {
+                return;
+            }
+            if let Some(l) = self.known.get(path)
+                && self
+                    .updates
+                    .send(Update::Facts(
+                        path.clone(),
+                        document_facts(path, &l.sidecar_paths()),
+                    ))
+                    .is_err()
+            {
+                return;
+            }
+        }
+        if self.updates.send(Update::Complete).is_err() {
+            return;
+        }
+        let mut project_stamp = self.project_stamp();
+        loop {
+            match self.requests.recv_timeout(WATCH_INTERVAL) {
+                Ok(Request::Refresh(path)) => {
+                    if !self.reread(&path) {
+                        return;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if !self.rescan() {
+                        return;
+                    }
+                    let stamp = self.project_stamp();
+                    if stamp != project_stamp {
+                        project_stamp = stamp;
+                        let project = self
+                            .project_file
+                            .as_deref()
+                            .and_then(|f| Project::load(f).ok());
+                        if self.updates.send(Update::Project(project)).is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// Answer waiting refresh requests; false when the index is gone.
+    fn serve_requests(&mut self) -> bool {
+        loop {
+            match self.requests.try_recv() {
+                Ok(Request::Refresh(path)) => {
+                    if !self.reread(&path) {
+                        return false;
+                    }
+                }
+                Err(mpsc::TryRecvError::Empty) => return true,
+                Err(mpsc::TryRecvError::Disconnected) => return false,
+            }
+        }
+    }
+
+    /// Read one document's files again (its sidecars may have come or gone).
+    fn reread(&mut self, path: &Path) -> bool {
+        let Some(listing) = self.known.get_mut(path) else {
+            return true;
+        };
+        let sidecars = sidecar::sidecars_of(path);
+        listing.sidecars = sidecars
+            .iter()
+            .map(|(a, p)| {
+                let stamp = std::fs::metadata(p)
+                    .map(|m| Stamp::of(&m))
+                    .unwrap_or(Stamp {
+                        len: 0,
+                        modified: None,
+                    });
+                (a.clone(), p.clone(), stamp)
+            })
+            .collect();
+        let listing = listing.clone();
+        self.send_all(&listing)
+    }
+
+    fn send_all(&self, listing: &Listing) -> bool {
+        let path = &listing.document;
+        let sidecars = listing.sidecar_paths();
+        self.updates.send(Update::Listed(listing.clone())).is_ok()
+            && self
+                .updates
+                .send(Update::Counts(path.clone(), count_sidecars(&sidecars)))
+                .is_ok()
+            && self
+                .updates
+                .send(Update::Facts(path.clone(), document_facts(path, &sidecars)))
+                .is_ok()
+    }
+
+    /// Walk again and report what is new, changed or gone.
+    fn rescan(&mut self) -> bool {
+        let now: BTreeMap<PathBuf, Listing> = walk(&self.root)
+            .into_iter()
+            .map(|l| (l.document.clone(), l))
+            .collect();
+        let gone: Vec<PathBuf> = self
+            .known
+            .keys()
+            .filter(|p| !now.contains_key(*p))
+            .cloned()
+            .collect();
+        for path in gone {
+            self.known.remove(&path);
+            if self.updates.send(Update::Removed(path)).is_err() {
+                return false;
+            }
+        }
+        for (path, listing) in now {
+            let changed = match self.known.get(&path) {
+                None => true,
+                Some(old) => *old != listing,
+            };
+            if changed {
+                if !self.send_all(&listing) {
+                    return false;
+                }
+                self.known.insert(path, listing);
+            }
+        }
+        true
+    }
+
+    fn project_stamp(&self) -> Option<Stamp> {
+        let file = self.project_file.as_deref()?;
+        std::fs::metadata(file).ok().map(|m| Stamp::of(&m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    use crate::annotation::{Annotation, Stance, Tag};
+    use crate::document::anchor::Anchor;
+
+    const MEMO: &str = "Memorandum of conversation, 24 July 1956\n\nAlpha one.\n\nBeta two.\n";
+
+    /// A sidecar of `memo` by `annotator`: a claim and two versions of a
+    /// position (a merge conflict), and a claim on text no longer there.
+    fn sidecar_text(doc: &Path, annotator: &str, extra_claims: usize) -> String {
+        let d = Document::from_text(doc, MEMO);
+        let gone = Document::from_text(doc, "Something else entirely, long since deleted.");
+        let mut s = Sidecar::new(&d, annotator);
+        let claim = |by: &str, anchor| Annotation::new(Tag::Claim { by: by.into() }, anchor);
+        s.annotations.push(claim("Nam Il", Anchor::whole(&d, 1)));
+        for _ in 0..extra_claims {
+            s.annotations.push(claim("Kim", Anchor::whole(&d, 1)));
+        }
+        let position = |stance| {
+            Annotation::new(
+                Tag::Position {
+                    actor: "Pak".into(),
+                    stance,
+                    issue: "aid".into(),
+                },
+                Anchor::whole(&d, 2),
+            )
+        };
+        let mut ours = position(Stance::Oppose);
+        ours.id = "p1".into();
+        let mut theirs = position(Stance::Support);
+        theirs.id = "p1~1".into();
+        s.annotations.push(ours);
+        s.annotations.push(theirs);
+        s.annotations.push(claim("Kim", Anchor::whole(&gone, 0)));
+        s.to_ron().unwrap()
+    }
+
+    fn corpus() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("box");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        let m = dir.path().join("m.txt");
+        std::fs::write(&m, MEMO).unwrap();
+        std::fs::write(
+            dir.path().join("m.txt.kim.gloss.ron"),
+            sidecar_text(&m, "kim", 0),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("m.txt.lee.gloss.ron"),
+            sidecar_text(&m, "lee", 0),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("m.txt.kim.md"), "an export").unwrap();
+        std::fs::write(sub.join("bare.txt"), "Nothing tagged here.\n").unwrap();
+        std::fs::write(sub.join("picture.bin"), b"\x00\x01\x02").unwrap();
+        std::fs::write(dir.path().join(".git/h.txt"), "hidden").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path(), sub.join("loop")).unwrap();
+        dir
+    }
+
+    /// Poll until `done` holds (the background thread's work is small here).
+    fn wait_for(index: &mut CorpusIndex, done: impl Fn(&CorpusIndex) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done(index) {
+            assert!(Instant::now() < deadline, "the index never got there");
+            index.poll();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn the_walk_lists_documents_with_their_sidecars_skipping_hidden_and_exports() {
+        let dir = corpus();
+        let listed: Vec<(PathBuf, usize)> = walk(dir.path())
+            .into_iter()
+            .map(|l| (l.document, l.sidecars.len()))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                (dir.path().join("box/bare.txt"), 0),
+                (dir.path().join("box/picture.bin"), 0),
+                (dir.path().join("m.txt"), 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_come_at_once_and_counts_fill_in() {
+        let dir = corpus();
+        let mut index = CorpusIndex::open(dir.path()).unwrap();
+        assert_eq!(index.rows().len(), 3);
+        assert_eq!(index.rows()[2].relative, "m.txt");
+        assert_eq!(index.title(&index.rows()[2]), "m.txt");
+        wait_for(&mut index, CorpusIndex::is_complete);
+        let row = index.row(&dir.path().join("m.txt")).unwrap();
+        let counts = row.counts.as_ref().unwrap();
+        assert_eq!(
+            counts.of("kim"),
+            KindCounts {
+                claims: 2,
+                advice: 0,
+                positions: 2
+            }
+        );
+        assert_eq!(counts.annotators.len(), 2);
+        assert_eq!(counts.conflicts, 2);
+        assert!(counts.actors.contains("Nam Il"));
+        let facts = row.facts.as_ref().unwrap();
+        assert_eq!(facts.paragraphs, 3);
+        assert_eq!(facts.orphans, 2, "one per annotator");
+        assert_eq!(facts.date, Some("1956-07-24".parse().unwrap()));
+        assert!(
+            index.rows()[1].facts.as_ref().unwrap().not_text,
+            "a binary file is no document"
+        );
+        assert_eq!(index.progress(), (3, 3));
+    }
+
+    #[test]
+    fn a_broken_sidecar_is_reported_in_the_counts_not_fatal() {
+        let dir = corpus();
+        std::fs::write(dir.path().join("m.txt.lee.gloss.ron"), "(version: 1,").unwrap();
+        let counts = count_sidecars(&sidecar::sidecars_of(&dir.path().join("m.txt")));
+        assert_eq!(counts.annotators.len(), 1);
+        assert_eq!(counts.errors.len(), 1);
+        assert!(
+            counts.errors[0].contains("m.txt.lee.gloss.ron:"),
+            "{:?}",
+            counts.errors
+        );
+    }
+
+    #[test]
+    fn new_changed_and_deleted_files_show_without_reopening() {
+        let dir = corpus();
+        let mut index = CorpusIndex::open(dir.path()).unwrap();
+        wait_for(&mut index, CorpusIndex::is_complete);
+        std::fs::write(dir.path().join("new.txt"), "A new memo.\n").unwrap();
+        std::fs::remove_file(dir.path().join("box/bare.txt")).unwrap();
+        let m = dir.path().join("m.txt");
+        std::fs::write(
+            dir.path().join("m.txt.lee.gloss.ron"),
+            sidecar_text(&m, "lee", 1),
+        )
+        .unwrap();
+        wait_for(&mut index, |i| {
+            i.row(&dir.path().join("new.txt")).is_some()
+                && i.row(&dir.path().join("box/bare.txt")).is_none()
+                && i.row(&m)
+                    .and_then(|r| r.counts.as_ref())
+                    .is_some_and(|c| c.of("lee").claims == 3)
+        });
+    }
+
+    #[test]
+    fn a_refreshed_row_is_recounted_at_once() {
+        let dir = corpus();
+        let mut index = CorpusIndex::open(dir.path()).unwrap();
+        let bare = dir.path().join("box/bare.txt");
+        std::fs::write(
+            dir.path().join("box/bare.txt.kim.gloss.ron"),
+            sidecar_text(&bare, "kim", 0),
+        )
+        .unwrap();
+        index.recount_now(&bare);
+        let row = index.row(&bare).unwrap();
+        assert_eq!(row.counts.as_ref().unwrap().of("kim").total(), 4);
+        assert_eq!(row.sidecars.len(), 1);
+    }
+
+    #[test]
+    fn status_is_stored_in_the_project_file() {
+        let dir = corpus();
+        let mut index = CorpusIndex::open(dir.path()).unwrap();
+        let m = dir.path().join("m.txt");
+        let said = index.set_status(&m, Some(Status::Done)).unwrap();
+        assert!(said.is_some_and(|s| s.contains("created")));
+        let row = index.row(&m).unwrap().clone();
+        assert_eq!(index.status(&row), Some(Status::Done));
+        let stored = Project::load(&dir.path().join(project::FILE_NAME)).unwrap();
+        assert_eq!(stored.documents["m.txt"].status, Some(Status::Done));
+        // A second index reads it back.
+        let again = CorpusIndex::open(dir.path()).unwrap();
+        assert_eq!(again.status(again.row(&m).unwrap()), Some(Status::Done));
+    }
+
+    #[test]
+    fn stored_titles_win_over_detected_ones() {
+        let dir = corpus();
+        let mut p = Project::new();
+        p.document_mut("m.txt").meta.title = Some("남일 회담".into());
+        std::fs::write(dir.path().join(project::FILE_NAME), p.to_ron().unwrap()).unwrap();
+        let index = CorpusIndex::open(dir.path()).unwrap();
+        let row = index.row(&dir.path().join("m.txt")).unwrap();
+        assert_eq!(index.title(row), "남일 회담");
+    }
+
+    #[test]
+    fn a_folder_is_required() {
+        let dir = corpus();
+        assert!(matches!(
+            CorpusIndex::open(&dir.path().join("m.txt")),
+            Err(IndexError::NotAFolder(_))
+        ));
+        assert!(matches!(
+            CorpusIndex::open(&dir.path().join("nope")),
+            Err(IndexError::Missing(_))
+        ));
+    }
+}
