@@ -104,6 +104,7 @@ commands! {
     FilterStatus => "filter_status", "Corpus: only documents with a status (each press: todo, in progress, done, none set, all)";
     FilterActor => "filter_actor", "Corpus: only documents where an actor is tagged (name or alias; empty: all)";
     ClearFilters => "clear_filters", "Corpus: clear every filter";
+    SearchCorpus => "search_corpus", "Corpus: search the text of every document (Enter on a result opens it there; n/N go on through the results)";
     SetStatus => "set_status", "Corpus: set the document's status (each press: todo, in progress, done, none), stored in the project file";
 }
 
@@ -142,6 +143,7 @@ impl Command {
                 | Command::FilterActor
                 | Command::ClearFilters
                 | Command::SetStatus
+                | Command::SearchCorpus
         )
     }
 

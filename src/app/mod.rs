@@ -633,6 +633,7 @@ impl App {
             | Command::FilterStatus
             | Command::FilterActor
             | Command::ClearFilters
+            | Command::SearchCorpus
             | Command::SetStatus => self.warn(format!(
                 "{} works in the corpus list (gloss DIR)",
                 command.name()

@@ -244,12 +244,18 @@ mod tests {
             "Tag 3 quotes in 2 paragraphs as claim by Petrov?"
         );
         keys(&mut app, "\n");
-        let quotes: Vec<(usize, &str)> = app
+        // In text order (the sidecar keeps its own order).
+        let mut quotes: Vec<(usize, usize, &str)> = app
             .sidecar
             .annotations
             .iter()
-            .map(|a| (a.anchor.paragraph, a.anchor.quote.as_str()))
+            .map(|a| {
+                let start = a.anchor.range.map_or(0, |r| r.start);
+                (a.anchor.paragraph, start, a.anchor.quote.as_str())
+            })
             .collect();
+        quotes.sort();
+        let quotes: Vec<(usize, &str)> = quotes.into_iter().map(|(p, _, q)| (p, q)).collect();
         assert_eq!(quotes, [(1, "Nam Il"), (3, "Nam Il"), (3, "nam il's")]);
         assert!(app.sidecar.annotations.iter().all(|a| a.anchor.narrowed));
         keys(&mut app, "u");

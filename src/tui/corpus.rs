@@ -196,7 +196,8 @@ fn run_in(
         {
             return (Err(e.into()), None);
         }
-        let wait = if view.index.is_complete() {
+        let searching = view.search.as_ref().is_some_and(|s| s.busy());
+        let wait = if view.index.is_complete() && !searching {
             TICK
         } else {
             BUSY_TICK

@@ -157,6 +157,9 @@ pub fn draw_buffer(
     view: &CorpusView,
     theme: &Theme,
 ) -> Option<(u16, u16)> {
+    if let Some(search) = &view.search {
+        return super::corpus_search::draw(buf, area, search, &view.keymap, theme);
+    }
     clear(buf, area, theme.text);
     if area.height < 3 || area.width < 20 {
         put(buf, area.x, area.y, "Too small", area.width, theme.text);

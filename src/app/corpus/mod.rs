@@ -174,6 +174,9 @@ pub struct CorpusView {
     resolver: ActorResolver,
     /// The document the selection is on, kept across re-sorting and updates.
     selected_path: Option<PathBuf>,
+    /// Search across documents (`/`): while open, it has the keys and the
+    /// screen; kept while a result is open, so `q` there comes back to it.
+    pub search: Option<Box<crate::app::corpus_search::CorpusSearchScreen>>,
     /// The index generation and the filters the list was built for.
     built_for: Option<(u64, Filters, SortKey, bool)>,
     effects: Vec<CorpusEffect>,
@@ -198,6 +201,7 @@ impl CorpusView {
             status: None,
             resolver: ActorResolver::default(),
             selected_path: None,
+            search: None,
             built_for: None,
             effects: Vec::new(),
         };
@@ -299,6 +303,10 @@ impl CorpusView {
     /// Take in the index's news and fit the list to `rows` rows of screen.
     pub fn prepare_frame(&mut self, rows: usize) {
         self.index.poll();
+        if let Some(search) = &mut self.search {
+            search.poll();
+            search.scroll_into_view(rows);
+        }
         self.page = rows.max(1);
         self.rebuild();
         if self.selected < self.offset {
@@ -469,6 +477,17 @@ impl CorpusView {
         if self.status.as_ref().is_some_and(|m| m.transient) {
             self.status = None;
         }
+        if let Some(search) = &mut self.search {
+            use crate::app::corpus_search::Outcome;
+            match search.handle_key(event, &self.keymap) {
+                Outcome::Stay => {}
+                Outcome::Open { trail, index } => {
+                    self.effects.push(CorpusEffect::OpenTrail(trail, index))
+                }
+                Outcome::Close => self.search = None,
+            }
+            return;
+        }
         match &mut self.mode {
             CorpusMode::Normal => {
                 let key = Key::from_event(&event);
@@ -595,6 +614,11 @@ impl CorpusView {
                 };
                 let path = row.path.clone();
                 self.effects.push(CorpusEffect::SetStatus(path, next));
+            }
+            Command::SearchCorpus => {
+                let screen = crate::app::corpus_search::CorpusSearchScreen::new(self.index.root())
+                    .with_annotator(&self.me);
+                self.search = Some(Box::new(screen));
             }
             Command::Help => self.mode = CorpusMode::Help { scroll: 0 },
             Command::Search => self.effects.push(CorpusEffect::Search),
