@@ -223,7 +223,7 @@ fn malformed_tei_and_pdf_are_one_line_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("PDF documents cannot be read yet"), "{err}");
+    assert!(err.starts_with("scan.pdf: not a readable PDF"), "{err}");
 }
 
 #[test]

@@ -54,13 +54,26 @@ fn file_name(source: &str) -> String {
         .unwrap_or_else(|| source.to_string())
 }
 
-/// The locator of an excerpt: `¶ 7, line 16` or `¶ 7, lines 16–18`.
+/// The locator of an excerpt: `¶ 7, line 16` or `¶ 7, lines 16–18`, after
+/// the page of the original for paged formats (`p. 3, ¶ 12, line 40`).
 pub fn locator(e: &Excerpt) -> String {
+    let page = page_prefix(e);
     if e.line_start == e.line_end {
-        format!("¶ {}, line {}", e.paragraph, e.line_start)
+        format!("{page}¶ {}, line {}", e.paragraph, e.line_start)
     } else {
-        format!("¶ {}, lines {}–{}", e.paragraph, e.line_start, e.line_end)
+        format!(
+            "{page}¶ {}, lines {}–{}",
+            e.paragraph, e.line_start, e.line_end
+        )
     }
+}
+
+/// `p. 3, ` for an excerpt on page 3 of a paged original (PDF), else empty.
+pub fn page_prefix(e: &Excerpt) -> String {
+    e.page
+        .as_deref()
+        .map(|p| format!("p. {p}, "))
+        .unwrap_or_default()
 }
 
 /// The document's full note, or `None` when nothing citable is known (no

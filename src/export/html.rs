@@ -204,8 +204,9 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize, footnote: &str, url: Option<
     }
     let _ = write!(
         out,
-        " · {}, ¶ {}, {} · annotator: <span class=\"annotator\">{}</span>",
+        " · {}, {}¶ {}, {} · annotator: <span class=\"annotator\">{}</span>",
         html_text(&e.source),
+        html_text(&super::citation::page_prefix(e)),
         e.paragraph,
         lines,
         html_text(&e.annotator)

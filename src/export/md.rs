@@ -57,8 +57,9 @@ pub fn attribution(e: &Excerpt) -> String {
         format!("lines {}–{}", e.line_start, e.line_end)
     };
     let mut out = format!(
-        "— {}, ¶ {}, {} · **{}**",
+        "— {}, {}¶ {}, {} · **{}**",
         escape(&e.source),
+        super::citation::page_prefix(e),
         e.paragraph,
         lines,
         kind_title(e.kind)

@@ -12,6 +12,7 @@
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod pdf;
 pub mod tei;
 pub mod tei_split;
 
@@ -57,7 +58,7 @@ impl Format {
             Format::Html => Some(("gloss-html", 1)),
             Format::Tei => Some(("gloss-tei", 2)),
             Format::Docx => Some(("gloss-docx", 1)),
-            Format::Pdf => Some(("gloss-pdf", 0)),
+            Format::Pdf => Some(("gloss-pdf", 1)),
         }
     }
 }
@@ -228,6 +229,12 @@ pub enum ExtractError {
     /// A container (DOCX) that is broken or hostile: `part: what is wrong`.
     #[error("{0}")]
     Archive(String),
+    #[error("no text layer — OCR it first, e.g. with ocrmypdf")]
+    NoTextLayer,
+    #[error("encrypted PDF: it needs a password (decrypt it first, e.g. with qpdf --decrypt)")]
+    Encrypted,
+    #[error("not a readable PDF: its structure is broken beyond repair")]
+    BrokenPdf,
 }
 
 /// Run the extractor for `format` on a file's bytes.
@@ -254,7 +261,7 @@ pub fn extract(format: Format, bytes: &[u8], keep_all: bool) -> Result<Extracted
         Format::Html => Ok(html::extract(text()?, keep_all)),
         Format::Tei => tei::extract(bytes),
         Format::Docx => docx::extract(bytes),
-        Format::Pdf => Err(ExtractError::Unsupported("PDF")),
+        Format::Pdf => pdf::extract(bytes),
     }
 }
 
@@ -411,10 +418,10 @@ mod tests {
     }
 
     #[test]
-    fn docx_and_pdf_say_they_are_not_supported_yet() {
-        assert!(matches!(
+    fn a_truncated_pdf_is_a_broken_pdf() {
+        assert_eq!(
             extract(Format::Pdf, b"%PDF-1.4", false),
-            Err(ExtractError::Unsupported("PDF"))
-        ));
+            Err(ExtractError::BrokenPdf)
+        );
     }
 }

@@ -1,0 +1,178 @@
+//! PDF (text layer) into the paragraph model.
+//!
+//! The text layer is read with hayro (pure Rust, fuzzed, recovers broken
+//! cross-reference tables): every glyph it draws, visible or not (OCR layers
+//! are invisible text), arrives with its position, size and Unicode. From
+//! these the extractor rebuilds lines, marks the running headers and footers
+//! (text in the top or bottom band repeated on most pages, page numbers), and
+//! joins lines into paragraphs where the geometry says so: a vertical gap
+//! larger than the line spacing, a first-line indentation, a change of type
+//! size (headings), a short last line. Words hyphenated at a line end are
+//! joined when the next line starts in lowercase. Each paragraph keeps the
+//! page it starts on.
+//!
+//! Single-column text is the case this is made for: lines are read top to
+//! bottom, so two columns side by side interleave.
+
+mod layout;
+
+use super::{Block, ExtractError, Extracted, Metadata};
+use hayro_interpret::font::Glyph;
+use hayro_interpret::font::GlyphRun;
+use hayro_interpret::hayro_cmap::BfString;
+use hayro_interpret::hayro_syntax::{LoadPdfError, Pdf};
+use hayro_interpret::kurbo::{Affine, BezPath, Point, Rect};
+use hayro_interpret::{
+    BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps,
+    InterpreterCache, InterpreterSettings, SoftMask, interpret_page,
+};
+use std::sync::Arc;
+
+pub use layout::{Char, PageText};
+
+/// The pages of a PDF as positioned characters, in the order drawn.
+pub fn read_pages(bytes: &[u8]) -> Result<(Vec<PageText>, Metadata), ExtractError> {
+    let data: Arc<Vec<u8>> = Arc::new(bytes.to_vec());
+    let pdf = Pdf::new(data).map_err(|e| match e {
+        LoadPdfError::Decryption(_) => ExtractError::Encrypted,
+        LoadPdfError::Invalid => ExtractError::BrokenPdf,
+    })?;
+    let meta = metadata(&pdf);
+    let settings = InterpreterSettings::default();
+    let cache = InterpreterCache::new();
+    let mut pages = Vec::with_capacity(pdf.pages().len());
+    for page in pdf.pages().iter() {
+        let (width, height) = page.render_dimensions();
+        let initial = Affine::new(page.initial_transform(true).as_coeffs());
+        let mut context = Context::new(
+            initial,
+            Rect::new(0.0, 0.0, f64::from(width), f64::from(height)),
+            &cache,
+            pdf.xref(),
+            settings.clone(),
+        );
+        let mut device = Collector::default();
+        interpret_page(page, &mut context, &mut device);
+        pages.push(PageText {
+            width,
+            height,
+            chars: device.chars,
+        });
+    }
+    Ok((pages, meta))
+}
+
+/// Extract the paragraphs of a PDF's text layer.
+pub fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    // The reader is fuzzed, but a panic in it on a hostile file must not
+    // take gloss down: it becomes the broken-file error.
+    let read =
+        std::panic::catch_unwind(|| read_pages(bytes)).map_err(|_| ExtractError::BrokenPdf)?;
+    let (pages, meta) = read?;
+    if pages
+        .iter()
+        .all(|p| p.chars.iter().all(|c| c.c.is_whitespace()))
+    {
+        return Err(ExtractError::NoTextLayer);
+    }
+    let blocks: Vec<Block> = layout::paragraphs(&pages);
+    Ok(Extracted { blocks, meta })
+}
+
+/// What the document information dictionary declares.
+fn metadata(pdf: &Pdf) -> Metadata {
+    let info = pdf.metadata();
+    let mut meta = Metadata::default();
+    let mut field = |name: &str, value: &Option<Box<[u8]>>| {
+        let text = value.as_deref().map(decode_text_string).unwrap_or_default();
+        let text = super::squeeze(&text);
+        if !text.is_empty() {
+            meta.fields.insert(name.to_string(), text);
+        }
+    };
+    field("pdf:Title", &info.title);
+    field("pdf:Author", &info.author);
+    field("pdf:Subject", &info.subject);
+    field("pdf:Creator", &info.creator);
+    field("pdf:Producer", &info.producer);
+    meta.title = meta.fields.get("pdf:Title").cloned();
+    meta
+}
+
+/// A PDF text string: UTF-16BE with its byte-order mark, UTF-8 with its
+/// mark (PDF 2.0), else PDFDocEncoding (Latin-1 where it matters here).
+fn decode_text_string(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// A device that keeps the glyphs' characters and positions, nothing else.
+#[derive(Default)]
+struct Collector {
+    chars: Vec<Char>,
+}
+
+impl Device<'_> for Collector {
+    fn draw_path(&mut self, _: &BezPath, _: DrawProps<'_>, _: &DrawMode) {}
+    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'_>>, _: BlendMode) {}
+    fn draw_image(&mut self, _: Image<'_, '_>, _: ImageDrawProps<'_>) {}
+    fn pop_clip(&mut self) {}
+    fn pop_transparency_group(&mut self) {}
+
+    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, '_>, props: DrawProps<'_>, _: &DrawMode) {
+        for glyph in run.glyphs() {
+            let Some(unicode) = glyph.as_unicode() else {
+                continue;
+            };
+            // Glyph space is 1000 units to the em.
+            let t: Affine = props.transform * glyph.transform();
+            let origin = t * Point::ZERO;
+            let up = t * Point::new(0.0, 1000.0) - origin;
+            let along = t * Point::new(1000.0, 0.0) - origin;
+            let size = up.hypot() as f32;
+            // Rotated text (stamps, margin notes) is not part of the lines.
+            if !size.is_finite() || size <= 0.0 || along.y.abs() > 0.2 * along.x.abs() {
+                continue;
+            }
+            let shape: &Glyph<'_> = glyph;
+            let advance = match shape {
+                Glyph::Outline(g) => g.advance_width(),
+                Glyph::Type3(g) => g.advance_width(),
+            }
+            .filter(|a| a.is_finite() && *a > 0.0)
+            .unwrap_or(500.0);
+            let end = t * Point::new(f64::from(advance), 0.0);
+            let (x0, x1, y) = (origin.x as f32, end.x as f32, origin.y as f32);
+            if !(x0.is_finite() && x1.is_finite() && y.is_finite()) {
+                continue;
+            }
+            let text = match unicode {
+                BfString::Char(c) => c.to_string(),
+                BfString::String(s) => s,
+            };
+            // A ligature's characters share its box.
+            let n = text.chars().count().max(1) as f32;
+            let step = (x1 - x0) / n;
+            for (i, c) in text.chars().enumerate() {
+                let a = x0 + step * i as f32;
+                self.chars.push(Char {
+                    c,
+                    x0: a,
+                    x1: a + step,
+                    y,
+                    size,
+                });
+            }
+        }
+    }
+}
