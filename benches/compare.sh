@@ -176,6 +176,41 @@ r=$(ratio "$EXP_MS" "$CAT_MS")
 row "Corpus: 10,000 documents to jsonl vs cat (≤ 3×)" "gloss ${EXP_MS} ms, cat ${CAT_MS} ms" "${r}×" "$(verdict "$r" 3)"
 fi
 
+# ---------- HTML: a 10 MB page (#13) ----------
+echo "10 MB HTML page: first screen (extraction not cached / cached), full extraction vs pandoc…" >&2
+if ! command -v pandoc >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  apt-get install -y -qq pandoc >/dev/null
+fi
+GLOSS_GENERATE=$TMP cargo bench --quiet --bench extract >/dev/null
+HTML_STATE=$TMP/html-state
+SAVED_MARKER=$FIRST_MARKER
+FIRST_MARKER="Section 1 opens, as the record says"
+cold=() warm=()
+for _ in $(seq "$RUNS"); do
+  rm -rf "$HTML_STATE"
+  cold+=("$(first_screen "exec env GLOSS_STATE_DIR=$HTML_STATE $GLOSS --as bench big.html" q)")
+  warm+=("$(first_screen "exec env GLOSS_STATE_DIR=$HTML_STATE $GLOSS --as bench big.html" q)")
+done
+FIRST_MARKER=$SAVED_MARKER
+rm -f "$TMP"/big.html.*.gloss.ron
+H_COLD=$(printf '%s\n' "${cold[@]}" | median)
+H_WARM=$(printf '%s\n' "${warm[@]}" | median)
+row "HTML 10 MB: first screen, not yet cached (≤ 300 ms)" "${H_COLD} ms" "—" "$(verdict "$H_COLD" 300)"
+row "HTML 10 MB: first screen, extraction cached (≤ 300 ms)" "${H_WARM} ms" "—" "$(verdict "$H_WARM" 300)"
+rm -rf "$HTML_STATE"
+t0=$(now_ms)
+GLOSS_STATE_DIR=$HTML_STATE "$GLOSS" text "$TMP/big.html" >/dev/null 2>&1 || true
+H_FULL=$(($(now_ms) - t0))
+if command -v pandoc >/dev/null 2>&1; then
+  t0=$(now_ms)
+  pandoc -f html -t plain "$TMP/big.html" -o /dev/null
+  H_PANDOC=$(($(now_ms) - t0))
+  r=$(ratio "$H_FULL" "$H_PANDOC")
+  row "HTML 10 MB: full extraction (gloss text) vs pandoc -t plain (≤ 1×)" "gloss ${H_FULL} ms, pandoc ${H_PANDOC} ms" "${r}×" "$(verdict "$r" 1)"
+else
+  row "HTML 10 MB: full extraction (gloss text) vs pandoc -t plain (≤ 1×)" "gloss ${H_FULL} ms, pandoc not installed" "—" "NOT MET"
+fi
+
 # ---------- in-process figures (criterion) ----------
 est() { # est GROUP/NAME -> mean in ms
   jq '.mean.point_estimate / 1e6' "$ROOT/target/criterion/$1/new/estimates.json"

@@ -205,7 +205,8 @@ fn tui_options_are_offered_only_by_the_tuis() {
     };
     for command in ["export", "check", "agree", "merge-driver", "completions"] {
         let text = help(&[command, "--help"]);
-        for option in ["--keymap", "--read-only", "--as", "--config-dir"] {
+        // (`--as <NAME>`, not `--as-format`, which every reading command takes)
+        for option in ["--keymap", "--read-only", "--as <", "--config-dir"] {
             assert!(
                 !text.contains(option),
                 "{command} --help lists {option}:\n{text}"
@@ -214,7 +215,8 @@ fn tui_options_are_offered_only_by_the_tuis() {
     }
     for args in [&["--help"][..], &["review", "--help"]] {
         let text = help(args);
-        for option in ["--keymap", "--read-only", "--as", "--config-dir"] {
+        // (`--as <NAME>`, not `--as-format`, which every reading command takes)
+        for option in ["--keymap", "--read-only", "--as <", "--config-dir"] {
             assert!(text.contains(option), "{args:?} lacks {option}:\n{text}");
         }
     }

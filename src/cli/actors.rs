@@ -28,6 +28,8 @@ pub enum ActorsFormat {
 
 #[derive(Debug, Args)]
 pub struct ActorsArgs {
+    #[command(flatten)]
+    pub read: super::ReadArgs,
     /// Documents or folders.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,

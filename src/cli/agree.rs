@@ -29,6 +29,8 @@ pub enum AgreeFormat {
 
 #[derive(Debug, Args)]
 pub struct AgreeArgs {
+    #[command(flatten)]
+    pub read: super::ReadArgs,
     /// A document, or a folder searched for documents with sidecars.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,

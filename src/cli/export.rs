@@ -12,6 +12,8 @@ use crate::sidecar::store::write_atomic;
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(flatten)]
+    pub read: super::ReadArgs,
+    #[command(flatten)]
     pub filter: FilterArgs,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "json")]

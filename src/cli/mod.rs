@@ -61,6 +61,33 @@ pub struct SessionArgs {
     /// Folder holding config.ron and keymaps (default: the platform's; env GLOSS_CONFIG_DIR).
     #[arg(long, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How documents are read: taken by every command that reads documents and
+/// applied to every document it opens ([`crate::document::set_read_options`]).
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct ReadArgs {
+    /// Read documents as this format, whatever they look like (text,
+    /// markdown, html, tei, docx, pdf): a .txt that is really HTML stays text
+    /// unless asked.
+    #[arg(long = "as-format", value_name = "FORMAT", value_parser = text::parse_format)]
+    pub as_format: Option<crate::document::formats::Format>,
+    /// Keep what an extractor leaves out as page furniture (navigation,
+    /// sidebars, footers, everything outside an HTML page's main content),
+    /// flagged as boilerplate.
+    #[arg(long)]
+    pub keep_all: bool,
+}
+
+impl ReadArgs {
+    pub fn options(&self) -> crate::document::OpenOptions {
+        crate::document::OpenOptions {
+            format: self.as_format,
+            keep_all: self.keep_all,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +103,8 @@ pub enum Commands {
         /// anchors) as errors: exit 1 when there are any.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
@@ -187,9 +216,21 @@ pub fn report(problem: impl std::fmt::Display) {
 /// Parse arguments and run. Never panics on bad input.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let read = match &cli.command {
+        Some(Commands::Export(a)) => a.read,
+        Some(Commands::Check { read, .. }) => *read,
+        Some(Commands::Review { session, .. }) => session.read,
+        Some(Commands::Agree(a)) => a.read,
+        Some(Commands::Actors(a)) => a.read,
+        Some(Commands::Meta(a)) => a.read,
+        Some(Commands::Text(a)) => a.read,
+        Some(_) => ReadArgs::default(),
+        None => cli.session.read,
+    };
+    crate::document::set_read_options(read.options());
     match cli.command {
         Some(Commands::Export(args)) => export::run(&args),
-        Some(Commands::Check { paths, strict }) => check::run(&paths, strict),
+        Some(Commands::Check { paths, strict, .. }) => check::run(&paths, strict),
         Some(Commands::Review {
             session,
             file,

@@ -78,6 +78,8 @@ pub enum MetaFormat {
 
 #[derive(Debug, Args)]
 pub struct MetaArgs {
+    #[command(flatten)]
+    pub read: super::ReadArgs,
     /// Documents, or folders (every UTF-8 text file below them).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,

@@ -25,15 +25,14 @@ pub enum TextFormat {
 pub struct TextArgs {
     /// The document.
     pub file: PathBuf,
-    /// Keep boilerplate (page furniture, navigation, footers) too.
+    /// Print boilerplate (page furniture, navigation, footers) too, flagged
+    /// in JSON (implies --keep-all).
     #[arg(long)]
     pub all: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
-    /// Read the file as this format, whatever it looks like (text, markdown,
-    /// html, tei).
-    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
-    pub as_format: Option<Format>,
+    #[command(flatten)]
+    pub read: super::ReadArgs,
 }
 
 pub fn parse_format(s: &str) -> Result<Format, String> {
@@ -53,8 +52,8 @@ struct Line<'a> {
 
 pub fn run(args: &TextArgs) -> ExitCode {
     let options = OpenOptions {
-        format: args.as_format,
-        keep_all: args.all,
+        keep_all: args.all || args.read.keep_all,
+        ..args.read.options()
     };
     let doc = match Document::open_with(&args.file, options) {
         Ok(d) => d,

@@ -5,6 +5,7 @@
 //! never written by glossator.
 
 pub mod anchor;
+pub mod extraction;
 pub mod formats;
 pub mod sanitize;
 pub mod scan;
@@ -157,6 +158,16 @@ unsafe impl Send for Bytes {}
 unsafe impl Sync for Bytes {}
 
 impl Bytes {
+    /// No bytes (the text of a document whose extraction has not ended).
+    const fn empty() -> Bytes {
+        Bytes {
+            ptr: NonNull::dangling(),
+            capacity: 0,
+            filled: AtomicUsize::new(0),
+            writer: Mutex::new(()),
+        }
+    }
+
     /// Bytes already in memory, all filled.
     fn owned(bytes: Vec<u8>) -> Bytes {
         let boxed: &mut [u8] = Box::leak(bytes.into_boxed_slice());
@@ -303,9 +314,17 @@ struct Origin {
     compared: AtomicBool,
 }
 
+/// The bytes of a document whose text has not arrived yet.
+static NO_BYTES: Bytes = Bytes::empty();
+
 /// State shared by every clone of a document and its background indexer.
 struct Shared {
-    bytes: Bytes,
+    /// The text's bytes: set when the document is created, or (an extracted
+    /// document opened for the screen) when its extraction thread ends.
+    bytes: OnceLock<Bytes>,
+    /// How the text was extracted from the original (unset for plain text,
+    /// and until an extraction thread ends).
+    extraction: OnceLock<formats::Extraction>,
     /// Length of a skipped UTF-8 byte-order mark.
     bom_len: usize,
     /// Bytes of text (after the BOM) checked to be UTF-8 without NUL.
@@ -334,9 +353,18 @@ impl Shared {
         } else {
             0
         };
+        let shared = Shared::pending();
+        let _ = shared.bytes.set(bytes);
+        Shared { bom_len, ..shared }
+    }
+
+    /// A document whose text an extraction thread will set (see
+    /// [`Shared::install`]); empty and incomplete until then.
+    fn pending() -> Shared {
         Shared {
-            bytes,
-            bom_len,
+            bytes: OnceLock::new(),
+            extraction: OnceLock::new(),
+            bom_len: 0,
             valid: AtomicUsize::new(0),
             live: RwLock::new(Vec::new()),
             done: OnceLock::new(),
@@ -349,9 +377,27 @@ impl Shared {
         }
     }
 
+    fn bytes(&self) -> &Bytes {
+        self.bytes.get().unwrap_or(&NO_BYTES)
+    }
+
+    /// Set the extracted text (UTF-8, as a `String` is; no BOM) and its
+    /// extraction, index it and mark the document complete.
+    fn install(&self, text: String, extraction: formats::Extraction) {
+        let _ = self.extraction.set(extraction);
+        if self.bytes.set(Bytes::owned(text.into_bytes())).is_err() {
+            return;
+        }
+        let text = self.raw_text();
+        let mut ix = Indexer::default();
+        ix.feed(text, text.len());
+        let entries = ix.finish(text);
+        self.complete(entries, text.len());
+    }
+
     /// The text after the BOM read so far, validated or not.
     fn raw_text(&self) -> &[u8] {
-        self.bytes
+        self.bytes()
             .as_slice()
             .get(self.bom_len..)
             .unwrap_or_default()
@@ -359,7 +405,7 @@ impl Shared {
 
     /// Length of the whole text once read (BOM excluded).
     fn expected_text_len(&self) -> usize {
-        self.bytes.capacity.saturating_sub(self.bom_len)
+        self.bytes().capacity.saturating_sub(self.bom_len)
     }
 
     fn with_entries<R>(&self, f: impl FnOnce(&[Entry]) -> R) -> R {
@@ -413,7 +459,7 @@ impl Shared {
     fn sha256(&self) -> &str {
         self.sha256.get_or_init(|| {
             self.wait_complete();
-            hex(&Sha256::digest(self.bytes.as_slice()))
+            hex(&Sha256::digest(self.bytes().as_slice()))
         })
     }
 
@@ -443,8 +489,27 @@ pub struct Document {
     shared: Arc<Shared>,
     /// The file as it was when read (`None` for text built in memory).
     origin: Option<Arc<Origin>>,
-    /// How the text was extracted from the original (`None`: plain text).
-    extraction: Option<Arc<formats::Extraction>>,
+}
+
+/// How long opening a document for the screen waits for its extraction
+/// before showing the (still empty) document: most finish well within it,
+/// so their first screen and any error come at once.
+const FIRST_SCREEN_WAIT: Duration = Duration::from_millis(200);
+
+/// How every document this process opens without explicit options is read.
+static READ_OPTIONS: OnceLock<OpenOptions> = OnceLock::new();
+
+/// Read every document this process opens as `options` say: the command
+/// line's `--as-format` and `--keep-all`, set once before any document is
+/// opened, so every command (and every screen that opens a document) honours
+/// them. Later calls change nothing.
+pub fn set_read_options(options: OpenOptions) {
+    let _ = READ_OPTIONS.set(options);
+}
+
+/// The options [`set_read_options`] set (default: detect, drop furniture).
+pub fn read_options() -> OpenOptions {
+    READ_OPTIONS.get().copied().unwrap_or_default()
 }
 
 /// How to read a document: its format (detected when `None`) and whether an
@@ -467,16 +532,33 @@ impl fmt::Debug for Document {
 }
 
 impl Document {
-    /// Read, check and index a whole document from disk (its format detected).
+    /// Read, check and index a whole document from disk, as
+    /// [`read_options`] say (by default its format detected).
     pub fn open(path: &Path) -> Result<Self, DocumentError> {
-        Self::open_with(path, OpenOptions::default())
+        Self::open_with(path, read_options())
     }
 
     /// Read a whole document as `options` say: plain text as it is, other
     /// formats through their extractor.
     pub fn open_with(path: &Path, options: OpenOptions) -> Result<Self, DocumentError> {
-        if let Some(doc) = Self::open_extracted(path, options)? {
-            return Ok(doc);
+        if let Some(format) = Self::format_to_extract(path, options)? {
+            let (file, origin) = open_regular(path)?;
+            let job = Self::extraction_job(path, file, &origin, format, options.keep_all)?;
+            let extraction::Done {
+                text,
+                extraction,
+                store,
+            } = job.run()?;
+            if let Some((cache, key)) = store {
+                cache.put(&key, &text, &extraction);
+            }
+            let shared = Shared::pending();
+            shared.install(text, extraction);
+            return Ok(Document {
+                path: path.to_path_buf(),
+                shared: Arc::new(shared),
+                origin: Some(Arc::new(origin)),
+            });
         }
         let (file, origin) = open_regular(path)?;
         let bytes = read_whole(path, file, origin.stamp.len)?;
@@ -491,13 +573,39 @@ impl Document {
     /// [`Document::load_error`]) and then computes the SHA-256. Small documents
     /// are opened completely, as by [`Document::open`].
     pub fn open_progressive(path: &Path) -> Result<Self, DocumentError> {
-        Self::open_progressive_with(path, OpenOptions::default())
+        Self::open_progressive_with(path, read_options())
     }
 
-    /// [`Document::open_progressive`] as `options` say. An extracted
-    /// document is extracted whole before this returns.
+    /// [`Document::open_progressive`] as `options` say. A document that is
+    /// not plain text is extracted (or read back from the cache) on a thread
+    /// of its own: this waits for it briefly ([`FIRST_SCREEN_WAIT`]), then
+    /// returns the document empty and incomplete; its whole text arrives at
+    /// once when the extraction ends (an error then is [`Document::load_error`]).
     pub fn open_progressive_with(path: &Path, options: OpenOptions) -> Result<Self, DocumentError> {
-        if let Some(doc) = Self::open_extracted(path, options)? {
+        if let Some(format) = Self::format_to_extract(path, options)? {
+            let (file, origin) = open_regular(path)?;
+            let job = Self::extraction_job(path, file, &origin, format, options.keep_all)?;
+            let shared = Arc::new(Shared::pending());
+            shared.sha_started.store(true, Ordering::Relaxed);
+            let worker = Arc::clone(&shared);
+            let doc = Document {
+                path: path.to_path_buf(),
+                shared,
+                origin: Some(Arc::new(origin)),
+            };
+            let spawned = std::thread::Builder::new()
+                .name("gloss-extract".into())
+                .spawn(move || extract_in_background(worker, job));
+            if let Err(e) = spawned {
+                return Err(DocumentError::Io {
+                    path: path.display().to_string(),
+                    source: e,
+                });
+            }
+            doc.wait_for_more(0, FIRST_SCREEN_WAIT);
+            if let Some(e) = doc.load_error() {
+                return Err(extraction::duplicate(e));
+            }
             return Ok(doc);
         }
         let (mut file, origin) = open_regular(path)?;
@@ -539,7 +647,6 @@ impl Document {
             path: path.to_path_buf(),
             shared: Arc::clone(&shared),
             origin: Some(Arc::new(origin)),
-            extraction: None,
         };
         if loader.ended {
             loader.finish(&shared);
@@ -556,11 +663,12 @@ impl Document {
         Ok(doc)
     }
 
-    /// The document extracted from `path` when its format is not plain text
-    /// (`None` when it is). The text is the extractor's; the original file is
-    /// only read, and watched for changes like any document.
-    fn open_extracted(path: &Path, options: OpenOptions) -> Result<Option<Self>, DocumentError> {
-        let shown = path.display().to_string();
+    /// The format `path` is to be extracted from, `None` when it is read
+    /// as plain text.
+    fn format_to_extract(
+        path: &Path,
+        options: OpenOptions,
+    ) -> Result<Option<formats::Format>, DocumentError> {
         let format = match options.format {
             Some(f) => f,
             None => {
@@ -569,48 +677,56 @@ impl Document {
                 file.take(1024)
                     .read_to_end(&mut head)
                     .map_err(|source| DocumentError::Io {
-                        path: shown.clone(),
+                        path: path.display().to_string(),
                         source,
                     })?;
                 formats::detect(path, &head)
             }
         };
-        if format == formats::Format::Text {
-            return Ok(None);
-        }
-        let (file, origin) = open_regular(path)?;
+        Ok((format != formats::Format::Text).then_some(format))
+    }
+
+    /// The extraction of an opened original. The original file is only
+    /// read, and watched for changes like any document.
+    fn extraction_job(
+        path: &Path,
+        file: std::fs::File,
+        origin: &Origin,
+        format: formats::Format,
+        keep_all: bool,
+    ) -> Result<extraction::Job, DocumentError> {
         // The parsers hold the whole file and a tree of it: refuse before reading.
         if origin.stamp.len > formats::MAX_MARKUP_BYTES as u64 {
             return Err(DocumentError::Extract {
-                path: shown,
+                path: path.display().to_string(),
                 source: formats::ExtractError::TooLarge(origin.stamp.len as usize),
             });
         }
-        let bytes = read_whole(path, file, origin.stamp.len)?;
-        let extracted =
-            formats::extract(format, bytes.as_slice(), options.keep_all).map_err(|source| {
-                DocumentError::Extract {
-                    path: shown.clone(),
-                    source,
-                }
-            })?;
-        let (text, extraction) = formats::layout(format, extracted);
-        let mut doc = Self::from_bytes(path, text.into_bytes())?;
-        doc.origin = Some(Arc::new(origin));
-        doc.extraction = Some(Arc::new(extraction));
-        Ok(Some(doc))
+        Ok(extraction::Job {
+            path: path.to_path_buf(),
+            file,
+            size: origin.stamp.len,
+            format,
+            keep_all,
+            cache: extraction::Cache::from_env(),
+        })
     }
 
     /// How the text was extracted, for a document that was not plain text.
     pub fn extraction(&self) -> Option<&formats::Extraction> {
-        self.extraction.as_deref()
+        self.shared.extraction.get()
+    }
+
+    /// Is the text an extractor's (or will it be, once extracted)?
+    pub fn is_extracted(&self) -> bool {
+        self.shared.extraction.get().is_some() || self.shared.bytes.get().is_none()
     }
 
     /// Where paragraph `index` comes from in the original (page, section,
     /// boilerplate); `None` for plain text.
     pub fn provenance(&self, index: usize) -> Option<&formats::Provenance> {
         let start = self.get(index)?.start;
-        self.extraction.as_ref()?.at(start)
+        self.extraction()?.at(start)
     }
 
     /// Index a document from bytes already in memory (`path` is used for naming only).
@@ -621,7 +737,7 @@ impl Document {
     fn build(path: &Path, bytes: Bytes) -> Result<Self, DocumentError> {
         let shown = path.display().to_string();
         let shared = Shared::new(bytes);
-        let all = shared.bytes.as_slice();
+        let all = shared.bytes().as_slice();
         if let Some(offset) = memchr::memchr(0, all) {
             return Err(DocumentError::Binary {
                 path: shown,
@@ -646,7 +762,6 @@ impl Document {
             path: path.to_path_buf(),
             shared: Arc::new(shared),
             origin: None,
-            extraction: None,
         })
     }
 
@@ -658,7 +773,6 @@ impl Document {
                 path: path.to_path_buf(),
                 shared: Arc::new(Shared::new(Bytes::owned(Vec::new()))),
                 origin: None,
-                extraction: None,
             })
     }
 
@@ -688,7 +802,7 @@ impl Document {
             .is_some_and(|age| age >= MTIME_RESOLUTION);
         // An extracted text is not the file's bytes: the stamp alone tells.
         if origin.recent
-            && self.extraction.is_none()
+            && !self.is_extracted()
             && settled
             && self.is_complete()
             && meta.len() < LARGE_DOCUMENT_BYTES
@@ -697,7 +811,7 @@ impl Document {
             let now = open_regular(&self.path)
                 .and_then(|(file, o)| read_whole(&self.path, file, o.stamp.len));
             match now {
-                Ok(bytes) if bytes.as_slice() == self.shared.bytes.as_slice() => {}
+                Ok(bytes) if bytes.as_slice() == self.shared.bytes().as_slice() => {}
                 Ok(_) => return Some(DiskChange::Changed),
                 Err(e) => return Some(DiskChange::Gone(e.to_string())),
             }
@@ -731,9 +845,9 @@ impl Document {
     /// still being read: its size when opened).
     pub fn size(&self) -> u64 {
         if self.is_complete() {
-            self.shared.bytes.as_slice().len() as u64
+            self.shared.bytes().as_slice().len() as u64
         } else {
-            self.shared.bytes.capacity as u64
+            self.shared.bytes().capacity as u64
         }
     }
 
@@ -756,7 +870,7 @@ impl Document {
         if let Some(s) = self.sha256_if_ready() {
             return Some(s);
         }
-        if self.size() < LARGE_DOCUMENT_BYTES {
+        if self.is_complete() && self.size() < LARGE_DOCUMENT_BYTES {
             return Some(self.sha256());
         }
         if !self.shared.sha_started.swap(true, Ordering::Relaxed) {
@@ -1036,13 +1150,13 @@ impl Loader {
     /// Read up to `step` more bytes, check what was read and index its lines.
     fn step(&mut self, shared: &Shared, step: usize) -> Result<(), DocumentError> {
         let got = shared
-            .bytes
+            .bytes()
             .fill_from(&mut self.file, step)
             .map_err(|source| DocumentError::Io {
                 path: self.shown.clone(),
                 source,
             })?;
-        if shared.bytes.is_full() {
+        if shared.bytes().is_full() {
             self.ended = true;
         } else if got == 0 {
             // Truncated while being read: the text is what could be read
@@ -1070,6 +1184,34 @@ impl Loader {
         let text = &shared.raw_text()[..self.valid];
         let rest = self.ix.finish(text);
         shared.complete(rest, self.valid);
+    }
+}
+
+/// The background half of [`Document::open_progressive_with`] for a
+/// document that is not plain text: extract, show, then cache and hash.
+fn extract_in_background(shared: Arc<Shared>, job: extraction::Job) {
+    match job.run() {
+        Ok(extraction::Done {
+            text,
+            extraction,
+            store,
+        }) => {
+            shared.install(text, extraction);
+            if let (Some((cache, key)), Some(extraction), Ok(text)) = (
+                store,
+                shared.extraction.get(),
+                std::str::from_utf8(shared.raw_text()),
+            ) {
+                cache.put(&key, text, extraction);
+            }
+            if Arc::strong_count(&shared) > 1 {
+                shared.sha256();
+            }
+        }
+        Err(e) => {
+            let _ = shared.failed.set(e);
+            shared.complete(Vec::new(), 0);
+        }
     }
 }
 
@@ -1247,6 +1389,59 @@ mod tests {
         (0..doc.len())
             .map(|i| doc.paragraph_text(i).to_string())
             .collect()
+    }
+
+    #[test]
+    fn an_extracted_document_waits_for_its_text_without_blocking_anyone() {
+        let shared = Arc::new(Shared::pending());
+        shared.sha_started.store(true, Ordering::Relaxed);
+        let doc = Document {
+            path: "page.html".into(),
+            shared,
+            origin: None,
+        };
+        assert!(!doc.is_complete() && doc.is_empty() && doc.is_extracted());
+        assert_eq!(doc.sha256_soon(), None);
+        assert_eq!(doc.wait_for_more(0, Duration::from_millis(1)), 0);
+        let html = b"<h1>Talks</h1><p>one</p><p>two</p>";
+        let extracted = formats::extract(formats::Format::Html, html, false).unwrap();
+        let (text, extraction) = formats::layout(formats::Format::Html, extracted);
+        doc.shared.install(text, extraction);
+        assert!(doc.is_complete());
+        assert_eq!(doc.len(), 3);
+        assert_eq!(doc.paragraph_text(2), "two");
+        assert_eq!(
+            doc.provenance(2).and_then(|p| p.section.as_deref()),
+            Some("Talks")
+        );
+        assert_eq!(doc.sha256_soon(), Some(doc.sha256()));
+    }
+
+    #[test]
+    fn open_progressive_extracts_on_its_own_thread_as_open_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        let mut html = String::from("<nav>Home</nav><main>");
+        for i in 0..1200 {
+            html.push_str(&format!("<p>Paragraph {i}, said the delegate.</p>"));
+        }
+        // (below the cache's threshold: nothing is written to the state folder)
+        assert!(html.len() < extraction::CACHE_MIN_BYTES);
+        std::fs::write(&path, html + "</main>").unwrap();
+        let doc = Document::open_progressive(&path).unwrap();
+        doc.wait_complete();
+        let whole = Document::open(&path).unwrap();
+        assert_eq!(doc.text(), whole.text());
+        assert_eq!(doc.len(), 1200);
+        assert_eq!(doc.extraction(), whole.extraction());
+        assert_eq!(doc.disk_change(), None);
+        let bad = dir.path().join("bad.xml");
+        std::fs::write(&bad, "<TEI><text><p>open</text></TEI>").unwrap();
+        let err = Document::open_progressive(&bad).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("{}: byte ", bad.display())),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1489,7 +1684,6 @@ mod tests {
                 recent: false,
                 compared: AtomicBool::new(false),
             })),
-            extraction: None,
         };
         assert!(doc.is_complete() && doc.load_error().is_none());
         let whole = text.floor_char_boundary(cut);

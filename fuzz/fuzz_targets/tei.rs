@@ -1,0 +1,20 @@
+//! The tei extractor on arbitrary bytes: an error or a text, never a panic,
+//! a hang or unbounded memory; the laid-out text is one the document model
+//! reads (no control characters but newlines and tabs).
+#![no_main]
+
+use glossator::document::formats::{self, Format};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    for keep_all in [false, true] {
+        if let Ok(extracted) = formats::extract(Format::Tei, data, keep_all) {
+            let (text, _) = formats::layout(Format::Tei, extracted);
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\t')
+            );
+        }
+    }
+});
