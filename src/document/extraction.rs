@@ -16,13 +16,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::formats::{self, Extraction, Format, Metadata, Provenance};
+use super::formats::{self, Extraction, Format, Metadata, Note, Person, Provenance};
 use super::{DocumentError, hex, read_whole};
 
 /// Folder (under the state folder) holding cached extractions.
 const CACHE_FOLDER: &str = "extracted";
 /// Version of the cache entries' layout: bump when it changes.
-const ENTRY_VERSION: u32 = 1;
+const ENTRY_VERSION: u32 = 2;
 /// Originals smaller than this are extracted every time: faster than
 /// hashing and reading an entry back, and a folder of small pages leaves no
 /// trail in the state folder.
@@ -66,8 +66,10 @@ struct Entry {
     title: Option<String>,
     date: Option<String>,
     fields: BTreeMap<String, String>,
-    /// (start offset in `text`, page, section, boilerplate) per block.
-    blocks: Vec<(usize, Option<String>, Option<String>, bool)>,
+    /// The persons and bodies the original identifies.
+    actors: Vec<Person>,
+    /// (start offset in `text`, page, section, boilerplate, notes) per block.
+    blocks: Vec<(usize, Option<String>, Option<String>, bool, Vec<Note>)>,
     text: String,
 }
 
@@ -131,13 +133,14 @@ impl Cache {
         let blocks = entry
             .blocks
             .into_iter()
-            .map(|(start, page, section, boilerplate)| {
+            .map(|(start, page, section, boilerplate, notes)| {
                 (
                     start,
                     Provenance {
                         page,
                         section,
                         boilerplate,
+                        notes,
                     },
                 )
             })
@@ -150,6 +153,7 @@ impl Cache {
                 title: entry.title,
                 date: entry.date,
                 fields: entry.fields,
+                actors: entry.actors,
             },
             blocks,
         };
@@ -168,10 +172,19 @@ impl Cache {
             title: extraction.meta.title.clone(),
             date: extraction.meta.date.clone(),
             fields: extraction.meta.fields.clone(),
+            actors: extraction.meta.actors.clone(),
             blocks: extraction
                 .blocks
                 .iter()
-                .map(|(start, p)| (*start, p.page.clone(), p.section.clone(), p.boilerplate))
+                .map(|(start, p)| {
+                    (
+                        *start,
+                        p.page.clone(),
+                        p.section.clone(),
+                        p.boilerplate,
+                        p.notes.clone(),
+                    )
+                })
                 .collect(),
             text: text.to_string(),
         };

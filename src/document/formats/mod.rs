@@ -143,7 +143,7 @@ pub struct Block {
 
 /// A footnote or endnote, shown with the paragraph it is anchored in but
 /// never part of the running text (so tags and search see the text as read).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// Its mark in the original (`1`, `*`), when it has one.
     pub n: Option<String>,
@@ -153,7 +153,7 @@ pub struct Note {
 /// A person or body the original identifies (TEI `persName`/`orgName` with
 /// `@corresp`/`@ref`): every spelling used for it, and its full name when a
 /// list of persons gives one. Pre-registered as a codebook actor.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     /// The original's identifier (`p_JUA1`), without `#`.
     pub id: String,

@@ -355,6 +355,7 @@ pub fn paragraphs(pages: &[PageText]) -> Vec<Block> {
                 page: Some((p.page + 1).to_string()),
                 section: section.clone(),
                 boilerplate: false,
+                notes: Vec::new(),
             });
             if p.heading {
                 *section = Some(text);
@@ -371,6 +372,7 @@ pub fn paragraphs(pages: &[PageText]) -> Vec<Block> {
                     page: Some((n + 1).to_string()),
                     section: None,
                     boilerplate: true,
+                    notes: Vec::new(),
                 };
                 pending.push(block);
                 if open.is_none() {
