@@ -101,6 +101,9 @@ commands! {
     FilterActor => "filter_actor", "Corpus: only documents where an actor is tagged (name or alias; empty: all)";
     ClearFilters => "clear_filters", "Corpus: clear every filter";
     SetStatus => "set_status", "Corpus: set the document's status (each press: todo, in progress, done, none), stored in the project file";
+    Retrieval => "retrieval", "Corpus: every annotation of the archive in date order, filtered as gloss export filters, grouped by actor or issue";
+    StanceMatrix => "stance_matrix", "Corpus: the stance matrix, actors × issues with support/oppose/neutral counts";
+    Timeline => "timeline", "Corpus: an actor's or an issue's positions by document date";
 }
 
 impl Command {
@@ -138,6 +141,9 @@ impl Command {
                 | Command::FilterActor
                 | Command::ClearFilters
                 | Command::SetStatus
+                | Command::Retrieval
+                | Command::StanceMatrix
+                | Command::Timeline
         )
     }
 

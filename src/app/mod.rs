@@ -615,7 +615,10 @@ impl App {
             | Command::FilterStatus
             | Command::FilterActor
             | Command::ClearFilters
-            | Command::SetStatus => self.warn(format!(
+            | Command::SetStatus
+            | Command::Retrieval
+            | Command::StanceMatrix
+            | Command::Timeline => self.warn(format!(
                 "{} works in the corpus list (gloss DIR)",
                 command.name()
             )),

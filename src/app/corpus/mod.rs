@@ -143,6 +143,8 @@ pub enum CorpusEffect {
     OpenTrail(Vec<Opening>, usize),
     /// Store this status for the document in the project file.
     SetStatus(PathBuf, Option<Status>),
+    /// Show the retrieval screens over the corpus, at this one.
+    Retrieval(crate::app::retrieval::Screen),
     Quit,
     Suspend,
 }
@@ -587,6 +589,15 @@ impl CorpusView {
                 let path = row.path.clone();
                 self.effects.push(CorpusEffect::SetStatus(path, next));
             }
+            Command::Retrieval => self
+                .effects
+                .push(CorpusEffect::Retrieval(crate::app::retrieval::Screen::List)),
+            Command::StanceMatrix => self.effects.push(CorpusEffect::Retrieval(
+                crate::app::retrieval::Screen::Matrix,
+            )),
+            Command::Timeline => self.effects.push(CorpusEffect::Retrieval(
+                crate::app::retrieval::Screen::Timeline,
+            )),
             Command::Help => self.mode = CorpusMode::Help { scroll: 0 },
             Command::Quit => self.effects.push(CorpusEffect::Quit),
             Command::Suspend => self.effects.push(CorpusEffect::Suspend),
