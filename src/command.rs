@@ -106,6 +106,9 @@ commands! {
     ClearFilters => "clear_filters", "Corpus: clear every filter";
     SearchCorpus => "search_corpus", "Corpus: search the text of every document (Enter on a result opens it there; n/N go on through the results)";
     SetStatus => "set_status", "Corpus: set the document's status (each press: todo, in progress, done, none), stored in the project file";
+    Retrieval => "retrieval", "Corpus: every annotation of the archive in date order, filtered as gloss export filters, grouped by actor or issue";
+    StanceMatrix => "stance_matrix", "Corpus: the stance matrix, actors × issues with support/oppose/neutral counts";
+    Timeline => "timeline", "Corpus: an actor's or an issue's positions by document date";
 }
 
 impl Command {
@@ -144,6 +147,9 @@ impl Command {
                 | Command::ClearFilters
                 | Command::SetStatus
                 | Command::SearchCorpus
+                | Command::Retrieval
+                | Command::StanceMatrix
+                | Command::Timeline
         )
     }
 

@@ -634,7 +634,10 @@ impl App {
             | Command::FilterActor
             | Command::ClearFilters
             | Command::SearchCorpus
-            | Command::SetStatus => self.warn(format!(
+            | Command::SetStatus
+            | Command::Retrieval
+            | Command::StanceMatrix
+            | Command::Timeline => self.warn(format!(
                 "{} works in the corpus list (gloss DIR)",
                 command.name()
             )),

@@ -91,7 +91,7 @@ pub const KEYS: &[(&str, &str)] = &[
         "Tab",
         "list: group by actor, by issue, or not; timeline: actor ⇄ issue",
     ),
-    ("r m t", "the list, the stance matrix, the timeline"),
+    ("r m t T", "the list, the stance matrix, the timeline"),
     (
         "x",
         "export what the list shows (same filter) beside the folder",
@@ -127,7 +127,7 @@ pub fn action_for(key: &KeyEvent) -> Option<Action> {
         KeyCode::Tab => Action::Toggle,
         KeyCode::Char('r') => Action::ShowList,
         KeyCode::Char('m') => Action::ShowMatrix,
-        KeyCode::Char('t') => Action::ShowTimeline,
+        KeyCode::Char('t') | KeyCode::Char('T') => Action::ShowTimeline,
         KeyCode::Char('x') => Action::Export,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('q') => Action::Close,
@@ -184,6 +184,8 @@ pub struct Retrieval {
     pub page: usize,
     /// Matrix columns that fitted in the last frame.
     pub matrix_columns: usize,
+    /// The annotation to put the cursor back on after a reload.
+    keep: Option<String>,
 }
 
 impl Retrieval {
@@ -200,6 +202,23 @@ impl Retrieval {
         r.loading = Some(rx);
         r.status = "Reading every sidecar below the folder…".into();
         r
+    }
+
+    /// Read the corpus again (after a document was annotated), keeping the
+    /// screen, the filter and the statement under the cursor.
+    pub fn reload(&mut self) {
+        let (tx, rx) = channel();
+        let dir = self.root.clone();
+        std::thread::spawn(move || {
+            let mut problems = Vec::new();
+            let loaded = Corpus::load(&dir, &mut |m| problems.push(m)).map(|c| (c, problems));
+            let _ = tx.send(loaded);
+        });
+        self.keep = self.current_row().and_then(|row| {
+            let r = self.corpus.as_ref()?.rows.get(row as usize)?;
+            Some(r.annotation.id.clone())
+        });
+        self.loading = Some(rx);
     }
 
     /// The screens over a corpus already loaded.
@@ -235,6 +254,7 @@ impl Retrieval {
             error: false,
             page: 20,
             matrix_columns: 1,
+            keep: None,
         }
     }
 
@@ -251,6 +271,14 @@ impl Retrieval {
                     self.loading = None;
                     self.corpus = Some(Arc::new(corpus));
                     self.refilter();
+                    if let Some(id) = self.keep.take() {
+                        let corpus = self.corpus.clone().unwrap_or_default();
+                        if let Some(at) = self.items.iter().position(|i| {
+                            matches!(i, Item::Row(r) if corpus.rows[*r as usize].annotation.id == id)
+                        }) {
+                            self.cursor = at;
+                        }
+                    }
                     match problems.first() {
                         Some(p) => self.warn(format!(
                             "{p}{}",
@@ -324,20 +352,20 @@ impl Retrieval {
     pub fn summary(&self) -> String {
         let total = self.corpus.as_ref().map_or(0, |c| c.rows.len());
         let docs = self.corpus.as_ref().map_or(0, |c| c.documents.len());
-        format!(
-            "{} of {} annotations in {} documents{}",
-            self.selected.len(),
-            total,
-            docs,
-            if self.filter.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " · x exports these (gloss export {})",
-                    retrieval::export_flags(&self.filter)
-                )
-            }
-        )
+        if self.filter.is_empty() {
+            format!(
+                "{} of {} annotations in {} documents",
+                self.selected.len(),
+                total,
+                docs
+            )
+        } else {
+            format!(
+                "{} shown · x exports them: gloss export {}",
+                self.selected.len(),
+                retrieval::export_flags(&self.filter)
+            )
+        }
     }
 
     /// Apply a new filter; a filter that does not parse or resolve changes nothing.

@@ -14,7 +14,7 @@ use ratatui::crossterm::event::{self, Event};
 
 use super::{Ending, Screen, annotate_in};
 use crate::app::corpus::{CorpusEffect, CorpusView};
-use crate::app::corpus_search::{CorpusSearchScreen, Outcome};
+use crate::app::retrieval::{Outcome as RetrievalOutcome, Retrieval};
 use crate::app::{App, Leave, Onward};
 use crate::archive::Opening;
 use crate::archive::state::{self, Places};
@@ -146,9 +146,8 @@ fn run_in(
     remembered: &mut Remembered,
 ) -> RunEnd {
     let mut next: Option<Next> = None;
-    // The search across documents, while it is open (`/`): documents opened
-    // from it come back to it.
-    let mut search: Option<CorpusSearchScreen> = None;
+    // The retrieval screens, while shown (over the list; `q` there returns).
+    let mut retrieval: Option<Retrieval> = None;
     loop {
         if let Some(going) = next.take() {
             let (opening, trail) = match going {
@@ -162,6 +161,10 @@ fn run_in(
                 Ok(then) => next = then,
                 Err(outcome) => return outcome,
             }
+            // What was tagged there shows in the retrieval screens too.
+            if let Some(r) = retrieval.as_mut() {
+                r.reload();
+            }
             if let Err(e) = screen.terminal.clear() {
                 return (Err(e.into()), None);
             }
@@ -171,17 +174,24 @@ fn run_in(
             Ok(size) => ratatui::layout::Rect::new(0, 0, size.width, size.height),
             Err(e) => return (Err(e.into()), None),
         };
-        view.prepare_frame(view::corpus::list_rows(area));
-        if let Some(found) = search.as_mut() {
-            match search_turn(screen, found, view, theme, area) {
-                Ok(Outcome::Stay) => {}
-                Ok(Outcome::Close) => search = None,
-                Ok(Outcome::Open { trail, index }) => {
-                    next = Some(Next::Trail(Trail {
-                        openings: trail,
-                        at: index,
-                    }));
+        if let Some(r) = retrieval.as_mut() {
+            r.prepare_frame(area);
+            let drawn = screen.terminal.draw(|frame| {
+                let area = frame.area();
+                if let Some(at) = view::retrieval::draw(frame.buffer_mut(), area, r, theme) {
+                    frame.set_cursor_position(at);
                 }
+            });
+            if let Err(e) = drawn {
+                return (Err(e.into()), None);
+            }
+            let wait = if r.busy() { BUSY_TICK } else { TICK };
+            match retrieval_keys(r, wait) {
+                Ok(Some(RetrievalOutcome::Open(opening))) => {
+                    next = Some(Next::Document(opening));
+                }
+                Ok(Some(RetrievalOutcome::Close)) => retrieval = None,
+                Ok(_) => {}
                 Err(e) => return (Err(e), None),
             }
             let sig = screen.signal();
@@ -190,6 +200,7 @@ fn run_in(
             }
             continue;
         }
+        view.prepare_frame(view::corpus::list_rows(area));
         if let Err(e) = screen
             .terminal
             .draw(|frame| view::corpus::draw(frame, view, theme))
@@ -232,9 +243,8 @@ fn run_in(
                         Err(e) => view.warn(format!("Status not saved: {e}")),
                     }
                 }
-                CorpusEffect::Search => {
-                    search =
-                        Some(CorpusSearchScreen::new(view.index.root()).with_annotator(&view.me));
+                CorpusEffect::Retrieval(at) => {
+                    retrieval = Some(Retrieval::open(view.index.root(), at));
                 }
                 CorpusEffect::Quit => return (Ok(Ending::Quit), None),
                 CorpusEffect::Suspend => suspend = true,
@@ -250,41 +260,6 @@ fn run_in(
         let sig = screen.signal();
         if sig != 0 {
             return (Ok(Ending::Signal(sig as i32)), None);
-        }
-    }
-}
-
-/// One turn of the search screen: a frame, then the keys already sent.
-fn search_turn(
-    screen: &mut Screen,
-    found: &mut CorpusSearchScreen,
-    view: &CorpusView,
-    theme: &Theme,
-    area: ratatui::layout::Rect,
-) -> anyhow::Result<Outcome> {
-    view::corpus_search::prepare(found, area);
-    screen.terminal.draw(|frame| {
-        let area = frame.area();
-        if let Some(at) =
-            view::corpus_search::draw(frame.buffer_mut(), area, found, &view.keymap, theme)
-        {
-            frame.set_cursor_position(at);
-        }
-    })?;
-    let wait = if found.busy() { BUSY_TICK } else { TICK };
-    if !event::poll(wait)? {
-        return Ok(Outcome::Stay);
-    }
-    let started = Instant::now();
-    loop {
-        if let Event::Key(key) = event::read()? {
-            let outcome = found.handle_key(key, &view.keymap);
-            if outcome != Outcome::Stay {
-                return Ok(outcome);
-            }
-        }
-        if started.elapsed() >= super::INPUT_BUDGET || !event::poll(super::MORE_INPUT)? {
-            return Ok(Outcome::Stay);
         }
     }
 }
@@ -305,6 +280,28 @@ fn read_keys(view: &mut CorpusView, wait: Duration) -> anyhow::Result<()> {
             || !event::poll(super::MORE_INPUT)?
         {
             return Ok(());
+        }
+    }
+}
+
+/// Keys for the retrieval screens: every key already sent, until one opens
+/// a statement or leaves.
+fn retrieval_keys(r: &mut Retrieval, wait: Duration) -> anyhow::Result<Option<RetrievalOutcome>> {
+    if !event::poll(wait)? {
+        return Ok(None);
+    }
+    let started = Instant::now();
+    loop {
+        if let Event::Key(key) = event::read()?
+            && key.kind != event::KeyEventKind::Release
+        {
+            match r.handle_key(&key) {
+                RetrievalOutcome::None => {}
+                done => return Ok(Some(done)),
+            }
+        }
+        if started.elapsed() >= super::INPUT_BUDGET || !event::poll(super::MORE_INPUT)? {
+            return Ok(None);
         }
     }
 }

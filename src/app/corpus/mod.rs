@@ -143,8 +143,8 @@ pub enum CorpusEffect {
     OpenTrail(Vec<Opening>, usize),
     /// Store this status for the document in the project file.
     SetStatus(PathBuf, Option<Status>),
-    /// Search the text of every document (the search screen opens).
-    Search,
+    /// Show the retrieval screens over the corpus, at this one.
+    Retrieval(crate::app::retrieval::Screen),
     Quit,
     Suspend,
 }
@@ -615,13 +615,21 @@ impl CorpusView {
                 let path = row.path.clone();
                 self.effects.push(CorpusEffect::SetStatus(path, next));
             }
-            Command::SearchCorpus => {
+            Command::SearchCorpus | Command::Search => {
                 let screen = crate::app::corpus_search::CorpusSearchScreen::new(self.index.root())
                     .with_annotator(&self.me);
                 self.search = Some(Box::new(screen));
             }
+            Command::Retrieval => self
+                .effects
+                .push(CorpusEffect::Retrieval(crate::app::retrieval::Screen::List)),
+            Command::StanceMatrix => self.effects.push(CorpusEffect::Retrieval(
+                crate::app::retrieval::Screen::Matrix,
+            )),
+            Command::Timeline => self.effects.push(CorpusEffect::Retrieval(
+                crate::app::retrieval::Screen::Timeline,
+            )),
             Command::Help => self.mode = CorpusMode::Help { scroll: 0 },
-            Command::Search => self.effects.push(CorpusEffect::Search),
             Command::Quit => self.effects.push(CorpusEffect::Quit),
             Command::Suspend => self.effects.push(CorpusEffect::Suspend),
             other => self.warn(format!("{} does nothing in the corpus list", other.name())),
