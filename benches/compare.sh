@@ -7,6 +7,8 @@
 #   bash benches/compare.sh            # everything (about 10 minutes)
 #   RUNS=11 bash benches/compare.sh    # more runs of each terminal timing
 #   QUICK=1 bash benches/compare.sh    # terminal timings only, no criterion
+#   ONLY="actors export" bash benches/compare.sh  # only these groups of rows
+#                                      # (open session export actors criterion)
 #
 # Needs tmux, less, vim, hyperfine, jq (installed with apt-get when run as
 # root; otherwise it says what to install). Terminal timings run in a detached
@@ -18,6 +20,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${RUNS:-7}
 QUICK=${QUICK:-}
+ONLY=${ONLY:-}
+# want GROUP: is this group of rows measured in this run?
+want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
 # ---------- tools ----------
 missing=()
@@ -108,6 +113,7 @@ ROWS=()
 row() { ROWS+=("$(printf '| %s | %s | %s | %s |' "$1" "$2" "$3" "$4")"); }
 
 # ---------- open: first screen ----------
+if want open; then
 echo "first screen, $RUNS runs each (gloss, less, vim -u NONE)…" >&2
 g=() l=() v=()
 for _ in $(seq "$RUNS"); do
@@ -122,8 +128,11 @@ r=$(ratio "$G_FIRST" "$L_FIRST")
 row "Open: first screen vs less (≤ 2×)" "gloss ${G_FIRST} ms, less ${L_FIRST} ms" "${r}×" "$(verdict "$r" 2)"
 r=$(ratio "$G_FIRST" "$V_FIRST")
 row "Open: first screen vs vim -u NONE (≤ 0.5×)" "gloss ${G_FIRST} ms, vim ${V_FIRST} ms" "${r}×" "$(verdict "$r" 0.5)"
+fi
 
 # ---------- a session: G, search, tag near the end, quit ----------
+T_G=0 T_IDLE_KEY=0
+if want session; then
 echo "session: open, G, search, tag near the end, quit…" >&2
 start_in_tmux "exec $GLOSS --as bench big.txt"
 wait_for "$FIRST_MARKER" >/dev/null
@@ -156,8 +165,10 @@ row "Search: a key during a 100 MB search (never blocks)" "${T_BUSY_KEY} ms (idl
 row "Session: tag near the end / quit" "tag ${T_TAG} ms, quit ${T_QUIT} ms, saved: $SAVED" "—" "$(verdict "$((T_TAG > T_QUIT ? T_TAG : T_QUIT))" 250)"
 r=$(ratio "$HWM" "$SIZE")
 row "Memory: peak RSS vs document size (≤ 1.2×)" "$((HWM / 1048576)) MiB for $((SIZE / 1048576)) MiB" "${r}×" "$(verdict "$r" 1.2)"
+fi
 
 # ---------- corpus export ----------
+if want export; then
 echo "corpus export (hyperfine)…" >&2
 hyperfine --style none --warmup 2 --runs 10 --export-json "$TMP/export.json" \
   -n cat "cat $TMP/corpus/*/* > /dev/null" \
@@ -166,12 +177,30 @@ CAT_MS=$(jq '.results[] | select(.command=="cat") | .mean * 1000 | round' "$TMP/
 EXP_MS=$(jq '.results[] | select(.command=="gloss") | .mean * 1000 | round' "$TMP/export.json")
 r=$(ratio "$EXP_MS" "$CAT_MS")
 row "Corpus: 10,000 documents to jsonl vs cat (≤ 3×)" "gloss ${EXP_MS} ms, cat ${CAT_MS} ms" "${r}×" "$(verdict "$r" 3)"
+fi
+
+# ---------- actor detection (issue #14) ----------
+if want actors; then
+  echo "actor detection vs rg (hyperfine)…" >&2
+  # Every registry name and alias the corpus's sidecars hold (the names in
+  # `actors: [(name: …, aliases: […])]`), as one case-insensitive alternation.
+  NAMES=$( (rg -o -N --no-filename '^ {12}name: "([^"]*)",$' -r '$1' "$TMP/corpus" -g '*.gloss.ron'
+    rg -o -N --no-filename '^ {16}"([^"]*)",$' -r '$1' "$TMP/corpus" -g '*.gloss.ron') | sort -u)
+  PATTERN=$(printf '%s\n' "$NAMES" | sed 's/[][\\.^$*+?(){}|]/\\&/g' | paste -sd'|')
+  hyperfine --style none --warmup 1 --runs 5 --export-json "$TMP/actors.json" \
+    -n rg "rg -c -i '$PATTERN' -g '!*.gloss.ron' $TMP/corpus > /dev/null" \
+    -n gloss "$GLOSS actors $TMP/corpus > /dev/null" >/dev/null
+  RG_MS=$(jq '.results[] | select(.command=="rg") | .mean * 1000 | round' "$TMP/actors.json")
+  ACT_MS=$(jq '.results[] | select(.command=="gloss") | .mean * 1000 | round' "$TMP/actors.json")
+  r=$(ratio "$ACT_MS" "$RG_MS")
+  row "Actors: detection over 10,000 documents vs rg for the $(printf '%s\n' "$NAMES" | wc -l) registry names (≤ 2×)" "gloss actors ${ACT_MS} ms, rg -c -i ${RG_MS} ms" "${r}×" "$(verdict "$r" 2)"
+fi
 
 # ---------- in-process figures (criterion) ----------
 est() { # est GROUP/NAME -> mean in ms
   jq '.mean.point_estimate / 1e6' "$ROOT/target/criterion/$1/new/estimates.json"
 }
-if [ -z "$QUICK" ]; then
+if [ -z "$QUICK" ] && want criterion; then
   echo "criterion benches (load, frame, sidecar)…" >&2
   cargo bench --quiet --bench load -- load/ >/dev/null 2>&1
   cargo bench --quiet --bench frame >/dev/null 2>&1
@@ -203,7 +232,7 @@ if [ -z "$QUICK" ]; then
   done
   RA=$(est reanchor/10k_on_10mb_edited)
   row "Re-anchoring 10k annotations after edits to 10 MB (reported)" "$(printf '%.0f' "$RA") ms; $(grep -o 're-anchoring.*' "$TMP/sidecar.err" | head -1)" "—" "reported"
-else
+elif want session; then
   row "Move: G at open shows the last paragraph" "${T_G} ms after the key (idle key: ${T_IDLE_KEY} ms)" "—" "$(verdict "$T_G" $((T_IDLE_KEY + 200)))"
 fi
 
