@@ -330,8 +330,11 @@ pub struct RunCache {
     /// where it is loaded, and by `gloss check`).
     loaded: Mutex<HashMap<PathBuf, Option<Arc<Project>>>>,
     /// Folder → its sidecars by document file name.
-    listed: Mutex<HashMap<PathBuf, Arc<HashMap<OsString, Vec<(String, PathBuf)>>>>>,
+    listed: Mutex<HashMap<PathBuf, Arc<SidecarsByDocument>>>,
 }
+
+/// A folder's sidecars by document file name, `(annotator, path)` sorted.
+type SidecarsByDocument = HashMap<OsString, Vec<(String, PathBuf)>>;
 
 fn folder_of(document: &Path) -> PathBuf {
     match document.parent() {
