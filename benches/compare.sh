@@ -7,8 +7,8 @@
 #   bash benches/compare.sh            # everything (about 10 minutes)
 #   RUNS=11 bash benches/compare.sh    # more runs of each terminal timing
 #   QUICK=1 bash benches/compare.sh    # terminal timings only, no criterion
-#   ONLY=search bash benches/compare.sh  # only these parts (comma-separated:
-#                                      # document, export, criterion, search)
+#   ONLY="actors export" bash benches/compare.sh  # only these groups of rows
+#                 # (open session export actors html criterion search; spaces or commas)
 #
 # Needs tmux, less, vim, hyperfine, jq (installed with apt-get when run as
 # root; otherwise it says what to install). Terminal timings run in a detached
@@ -21,8 +21,8 @@ ROOT=$PWD
 RUNS=${RUNS:-7}
 QUICK=${QUICK:-}
 ONLY=${ONLY:-}
-# wanted PART: is PART of the comparison to run (all of them without ONLY)?
-wanted() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
+# want GROUP: is this group of rows measured in this run?
+want() { [ -z "$ONLY" ] || [[ " ${ONLY//,/ } " == *" $1 "* ]]; }
 
 # ---------- tools ----------
 missing=()
@@ -112,8 +112,8 @@ verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l ? "met" : "NOT MET") 
 ROWS=()
 row() { ROWS+=("$(printf '| %s | %s | %s | %s |' "$1" "$2" "$3" "$4")"); }
 
-if wanted document; then
 # ---------- open: first screen ----------
+if want open; then
 echo "first screen, $RUNS runs each (gloss, less, vim -u NONE)…" >&2
 g=() l=() v=()
 for _ in $(seq "$RUNS"); do
@@ -128,8 +128,11 @@ r=$(ratio "$G_FIRST" "$L_FIRST")
 row "Open: first screen vs less (≤ 2×)" "gloss ${G_FIRST} ms, less ${L_FIRST} ms" "${r}×" "$(verdict "$r" 2)"
 r=$(ratio "$G_FIRST" "$V_FIRST")
 row "Open: first screen vs vim -u NONE (≤ 0.5×)" "gloss ${G_FIRST} ms, vim ${V_FIRST} ms" "${r}×" "$(verdict "$r" 0.5)"
+fi
 
 # ---------- a session: G, search, tag near the end, quit ----------
+T_G=0 T_IDLE_KEY=0
+if want session; then
 echo "session: open, G, search, tag near the end, quit…" >&2
 start_in_tmux "exec $GLOSS --as bench big.txt"
 wait_for "$FIRST_MARKER" >/dev/null
@@ -164,8 +167,8 @@ r=$(ratio "$HWM" "$SIZE")
 row "Memory: peak RSS vs document size (≤ 1.2×)" "$((HWM / 1048576)) MiB for $((SIZE / 1048576)) MiB" "${r}×" "$(verdict "$r" 1.2)"
 fi
 
-if wanted export; then
 # ---------- corpus export ----------
+if want export; then
 echo "corpus export (hyperfine)…" >&2
 hyperfine --style none --warmup 2 --runs 10 --export-json "$TMP/export.json" \
   -n cat "cat $TMP/corpus/*/* > /dev/null" \
@@ -176,46 +179,65 @@ r=$(ratio "$EXP_MS" "$CAT_MS")
 row "Corpus: 10,000 documents to jsonl vs cat (≤ 3×)" "gloss ${EXP_MS} ms, cat ${CAT_MS} ms" "${r}×" "$(verdict "$r" 3)"
 fi
 
-# ---------- HTML: a 10 MB page (#13) ----------
-echo "10 MB HTML page: first screen (extraction not cached / cached), full extraction vs pandoc…" >&2
-if ! command -v pandoc >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  apt-get install -y -qq pandoc >/dev/null
+# ---------- actor detection (issue #14) ----------
+if want actors; then
+  echo "actor detection vs rg (hyperfine)…" >&2
+  # Every registry name and alias the corpus's sidecars hold (the names in
+  # `actors: [(name: …, aliases: […])]`), as one case-insensitive alternation.
+  NAMES=$( (rg -o -N --no-filename '^ {12}name: "([^"]*)",$' -r '$1' "$TMP/corpus" -g '*.gloss.ron'
+    rg -o -N --no-filename '^ {16}"([^"]*)",$' -r '$1' "$TMP/corpus" -g '*.gloss.ron') | sort -u)
+  PATTERN=$(printf '%s\n' "$NAMES" | sed 's/[][\\.^$*+?(){}|]/\\&/g' | paste -sd'|')
+  hyperfine --style none --warmup 1 --runs 5 --export-json "$TMP/actors.json" \
+    -n rg "rg -c -i '$PATTERN' -g '!*.gloss.ron' $TMP/corpus > /dev/null" \
+    -n gloss "$GLOSS actors $TMP/corpus > /dev/null" >/dev/null
+  RG_MS=$(jq '.results[] | select(.command=="rg") | .mean * 1000 | round' "$TMP/actors.json")
+  ACT_MS=$(jq '.results[] | select(.command=="gloss") | .mean * 1000 | round' "$TMP/actors.json")
+  r=$(ratio "$ACT_MS" "$RG_MS")
+  row "Actors: detection over 10,000 documents vs rg for the $(printf '%s\n' "$NAMES" | wc -l) registry names (≤ 2×)" "gloss actors ${ACT_MS} ms, rg -c -i ${RG_MS} ms" "${r}×" "$(verdict "$r" 2)"
 fi
-GLOSS_GENERATE=$TMP cargo bench --quiet --bench extract >/dev/null
-HTML_STATE=$TMP/html-state
-SAVED_MARKER=$FIRST_MARKER
-FIRST_MARKER="Section 1 opens, as the record says"
-cold=() warm=()
-for _ in $(seq "$RUNS"); do
+
+# ---------- HTML: a 10 MB page (#13) ----------
+if want html; then
+  echo "10 MB HTML page: first screen (extraction not cached / cached), full extraction vs pandoc…" >&2
+  if ! command -v pandoc >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get install -y -qq pandoc >/dev/null
+  fi
+  GLOSS_GENERATE=$TMP cargo bench --quiet --bench extract >/dev/null
+  HTML_STATE=$TMP/html-state
+  SAVED_MARKER=$FIRST_MARKER
+  FIRST_MARKER="Section 1 opens, as the record says"
+  cold=() warm=()
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$HTML_STATE"
+    cold+=("$(first_screen "exec env GLOSS_STATE_DIR=$HTML_STATE $GLOSS --as bench big.html" q)")
+    warm+=("$(first_screen "exec env GLOSS_STATE_DIR=$HTML_STATE $GLOSS --as bench big.html" q)")
+  done
+  FIRST_MARKER=$SAVED_MARKER
+  rm -f "$TMP"/big.html.*.gloss.ron
+  H_COLD=$(printf '%s\n' "${cold[@]}" | median)
+  H_WARM=$(printf '%s\n' "${warm[@]}" | median)
+  row "HTML 10 MB: first screen, not yet cached (≤ 300 ms)" "${H_COLD} ms" "—" "$(verdict "$H_COLD" 300)"
+  row "HTML 10 MB: first screen, extraction cached (≤ 300 ms)" "${H_WARM} ms" "—" "$(verdict "$H_WARM" 300)"
   rm -rf "$HTML_STATE"
-  cold+=("$(first_screen "exec env GLOSS_STATE_DIR=$HTML_STATE $GLOSS --as bench big.html" q)")
-  warm+=("$(first_screen "exec env GLOSS_STATE_DIR=$HTML_STATE $GLOSS --as bench big.html" q)")
-done
-FIRST_MARKER=$SAVED_MARKER
-rm -f "$TMP"/big.html.*.gloss.ron
-H_COLD=$(printf '%s\n' "${cold[@]}" | median)
-H_WARM=$(printf '%s\n' "${warm[@]}" | median)
-row "HTML 10 MB: first screen, not yet cached (≤ 300 ms)" "${H_COLD} ms" "—" "$(verdict "$H_COLD" 300)"
-row "HTML 10 MB: first screen, extraction cached (≤ 300 ms)" "${H_WARM} ms" "—" "$(verdict "$H_WARM" 300)"
-rm -rf "$HTML_STATE"
-t0=$(now_ms)
-GLOSS_STATE_DIR=$HTML_STATE "$GLOSS" text "$TMP/big.html" >/dev/null 2>&1 || true
-H_FULL=$(($(now_ms) - t0))
-if command -v pandoc >/dev/null 2>&1; then
   t0=$(now_ms)
-  pandoc -f html -t plain "$TMP/big.html" -o /dev/null
-  H_PANDOC=$(($(now_ms) - t0))
-  r=$(ratio "$H_FULL" "$H_PANDOC")
-  row "HTML 10 MB: full extraction (gloss text) vs pandoc -t plain (≤ 1×)" "gloss ${H_FULL} ms, pandoc ${H_PANDOC} ms" "${r}×" "$(verdict "$r" 1)"
-else
-  row "HTML 10 MB: full extraction (gloss text) vs pandoc -t plain (≤ 1×)" "gloss ${H_FULL} ms, pandoc not installed" "—" "NOT MET"
+  GLOSS_STATE_DIR=$HTML_STATE "$GLOSS" text "$TMP/big.html" >/dev/null 2>&1 || true
+  H_FULL=$(($(now_ms) - t0))
+  if command -v pandoc >/dev/null 2>&1; then
+    t0=$(now_ms)
+    pandoc -f html -t plain "$TMP/big.html" -o /dev/null
+    H_PANDOC=$(($(now_ms) - t0))
+    r=$(ratio "$H_FULL" "$H_PANDOC")
+    row "HTML 10 MB: full extraction (gloss text) vs pandoc -t plain (≤ 1×)" "gloss ${H_FULL} ms, pandoc ${H_PANDOC} ms" "${r}×" "$(verdict "$r" 1)"
+  else
+    row "HTML 10 MB: full extraction (gloss text) vs pandoc -t plain (≤ 1×)" "gloss ${H_FULL} ms, pandoc not installed" "—" "NOT MET"
+  fi
 fi
 
 # ---------- in-process figures (criterion) ----------
 est() { # est GROUP/NAME -> mean in ms
   jq '.mean.point_estimate / 1e6' "$ROOT/target/criterion/$1/new/estimates.json"
 }
-if [ -z "$QUICK" ] && wanted criterion; then
+if [ -z "$QUICK" ] && want criterion; then
   echo "criterion benches (load, frame, sidecar)…" >&2
   cargo bench --quiet --bench load -- load/ >/dev/null 2>&1
   cargo bench --quiet --bench frame >/dev/null 2>&1
@@ -247,14 +269,14 @@ if [ -z "$QUICK" ] && wanted criterion; then
   done
   RA=$(est reanchor/10k_on_10mb_edited)
   row "Re-anchoring 10k annotations after edits to 10 MB (reported)" "$(printf '%.0f' "$RA") ms; $(grep -o 're-anchoring.*' "$TMP/sidecar.err" | head -1)" "—" "reported"
-elif wanted document; then
+elif want session; then
   row "Move: G at open shows the last paragraph" "${T_G} ms after the key (idle key: ${T_IDLE_KEY} ms)" "—" "$(verdict "$T_G" $((T_IDLE_KEY + 200)))"
 fi
 
 # ---------- search across the corpus (issue #9) ----------
 # In-process (criterion, benches/corpus_search.rs) on the generated archive,
 # with `rg -S -c -F` over the same documents timed in the same bench run.
-if wanted search; then
+if want search; then
   echo "corpus search (criterion, against rg -c)…" >&2
   command -v rg >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq ripgrep >/dev/null; }
   GLOSS_CORPUS=$TMP/corpus cargo bench --quiet --bench corpus_search >/dev/null 2>&1

@@ -4,13 +4,15 @@
 //! or a folder searched recursively (hidden folders skipped, symlink loops
 //! survived) for sidecars whose document exists.
 
-use std::collections::{BTreeMap, HashSet};
-use std::ffi::OsStr;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::annotation::ActorResolver;
 use crate::document::anchor::{self, Placement};
 use crate::document::{Document, DocumentError};
+use crate::project::Project;
 use crate::sidecar::{self, Sidecar, SidecarError};
 
 /// A document and the sidecars chosen for it.
@@ -314,12 +316,19 @@ pub fn load(target: &Target) -> Result<(AnnotatedDocument, Vec<CorpusError>), Co
 /// for all. A sidecar or project file that does not load is skipped here: it
 /// is reported where it is loaded, and by `gloss check`.
 pub fn actor_names(document: &Path, layers: &[Layer]) -> ActorResolver {
-    let codebook = crate::project::Project::find(document)
-        .and_then(|file| crate::project::Project::load(&file).ok())
+    actor_names_in(document, layers, &RunCache::default())
+}
+
+/// [`actor_names`] for one of many documents of a run: the project file
+/// and the folder's listing come from `run` (read once per run, not once
+/// per document).
+pub fn actor_names_in(document: &Path, layers: &[Layer], run: &RunCache) -> ActorResolver {
+    let codebook = run
+        .project(document)
         .map(|project| project.registry().into_vec())
         .unwrap_or_default();
     let mut others = Vec::new();
-    for (annotator, path) in sidecar::sidecars_of(document) {
+    for (annotator, path) in run.sidecars_of(document) {
         if layers.iter().any(|l| l.annotator == annotator) {
             continue;
         }
@@ -333,6 +342,81 @@ pub fn actor_names(document: &Path, layers: &[Layer]) -> ActorResolver {
             .chain(loaded)
             .chain(others.iter().map(Vec::as_slice)),
     )
+}
+
+/// What one run over many documents (an export, `agree`, `actors`) finds
+/// once and reuses for each: the project file above each folder, each
+/// project file loaded, each folder's sidecars. Shared by threads.
+#[derive(Debug, Default)]
+pub struct RunCache {
+    /// Folder → the project file above it.
+    found: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Project file → the project, `None` when it does not load (reported
+    /// where it is loaded, and by `gloss check`).
+    loaded: Mutex<HashMap<PathBuf, Option<Arc<Project>>>>,
+    /// Folder → its sidecars by document file name.
+    listed: Mutex<HashMap<PathBuf, Arc<SidecarsByDocument>>>,
+}
+
+/// A folder's sidecars by document file name, `(annotator, path)` sorted.
+type SidecarsByDocument = HashMap<OsString, Vec<(String, PathBuf)>>;
+
+fn folder_of(document: &Path) -> PathBuf {
+    match document.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl RunCache {
+    /// The project file above `document` ([`Project::find`]), looked up
+    /// once per folder.
+    pub fn project_file(&self, document: &Path) -> Option<PathBuf> {
+        let folder = folder_of(document);
+        if let Some(found) = locked(&self.found).get(&folder) {
+            return found.clone();
+        }
+        let found = Project::find(document);
+        locked(&self.found).insert(folder, found.clone());
+        found
+    }
+
+    /// The project above `document`, loaded once per run; `None` when there
+    /// is none or it does not load.
+    pub fn project(&self, document: &Path) -> Option<Arc<Project>> {
+        let file = self.project_file(document)?;
+        if let Some(loaded) = locked(&self.loaded).get(&file) {
+            return loaded.clone();
+        }
+        let loaded = Project::load(&file).ok().map(Arc::new);
+        locked(&self.loaded).entry(file).or_insert(loaded).clone()
+    }
+
+    /// The sidecars beside `document`, as [`sidecar::sidecars_of`] finds
+    /// them, from one listing of its folder per run.
+    pub fn sidecars_of(&self, document: &Path) -> Vec<(String, PathBuf)> {
+        let folder = folder_of(document);
+        let listed = {
+            let cached = locked(&self.listed).get(&folder).cloned();
+            match cached {
+                Some(l) => l,
+                None => {
+                    let l = Arc::new(sidecar::sidecars_in(&folder));
+                    locked(&self.listed).insert(folder, l.clone());
+                    l
+                }
+            }
+        };
+        document
+            .file_name()
+            .and_then(|name| listed.get(name))
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
 /// 1-based line and column of the first occurrence of `needle` in `text`.
@@ -430,6 +514,37 @@ mod tests {
         std::fs::write(dir.path().join("memo.txt"), "x").unwrap();
         std::fs::write(dir.path().join(crate::project::FILE_NAME), "(version: 1)").unwrap();
         assert_eq!(documents_in(dir.path()), vec![dir.path().join("memo.txt")]);
+    }
+
+    #[test]
+    fn a_run_reads_the_project_file_once_for_every_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("box");
+        std::fs::create_dir_all(&sub).unwrap();
+        let project = dir.path().join(crate::project::FILE_NAME);
+        std::fs::write(&project, "(version: 1, actors: [(name: \"Nam Il\")])").unwrap();
+        for name in [
+            "a.txt",
+            "b.txt",
+            "a.txt.kim.gloss.ron",
+            "a.txt.lee.gloss.ron",
+        ] {
+            std::fs::write(sub.join(name), "x").unwrap();
+        }
+        let run = RunCache::default();
+        let first = run.project(&sub.join("a.txt")).expect("the project loads");
+        assert!(first.actor("Nam Il").is_some());
+        // Gone from disk: the run keeps what it read (once per run).
+        std::fs::remove_file(&project).unwrap();
+        let again = run.project(&sub.join("b.txt")).expect("read once");
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(
+            run.sidecars_of(&sub.join("a.txt")),
+            sidecar::sidecars_of(&sub.join("a.txt"))
+        );
+        assert!(run.sidecars_of(&sub.join("b.txt")).is_empty());
+        // A new run looks again.
+        assert!(RunCache::default().project(&sub.join("a.txt")).is_none());
     }
 
     #[test]

@@ -121,7 +121,18 @@ pub fn sidecar_for(doc: &Document, annotator: &str, n: usize) -> Sidecar {
 /// Write `docs` documents (about 2 KB each, in folders of 100) with one
 /// sidecar of `per_doc` annotations each, under `dir`. Returns every path.
 pub fn write_corpus(dir: &Path, docs: usize, per_doc: usize) -> Vec<PathBuf> {
-    let mut files = Vec::with_capacity(docs * 2);
+    write_corpus_by(dir, docs, per_doc, &["bench"])
+}
+
+/// [`write_corpus`] with one sidecar per document by each of `annotators`
+/// (the corpus view's 10,000 documents with 20,000 sidecars: two).
+pub fn write_corpus_by(
+    dir: &Path,
+    docs: usize,
+    per_doc: usize,
+    annotators: &[&str],
+) -> Vec<PathBuf> {
+    let mut files = Vec::with_capacity(docs * (1 + annotators.len()));
     for d in 0..docs {
         let folder = dir.join(format!("box-{:03}", d / 100));
         std::fs::create_dir_all(&folder).expect("create a corpus folder");
@@ -140,11 +151,13 @@ pub fn write_corpus(dir: &Path, docs: usize, per_doc: usize) -> Vec<PathBuf> {
         let path = folder.join(format!("memo-{d:05}.txt"));
         std::fs::write(&path, &text).expect("write a corpus document");
         let doc = Document::from_text(&path, &text);
-        let sidecar = sidecar_for(&doc, "bench", per_doc);
-        let side = glossator::sidecar::sidecar_path(&path, "bench");
-        std::fs::write(&side, sidecar.to_ron().expect("serialise")).expect("write a sidecar");
-        files.push(path);
-        files.push(side);
+        files.push(path.clone());
+        for annotator in annotators {
+            let sidecar = sidecar_for(&doc, annotator, per_doc);
+            let side = glossator::sidecar::sidecar_path(&path, annotator);
+            std::fs::write(&side, sidecar.to_ron().expect("serialise")).expect("write a sidecar");
+            files.push(side);
+        }
     }
     files
 }

@@ -25,3 +25,6 @@ pub struct Opening {
     /// continue with `n`/`N`, if the opening came from a search.
     pub highlight: Option<String>,
 }
+
+pub mod cache;
+pub mod parallel;

@@ -11,9 +11,11 @@
 //! anywhere in the document, resolved to the longest known name containing
 //! it. Pure: paragraphs in, mentions out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use compact_str::CompactString;
 
 use super::fold::{fold, fold_name};
 use crate::annotation::registry::ActorResolver;
@@ -492,6 +494,24 @@ const SPEAKING_VERBS: &[&str] = &[
     "supported",
 ];
 
+/// [`TITLES`], [`NOT_NAMES`] and [`SPEAKING_VERBS`] as sets: every word of
+/// every paragraph is looked up.
+static TITLE_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| TITLES.iter().copied().collect());
+static NOT_NAME_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+static SPEAKING_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| SPEAKING_VERBS.iter().copied().collect());
+
+fn is_title(word: &str) -> bool {
+    // Every title is capitalised: most words need no lookup.
+    word.starts_with(|c: char| c.is_uppercase()) && TITLE_SET.contains(word)
+}
+
+fn is_not_name(word: &str) -> bool {
+    NOT_NAME_SET.contains(word)
+}
+
 /// Particles inside names: `Charles de Gaulle`, `Ludwig van Beethoven`.
 const PARTICLES: &[&str] = &[
     "de", "van", "von", "der", "den", "du", "da", "di", "bin", "al",
@@ -558,33 +578,58 @@ impl Detector {
     /// Mentions in several documents (paragraphs and author each): names
     /// found by a rule in one document are known in all of them (`Chou`
     /// after `Chou En-lai` elsewhere), then actors are linked across them.
+    ///
+    /// Documents are detected in parallel. A document is detected a second
+    /// time, with the names found elsewhere, only when one of those names
+    /// would link a word its own names did not: otherwise the second pass
+    /// would find exactly what the first did.
     pub fn detect_all(&self, documents: &[(Vec<&str>, Option<&str>)]) -> Vec<Detected> {
-        let mut known: Vec<Vec<String>> = documents
+        let none = KnownNames::default();
+        let first: Vec<(Detected, Vec<String>)> =
+            crate::archive::parallel::map(documents, |(paragraphs, author)| {
+                let mut unanswered = Vec::new();
+                let d = self.detect_with(paragraphs, *author, &none, Some(&mut unanswered));
+                (d, unanswered)
+            });
+        let mut known = KnownNames::default();
+        for (d, _) in &first {
+            for words in d.names() {
+                known.insert(&words);
+            }
+        }
+        let again: Vec<usize> = first
             .iter()
-            .flat_map(|(paragraphs, author)| self.detect_with(paragraphs, *author, &[]).names())
+            .enumerate()
+            .filter(|(_, (_, unanswered))| unanswered.iter().any(|q| known.contains(q)))
+            .map(|(i, _)| i)
             .collect();
-        known.sort();
-        known.dedup();
-        let mut detected: Vec<Detected> = documents
-            .iter()
-            .map(|(paragraphs, author)| self.detect_with(paragraphs, *author, &known))
-            .collect();
+        let redone = crate::archive::parallel::map(&again, |&i| {
+            let (paragraphs, author) = &documents[i];
+            self.detect_with(paragraphs, *author, &known, None)
+        });
+        let mut detected: Vec<Detected> = first.into_iter().map(|(d, _)| d).collect();
+        for (i, d) in again.into_iter().zip(redone) {
+            detected[i] = d;
+        }
         link_across(&mut detected, &self.resolver);
         detected
     }
 
     /// Mentions in one document's paragraphs; `author` stands for "I"/"me".
     pub fn detect(&self, paragraphs: &[&str], author: Option<&str>) -> Detected {
-        self.detect_with(paragraphs, author, &[])
+        self.detect_with(paragraphs, author, &KnownNames::default(), None)
     }
 
-    /// [`Detector::detect`], with names already `known` (folded words) from
-    /// other documents.
+    /// [`Detector::detect`], with names already known (folded words) from
+    /// other documents in `extra`. The words asked about that no name of the
+    /// document answered go to `unanswered` (joined as [`KnownNames`] keys):
+    /// only these can make `extra` change the result.
     fn detect_with(
         &self,
         paragraphs: &[&str],
         author: Option<&str>,
-        extra: &[Vec<String>],
+        extra: &KnownNames,
+        mut unanswered: Option<&mut Vec<String>>,
     ) -> Detected {
         let mut detected = Detected::default();
         let mut found: Vec<Found> = Vec::new();
@@ -619,25 +664,33 @@ impl Detector {
             );
         }
         // Names known in this document: every rule's surface but the pronoun's.
-        let mut known: Vec<Vec<String>> = found
-            .iter()
-            .filter(|f| f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly)
-            .map(|f| name_words(&f.surface))
-            .filter(|w| !w.is_empty())
-            .collect();
-        known.extend_from_slice(extra);
-        known.sort();
-        known.dedup();
+        let mut local = KnownNames::default();
+        for f in &found {
+            if f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly {
+                local.insert(&name_words(&f.surface));
+            }
+        }
+        // Is a name (these words in a row) part of a known name?
+        let mut known = |query: &str| {
+            if query.is_empty() {
+                return false;
+            }
+            let found = local.contains(query) || extra.contains(query);
+            if !found && let Some(unanswered) = unanswered.as_deref_mut() {
+                unanswered.push(query.to_string());
+            }
+            found
+        };
         for (index, (chars, toks)) in tokenised.iter().enumerate() {
             for run in name_runs(chars, toks) {
-                let words: Vec<String> = toks[run.0..run.1].iter().map(|t| t.key.clone()).collect();
-                if contained_in_any(&words, &known) {
+                let words = toks[run.0..run.1].iter().map(|t| t.key.as_str());
+                if known(&KnownNames::key_of(words)) {
                     let (s, e) = (toks[run.0].start, toks[run.1 - 1].end);
                     found.push(Found::new(index, s, e, chars, None, Rule::Known));
                     continue;
                 }
                 for t in &toks[run.0..run.1] {
-                    if !t.initial && contained_in_any(std::slice::from_ref(&t.key), &known) {
+                    if !t.initial && known(&KnownNames::key_of(std::iter::once(t.key.as_str()))) {
                         found.push(Found::new(index, t.start, t.end, chars, None, Rule::Known));
                     }
                 }
@@ -799,9 +852,9 @@ impl Found {
 struct Token {
     start: usize,
     end: usize,
-    text: String,
+    text: CompactString,
     /// Folded form for comparing names.
-    key: String,
+    key: CompactString,
     /// A capital initial with its dot: `B.`.
     initial: bool,
     /// Capitalised, not a title, not a known non-name: may be part of a name.
@@ -815,6 +868,32 @@ fn is_apostrophe(c: char) -> bool {
 
 fn is_hyphen(c: char) -> bool {
     c == '-' || c == '\u{2010}' || c == '\u{2011}'
+}
+
+/// [`fold_name`] of one word, without allocating for short ASCII words (the
+/// common case: every word of every paragraph gets one).
+fn fold_key(word: &str) -> CompactString {
+    if !word.is_ascii() {
+        return CompactString::from(fold_name(word));
+    }
+    // As `fold` does for ASCII: lower case; whitespace, `-` and `_` runs one
+    // space; then trimmed.
+    let mut out = CompactString::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_whitespace() || c == '-' || c == '_' {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    let trimmed = out.trim();
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        CompactString::from(trimmed)
+    }
 }
 
 /// Words: letters and digits, inner hyphens and apostrophes; a possessive
@@ -843,11 +922,12 @@ fn tokens(chars: &[char]) -> Vec<Token> {
         if end - start > 2 && is_apostrophe(chars[end - 2]) && chars[end - 1] == 's' {
             end -= 2;
         }
-        let mut text: String = chars[start..end].iter().collect();
+        let mut text: CompactString = chars[start..end].iter().collect();
         if chars.get(i) == Some(&'.') {
-            let with_dot = format!("{text}.");
+            let mut with_dot = text.clone();
+            with_dot.push('.');
             let single_capital = end - start == 1 && chars[start].is_uppercase();
-            if single_capital || TITLES.contains(&with_dot.as_str()) {
+            if single_capital || is_title(&with_dot) {
                 text = with_dot;
                 end += 1;
                 i += 1;
@@ -856,17 +936,14 @@ fn tokens(chars: &[char]) -> Vec<Token> {
         let first = chars[start];
         let initial = text.len() == 2 && text.ends_with('.') && first.is_uppercase();
         // `Vice-Minister`: a compound of titles is a title.
-        let title = TITLES.contains(&text.as_str())
-            || (text.contains('-') && text.split('-').all(|part| TITLES.contains(&part)));
+        let title = is_title(&text)
+            || (text.contains('-') && text.split('-').all(|part| is_title(part)));
         let has_lower = text.chars().skip(1).any(char::is_lowercase);
-        let name = first.is_uppercase()
-            && !title
-            && (initial || has_lower)
-            && !NOT_NAMES.contains(&text.as_str());
+        let name = first.is_uppercase() && !title && (initial || has_lower) && !is_not_name(&text);
         out.push(Token {
             start,
             end,
-            key: fold_name(&text),
+            key: fold_key(&text),
             text,
             initial,
             name,
@@ -879,8 +956,7 @@ fn tokens(chars: &[char]) -> Vec<Token> {
 /// A capitalised word naming an office or body, not a person
 /// (`Foreign`, `Affairs`, `Planning`, `Commission`).
 fn is_office_word(t: &Token) -> bool {
-    t.text.chars().next().is_some_and(char::is_uppercase)
-        && (!t.name || NOT_NAMES.contains(&t.text.as_str()))
+    t.text.chars().next().is_some_and(char::is_uppercase) && (!t.name || is_not_name(&t.text))
 }
 
 /// Is the text between two tokens only spaces (the words are adjacent)?
@@ -978,7 +1054,7 @@ fn strong_rules(
             {
                 j += 1;
             }
-            let title_key = toks[j].key.clone();
+            let title_key = toks[j].key.to_string();
             // `Minister of Foreign Affairs Nam Il`, `Chairman of the State
             // Planning Commission, Pak Chang-ok`: the office, then the name.
             let mut k = j;
@@ -1061,7 +1137,7 @@ fn strong_rules(
             let after_by = i > 0 && toks[i - 1].key == "by" && adjacent(chars, &toks[i - 1], t);
             let listed = by_list && i > 0 && list_gap(chars, &toks[i - 1], t);
             let speaker = toks.get(to).is_some_and(|n| {
-                SPEAKING_VERBS.contains(&n.key.as_str()) && adjacent(chars, &run[run.len() - 1], n)
+                SPEAKING_SET.contains(n.key.as_str()) && adjacent(chars, &run[run.len() - 1], n)
             });
             let rule = if only_names {
                 Some(Rule::Signature)
@@ -1159,9 +1235,56 @@ fn contains_run(long: &[String], short: &[String]) -> bool {
     !short.is_empty() && long.windows(short.len()).any(|w| w == short)
 }
 
-fn contained_in_any(words: &[String], known: &[Vec<String>]) -> bool {
-    let words: Vec<String> = words.iter().flat_map(|w| name_words(w)).collect();
-    known.iter().any(|k| contains_run(k, &words))
+/// Known names (each its folded words), asked whether some words occur in
+/// a row in one of them: every run of consecutive words of every name is a
+/// key of a set, so asking costs one lookup however many names are known.
+#[derive(Debug, Default)]
+struct KnownNames {
+    /// Every run of words of every name, words joined by NUL (no document
+    /// holds one).
+    runs: HashSet<String>,
+    /// Names too long to list all their runs: searched one by one.
+    long: Vec<Vec<String>>,
+}
+
+impl KnownNames {
+    /// Names longer than this are kept whole (a run per pair of ends
+    /// would be too many).
+    const LISTED_WORDS: usize = 24;
+
+    fn insert(&mut self, words: &[String]) {
+        if words.len() > Self::LISTED_WORDS {
+            self.long.push(words.to_vec());
+            return;
+        }
+        for from in 0..words.len() {
+            for to in from + 1..=words.len() {
+                self.runs.insert(words[from..to].join("\0"));
+            }
+        }
+    }
+
+    /// The key of some words, as [`KnownNames::contains`] takes it: their
+    /// name words (initials and particles out), joined; empty when none.
+    fn key_of<'a>(words: impl Iterator<Item = &'a str>) -> String {
+        let words: Vec<String> = words.flat_map(name_words).collect();
+        words.join("\0")
+    }
+
+    /// Do the words of `key` occur in a row in a known name?
+    fn contains(&self, key: &str) -> bool {
+        if key.is_empty() {
+            return false;
+        }
+        if self.runs.contains(key) {
+            return true;
+        }
+        if self.long.is_empty() {
+            return false;
+        }
+        let words: Vec<String> = key.split('\0').map(str::to_string).collect();
+        self.long.iter().any(|k| contains_run(k, &words))
+    }
 }
 
 fn normalise_space(s: &str) -> String {
@@ -1354,6 +1477,69 @@ mod tests {
             None,
         );
         assert!(d.mentions.is_empty(), "{:?}", d.mentions);
+    }
+
+    #[test]
+    fn known_names_answer_as_a_scan_of_every_name_would() {
+        let w = |s: &str| -> Vec<String> { s.split(' ').map(str::to_string).collect() };
+        let names = [w("foster dulles"), w("chou en lai"), w("u alexis johnson")];
+        let mut known = KnownNames::default();
+        for n in &names {
+            known.insert(n);
+        }
+        let long: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+        known.insert(&long);
+        for q in [
+            "dulles",
+            "foster dulles",
+            "en lai",
+            "chou lai",
+            "johnson u",
+            "w3 w4 w5",
+            "w4 w3",
+            "",
+        ] {
+            let words = w(q);
+            let scan = !q.is_empty()
+                && names
+                    .iter()
+                    .chain(std::iter::once(&long))
+                    .any(|n| contains_run(n, &words));
+            assert_eq!(known.contains(&words.join("\0")), scan, "{q}");
+        }
+    }
+
+    #[test]
+    fn detect_all_finds_what_two_full_passes_find() {
+        // The second pass is skipped where names from other documents
+        // change nothing: the result must be that of running it everywhere.
+        let detector = Detector::new(&ActorResolver::default());
+        let docs = vec![
+            (
+                vec!["Secretary Foster Dulles wrote.", "Dulles agreed."],
+                None,
+            ),
+            (vec!["Drafted by Dulles.", "Wang countered."], None),
+            (
+                vec!["Nothing here.", "Ambassador Wang Ping-nan left."],
+                None,
+            ),
+            (vec!["Wang and Chou spoke; I listened."], Some("Petrov")),
+            (vec!["Chou En-lai [Zhou Enlai] said no."], None),
+        ];
+        let mut known = KnownNames::default();
+        for (p, a) in &docs {
+            for words in detector.detect(p, *a).names() {
+                known.insert(&words);
+            }
+        }
+        let mut twice: Vec<Detected> = docs
+            .iter()
+            .map(|(p, a)| detector.detect_with(p, *a, &known, None))
+            .collect();
+        link_across(&mut twice, &detector.resolver);
+        assert_eq!(detector.detect_all(&docs), twice);
+        assert!(twice[3].mentions.iter().any(|m| m.actor == "Chou En-lai"));
     }
 
     #[test]

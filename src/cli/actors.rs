@@ -15,7 +15,7 @@ use crate::document::Document;
 use crate::project::boilerplate::{BoilerplateFinder, files_below};
 use crate::project::store::ProjectStore;
 use crate::project::{self, ActorEntry, FILE_NAME, Project, detect};
-use crate::sidecar::{self, Sidecar};
+use crate::sidecar::Sidecar;
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
 pub enum ActorsFormat {
@@ -66,17 +66,19 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     let mut codebook: Vec<Actor> = Vec::new();
     let mut sidecar_actors: Vec<Vec<Actor>> = Vec::new();
     let mut project_file: Option<PathBuf> = None;
-    for path in &files {
-        let doc = match Document::open(path) {
-            Ok(d) => d,
+    // Reading, metadata detection and sidecar registries, on every core.
+    let run = crate::corpus::RunCache::default();
+    let read = crate::archive::parallel::map(&files, |path| read_input(path, &run));
+    for (path, read) in files.iter().zip(read) {
+        let (paragraphs, mut author, actors) = match read {
+            Ok(r) => r,
             Err(e) => {
-                report(format!("{}: {e}", path.display()));
+                report(e);
                 failed = true;
                 continue;
             }
         };
-        doc.wait_complete();
-        let mut author = detect::detect(doc.text()).author;
+        sidecar_actors.extend(actors);
         match projects.project_of(path) {
             Ok(Some((file, loaded))) => {
                 if project_file.is_none() {
@@ -98,18 +100,9 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
                 failed = true;
             }
         }
-        for (_, sidecar_path) in sidecar::sidecars_of(path) {
-            if let Ok(s) = Sidecar::load(&sidecar_path) {
-                sidecar_actors.push(s.actors);
-            }
-        }
         inputs.push(Input {
             path: path.clone(),
-            paragraphs: doc
-                .paragraphs()
-                .enumerate()
-                .map(|(i, _)| doc.paragraph_text(i).to_string())
-                .collect(),
+            paragraphs,
             author,
         });
     }
@@ -155,6 +148,26 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A document's paragraphs, the author its text names, and the actor
+/// registries of the sidecars beside it; or the error to report.
+type Read = Result<(Vec<String>, Option<String>, Vec<Vec<Actor>>), String>;
+
+fn read_input(path: &Path, run: &crate::corpus::RunCache) -> Read {
+    let doc = Document::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    doc.wait_complete();
+    let author = detect::detect(doc.text()).author;
+    let paragraphs = (0..doc.len())
+        .map(|i| doc.paragraph_text(i).to_string())
+        .collect();
+    let actors = run
+        .sidecars_of(path)
+        .iter()
+        .filter_map(|(_, p)| Sidecar::load(p).ok())
+        .map(|s| s.actors)
+        .collect();
+    Ok((paragraphs, author, actors))
 }
 
 fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {

@@ -73,6 +73,7 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
     let single = args.paths.len() == 1 && args.paths[0].is_file();
     let mut documents: Vec<DocumentCodings> = Vec::new();
     let mut boilerplate = BoilerplateFinder::new();
+    let run = corpus::RunCache::default();
     for target in &targets {
         match corpus::load(target) {
             Ok((loaded, errs)) => {
@@ -111,7 +112,7 @@ pub fn run(args: &AgreeArgs) -> ExitCode {
                     });
                 }
                 // Every sidecar's aliases count, also those left out above.
-                let names = corpus::actor_names(&target.document, &loaded.layers);
+                let names = corpus::actor_names_in(&target.document, &loaded.layers, &run);
                 documents.push((
                     target.document.display().to_string(),
                     loaded.doc.len(),

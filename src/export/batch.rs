@@ -35,8 +35,9 @@ pub fn load_all(
     filter: &Filter,
     done: &AtomicUsize,
 ) -> Vec<Result<Loaded, CorpusError>> {
+    let run = corpus::RunCache::default();
     let load = |t: &Target| {
-        let r = load_one(t, filter);
+        let r = load_one(t, filter, &run);
         done.fetch_add(1, Ordering::Relaxed);
         r
     };
@@ -75,19 +76,23 @@ pub fn load_all(
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-fn load_one(target: &Target, filter: &Filter) -> Result<Loaded, CorpusError> {
+fn load_one(
+    target: &Target,
+    filter: &Filter,
+    run: &corpus::RunCache,
+) -> Result<Loaded, CorpusError> {
     let (document, errors) = corpus::load(target)?;
     let source = crate::document::sanitize::path_text(&target.document);
     // The project's codebook or another annotator's sidecar (even one left
     // out by `--annotator`) may hold the alias an `--actor` filter or a
     // network's nodes need: read the document's every registry.
-    let names: ActorResolver = corpus::actor_names(&target.document, &document.layers);
+    let names: ActorResolver = corpus::actor_names_in(&target.document, &document.layers, run);
     // An `--issue` also finds positions filed under another name of the
     // codebook issue it matches (an old name kept as an alias).
     let codebook_issues = match &filter.issue {
-        Some(_) => crate::project::Project::find(&target.document)
-            .and_then(|file| crate::project::Project::load(&file).ok())
-            .map(|project| project.issues)
+        Some(_) => run
+            .project(&target.document)
+            .map(|project| project.issues.clone())
             .unwrap_or_default(),
         None => Vec::new(),
     };

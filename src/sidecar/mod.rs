@@ -11,6 +11,7 @@ pub mod merge;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
@@ -531,6 +532,27 @@ pub fn sidecars_of(document: &Path) -> Vec<(String, PathBuf)> {
         }
     }
     out.sort();
+    out
+}
+
+/// Every sidecar in `folder`, by its document's file name: `(annotator,
+/// path)` sorted, as [`sidecars_of`] gives them for each document, from one
+/// listing of the folder.
+pub fn sidecars_in(folder: &Path) -> HashMap<OsString, Vec<(String, PathBuf)>> {
+    let mut out: HashMap<OsString, Vec<(String, PathBuf)>> = HashMap::new();
+    if let Ok(entries) = std::fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            let file = entry.file_name();
+            if let Some((doc, annotator)) = parse_sidecar_file_name(&file) {
+                out.entry(doc)
+                    .or_default()
+                    .push((annotator, folder.join(&file)));
+            }
+        }
+    }
+    for sidecars in out.values_mut() {
+        sidecars.sort();
+    }
     out
 }
 

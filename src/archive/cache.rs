@@ -1,0 +1,641 @@
+//! A cache of per-document results (tag counts, paragraph counts, orphans)
+//! in the platform's state folder, so that reopening a corpus of thousands
+//! of documents shows complete counts without reading every sidecar again.
+//!
+//! Each entry records, for every file the result was computed from (the
+//! document, its sidecars), the file's size, modification time and (on
+//! Unix) change time and inode, plus a caller-given digest of anything else
+//! the result depends on (the relevant part of the project file). An entry
+//! is used only when all of these are as recorded. Files modified within
+//! [`RACY_SECONDS`] of being recorded are "racy" (as git calls them): a
+//! later same-size rewrite within the timestamp's granularity would keep
+//! the stamp, so their SHA-256 is recorded too and compared on reopen.
+//!
+//! The cache is a convenience, never a source of truth: a missing, broken,
+//! truncated or older-format file is ignored and rebuilt silently, and the
+//! folder is safe to delete at any time.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A file modified this close to (or after) the moment it was recorded may
+/// change again without its stamp changing; its content hash decides.
+pub const RACY_SECONDS: u64 = 2;
+
+/// The format of the cache file; a file of another format is ignored.
+const FORMAT: u32 = 1;
+/// First bytes of a cache file.
+const MAGIC: &[u8; 8] = b"glosscch";
+/// The folder below the state folder holding cache files.
+const FOLDER: &str = "corpus-cache";
+
+/// What a listing tells about a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub len: u64,
+    /// Modification time, nanoseconds since the epoch (0 when unknown).
+    pub modified: i128,
+    /// Change time (Unix: set by every write, chmod or rename and never by
+    /// a program restoring the modification time), nanoseconds; 0 elsewhere.
+    pub changed: i128,
+    /// Inode (0 where there is none): a file replaced by another.
+    pub inode: u64,
+}
+
+impl FileStamp {
+    /// The stamp of `path` (following symlinks), `None` when it is gone.
+    pub fn of(path: &Path) -> Option<FileStamp> {
+        std::fs::metadata(path)
+            .ok()
+            .map(|m| FileStamp::from_meta(&m))
+    }
+
+    pub fn from_meta(meta: &std::fs::Metadata) -> FileStamp {
+        let modified = meta.modified().map(nanos).unwrap_or(0);
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+                meta.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = (0, 0);
+        FileStamp {
+            len: meta.len(),
+            modified,
+            changed,
+            inode,
+        }
+    }
+}
+
+fn nanos(t: SystemTime) -> i128 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
+}
+
+fn now() -> i128 {
+    nanos(SystemTime::now())
+}
+
+/// One input file as it was when a result was computed from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Input {
+    /// The path's bytes (file names need not be UTF-8).
+    path: Vec<u8>,
+    stamp: FileStamp,
+    /// SHA-256 of the content, for a file racy when recorded.
+    hash: Option<[u8; 32]>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry<V> {
+    inputs: Vec<Input>,
+    /// The caller's digest of what else the value depends on.
+    context: [u8; 32],
+    /// When the inputs were stamped, nanoseconds since the epoch.
+    recorded: i128,
+    value: V,
+}
+
+/// The cache file's content: `(document path bytes, entry)`.
+type Stored<V> = Vec<(Vec<u8>, Entry<V>)>;
+
+/// Results of type `V` by document, validated against their input files.
+#[derive(Debug)]
+pub struct Cache<V> {
+    /// Where it is saved; `None` keeps it in memory only.
+    file: Option<PathBuf>,
+    entries: HashMap<Vec<u8>, Entry<V>>,
+    changed: bool,
+}
+
+/// A lookup's answer: the stored value, or the stamps to record a newly
+/// computed one with (taken before computing, so a file changing while it
+/// is read is seen as changed next time).
+#[derive(Debug)]
+pub enum Lookup<V> {
+    Hit(V),
+    Miss(Pending),
+}
+
+/// Stamps of a document's inputs taken before its value is computed.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    inputs: Vec<(PathBuf, Option<FileStamp>)>,
+    context: [u8; 32],
+    recorded: i128,
+}
+
+fn path_bytes(path: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned().into_bytes()
+    }
+}
+
+/// SHA-256 of a file's content, `None` when it cannot be read.
+fn hash_file(path: &Path) -> Option<[u8; 32]> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(Sha256::digest(&bytes).into())
+}
+
+/// The digest of a value's other dependencies, for [`Cache::lookup`].
+pub fn context_of(parts: &[&[u8]]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
+    /// A cache kept in memory only (no state folder, or tests).
+    pub fn in_memory() -> Cache<V> {
+        Cache {
+            file: None,
+            entries: HashMap::new(),
+            changed: false,
+        }
+    }
+
+    /// The cache named `kind` for the corpus at `root`, from the state
+    /// folder (`GLOSS_STATE_DIR` overrides it). Anything unreadable there
+    /// gives an empty cache, silently.
+    pub fn open(kind: &str, root: &Path) -> Cache<V> {
+        match cache_file(kind, root) {
+            Some(file) => Cache::open_file(file),
+            None => Cache::in_memory(),
+        }
+    }
+
+    /// The cache stored in `file` (empty when missing or unreadable).
+    pub fn open_file(file: PathBuf) -> Cache<V> {
+        let entries = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| decode::<V>(&bytes))
+            .unwrap_or_default();
+        Cache {
+            file: Some(file),
+            entries,
+            changed: false,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The stored value for `document` if it was computed from exactly
+    /// `inputs` (in this order) as they are now, with the same `context`;
+    /// otherwise the stamps to [`Cache::store`] a fresh value with.
+    pub fn lookup(&mut self, document: &Path, inputs: &[PathBuf], context: [u8; 32]) -> Lookup<V> {
+        let recorded = now();
+        let stamps: Vec<(PathBuf, Option<FileStamp>)> = inputs
+            .iter()
+            .map(|p| (p.clone(), FileStamp::of(p)))
+            .collect();
+        let key = path_bytes(document);
+        if let Some(entry) = self.entries.get_mut(&key)
+            && let Some(refreshed) = still_valid(entry, &stamps, context, recorded)
+        {
+            if refreshed {
+                self.changed = true;
+            }
+            return Lookup::Hit(entry.value.clone());
+        }
+        Lookup::Miss(Pending {
+            inputs: stamps,
+            context,
+            recorded,
+        })
+    }
+
+    /// Record `value`, computed after `pending` was taken. Nothing is
+    /// recorded when an input is missing or changed meanwhile.
+    pub fn store(&mut self, document: &Path, pending: Pending, value: V) {
+        let Some(entry) = entry_of(pending, value) else {
+            self.entries.remove(&path_bytes(document));
+            return;
+        };
+        self.entries.insert(path_bytes(document), entry);
+        self.changed = true;
+    }
+
+    /// [`Cache::lookup`], computing and storing the value on a miss.
+    pub fn get_or_compute(
+        &mut self,
+        document: &Path,
+        inputs: &[PathBuf],
+        context: [u8; 32],
+        compute: impl FnOnce() -> V,
+    ) -> V {
+        match self.lookup(document, inputs, context) {
+            Lookup::Hit(v) => v,
+            Lookup::Miss(pending) => {
+                let value = compute();
+                self.store(document, pending, value.clone());
+                value
+            }
+        }
+    }
+
+    /// Forget documents not in `keep` (deleted since), so the file does not grow.
+    pub fn retain(&mut self, keep: impl Fn(&Path) -> bool) {
+        let before = self.entries.len();
+        self.entries.retain(|k, _| keep(&path_of(k)));
+        self.changed |= self.entries.len() != before;
+    }
+
+    /// Write the cache if anything changed (atomically: a crash leaves the
+    /// old file or the new one). Errors are the caller's to ignore: the
+    /// cache is only a convenience.
+    pub fn save(&mut self) -> std::io::Result<()> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        if !self.changed {
+            return Ok(());
+        }
+        if let Some(folder) = file.parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        let bytes = encode(&self.entries).map_err(std::io::Error::other)?;
+        let mut out = atomic_write_file::AtomicWriteFile::open(file)?;
+        std::io::Write::write_all(&mut out, &bytes)?;
+        out.commit()?;
+        self.changed = false;
+        Ok(())
+    }
+}
+
+fn path_of(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+/// Is `entry` still right for files stamped `stamps` now? `Some(true)` when
+/// racy inputs were re-hashed, found unchanged and are no longer racy (the
+/// entry is re-recorded, so later lookups need no hashing).
+fn still_valid(
+    entry: &mut Entry<impl Sized>,
+    stamps: &[(PathBuf, Option<FileStamp>)],
+    context: [u8; 32],
+    now: i128,
+) -> Option<bool> {
+    if entry.context != context || entry.inputs.len() != stamps.len() {
+        return None;
+    }
+    let mut rehashed = false;
+    for (input, (path, stamp)) in entry.inputs.iter().zip(stamps) {
+        if input.path != path_bytes(path) || Some(input.stamp) != *stamp {
+            return None;
+        }
+        if let Some(hash) = input.hash {
+            // Racy when recorded: only the content can tell.
+            if hash_file(path) != Some(hash) {
+                return None;
+            }
+            rehashed = true;
+        }
+    }
+    if !rehashed {
+        return Some(false);
+    }
+    // Verified unchanged now; once no input is racy any more relative to
+    // now, record it as of now and drop the hashes.
+    let settled = entry
+        .inputs
+        .iter()
+        .all(|i| !is_racy(i.stamp, now) || i.hash.is_none());
+    if settled {
+        for i in &mut entry.inputs {
+            i.hash = None;
+        }
+        entry.recorded = now;
+        return Some(true);
+    }
+    Some(false)
+}
+
+/// Could a file with `stamp`, stamped at `recorded`, still change without
+/// its stamp changing?
+fn is_racy(stamp: FileStamp, recorded: i128) -> bool {
+    let window = i128::from(RACY_SECONDS) * 1_000_000_000;
+    stamp.modified >= recorded - window || stamp.changed >= recorded - window
+}
+
+/// The entry for `value`, or `None` when an input is missing or changed
+/// between `pending` and now.
+fn entry_of<V>(pending: Pending, value: V) -> Option<Entry<V>> {
+    let mut inputs = Vec::with_capacity(pending.inputs.len());
+    for (path, before) in pending.inputs {
+        let before = before?;
+        let hash = if is_racy(before, pending.recorded) {
+            let hash = hash_file(&path)?;
+            // Changed while computed or hashed: record nothing.
+            if FileStamp::of(&path) != Some(before) {
+                return None;
+            }
+            Some(hash)
+        } else {
+            if FileStamp::of(&path) != Some(before) {
+                return None;
+            }
+            None
+        };
+        inputs.push(Input {
+            path: path_bytes(&path),
+            stamp: before,
+            hash,
+        });
+    }
+    Some(Entry {
+        inputs,
+        context: pending.context,
+        recorded: pending.recorded,
+        value,
+    })
+}
+
+/// Where the cache `kind` of the corpus at `root` lives: one file per
+/// corpus folder, named by a digest of its absolute path.
+pub fn cache_file(kind: &str, root: &Path) -> Option<PathBuf> {
+    let state = crate::sidecar::journal::Places::from_env().state?;
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let digest = Sha256::digest(path_bytes(&root));
+    let name = format!("{}-{kind}.bin", &crate::document::hex(&digest)[..16]);
+    Some(state.join(FOLDER).join(name))
+}
+
+fn encode<V: Serialize>(entries: &HashMap<Vec<u8>, Entry<V>>) -> Result<Vec<u8>, String> {
+    // Serialised as a sequence of pairs, like `Stored` (no copies).
+    let stored: Vec<(&Vec<u8>, &Entry<V>)> = entries.iter().collect();
+    let mut out = Vec::with_capacity(16 + entries.len() * 128);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    let body = postcard::to_stdvec(&stored).map_err(|e| e.to_string())?;
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+fn decode<V: DeserializeOwned>(bytes: &[u8]) -> Option<HashMap<Vec<u8>, Entry<V>>> {
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (format, body) = rest.split_at_checked(4)?;
+    if format != FORMAT.to_le_bytes() {
+        return None;
+    }
+    let stored: Stored<V> = postcard::from_bytes(body).ok()?;
+    Some(stored.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// A "count": the number of `x` in each input file, computed by reading them.
+    fn count(inputs: &[PathBuf]) -> Vec<usize> {
+        inputs
+            .iter()
+            .map(|p| {
+                std::fs::read(p)
+                    .map(|b| b.iter().filter(|&&c| c == b'x').count())
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// `(value, computed?)` for `doc` from `inputs` through `cache`.
+    fn through(
+        cache: &mut Cache<Vec<usize>>,
+        doc: &Path,
+        inputs: &[PathBuf],
+    ) -> (Vec<usize>, bool) {
+        let computed = Cell::new(false);
+        let v = cache.get_or_compute(doc, inputs, [0; 32], || {
+            computed.set(true);
+            count(inputs)
+        });
+        (v, computed.get())
+    }
+
+    fn corpus() -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("memo.txt");
+        let side = dir.path().join("memo.txt.kim.gloss.ron");
+        std::fs::write(&doc, "memo").unwrap();
+        std::fs::write(&side, "xx..").unwrap();
+        let inputs = vec![doc.clone(), side];
+        (dir, doc, inputs)
+    }
+
+    /// Set `path`'s modification time `seconds` ago (an old, settled file).
+    fn age(path: &Path, seconds: u64) {
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(SystemTime::now() - std::time::Duration::from_secs(seconds))
+            .unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_document_is_not_computed_again_even_after_a_reopen() {
+        let (dir, doc, inputs) = corpus();
+        let file = dir.path().join("state/cache.bin");
+        let mut cache = Cache::open_file(file.clone());
+        assert_eq!(through(&mut cache, &doc, &inputs), (vec![0, 2], true));
+        assert_eq!(through(&mut cache, &doc, &inputs), (vec![0, 2], false));
+        cache.save().unwrap();
+        let mut reopened: Cache<Vec<usize>> = Cache::open_file(file);
+        assert_eq!(reopened.len(), 1);
+        assert_eq!(through(&mut reopened, &doc, &inputs), (vec![0, 2], false));
+    }
+
+    #[test]
+    fn a_sidecar_changed_behind_the_caches_back_is_counted_again() {
+        // Same size, modification time put back as it was: the cache must
+        // still see the new content (change time on Unix, content hash of
+        // racy files everywhere).
+        for old in [false, true] {
+            let (dir, doc, inputs) = corpus();
+            if old {
+                age(&inputs[1], 3600);
+            }
+            let file = dir.path().join("cache.bin");
+            let mut cache = Cache::open_file(file.clone());
+            assert_eq!(through(&mut cache, &doc, &inputs).0, vec![0, 2]);
+            cache.save().unwrap();
+            let mtime = std::fs::metadata(&inputs[1]).unwrap().modified().unwrap();
+            std::fs::write(&inputs[1], "xxx.").unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(&inputs[1])
+                .unwrap()
+                .set_modified(mtime)
+                .unwrap();
+            assert_eq!(
+                std::fs::metadata(&inputs[1]).unwrap().modified().unwrap(),
+                mtime
+            );
+            let mut reopened: Cache<Vec<usize>> = Cache::open_file(file);
+            assert_eq!(
+                through(&mut reopened, &doc, &inputs),
+                (vec![0, 3], true),
+                "old file: {old}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_racy_file_with_an_unchanged_stamp_is_checked_by_its_content() {
+        // A file system whose stamps cannot tell two writes apart: the
+        // stored stamp is made the file's current one after a rewrite.
+        let (_dir, doc, inputs) = corpus();
+        let mut cache = Cache::in_memory();
+        through(&mut cache, &doc, &inputs);
+        std::fs::write(&inputs[1], "xxx.").unwrap();
+        let now_stamp = FileStamp::of(&inputs[1]).unwrap();
+        let entry = cache.entries.get_mut(&path_bytes(&doc)).unwrap();
+        assert!(entry.inputs[1].hash.is_some(), "a fresh file is racy");
+        entry.inputs[1].stamp = now_stamp;
+        assert_eq!(through(&mut cache, &doc, &inputs), (vec![0, 3], true));
+        // Unchanged content with the same stamp: a hit.
+        assert_eq!(through(&mut cache, &doc, &inputs), (vec![0, 3], false));
+    }
+
+    #[test]
+    fn settled_files_are_trusted_on_their_stamp_without_hashing() {
+        let (_dir, doc, inputs) = corpus();
+        for p in &inputs {
+            age(p, 3600);
+        }
+        let mut cache: Cache<Vec<usize>> = Cache::in_memory();
+        let Lookup::Miss(mut pending) = cache.lookup(&doc, &inputs, [0; 32]) else {
+            panic!("an empty cache misses");
+        };
+        // Recorded long after the files last changed (their change time too).
+        pending.recorded += 3600 * 1_000_000_000;
+        cache.store(&doc, pending, count(&inputs));
+        let entry = &cache.entries[&path_bytes(&doc)];
+        assert!(entry.inputs.iter().all(|i| i.hash.is_none()));
+        let Lookup::Hit(v) = cache.lookup(&doc, &inputs, [0; 32]) else {
+            panic!("unchanged files hit");
+        };
+        assert_eq!(v, vec![0, 2]);
+    }
+
+    #[test]
+    fn racy_entries_are_recorded_again_once_settled() {
+        let (_dir, doc, inputs) = corpus();
+        let mut cache = Cache::in_memory();
+        through(&mut cache, &doc, &inputs);
+        // Pretend it was recorded an hour after the files were written.
+        let entry = cache.entries.get_mut(&path_bytes(&doc)).unwrap();
+        assert!(entry.inputs.iter().any(|i| i.hash.is_some()));
+        for i in &mut entry.inputs {
+            i.stamp.modified -= 3600 * 1_000_000_000;
+            i.stamp.changed -= 3600 * 1_000_000_000;
+        }
+        let stamps: Vec<_> = entry.inputs.iter().map(|i| i.stamp).collect();
+        let now = now();
+        let pairs: Vec<_> = inputs
+            .iter()
+            .cloned()
+            .zip(stamps.into_iter().map(Some))
+            .collect();
+        assert_eq!(still_valid(entry, &pairs, [0; 32], now), Some(true));
+        assert!(entry.inputs.iter().all(|i| i.hash.is_none()));
+        assert_eq!(entry.recorded, now);
+    }
+
+    #[test]
+    fn a_new_missing_or_renamed_input_or_another_context_misses() {
+        let (dir, doc, mut inputs) = corpus();
+        let mut cache = Cache::in_memory();
+        through(&mut cache, &doc, &inputs);
+        let other = dir.path().join("memo.txt.lee.gloss.ron");
+        std::fs::write(&other, "x").unwrap();
+        inputs.push(other.clone());
+        assert_eq!(through(&mut cache, &doc, &inputs), (vec![0, 2, 1], true));
+        std::fs::remove_file(&other).unwrap();
+        assert_eq!(through(&mut cache, &doc, &inputs), (vec![0, 2, 0], true));
+        // A missing input is never recorded.
+        assert!(cache.is_empty());
+        inputs.pop();
+        through(&mut cache, &doc, &inputs);
+        let hit = cache.lookup(&doc, &inputs, context_of(&[b"project v2"]));
+        assert!(matches!(hit, Lookup::Miss(_)));
+    }
+
+    #[test]
+    fn a_broken_truncated_or_older_cache_file_is_ignored_silently() {
+        let (dir, doc, inputs) = corpus();
+        let file = dir.path().join("cache.bin");
+        let mut cache = Cache::open_file(file.clone());
+        through(&mut cache, &doc, &inputs);
+        cache.save().unwrap();
+        let good = std::fs::read(&file).unwrap();
+        let mut older = good.clone();
+        older[MAGIC.len()] = 0;
+        for bytes in [
+            good[..good.len() - 3].to_vec(),
+            b"not a cache".to_vec(),
+            Vec::new(),
+            older,
+        ] {
+            std::fs::write(&file, bytes).unwrap();
+            let mut c: Cache<Vec<usize>> = Cache::open_file(file.clone());
+            assert!(c.is_empty());
+            assert_eq!(through(&mut c, &doc, &inputs), (vec![0, 2], true));
+            // Saving replaces the broken file with a good one.
+            c.save().unwrap();
+            assert_eq!(Cache::<Vec<usize>>::open_file(file.clone()).len(), 1);
+        }
+    }
+
+    #[test]
+    fn deleted_documents_are_forgotten() {
+        let (_dir, doc, inputs) = corpus();
+        let mut cache = Cache::in_memory();
+        through(&mut cache, &doc, &inputs);
+        cache.retain(|p| p != doc);
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn the_cache_file_lives_in_the_state_folder_one_per_corpus() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let fa = cache_file("counts", a.path());
+        let fb = cache_file("counts", b.path());
+        if let (Some(fa), Some(fb)) = (fa, fb) {
+            assert_ne!(fa, fb);
+            assert!(fa.to_string_lossy().contains(FOLDER));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Work over many documents on every core, results in input order.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Threads to use: the machine's parallelism (at least one).
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `items.map(f)` on up to [`threads`] scoped threads, in order. Items are
+/// handed out one small batch at a time, so a slow document does not hold
+/// up a whole share.
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = threads().min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    const BATCH: usize = 16;
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let from = next.fetch_add(BATCH, Ordering::Relaxed);
+                        if from >= items.len() {
+                            break;
+                        }
+                        let to = (from + BATCH).min(items.len());
+                        done.extend((from..to).map(|i| (i, f(&items[i]))));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut out: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    for (i, r) in parts.drain(..).flatten() {
+        out[i] = Some(r);
+    }
+    out.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn results_keep_the_input_order() {
+        let items: Vec<usize> = (0..1000).collect();
+        assert_eq!(
+            super::map(&items, |i| i * 2),
+            (0..1000).map(|i| i * 2).collect::<Vec<_>>()
+        );
+        assert!(super::map(&[] as &[u8], |_| 0).is_empty());
+    }
+}
