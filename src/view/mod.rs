@@ -15,8 +15,8 @@ pub mod retrieval;
 mod review;
 mod safety;
 mod status;
-mod tag_all;
 pub mod suggestions;
+mod tag_all;
 pub mod theme;
 
 use ratatui::Frame;
