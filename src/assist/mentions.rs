@@ -936,8 +936,7 @@ fn tokens(chars: &[char]) -> Vec<Token> {
         let first = chars[start];
         let initial = text.len() == 2 && text.ends_with('.') && first.is_uppercase();
         // `Vice-Minister`: a compound of titles is a title.
-        let title =
-            is_title(&text) || (text.contains('-') && text.split('-').all(|part| is_title(part)));
+        let title = is_title(&text) || (text.contains('-') && text.split('-').all(is_title));
         let has_lower = text.chars().skip(1).any(char::is_lowercase);
         let name = first.is_uppercase() && !title && (initial || has_lower) && !is_not_name(&text);
         out.push(Token {

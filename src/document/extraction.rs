@@ -68,10 +68,12 @@ struct Entry {
     fields: BTreeMap<String, String>,
     /// The persons and bodies the original identifies.
     actors: Vec<Person>,
-    /// (start offset in `text`, page, section, boilerplate, notes) per block.
-    blocks: Vec<(usize, Option<String>, Option<String>, bool, Vec<Note>)>,
+    blocks: Vec<CachedBlock>,
     text: String,
 }
+
+/// (start offset in `text`, page, section, boilerplate, notes) of one block.
+type CachedBlock = (usize, Option<String>, Option<String>, bool, Vec<Note>);
 
 /// The folder of cached extractions.
 #[derive(Debug, Clone, PartialEq, Eq)]
