@@ -388,10 +388,15 @@ fn entry_of<V>(pending: Pending, value: V) -> Option<Entry<V>> {
 /// corpus folder, named by a digest of its absolute path.
 pub fn cache_file(kind: &str, root: &Path) -> Option<PathBuf> {
     let state = crate::sidecar::journal::Places::from_env().state?;
+    Some(cache_file_in(&state, kind, root))
+}
+
+/// [`cache_file`] below the state folder `state`.
+pub fn cache_file_in(state: &Path, kind: &str, root: &Path) -> PathBuf {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let digest = Sha256::digest(path_bytes(&root));
     let name = format!("{}-{kind}.bin", &crate::document::hex(&digest)[..16]);
-    Some(state.join(FOLDER).join(name))
+    state.join(FOLDER).join(name)
 }
 
 fn encode<V: Serialize>(entries: &HashMap<Vec<u8>, Entry<V>>) -> Result<Vec<u8>, String> {

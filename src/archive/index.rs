@@ -16,7 +16,10 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
+use serde::{Deserialize, Serialize};
+
 use crate::annotation::{ActorResolver, Kind};
+use crate::archive::cache::{self, Cache, Lookup};
 use crate::document::anchor::Placement;
 use crate::document::{Document, DocumentError};
 use crate::project::{self, PartialDate, Project, Status};
@@ -26,7 +29,7 @@ use crate::sidecar::{self, Sidecar};
 pub const WATCH_INTERVAL: Duration = Duration::from_millis(1500);
 
 /// Annotations by kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KindCounts {
     pub claims: usize,
     pub advice: usize,
@@ -57,7 +60,7 @@ impl KindCounts {
 
 /// What a document's sidecars say, read from the sidecars alone (no
 /// document): the unit a cache of counts stores per document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocCounts {
     /// Each annotator's annotations by kind, by annotator name.
     pub annotators: BTreeMap<String, KindCounts>,
@@ -114,7 +117,7 @@ pub fn count_sidecars(sidecars: &[(String, PathBuf)]) -> DocCounts {
 
 /// What reading a document itself tells: the unit a cache of document facts
 /// stores (keyed by the document's and its sidecars' stamps).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocFacts {
     pub paragraphs: usize,
     /// Title and date found in the text (or declared by its format).
@@ -368,7 +371,15 @@ impl CorpusIndex {
     /// background thread (see [`CorpusIndex::poll`]), which then watches for
     /// changes.
     pub fn open(root: &Path) -> Result<CorpusIndex, IndexError> {
-        let (mut index, watcher) = CorpusIndex::start(root)?;
+        let state = crate::sidecar::journal::Places::from_env().state;
+        CorpusIndex::open_with_state(root, state.as_deref())
+    }
+
+    /// [`CorpusIndex::open`] with its caches of counts and facts below the
+    /// state folder `state` (`None`: no cache file, everything is read).
+    pub fn open_with_state(root: &Path, state: Option<&Path>) -> Result<CorpusIndex, IndexError> {
+        let (mut index, mut watcher) = CorpusIndex::start(root)?;
+        watcher.state = state.map(Path::to_path_buf);
         index.worker = Some(std::thread::spawn(move || watcher.run()));
         Ok(index)
     }
@@ -435,6 +446,8 @@ impl CorpusIndex {
                 .collect(),
             updates: update_tx,
             requests,
+            state: None,
+            caches: Caches::in_memory(),
         };
         Ok((index, watcher))
     }
@@ -666,6 +679,72 @@ impl Drop for CorpusIndex {
     }
 }
 
+/// Counts and facts of earlier opens (`src/archive/cache.rs`): used only
+/// while every file they were computed from is unchanged.
+struct Caches {
+    counts: Cache<DocCounts>,
+    facts: Cache<DocFacts>,
+}
+
+/// What a cached value depends on besides its files: the program that
+/// computed it (another version may count or detect differently).
+fn cache_context(kind: &str) -> [u8; 32] {
+    cache::context_of(&[kind.as_bytes(), env!("CARGO_PKG_VERSION").as_bytes()])
+}
+
+impl Caches {
+    fn in_memory() -> Caches {
+        Caches {
+            counts: Cache::in_memory(),
+            facts: Cache::in_memory(),
+        }
+    }
+
+    /// The caches of the corpus at `root` below the state folder `state`.
+    fn open(state: Option<&Path>, root: &Path) -> Caches {
+        match state {
+            Some(state) => Caches {
+                counts: Cache::open_file(cache::cache_file_in(state, "counts", root)),
+                facts: Cache::open_file(cache::cache_file_in(state, "facts", root)),
+            },
+            None => Caches::in_memory(),
+        }
+    }
+
+    /// Counts from the sidecars alone (keyed by them).
+    fn counts(&mut self, document: &Path, sidecars: &[(String, PathBuf)]) -> DocCounts {
+        let inputs: Vec<PathBuf> = sidecars.iter().map(|(_, p)| p.clone()).collect();
+        self.counts
+            .get_or_compute(document, &inputs, cache_context("counts"), || {
+                count_sidecars(sidecars)
+            })
+    }
+
+    /// Facts from the document and its sidecars (orphans need both).
+    fn facts(&mut self, document: &Path, sidecars: &[(String, PathBuf)]) -> DocFacts {
+        let inputs: Vec<PathBuf> = std::iter::once(document.to_path_buf())
+            .chain(sidecars.iter().map(|(_, p)| p.clone()))
+            .collect();
+        match self.facts.lookup(document, &inputs, cache_context("facts")) {
+            Lookup::Hit(facts) => facts,
+            Lookup::Miss(pending) => {
+                let facts = document_facts(document, sidecars);
+                self.facts.store(document, pending, facts.clone());
+                facts
+            }
+        }
+    }
+
+    /// Forget documents no longer listed and write both files (best
+    /// effort, atomically: the cache is only a convenience).
+    fn save(&mut self, known: &BTreeMap<PathBuf, Listing>) {
+        self.counts.retain(|p| known.contains_key(p));
+        self.facts.retain(|p| known.contains_key(p));
+        let _ = self.counts.save();
+        let _ = self.facts.save();
+    }
+}
+
 /// The background thread: counts, facts, then watching.
 struct Watcher {
     root: PathBuf,
@@ -673,44 +752,49 @@ struct Watcher {
     known: BTreeMap<PathBuf, Listing>,
     updates: Sender<Update>,
     requests: Receiver<Request>,
+    /// The state folder holding the caches (`None`: kept in memory).
+    state: Option<PathBuf>,
+    caches: Caches,
 }
 
 impl Watcher {
     fn run(mut self) {
+        // Opened here, not on the UI thread: the files may be large.
+        self.caches = Caches::open(self.state.as_deref(), &self.root);
         let paths: Vec<PathBuf> = self.known.keys().cloned().collect();
         // Counts for every row first (cheap: sidecars only), then facts.
         for path in &paths {
             if !self.serve_requests() {
                 return;
             }
-            if let Some(l) = self.known.get(path)
-                && self
+            if let Some(l) = self.known.get(path) {
+                let counts = self.caches.counts(path, &l.sidecar_paths());
+                if self
                     .updates
-                    .send(Update::Counts(
-                        path.clone(),
-                        count_sidecars(&l.sidecar_paths()),
-                    ))
+                    .send(Update::Counts(path.clone(), counts))
                     .is_err()
-            {
-                return;
+                {
+                    return;
+                }
             }
         }
         for path in &paths {
             if !self.serve_requests() {
                 return;
             }
-            if let Some(l) = self.known.get(path)
-                && self
+            if let Some(l) = self.known.get(path) {
+                let facts = self.caches.facts(path, &l.sidecar_paths());
+                if self
                     .updates
-                    .send(Update::Facts(
-                        path.clone(),
-                        document_facts(path, &l.sidecar_paths()),
-                    ))
+                    .send(Update::Facts(path.clone(), facts))
                     .is_err()
-            {
-                return;
+                {
+                    return;
+                }
             }
         }
+        // Saved before `Complete`, so a reopen after it finds the cache.
+        self.caches.save(&self.known);
         if self.updates.send(Update::Complete).is_err() {
             return;
         }
@@ -721,11 +805,13 @@ impl Watcher {
                     if !self.reread(&path) {
                         return;
                     }
+                    self.caches.save(&self.known);
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     if !self.rescan() {
                         return;
                     }
+                    self.caches.save(&self.known);
                     let stamp = self.project_stamp();
                     if stamp != project_stamp {
                         project_stamp = stamp;
@@ -780,18 +866,24 @@ impl Watcher {
         self.send_all(&listing)
     }
 
-    fn send_all(&self, listing: &Listing) -> bool {
+    fn send_all(&mut self, listing: &Listing) -> bool {
         let path = &listing.document;
         let sidecars = listing.sidecar_paths();
-        self.updates.send(Update::Listed(listing.clone())).is_ok()
-            && self
-                .updates
-                .send(Update::Counts(path.clone(), count_sidecars(&sidecars)))
-                .is_ok()
-            && self
-                .updates
-                .send(Update::Facts(path.clone(), document_facts(path, &sidecars)))
-                .is_ok()
+        if self.updates.send(Update::Listed(listing.clone())).is_err() {
+            return false;
+        }
+        let counts = self.caches.counts(path, &sidecars);
+        if self
+            .updates
+            .send(Update::Counts(path.clone(), counts))
+            .is_err()
+        {
+            return false;
+        }
+        let facts = self.caches.facts(path, &sidecars);
+        self.updates
+            .send(Update::Facts(path.clone(), facts))
+            .is_ok()
     }
 
     /// Walk again and report what is new, changed or gone.
@@ -1036,6 +1128,75 @@ mod tests {
         let index = CorpusIndex::open(dir.path()).unwrap();
         let row = index.row(&dir.path().join("m.txt")).unwrap();
         assert_eq!(index.title(row), "남일 회담");
+    }
+
+    /// The counts and facts of `m.txt` once `index` is complete.
+    fn memo_row(index: &mut CorpusIndex, root: &Path) -> (DocCounts, DocFacts) {
+        wait_for(index, CorpusIndex::is_complete);
+        let row = index.row(&root.join("m.txt")).unwrap();
+        (row.counts.clone().unwrap(), row.facts.clone().unwrap())
+    }
+
+    #[test]
+    fn a_reopen_takes_counts_and_facts_from_the_cache_in_the_state_folder() {
+        let dir = corpus();
+        let state = tempfile::tempdir().unwrap();
+        let mut first = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        let cold = memo_row(&mut first, dir.path());
+        drop(first);
+        let file = |kind| cache::cache_file_in(state.path(), kind, dir.path());
+        assert_eq!(Cache::<DocCounts>::open_file(file("counts")).len(), 3);
+        assert_eq!(Cache::<DocFacts>::open_file(file("facts")).len(), 3);
+        let mut again = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        assert_eq!(memo_row(&mut again, dir.path()), cold);
+    }
+
+    #[test]
+    fn a_sidecar_changed_behind_the_caches_back_is_counted_again_on_reopen() {
+        let dir = corpus();
+        let state = tempfile::tempdir().unwrap();
+        let mut first = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        let (counts, facts) = memo_row(&mut first, dir.path());
+        assert_eq!(counts.of("lee").total(), 4);
+        assert_eq!(facts.orphans, 2);
+        drop(first);
+        // Same size, modification time put back: only the content changed.
+        let lee = dir.path().join("m.txt.lee.gloss.ron");
+        let meta = std::fs::metadata(&lee).unwrap();
+        let mtime = meta.modified().unwrap();
+        std::fs::write(&lee, "(".repeat(meta.len() as usize)).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&lee)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        let after = std::fs::metadata(&lee).unwrap();
+        assert_eq!(
+            (after.len(), after.modified().unwrap()),
+            (meta.len(), mtime)
+        );
+        let mut again = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        let (counts, facts) = memo_row(&mut again, dir.path());
+        assert_eq!(counts.of("lee").total(), 0);
+        assert_eq!(counts.of("kim").total(), 4);
+        assert_eq!(counts.errors.len(), 1, "{:?}", counts.errors);
+        assert_eq!(facts.orphans, 1, "only kim's sidecar places annotations");
+    }
+
+    #[test]
+    fn a_deleted_cache_folder_is_simply_rebuilt() {
+        let dir = corpus();
+        let state = tempfile::tempdir().unwrap();
+        let mut first = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        let cold = memo_row(&mut first, dir.path());
+        drop(first);
+        let counts_file = cache::cache_file_in(state.path(), "counts", dir.path());
+        let folder = counts_file.parent().unwrap();
+        std::fs::remove_dir_all(folder).unwrap();
+        let mut again = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        assert_eq!(memo_row(&mut again, dir.path()), cold);
+        assert_eq!(Cache::<DocCounts>::open_file(counts_file).len(), 3);
     }
 
     #[test]
