@@ -17,7 +17,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::input::TextInput;
 use crate::archive::Opening;
 use crate::archive::retrieval::{
-    self, Corpus, Exported, Grouping, Matrix, Subject, Timeline, filter_text, parse_filter,
+    self, Corpus, Exported, Grouping, Matrix, Subject, Timeline, Timelines, filter_text,
+    parse_filter,
 };
 use crate::export::{Filter, Format};
 
@@ -176,6 +177,9 @@ pub struct Retrieval {
     pub matrix_left: usize,
     /// The timeline's subject and its counts.
     pub timeline: Option<Timeline>,
+    /// Positions of `selected` counted per actor and issue once per filter
+    /// change, so that stepping the timeline does not rescan the rows.
+    timelines: Timelines,
     pub prompt: Option<Prompt>,
     /// The status line; `error` shows it as a warning.
     pub status: String,
@@ -249,6 +253,7 @@ impl Retrieval {
             matrix_top: 0,
             matrix_left: 0,
             timeline: None,
+            timelines: Timelines::default(),
             prompt: None,
             status: String::new(),
             error: false,
@@ -404,10 +409,11 @@ impl Retrieval {
         );
         self.matrix_top = 0;
         self.matrix_left = 0;
+        self.timelines = corpus.timelines(&self.selected);
         let subject = self.timeline.as_ref().map(|t| t.subject);
         self.timeline = subject
             .or_else(|| self.cell_subject(false))
-            .map(|s| corpus.timeline(&self.selected, s));
+            .map(|s| self.timelines.timeline(s));
     }
 
     fn rebuild_items(&mut self) {
@@ -559,7 +565,7 @@ impl Retrieval {
                     && let Some(corpus) = self.corpus.clone()
                 {
                     let actor = corpus.rows[row as usize].actor;
-                    self.timeline = Some(corpus.timeline(&self.selected, Subject::Actor(actor)));
+                    self.timeline = Some(self.timelines.timeline(Subject::Actor(actor)));
                 } else if self.screen == Screen::Matrix
                     && let Some(s) = self.cell_subject(false)
                 {
@@ -727,8 +733,8 @@ impl Retrieval {
     }
 
     fn set_subject(&mut self, subject: Subject) {
-        if let Some(corpus) = self.corpus.clone() {
-            self.timeline = Some(corpus.timeline(&self.selected, subject));
+        if self.corpus.is_some() {
+            self.timeline = Some(self.timelines.timeline(subject));
         }
     }
 

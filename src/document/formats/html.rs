@@ -5,7 +5,10 @@
 //! citation fields (citation_*, Dublin Core, Open Graph) as metadata.
 //!
 //! The tree is walked by its open/close edges, never recursively, so deep
-//! nesting costs no stack.
+//! nesting costs no stack. Nesting deeper than [`NESTING_LIMIT`] never
+//! reaches html5ever (whose tree builder scans the whole stack of open
+//! elements per tag: quadratic time): a linear pre-scan drops the tags
+//! beyond the limit, keeping their text (see [`flatten_deep_nesting`]).
 
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
@@ -128,10 +131,184 @@ fn is_furniture(e: &scraper::node::Element) -> bool {
     e.id().is_some_and(named) || e.classes().any(named)
 }
 
+/// Open elements beyond which tags are dropped before parsing.
+pub const NESTING_LIMIT: usize = 512;
+
+/// Elements without content (never pushed on the stack of open elements).
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "frame",
+];
+/// Elements whose content is raw text up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+/// Elements whose end tag may be left out: a sibling of the same kind closes them.
+const OPTIONAL_END: &[&[&str]] = &[
+    &["p"],
+    &["li"],
+    &["dt", "dd"],
+    &["tr"],
+    &["td", "th"],
+    &["option"],
+    &["thead", "tbody", "tfoot"],
+];
+
+/// When `source` nests elements deeper than `limit` (counted by a simple
+/// linear tokenizer: void elements, raw text and optional end tags as HTML
+/// has them), the source with every tag beyond the limit dropped: its text
+/// stays, in the element at the limit, and a dropped block element leaves a
+/// paragraph break (`<br><br>`). `None` when the nesting is within the limit
+/// (the source is parsed as it is).
+pub fn flatten_deep_nesting(source: &str, limit: usize) -> Option<String> {
+    let mut scan = NestingScan::default();
+    let mut deepest = 0;
+    scan.run(source, limit, &mut |_, _, depth| {
+        deepest = deepest.max(depth)
+    });
+    if deepest <= limit {
+        return None;
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut copied = 0;
+    NestingScan::default().run(source, limit, &mut |range, dropped, _| {
+        if let Some(block) = dropped {
+            out.push_str(&source[copied..range.start]);
+            if block {
+                out.push_str("<br><br>");
+            }
+            copied = range.end;
+        }
+    });
+    out.push_str(&source[copied..]);
+    Some(out)
+}
+
+/// The stack of open elements as a tokenizer sees it.
+#[derive(Default)]
+struct NestingScan {
+    /// Open elements: lower-case name, and whether its tags are dropped.
+    open: Vec<(String, bool)>,
+    /// How many of each name are open (to ignore stray end tags in O(1)).
+    count: std::collections::HashMap<String, usize>,
+}
+
+impl NestingScan {
+    /// Walk the tags of `source`, calling `tag(range, dropped, depth)` for each
+    /// start and end tag: `dropped` is `Some(is_block)` for a tag beyond `limit`.
+    fn run(
+        &mut self,
+        source: &str,
+        limit: usize,
+        tag: &mut dyn FnMut(std::ops::Range<usize>, Option<bool>, usize),
+    ) {
+        let bytes = source.as_bytes();
+        let mut i = 0;
+        while let Some(lt) = memchr_lt(bytes, i) {
+            i = lt + 1;
+            let rest = &source[lt..];
+            if rest.starts_with("<!--") {
+                i = rest[4..]
+                    .find("-->")
+                    .map_or(bytes.len(), |e| lt + 4 + e + 3);
+                continue;
+            }
+            if rest.starts_with("<!") || rest.starts_with("<?") {
+                i = rest.find('>').map_or(bytes.len(), |e| lt + e + 1);
+                continue;
+            }
+            let closing = rest.starts_with("</");
+            let name_at = lt + if closing { 2 } else { 1 };
+            if !bytes.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let name_end = bytes[name_at..]
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
+                .map_or(bytes.len(), |e| name_at + e);
+            let name = source[name_at..name_end].to_ascii_lowercase();
+            let end = tag_end(bytes, name_end);
+            i = end;
+            let self_closing = end >= 2 && bytes[end - 2] == b'/' && bytes[end - 1] == b'>';
+            let block = BLOCKS.contains(&name.as_str());
+            if closing {
+                if self.count.get(&name).copied().unwrap_or(0) == 0 {
+                    continue;
+                }
+                let depth = self.open.len();
+                while let Some((open, dropped)) = self.open.pop() {
+                    if let Some(n) = self.count.get_mut(&open) {
+                        *n -= 1;
+                    }
+                    if open == name {
+                        tag(lt..end, dropped.then_some(block), depth);
+                        break;
+                    }
+                }
+                continue;
+            }
+            if RAW_TEXT.contains(&name.as_str()) {
+                // Its content is text up to its end tag, whatever it holds.
+                let close = format!("</{name}");
+                i = find_ascii_ci(source, end, &close).map_or(bytes.len(), |c| tag_end(bytes, c));
+                continue;
+            }
+            if VOID.contains(&name.as_str()) || self_closing {
+                continue;
+            }
+            if let Some(kin) = OPTIONAL_END.iter().find(|k| k.contains(&name.as_str()))
+                && self
+                    .open
+                    .last()
+                    .is_some_and(|(top, _)| kin.contains(&top.as_str()))
+                && let Some((top, _)) = self.open.pop()
+                && let Some(n) = self.count.get_mut(&top)
+            {
+                *n -= 1;
+            }
+            let dropped = self.open.len() >= limit;
+            self.open.push((name.clone(), dropped));
+            *self.count.entry(name).or_default() += 1;
+            tag(lt..end, dropped.then_some(block), self.open.len());
+        }
+    }
+}
+
+fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| b == b'<')
+        .map(|p| from + p)
+}
+
+/// Just past the `>` closing a tag whose name ends at `from` (quoted
+/// attribute values may hold `>`).
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    for (k, &b) in bytes.iter().enumerate().skip(from) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return k + 1,
+            None => {}
+        }
+    }
+    bytes.len()
+}
+
+/// Where `needle` (ASCII) occurs in `haystack` from `from` on, ignoring case.
+fn find_ascii_ci(haystack: &str, from: usize, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    (from..=h.len().checked_sub(n.len())?).find(|&k| h[k..k + n.len()].eq_ignore_ascii_case(n))
+}
+
 /// Extract the page's main content; with `keep_all`, everything else too,
 /// flagged as boilerplate.
 pub fn extract(source: &str, keep_all: bool) -> Extracted {
-    let html = Html::parse_document(source);
+    let flattened = flatten_deep_nesting(source, NESTING_LIMIT);
+    let html = Html::parse_document(flattened.as_deref().unwrap_or(source));
     let mut meta = Metadata::default();
     let mut found: Vec<Found> = Vec::new();
     let mut text = String::new();
@@ -430,6 +607,34 @@ mod tests {
 
     fn texts(e: &Extracted) -> Vec<&str> {
         e.blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+
+    #[test]
+    fn ordinary_pages_are_parsed_as_they_are_not_flattened() {
+        let items = "<p>para".repeat(2000) + &"<li>item<br>".repeat(2000);
+        let page = format!(
+            "<html><body><script>{}</script>{items}<div title='a > b'>x</div></body></html>",
+            "<div>".repeat(2000)
+        );
+        assert_eq!(flatten_deep_nesting(&page, NESTING_LIMIT), None);
+        assert_eq!(flatten_deep_nesting(PAGE, NESTING_LIMIT), None);
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_at_the_limit_keeping_its_text() {
+        let page = "<html><body>".to_string()
+            + &"<div>".repeat(1000)
+            + "<span>deep</span> text"
+            + &"</div>".repeat(1000)
+            + "<p>after</p></body></html>";
+        let flat = flatten_deep_nesting(&page, 10).unwrap();
+        // html and body count: eight divs are kept, the rest become breaks.
+        assert_eq!(flat.matches("<div>").count(), 8);
+        assert_eq!(flat.matches("</div>").count(), 8);
+        assert!(flat.contains("deep text<br><br>"), "{flat}");
+        assert_eq!(flatten_deep_nesting(&flat, 10), None);
+        let e = extract(&flat, false);
+        assert_eq!(texts(&e), ["deep text", "after"]);
     }
 
     const PAGE: &str = r#"<!DOCTYPE html>
