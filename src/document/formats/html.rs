@@ -207,10 +207,8 @@ impl NestingScan {
         while let Some(lt) = memchr_lt(bytes, i) {
             i = lt + 1;
             let rest = &source[lt..];
-            if rest.starts_with("<!--") {
-                i = rest[4..]
-                    .find("-->")
-                    .map_or(bytes.len(), |e| lt + 4 + e + 3);
+            if let Some(comment) = rest.strip_prefix("<!--") {
+                i = comment.find("-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
                 continue;
             }
             if rest.starts_with("<!") || rest.starts_with("<?") {
