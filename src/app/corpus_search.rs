@@ -77,6 +77,10 @@ pub struct CorpusSearchScreen {
     starts: Vec<usize>,
     /// The selected row (one row per matching line).
     pub selected: usize,
+    /// The user moved the selection since the search started: it then stays
+    /// on its hit as rows arrive above it; until then it stays on the first
+    /// row (in walk order, whatever order documents finish in).
+    chosen: bool,
     /// First row shown; the view keeps the selection in sight.
     pub scroll: usize,
     /// Occurrences of the query found so far.
@@ -109,6 +113,7 @@ impl CorpusSearchScreen {
             results: Vec::new(),
             starts: Vec::new(),
             selected: 0,
+            chosen: false,
             scroll: 0,
             matches: 0,
             skipped: Vec::new(),
@@ -139,6 +144,7 @@ impl CorpusSearchScreen {
         self.skipped.clear();
         self.matches = 0;
         self.selected = 0;
+        self.chosen = false;
         self.scroll = 0;
         if query.is_empty() {
             self.progress = Progress::Idle;
@@ -205,13 +211,13 @@ impl CorpusSearchScreen {
         }
     }
 
-    /// Put a document's hits in walk order; the selected row stays on the
-    /// same hit when rows arrive above it.
+    /// Put a document's hits in walk order; a selection the user chose stays
+    /// on the same hit when rows arrive above it.
     fn insert(&mut self, found: DocumentHits) {
         let at = self.results.partition_point(|d| d.seq < found.seq);
         let rows = found.hits.len();
         let first_row = self.starts.get(at).copied().unwrap_or(self.rows());
-        if first_row <= self.selected && self.rows() > 0 {
+        if self.chosen && first_row <= self.selected && self.rows() > 0 {
             self.selected += rows;
         }
         self.matches += found.matches();
@@ -350,8 +356,14 @@ impl CorpusSearchScreen {
             KeyCode::Char('p') if ctrl => self.move_by(-1),
             KeyCode::PageDown | KeyCode::Char(' ') => self.move_by(10),
             KeyCode::PageUp => self.move_by(-10),
-            KeyCode::Char('g') | KeyCode::Home => self.selected = 0,
-            KeyCode::Char('G') | KeyCode::End => self.selected = self.rows().saturating_sub(1),
+            KeyCode::Char('g') | KeyCode::Home => {
+                self.chosen = true;
+                self.selected = 0;
+            }
+            KeyCode::Char('G') | KeyCode::End => {
+                self.chosen = true;
+                self.selected = self.rows().saturating_sub(1);
+            }
             KeyCode::Char('/') => self.prompt = Some(TextInput::new(&self.query)),
             KeyCode::Enter if self.rows() > 0 => {
                 let (trail, index) = self.trail(self.selected);
@@ -367,6 +379,7 @@ impl CorpusSearchScreen {
     }
 
     fn move_by(&mut self, delta: isize) {
+        self.chosen = true;
         let last = self.rows().saturating_sub(1);
         self.selected = (self.selected as isize + delta).clamp(0, last as isize) as usize;
     }
@@ -626,6 +639,20 @@ mod tests {
             _ => KeyModifiers::NONE,
         };
         screen.handle_key(KeyEvent::new(code, mods), &keymap)
+    }
+
+    /// Under load the second document of the walk can finish first; Enter
+    /// before any move must still open the first hit in walk order.
+    #[test]
+    fn before_any_move_the_selection_is_the_first_row_whatever_order_hits_arrive_in() {
+        let mut s = CorpusSearchScreen::new(Path::new("/r"));
+        s.prompt = None;
+        s.insert(hits(1, "b.txt", &[0]));
+        s.insert(hits(0, "a.txt", &[2]));
+        assert_eq!(
+            s.row(s.selected).map(|(d, h)| (d.seq, h.paragraph)),
+            Some((0, 2))
+        );
     }
 
     #[test]
