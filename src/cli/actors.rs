@@ -14,7 +14,7 @@ use crate::assist::{Detected, Detector};
 use crate::document::Document;
 use crate::project::boilerplate::{BoilerplateFinder, files_below};
 use crate::project::store::ProjectStore;
-use crate::project::{self, ActorEntry, FILE_NAME, Project, detect};
+use crate::project::{ActorEntry, FILE_NAME, Project, detect};
 use crate::sidecar::Sidecar;
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -85,10 +85,8 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
                     codebook = loaded.registry().into_vec();
                     project_file = Some(file.clone());
                 }
-                let key = project::document_key(&project::root_of(&file), path);
-                if let Some(stored) = key
-                    .as_deref()
-                    .and_then(|k| loaded.document(k))
+                if let Some(stored) = loaded
+                    .document_at(&file, path)
                     .and_then(|e| e.meta.author.clone())
                 {
                     author = Some(stored);

@@ -13,7 +13,7 @@ use crate::annotation::registry::{Actor, ActorResolver};
 use crate::assist::{CueRules, Detector, Suggestion};
 use crate::document::Document;
 use crate::project::boilerplate::{BoilerplateFinder, files_below};
-use crate::project::{self, detect};
+use crate::project::detect;
 use crate::sidecar::{self, Sidecar};
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -80,10 +80,8 @@ pub fn run(args: &SuggestArgs) -> ExitCode {
         match projects.project_of(path) {
             Ok(Some((file, loaded))) => {
                 registries.push(loaded.registry().into_vec());
-                let key = project::document_key(&project::root_of(&file), path);
-                if let Some(stored) = key
-                    .as_deref()
-                    .and_then(|k| loaded.document(k))
+                if let Some(stored) = loaded
+                    .document_at(&file, path)
                     .and_then(|e| e.meta.author.clone())
                 {
                     author = Some(stored);

@@ -634,6 +634,12 @@ impl Project {
         self.documents.get(key)
     }
 
+    /// The entry of `document`, for this project read from `project_file`.
+    pub fn document_at(&self, project_file: &Path, document: &Path) -> Option<&DocumentEntry> {
+        let key = document_key(&root_of(project_file), document)?;
+        self.document(&key)
+    }
+
     /// The entry of a document, created empty if needed.
     pub fn document_mut(&mut self, key: &str) -> &mut DocumentEntry {
         self.documents.entry(key.to_string()).or_default()
