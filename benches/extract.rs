@@ -1,12 +1,21 @@
-//! Extracting a 10 MB HTML page (issue #13): `extract/html_10mb` is the
-//! whole extraction (parse, main content, layout) that runs off the UI
-//! thread when the page is not in the cache; `extract/html_10mb_cached` is
-//! what an opening costs once it is (hash the page, read the entry back).
-//! `GLOSS_GENERATE=DIR cargo bench --bench extract` only writes the page to
-//! DIR/big.html (for benches/compare.sh, which times it against pandoc).
+//! Extracting a 10 MB HTML page and a 300-page PDF (issue #13):
+//! `extract/html_10mb` and `extract/pdf_300_pages` are the whole extraction
+//! (parse, main content or page layout) that runs off the UI thread when the
+//! document is not in the cache; `extract/*_preview` is how long the first
+//! paragraphs take (what the first screen shows while the rest is extracted);
+//! `extract/html_10mb_cached` is what an opening costs once the page is
+//! cached (hash the page, read the entry back).
+//!
+//! The PDF is made by LibreOffice (`soffice`, in a profile of its own) from
+//! the text `tests/data/pdf/make.py long` writes; without soffice the PDF
+//! rows are skipped. `GLOSS_GENERATE=DIR cargo bench --bench extract` only
+//! writes DIR/big.html and DIR/long.pdf (for benches/compare.sh, which times
+//! them against pandoc and pdftotext).
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use glossator::document::extraction::{Cache, Key};
@@ -104,22 +113,94 @@ pub fn page(size: usize) -> String {
 
 const SIZE: usize = 10_000_000;
 
+/// Make `dir/long.pdf`, about 300 pages, with LibreOffice from the text
+/// `tests/data/pdf/make.py long` writes. `None` (and why, on stderr) when
+/// python3 or soffice is missing or fails.
+fn make_pdf(dir: &Path) -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ran = |cmd: &mut Command| match cmd.status() {
+        Ok(s) if s.success() => true,
+        Ok(s) => {
+            eprintln!("{cmd:?}: {s}");
+            false
+        }
+        Err(e) => {
+            eprintln!("{cmd:?}: {e}");
+            false
+        }
+    };
+    let made = ran(Command::new("python3")
+        .arg(root.join("tests/data/pdf/make.py"))
+        .arg("long")
+        .arg(dir.join("long")))
+        // A profile of its own: a LibreOffice already running with the
+        // user's profile would take the job and return at once.
+        && ran(Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                dir.join("lo-profile").display()
+            ))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir)
+            .arg(dir.join("long.fodt"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()));
+    let _ = std::fs::remove_dir_all(dir.join("lo-profile"));
+    let pdf = dir.join("long.pdf");
+    (made && pdf.is_file()).then_some(pdf)
+}
+
+/// How long `format`'s extraction takes to hand over its preview.
+fn until_preview(format: Format, bytes: &[u8]) -> Duration {
+    let start = Instant::now();
+    let mut at = None;
+    let extracted = formats::extract_with_preview(format, bytes, false, &mut |p| {
+        at.get_or_insert(start.elapsed());
+        black_box(p);
+    })
+    .expect("extract");
+    black_box(extracted);
+    at.expect("a preview")
+}
+
 fn extract(c: &mut Criterion) {
     if let Some(dir) = std::env::var_os("GLOSS_GENERATE") {
-        let path = std::path::Path::new(&dir).join("big.html");
-        std::fs::write(&path, page(SIZE)).expect("write big.html");
+        let dir = Path::new(&dir);
+        std::fs::write(dir.join("big.html"), page(SIZE)).expect("write big.html");
+        make_pdf(dir).expect("make long.pdf (needs python3 and soffice)");
         return;
     }
     let html = page(SIZE);
     let mut g = c.benchmark_group("extract");
     g.sample_size(10).measurement_time(Duration::from_secs(6));
+    g.bench_function("html_10mb_preview", |b| {
+        b.iter_custom(|n| {
+            (0..n)
+                .map(|_| until_preview(Format::Html, html.as_bytes()))
+                .sum()
+        })
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    match make_pdf(dir.path()).map(std::fs::read) {
+        Some(Ok(pdf)) => {
+            g.bench_function("pdf_300_pages", |b| {
+                b.iter(|| {
+                    let extracted = formats::extract(Format::Pdf, &pdf, false).expect("pdf");
+                    black_box(formats::layout(Format::Pdf, extracted))
+                })
+            });
+            g.bench_function("pdf_300_pages_preview", |b| {
+                b.iter_custom(|n| (0..n).map(|_| until_preview(Format::Pdf, &pdf)).sum())
+            });
+        }
+        _ => eprintln!("extract/pdf_*: skipped (no LibreOffice to make the PDF)"),
+    }
     g.bench_function("html_10mb", |b| {
         b.iter(|| {
             let extracted = formats::extract(Format::Html, html.as_bytes(), false).expect("html");
             black_box(formats::layout(Format::Html, extracted))
         })
     });
-    let dir = tempfile::tempdir().expect("temp dir");
     let cache = Cache::in_dir(dir.path().to_path_buf());
     let key = Key::of(html.as_bytes(), Format::Html, false);
     let extracted = formats::extract(Format::Html, html.as_bytes(), false).expect("html");

@@ -228,6 +228,15 @@ impl Job {
     /// Read the original, then take its extraction from the cache or run
     /// the extractor.
     pub fn run(self) -> Result<Done, DocumentError> {
+        self.run_with_preview(&mut |_| {})
+    }
+
+    /// [`Job::run`], handing `preview` the first paragraphs of a long
+    /// document while the extractor runs (see [`formats::extract_with_preview`]).
+    pub fn run_with_preview(
+        self,
+        preview: &mut dyn FnMut(formats::Preview),
+    ) -> Result<Done, DocumentError> {
         let shown = self.path.display().to_string();
         let bytes = read_whole(&self.path, self.file, self.size)?;
         let bytes = bytes.as_slice();
@@ -244,11 +253,10 @@ impl Job {
                 store: None,
             });
         }
-        let extracted = formats::extract(self.format, bytes, self.keep_all).map_err(|source| {
-            DocumentError::Extract {
-                path: shown.clone(),
-                source,
-            }
+        let extracted = formats::extract_with_preview(self.format, bytes, self.keep_all, preview)
+            .map_err(|source| DocumentError::Extract {
+            path: shown.clone(),
+            source,
         })?;
         let (text, extraction) = formats::layout(self.format, extracted);
         Ok(Done {

@@ -325,6 +325,9 @@ struct Shared {
     /// How the text was extracted from the original (unset for plain text,
     /// and until an extraction thread ends).
     extraction: OnceLock<formats::Extraction>,
+    /// The first paragraphs of a long document being extracted, shown
+    /// until the whole text is installed.
+    preview: OnceLock<formats::Preview>,
     /// Length of a skipped UTF-8 byte-order mark.
     bom_len: usize,
     /// Bytes of text (after the BOM) checked to be UTF-8 without NUL.
@@ -364,6 +367,7 @@ impl Shared {
         Shared {
             bytes: OnceLock::new(),
             extraction: OnceLock::new(),
+            preview: OnceLock::new(),
             bom_len: 0,
             valid: AtomicUsize::new(0),
             live: RwLock::new(Vec::new()),
@@ -578,9 +582,11 @@ impl Document {
 
     /// [`Document::open_progressive`] as `options` say. A document that is
     /// not plain text is extracted (or read back from the cache) on a thread
-    /// of its own: this waits for it briefly ([`FIRST_SCREEN_WAIT`]), then
-    /// returns the document empty and incomplete; its whole text arrives at
-    /// once when the extraction ends (an error then is [`Document::load_error`]).
+    /// of its own: this waits for it briefly ([`FIRST_SCREEN_WAIT`]), or
+    /// until the first paragraphs of a long one are known
+    /// ([`Document::preview`]), then returns the document empty and
+    /// incomplete; its whole text arrives at once when the extraction ends
+    /// (an error then is [`Document::load_error`]).
     pub fn open_progressive_with(path: &Path, options: OpenOptions) -> Result<Self, DocumentError> {
         if let Some(format) = Self::format_to_extract(path, options)? {
             let (file, origin) = open_regular(path)?;
@@ -602,7 +608,7 @@ impl Document {
                     source: e,
                 });
             }
-            doc.wait_for_more(0, FIRST_SCREEN_WAIT);
+            doc.wait_for_first_screen(FIRST_SCREEN_WAIT);
             if let Some(e) = doc.load_error() {
                 return Err(extraction::duplicate(e));
             }
@@ -715,6 +721,16 @@ impl Document {
     /// How the text was extracted, for a document that was not plain text.
     pub fn extraction(&self) -> Option<&formats::Extraction> {
         self.shared.extraction.get()
+    }
+
+    /// The first paragraphs of a long document whose extraction is still
+    /// running (see [`formats::Preview`]): what the screen shows until the
+    /// whole text arrives. `None` once it has, and for other documents.
+    pub fn preview(&self) -> Option<&formats::Preview> {
+        if self.shared.bytes.get().is_some() {
+            return None;
+        }
+        self.shared.preview.get()
     }
 
     /// Is the text an extractor's (or will it be, once extracted)?
@@ -984,6 +1000,32 @@ impl Document {
         }
     }
 
+    /// Wait until there is something to show (paragraphs, a preview) or the
+    /// index is complete, at most `limit`.
+    fn wait_for_first_screen(&self, limit: Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        let mut seen = self
+            .shared
+            .progress
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if !self.is_empty() || self.is_complete() || self.shared.preview.get().is_some() {
+                return;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            seen = self
+                .shared
+                .progressed
+                .wait_timeout(seen, left.min(Duration::from_millis(50)))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
     /// Block until the index is complete (benches, scripts).
     pub fn wait_complete(&self) {
         self.shared.wait_complete();
@@ -1190,7 +1232,11 @@ impl Loader {
 /// The background half of [`Document::open_progressive_with`] for a
 /// document that is not plain text: extract, show, then cache and hash.
 fn extract_in_background(shared: Arc<Shared>, job: extraction::Job) {
-    match job.run() {
+    let shown = |preview| {
+        let _ = shared.preview.set(preview);
+        shared.notify();
+    };
+    match job.run_with_preview(&mut |preview| shown(preview)) {
         Ok(extraction::Done {
             text,
             extraction,

@@ -6,6 +6,7 @@ use ratatui::style::{Modifier, Style};
 use super::{Theme, put};
 use crate::annotation::Kind;
 use crate::app::App;
+use crate::document::formats::Preview;
 use crate::document::sanitize::{display, display_mapped, raw_to_display};
 use crate::document::search::find_all;
 use crate::document::wrap::wrap_rows;
@@ -17,11 +18,20 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         return;
     }
     if app.doc.is_empty() {
+        if let Some(preview) = app.doc.preview() {
+            draw_preview(buf, app, preview, theme);
+            return;
+        }
+        let note = if app.doc.is_complete() {
+            "(this document has no text)"
+        } else {
+            "(extracting the text…)"
+        };
         put(
             buf,
             area.x + 1,
             area.y,
-            "(this document has no text)",
+            note,
             area.width.saturating_sub(1),
             theme.dim,
         );
@@ -100,6 +110,35 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             row += 1;
             row < end
         });
+    }
+}
+
+/// The first paragraphs of a long document still being extracted, laid out
+/// as its paragraphs will be (one blank row apart, boilerplate quiet), but
+/// without numbers or marks: they are not the document's paragraphs yet.
+fn draw_preview(buf: &mut Buffer, app: &App, preview: &Preview, theme: &Theme) {
+    let layout = &app.layout;
+    let area = layout.document;
+    let text_x = area.x + layout.gutter;
+    let text_w = area.width.saturating_sub(layout.gutter + 1).max(2);
+    let bottom = area.y + area.height;
+    let mut y = area.y;
+    for (text, boilerplate) in &preview.paragraphs {
+        if y >= bottom {
+            break;
+        }
+        let style = if *boilerplate {
+            theme.text.patch(theme.dim).add_modifier(Modifier::DIM)
+        } else {
+            theme.text
+        };
+        let shown = display(text);
+        wrap_rows(&shown, text_w as usize, |s, e| {
+            put(buf, text_x, y, &shown[s..e], text_w, style);
+            y += 1;
+            y < bottom
+        });
+        y = y.saturating_add(1);
     }
 }
 

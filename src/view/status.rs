@@ -40,6 +40,8 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
         },
         if app.doc.is_complete() {
             app.doc.len().to_string()
+        } else if app.doc.is_empty() && app.doc.is_extracted() {
+            "… extracting".to_string()
         } else {
             format!("{}… indexing", app.doc.len())
         },

@@ -265,6 +265,84 @@ pub fn extract(format: Format, bytes: &[u8], keep_all: bool) -> Result<Extracted
     }
 }
 
+/// HTML pages from this size on get a [`Preview`]: parsing and laying out a
+/// page takes about 50 ms a megabyte.
+pub const HTML_PREVIEW_MIN_BYTES: usize = 1 << 20;
+/// How much of a large HTML page its preview is extracted from.
+const HTML_PREVIEW_BYTES: usize = 64 << 10;
+
+/// The first paragraphs of a long document, extracted from its first pages
+/// (PDF) or first bytes (HTML) alone, to show while the whole is extracted.
+/// A preview only: the whole extraction decides paragraphs and boilerplate
+/// (running heads are counted over all pages, the main content over the
+/// whole page), and is what gets annotated.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Preview {
+    /// Each paragraph's text as the document will show it, and whether it
+    /// is boilerplate.
+    pub paragraphs: Vec<(String, bool)>,
+}
+
+impl Preview {
+    /// The blocks laid out as [`layout`] lays out the whole extraction.
+    fn of(format: Format, blocks: Vec<Block>) -> Preview {
+        let (text, extraction) = layout(
+            format,
+            Extracted {
+                blocks,
+                meta: Metadata::default(),
+            },
+        );
+        let starts: Vec<usize> = extraction.blocks.iter().map(|(s, _)| *s).collect();
+        let paragraphs = extraction
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(i, (start, p))| {
+                let end = starts.get(i + 1).map_or(text.len(), |next| next - 2);
+                (text[*start..end].trim_end().to_string(), p.boilerplate)
+            })
+            .collect();
+        Preview { paragraphs }
+    }
+}
+
+/// [`extract`], handing `preview` the first paragraphs of a long PDF or a
+/// large HTML page as soon as they are known (at most once; never for a
+/// short document, nor for other formats).
+pub fn extract_with_preview(
+    format: Format,
+    bytes: &[u8],
+    keep_all: bool,
+    preview: &mut dyn FnMut(Preview),
+) -> Result<Extracted, ExtractError> {
+    match format {
+        Format::Pdf if bytes.len() <= MAX_MARKUP_BYTES => {
+            pdf::extract_with_preview(bytes, &mut |blocks| preview(Preview::of(format, blocks)))
+        }
+        Format::Html
+            if bytes.len() >= HTML_PREVIEW_MIN_BYTES && bytes.len() <= MAX_MARKUP_BYTES =>
+        {
+            let source = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            // The page up to the last tag that starts in its first bytes (a
+            // tag or a character cut in two would be read as text).
+            let head = &source[..HTML_PREVIEW_BYTES.min(source.len())];
+            if let Some(cut) = head.iter().rposition(|&b| b == b'<')
+                && let Ok(head) = std::str::from_utf8(&head[..cut])
+            {
+                let mut blocks = html::extract(head, keep_all).blocks;
+                // The last paragraph may go on after the cut.
+                blocks.pop();
+                if !blocks.is_empty() {
+                    preview(Preview::of(format, blocks));
+                }
+            }
+            extract(format, bytes, keep_all)
+        }
+        _ => extract(format, bytes, keep_all),
+    }
+}
+
 /// Lay the blocks out as a plain-text document: one paragraph each,
 /// separated by a blank line. Control characters go (NUL would make the text
 /// binary), blank lines inside a block go (they would split it), and a
@@ -423,5 +501,43 @@ mod tests {
             extract(Format::Pdf, b"%PDF-1.4", false),
             Err(ExtractError::BrokenPdf)
         );
+    }
+
+    /// A page of `size` bytes or more: navigation, then numbered
+    /// paragraphs in `<main>`, then a footer.
+    fn long_page(size: usize) -> String {
+        let mut html = String::from(
+            "<html><head><title>T</title></head><body><nav><a href=\"/\">Home</a> <a href=\"/a\">About</a></nav><main><h1>Minutes</h1>",
+        );
+        let mut i = 0;
+        while html.len() < size {
+            i += 1;
+            html.push_str(&format!(
+                "<p>Paragraph {i}: the delegation said, as before, that the talks &amp; the <em>armistice</em> would go on.</p>\n"
+            ));
+        }
+        html.push_str("</main><footer>Copyright</footer></body></html>");
+        html
+    }
+
+    #[test]
+    fn a_large_html_page_previews_its_first_paragraphs() {
+        let html = long_page(HTML_PREVIEW_MIN_BYTES);
+        let mut shown = Vec::new();
+        let whole =
+            extract_with_preview(Format::Html, html.as_bytes(), false, &mut |p| shown.push(p))
+                .unwrap();
+        assert_eq!(shown.len(), 1, "one preview");
+        let whole = Preview::of(Format::Html, whole.blocks).paragraphs;
+        let preview = &shown[0].paragraphs;
+        assert!(preview.len() > 100, "{}", preview.len());
+        assert_eq!(preview[..], whole[..preview.len()]);
+        assert_eq!(preview[0], ("Minutes".to_string(), false));
+        assert!(preview[1].0.starts_with("Paragraph 1: the delegation said"));
+        // A page below the threshold has none: it is extracted as fast.
+        let small = long_page(HTML_PREVIEW_MIN_BYTES / 4);
+        let mut none = true;
+        extract_with_preview(Format::Html, small.as_bytes(), false, &mut |_| none = false).unwrap();
+        assert!(none);
     }
 }

@@ -20,6 +20,7 @@ use super::{Block, ExtractError, Extracted, Metadata};
 use hayro_interpret::font::Glyph;
 use hayro_interpret::font::GlyphRun;
 use hayro_interpret::hayro_cmap::BfString;
+use hayro_interpret::hayro_syntax::page::Page;
 use hayro_interpret::hayro_syntax::{LoadPdfError, Pdf};
 use hayro_interpret::kurbo::{Affine, BezPath, Point, Rect};
 use hayro_interpret::{
@@ -27,47 +28,147 @@ use hayro_interpret::{
     InterpreterCache, InterpreterSettings, SoftMask, interpret_page,
 };
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use layout::{Char, PageText};
 
+/// Pages read first, on their own, so that their paragraphs can be shown
+/// while the rest of a long PDF is read (see [`extract_with_preview`]).
+pub const PREVIEW_PAGES: usize = 4;
+
 /// The pages of a PDF as positioned characters, in the order drawn.
 pub fn read_pages(bytes: &[u8]) -> Result<(Vec<PageText>, Metadata), ExtractError> {
+    read_pages_with(bytes, PREVIEW_PAGES, &mut |_| {})
+}
+
+/// [`read_pages`], handing the first `head` pages to `first` as soon as
+/// they are read (when there are more). The other pages are read on every core: each page
+/// is interpreted on its own (with a font cache per thread), and the pages
+/// are put back in their order, so the result is the same as one by one.
+fn read_pages_with(
+    bytes: &[u8],
+    head: usize,
+    first: &mut dyn FnMut(&[PageText]),
+) -> Result<(Vec<PageText>, Metadata), ExtractError> {
     let data: Arc<Vec<u8>> = Arc::new(bytes.to_vec());
     let pdf = Pdf::new(data).map_err(|e| match e {
         LoadPdfError::Decryption(_) => ExtractError::Encrypted,
         LoadPdfError::Invalid => ExtractError::BrokenPdf,
     })?;
     let meta = metadata(&pdf);
+    let count = pdf.pages().len();
+    let head = count.min(head);
+    let mut pages = read_range(&pdf, 0..head);
+    if head < count {
+        first(&pages);
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 16)
+        .min(count - head)
+        .max(1);
+    // Pages handed out one at a time: a page of pictures and one of text
+    // take very different times.
+    let next = AtomicUsize::new(head);
+    let work = || {
+        let mut done = Vec::new();
+        let settings = InterpreterSettings::default();
+        let cache = InterpreterCache::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(page) = pdf.pages().get(i) else {
+                return done;
+            };
+            done.push((i, read_page(&pdf, page, &cache, &settings)));
+        }
+    };
+    let mut rest: Vec<(usize, PageText)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for helper in helpers {
+            // A panic in a helper is the reader's panic: `extract` turns it
+            // into the broken-file error.
+            match helper.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    rest.sort_unstable_by_key(|(i, _)| *i);
+    pages.extend(rest.into_iter().map(|(_, page)| page));
+    Ok((pages, meta))
+}
+
+/// Pages `range` of `pdf`, one after the other.
+fn read_range(pdf: &Pdf, range: std::ops::Range<usize>) -> Vec<PageText> {
     let settings = InterpreterSettings::default();
     let cache = InterpreterCache::new();
-    let mut pages = Vec::with_capacity(pdf.pages().len());
-    for page in pdf.pages().iter() {
-        let (width, height) = page.render_dimensions();
-        let initial = Affine::new(page.initial_transform(true).as_coeffs());
-        let mut context = Context::new(
-            initial,
-            Rect::new(0.0, 0.0, f64::from(width), f64::from(height)),
-            &cache,
-            pdf.xref(),
-            settings.clone(),
-        );
-        let mut device = Collector::default();
-        interpret_page(page, &mut context, &mut device);
-        pages.push(PageText {
-            width,
-            height,
-            chars: device.chars,
-        });
+    pdf.pages()[range]
+        .iter()
+        .map(|page| read_page(pdf, page, &cache, &settings))
+        .collect()
+}
+
+/// The characters one page draws.
+fn read_page<'a>(
+    pdf: &'a Pdf,
+    page: &Page<'a>,
+    cache: &InterpreterCache<'a>,
+    settings: &InterpreterSettings,
+) -> PageText {
+    let (width, height) = page.render_dimensions();
+    let initial = Affine::new(page.initial_transform(true).as_coeffs());
+    let mut context = Context::new(
+        initial,
+        Rect::new(0.0, 0.0, f64::from(width), f64::from(height)),
+        cache,
+        pdf.xref(),
+        settings.clone(),
+    );
+    let mut device = Collector::default();
+    interpret_page(page, &mut context, &mut device);
+    PageText {
+        width,
+        height,
+        chars: device.chars,
     }
-    Ok((pages, meta))
 }
 
 /// Extract the paragraphs of a PDF's text layer.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    extract_with_preview(bytes, &mut |_| {})
+}
+
+/// [`extract`], handing `preview` the paragraphs of the first pages of a
+/// longer PDF as soon as they are read: laid out from those pages alone
+/// (their running heads are known from them), without the last paragraph,
+/// which may go on over the page. Not called when the PDF is that short.
+pub fn extract_with_preview(
+    bytes: &[u8],
+    preview: &mut dyn FnMut(Vec<Block>),
+) -> Result<Extracted, ExtractError> {
+    extract_previewing(bytes, PREVIEW_PAGES, preview)
+}
+
+/// [`extract_with_preview`] with a preview of the first `head` pages.
+fn extract_previewing(
+    bytes: &[u8],
+    head: usize,
+    preview: &mut dyn FnMut(Vec<Block>),
+) -> Result<Extracted, ExtractError> {
     // The reader is fuzzed, but a panic in it on a hostile file must not
     // take gloss down: it becomes the broken-file error.
-    let read =
-        std::panic::catch_unwind(|| read_pages(bytes)).map_err(|_| ExtractError::BrokenPdf)?;
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_pages_with(bytes, head, &mut |first| {
+            let mut blocks = layout::paragraphs(first);
+            blocks.pop();
+            if !blocks.is_empty() {
+                preview(blocks);
+            }
+        })
+    }))
+    .map_err(|_| ExtractError::BrokenPdf)?;
     let (pages, meta) = read?;
     if pages
         .iter()
@@ -174,5 +275,39 @@ impl Device<'_> for Collector {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MEMO: &[u8] = include_bytes!("../../../tests/data/pdf/memo.pdf");
+
+    #[test]
+    fn pages_read_in_parallel_come_back_as_read_one_by_one() {
+        let pdf = Pdf::new(Arc::new(MEMO.to_vec())).unwrap();
+        let one_by_one = read_range(&pdf, 0..pdf.pages().len());
+        assert_eq!(one_by_one.len(), 3);
+        for head in [0, 1, 2, 3, 9] {
+            let (pages, _) = read_pages_with(MEMO, head, &mut |_| {}).unwrap();
+            assert_eq!(pages, one_by_one, "first {head} pages read alone");
+        }
+    }
+
+    #[test]
+    fn the_preview_of_the_first_pages_begins_the_whole_extraction() {
+        let mut shown = Vec::new();
+        let whole = extract_previewing(MEMO, 2, &mut |blocks| shown.push(blocks)).unwrap();
+        assert_eq!(shown.len(), 1, "one preview");
+        let preview = &shown[0];
+        // Two pages tell the running head (on both) from the text.
+        assert!(preview.len() > 5, "{preview:?}");
+        assert_eq!(preview[..], whole.blocks[..preview.len()]);
+        assert!(preview.iter().all(|b| b.page.as_deref() != Some("3")));
+        // A PDF no longer than the preview has none: its whole text comes as fast.
+        let mut none = true;
+        extract_previewing(MEMO, 3, &mut |_| none = false).unwrap();
+        assert!(none);
     }
 }
