@@ -7,6 +7,7 @@
 #   bash benches/compare.sh            # everything (about 10 minutes)
 #   RUNS=11 bash benches/compare.sh    # more runs of each terminal timing
 #   QUICK=1 bash benches/compare.sh    # terminal timings only, no criterion
+#   PANDOC_RUNS=3 bash benches/compare.sh  # runs of pandoc on the 10 MB page (default 2)
 #   ONLY="actors export" bash benches/compare.sh  # only these groups of rows
 #                 # (open session export actors formats criterion search; spaces or commas;
 #                 #  formats: the 300-page PDF and the 10 MB HTML page of #13, also as ONLY=html)
@@ -253,11 +254,11 @@ if want formats || want html; then
     row "$name: first screen, extraction cached (≤ 300 ms)" "${w} ms (runs: ${warm[*]})" "—" "$(verdict "$w" 300)"
     FIRST_MARKER=$SAVED_MARKER
   }
-  # full NAME FILE OTHER_NAME OTHER_CMD…: gloss text FILE against OTHER.
+  # full RUNS NAME FILE OTHER_NAME OTHER_CMD…: gloss text FILE against OTHER.
   full() {
-    local name=$1 file=$2 other=$3 gw=() gc=() ow=() oc=() t
-    shift 3
-    for _ in $(seq "$RUNS"); do
+    local runs=$1 name=$2 file=$3 other=$4 gw=() gc=() ow=() oc=() t
+    shift 4
+    for _ in $(seq "$runs"); do
       rm -rf "$FSTATE"
       t=$(cpu_ms env GLOSS_STATE_DIR="$FSTATE" "$GLOSS" text "$file")
       gw+=("${t% *}") gc+=("${t#* }")
@@ -282,8 +283,9 @@ if want formats || want html; then
   row "Reference: first screen of a 3 KB text file (the floor)" "${b} ms (runs: ${base[*]})" "—" "reported"
   first_screens "PDF 300 pages" "$PDF" "Record of a Conversation on the Armistice"
   first_screens "HTML 10 MB" "$HTML" "Section 1 opens, as the record says"
-  full "PDF 300 pages" "$PDF" "pdftotext" pdftotext "$PDF" -
-  full "HTML 10 MB" "$HTML" "pandoc -t plain" pandoc -f html -t plain "$HTML" -o /dev/null
+  full "$RUNS" "PDF 300 pages" "$PDF" "pdftotext" pdftotext "$PDF" -
+  # pandoc takes about 30 s of CPU and 4 GB of memory on the page: few runs.
+  full "${PANDOC_RUNS:-2}" "HTML 10 MB" "$HTML" "pandoc -t plain" pandoc -f html -t plain "$HTML" -o /dev/null
   rm -rf "$FSTATE"
 fi
 

@@ -781,6 +781,23 @@ impl Document {
         })
     }
 
+    /// A document whose extraction is still running and has shown
+    /// `preview` so far: the state the screen draws before the text arrives.
+    #[cfg(test)]
+    pub(crate) fn extracting_with(path: &Path, preview: Option<formats::Preview>) -> Self {
+        let shared = Shared::pending();
+        // As when opened: the hash is the extraction thread's to compute.
+        shared.sha_started.store(true, Ordering::Relaxed);
+        if let Some(preview) = preview {
+            let _ = shared.preview.set(preview);
+        }
+        Document {
+            path: path.to_path_buf(),
+            shared: Arc::new(shared),
+            origin: None,
+        }
+    }
+
     /// Build a document from a string (tests, generated inputs).
     pub fn from_text(path: &Path, text: &str) -> Self {
         Self::from_bytes(path, text.as_bytes().to_vec())

@@ -315,3 +315,57 @@ fn draw_gutter(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::app::App;
+    use crate::document::Document;
+    use crate::document::formats::Preview;
+    use crate::keymap::Keymap;
+    use crate::sidecar::Sidecar;
+    use crate::view::{self, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use std::path::Path;
+
+    fn screen(doc: Document) -> String {
+        let sidecar = Sidecar::new(&doc, "kim");
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+        terminal
+            .draw(|frame| {
+                app.prepare_frame(frame.area());
+                view::draw(frame, &app, &Theme::mono());
+            })
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        (0..20)
+            .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect()
+    }
+
+    #[test]
+    fn a_document_being_extracted_shows_its_preview_not_no_text() {
+        let preview = Preview {
+            paragraphs: vec![
+                ("Memorandum — Confidential".into(), true),
+                ("Record of a Conversation".into(), false),
+                ("Nam Il said that the talks would go on.".into(), false),
+            ],
+        };
+        let text = screen(Document::extracting_with(
+            Path::new("long.pdf"),
+            Some(preview),
+        ));
+        assert!(text.contains("Record of a Conversation"), "{text}");
+        assert!(
+            text.contains("Nam Il said that the talks would go on."),
+            "{text}"
+        );
+        assert!(!text.contains("has no text"), "{text}");
+        assert!(text.contains("extracting"), "{text}");
+        let text = screen(Document::extracting_with(Path::new("long.pdf"), None));
+        assert!(text.contains("(extracting the text…)"), "{text}");
+        assert!(!text.contains("has no text"), "{text}");
+    }
+}
