@@ -121,3 +121,33 @@ fn a_missing_document_is_one_line_and_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
+
+/// Once `--add` has put the bracket pairs into the codebook, a second run
+/// neither proposes them again nor claims to have updated the file.
+#[test]
+fn add_run_twice_proposes_nothing_already_in_the_codebook() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = tmp.path().join("memo.txt");
+    std::fs::write(&doc, MEMO).unwrap();
+    let first = gloss()
+        .args(["actors", "--add", "--yes"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_success(&first);
+    let written = std::fs::read(tmp.path().join("gloss.ron")).unwrap();
+    let again = gloss()
+        .args(["actors", "--add", "--yes"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_success(&again);
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(!text.contains("proposed aliases"), "{text}");
+    assert!(!text.contains("alias Pak Chang Ok"), "{text}");
+    assert!(text.contains("nothing to add"), "{text}");
+    assert_eq!(
+        std::fs::read(tmp.path().join("gloss.ron")).unwrap(),
+        written
+    );
+}

@@ -109,3 +109,29 @@ fn tag_all_from_the_results_writes_every_sidecar_and_u_takes_them_out() {
     t.keys(&["Escape", "q"]);
     t.wait_exit();
 }
+
+/// `n` from the first result's document to the next document's hit, then
+/// `q`: the results come back with that hit selected, not the one opened.
+#[test]
+fn q_after_n_across_documents_returns_to_the_results_at_the_hit_reached() {
+    let dir = archive();
+    let t = TMUX.start(dir.path(), "--as kim archive");
+    t.wait_for("3 documents");
+    t.keys(&["/", "asked for", "Enter"]);
+    t.wait_for("2 matches in 2 documents");
+    // The first row (the 1957 memo), then n to the 1956 memo.
+    t.keys(&["Enter"]);
+    t.wait_for("Han asked for locomotives");
+    t.keys(&["n"]);
+    t.wait_for("Nam Il asked for grain");
+    t.wait_for("¶3/3");
+    t.keys(&["q"]);
+    let results = t.wait_for("2 matches in 2 documents");
+    let selected = results
+        .lines()
+        .find(|l| l.contains('›'))
+        .unwrap_or_else(|| panic!("a selected row:\n{results}"));
+    assert!(selected.contains("memo-1956.txt"), "{results}");
+    t.keys(&["Escape", "q"]);
+    t.wait_exit();
+}

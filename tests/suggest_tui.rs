@@ -148,3 +148,25 @@ fn the_tag_form_offers_the_paragraphs_detected_names_first() {
     assert!(kim.is_some(), "{shown}");
     insta::assert_snapshot!("claim_form_offers_detected_names_100x30", shown);
 }
+
+/// `c` pressed before the paragraph's names were worked out (a quick key
+/// after moving): the form takes them in when they arrive, the first
+/// highlighted, as if they had been there when it opened.
+#[test]
+fn a_tag_form_opened_before_detection_finished_offers_the_names_when_they_arrive() {
+    let (_dir, path) = memo();
+    let mut s = Session::open(&path, "tester");
+    s.app.select(9); // ¶10, as above; nothing worked out for it yet
+    assert!(s.app.detected_actors(9).is_empty());
+    press(&mut s.app, "c");
+    let shown = screen(&mut s.app, 100, 30);
+    let first = shown
+        .lines()
+        .find(|l| l.contains('▸'))
+        .unwrap_or_else(|| panic!("a highlighted completion:\n{shown}"));
+    assert!(first.contains("▸ Han Tae-jun"), "{shown}");
+    // Tab takes it, as on a form opened after detection.
+    press(&mut s.app, "<Tab>");
+    let shown = screen(&mut s.app, 100, 30);
+    assert!(shown.contains("by:    Han Tae-jun"), "{shown}");
+}

@@ -18,7 +18,7 @@ use crate::assist::{CueRules, Detector, Mention, Suggestion};
 use crate::document::paragraph_hash;
 use crate::sidecar::Dismissal;
 
-use super::App;
+use super::{App, Mode};
 
 /// Earlier paragraphs detected with a paragraph (names met before it).
 pub const CONTEXT_PARAGRAPHS: usize = 40;
@@ -218,14 +218,20 @@ impl App {
 
     /// Take in results, and ask for the selected paragraph's when unknown.
     pub(super) fn poll_assist(&mut self) {
+        let mut form_names_arrived = false;
         if let Some(results) = &self.assist.results {
             while let Ok((generation, paragraph, result)) = results.try_recv() {
                 if generation == self.assist.generation {
                     self.assist.pending.remove(&paragraph);
                     self.assist.stale.remove(&paragraph);
                     self.assist.cache.insert(paragraph, Arc::new(result));
+                    form_names_arrived |=
+                        matches!(&self.mode, Mode::Form(f) if f.paragraph == paragraph);
                 }
             }
+        }
+        if form_names_arrived {
+            self.refresh_form_names();
         }
         if self.doc.is_empty() || !self.doc.is_complete() {
             return;

@@ -253,6 +253,26 @@ impl CorpusSearchScreen {
         document.strip_prefix(&self.root).unwrap_or(document)
     }
 
+    /// Select the row of `document` where the user was (`paragraph`, 0-based):
+    /// its last hit at or before it, else its first. Coming back with `q`
+    /// from a document reached with `n`/`N`, the results show that place,
+    /// not the row first opened.
+    pub fn select_hit(&mut self, document: &Path, paragraph: usize) {
+        let Some(i) = self.results.iter().position(|d| d.document == document) else {
+            return;
+        };
+        let Some(&start) = self.starts.get(i) else {
+            return;
+        };
+        let hits = &self.results[i].hits;
+        let within = hits
+            .iter()
+            .rposition(|h| h.paragraph <= paragraph)
+            .unwrap_or(0);
+        self.selected = start + within;
+        self.chosen = true;
+    }
+
     /// Every result as a place to open, one per paragraph (several matching
     /// lines of one paragraph open the same place), and the index of `row`'s.
     pub fn trail(&self, row: usize) -> (Vec<Opening>, usize) {

@@ -2,9 +2,9 @@
 //! text. The selection is pure state (`document::selection`); the tag keys
 //! open the form with it as the quote (see `App::open_form`).
 
-use super::App;
 use super::Edit;
 use super::form::TagForm;
+use super::{App, Mode};
 use crate::annotation::Tag;
 use crate::command::Command;
 use crate::document::anchor::Anchor;
@@ -141,6 +141,24 @@ impl App {
         form.preferred_actors = actors;
         form.preferred_issues = recent_issues;
         form.suggest(&registry, &issues);
+    }
+
+    /// The paragraph's detected names arrived after its tag form opened
+    /// (a quick `p`): rank them in as if they had been there, keeping what
+    /// was typed and a completion picked with Down.
+    pub(super) fn refresh_form_names(&mut self) {
+        if !matches!(self.mode, Mode::Form(_)) {
+            return;
+        }
+        let Mode::Form(mut form) = std::mem::replace(&mut self.mode, Mode::Normal) else {
+            return;
+        };
+        let picked = form.highlight.filter(|&h| h > 0);
+        self.prefer_likely_names(&mut form);
+        if picked.is_some() {
+            form.highlight = picked;
+        }
+        self.mode = Mode::Form(form);
     }
 
     /// The selected annotation of the selection's paragraph is narrowed to

@@ -61,8 +61,13 @@ pub fn state_dir() -> Option<PathBuf> {
     )
 }
 
+/// One spelling per file: `archive`, `./archive`, `/home/me/archive` and
+/// `../archive` from a folder inside it are the same list (a path that does
+/// not resolve, e.g. a deleted document, is only made absolute).
 fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 impl Places {
@@ -128,11 +133,21 @@ impl Places {
         }
     }
 
-    pub fn list(&self, root: &Path) -> Option<&ListPlace> {
-        self.lists.get(&absolute(root))
+    /// The list at `root` as it was left, its selected document spelled
+    /// below `root` as given now (the list's rows are).
+    pub fn list(&self, root: &Path) -> Option<ListPlace> {
+        let mut place = self.lists.get(&absolute(root))?.clone();
+        place.selected = place.selected.map(|below| root.join(below));
+        Some(place)
     }
 
-    pub fn set_list(&mut self, root: &Path, place: ListPlace) {
+    /// Remember the list at `root`. Its selected document is kept relative
+    /// to the root, so the row is found again however the folder is named
+    /// next time (`gloss archive`, `gloss` inside it, an absolute path).
+    pub fn set_list(&mut self, root: &Path, mut place: ListPlace) {
+        place.selected = place
+            .selected
+            .map(|doc| doc.strip_prefix(root).map(Path::to_path_buf).unwrap_or(doc));
         self.lists.insert(absolute(root), place);
     }
 }
@@ -162,6 +177,29 @@ mod tests {
         assert_eq!(back, p);
         assert_eq!(back.paragraph(&dir.path().join("m.txt")), Some(7));
         assert_eq!(back.list(dir.path()).unwrap().filter, "nam");
+    }
+
+    /// `gloss archive` one day and `gloss` inside archive/ (an absolute
+    /// root) the next: the row left is the row found, under either name.
+    #[test]
+    fn a_list_place_is_found_under_another_spelling_of_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        std::fs::create_dir_all(root.join("1957")).unwrap();
+        std::fs::write(root.join("1957/m.txt"), "text").unwrap();
+        let mut p = Places::default();
+        p.set_list(
+            &root,
+            ListPlace {
+                selected: Some(root.join("1957/m.txt")),
+                ..ListPlace::default()
+            },
+        );
+        let other = root.join("1957/..");
+        assert_eq!(
+            p.list(&other).unwrap().selected,
+            Some(other.join("1957/m.txt"))
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::document::anchor::Anchor;
 use crate::document::selection::Selection;
 use crate::document::{Document, search};
 use crate::sidecar::store::SidecarStore;
-use crate::sidecar::{Sidecar, sidecar_path};
+use crate::sidecar::{Names, Sidecar, sidecar_path};
 
 /// What tag-all puts a tag on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,14 +180,18 @@ impl Plan {
         let mut applied = Applied {
             annotator: self.annotator.clone(),
             documents: Vec::new(),
+            learned: Vec::new(),
             failed: Vec::new(),
         };
         for planned in &self.documents {
             match add_to_sidecar(&planned.document, &self.annotator, &planned.annotations) {
-                Ok(()) => applied.documents.push((
-                    planned.document.clone(),
-                    planned.annotations.iter().map(|a| a.id.clone()).collect(),
-                )),
+                Ok(learned) => {
+                    applied.documents.push((
+                        planned.document.clone(),
+                        planned.annotations.iter().map(|a| a.id.clone()).collect(),
+                    ));
+                    applied.learned.push(learned);
+                }
                 Err(e) => applied.failed.push((planned.document.clone(), e)),
             }
         }
@@ -209,11 +213,12 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Returns the actor and issue names the sidecar's registry learned.
 fn add_to_sidecar(
     document: &std::path::Path,
     annotator: &str,
     add: &[Annotation],
-) -> Result<(), String> {
+) -> Result<Names, String> {
     let path = sidecar_path(document, annotator);
     let (mut store, loaded) = SidecarStore::open(&path).map_err(|e| e.to_string())?;
     let mut sidecar = match loaded {
@@ -223,10 +228,11 @@ fn add_to_sidecar(
             Sidecar::new(&doc, annotator)
         }
     };
+    let before = sidecar.names();
     sidecar.annotations.extend(add.iter().cloned());
     sidecar.learn_names();
     store.save(&sidecar).map_err(|e| e.to_string())?;
-    Ok(())
+    Ok(sidecar.names().without(&before))
 }
 
 /// What a corpus tag-all wrote: undone as one.
@@ -235,6 +241,9 @@ pub struct Applied {
     pub annotator: String,
     /// Each document written and the ids added to it.
     pub documents: Vec<(PathBuf, Vec<String>)>,
+    /// Beside each of `documents`: the names its registry learned, dropped
+    /// again by the undo when nothing else uses them (as a tag's undo does).
+    pub learned: Vec<Names>,
     /// Documents whose sidecar could not be written, and why.
     pub failed: Vec<(PathBuf, String)>,
 }
@@ -251,8 +260,10 @@ impl Applied {
     pub fn undo(&self) -> (usize, Vec<(PathBuf, String)>) {
         let mut removed = 0;
         let mut failed = Vec::new();
-        for (document, ids) in &self.documents {
-            match remove_from_sidecar(document, &self.annotator, ids) {
+        let none = Names::default();
+        for (i, (document, ids)) in self.documents.iter().enumerate() {
+            let learned = self.learned.get(i).unwrap_or(&none);
+            match remove_from_sidecar(document, &self.annotator, ids, learned) {
                 Ok(n) => removed += n,
                 Err(e) => failed.push((document.clone(), e)),
             }
@@ -265,6 +276,7 @@ fn remove_from_sidecar(
     document: &std::path::Path,
     annotator: &str,
     ids: &[String],
+    learned: &Names,
 ) -> Result<usize, String> {
     let path = sidecar_path(document, annotator);
     let (mut store, loaded) = SidecarStore::open(&path).map_err(|e| e.to_string())?;
@@ -276,6 +288,7 @@ fn remove_from_sidecar(
     sidecar.annotations.retain(|a| !ids.contains(a.id.as_str()));
     let removed = before - sidecar.annotations.len();
     if removed > 0 {
+        sidecar.forget_unused(learned);
         store.save(&sidecar).map_err(|e| e.to_string())?;
     }
     Ok(removed)
@@ -358,6 +371,59 @@ mod tests {
         let on_b = Sidecar::load(&sidecar_path(&b, "kim")).expect("b's sidecar");
         assert_eq!(on_b.annotations.len(), 1, "the earlier annotation stays");
         assert_eq!(on_b.annotations[0].tag, claim("Pak"));
+    }
+
+    /// A name typed only for the tag-all leaves each sidecar's registry
+    /// with the undo, as a single tag's undo forgets it; a name the sidecar
+    /// used before stays.
+    #[test]
+    fn undoing_a_corpus_tag_all_forgets_the_names_it_taught() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("a.txt");
+        let b = dir.path().join("b.txt");
+        std::fs::write(&a, "Grain first.\n").expect("w");
+        std::fs::write(&b, "The grain.\n\nOther.\n").expect("w");
+        let doc_b = Document::open(&b).expect("open");
+        let mut side_b = Sidecar::new(&doc_b, "kim");
+        side_b.annotations.push(Annotation::created_at(
+            claim("Nam Il"),
+            Anchor::whole(&doc_b, 1),
+            "2026-01-01T00:00:00Z".into(),
+        ));
+        side_b.learn_names();
+        std::fs::write(sidecar_path(&b, "kim"), side_b.to_ron().expect("ron")).expect("w");
+        let position = Tag::Position {
+            actor: "Nam Il".into(),
+            stance: crate::annotation::Stance::Oppose,
+            issue: "grain quotas".into(),
+        };
+        let hits = vec![(a.clone(), vec![0]), (b.clone(), vec![0])];
+        let plan = Plan::new(
+            &hits,
+            "grain",
+            &position,
+            Scope { quotes: false },
+            "kim",
+            "t",
+        );
+        let applied = plan.apply();
+        assert_eq!(applied.count(), 2);
+        let (removed, _) = applied.undo();
+        assert_eq!(removed, 2);
+        let on_a = Sidecar::load(&sidecar_path(&a, "kim")).expect("a's sidecar");
+        assert_eq!(
+            on_a.names(),
+            Names::default(),
+            "a learned both names only for the batch"
+        );
+        let on_b = Sidecar::load(&sidecar_path(&b, "kim")).expect("b's sidecar");
+        let names = on_b.names();
+        assert_eq!(
+            names.actors,
+            vec!["Nam Il".to_string()],
+            "b used Nam Il before"
+        );
+        assert!(names.issues.is_empty(), "{names:?}");
     }
 
     #[test]

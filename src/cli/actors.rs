@@ -208,7 +208,7 @@ fn table(detected: &[Detected], resolver: &ActorResolver) -> String {
         let new = if resolver.knows(actor) { "" } else { " (new)" };
         out.push_str(&format!("{actor}{new}\t{total}\t{}\n", forms.join(", ")));
     }
-    let aliases = proposed_aliases(detected);
+    let aliases = proposed_aliases(detected, resolver);
     if !aliases.is_empty() {
         out.push_str("\nproposed aliases:\n");
         for (name, variant) in aliases {
@@ -218,8 +218,14 @@ fn table(detected: &[Detected], resolver: &ActorResolver) -> String {
     out
 }
 
-fn proposed_aliases(detected: &[Detected]) -> Vec<(String, String)> {
-    let mut all: Vec<(String, String)> = detected.iter().flat_map(|d| d.aliases.clone()).collect();
+/// Bracket pairs (name, variant) that no registry has united yet: a pair
+/// already in the codebook (or a sidecar) is not proposed again.
+fn proposed_aliases(detected: &[Detected], resolver: &ActorResolver) -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = detected
+        .iter()
+        .flat_map(|d| d.aliases.clone())
+        .filter(|(name, variant)| !(resolver.knows(variant) && resolver.same_actor(name, variant)))
+        .collect();
     all.sort();
     all.dedup();
     all
@@ -244,7 +250,7 @@ fn add(
         .collect();
     actors.sort();
     actors.dedup();
-    let aliases = proposed_aliases(detected);
+    let aliases = proposed_aliases(detected, resolver);
     if actors.is_empty() && aliases.is_empty() {
         println!("nothing to add to {}", target.display());
         return Ok(());

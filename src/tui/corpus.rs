@@ -86,7 +86,7 @@ impl Remembered {
             view.warn(said);
         }
         if let Some(place) = places.list(view.index.root()) {
-            view.restore(&place.clone());
+            view.restore(&place);
         }
         Remembered {
             file,
@@ -346,6 +346,11 @@ fn open_document(
     // The row shows what the session did, on the next frame.
     view.index.recount_now(&path);
     view.select_path(&path);
+    if trail.is_some()
+        && let Some(search) = view.search.as_mut()
+    {
+        search.select_hit(&path, done.app.selected);
+    }
     remembered.save(view);
     let leaving = done.app.leaving;
     match done.result {
