@@ -168,7 +168,7 @@ fn a_pdf_tagged_and_exported_cites_its_page() {
     tag(&pdf, index, "The minister");
     let sidecar = std::fs::read_to_string(dir.path().join("memo.pdf.kim.gloss.ron")).unwrap();
     assert!(
-        sidecar.contains("extractor: Some(\"gloss-pdf 1\")"),
+        sidecar.contains("extractor: Some(\"gloss-pdf 2\")"),
         "{sidecar}"
     );
     let json: Vec<Value> = serde_json::from_str(&stdout_of(

@@ -17,7 +17,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::input::TextInput;
 use super::{App, Edit, Effect, Mode};
 use crate::annotation::{Actor, Tag};
-use crate::project::boilerplate::{SharedParagraphs, boilerplate_paragraphs};
+use crate::project::boilerplate::{SharedParagraphs, boilerplate_paragraphs, furniture};
 use crate::project::codebook::{Change, NameKind, rename_in_tag};
 use crate::project::{DocumentMeta, META_FIELDS, Project};
 
@@ -815,11 +815,13 @@ impl App {
         self.refresh_project_views();
     }
 
-    /// Is paragraph `index` (0-based) boilerplate?
+    /// Is paragraph `index` (0-based) boilerplate? Without a project file,
+    /// only what the extractor flagged as page furniture is.
     pub fn is_boilerplate(&self, index: usize) -> bool {
-        self.project
-            .as_ref()
-            .is_some_and(|p| p.boilerplate.contains(&index))
+        match &self.project {
+            Some(p) => p.boilerplate.contains(&index),
+            None => self.doc.provenance(index).is_some_and(|p| p.boilerplate),
+        }
     }
 
     /// Work out which paragraphs are boilerplate again.
@@ -833,6 +835,7 @@ impl App {
             &session.project,
             &session.key,
             (0..doc.len()).map(|i| doc.paragraph_text(i)),
+            &furniture(doc),
             &session.shared,
         );
     }

@@ -55,25 +55,46 @@ fn file_name(source: &str) -> String {
 }
 
 /// The locator of an excerpt: `¶ 7, line 16` or `¶ 7, lines 16–18`, after
-/// the page of the original for paged formats (`p. 3, ¶ 12, line 40`).
+/// where it is in the original: the page of a paged original
+/// (`p. 3, ¶ 12, line 40`), else the heading it is under
+/// (`under “Opening remarks,” ¶ 4, line 7`, as Chicago locates by section).
 pub fn locator(e: &Excerpt) -> String {
-    let page = page_prefix(e);
+    let place = place_prefix(e);
     if e.line_start == e.line_end {
-        format!("{page}¶ {}, line {}", e.paragraph, e.line_start)
+        format!("{place}¶ {}, line {}", e.paragraph, e.line_start)
     } else {
         format!(
-            "{page}¶ {}, lines {}–{}",
+            "{place}¶ {}, lines {}–{}",
             e.paragraph, e.line_start, e.line_end
         )
     }
 }
 
-/// `p. 3, ` for an excerpt on page 3 of a paged original (PDF), else empty.
-pub fn page_prefix(e: &Excerpt) -> String {
-    e.page
-        .as_deref()
-        .map(|p| format!("p. {p}, "))
-        .unwrap_or_default()
+/// Where in the original an excerpt is, before its paragraph number:
+/// `p. 3, ` on page 3 of a paged original (PDF, TEI with page breaks), else
+/// `under “Heading,” ` below a heading (HTML, TEI, Markdown, DOCX), else
+/// empty (plain text).
+pub fn place_prefix(e: &Excerpt) -> String {
+    let clean = |s: &Option<String>| {
+        s.as_deref()
+            .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(page) = clean(&e.page) {
+        return format!("p. {page}, ");
+    }
+    match clean(&e.section) {
+        Some(section) => {
+            let section = section.trim_end_matches([',', '.', ';', ':']);
+            let comma = if section.ends_with(['?', '!']) {
+                ""
+            } else {
+                ","
+            };
+            format!("under “{section}{comma}” ")
+        }
+        None => String::new(),
+    }
 }
 
 /// The document's full note, or `None` when nothing citable is known (no
@@ -253,6 +274,25 @@ mod tests {
             footnote(&meta, &excerpt(2, (4, 5))),
             "memo-1956-07-24.txt, n.d., ¶ 2, lines 4–5."
         );
+    }
+
+    #[test]
+    fn a_page_locates_a_paged_excerpt_and_a_heading_any_other() {
+        let mut e = excerpt(12, (40, 40));
+        e.section = Some("Reconstruction of the ports".into());
+        assert_eq!(
+            locator(&e),
+            "under “Reconstruction of the ports,” ¶ 12, line 40"
+        );
+        e.section = Some("Who  decides?".into());
+        assert_eq!(locator(&e), "under “Who decides?” ¶ 12, line 40");
+        e.page = Some("3".into());
+        assert_eq!(locator(&e), "p. 3, ¶ 12, line 40");
+        let note = footnote(&DocumentMeta::default(), &e);
+        assert_eq!(note, "memo-1956-07-24.txt, n.d., p. 3, ¶ 12, line 40.");
+        e.page = None;
+        e.section = Some("   ".into());
+        assert_eq!(locator(&e), "¶ 12, line 40");
     }
 
     #[test]

@@ -206,7 +206,7 @@ fn excerpt(out: &mut String, e: &Excerpt, n: usize, footnote: &str, url: Option<
         out,
         " · {}, {}¶ {}, {} · annotator: <span class=\"annotator\">{}</span>",
         html_text(&e.source),
-        html_text(&super::citation::page_prefix(e)),
+        html_text(&super::citation::place_prefix(e)),
         e.paragraph,
         lines,
         html_text(&e.annotator)

@@ -59,7 +59,7 @@ pub fn attribution(e: &Excerpt) -> String {
     let mut out = format!(
         "— {}, {}¶ {}, {} · **{}**",
         escape(&e.source),
-        super::citation::page_prefix(e),
+        escape(&super::citation::place_prefix(e)),
         e.paragraph,
         lines,
         kind_title(e.kind)

@@ -1,7 +1,8 @@
 //! W3C Web Annotation Data Model, JSON-LD: one `Annotation` per tag, in a JSON
 //! array. The target is the document with a `TextQuoteSelector` (exact, prefix,
 //! suffix) and a `TextPositionSelector` (character offsets into the document's
-//! text, BOM excluded), its source an absolute `file://` IRI; the bodies carry the tag as `tagging` labels, a
+//! extracted text, BOM excluded), its source the original as an absolute
+//! `file://` IRI with its media type; the bodies carry the tag as `tagging` labels, a
 //! `describing` summary and the note as `commenting`.
 
 use serde_json::{Value, json};
@@ -10,24 +11,29 @@ use std::collections::HashMap;
 
 use super::text::{CharIndex, guid, json_escape_invisible, kind_title};
 use super::{Excerpt, ExportSet, stance_verb};
+use crate::document::Document;
+use crate::document::formats::Format;
 
 /// Characters of context kept before and after the quote.
 pub const CONTEXT_CHARS: usize = 32;
 
 /// Render `set` as a pretty JSON array of annotations, newline-terminated.
 pub fn render(set: &ExportSet<'_>) -> serde_json::Result<Vec<u8>> {
-    let texts: HashMap<&str, (&str, CharIndex<'_>)> = set
+    let texts: HashMap<&str, (&str, CharIndex<'_>, &str)> = set
         .documents
         .iter()
-        .map(|(s, d)| (s.as_str(), (d.doc.text(), CharIndex::new(d.doc.text()))))
+        .map(|(s, d)| {
+            let text = d.doc.text();
+            (s.as_str(), (text, CharIndex::new(text), media_type(&d.doc)))
+        })
         .collect();
-    let empty = ("", CharIndex::new(""));
+    let empty = ("", CharIndex::new(""), Format::Text.media_type());
     let annotations: Vec<Value> = set
         .excerpts
         .iter()
         .map(|e| {
-            let (text, index) = texts.get(e.source.as_str()).unwrap_or(&empty);
-            annotation(e, text, index)
+            let (text, index, format) = texts.get(e.source.as_str()).unwrap_or(&empty);
+            annotation(e, text, index, format)
         })
         .collect();
     let mut out = serde_json::to_vec_pretty(&annotations)?;
@@ -35,8 +41,18 @@ pub fn render(set: &ExportSet<'_>) -> serde_json::Result<Vec<u8>> {
     Ok(json_escape_invisible(out))
 }
 
-/// One Web Annotation for `e`, whose byte range lies in `text` (indexed by `index`).
-pub fn annotation(e: &Excerpt, text: &str, index: &CharIndex<'_>) -> Value {
+/// The media type of the original a document was read from: the selectors
+/// count characters of the text gloss extracted from it (documented), but the
+/// source named is the original, and it is not `text/plain` unless it is.
+fn media_type(doc: &Document) -> &'static str {
+    doc.extraction()
+        .map_or(Format::Text, |x| x.format)
+        .media_type()
+}
+
+/// One Web Annotation for `e`, whose byte range lies in `text` (indexed by
+/// `index`), in a source of media type `format`.
+pub fn annotation(e: &Excerpt, text: &str, index: &CharIndex<'_>, format: &str) -> Value {
     let (prefix, suffix) = context(text, e.byte_start, e.byte_end);
     let mut quote = json!({
         "type": "TextQuoteSelector",
@@ -102,7 +118,7 @@ pub fn annotation(e: &Excerpt, text: &str, index: &CharIndex<'_>) -> Value {
             "source": {
                 "id": source_iri(&e.source),
                 "type": "Text",
-                "format": "text/plain",
+                "format": format,
             },
             "selector": [
                 quote,

@@ -7,7 +7,10 @@
 //! copyright notice, an archive's record furniture). A paragraph marked
 //! `kept` is content whatever else says. Paragraph numbers stay physical:
 //! boilerplate is left out of agreement units and exports, never renumbered.
-//! Without a project file nothing is boilerplate.
+//! What an extractor flags as page furniture (a PDF's running headers and
+//! page numbers, an HTML page's navigation read with `--keep-all`) is
+//! boilerplate too, with or without a project file; without one, nothing
+//! else is.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -107,12 +110,22 @@ pub fn files_below(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The paragraphs (0-based) of `doc` its extractor flagged as page furniture
+/// (empty for plain text, and while the extraction is still running).
+pub fn furniture(doc: &Document) -> BTreeSet<usize> {
+    (0..doc.len())
+        .filter(|&i| doc.provenance(i).is_some_and(|p| p.boilerplate))
+        .collect()
+}
+
 /// The boilerplate paragraphs (0-based) of the document stored under `key`,
-/// whose paragraph texts are `paragraphs`.
+/// whose paragraph texts are `paragraphs` and whose extractor flagged
+/// `furniture` (see [`furniture`]).
 pub fn boilerplate_paragraphs<'a>(
     project: &Project,
     key: &str,
     paragraphs: impl IntoIterator<Item = &'a str>,
+    furniture: &BTreeSet<usize>,
     shared: &SharedParagraphs,
 ) -> BTreeSet<usize> {
     let marked = project.boilerplate.marked.get(key);
@@ -129,6 +142,10 @@ pub fn boilerplate_paragraphs<'a>(
         if let (Some(marked), Some(h)) = (marked, &hash)
             && marked.contains(h)
         {
+            out.insert(i);
+            continue;
+        }
+        if furniture.contains(&i) {
             out.insert(i);
             continue;
         }
@@ -174,20 +191,23 @@ impl BoilerplateFinder {
         Ok(self.projects.get(&file).map(|(p, _)| (file.clone(), p)))
     }
 
-    /// The boilerplate paragraphs of `doc` (empty without a project file).
+    /// The boilerplate paragraphs of `doc` (its page furniture only without
+    /// a project file).
     pub fn of(&mut self, doc: &Document) -> Result<BTreeSet<usize>, ProjectError> {
+        doc.wait_complete();
+        let furniture = furniture(doc);
         let Some((file, _)) = self.project_of(doc.path())? else {
-            return Ok(BTreeSet::new());
+            return Ok(furniture);
         };
         let Some((project, shared)) = self.projects.get(&file) else {
-            return Ok(BTreeSet::new());
+            return Ok(furniture);
         };
         let key = document_key(&root_of(&file), doc.path()).unwrap_or_default();
-        doc.wait_complete();
         Ok(boilerplate_paragraphs(
             project,
             &key,
             (0..doc.len()).map(|i| doc.paragraph_text(i)),
+            &furniture,
             shared,
         ))
     }
@@ -224,12 +244,24 @@ mod tests {
                 .collect()
         };
         let first = texts(&docs[0]);
-        let two = boilerplate_paragraphs(&project, "a", first.iter().map(|s| s.as_str()), &shared);
+        let none = BTreeSet::new();
+        let two = boilerplate_paragraphs(
+            &project,
+            "a",
+            first.iter().map(|s| s.as_str()),
+            &none,
+            &shared,
+        );
         assert!(two.is_empty(), "two documents are not enough: {two:?}");
         let ps = crate::document::index_paragraphs(&docs[2]);
         shared.add_document(ps.iter().map(|p| &docs[2][p.start..p.end]));
-        let three =
-            boilerplate_paragraphs(&project, "a", first.iter().map(|s| s.as_str()), &shared);
+        let three = boilerplate_paragraphs(
+            &project,
+            "a",
+            first.iter().map(|s| s.as_str()),
+            &none,
+            &shared,
+        );
         assert_eq!(three, BTreeSet::from([0, 2, 3]));
     }
 
@@ -242,6 +274,7 @@ mod tests {
 
     #[test]
     fn rules_marks_and_kept_paragraphs() {
+        let none = BTreeSet::new;
         let mut project = Project::new();
         project
             .boilerplate
@@ -271,11 +304,15 @@ mod tests {
             "Nam Il spoke.",
         ];
         let shared = SharedParagraphs::default();
-        let found = boilerplate_paragraphs(&project, "m.txt", paragraphs, &shared);
+        let found = boilerplate_paragraphs(&project, "m.txt", paragraphs, &none(), &shared);
         assert_eq!(found, BTreeSet::from([0, 1, 2]));
         // Marks belong to their document only.
-        let other = boilerplate_paragraphs(&project, "other.txt", paragraphs, &shared);
+        let other = boilerplate_paragraphs(&project, "other.txt", paragraphs, &none(), &shared);
         assert_eq!(other, BTreeSet::from([0, 2, 3]));
+        // Furniture an extractor flagged is boilerplate unless kept.
+        let furniture = BTreeSet::from([3, 4]);
+        let flagged = boilerplate_paragraphs(&project, "m.txt", paragraphs, &furniture, &shared);
+        assert_eq!(flagged, BTreeSet::from([0, 1, 2, 4]));
     }
 
     #[test]

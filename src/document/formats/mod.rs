@@ -58,7 +58,22 @@ impl Format {
             Format::Html => Some(("gloss-html", 1)),
             Format::Tei => Some(("gloss-tei", 2)),
             Format::Docx => Some(("gloss-docx", 1)),
-            Format::Pdf => Some(("gloss-pdf", 1)),
+            Format::Pdf => Some(("gloss-pdf", 2)),
+        }
+    }
+
+    /// The original's media type (IANA), for exports that name the resource
+    /// they point into (W3C annotations' `target.source.format`).
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain",
+            Format::Markdown => "text/markdown",
+            Format::Html => "text/html",
+            Format::Tei => "application/tei+xml",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Pdf => "application/pdf",
         }
     }
 }

@@ -148,12 +148,15 @@ def describe(conn: sqlite3.Connection, project: Path) -> dict:
         for fid, name, text in cur.execute("select id, name, fulltext from source order by id")
     ]
     segments = {}
-    for fid, pos0, pos1, owner, cid, memo in cur.execute(
-        "select fid, pos0, pos1, owner, cid, memo from code_text order by fid, pos0, pos1, owner, ctid"
+    for fid, pos0, pos1, owner, cid, memo, seltext in cur.execute(
+        "select fid, pos0, pos1, owner, cid, memo, seltext from code_text"
+        " order by fid, pos0, pos1, owner, ctid"
     ):
         key = (fid, pos0, pos1, owner)
+        # seltext is what QualCoder shows as the coded text: its source's
+        # fulltext at [pos0, pos1), so it tells whether the offsets fit.
         seg = segments.setdefault(key, {"fid": fid, "pos0": pos0, "pos1": pos1, "owner": owner,
-                                        "codes": [], "memo": memo})
+                                        "codes": [], "memo": memo, "seltext": seltext})
         seg["codes"].append(codes.get(cid, f"<no code: cid {cid}>"))
     annotations = cur.execute("select count(*) from annotation").fetchone()[0]
     return {
@@ -182,6 +185,7 @@ def print_report(r: dict) -> None:
     print("== coded segments (document, span, coder: codes)")
     for s in r["segments"]:
         print(f"  {s['fid']} [{s['pos0']}, {s['pos1']}) {s['owner']}: " + " | ".join(s["codes"]))
+        print(f"      “{s['seltext']}”")
 
 
 if __name__ == "__main__":

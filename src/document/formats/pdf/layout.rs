@@ -350,16 +350,17 @@ pub fn paragraphs(pages: &[PageText]) -> Vec<Block> {
                  section: &mut Option<String>| {
         if let Some(p) = open.take() {
             let text = p.text.replace(SHY, "-");
+            // A heading is in its own section, as in the other formats.
+            if p.heading {
+                *section = Some(text.clone());
+            }
             blocks.push(Block {
-                text: text.clone(),
+                text,
                 page: Some((p.page + 1).to_string()),
                 section: section.clone(),
                 boilerplate: false,
                 notes: Vec::new(),
             });
-            if p.heading {
-                *section = Some(text);
-            }
         }
         blocks.append(pending);
     };
@@ -537,6 +538,7 @@ mod tests {
             .extend(page(&[(50.0, 110.0, FULL), (50.0, 122.0, "end.")]).chars);
         let blocks = paragraphs(&[p]);
         assert_eq!(blocks.len(), 2, "{blocks:?}");
+        assert_eq!(blocks[0].section.as_deref(), Some("Part One"));
         assert_eq!(blocks[1].section.as_deref(), Some("Part One"));
     }
 
