@@ -16,14 +16,7 @@ use glossator::sidecar::{self, Sidecar};
 
 /// The bare serialisation: RON's pretty printer with the sidecar's settings.
 fn bare_ron(s: &Sidecar) -> String {
-    let config = ron::ser::PrettyConfig::new()
-        .new_line("\n")
-        .indentor("    ")
-        .struct_names(false)
-        .escape_strings(true)
-        .separate_tuple_members(false)
-        .enumerate_arrays(false);
-    ron::ser::to_string_pretty(s, config).expect("serialise")
+    ron::ser::to_string_pretty(s, sidecar::ron_pretty()).expect("serialise")
 }
 
 fn sidecars(c: &mut Criterion) {

@@ -6,14 +6,7 @@ mod common;
 use common::tmux::Setup;
 use glossator::project::{ActorEntry, Project};
 
-const TMUX: Setup = Setup {
-    socket: "gloss-codebook",
-    config_dir: ".no-config",
-    create_config_dir: false,
-    colour: false,
-    then: "sleep 30",
-    option: ("remain-on-exit", "off"),
-};
+const TMUX: Setup = Setup::plain("gloss-codebook");
 
 #[test]
 fn an_alias_added_in_the_codebook_view_is_in_the_project_file_after_quitting() {

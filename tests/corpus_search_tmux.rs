@@ -8,14 +8,7 @@ mod common;
 
 use common::tmux::Setup;
 
-const TMUX: Setup = Setup {
-    socket: "gloss-corpus-search",
-    config_dir: ".no-config",
-    create_config_dir: false,
-    colour: false,
-    then: "sleep 30",
-    option: ("remain-on-exit", "off"),
-};
+const TMUX: Setup = Setup::plain("gloss-corpus-search");
 
 /// Two memos in two folders, each with the phrase once, and one without it.
 fn archive() -> tempfile::TempDir {

@@ -6,14 +6,7 @@ mod common;
 
 use common::tmux::Setup;
 
-const TMUX: Setup = Setup {
-    socket: "gloss-corpus",
-    config_dir: ".no-config",
-    create_config_dir: false,
-    colour: false,
-    then: "sleep 30",
-    option: ("remain-on-exit", "off"),
-};
+const TMUX: Setup = Setup::plain("gloss-corpus");
 
 /// Two memos of an archive, one already tagged by a colleague.
 fn archive() -> tempfile::TempDir {

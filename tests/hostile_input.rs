@@ -226,12 +226,8 @@ fn hostile_text_in_cli_output_is_made_visible() {
 /// config folder does not exist; tmux passes clipboard escapes on, so a leak
 /// would show in its buffers.
 const TMUX: Setup = Setup {
-    socket: "gloss-hostile",
-    config_dir: ".no-config",
-    create_config_dir: false,
-    colour: false,
-    then: "sleep 30",
     option: ("set-clipboard", "on"),
+    ..Setup::plain("gloss-hostile")
 };
 
 #[test]

@@ -2,45 +2,18 @@
 //! annotate the same document as the same annotator and merge through the
 //! driver; and direct calls for the conflict cases.
 
-use std::path::{Path, PathBuf};
-use std::process::Command as Process;
+mod common;
 
-use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+use common::cli::gloss;
+use common::git::{git, install_driver, ok};
 use glossator::annotation::{Annotation, Tag};
 use glossator::document::Document;
 use glossator::document::anchor::Anchor;
 use glossator::sidecar::Sidecar;
 
 const MEMO: &str = "Han said the bottleneck was at Sinuiju.\n\nRi added that locomotives were needed.\n\nI advised Han to prepare the request.\n\nKim opposed any credit.\n";
-
-fn gloss_bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("gloss")
-}
-
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    Process::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("git runs")
-}
-
-fn ok(out: std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "git failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn doc(dir: &Path) -> Document {
     Document::open(&dir.join("memo.txt")).unwrap()
@@ -76,9 +49,7 @@ fn repo(with_driver: bool) -> (tempfile::TempDir, String) {
     ok(git(dir, &["init", "-q", "-b", "main"]));
     std::fs::write(dir.join("memo.txt"), MEMO).unwrap();
     if with_driver {
-        std::fs::write(dir.join(".gitattributes"), "*.gloss.ron merge=gloss\n").unwrap();
-        let driver = format!("\"{}\" merge-driver %O %A %B %P", gloss_bin().display());
-        ok(git(dir, &["config", "merge.gloss.driver", &driver]));
+        install_driver(dir, "*.gloss.ron merge=gloss\n");
     }
     let mut s = Sidecar::new(&doc(dir), "kim");
     let first = add(dir, &mut s, 0, "Han");
@@ -121,7 +92,7 @@ fn diverging_branches_merge_cleanly_through_the_driver() {
         std::fs::read_to_string(sidecar_file(dir)).unwrap(),
         merged.to_ron().unwrap()
     );
-    Command::new(gloss_bin())
+    gloss()
         .arg("check")
         .arg(dir.join("memo.txt"))
         .assert()
@@ -198,7 +169,7 @@ fn the_same_annotation_edited_on_both_sides_keeps_both_and_fails() {
     let status = ok(git(dir, &["status", "--porcelain"]));
     assert!(status.contains("UU memo.txt.kim.gloss.ron"), "{status}");
     // `gloss check` fails until one version is deleted.
-    let check = Command::new(gloss_bin())
+    let check = gloss()
         .arg("check")
         .arg(dir.join("memo.txt"))
         .output()
@@ -214,7 +185,7 @@ fn the_same_annotation_edited_on_both_sides_keeps_both_and_fails() {
     let mut settled = merged.clone();
     settled.annotations.retain(|a| a.id != first);
     save(dir, &settled);
-    let check = Command::new(gloss_bin())
+    let check = gloss()
         .arg("check")
         .arg(dir.join("memo.txt"))
         .output()
@@ -237,7 +208,7 @@ fn direct_calls_add_add_and_bad_input() {
     let (o, t) = (dir.join("ours"), dir.join("theirs"));
     std::fs::write(&o, ours.to_ron().unwrap()).unwrap();
     std::fs::write(&t, theirs.to_ron().unwrap()).unwrap();
-    Command::new(gloss_bin())
+    gloss()
         .arg("merge-driver")
         .args([&base, &o, &t])
         .assert()
@@ -247,7 +218,7 @@ fn direct_calls_add_add_and_bad_input() {
     // A side that does not parse: exit 1, naming the file, OURS untouched.
     std::fs::write(&t, "(version: 1,\n  broken").unwrap();
     let before = std::fs::read(&o).unwrap();
-    Command::new(gloss_bin())
+    gloss()
         .arg("merge-driver")
         .args([&base, &o, &t])
         .arg("memo.txt.kim.gloss.ron")
@@ -277,7 +248,7 @@ fn a_duplicate_id_on_one_side_is_kept_under_a_fresh_id() {
     for (path, s) in [(&b, &base), (&o, &ours), (&t, &theirs)] {
         std::fs::write(path, s.to_ron().unwrap()).unwrap();
     }
-    Command::new(gloss_bin())
+    gloss()
         .arg("merge-driver")
         .args([&b, &o, &t])
         .assert()

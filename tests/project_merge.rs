@@ -2,39 +2,14 @@
 //! two branches edit the codebook and document metadata and merge by actor
 //! name, issue name and document path.
 
-use std::path::{Path, PathBuf};
-use std::process::Command as Process;
+mod common;
+
+use std::path::Path;
+
+use common::cli::{assert_success, gloss};
+use common::git::{git, install_driver, ok};
 
 use glossator::project::{ActorEntry, IssueEntry, Project, Status};
-
-fn gloss_bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("gloss")
-}
-
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    Process::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("git runs")
-}
-
-fn ok(out: std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "git failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn load(dir: &Path) -> Project {
     Project::load(&dir.join("gloss.ron")).unwrap()
@@ -50,13 +25,7 @@ fn repo() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     ok(git(dir, &["init", "-q", "-b", "main"]));
-    std::fs::write(
-        dir.join(".gitattributes"),
-        "*.gloss.ron merge=gloss\ngloss.ron merge=gloss\n",
-    )
-    .unwrap();
-    let driver = format!("\"{}\" merge-driver %O %A %B %P", gloss_bin().display());
-    ok(git(dir, &["config", "merge.gloss.driver", &driver]));
+    install_driver(dir, "*.gloss.ron merge=gloss\ngloss.ron merge=gloss\n");
     let mut p = Project::new();
     p.actors.push(ActorEntry::new("Pak Chang-ok"));
     p.actors.push(ActorEntry::new("Nam Il"));
@@ -172,16 +141,12 @@ fn without_a_repository_path_the_driver_tells_a_project_file_by_content() {
     for (name, p) in [("o.ron", &base), ("a.ron", &ours), ("b.ron", &theirs)] {
         std::fs::write(dir.join(name), p.to_ron().unwrap()).unwrap();
     }
-    let out = Process::new(gloss_bin())
+    let out = gloss()
         .args(["merge-driver", "o.ron", "a.ron", "b.ron"])
         .current_dir(dir)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let merged = Project::load(&dir.join("a.ron")).unwrap();
     assert_eq!(merged.issue_names(), vec!["aid"]);
     assert_eq!(merged.actor("Nam Il").unwrap().aliases, vec!["Nam-il"]);

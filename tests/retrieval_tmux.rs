@@ -14,14 +14,7 @@ use glossator::document::anchor::Anchor;
 use glossator::project::{ActorEntry, Project};
 use glossator::sidecar::Sidecar;
 
-const TMUX: Setup = Setup {
-    socket: "gloss-retrieval",
-    config_dir: ".no-config",
-    create_config_dir: false,
-    colour: false,
-    then: "sleep 30",
-    option: ("remain-on-exit", "off"),
-};
+const TMUX: Setup = Setup::plain("gloss-retrieval");
 
 fn position(actor: &str, stance: Stance, issue: &str) -> Tag {
     Tag::Position {

@@ -240,6 +240,15 @@ impl Job {
         let shown = self.path.display().to_string();
         let bytes = read_whole(&self.path, self.file, self.size)?;
         let bytes = bytes.as_slice();
+        // A large page's first paragraphs before it is hashed and looked
+        // up: the cached extraction of 10 MB takes longer to read back.
+        let mut previewed = false;
+        if self.format == Format::Html
+            && let Some(p) = formats::html_preview(bytes, self.keep_all)
+        {
+            preview(p);
+            previewed = true;
+        }
         let cache = self.cache.filter(|_| bytes.len() >= CACHE_MIN_BYTES);
         let key = cache
             .as_ref()
@@ -253,8 +262,12 @@ impl Job {
                 store: None,
             });
         }
-        let extracted = formats::extract_with_preview(self.format, bytes, self.keep_all, preview)
-            .map_err(|source| DocumentError::Extract {
+        let extracted = if previewed {
+            formats::extract(self.format, bytes, self.keep_all)
+        } else {
+            formats::extract_with_preview(self.format, bytes, self.keep_all, preview)
+        }
+        .map_err(|source| DocumentError::Extract {
             path: shown.clone(),
             source,
         })?;

@@ -20,6 +20,7 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use crate::annotation::{Actor, ActorRegistry};
+use crate::sidecar::VersionedError;
 pub use date::PartialDate;
 
 /// The project file format version this build writes and reads.
@@ -366,6 +367,12 @@ struct VersionProbe {
     version: u32,
 }
 
+impl crate::sidecar::VersionProbe for VersionProbe {
+    fn version(&self) -> u32 {
+        self.version
+    }
+}
+
 impl Default for Project {
     fn default() -> Self {
         Project::new()
@@ -396,30 +403,22 @@ impl Project {
                 "a glossator project file `(version: 1, …)`",
             ),
         };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let probe = match crate::sidecar::leading_version(text) {
-            Some(version) => VersionProbe { version },
-            None => crate::sidecar::ron_options()
-                .from_str::<VersionProbe>(text)
-                .map_err(spanned)?,
-        };
-        if probe.version > VERSION {
-            return Err(ProjectError::Version {
-                path: shown,
-                found: probe.version,
-            });
-        }
-        if probe.version == 0 {
-            return Err(ProjectError::Parse {
-                path: shown,
+        let mut project: Project = crate::sidecar::parse_versioned::<Project, VersionProbe>(
+            text, VERSION,
+        )
+        .map_err(|e| match e {
+            VersionedError::Syntax(e) => spanned(e),
+            VersionedError::Newer(found) => ProjectError::Version {
+                path: shown.clone(),
+                found,
+            },
+            VersionedError::Zero => ProjectError::Parse {
+                path: shown.clone(),
                 line: 1,
                 column: 1,
                 message: "version 0 is not a glossator project file version".into(),
-            });
-        }
-        let mut project: Project = crate::sidecar::ron_options()
-            .from_str(text)
-            .map_err(spanned)?;
+            },
+        })?;
         project.normalise();
         Ok(project)
     }
@@ -520,14 +519,7 @@ impl Project {
     pub fn to_ron(&self) -> Result<String, ron::Error> {
         let mut normal = self.clone();
         normal.normalise();
-        let config = ron::ser::PrettyConfig::new()
-            .new_line("\n")
-            .indentor("    ")
-            .struct_names(false)
-            .escape_strings(true)
-            .separate_tuple_members(false)
-            .enumerate_arrays(false);
-        let mut text = ron::ser::to_string_pretty(&normal, config)?;
+        let mut text = ron::ser::to_string_pretty(&normal, crate::sidecar::ron_pretty())?;
         text.push('\n');
         Ok(text)
     }

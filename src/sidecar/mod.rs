@@ -119,11 +119,72 @@ pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
+/// RON writing options of every glossator file: LF line ends, a four-space
+/// indent, strings escaped, no struct names.
+pub fn ron_pretty() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new()
+        .new_line("\n")
+        .indentor("    ")
+        .struct_names(false)
+        .escape_strings(true)
+        .separate_tuple_members(false)
+        .enumerate_arrays(false)
+}
+
+/// Why a versioned glossator file (a sidecar, a project file) was not read.
+pub(crate) enum VersionedError {
+    /// Not RON of the expected shape.
+    Syntax(ron::error::SpannedError),
+    /// A version newer than this glossator reads.
+    Newer(u32),
+    /// Version 0, which no glossator writes.
+    Zero,
+}
+
+/// A type that reads the `version` field alone, named like the whole file's
+/// type so that its errors read the same.
+pub(crate) trait VersionProbe: serde::de::DeserializeOwned {
+    fn version(&self) -> u32;
+}
+
+/// Parse a versioned glossator file (a leading byte-order mark allowed),
+/// checking the version first so that a newer file is refused as newer
+/// rather than as a syntax error in fields it does not know.
+pub(crate) fn parse_versioned<T, P>(text: &str, newest: u32) -> Result<T, VersionedError>
+where
+    T: serde::de::DeserializeOwned,
+    P: VersionProbe,
+{
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Files start `(version: N,`: read N there rather than parse the whole
+    // file twice; other layouts get a full probe.
+    let version = match leading_version(text) {
+        Some(version) => version,
+        None => ron_options()
+            .from_str::<P>(text)
+            .map_err(VersionedError::Syntax)?
+            .version(),
+    };
+    if version > newest {
+        return Err(VersionedError::Newer(version));
+    }
+    if version == 0 {
+        return Err(VersionedError::Zero);
+    }
+    ron_options().from_str(text).map_err(VersionedError::Syntax)
+}
+
 /// The `version` field alone; named like the whole so errors read the same.
 #[derive(Deserialize)]
 #[serde(rename = "Sidecar")]
-struct VersionProbe {
+struct SidecarVersion {
     version: u32,
+}
+
+impl VersionProbe for SidecarVersion {
+    fn version(&self) -> u32 {
+        self.version
+    }
 }
 
 impl Sidecar {
@@ -156,30 +217,20 @@ impl Sidecar {
                 .to_string()
                 .replace("struct `Sidecar`", "a glossator sidecar `(version: 1, …)`"),
         };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        // Sidecars start `(version: N,`: read N there rather than parse the
-        // whole file twice; other layouts get a full probe.
-        let probe = match leading_version(text) {
-            Some(version) => VersionProbe { version },
-            None => ron_options()
-                .from_str::<VersionProbe>(text)
-                .map_err(spanned)?,
-        };
-        if probe.version > VERSION {
-            return Err(SidecarError::Version {
-                path: shown,
-                found: probe.version,
-            });
-        }
-        if probe.version == 0 {
-            return Err(SidecarError::Parse {
-                path: shown,
-                line: 1,
-                column: 1,
-                message: "version 0 is not a glossator sidecar version".into(),
-            });
-        }
-        let mut sidecar: Sidecar = ron_options().from_str(text).map_err(spanned)?;
+        let mut sidecar: Sidecar = parse_versioned::<Sidecar, SidecarVersion>(text, VERSION)
+            .map_err(|e| match e {
+                VersionedError::Syntax(e) => spanned(e),
+                VersionedError::Newer(found) => SidecarError::Version {
+                    path: shown.clone(),
+                    found,
+                },
+                VersionedError::Zero => SidecarError::Parse {
+                    path: shown.clone(),
+                    line: 1,
+                    column: 1,
+                    message: "version 0 is not a glossator sidecar version".into(),
+                },
+            })?;
         sidecar.normalise();
         Ok(sidecar)
     }
@@ -215,14 +266,7 @@ impl Sidecar {
             copy = c;
             &copy
         };
-        let config = ron::ser::PrettyConfig::new()
-            .new_line("\n")
-            .indentor("    ")
-            .struct_names(false)
-            .escape_strings(true)
-            .separate_tuple_members(false)
-            .enumerate_arrays(false);
-        let mut text = ron::ser::to_string_pretty(normal, config)?;
+        let mut text = ron::ser::to_string_pretty(normal, ron_pretty())?;
         text.push('\n');
         Ok(text)
     }

@@ -13,7 +13,7 @@ use crate::command::Command;
 use crate::document::sanitize::{display_mapped, path_text, raw_to_display};
 use crate::keymap::{Keymap, Section};
 
-use super::{Theme, centered, clear, dialog, put};
+use super::{Theme, centered, clear, dialog, list_line_style, put};
 
 /// Columns of the ¶ and line columns.
 const PARAGRAPH_COLUMNS: u16 = 6;
@@ -99,22 +99,7 @@ pub fn draw(
         };
         let y = list.y + i as u16;
         let selected = row == screen.selected && screen.prompt.is_none();
-        let base = if selected {
-            theme.text.patch(theme.selected)
-        } else {
-            theme.text
-        };
-        if selected {
-            clear(
-                buf,
-                Rect {
-                    y,
-                    height: 1,
-                    ..list
-                },
-                base,
-            );
-        }
+        let base = list_line_style(buf, list, y, selected, theme);
         let mut x = list.x;
         put(
             buf,
@@ -162,89 +147,38 @@ pub fn draw(
     match &screen.stage {
         Stage::Results => cursor,
         Stage::Scope(scope) => {
-            let rect = centered(area, 64, 7);
-            let title = format!(
-                " Tag all /{} ",
-                crate::document::sanitize::display_line(&screen.query)
-            );
-            let inner = dialog(buf, rect, &title, theme);
-            let lines = [
-                format!(
-                    "{} paragraphs in {} documents; tag {}",
-                    crate::app::corpus_search::thousands(
-                        screen
-                            .paragraphs_by_document()
-                            .iter()
-                            .map(|(_, p)| p.len())
-                            .sum()
-                    ),
-                    crate::app::corpus_search::thousands(screen.documents()),
-                    if scope.quotes {
-                        "the matching words (quotes)"
-                    } else {
-                        "the whole paragraphs"
-                    }
+            let count = format!(
+                "{} paragraphs in {} documents",
+                crate::app::corpus_search::thousands(
+                    screen
+                        .paragraphs_by_document()
+                        .iter()
+                        .map(|(_, p)| p.len())
+                        .sum()
                 ),
-                "w  tag the words instead / the paragraphs instead".to_string(),
-                "c claim · a advice · p position — the form, then a preview".to_string(),
-                "Esc  cancel".to_string(),
-            ];
-            for (i, line) in lines.iter().enumerate() {
-                let style = if i == 0 { theme.bar } else { theme.text };
-                put(
-                    buf,
-                    inner.x + 1,
-                    inner.y + i as u16,
-                    line,
-                    inner.width.saturating_sub(1),
-                    style,
-                );
-            }
+                crate::app::corpus_search::thousands(screen.documents()),
+            );
+            super::tag_all::scope_dialog(buf, area, &screen.query, &count, *scope, theme);
             None
         }
         Stage::Form(form) => tag_form(buf, area, screen, form, theme),
         Stage::Confirm(plan) => {
-            let question = crate::document::sanitize::display_line(&plan.question());
-            let width = (question.chars().count() as u16 + 6).clamp(40, 110);
-            let rect = centered(
-                area,
-                width,
-                4 + u16::from(plan.already > 0 || !plan.failed.is_empty()),
-            );
-            let inner = dialog(buf, rect, " Tag all ", theme);
-            put(
-                buf,
-                inner.x + 1,
-                inner.y,
-                &question,
-                inner.width.saturating_sub(1),
-                theme.bar,
-            );
-            let mut y = inner.y + 1;
-            if plan.already > 0 || !plan.failed.is_empty() {
-                let note = format!(
+            let note = (plan.already > 0 || !plan.failed.is_empty()).then(|| {
+                format!(
                     "{} already tagged so · {} document{} not readable",
                     plan.already,
                     plan.failed.len(),
                     if plan.failed.len() == 1 { "" } else { "s" }
-                );
-                put(
-                    buf,
-                    inner.x + 1,
-                    y,
-                    &note,
-                    inner.width.saturating_sub(1),
-                    theme.dim,
-                );
-                y += 1;
-            }
-            put(
+                )
+            });
+            super::tag_all::confirm_dialog(
                 buf,
-                inner.x + 1,
-                y,
+                area,
+                &plan.question(),
+                110,
+                note.as_deref(),
                 "Enter write every sidecar (one u undoes) · Esc cancel",
-                inner.width.saturating_sub(1),
-                theme.text,
+                theme,
             );
             None
         }

@@ -1,6 +1,7 @@
 //! The export prompt: the formats, each with the letter that picks it.
 
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use super::{centered, dialog, ellipsize, list_row, put};
 use crate::app::App;
@@ -16,12 +17,42 @@ pub fn prompt(buf: &mut Buffer, app: &App, selected: usize, theme: &Theme) {
         return;
     }
     let rect = centered(area, 64, Format::ALL.len() as u16 + 4);
-    let inner = dialog(
+    let Some(footer) = format_prompt(
         buf,
         rect,
         " Export this document — letter or ↑↓ Enter, Esc cancels ",
+        selected,
         theme,
+    ) else {
+        return;
+    };
+    let target = beside_path(&app.doc, app.annotator(), Format::ALL[selected]);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = ellipsize(&format!("  → {name}"), footer.width as usize);
+    put(
+        buf,
+        footer.x,
+        footer.y,
+        &crate::document::sanitize::display_line(&text),
+        footer.width,
+        theme.text,
     );
+}
+
+/// An export prompt: `rect` framed with `title`, the formats listed with the
+/// letter that picks each, `selected` marked and kept in view. Returns the
+/// row below the list, when there is room, for the file the choice writes.
+pub(super) fn format_prompt(
+    buf: &mut Buffer,
+    rect: Rect,
+    title: &str,
+    selected: usize,
+    theme: &Theme,
+) -> Option<Rect> {
+    let inner = dialog(buf, rect, title, theme);
     let rows = inner.height as usize;
     let list_rows = rows.saturating_sub(1).max(1);
     let first = selected.saturating_sub(list_rows.saturating_sub(1));
@@ -40,22 +71,11 @@ pub fn prompt(buf: &mut Buffer, app: &App, selected: usize, theme: &Theme) {
         );
         list_row(buf, inner, row, &text, i == selected, theme);
     }
-    if rows > list_rows {
-        let target = beside_path(&app.doc, app.annotator(), Format::ALL[selected]);
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let text = ellipsize(&format!("  → {name}"), inner.width as usize);
-        put(
-            buf,
-            inner.x,
-            inner.y + list_rows as u16,
-            &crate::document::sanitize::display_line(&text),
-            inner.width,
-            theme.text,
-        );
-    }
+    (rows > list_rows).then(|| Rect {
+        y: inner.y + list_rows as u16,
+        height: 1,
+        ..inner
+    })
 }
 
 #[cfg(test)]

@@ -148,6 +148,31 @@ pub(crate) fn list_row(
     );
 }
 
+/// The style of a result list's row at `y` inside `list`: the selected row
+/// is cleared across the list's width in the selection colour.
+pub(crate) fn list_line_style(
+    buf: &mut Buffer,
+    list: Rect,
+    y: u16,
+    selected: bool,
+    theme: &Theme,
+) -> Style {
+    if !selected {
+        return theme.text;
+    }
+    let base = theme.text.patch(theme.selected);
+    clear(
+        buf,
+        Rect {
+            y,
+            height: 1,
+            ..list
+        },
+        base,
+    );
+    base
+}
+
 /// Fill a rectangle's cells with spaces in `style`.
 pub(crate) fn clear(buf: &mut Buffer, area: Rect, style: Style) {
     let area = area.intersection(buf.area);

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Row, Table, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, centered, clear, dialog, ellipsize, list_row, put};
+use super::{Theme, centered, clear, dialog, ellipsize, list_line_style, put};
 use crate::annotation::{Stance, Tag};
 use crate::app::retrieval::{Item, KEYS, Prompt, Retrieval, Screen, matrix_widths};
 use crate::archive::retrieval::{Corpus, Grouping, Subject};
@@ -296,22 +296,7 @@ fn statement(
     };
     let doc = corpus.document(r);
     let wide = w.annotator > 0;
-    let base = if selected {
-        theme.text.patch(theme.selected)
-    } else {
-        theme.text
-    };
-    if selected {
-        clear(
-            buf,
-            Rect {
-                y,
-                height: 1,
-                ..body
-            },
-            base,
-        );
-    }
+    let base = list_line_style(buf, body, y, selected, theme);
     let kind = r.kind();
     let actor = match (&r.annotation.tag, r.to) {
         (Tag::Advice { .. }, Some(to)) => format!(
@@ -639,45 +624,29 @@ fn timeline(buf: &mut Buffer, body: Rect, r: &Retrieval, corpus: &Corpus, theme:
 /// The export format list over the screen.
 fn export_prompt(buf: &mut Buffer, area: Rect, r: &Retrieval, selected: usize, theme: &Theme) {
     let rect = centered(area, 66, Format::ALL.len() as u16 + 4);
-    let inner = dialog(
+    let Some(footer) = super::export::format_prompt(
         buf,
         rect,
         " Export what the list shows — letter or ↑↓ Enter, Esc cancels ",
+        selected,
         theme,
+    ) else {
+        return;
+    };
+    let target = crate::archive::retrieval::export_path(&r.root, Format::ALL[selected]);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = format!("  {} annotation(s) → ../{name}", r.selected.len());
+    put(
+        buf,
+        footer.x,
+        footer.y,
+        &ellipsize(&display_line(&text), footer.width as usize),
+        footer.width,
+        theme.text,
     );
-    let list_rows = (inner.height as usize).saturating_sub(1).max(1);
-    let first = selected.saturating_sub(list_rows.saturating_sub(1));
-    for (row, (i, format)) in Format::ALL
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(list_rows)
-        .enumerate()
-    {
-        let text = format!(
-            "{}  {:<10} {}",
-            crate::app::export::format_key(*format),
-            format.name(),
-            crate::app::export::format_label(*format)
-        );
-        list_row(buf, inner, row, &text, i == selected, theme);
-    }
-    if inner.height as usize > list_rows {
-        let target = crate::archive::retrieval::export_path(&r.root, Format::ALL[selected]);
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let text = format!("  {} annotation(s) → ../{name}", r.selected.len());
-        put(
-            buf,
-            inner.x,
-            inner.y + list_rows as u16,
-            &ellipsize(&display_line(&text), inner.width as usize),
-            inner.width,
-            theme.text,
-        );
-    }
 }
 
 /// The keys of the retrieval screens.

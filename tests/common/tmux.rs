@@ -27,6 +27,19 @@ pub struct Setup<'a> {
 }
 
 impl<'a> Setup<'a> {
+    /// For sessions that end normally: no config folder, no colours, and the
+    /// pane kept 30 s after gloss exits (what it printed can be read).
+    pub const fn plain(socket: &'a str) -> Setup<'a> {
+        Setup {
+            socket,
+            config_dir: ".no-config",
+            create_config_dir: false,
+            colour: false,
+            then: "sleep 30",
+            option: ("remain-on-exit", "off"),
+        }
+    }
+
     /// For sessions that are killed or crash: an empty config folder, colours
     /// on, and a pane that remains when its process exits (what a crashed
     /// process printed can be read).

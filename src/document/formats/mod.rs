@@ -336,27 +336,33 @@ pub fn extract_with_preview(
         Format::Pdf if bytes.len() <= MAX_MARKUP_BYTES => {
             pdf::extract_with_preview(bytes, &mut |blocks| preview(Preview::of(format, blocks)))
         }
-        Format::Html
-            if bytes.len() >= HTML_PREVIEW_MIN_BYTES && bytes.len() <= MAX_MARKUP_BYTES =>
-        {
-            let source = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            // The page up to the last tag that starts in its first bytes (a
-            // tag or a character cut in two would be read as text).
-            let head = &source[..HTML_PREVIEW_BYTES.min(source.len())];
-            if let Some(cut) = head.iter().rposition(|&b| b == b'<')
-                && let Ok(head) = std::str::from_utf8(&head[..cut])
-            {
-                let mut blocks = html::extract(head, keep_all).blocks;
-                // The last paragraph may go on after the cut.
-                blocks.pop();
-                if !blocks.is_empty() {
-                    preview(Preview::of(format, blocks));
-                }
+        Format::Html => {
+            if let Some(p) = html_preview(bytes, keep_all) {
+                preview(p);
             }
             extract(format, bytes, keep_all)
         }
         _ => extract(format, bytes, keep_all),
     }
+}
+
+/// The preview of a large HTML page (`None` for a page below
+/// [`HTML_PREVIEW_MIN_BYTES`]): its first paragraphs, from its first bytes
+/// alone. A few milliseconds, so it can come before anything else.
+pub fn html_preview(bytes: &[u8], keep_all: bool) -> Option<Preview> {
+    if bytes.len() < HTML_PREVIEW_MIN_BYTES || bytes.len() > MAX_MARKUP_BYTES {
+        return None;
+    }
+    let source = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // The page up to the last tag that starts in its first bytes (a tag or a
+    // character cut in two would be read as text).
+    let head = &source[..HTML_PREVIEW_BYTES.min(source.len())];
+    let cut = head.iter().rposition(|&b| b == b'<')?;
+    let head = std::str::from_utf8(&head[..cut]).ok()?;
+    let mut blocks = html::extract(head, keep_all).blocks;
+    // The last paragraph may go on after the cut.
+    blocks.pop();
+    (!blocks.is_empty()).then(|| Preview::of(Format::Html, blocks))
 }
 
 /// Lay the blocks out as a plain-text document: one paragraph each,
