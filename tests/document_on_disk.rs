@@ -301,3 +301,38 @@ fn a_bad_byte_found_after_the_first_screen_ends_the_session_with_its_offset() {
         "{screen}"
     );
 }
+
+/// `gloss export fifo.txt` printed `[]` beside the error: when no path can be
+/// read, nothing is exported, neither to standard output nor with `-o`.
+#[test]
+fn export_of_only_unreadable_paths_prints_no_empty_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.txt");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out_file = dir.path().join("out.json");
+    for script in [
+        "\"$GLOSS\" export fifo.txt",
+        "\"$GLOSS\" export --format csv fifo.txt missing.txt",
+        "\"$GLOSS\" export -o out.json fifo.txt",
+    ] {
+        let (out, _) = run_limited(dir.path(), script);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{script}: {stderr}");
+        assert!(
+            stderr.contains("a pipe (FIFO), not a document"),
+            "{script}: {stderr}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "",
+            "{script}: {stderr}"
+        );
+        assert!(!out_file.exists(), "{script}: wrote {}", out_file.display());
+    }
+}

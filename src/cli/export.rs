@@ -53,6 +53,12 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         Err(collect::Stop::Failed) => return ExitCode::from(1),
     };
     let failed = gathered.failed;
+    // Nothing could be read (each path's error is reported): an empty export
+    // beside the errors would pass for a real one, to a reader of standard
+    // output or of the file it replaces.
+    if failed && gathered.documents.is_empty() {
+        return ExitCode::from(1);
+    }
     let (documents, excerpts, metadata, roots) = (
         gathered.documents,
         gathered.excerpts,
