@@ -10,11 +10,12 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 use crate::annotation::ActorResolver;
-use crate::assist::{CueRules, Detector, Mention, Suggestion};
+use crate::assist::{CueRules, Detector, Mention, Suggestion, author};
 use crate::document::paragraph_hash;
 use crate::sidecar::Dismissal;
 
@@ -22,8 +23,6 @@ use super::{App, Mode};
 
 /// Earlier paragraphs detected with a paragraph (names met before it).
 pub const CONTEXT_PARAGRAPHS: usize = 40;
-/// Paragraphs at the start of the document where the author is looked for.
-const HEAD_PARAGRAPHS: usize = 12;
 /// Longest text (bytes) of one paragraph handed to detection: a giant
 /// "paragraph" (a file without blank lines) is cut, never detected whole.
 const MAX_PARAGRAPH_BYTES: usize = 64 * 1024;
@@ -44,9 +43,9 @@ struct Job {
     paragraph: usize,
     /// The earlier paragraphs, then the paragraph itself.
     context: Vec<String>,
-    /// The document's first paragraphs (for the author) unless the project
-    /// stores one.
-    head: Vec<String>,
+    /// The document (a shared handle), for its metadata author unless the
+    /// project stores one.
+    document: crate::document::Document,
     stored_author: Option<String>,
     /// A new registry, when it changed since the last job.
     resolver: Option<ActorResolver>,
@@ -66,6 +65,9 @@ pub(crate) struct Assist {
     /// The registry the worker has (a hash of every spelling).
     names_key: Option<u64>,
     rules: Option<Arc<CueRules>>,
+    /// Paragraphs the worker has worked out (detection and suggestions):
+    /// what shows that frames take them from the cache.
+    computed: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Assist {
@@ -86,9 +88,16 @@ fn names_key(resolver: &ActorResolver) -> u64 {
 }
 
 /// The worker: one detector, rebuilt when the registry changes.
-fn work(rules: Arc<CueRules>, jobs: Receiver<Job>, results: Sender<(u64, usize, ParagraphAssist)>) {
-    let mut detector = Detector::new(&ActorResolver::default());
-    let mut detected_author: Option<(Vec<String>, Option<String>)> = None;
+fn work(
+    rules: Arc<CueRules>,
+    jobs: Receiver<Job>,
+    results: Sender<(u64, usize, ParagraphAssist)>,
+    computed: Arc<AtomicUsize>,
+) {
+    let mut resolver = ActorResolver::default();
+    let mut detector = Detector::new(&resolver);
+    // The author the document's metadata names (detected once per document).
+    let mut detected_author: Option<(std::path::PathBuf, Option<String>)> = None;
     while let Ok(mut job) = jobs.recv() {
         // Only the latest job for the latest registry matters.
         while let Ok(newer) = jobs.try_recv() {
@@ -100,37 +109,48 @@ fn work(rules: Arc<CueRules>, jobs: Receiver<Job>, results: Sender<(u64, usize, 
                 job = newer;
             }
         }
-        if let Some(resolver) = &job.resolver {
-            detector = Detector::new(resolver);
+        if let Some(new) = job.resolver.take() {
+            detector = Detector::new(&new);
+            resolver = new;
         }
         let author = match job.stored_author.clone() {
             Some(a) => Some(a),
             None => match &detected_author {
-                Some((head, author)) if *head == job.head => author.clone(),
+                Some((path, author)) if path == job.document.path() => author.clone(),
                 _ => {
-                    let author = crate::project::detect::detect(&job.head.join("\n\n")).author;
-                    detected_author = Some((job.head.clone(), author.clone()));
+                    let author = author::metadata_author(&job.document, None);
+                    detected_author = Some((job.document.path().to_path_buf(), author.clone()));
                     author
                 }
             },
         };
+        // "I" is the author's actor, decided as `gloss actors` decides it.
+        let actor = author
+            .as_deref()
+            .and_then(|a| author::author_actor(a, &resolver));
         let refs: Vec<&str> = job.context.iter().map(String::as_str).collect();
         let last = refs.len().saturating_sub(1);
-        let detected = detector.detect(&refs, author.as_deref());
-        let mentions: Vec<Mention> = detected
+        let mut detected = detector.detect(&refs, actor.as_deref());
+        if let (Some(author), Some(actor)) = (&author, &actor) {
+            author::link_author(&mut detected.mentions, author, actor);
+        }
+        // Numbered as in the document (context index `last` is `job.paragraph`).
+        let (mentions, before): (Vec<Mention>, Vec<Mention>) = detected
             .mentions
             .into_iter()
-            .filter(|m| m.paragraph == last)
+            .filter(|m| m.paragraph + 1 >= last)
             .map(|m| Mention {
-                paragraph: job.paragraph,
+                paragraph: (job.paragraph + m.paragraph).saturating_sub(last),
                 ..m
             })
-            .collect();
-        let suggestions = rules.suggest(refs.get(last).copied().unwrap_or(""), &mentions);
+            .partition(|m| m.paragraph == job.paragraph);
+        let suggestions =
+            rules.suggest_after(refs.get(last).copied().unwrap_or(""), &mentions, &before);
         let result = ParagraphAssist {
             mentions,
             suggestions,
         };
+        computed.fetch_add(1, Ordering::Relaxed);
         if results
             .send((job.generation, job.paragraph, result))
             .is_err()
@@ -159,6 +179,12 @@ impl App {
             rules: Some(Arc::new(rules)),
             ..Assist::default()
         };
+    }
+
+    /// How many paragraphs have been worked out for names and suggestions
+    /// since the document was opened (each once until something changes).
+    pub fn assist_computations(&self) -> usize {
+        self.assist.computed.load(Ordering::Relaxed)
     }
 
     /// What is known of paragraph `index`: `None` until worked out.
@@ -259,9 +285,10 @@ impl App {
                 .clone();
             let (jobs_tx, jobs_rx) = channel();
             let (results_tx, results_rx) = channel();
+            let computed = self.assist.computed.clone();
             let spawned = std::thread::Builder::new()
                 .name("gloss-assist".into())
-                .spawn(move || work(rules, jobs_rx, results_tx));
+                .spawn(move || work(rules, jobs_rx, results_tx, computed));
             if spawned.is_err() {
                 // No thread, no suggestions: the rest works as before.
                 return;
@@ -273,15 +300,12 @@ impl App {
         let context = (from..=index)
             .map(|i| bounded(self.doc.paragraph_text(i)))
             .collect();
-        let head = (0..HEAD_PARAGRAPHS.min(self.doc.len()))
-            .map(|i| bounded(self.doc.paragraph_text(i)))
-            .collect();
         let stored_author = self.project.as_ref().and_then(|p| p.stored_meta().author);
         let job = Job {
             generation: self.assist.generation,
             paragraph: index,
             context,
-            head,
+            document: self.doc.clone(),
             stored_author,
             resolver: changed.then_some(resolver),
         };
@@ -432,5 +456,58 @@ impl App {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::app::App;
+    use crate::document::Document;
+    use crate::keymap::Keymap;
+    use crate::sidecar::Sidecar;
+    use crate::view::{self, Theme};
+
+    const MEMO: &str = "Pak Chang-ok [Pak Chang Ok] visited Nam Il.\n\n\
+        Pak told Nam Il that a group was prepared to speak out. Pak said that it \
+        would be desirable for Nam Il to join that group.\n\n\
+        Nam Il agreed with Pak. He said that Kim Il Sung would listen.\n";
+
+    #[test]
+    fn frames_take_a_paragraphs_names_and_suggestions_from_the_cache() {
+        let doc = Document::from_text(Path::new("memo.txt"), MEMO);
+        let sidecar = Sidecar::new(&doc, "tester");
+        let mut app = App::new(doc, sidecar, Keymap::default_keymap());
+        let theme = Theme::named("default", false);
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+        let mut frames = |app: &mut App, n: usize| {
+            for _ in 0..n {
+                terminal
+                    .draw(|f| {
+                        app.prepare_frame(f.area());
+                        view::draw(f, app, &theme);
+                    })
+                    .expect("draw");
+            }
+        };
+        app.select(1);
+        app.settle_assist(Duration::from_secs(10));
+        assert!(!app.suggestions().is_empty());
+        assert!(!app.detected_actors(1).is_empty());
+        assert_eq!(app.assist_computations(), 1);
+        frames(&mut app, 50);
+        assert_eq!(app.assist_computations(), 1, "frames worked ¶2 out again");
+        // Another paragraph is worked out once; coming back costs nothing.
+        app.select(2);
+        app.settle_assist(Duration::from_secs(10));
+        frames(&mut app, 20);
+        app.select(1);
+        frames(&mut app, 20);
+        assert_eq!(app.assist_computations(), 2);
     }
 }

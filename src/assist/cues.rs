@@ -15,7 +15,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::mentions::Mention;
+use super::mentions::{Mention, Rule};
 use crate::annotation::{Kind, Stance, Tag};
 
 /// The built-in rules (English).
@@ -40,6 +40,57 @@ const ISSUE_MAX_WORDS: usize = 8;
 /// "Pak Chang-ok who …", "… Kim Il Sung, he said …" — the name is then not
 /// the holder.
 const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "they", "we", "it", "who", "which", "you"];
+/// Subject pronouns resolved to the actor named last before them: "he" and
+/// "she" to a person, "they" to a body (see [`GROUP_WORDS`]). The text's
+/// genders are not known, so "he" and "she" are treated alike.
+const RESOLVED_PRONOUNS: &[&str] = &["he", "she", "they"];
+/// Words that make a name a body of people rather than a person: "they"
+/// may stand for it, "he" and "she" may not.
+const GROUP_WORDS: &[&str] = &[
+    "government",
+    "party",
+    "committee",
+    "delegation",
+    "embassy",
+    "ministry",
+    "department",
+    "council",
+    "presidium",
+    "union",
+    "commission",
+    "bureau",
+    "office",
+    "army",
+    "command",
+    "mission",
+    "secretariat",
+    "politburo",
+    "assembly",
+    "congress",
+    "senate",
+    "parliament",
+    "cabinet",
+    "republic",
+    "kingdom",
+    "states",
+    "nations",
+    "agency",
+    "forces",
+    "navy",
+    "group",
+    "front",
+    "league",
+    "organization",
+    "organisation",
+    "koreans",
+    "chinese",
+    "soviets",
+    "americans",
+    "british",
+    "french",
+    "japanese",
+    "allies",
+];
 /// Words that end a short complement ("supported the plan because …").
 const CLAUSE_WORDS: &[&str] = &[
     "that", "and", "but", "because", "since", "so", "which", "who", "if", "when", "while", "as",
@@ -166,6 +217,18 @@ pub struct Suggestion {
     pub addressee: Option<String>,
     pub stance: Option<Stance>,
     pub issue: Option<String>,
+    /// The holder came from a pronoun subject ("He said …"): which pronoun
+    /// and where its actor was last named.
+    pub antecedent: Option<Antecedent>,
+}
+
+/// A pronoun subject resolved to the actor named last before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Antecedent {
+    /// The pronoun as the text has it ("He").
+    pub pronoun: String,
+    /// The paragraph (0-based) of the mention it resolved to.
+    pub paragraph: usize,
 }
 
 impl Suggestion {
@@ -220,7 +283,15 @@ impl Suggestion {
             shown.extend(&chars[at(s)..at(e).max(at(s))]);
             last = Some(e);
         }
-        format!("{}: “{}”", self.rule, shown)
+        let mut out = format!("{}: “{}”", self.rule, shown);
+        if let (Some(a), Some(holder)) = (&self.antecedent, &self.holder) {
+            out.push_str(&format!(
+                "; {} → {holder}, last named in ¶{}",
+                a.pronoun.to_lowercase(),
+                a.paragraph + 1
+            ));
+        }
+        out
     }
 }
 
@@ -310,10 +381,24 @@ impl CueRules {
         self.rules.iter().map(|(n, _, _)| n.as_str())
     }
 
-    /// Suggestions for one paragraph whose detected `mentions` are given
-    /// (their `paragraph` is not looked at). One per distinct tag: rules
-    /// that agree add their cue words and names to the first.
+    /// Suggestions for one paragraph whose detected `mentions` are given,
+    /// without the paragraph before it (see [`CueRules::suggest_after`]).
     pub fn suggest(&self, text: &str, mentions: &[Mention]) -> Vec<Suggestion> {
+        self.suggest_after(text, mentions, &[])
+    }
+
+    /// Suggestions for one paragraph whose detected `mentions` are given,
+    /// with the mentions of the paragraph `before` it, where a pronoun
+    /// subject ("He said …") finds its actor when this paragraph names none
+    /// before the pronoun. A mention's `paragraph` is only used to say where
+    /// the actor was named. One suggestion per distinct tag: rules that
+    /// agree add their cue words and names to the first.
+    pub fn suggest_after(
+        &self,
+        text: &str,
+        mentions: &[Mention],
+        before: &[Mention],
+    ) -> Vec<Suggestion> {
         let chars: Vec<char> = text.chars().collect();
         let words = words_of(&chars);
         if words.is_empty() {
@@ -331,9 +416,17 @@ impl CueRules {
                     first,
                     last,
                     actor: m.actor.clone(),
+                    paragraph: m.paragraph,
+                    author: m.rule == Rule::Pronoun,
                 })
             })
             .collect();
+        let mut earlier: Vec<&Mention> = before.iter().collect();
+        earlier.sort_by_key(|m| std::cmp::Reverse((m.start, m.end)));
+        let antecedents = Antecedents {
+            names: &names,
+            earlier: &earlier,
+        };
         let mut out: Vec<Suggestion> = Vec::new();
         for (name, rule, phrases) in &self.rules {
             let mut taken_until = 0;
@@ -348,8 +441,15 @@ impl CueRules {
                     continue;
                 };
                 taken_until = matched.end;
-                if let Some(s) = self.apply(name, rule, &matched, &chars, &words, &sentence, &names)
-                {
+                if let Some(s) = self.apply(
+                    name,
+                    rule,
+                    &matched,
+                    &chars,
+                    &words,
+                    &sentence,
+                    &antecedents,
+                ) {
                     match out.iter_mut().find(|o| o.tag() == s.tag()) {
                         Some(o) => {
                             o.cues.extend(s.cues);
@@ -378,8 +478,9 @@ impl CueRules {
         chars: &[char],
         words: &[Word],
         sentence: &[usize],
-        names: &[Name],
+        antecedents: &Antecedents,
     ) -> Option<Suggestion> {
+        let names = antecedents.names;
         let first = matched.literal[0];
         let here = sentence[first];
         if !rule.preceded_by.is_empty() {
@@ -405,41 +506,80 @@ impl CueRules {
             (_, true) => return None,
             (_, false) => None,
         };
-        let before = || {
+        // The subject before the cue: the last name in its sentence, or the
+        // actor a pronoun subject between them stands for ("Pak, who said …"
+        // names no holder; "He said …" the actor named last before "He").
+        let before = || -> Option<Subject> {
             let name = names
                 .iter()
                 .filter(|n| n.last < first && sentence[n.first] == here)
-                .max_by_key(|n| n.last)?;
-            let gap = &words[name.last + 1..first];
-            let blocked = gap.len() > HOLDER_REACH
-                || gap
-                    .iter()
-                    .any(|w| SUBJECT_PRONOUNS.contains(&w.lower.as_str()));
-            (!blocked).then_some(name)
+                .max_by_key(|n| n.last);
+            let from = match name {
+                Some(n) => n.last + 1,
+                None => (0..first)
+                    .rev()
+                    .take_while(|&i| sentence[i] == here)
+                    .last()?,
+            };
+            let pronoun = (from..first)
+                .rev()
+                .find(|&i| SUBJECT_PRONOUNS.contains(&words[i].lower.as_str()));
+            match pronoun {
+                Some(p) if first - p - 1 <= HOLDER_REACH => {
+                    antecedents.of(words, p).map(|(n, paragraph)| Subject {
+                        actor: n,
+                        antecedent: Some(Antecedent {
+                            pronoun: chars[words[p].start..words[p].end].iter().collect(),
+                            paragraph,
+                        }),
+                    })
+                }
+                Some(_) => None,
+                None => {
+                    let n = name?;
+                    (first - n.last - 1 <= HOLDER_REACH).then(|| Subject {
+                        actor: n.actor.clone(),
+                        antecedent: None,
+                    })
+                }
+            }
         };
         // A name after the cue: right after it, or inside its wildcards.
-        let after = |not: Option<&Name>| {
+        let after = |not: Option<&str>| {
             names.iter().find(|n| {
                 let inside = n.first > first && n.first < matched.end;
                 let right_after = n.first >= matched.end && n.first < matched.end + ADDRESSEE_REACH;
                 (inside || right_after)
                     && sentence[n.first] == here
                     && !matched.literal.contains(&n.first)
-                    && not.is_none_or(|x| x.actor != n.actor)
+                    && not.is_none_or(|x| x != n.actor)
             })
+        };
+        let named = |n: &Name| Subject {
+            actor: n.actor.clone(),
+            antecedent: None,
         };
         let holder = match rule.holder {
             Place::Before => before(),
-            Place::After => after(None),
+            Place::After => after(None).map(named),
             Place::Nowhere => None,
         };
-        let addressee = match rule.addressee {
-            Place::Before => before().filter(|n| holder.is_none_or(|h| h.actor != n.actor)),
-            Place::After => after(holder),
-            Place::Nowhere => None,
+        let (addressee, addressee_name) = match rule.addressee {
+            Place::Before => (
+                before()
+                    .filter(|n| n.antecedent.is_none())
+                    .filter(|n| holder.as_ref().is_none_or(|h| h.actor != n.actor))
+                    .map(|n| n.actor),
+                None,
+            ),
+            Place::After => {
+                let n = after(holder.as_ref().map(|h| h.actor.as_str()));
+                (n.map(|n| n.actor.clone()), n)
+            }
+            Place::Nowhere => (None, None),
         };
         let issue = (rule.kind == RuleKind::Position && rule.issue)
-            .then(|| complement(chars, words, sentence, matched.end, addressee, names))
+            .then(|| complement(chars, words, sentence, matched.end, addressee_name, names))
             .flatten();
         Some(Suggestion {
             kind: rule.kind.into(),
@@ -449,8 +589,9 @@ impl CueRules {
                 .iter()
                 .map(|&i| (words[i].start, words[i].end))
                 .collect(),
-            holder: holder.map(|n| n.actor.clone()),
-            addressee: addressee.map(|n| n.actor.clone()),
+            antecedent: holder.as_ref().and_then(|h| h.antecedent.clone()),
+            holder: holder.map(|h| h.actor),
+            addressee,
             stance,
             issue,
         })
@@ -532,6 +673,55 @@ struct Name {
     first: usize,
     last: usize,
     actor: String,
+    /// The mention's paragraph (for saying where a pronoun's actor was named).
+    paragraph: usize,
+    /// "I" or "me": the author, whom no third-person pronoun stands for.
+    author: bool,
+}
+
+/// Who a rule found where it looks: a name, or a pronoun's antecedent.
+struct Subject {
+    actor: String,
+    antecedent: Option<Antecedent>,
+}
+
+/// Where a pronoun subject looks for its actor: the names of its own
+/// paragraph before it, then those of the paragraph before (latest first).
+struct Antecedents<'a> {
+    names: &'a [Name],
+    earlier: &'a [&'a Mention],
+}
+
+impl Antecedents<'_> {
+    /// The actor the pronoun at word `at` stands for, and the paragraph it
+    /// was named in: the most recent compatible mention, `None` when there
+    /// is none (or the word is not a pronoun that is resolved).
+    fn of(&self, words: &[Word], at: usize) -> Option<(String, usize)> {
+        let pronoun = words[at].lower.as_str();
+        if !RESOLVED_PRONOUNS.contains(&pronoun) {
+            return None;
+        }
+        let fits = |actor: &str, author: bool| !author && (pronoun == "they") == is_group(actor);
+        if let Some(n) = self
+            .names
+            .iter()
+            .filter(|n| n.last < at && fits(&n.actor, n.author))
+            .max_by_key(|n| n.last)
+        {
+            return Some((n.actor.clone(), n.paragraph));
+        }
+        self.earlier
+            .iter()
+            .find(|m| fits(&m.actor, m.rule == Rule::Pronoun))
+            .map(|m| (m.actor.clone(), m.paragraph))
+    }
+}
+
+/// Does `actor` name a body of people ("the Central Committee")?
+fn is_group(actor: &str) -> bool {
+    actor
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| GROUP_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
 /// A cue phrase found: its literal words (indices) and the word after it.
@@ -692,7 +882,6 @@ fn complement(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assist::mentions::Rule;
 
     /// Mentions of the given surfaces (each found at its first occurrence
     /// after the previous one), resolved to `actor`.
@@ -779,6 +968,119 @@ mod tests {
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].holder, None);
         assert_eq!(got[0].summary(), "Claim by ?");
+    }
+
+    /// `mentions`, numbered as paragraph `paragraph`.
+    fn mentions_in(text: &str, paragraph: usize, names: &[(&str, &str)]) -> Vec<Mention> {
+        mentions(text, names)
+            .into_iter()
+            .map(|m| Mention { paragraph, ..m })
+            .collect()
+    }
+
+    #[test]
+    fn he_resolves_to_the_person_named_last_in_the_paragraph() {
+        let text = "Nam Il agreed with me. He thinks that it would be good to warn Kim Il Sung.";
+        let names = [("Nam Il", "Nam Il"), ("me", "Petrov")];
+        let mut found = mentions_in(text, 9, &names);
+        found[1].rule = Rule::Pronoun;
+        let got = CueRules::builtin().suggest(text, &found);
+        let claim = got.iter().find(|s| s.kind == Kind::Claim).expect("a claim");
+        // "me" is the author, whom "he" never stands for.
+        assert_eq!(claim.holder.as_deref(), Some("Nam Il"));
+        assert_eq!(
+            claim.explain(text),
+            "claim-said: “thinks that”; he → Nam Il, last named in ¶10"
+        );
+        let advice = got.iter().find(|s| s.kind == Kind::Advice).expect("advice");
+        assert_eq!(advice.holder.as_deref(), Some("Nam Il"));
+    }
+
+    #[test]
+    fn she_resolves_to_the_paragraph_before_when_this_one_names_nobody() {
+        let before_text = "Pak Chang-ok visited Nam Il at his apartment.";
+        let before = mentions_in(
+            before_text,
+            5,
+            &[("Pak Chang-ok", "Pak Chang-ok"), ("Nam Il", "Nam Il")],
+        );
+        let text = "She urged him to join the group.";
+        let got = CueRules::builtin().suggest_after(text, &[], &before);
+        assert_eq!(got.len(), 1);
+        // The most recent mention: the object of the sentence before, as
+        // the rule says (no grammar is parsed).
+        assert_eq!(got[0].tag(), advice("Nam Il", ""));
+        assert_eq!(
+            got[0].explain(text),
+            "advice-advised: “urged”; she → Nam Il, last named in ¶6"
+        );
+        let text = "He said that the plenum would be postponed.";
+        let got = CueRules::builtin().suggest_after(text, &[], &before[..1]);
+        assert_eq!(got[0].tag(), claim("Pak Chang-ok"));
+    }
+
+    #[test]
+    fn the_paragraph_itself_comes_before_the_paragraph_before() {
+        let before = mentions_in("Eden spoke.", 2, &[("Eden", "Anthony Eden")]);
+        let text = "Molotov arrived late. He said that the talks had failed.";
+        let got = CueRules::builtin().suggest_after(
+            text,
+            &mentions_in(text, 3, &[("Molotov", "Molotov")]),
+            &before,
+        );
+        assert_eq!(got[0].tag(), claim("Molotov"));
+        assert_eq!(
+            got[0].antecedent,
+            Some(Antecedent {
+                pronoun: "He".into(),
+                paragraph: 3
+            })
+        );
+    }
+
+    #[test]
+    fn they_resolves_to_a_body_and_he_never_does() {
+        let before = mentions_in(
+            "The Central Committee met Pak.",
+            0,
+            &[("Central Committee", "Central Committee"), ("Pak", "Pak")],
+        );
+        let text = "They opposed the plan.";
+        let got = CueRules::builtin().suggest_after(text, &[], &before);
+        assert_eq!(
+            got[0].tag(),
+            position("Central Committee", Stance::Oppose, "plan")
+        );
+        let before = mentions_in(
+            "Pak met the Central Committee.",
+            0,
+            &[("Pak", "Pak"), ("Central Committee", "Central Committee")],
+        );
+        let got = CueRules::builtin().suggest_after("He opposed the plan.", &[], &before);
+        assert_eq!(got[0].holder.as_deref(), Some("Pak"));
+        // Only persons before: "they" stays unresolved.
+        let people = mentions_in("Pak met Choe.", 0, &[("Pak", "Pak"), ("Choe", "Choe")]);
+        let got = CueRules::builtin().suggest_after(text, &[], &people);
+        assert_eq!(got[0].holder, None);
+        assert_eq!(got[0].summary(), "Position: ? opposes plan");
+    }
+
+    #[test]
+    fn a_pronoun_without_an_antecedent_stays_unnamed() {
+        let text = "He said that the talks had failed.";
+        let author = mentions_in("I met him.", 0, &[("I", "Petrov")])
+            .into_iter()
+            .map(|m| Mention {
+                rule: Rule::Pronoun,
+                ..m
+            })
+            .collect::<Vec<_>>();
+        for before in [&[][..], &author[..]] {
+            let got = CueRules::builtin().suggest_after(text, &[], before);
+            assert_eq!(got[0].holder, None);
+            assert_eq!(got[0].antecedent, None);
+            assert_eq!(got[0].explain(text), "claim-said: “said”");
+        }
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! `fold` makes names comparable (case, hyphens, spaces, diacritics);
 //! `mentions` finds who is named where and by which rule.
 
+pub mod author;
 pub mod cues;
 pub mod fold;
 pub mod mentions;
 
-pub use cues::{CueRules, Suggestion};
+pub use cues::{Antecedent, CueRules, Suggestion};
 pub use mentions::{Detected, Detector, Mention, Rule, link_across};

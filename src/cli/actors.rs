@@ -14,7 +14,7 @@ use crate::assist::{Detected, Detector};
 use crate::document::Document;
 use crate::project::boilerplate::{BoilerplateFinder, files_below};
 use crate::project::store::ProjectStore;
-use crate::project::{ActorEntry, FILE_NAME, Project, detect};
+use crate::project::{ActorEntry, FILE_NAME, Project};
 use crate::sidecar::Sidecar;
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -108,16 +108,31 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
         std::iter::once(codebook.as_slice()).chain(sidecar_actors.iter().map(Vec::as_slice)),
     );
     let detector = Detector::new(&resolver);
-    let documents: Vec<(Vec<&str>, Option<&str>)> = inputs
+    // "I" is the author's actor, decided as the TUI decides it.
+    let authors: Vec<Option<String>> = inputs
         .iter()
         .map(|i| {
+            i.author
+                .as_deref()
+                .and_then(|a| crate::assist::author::author_actor(a, &resolver))
+        })
+        .collect();
+    let documents: Vec<(Vec<&str>, Option<&str>)> = inputs
+        .iter()
+        .zip(&authors)
+        .map(|(i, author)| {
             (
                 i.paragraphs.iter().map(String::as_str).collect(),
-                i.author.as_deref(),
+                author.as_deref(),
             )
         })
         .collect();
-    let detected = detector.detect_all(&documents);
+    let mut detected = detector.detect_all(&documents);
+    for ((input, actor), found) in inputs.iter().zip(&authors).zip(&mut detected) {
+        if let (Some(author), Some(actor)) = (&input.author, actor) {
+            crate::assist::author::link_author(&mut found.mentions, author, actor);
+        }
+    }
     let text = match args.format {
         ActorsFormat::Jsonl => jsonl(&inputs, &detected),
         ActorsFormat::Table => table(&detected, &resolver),
@@ -155,7 +170,7 @@ type Read = Result<(Vec<String>, Option<String>, Vec<Vec<Actor>>), String>;
 fn read_input(path: &Path, run: &crate::corpus::RunCache) -> Read {
     let doc = Document::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     doc.wait_complete();
-    let author = detect::detect(doc.text()).author;
+    let author = crate::assist::author::metadata_author(&doc, None);
     let paragraphs = (0..doc.len())
         .map(|i| doc.paragraph_text(i).to_string())
         .collect();

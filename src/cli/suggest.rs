@@ -13,7 +13,6 @@ use crate::annotation::registry::{Actor, ActorResolver};
 use crate::assist::{CueRules, Detector, Suggestion};
 use crate::document::Document;
 use crate::project::boilerplate::{BoilerplateFinder, files_below};
-use crate::project::detect;
 use crate::sidecar::{self, Sidecar};
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -76,7 +75,7 @@ pub fn run(args: &SuggestArgs) -> ExitCode {
             }
         };
         doc.wait_complete();
-        let mut author = detect::detect(doc.text()).author;
+        let mut author = crate::assist::author::metadata_author(&doc, None);
         match projects.project_of(path) {
             Ok(Some((file, loaded))) => {
                 registries.push(loaded.registry().into_vec());
@@ -111,27 +110,45 @@ pub fn run(args: &SuggestArgs) -> ExitCode {
     }
     let resolver = ActorResolver::of(registries.iter().map(Vec::as_slice));
     let detector = Detector::new(&resolver);
-    let documents: Vec<(Vec<&str>, Option<&str>)> = inputs
+    // "I" is the author's actor, decided as the TUI decides it.
+    let authors: Vec<Option<String>> = inputs
         .iter()
         .map(|i| {
+            i.author
+                .as_deref()
+                .and_then(|a| crate::assist::author::author_actor(a, &resolver))
+        })
+        .collect();
+    let documents: Vec<(Vec<&str>, Option<&str>)> = inputs
+        .iter()
+        .zip(&authors)
+        .map(|(i, author)| {
             (
                 i.paragraphs.iter().map(String::as_str).collect(),
-                i.author.as_deref(),
+                author.as_deref(),
             )
         })
         .collect();
-    let detected = detector.detect_all(&documents);
+    let mut detected = detector.detect_all(&documents);
+    for ((input, actor), found) in inputs.iter().zip(&authors).zip(&mut detected) {
+        if let (Some(author), Some(actor)) = (&input.author, actor) {
+            crate::assist::author::link_author(&mut found.mentions, author, actor);
+        }
+    }
     let mut out = String::new();
     for (input, found) in inputs.iter().zip(&detected) {
         for (index, text) in input.paragraphs.iter().enumerate() {
-            let mentions: Vec<_> = found
-                .mentions
-                .iter()
-                .filter(|m| m.paragraph == index)
-                .cloned()
-                .collect();
+            let of = |p: usize| -> Vec<_> {
+                found
+                    .mentions
+                    .iter()
+                    .filter(|m| m.paragraph == p)
+                    .cloned()
+                    .collect()
+            };
+            let before = index.checked_sub(1).map(of).unwrap_or_default();
             let hash = crate::document::paragraph_hash(text);
-            for s in rules.suggest(text, &mentions) {
+            for s in rules.suggest_after(text, &of(index), &before) {
                 let tag = s.tag();
                 if !args.all
                     && input
@@ -183,6 +200,10 @@ fn jsonl_line(input: &Input, index: usize, text: &str, s: &Suggestion) -> String
         "cues": s.cues,
         "cue_words": words,
         "summary": s.summary(),
+        "antecedent": s.antecedent.as_ref().map(|a| serde_json::json!({
+            "pronoun": a.pronoun,
+            "paragraph": a.paragraph + 1,
+        })),
     })
     .to_string()
 }

@@ -1,0 +1,165 @@
+//! Who "I" and "me" are: the document's author as an actor. One decision,
+//! made here, for the TUI and for `gloss actors` / `gloss suggest` alike,
+//! so the same document never names its author two ways.
+
+use crate::annotation::ActorResolver;
+use crate::annotation::duplicates::fold_name;
+use crate::assist::Mention;
+use crate::document::Document;
+
+/// The author the metadata gives: the project's stored value, else what the
+/// document says about itself (its declared metadata over its text's head).
+pub fn metadata_author(doc: &Document, stored: Option<String>) -> Option<String> {
+    stored.or_else(|| crate::project::detect::detect_document(doc).author)
+}
+
+/// The actor "I" and "me" stand for, given the metadata `author`: the
+/// codebook's actor when it knows the author — a spelling of theirs, or the
+/// one actor whose name has the author's words, initials aside
+/// ("Petrov A.M." is the codebook's "A. M. Petrov") — else the author
+/// normalised: spacing collapsed, trailing initials dropped ("Petrov A.M."
+/// → "Petrov"), as a memo's text names its author.
+pub fn author_actor(author: &str, resolver: &ActorResolver) -> Option<String> {
+    let author = author.split_whitespace().collect::<Vec<_>>().join(" ");
+    if author.is_empty() {
+        return None;
+    }
+    if resolver.knows(&author) {
+        return Some(resolver.resolve(&author));
+    }
+    let key = name_key(&author);
+    if !key.is_empty() {
+        let mut matching: Vec<&str> = resolver
+            .spellings()
+            .filter(|(_, spelling)| name_key(spelling) == key)
+            .map(|(main, _)| main)
+            .collect();
+        matching.dedup();
+        if let [one] = matching[..] {
+            return Some(one.to_string());
+        }
+    }
+    Some(normalised(&author))
+}
+
+/// Mentions of the author by name ("Petrov A." in the header, "/A Petrov/"
+/// under the text) resolve to the author's `actor` as "I" does: those whose
+/// words, initials aside, are the actor's or the metadata `author`'s.
+pub fn link_author(mentions: &mut [Mention], author: &str, actor: &str) {
+    let keys = [name_key(author), name_key(actor)];
+    for m in mentions {
+        if m.actor != actor
+            && keys
+                .iter()
+                .any(|k| !k.is_empty() && *k == name_key(&m.surface))
+        {
+            m.actor = actor.to_string();
+        }
+    }
+}
+
+/// Is `word` an initial ("A.", "A.M.", "M")?
+fn is_initial(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| *c != '.').collect();
+    !letters.is_empty()
+        && letters.iter().all(|c| c.is_uppercase())
+        && (letters.len() == 1 || word.contains('.'))
+}
+
+/// The name without its trailing initials (the whole name when it is
+/// nothing but initials).
+fn normalised(author: &str) -> String {
+    let words: Vec<&str> = author.split(' ').collect();
+    let keep = words
+        .iter()
+        .rposition(|w| !is_initial(w))
+        .map_or(words.len(), |i| i + 1);
+    words[..keep].join(" ")
+}
+
+/// A name's words other than initials, folded and sorted: "Petrov A.M." and
+/// "A. M. Petrov" have one key.
+fn name_key(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = name
+        .split_whitespace()
+        .filter(|w| !is_initial(w))
+        .map(fold_name)
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort();
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::Actor;
+
+    fn resolver(actors: &[(&str, &[&str])]) -> ActorResolver {
+        let actors: Vec<Actor> = actors
+            .iter()
+            .map(|(name, aliases)| Actor {
+                name: name.to_string(),
+                aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            })
+            .collect();
+        ActorResolver::of([actors.as_slice()])
+    }
+
+    #[test]
+    fn without_a_codebook_the_author_loses_trailing_initials() {
+        let none = ActorResolver::default();
+        assert_eq!(
+            author_actor("Petrov A.M.", &none).as_deref(),
+            Some("Petrov")
+        );
+        assert_eq!(
+            author_actor("Orlov  V. I.", &none).as_deref(),
+            Some("Orlov")
+        );
+        assert_eq!(
+            author_actor("Walter S. Robertson", &none).as_deref(),
+            Some("Walter S. Robertson")
+        );
+        assert_eq!(author_actor("A.M.", &none).as_deref(), Some("A.M."));
+        assert_eq!(author_actor("  ", &none), None);
+    }
+
+    #[test]
+    fn the_authors_name_in_the_text_resolves_as_i_does() {
+        let mention = |surface: &str| Mention {
+            paragraph: 0,
+            start: 0,
+            end: surface.chars().count(),
+            surface: surface.to_string(),
+            actor: surface.to_string(),
+            rule: crate::assist::Rule::Shape,
+        };
+        let mut found = vec![
+            mention("Petrov A."),
+            mention("A Petrov"),
+            mention("Pak Chang-ok"),
+        ];
+        link_author(&mut found, "Petrov A.M.", "Petrov");
+        let actors: Vec<&str> = found.iter().map(|m| m.actor.as_str()).collect();
+        assert_eq!(actors, vec!["Petrov", "Petrov", "Pak Chang-ok"]);
+    }
+
+    #[test]
+    fn the_codebook_decides_first() {
+        let known = resolver(&[("Ambassador Petrov", &["Petrov A.M."])]);
+        assert_eq!(
+            author_actor("Petrov A.M.", &known).as_deref(),
+            Some("Ambassador Petrov")
+        );
+        // Initials aside, the same words.
+        let known = resolver(&[("A. M. Petrov", &[])]);
+        assert_eq!(
+            author_actor("Petrov A.M.", &known).as_deref(),
+            Some("A. M. Petrov")
+        );
+        // Two actors fit: the codebook does not decide.
+        let two = resolver(&[("A. Petrov", &[]), ("B. Petrov", &[])]);
+        assert_eq!(author_actor("Petrov A.M.", &two).as_deref(), Some("Petrov"));
+    }
+}
