@@ -10,7 +10,7 @@ use crate::document::Document;
 /// The author the metadata gives: the project's stored value, else what the
 /// document says about itself (its declared metadata over its text's head).
 pub fn metadata_author(doc: &Document, stored: Option<String>) -> Option<String> {
-    stored.or_else(|| crate::project::detect::detect_document(doc).author)
+    stored.or_else(|| crate::project::detect::document_author(doc))
 }
 
 /// The actor "I" and "me" stand for, given the metadata `author`: the

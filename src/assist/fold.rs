@@ -29,6 +29,15 @@ pub fn fold(text: &str) -> Folded {
         text: String::with_capacity(text.len()),
         origin: Vec::with_capacity(text.len()),
     };
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] into `out`, whose buffers are reused (one per document, not
+/// one per paragraph).
+pub fn fold_into(text: &str, out: &mut Folded) {
+    out.text.clear();
+    out.origin.clear();
     for (index, c) in text.chars().enumerate() {
         if c.is_whitespace() || is_joiner(c) {
             if !out.text.ends_with(' ') {
@@ -63,7 +72,6 @@ pub fn fold(text: &str) -> Folded {
             }
         }
     }
-    out
 }
 
 /// The folded form of a name, trimmed: what a pattern is built from.

@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use compact_str::CompactString;
 
-use super::fold::{fold, fold_name};
+use super::fold::{Folded, fold_into, fold_name};
 use crate::annotation::registry::ActorResolver;
 
 /// Which rule found a mention (shown so every suggestion explains itself).
@@ -554,10 +554,15 @@ impl Detector {
     /// Registry names and aliases in `text`, as code point spans with the
     /// main name, whole words only.
     pub fn registry_matches(&self, text: &str) -> Vec<(usize, usize, String)> {
+        self.registry_matches_in(text, &mut Folded::default())
+    }
+
+    /// [`Detector::registry_matches`], folding into `folded`'s buffers.
+    fn registry_matches_in(&self, text: &str, folded: &mut Folded) -> Vec<(usize, usize, String)> {
         let Some(matcher) = &self.matcher else {
             return Vec::new();
         };
-        let folded = fold(text);
+        fold_into(text, folded);
         let bytes = folded.text.as_bytes();
         let mut out = Vec::new();
         for m in matcher.find_iter(&folded.text) {
@@ -638,12 +643,13 @@ impl Detector {
             .iter()
             .map(|p| {
                 let chars: Vec<char> = p.chars().collect();
-                let tokens = tokens(&chars);
+                let tokens = tokens_of(p, &chars);
                 (chars, tokens)
             })
             .collect();
+        let mut folded = Folded::default();
         for (index, (chars, toks)) in tokenised.iter().enumerate() {
-            for (start, end, actor) in self.registry_matches(paragraphs[index]) {
+            for (start, end, actor) in self.registry_matches_in(paragraphs[index], &mut folded) {
                 found.push(Found::new(
                     index,
                     start,
@@ -745,9 +751,11 @@ impl Detector {
             .iter()
             .map(|(n, v)| (fold_name(v), n.clone()))
             .collect();
-        for m in &mut detected.mentions {
-            if let Some(name) = variants.get(&fold_name(&m.actor)) {
-                m.actor = self.resolver.resolve(name);
+        if !variants.is_empty() {
+            for m in &mut detected.mentions {
+                if let Some(name) = variants.get(&fold_name(&m.actor)) {
+                    m.actor = self.resolver.resolve(name);
+                }
             }
         }
         detected.aliases.sort();
@@ -893,8 +901,25 @@ fn fold_key(word: &str) -> CompactString {
 
 /// Words: letters and digits, inner hyphens and apostrophes; a possessive
 /// `'s` is left out; an abbreviation's or initial's dot is kept.
+#[cfg(test)]
 fn tokens(chars: &[char]) -> Vec<Token> {
-    let mut out = Vec::new();
+    let text: String = chars.iter().collect();
+    tokens_of(&text, chars)
+}
+
+/// [`tokens`] of `paragraph`, whose code points are `chars`: each word's
+/// text is a slice of it (ASCII paragraphs, the common case, need no byte map).
+fn tokens_of(paragraph: &str, chars: &[char]) -> Vec<Token> {
+    // Byte offset of each code point (and of the end), only when they differ.
+    let offsets: Option<Vec<usize>> = (paragraph.len() != chars.len()).then(|| {
+        paragraph
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(paragraph.len()))
+            .collect()
+    });
+    let byte = |i: usize| offsets.as_ref().map_or(i, |o| o[i]);
+    let mut out = Vec::with_capacity(chars.len() / 5);
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_alphanumeric() {
@@ -917,7 +942,7 @@ fn tokens(chars: &[char]) -> Vec<Token> {
         if end - start > 2 && is_apostrophe(chars[end - 2]) && chars[end - 1] == 's' {
             end -= 2;
         }
-        let mut text: CompactString = chars[start..end].iter().collect();
+        let mut text = CompactString::from(&paragraph[byte(start)..byte(end)]);
         if chars.get(i) == Some(&'.') {
             let mut with_dot = text.clone();
             with_dot.push('.');
@@ -1016,7 +1041,7 @@ fn strong_rules(
     detected: &mut Detected,
 ) {
     let runs = name_runs(chars, toks);
-    let run_at: HashMap<usize, (usize, usize)> = runs.iter().map(|r| (r.0, *r)).collect();
+    let run_at = RunsAt::new(&runs, toks.len());
     let only_names = !toks.is_empty()
         && toks.len() <= 3
         && toks.iter().all(|t| t.name)
@@ -1078,7 +1103,7 @@ fn strong_rules(
                 }
                 if c > j + 2
                     && c < toks.len()
-                    && run_at.contains_key(&c)
+                    && run_at.get(&c).is_some()
                     && chars[toks[c - 1].end..toks[c].start]
                         .iter()
                         .collect::<String>()
@@ -1184,6 +1209,23 @@ fn strong_rules(
     }
 }
 
+/// The name runs of a paragraph by the token each starts at.
+struct RunsAt(Vec<Option<(usize, usize)>>);
+
+impl RunsAt {
+    fn new(runs: &[(usize, usize)], tokens: usize) -> RunsAt {
+        let mut at = vec![None; tokens];
+        for &r in runs {
+            at[r.0] = Some(r);
+        }
+        RunsAt(at)
+    }
+
+    fn get(&self, token: &usize) -> Option<&(usize, usize)> {
+        self.0.get(*token).and_then(Option::as_ref)
+    }
+}
+
 /// Between two names of a `by` list: `, `, ` and `, `, and ` (and `and` itself
 /// was a token, so this sees only the punctuation and spaces around it).
 fn list_gap(chars: &[char], prev: &Token, next: &Token) -> bool {
@@ -1202,7 +1244,7 @@ fn bracket_after(
     chars: &[char],
     toks: &[Token],
     to: usize,
-    run_at: &HashMap<usize, (usize, usize)>,
+    run_at: &RunsAt,
 ) -> Option<(usize, usize, usize)> {
     let last = toks.get(to.checked_sub(1)?)?;
     let &(vfrom, vto) = run_at.get(&to)?;
@@ -1220,8 +1262,18 @@ fn name_words(name: &str) -> Vec<String> {
     name.split(|c: char| c.is_whitespace() || is_hyphen(c) || c == '.')
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| w.chars().count() > 1 && !PARTICLES.contains(w))
-        .map(fold_name)
+        .map(fold_word)
         .collect()
+}
+
+/// [`fold_name`] of one word of a name (no spaces or hyphens in it): an
+/// ASCII word without `_` (folded to a space) is only lower-cased.
+fn fold_word(word: &str) -> String {
+    if word.is_ascii() && !word.contains('_') {
+        word.to_ascii_lowercase()
+    } else {
+        fold_name(word)
+    }
 }
 
 /// Does `long` contain `short` as consecutive words?
@@ -1261,8 +1313,14 @@ impl KnownNames {
     /// The key of some words, as [`KnownNames::contains`] takes it: their
     /// name words (initials and particles out), joined; empty when none.
     fn key_of<'a>(words: impl Iterator<Item = &'a str>) -> String {
-        let words: Vec<String> = words.flat_map(name_words).collect();
-        words.join("\0")
+        let mut key = String::new();
+        for (i, word) in words.flat_map(name_words).enumerate() {
+            if i > 0 {
+                key.push('\0');
+            }
+            key.push_str(&word);
+        }
+        key
     }
 
     /// Do the words of `key` occur in a row in a known name?
@@ -1563,6 +1621,39 @@ mod tests {
             found(&d),
             vec![(0, "Han Tae-jun", "Han Tae-jun", Rule::Titled)]
         );
+    }
+
+    #[test]
+    fn word_keys_fold_as_names_do() {
+        for word in [
+            "Pak",
+            "Chang-ok",
+            "McConaughy",
+            "A_b",
+            "U.",
+            "x",
+            "Ünal",
+            "",
+        ] {
+            assert_eq!(fold_key(word).as_str(), fold_name(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn word_texts_are_the_code_points_they_span() {
+        // Words are sliced from the paragraph through a byte map when it is
+        // not ASCII: each must be exactly its code points.
+        for text in [
+            "Đặng Văn Đồng met Zhōu Ēnlái’s aide, Dr. Ünal Paşa [Unal Pasa].",
+            "Pak Chang-ok told me, I said: Kim B. agreed.",
+            "",
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            for t in tokens(&chars) {
+                let spanned: String = chars[t.start..t.end].iter().collect();
+                assert_eq!(t.text.as_str(), spanned, "{text}");
+            }
+        }
     }
 
     #[test]

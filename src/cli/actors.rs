@@ -1,7 +1,7 @@
 //! `gloss actors PATH...`: who the documents name, where, and by which rule;
 //! `--add` puts proposed actors and aliases into the project's codebook.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ use super::report;
 use crate::annotation::registry::{Actor, ActorResolver};
 use crate::assist::{Detected, Detector};
 use crate::document::Document;
-use crate::project::boilerplate::{BoilerplateFinder, files_below};
+use crate::project::boilerplate::files_below;
 use crate::project::store::ProjectStore;
 use crate::project::{ActorEntry, FILE_NAME, Project};
 use crate::sidecar::Sidecar;
@@ -60,7 +60,9 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
             files.push(path.clone());
         }
     }
-    let mut projects = BoilerplateFinder::new();
+    // Project files by path, each loaded once (a load error is kept and
+    // reported for every document under it).
+    let mut projects: HashMap<PathBuf, Result<Project, String>> = HashMap::new();
     let mut failed = false;
     let mut inputs = Vec::new();
     let mut codebook: Vec<Actor> = Vec::new();
@@ -79,8 +81,15 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
             }
         };
         sidecar_actors.extend(actors);
-        match projects.project_of(path) {
-            Ok(Some((file, loaded))) => {
+        // The project file is looked up once per folder.
+        let found = run.project_file(path).map(|file| {
+            let loaded = projects
+                .entry(file.clone())
+                .or_insert_with(|| Project::load(&file).map_err(|e| e.to_string()));
+            (file, loaded)
+        });
+        match found {
+            Some((file, Ok(loaded))) => {
                 if project_file.is_none() {
                     codebook = loaded.registry().into_vec();
                     project_file = Some(file.clone());
@@ -92,8 +101,8 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
                     author = Some(stored);
                 }
             }
-            Ok(None) => {}
-            Err(e) => {
+            None => {}
+            Some((_, Err(e))) => {
                 report(e);
                 failed = true;
             }

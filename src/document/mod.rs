@@ -677,6 +677,8 @@ impl Document {
     ) -> Result<Option<formats::Format>, DocumentError> {
         let format = match options.format {
             Some(f) => f,
+            // Opened once, not twice, for the common case.
+            None if formats::is_text_by_name(path) => formats::Format::Text,
             None => {
                 let (file, _) = open_regular(path)?;
                 let mut head = Vec::with_capacity(1024);

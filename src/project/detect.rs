@@ -52,6 +52,19 @@ pub fn detect_document(doc: &crate::document::Document) -> DocumentMeta {
     meta
 }
 
+/// The author alone, as [`detect_document`] would give it (declared
+/// `citation_author`/`DC.creator`/`author` fields first, then the text),
+/// without the other fields' detection: `gloss actors` and the assist
+/// worker need only this, once per document.
+pub fn document_author(doc: &crate::document::Document) -> Option<String> {
+    let declared = doc.extraction().and_then(|e| {
+        ["citation_author", "DC.creator", "author"]
+            .iter()
+            .find_map(|n| e.meta.fields.get(*n).cloned())
+    });
+    declared.or_else(|| author(doc.text()))
+}
+
 pub fn detect(text: &str) -> DocumentMeta {
     let paragraphs = paragraphs(text);
     let mut meta = DocumentMeta::default();
@@ -65,9 +78,7 @@ pub fn detect(text: &str) -> DocumentMeta {
         .or(dateline_date);
     meta.place = labelled_value(&labelled, "place").or(dateline_place);
     let (title_from, title_to) = title.as_deref().map(from_to).unwrap_or_default();
-    meta.author = labelled_value(&labelled, "author")
-        .or_else(|| diary_author(header))
-        .or(title_from);
+    meta.author = author_of(&labelled, header, title_from);
     meta.recipient = labelled_value(&labelled, "recipient").or(title_to);
     meta.citation = labelled_value(&labelled, "citation")
         .map(|c| first_sentences(&c))
@@ -85,6 +96,32 @@ pub fn detect(text: &str) -> DocumentMeta {
     meta.record_id = labelled_value(&labelled, "record_id");
     meta.title = title;
     meta
+}
+
+/// [`detect`]'s author alone, found as it finds it: `gloss actors` needs
+/// only this (for "I"/"me"), per document of a whole corpus.
+pub fn author(text: &str) -> Option<String> {
+    let paragraphs = paragraphs(text);
+    let labelled = labelled_fields(&paragraphs);
+    let header = &paragraphs[..paragraphs.len().min(HEADER_PARAGRAPHS)];
+    if let Some(labelled) = labelled_value(&labelled, "author") {
+        return Some(labelled);
+    }
+    diary_author(header).or_else(|| {
+        let title = labelled_value(&labelled, "title").or_else(|| title_of(header));
+        title.as_deref().and_then(|t| from_to(t).0)
+    })
+}
+
+/// The author: a labelled one, a diary's keeper, or the title's "From …".
+fn author_of(
+    labelled: &[(&'static str, String)],
+    header: &[Vec<&str>],
+    title_from: Option<String>,
+) -> Option<String> {
+    labelled_value(labelled, "author")
+        .or_else(|| diary_author(header))
+        .or(title_from)
 }
 
 /// Paragraphs as lists of trimmed, non-empty lines.
@@ -1010,6 +1047,21 @@ mod tests {
         assert_eq!(m.translator.as_deref(), Some("Mary K. Lee"));
         assert_eq!(m.record_id.as_deref(), Some("123456"));
         assert_eq!(m.place, None);
+    }
+
+    #[test]
+    fn author_alone_is_what_detect_finds() {
+        // `gloss actors` asks only for the author: it must be detect's.
+        let texts = [
+            WEB_MEMO,
+            "Memorandum From the Secretary of State to the President\n\nWashington, May 2, 1955\n\nText.",
+            "Title: A note\n\nAuthor: Kim B.\n\nText.",
+            "Record of a Conversation\n\nNothing said who wrote it.",
+            "",
+        ];
+        for text in texts {
+            assert_eq!(author(text), detect(text).author, "{text}");
+        }
     }
 
     #[test]

@@ -97,16 +97,23 @@ impl std::str::FromStr for Format {
     }
 }
 
+/// `.txt` and `.text` files are plain text whatever their head holds: a
+/// reader need not open them to look first.
+pub fn is_text_by_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("text"))
+}
+
 /// Which format a file is, from its first bytes, then its extension. A file
 /// named `.txt` stays text whatever it contains (ask with `--as-format`).
 pub fn detect(path: &Path, head: &[u8]) -> Format {
+    if is_text_by_name(path) {
+        return Format::Text;
+    }
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    if ext == "txt" || ext == "text" {
-        return Format::Text;
-    }
     if head.starts_with(b"%PDF-") {
         return Format::Pdf;
     }
