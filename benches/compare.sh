@@ -9,7 +9,7 @@
 #   QUICK=1 bash benches/compare.sh    # terminal timings only, no criterion
 #   PANDOC_RUNS=3 bash benches/compare.sh  # runs of pandoc on the 10 MB page (default 2)
 #   ONLY="actors export" bash benches/compare.sh  # only these groups of rows
-#                 # (open session export actors formats criterion search; spaces or commas;
+#                 # (open session export actors formats criterion search corpus; spaces or commas;
 #                 #  formats: the 300-page PDF and the 10 MB HTML page of #13, also as ONLY=html)
 #
 # Needs tmux, less, vim, hyperfine, jq (installed with apt-get when run as
@@ -287,6 +287,88 @@ if want formats || want html; then
   # pandoc takes about 30 s of CPU and 4 GB of memory on the page: few runs.
   full "${PANDOC_RUNS:-2}" "HTML 10 MB" "$HTML" "pandoc -t plain" pandoc -f html -t plain "$HTML" -o /dev/null
   rm -rf "$FSTATE"
+fi
+
+# ---------- the corpus view: 10,000 documents, 20,000 sidecars (#11) ----------
+# `gloss DIR` in tmux: the first screen (status line "10000 documents"), then
+# complete counts (no "counting"/"reading documents" left in the status
+# line) with no cache, then again with the cache the first open left;
+# `cat` of every sidecar timed in the same run. Peak memory is VmHWM at
+# completion, against all the sidecars plus the largest document.
+if want corpus; then
+  echo "corpus view: first screen, complete counts cold and cached, vs cat of the sidecars…" >&2
+  ARCHIVE=$TMP/archive CSTATE=$TMP/corpus-state
+  GLOSS_GENERATE_CORPUS=$ARCHIVE cargo bench --quiet --bench corpus >/dev/null 2>&1
+  cat "$ARCHIVE"/*/* >/dev/null
+  sleep 3 # files written just now are "racy" for the cache (re-hashed until they settle)
+  # complete_ms: poll the pane until the counting is over; prints ms waited.
+  complete_ms() {
+    local start pane
+    start=$(now_ms)
+    while :; do
+      pane=$(tmux capture-pane -p -t "$SESSION" 2>/dev/null || true)
+      if grep -qF "10000 documents" <<<"$pane" && ! grep -qE "counting|reading documents" <<<"$pane"; then
+        echo $(($(now_ms) - start))
+        return 0
+      fi
+      if (($(now_ms) - start > 60000)); then
+        echo "timeout waiting for complete counts" >&2
+        echo 60000
+        return 1
+      fi
+    done
+  }
+  # corpus_open: prints "first complete hwm" (ms from start, ms from start, bytes).
+  corpus_open() {
+    local t0 first done pid hwm
+    t0=$(now_ms)
+    start_in_tmux "exec env GLOSS_STATE_DIR=$CSTATE $GLOSS --as bench $ARCHIVE"
+    wait_for "10000 documents" >/dev/null
+    first=$(($(now_ms) - t0))
+    complete_ms >/dev/null
+    done=$(($(now_ms) - t0))
+    pid=$(tmux display -p -t "$SESSION" '#{pane_pid}')
+    hwm=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$pid/status")
+    tmux send-keys -t "$SESSION" q
+    sleep 0.2
+    stop_tmux
+    echo "$first $done $hwm"
+  }
+  hyperfine --style none --warmup 2 --runs 10 --export-json "$TMP/cat-sidecars.json" \
+    -n cat "cat $ARCHIVE/*/*.gloss.ron > /dev/null" >/dev/null
+  CAT_SC=$(jq '.results[0].mean * 1000 | round' "$TMP/cat-sidecars.json")
+  firsts=() colds=() warms=() hwms=()
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$CSTATE"
+    read -r f c h < <(corpus_open)
+    firsts+=("$f") colds+=("$c") hwms+=("$h")
+    read -r f w h < <(corpus_open)
+    firsts+=("$f") warms+=("$w") hwms+=("$h")
+  done
+  C_FIRST=$(printf '%s\n' "${firsts[@]}" | median)
+  C_COLD=$(printf '%s\n' "${colds[@]}" | median)
+  C_WARM=$(printf '%s\n' "${warms[@]}" | median)
+  C_HWM=$(printf '%s\n' "${hwms[@]}" | sort -n | tail -1)
+  SIDECAR_BYTES=$(find "$ARCHIVE" -name '*.gloss.ron' -printf '%s\n' | awk '{s += $1} END {print s}')
+  LARGEST_DOC=$(find "$ARCHIVE" -name '*.txt' -printf '%s\n' | sort -n | tail -1)
+  row "Corpus view: first screen of 10,000 documents (≤ 150 ms)" "${C_FIRST} ms (${firsts[*]})" "—" "$(verdict "$C_FIRST" 150)"
+  r=$(ratio "$C_COLD" "$CAT_SC")
+  row "Corpus view: complete counts, 20,000 sidecars, vs cat of them (≤ 1.5×)" "gloss ${C_COLD} ms, cat ${CAT_SC} ms" "${r}×" "$(verdict "$r" 1.5)"
+  r=$(ratio "$C_WARM" "$CAT_SC")
+  row "Corpus view: reopen with the cache, complete counts vs cat (≤ 0.2×)" "gloss ${C_WARM} ms, cat ${CAT_SC} ms" "${r}×" "$(verdict "$r" 0.2)"
+  r=$(ratio "$C_HWM" "$((SIDECAR_BYTES + LARGEST_DOC))")
+  row "Corpus view: peak memory vs sidecars + largest document (≤ 1.2×)" "$((C_HWM / 1048576)) MiB for $((SIDECAR_BYTES / 1048576)) MiB + $((LARGEST_DOC / 1024)) KiB" "${r}×" "$(verdict "$r" 1.2)"
+  if [ -z "$QUICK" ]; then
+    # In process (benches/corpus.rs): the index alone, no terminal.
+    GLOSS_CORPUS=$ARCHIVE cargo bench --quiet --bench corpus >/dev/null 2>&1
+    cest() { jq '.mean.point_estimate / 1e6' "$ROOT/target/criterion/corpus/$1/new/estimates.json"; }
+    CB_CAT=$(cest cat_sidecars) CB_COLD=$(cest index_cold) CB_WARM=$(cest index_reopen) CB_LIST=$(cest listed)
+    r=$(ratio "$CB_COLD" "$CB_CAT")
+    row "Corpus index in process: complete, cold vs cat (≤ 1.5×)" "$(printf '%.0f' "$CB_COLD") ms vs $(printf '%.0f' "$CB_CAT") ms (walk alone $(printf '%.0f' "$CB_LIST") ms)" "${r}×" "$(verdict "$r" 1.5)"
+    r=$(ratio "$CB_WARM" "$CB_CAT")
+    row "Corpus index in process: complete, reopened with the cache vs cat (≤ 0.2×)" "$(printf '%.0f' "$CB_WARM") ms vs $(printf '%.0f' "$CB_CAT") ms" "${r}×" "$(verdict "$r" 0.2)"
+  fi
+  rm -rf "$ARCHIVE" "$CSTATE"
 fi
 
 # ---------- in-process figures (criterion) ----------

@@ -13,6 +13,7 @@
 //! through its store; one undo (`u`) here takes them all out again.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -101,6 +102,9 @@ pub struct CorpusSearchScreen {
     pub message: Option<String>,
     /// Where times come from (tests fix it).
     pub clock: fn() -> String,
+    /// Tag all's plan being worked out on a background thread (it reads
+    /// every document with hits and its sidecar: never on the keys' thread).
+    planning: Option<Receiver<Plan>>,
 }
 
 impl CorpusSearchScreen {
@@ -125,6 +129,7 @@ impl CorpusSearchScreen {
             last_tagging: None,
             message: None,
             clock: crate::annotation::now_rfc3339,
+            planning: None,
         }
     }
 
@@ -157,13 +162,21 @@ impl CorpusSearchScreen {
         self.job = Some(CorpusSearch::start(&self.root, query));
     }
 
-    /// Is a search running (the host polls more often meanwhile)?
+    /// Is a search running or a tag all being planned (the host polls
+    /// more often meanwhile)?
     pub fn busy(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || self.planning.is_some()
     }
 
-    /// Take what the search found since the last call; never waits.
+    /// Is tag all's plan being worked out?
+    pub fn planning(&self) -> bool {
+        self.planning.is_some()
+    }
+
+    /// Take what the search found since the last call, and tag all's plan
+    /// once it is ready; never waits.
     pub fn poll(&mut self) {
+        self.poll_plan();
         let Some(job) = self.job.as_mut() else {
             return;
         };
@@ -318,6 +331,15 @@ impl CorpusSearchScreen {
             return Outcome::Stay;
         }
         self.message = None;
+        if self.planning.is_some() {
+            // Esc drops the plan being worked out; other keys work as ever.
+            if event.code == KeyCode::Esc {
+                self.planning = None;
+                self.message = Some("Cancelled: nothing tagged".into());
+                return Outcome::Stay;
+            }
+            self.message = Some(PLANNING.into());
+        }
         match self.stage {
             Stage::Results => {}
             Stage::Scope(_) => {
@@ -448,7 +470,9 @@ impl CorpusSearchScreen {
 
 impl CorpusSearchScreen {
     fn start_tag_all(&mut self) {
-        if self.annotator.is_none() {
+        if self.planning.is_some() {
+            self.message = Some(PLANNING.into());
+        } else if self.annotator.is_none() {
             self.message = Some("Tag all needs an annotator (--as NAME)".into());
         } else if self.busy() {
             self.message = Some("Still searching: tag all once the search is done".into());
@@ -511,23 +535,17 @@ impl CorpusSearchScreen {
                     Ok(tag) => {
                         let scope = form.all.unwrap_or(Scope { quotes: false });
                         let annotator = self.annotator.clone().unwrap_or_default();
-                        let plan = Plan::new(
-                            &self.paragraphs_by_document(),
-                            &self.query,
-                            &tag,
-                            scope,
-                            &annotator,
-                            &(self.clock)(),
-                        );
-                        if plan.count() == 0 {
-                            self.stage = Stage::Results;
-                            self.message = Some(format!(
-                                "Every hit already carries {}: nothing to tag",
-                                tag.summary()
-                            ));
-                        } else {
-                            self.stage = Stage::Confirm(Box::new(plan));
-                        }
+                        let hits = self.paragraphs_by_document();
+                        let query = self.query.clone();
+                        let now = (self.clock)();
+                        let (tx, rx) = mpsc::channel();
+                        std::thread::spawn(move || {
+                            let plan = Plan::new(&hits, &query, &tag, scope, &annotator, &now);
+                            let _ = tx.send(plan);
+                        });
+                        self.planning = Some(rx);
+                        self.stage = Stage::Results;
+                        self.message = Some(PLANNING.into());
                     }
                     Err((field, message)) => {
                         form.focus = field;
@@ -542,6 +560,39 @@ impl CorpusSearchScreen {
                     form.highlight = None;
                 }
             }
+        }
+    }
+
+    /// Show tag all's preview once its plan arrived.
+    fn poll_plan(&mut self) {
+        let Some(rx) = &self.planning else { return };
+        match rx.try_recv() {
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => {
+                self.planning = None;
+                self.message = Some("Tag all could not be worked out: nothing tagged".into());
+            }
+            Ok(plan) => {
+                self.planning = None;
+                if plan.count() == 0 {
+                    self.message = Some(format!(
+                        "Every hit already carries {}: nothing to tag",
+                        plan.tag.summary()
+                    ));
+                } else {
+                    self.message = None;
+                    self.stage = Stage::Confirm(Box::new(plan));
+                }
+            }
+        }
+    }
+
+    /// Wait for tag all's plan (tests); `limit` in all.
+    pub fn finish_planning(&mut self, limit: Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        while self.planning.is_some() && std::time::Instant::now() < deadline {
+            self.poll_plan();
+            std::thread::sleep(Duration::from_millis(2));
         }
     }
 
@@ -604,6 +655,9 @@ impl CorpusSearchScreen {
         });
     }
 }
+
+/// What the status line says while tag all's plan is worked out.
+const PLANNING: &str = "Working out what tag all would add… (Esc cancels)";
 
 /// The actors and issues of the project file above `root`, if there is one.
 fn project_names(root: &Path) -> (ActorResolver, Vec<String>) {
@@ -770,6 +824,7 @@ mod tests {
             press(&mut s, KeyCode::Char(c));
         }
         press(&mut s, KeyCode::Enter);
+        s.finish_planning(Duration::from_secs(10));
         let Stage::Confirm(plan) = &s.stage else {
             panic!("a preview first, got {:?}", s.stage);
         };
@@ -795,6 +850,51 @@ mod tests {
                 .as_deref()
                 .is_some_and(|m| m.starts_with("Undone: 3"))
         );
+    }
+
+    #[test]
+    fn tag_all_planning_over_the_corpus_runs_off_the_keys_thread() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for i in 0..20 {
+            std::fs::write(dir.path().join(format!("m{i:02}.txt")), "The grain plan.\n")
+                .expect("w");
+        }
+        let mut s = CorpusSearchScreen::new(dir.path()).with_annotator("kim");
+        for c in "grain".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        press(&mut s, KeyCode::Enter);
+        s.finish(Duration::from_secs(10));
+        press(&mut s, KeyCode::Char('T'));
+        press(&mut s, KeyCode::Char('c'));
+        for c in "Nam Il".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        press(&mut s, KeyCode::Enter);
+        // Enter returned before a single document was read: the plan comes
+        // later, through `poll`, and keys move the list meanwhile.
+        assert!(s.planning());
+        assert_eq!(s.stage, Stage::Results);
+        assert_eq!(s.message.as_deref(), Some(PLANNING));
+        press(&mut s, KeyCode::Char('j'));
+        assert_eq!(s.selected, 1);
+        s.finish_planning(Duration::from_secs(10));
+        let Stage::Confirm(plan) = &s.stage else {
+            panic!("the preview once planned, got {:?}", s.stage);
+        };
+        assert_eq!(plan.documents.len(), 20);
+        // Esc while planning drops the plan.
+        press(&mut s, KeyCode::Esc);
+        press(&mut s, KeyCode::Char('T'));
+        press(&mut s, KeyCode::Char('c'));
+        for c in "Nam Il".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        press(&mut s, KeyCode::Enter);
+        press(&mut s, KeyCode::Esc);
+        assert!(!s.planning());
+        s.poll();
+        assert_eq!(s.stage, Stage::Results);
     }
 
     #[test]

@@ -136,6 +136,20 @@ pub struct Pending {
     recorded: i128,
 }
 
+impl Pending {
+    /// Check the inputs again after `value` was computed from them (a
+    /// `stat` each, a hash of racy ones): on the thread that computed it, so
+    /// that many documents settle in parallel; then [`Cache::insert`].
+    pub fn settle<V>(self, value: V) -> Settled<V> {
+        Settled(entry_of(self, value))
+    }
+}
+
+/// A value ready for [`Cache::insert`]: its entry, or `None` when an input
+/// is missing or changed while it was computed.
+#[derive(Debug)]
+pub struct Settled<V>(Option<Entry<V>>);
+
 fn path_bytes(path: &Path) -> Vec<u8> {
     #[cfg(unix)]
     {
@@ -214,6 +228,30 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
             .iter()
             .map(|p| (p.clone(), FileStamp::of(p)))
             .collect();
+        self.lookup_at(document, stamps, context, recorded)
+    }
+
+    /// [`Cache::lookup`] with the inputs' stamps already taken (by a walk
+    /// that listed them, at or before `taken`): no `stat` again. A file
+    /// changed since is caught by [`Cache::store`] (nothing is recorded) and
+    /// by the next walk.
+    pub fn lookup_stamped(
+        &mut self,
+        document: &Path,
+        stamps: Vec<(PathBuf, Option<FileStamp>)>,
+        context: [u8; 32],
+        taken: SystemTime,
+    ) -> Lookup<V> {
+        self.lookup_at(document, stamps, context, nanos(taken))
+    }
+
+    fn lookup_at(
+        &mut self,
+        document: &Path,
+        stamps: Vec<(PathBuf, Option<FileStamp>)>,
+        context: [u8; 32],
+        recorded: i128,
+    ) -> Lookup<V> {
         let key = path_bytes(document);
         if let Some(entry) = self.entries.get_mut(&key)
             && let Some(refreshed) = still_valid(entry, &stamps, context, recorded)
@@ -233,7 +271,13 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     /// Record `value`, computed after `pending` was taken. Nothing is
     /// recorded when an input is missing or changed meanwhile.
     pub fn store(&mut self, document: &Path, pending: Pending, value: V) {
-        let Some(entry) = entry_of(pending, value) else {
+        self.insert(document, pending.settle(value));
+    }
+
+    /// Record a value settled with [`Pending::settle`] (nothing when an
+    /// input was missing or changed).
+    pub fn insert(&mut self, document: &Path, settled: Settled<V>) {
+        let Some(entry) = settled.0 else {
             self.entries.remove(&path_bytes(document));
             return;
         };

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::annotation::{ActorResolver, Kind};
 use crate::archive::cache::{self, Cache, Lookup};
+use crate::archive::parallel;
 use crate::document::anchor::Placement;
 use crate::document::{Document, DocumentError};
 use crate::project::{self, PartialDate, Project, Status};
@@ -87,11 +88,26 @@ impl DocCounts {
     }
 }
 
+/// A document's sidecars, each read and parsed once (counts and facts are
+/// both taken from the same parse).
+type Loaded = Vec<(String, PathBuf, Result<Sidecar, sidecar::SidecarError>)>;
+
+fn load_sidecars(sidecars: &[(String, PathBuf)]) -> Loaded {
+    sidecars
+        .iter()
+        .map(|(annotator, path)| (annotator.clone(), path.clone(), Sidecar::load(path)))
+        .collect()
+}
+
 /// Count the annotations of a document's sidecars, `(annotator, path)`.
 pub fn count_sidecars(sidecars: &[(String, PathBuf)]) -> DocCounts {
+    counts_of(&load_sidecars(sidecars))
+}
+
+fn counts_of(loaded: &Loaded) -> DocCounts {
     let mut counts = DocCounts::default();
-    for (annotator, path) in sidecars {
-        match Sidecar::load(path) {
+    for (annotator, _, sidecar) in loaded {
+        match sidecar {
             Ok(s) => {
                 let mine = counts.annotators.entry(annotator.clone()).or_default();
                 for a in &s.annotations {
@@ -102,10 +118,10 @@ pub fn count_sidecars(sidecars: &[(String, PathBuf)]) -> DocCounts {
                         }
                     }
                 }
-                counts.conflicts += crate::sidecar::merge::unsettled(&s).len();
-                for actor in s.actors {
-                    if !actor.aliases.is_empty() && !counts.registry.contains(&actor) {
-                        counts.registry.push(actor);
+                counts.conflicts += crate::sidecar::merge::unsettled(s).len();
+                for actor in &s.actors {
+                    if !actor.aliases.is_empty() && !counts.registry.contains(actor) {
+                        counts.registry.push(actor.clone());
                     }
                 }
             }
@@ -133,6 +149,10 @@ pub struct DocFacts {
 
 /// Open a document and place its sidecars' annotations in it.
 pub fn document_facts(document: &Path, sidecars: &[(String, PathBuf)]) -> DocFacts {
+    facts_of(document, load_sidecars(sidecars))
+}
+
+fn facts_of(document: &Path, loaded: Loaded) -> DocFacts {
     let doc = match Document::open(document) {
         Ok(doc) => doc,
         Err(e) => {
@@ -150,10 +170,10 @@ pub fn document_facts(document: &Path, sidecars: &[(String, PathBuf)]) -> DocFac
     };
     let detected = project::detect::detect_document(&doc);
     let mut orphans = 0;
-    for (annotator, path) in sidecars {
+    for (annotator, path, sidecar) in loaded {
         // A broken sidecar is reported by the counts.
-        if let Ok(s) = Sidecar::load(path) {
-            let layer = crate::corpus::Layer::new(&doc, annotator.clone(), path.clone(), s);
+        if let Ok(s) = sidecar {
+            let layer = crate::corpus::Layer::new(&doc, annotator, path, s);
             orphans += layer
                 .placements
                 .iter()
@@ -171,21 +191,22 @@ pub fn document_facts(document: &Path, sidecars: &[(String, PathBuf)]) -> DocFac
     }
 }
 
-/// When a file last changed, as far as a listing can tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Stamp {
-    pub len: u64,
-    pub modified: Option<SystemTime>,
+/// Counts, facts or both of a document, from one read of each of its files.
+fn read_document(
+    document: &Path,
+    sidecars: &[(String, PathBuf)],
+    counts: bool,
+    facts: bool,
+) -> (Option<DocCounts>, Option<DocFacts>) {
+    let loaded = load_sidecars(sidecars);
+    let counts = counts.then(|| counts_of(&loaded));
+    let facts = facts.then(|| facts_of(document, loaded));
+    (counts, facts)
 }
 
-impl Stamp {
-    fn of(meta: &std::fs::Metadata) -> Stamp {
-        Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        }
-    }
-}
+/// When a file last changed, as far as a listing can tell (the stamp the
+/// cache checks, so a walk's listing serves its lookups without a `stat`).
+pub type Stamp = cache::FileStamp;
 
 /// A document found by the walk, with its sidecars and their stamps.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,13 +231,33 @@ impl Listing {
 /// file and files gloss writes beside a document (exports) are no documents.
 /// Whether a file is text is found later, by opening it.
 pub fn walk(root: &Path) -> Vec<Listing> {
+    walk_with(root, true)
+}
+
+/// [`walk`] by names alone: no `stat` of a file that is not a symlink (the
+/// folder listing tells files from folders), every stamp [`UNSTAMPED`].
+/// What the first screen waits for: its cost does not grow with the
+/// sidecars' number beyond their names.
+pub fn list_names(root: &Path) -> Vec<Listing> {
+    walk_with(root, false)
+}
+
+/// The stamp of a file listed by name only.
+pub const UNSTAMPED: Stamp = Stamp {
+    len: 0,
+    modified: 0,
+    changed: 0,
+    inode: 0,
+};
+
+fn walk_with(root: &Path, stamped: bool) -> Vec<Listing> {
     let mut out = Vec::new();
-    walk_into(root, &mut HashSet::new(), &mut out);
+    walk_into(root, stamped, &mut HashSet::new(), &mut out);
     out.sort_by(|a, b| a.document.cmp(&b.document));
     out
 }
 
-fn walk_into(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listing>) {
+fn walk_into(dir: &Path, stamped: bool, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listing>) {
     let Ok(real) = std::fs::canonicalize(dir) else {
         return;
     };
@@ -238,6 +279,14 @@ fn walk_into(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listing>) {
         };
         // A symlink is followed (to a folder or a file); the walk's `seen`
         // set stops loops.
+        if !stamped && !kind.is_symlink() {
+            if kind.is_dir() {
+                folders.push(entry.path());
+            } else if kind.is_file() {
+                files.push((name, UNSTAMPED));
+            }
+            continue;
+        }
         let meta = if kind.is_symlink() {
             std::fs::metadata(entry.path())
         } else {
@@ -247,7 +296,12 @@ fn walk_into(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listing>) {
         if meta.is_dir() {
             folders.push(entry.path());
         } else if meta.is_file() {
-            files.push((name, Stamp::of(&meta)));
+            let stamp = if stamped {
+                Stamp::from_meta(&meta)
+            } else {
+                UNSTAMPED
+            };
+            files.push((name, stamp));
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -285,7 +339,7 @@ fn walk_into(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listing>) {
     }
     folders.sort();
     for folder in folders {
-        walk_into(&folder, seen, out);
+        walk_into(&folder, stamped, seen, out);
     }
 }
 
@@ -394,9 +448,12 @@ impl CorpusIndex {
     /// commands; nothing watches for changes).
     pub fn read_all(root: &Path) -> Result<CorpusIndex, IndexError> {
         let mut index = CorpusIndex::listed(root)?;
-        for row in &mut index.rows {
-            row.counts = Some(count_sidecars(&row.sidecars));
-            row.facts = Some(document_facts(&row.path, &row.sidecars));
+        let read = parallel::map(&index.rows, |row| {
+            read_document(&row.path, &row.sidecars, true, true)
+        });
+        for (row, (counts, facts)) in index.rows.iter_mut().zip(read) {
+            row.counts = counts;
+            row.facts = facts;
         }
         index.complete = true;
         index.generation += 1;
@@ -409,7 +466,8 @@ impl CorpusIndex {
         if !meta.is_dir() {
             return Err(IndexError::NotAFolder(root.display().to_string()));
         }
-        let listings = walk(root);
+        // Names only: the background thread stats every file.
+        let listings = list_names(root);
         let project_file = Project::find(root);
         let (project, project_error) = match &project_file {
             Some(file) => match Project::load(file) {
@@ -448,6 +506,7 @@ impl CorpusIndex {
             requests,
             state: None,
             caches: Caches::in_memory(),
+            walked: SystemTime::now(),
         };
         Ok((index, watcher))
     }
@@ -689,7 +748,15 @@ struct Caches {
 /// What a cached value depends on besides its files: the program that
 /// computed it (another version may count or detect differently).
 fn cache_context(kind: &str) -> [u8; 32] {
-    cache::context_of(&[kind.as_bytes(), env!("CARGO_PKG_VERSION").as_bytes()])
+    // Two kinds, looked up for every document: digested once.
+    static COUNTS: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    static FACTS: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    let digest = || cache::context_of(&[kind.as_bytes(), env!("CARGO_PKG_VERSION").as_bytes()]);
+    match kind {
+        "counts" => *COUNTS.get_or_init(digest),
+        "facts" => *FACTS.get_or_init(digest),
+        _ => digest(),
+    }
 }
 
 impl Caches {
@@ -720,6 +787,33 @@ impl Caches {
             })
     }
 
+    /// Both lookups for a listed document, with the walk's stamps (taken at
+    /// `walked`): no `stat`.
+    fn look(
+        &mut self,
+        listing: &Listing,
+        walked: SystemTime,
+    ) -> (Lookup<DocCounts>, Lookup<DocFacts>) {
+        let sidecars: Vec<(PathBuf, Option<Stamp>)> = listing
+            .sidecars
+            .iter()
+            .map(|(_, p, stamp)| (p.clone(), Some(*stamp)))
+            .collect();
+        let mut inputs = Vec::with_capacity(sidecars.len() + 1);
+        inputs.push((listing.document.clone(), Some(listing.stamp)));
+        inputs.extend(sidecars.iter().cloned());
+        let counts = self.counts.lookup_stamped(
+            &listing.document,
+            sidecars,
+            cache_context("counts"),
+            walked,
+        );
+        let facts =
+            self.facts
+                .lookup_stamped(&listing.document, inputs, cache_context("facts"), walked);
+        (counts, facts)
+    }
+
     /// Facts from the document and its sidecars (orphans need both).
     fn facts(&mut self, document: &Path, sidecars: &[(String, PathBuf)]) -> DocFacts {
         let inputs: Vec<PathBuf> = std::iter::once(document.to_path_buf())
@@ -745,6 +839,38 @@ impl Caches {
     }
 }
 
+/// Documents per round of the first pass.
+const ROUND: usize = 256;
+
+/// A value computed for a cache miss, with its entry settled (on the
+/// reading thread); `None` for a hit.
+fn settled<V: Clone>(looked: &Lookup<V>, value: Option<V>) -> Option<(V, cache::Settled<V>)> {
+    match (looked, value) {
+        (Lookup::Miss(pending), Some(v)) => Some((v.clone(), pending.clone().settle(v))),
+        _ => None,
+    }
+}
+
+/// The value of a lookup: the hit, or the computed value (recorded).
+fn taken<V>(
+    cache: &mut Cache<V>,
+    document: &Path,
+    looked: Lookup<V>,
+    computed: Option<(V, cache::Settled<V>)>,
+) -> V
+where
+    V: Clone + Default + Serialize + serde::de::DeserializeOwned,
+{
+    match (looked, computed) {
+        (Lookup::Hit(v), _) => v,
+        (Lookup::Miss(_), Some((v, settled))) => {
+            cache.insert(document, settled);
+            v
+        }
+        (Lookup::Miss(_), None) => V::default(),
+    }
+}
+
 /// The background thread: counts, facts, then watching.
 struct Watcher {
     root: PathBuf,
@@ -755,43 +881,16 @@ struct Watcher {
     /// The state folder holding the caches (`None`: kept in memory).
     state: Option<PathBuf>,
     caches: Caches,
+    /// When the walk that listed `known` began (its stamps are as of then).
+    walked: SystemTime,
 }
 
 impl Watcher {
     fn run(mut self) {
         // Opened here, not on the UI thread: the files may be large.
         self.caches = Caches::open(self.state.as_deref(), &self.root);
-        let paths: Vec<PathBuf> = self.known.keys().cloned().collect();
-        // Counts for every row first (cheap: sidecars only), then facts.
-        for path in &paths {
-            if !self.serve_requests() {
-                return;
-            }
-            if let Some(l) = self.known.get(path) {
-                let counts = self.caches.counts(path, &l.sidecar_paths());
-                if self
-                    .updates
-                    .send(Update::Counts(path.clone(), counts))
-                    .is_err()
-                {
-                    return;
-                }
-            }
-        }
-        for path in &paths {
-            if !self.serve_requests() {
-                return;
-            }
-            if let Some(l) = self.known.get(path) {
-                let facts = self.caches.facts(path, &l.sidecar_paths());
-                if self
-                    .updates
-                    .send(Update::Facts(path.clone(), facts))
-                    .is_err()
-                {
-                    return;
-                }
-            }
+        if !self.stamp_all() || !self.first_pass() {
+            return;
         }
         // Saved before `Complete`, so a reopen after it finds the cache.
         self.caches.save(&self.known);
@@ -829,6 +928,92 @@ impl Watcher {
         }
     }
 
+    /// Counts and facts of every listed document: from the caches where
+    /// they hold, else read on every core, one round of documents at a time
+    /// (rows fill in round by round; a refresh waits at most one round).
+    /// False when the index is gone.
+    fn first_pass(&mut self) -> bool {
+        let listings: Vec<Listing> = self.known.values().cloned().collect();
+        for round in listings.chunks(ROUND) {
+            if !self.serve_requests() {
+                return false;
+            }
+            let looked: Vec<_> = round
+                .iter()
+                .map(|l| self.caches.look(l, self.walked))
+                .collect();
+            let misses: Vec<usize> = (0..round.len())
+                .filter(|&i| {
+                    matches!(looked[i].0, Lookup::Miss(_)) || matches!(looked[i].1, Lookup::Miss(_))
+                })
+                .collect();
+            // Read, and checked again for the caches, on every core.
+            let mut read = parallel::map(&misses, |&i| {
+                let (counts, facts) = &looked[i];
+                let listing = &round[i];
+                let (new_counts, new_facts) = read_document(
+                    &listing.document,
+                    &listing.sidecar_paths(),
+                    matches!(counts, Lookup::Miss(_)),
+                    matches!(facts, Lookup::Miss(_)),
+                );
+                (settled(counts, new_counts), settled(facts, new_facts))
+            })
+            .into_iter();
+            for (i, (listing, (counts, facts))) in round.iter().zip(looked).enumerate() {
+                let path = &listing.document;
+                let (new_counts, new_facts) = match misses.binary_search(&i) {
+                    Ok(_) => read.next().unwrap_or((None, None)),
+                    Err(_) => (None, None),
+                };
+                let counts = taken(&mut self.caches.counts, path, counts, new_counts);
+                let facts = taken(&mut self.caches.facts, path, facts, new_facts);
+                if self
+                    .updates
+                    .send(Update::Counts(path.clone(), counts))
+                    .is_err()
+                    || self
+                        .updates
+                        .send(Update::Facts(path.clone(), facts))
+                        .is_err()
+                {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Walk again with every file's stamp (the rows were listed by name)
+    /// and tell what differs from the rows; false when the index is gone.
+    fn stamp_all(&mut self) -> bool {
+        self.walked = SystemTime::now();
+        let now: BTreeMap<PathBuf, Listing> = walk(&self.root)
+            .into_iter()
+            .map(|l| (l.document.clone(), l))
+            .collect();
+        for path in self.known.keys().filter(|p| !now.contains_key(*p)) {
+            if self.updates.send(Update::Removed(path.clone())).is_err() {
+                return false;
+            }
+        }
+        for (path, listing) in &now {
+            let same_files = self.known.get(path).is_some_and(|old| {
+                old.sidecars.len() == listing.sidecars.len()
+                    && old
+                        .sidecars
+                        .iter()
+                        .zip(&listing.sidecars)
+                        .all(|(a, b)| a.1 == b.1)
+            });
+            if !same_files && self.updates.send(Update::Listed(listing.clone())).is_err() {
+                return false;
+            }
+        }
+        self.known = now;
+        true
+    }
+
     /// Answer waiting refresh requests; false when the index is gone.
     fn serve_requests(&mut self) -> bool {
         loop {
@@ -854,10 +1039,12 @@ impl Watcher {
             .iter()
             .map(|(a, p)| {
                 let stamp = std::fs::metadata(p)
-                    .map(|m| Stamp::of(&m))
+                    .map(|m| Stamp::from_meta(&m))
                     .unwrap_or(Stamp {
                         len: 0,
-                        modified: None,
+                        modified: 0,
+                        changed: 0,
+                        inode: 0,
                     });
                 (a.clone(), p.clone(), stamp)
             })
@@ -921,7 +1108,7 @@ impl Watcher {
 
     fn project_stamp(&self) -> Option<Stamp> {
         let file = self.project_file.as_deref()?;
-        std::fs::metadata(file).ok().map(|m| Stamp::of(&m))
+        std::fs::metadata(file).ok().map(|m| Stamp::from_meta(&m))
     }
 }
 
@@ -1197,6 +1384,93 @@ mod tests {
         let mut again = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
         assert_eq!(memo_row(&mut again, dir.path()), cold);
         assert_eq!(Cache::<DocCounts>::open_file(counts_file).len(), 3);
+    }
+
+    #[test]
+    fn the_first_screen_lists_by_name_without_stamping_any_file() {
+        let dir = corpus();
+        let named: Vec<(PathBuf, Vec<PathBuf>)> = list_names(dir.path())
+            .into_iter()
+            .map(|l| {
+                assert_eq!(l.stamp, UNSTAMPED);
+                assert!(l.sidecars.iter().all(|s| s.2 == UNSTAMPED));
+                (l.document, l.sidecars.into_iter().map(|s| s.1).collect())
+            })
+            .collect();
+        let stamped: Vec<(PathBuf, Vec<PathBuf>)> = walk(dir.path())
+            .into_iter()
+            .map(|l| (l.document, l.sidecars.into_iter().map(|s| s.1).collect()))
+            .collect();
+        assert_eq!(named, stamped);
+    }
+
+    /// More documents than one round of the parallel first pass, each with
+    /// its own counts: every row gets exactly what one document read alone
+    /// gives (kinds per annotator, conflicts, orphans, dates).
+    #[test]
+    fn the_parallel_first_pass_counts_every_document_as_read_alone() {
+        let dir = corpus();
+        let m = dir.path().join("m.txt");
+        for i in 0..(ROUND + 40) {
+            let doc = dir.path().join(format!("many/d{i:04}.txt"));
+            std::fs::create_dir_all(doc.parent().unwrap()).unwrap();
+            std::fs::write(&doc, MEMO).unwrap();
+            let side = sidecar::sidecar_path(&doc, "kim");
+            std::fs::write(&side, sidecar_text(&m, "kim", i % 5)).unwrap();
+            if i % 3 == 0 {
+                let side = sidecar::sidecar_path(&doc, "lee");
+                std::fs::write(&side, sidecar_text(&m, "lee", i % 7)).unwrap();
+            }
+        }
+        let state = tempfile::tempdir().unwrap();
+        let mut index = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        wait_for(&mut index, CorpusIndex::is_complete);
+        assert_eq!(index.rows().len(), ROUND + 43);
+        for row in index.rows() {
+            assert_eq!(
+                row.counts.as_ref(),
+                Some(&count_sidecars(&row.sidecars)),
+                "{}",
+                row.relative
+            );
+            assert_eq!(
+                row.facts.as_ref(),
+                Some(&document_facts(&row.path, &row.sidecars)),
+                "{}",
+                row.relative
+            );
+        }
+        let d7 = index.row(&dir.path().join("many/d0007.txt")).unwrap();
+        let counts = d7.counts.as_ref().unwrap();
+        assert_eq!(counts.of("kim").claims, 2 + 2);
+        assert_eq!(counts.of("lee").claims, 0);
+        assert_eq!(counts.conflicts, 1);
+        assert_eq!(d7.facts.as_ref().unwrap().orphans, 1);
+        // The same from the caches on a reopen.
+        let before: Vec<Row> = index.rows().to_vec();
+        drop(index);
+        let mut again = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        wait_for(&mut again, CorpusIndex::is_complete);
+        assert_eq!(again.rows(), before.as_slice());
+    }
+
+    #[test]
+    fn a_document_added_between_the_listing_and_the_stamping_walk_shows() {
+        let dir = corpus();
+        let (mut index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+        std::fs::write(dir.path().join("late.txt"), "Late memo.\n").unwrap();
+        std::fs::remove_file(dir.path().join("box/bare.txt")).unwrap();
+        watcher.state = None;
+        index.worker = Some(std::thread::spawn(move || watcher.run()));
+        wait_for(&mut index, CorpusIndex::is_complete);
+        assert!(index.row(&dir.path().join("late.txt")).is_some());
+        assert!(index.row(&dir.path().join("box/bare.txt")).is_none());
+        assert!(
+            index
+                .rows()
+                .iter()
+                .all(|r| r.counts.is_some() && r.facts.is_some())
+        );
     }
 
     #[test]
