@@ -356,6 +356,7 @@ pub fn paragraphs(pages: &[PageText]) -> Vec<Block> {
                 section: section.clone(),
                 boilerplate: false,
                 notes: Vec::new(),
+                styles: Vec::new(),
             });
             if p.heading {
                 *section = Some(text);
@@ -373,6 +374,7 @@ pub fn paragraphs(pages: &[PageText]) -> Vec<Block> {
                     section: None,
                     boilerplate: true,
                     notes: Vec::new(),
+                    styles: Vec::new(),
                 };
                 pending.push(block);
                 if open.is_none() {
