@@ -163,8 +163,8 @@ fn a_search_match_and_a_selection_show_over_emphasis() {
 fn colours_leave_emphasis_italic() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_on(dir.path());
-    let buf = render(&mut app, 80, 12, &Theme::named("default", false));
-    let (x, y) = cell_of(&buf, "停戦");
+    let buf = render(&mut app, 100, 30, &Theme::named("default", false));
+    let (x, y) = cell_of(&buf, "停");
     assert!(buf[(x, y)].modifier.contains(Modifier::ITALIC));
     let (x, y) = cell_of(&buf, "Kaesong");
     assert!(
