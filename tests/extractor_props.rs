@@ -191,7 +191,7 @@ fn docx_parts() -> Vec<(String, Vec<u8>)> {
             let mut entry = zip.by_index(i).unwrap();
             let mut content = Vec::new();
             entry.read_to_end(&mut content).unwrap();
-            (entry.name().to_string(), content)
+            (entry.name().unwrap().into_owned(), content)
         })
         .collect()
 }
