@@ -119,3 +119,171 @@ proptest! {
         }
     }
 }
+
+/// A committed fixture made by a real tool (see tests/data/*/README.md).
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(path),
+    )
+    .unwrap()
+}
+
+/// Damage a binary file as disks, downloads and careless tools do: cut it
+/// short, flip bits, overwrite a run with garbage, point `startxref`
+/// elsewhere.
+fn damage(
+    base: &[u8],
+    cut: Option<usize>,
+    flips: &[(usize, u8)],
+    garbage: Option<(usize, Vec<u8>)>,
+    xref: Option<u32>,
+) -> Vec<u8> {
+    let mut bytes = base.to_vec();
+    for &(at, bit) in flips {
+        let at = at % bytes.len().max(1);
+        if let Some(b) = bytes.get_mut(at) {
+            *b ^= 1 << (bit % 8);
+        }
+    }
+    if let Some((at, junk)) = garbage {
+        let at = at % bytes.len().max(1);
+        let end = (at + junk.len()).min(bytes.len());
+        bytes.splice(at..end, junk);
+    }
+    if let Some(offset) = xref
+        && let Some(i) = memchr::memmem::rfind(&bytes, b"startxref")
+    {
+        let digits = i + b"startxref\n".len();
+        let end = bytes[digits..]
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .map_or(bytes.len(), |n| digits + n);
+        bytes.splice(digits..end, offset.to_string().into_bytes());
+    }
+    if let Some(cut) = cut {
+        bytes.truncate(cut % (bytes.len() + 1));
+    }
+    bytes
+}
+
+/// A DOCX of `parts` (name, content), each deflated.
+fn docx_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in parts {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(content).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// The parts of the committed memo.docx.
+fn docx_parts() -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let bytes = fixture("docx/memo.docx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).unwrap();
+            (entry.name().unwrap().into_owned(), content)
+        })
+        .collect()
+}
+
+#[test]
+fn the_damaged_fixtures_themselves_read_or_fail_cleanly() {
+    let pdf = fixture("pdf/memo.pdf");
+    // Cut at every 997th byte: each a clear error or a best-effort text.
+    for cut in (0..pdf.len()).step_by(997) {
+        check(Format::Pdf, &pdf[..cut]);
+    }
+    let docx = fixture("docx/memo.docx");
+    for cut in (0..docx.len()).step_by(101) {
+        check(Format::Docx, &docx[..cut]);
+    }
+}
+
+#[test]
+fn a_docx_with_a_deep_huge_or_crowded_part_is_bounded() {
+    let parts = docx_parts();
+    let with = |name: &str, content: &[u8]| {
+        let mut all: Vec<(&str, &[u8])> = parts
+            .iter()
+            .filter(|(n, _)| n != name)
+            .map(|(n, c)| (n.as_str(), c.as_slice()))
+            .collect();
+        all.push((name, content));
+        docx_of(&all)
+    };
+    // Nesting far deeper than any parser stack.
+    let deep = format!(
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{}<w:p><w:r><w:t>deep</w:t></w:r></w:p></w:body></w:document>",
+        "<w:sdt><w:sdtContent>".repeat(50_000)
+    );
+    check(Format::Docx, &with("word/document.xml", deep.as_bytes()));
+    // Footnotes that inflate past the part limit: an error, not 64 MB read.
+    let spaces = vec![b' '; (glossator::document::formats::docx::MAX_PART_BYTES + 1) as usize];
+    let bomb = with("word/footnotes.xml", &spaces);
+    assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+    let err = formats::extract(Format::Docx, &bomb, false).unwrap_err();
+    assert!(err.to_string().starts_with("word/footnotes.xml: "), "{err}");
+    // Thousands of entries.
+    let names: Vec<String> = (0..12_000).map(|i| format!("junk/{i}.xml")).collect();
+    let mut crowded: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
+    crowded.extend(names.iter().map(|n| (n.as_str(), &b""[..])));
+    let crowded = docx_of(&crowded);
+    assert!(
+        formats::extract(Format::Docx, &crowded, false).is_err(),
+        "too many entries"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn a_damaged_pdf_is_an_error_or_a_text(
+        cut in prop::option::of(any::<usize>()),
+        flips in prop::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+        garbage in prop::option::of((any::<usize>(), prop::collection::vec(any::<u8>(), 1..64))),
+        xref in prop::option::of(any::<u32>()),
+    ) {
+        let pdf = fixture("pdf/memo.pdf");
+        check(Format::Pdf, &damage(&pdf, cut, &flips, garbage, xref));
+    }
+
+    #[test]
+    fn a_damaged_docx_is_an_error_or_a_text(
+        cut in prop::option::of(any::<usize>()),
+        flips in prop::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+        garbage in prop::option::of((any::<usize>(), prop::collection::vec(any::<u8>(), 1..64))),
+    ) {
+        let docx = fixture("docx/memo.docx");
+        check(Format::Docx, &damage(&docx, cut, &flips, garbage, None));
+    }
+
+    #[test]
+    fn a_docx_with_mangled_markup_is_an_error_or_a_text(
+        ops in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..24)
+    ) {
+        let parts = docx_parts();
+        let mangled: Vec<(String, Vec<u8>)> = parts
+            .into_iter()
+            .map(|(name, content)| match std::str::from_utf8(&content) {
+                Ok(xml) if name.ends_with(".xml") => (name, mutate(xml, &ops)),
+                _ => (name, content),
+            })
+            .collect();
+        let refs: Vec<(&str, &[u8])> = mangled.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
+        check(Format::Docx, &docx_of(&refs));
+    }
+}

@@ -120,6 +120,34 @@ fn json_gives_each_paragraph_the_page_it_starts_on() {
 }
 
 #[test]
+fn page_labels_replace_page_numbers_in_locators() {
+    // labels.pdf is memo.pdf with /PageLabels: i, ii, then A-1 (labels.py).
+    let dir = copies(&["memo.pdf", "labels.pdf"]);
+    let pages_of = |file: &str| -> Vec<String> {
+        json_lines(&stdout_of(
+            gloss(dir.path()).args(["text", "--all", "--format", "json", file]),
+        ))
+        .iter()
+        .map(|l| l["page"].as_str().unwrap().to_string())
+        .collect()
+    };
+    let numbers = pages_of("memo.pdf");
+    let labels = pages_of("labels.pdf");
+    assert_eq!(numbers.len(), labels.len());
+    let expected: Vec<&str> = numbers
+        .iter()
+        .map(|n| match n.as_str() {
+            "1" => "i",
+            "2" => "ii",
+            "3" => "A-1",
+            other => panic!("memo.pdf has 3 pages, not {other}"),
+        })
+        .collect();
+    assert_eq!(labels, expected);
+    assert!(labels.iter().any(|l| l == "A-1"), "{labels:?}");
+}
+
+#[test]
 fn the_memo_has_words_hyphenated_at_line_ends_and_gloss_joins_them() {
     // The fixture really exercises the joining: some line of it ends in a
     // hyphen (Writer breaks at the soft hyphens of memo.fodt).

@@ -16,13 +16,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::formats::{self, Extraction, Format, Metadata, Note, Person, Provenance};
+use super::formats::{self, Extraction, Format, Metadata, Note, Person, Provenance, StyleSpan};
 use super::{DocumentError, hex, read_whole};
 
 /// Folder (under the state folder) holding cached extractions.
 const CACHE_FOLDER: &str = "extracted";
 /// Version of the cache entries' layout: bump when it changes.
-const ENTRY_VERSION: u32 = 2;
+const ENTRY_VERSION: u32 = 3;
 /// Originals smaller than this are extracted every time: faster than
 /// hashing and reading an entry back, and a folder of small pages leaves no
 /// trail in the state folder.
@@ -72,8 +72,16 @@ struct Entry {
     text: String,
 }
 
-/// (start offset in `text`, page, section, boilerplate, notes) of one block.
-type CachedBlock = (usize, Option<String>, Option<String>, bool, Vec<Note>);
+/// (start offset in `text`, page, section, boilerplate, notes, styled runs)
+/// of one block.
+type CachedBlock = (
+    usize,
+    Option<String>,
+    Option<String>,
+    bool,
+    Vec<Note>,
+    Vec<StyleSpan>,
+);
 
 /// The folder of cached extractions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,7 +143,7 @@ impl Cache {
         let blocks = entry
             .blocks
             .into_iter()
-            .map(|(start, page, section, boilerplate, notes)| {
+            .map(|(start, page, section, boilerplate, notes, styles)| {
                 (
                     start,
                     Provenance {
@@ -143,6 +151,7 @@ impl Cache {
                         section,
                         boilerplate,
                         notes,
+                        styles,
                     },
                 )
             })
@@ -185,6 +194,7 @@ impl Cache {
                         p.section.clone(),
                         p.boilerplate,
                         p.notes.clone(),
+                        p.styles.clone(),
                     )
                 })
                 .collect(),

@@ -747,6 +747,30 @@ impl Document {
         self.extraction()?.at(start)
     }
 
+    /// The styled runs of paragraph `index` (emphasis, strong, code,
+    /// headings) as byte ranges of [`Document::paragraph_text`]: empty for
+    /// plain text. Runs from a cache entry are not trusted: each is cut to
+    /// the paragraph and dropped unless its ends are character boundaries.
+    pub fn styles(&self, index: usize) -> Vec<(usize, usize, formats::TextStyle)> {
+        let Some(p) = self.get(index) else {
+            return Vec::new();
+        };
+        let Some((block, provenance)) = self.extraction().and_then(|e| e.block_at(p.start)) else {
+            return Vec::new();
+        };
+        let text = self.paragraph_text(index);
+        provenance
+            .styles
+            .iter()
+            .filter_map(|s| {
+                let start = block.saturating_add(s.start).clamp(p.start, p.end) - p.start;
+                let end = block.saturating_add(s.end).clamp(p.start, p.end) - p.start;
+                (start < end && text.is_char_boundary(start) && text.is_char_boundary(end))
+                    .then_some((start, end, s.style))
+            })
+            .collect()
+    }
+
     /// Index a document from bytes already in memory (`path` is used for naming only).
     pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, DocumentError> {
         Self::build(path, Bytes::owned(bytes))

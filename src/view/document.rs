@@ -49,7 +49,8 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme) {
             base = base.patch(theme.dim).add_modifier(Modifier::DIM);
         }
         let raw = app.doc.paragraph_text(v.index);
-        let marks = marks_of(app, v.index, raw, theme);
+        let mut marks = style_marks(app, v.index, theme);
+        marks.extend(marks_of(app, v.index, raw, theme));
         let (shown, map) = if marks.is_empty() {
             (display(raw), None)
         } else {
@@ -146,6 +147,8 @@ fn draw_preview(buf: &mut Buffer, app: &App, preview: &Preview, theme: &Theme) {
 /// earlier ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Layer {
+    /// How the original sets the text (emphasis, strong, code, headings).
+    Style,
     /// A name detected in the selected paragraph.
     Name,
     /// A narrowed annotation's quote.
@@ -166,6 +169,21 @@ struct Span {
     end: usize,
     style: Style,
     layer: Layer,
+}
+
+/// How the original sets the paragraph's text: italic, bold, code, as
+/// byte ranges of its raw text (under every other mark).
+fn style_marks(app: &App, index: usize, theme: &Theme) -> Vec<Span> {
+    app.doc
+        .styles(index)
+        .into_iter()
+        .map(|(start, end, style)| Span {
+            start,
+            end,
+            style: theme.text_style(style),
+            layer: Layer::Style,
+        })
+        .collect()
 }
 
 /// The quotes of the paragraph's narrowed annotations and the selection, as

@@ -3,6 +3,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::annotation::Kind;
+use crate::document::formats::TextStyle;
 
 /// Styles used by the views.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +127,19 @@ impl Theme {
         match self.kind(kind).fg {
             Some(colour) if self.color => Style::default().bg(colour).fg(Color::Black),
             _ => Style::default().add_modifier(Modifier::REVERSED),
+        }
+    }
+
+    /// How a styled run of the original is drawn: modifiers only, so they
+    /// combine with every highlight and show without colour; code is also
+    /// tinted where there is colour.
+    pub fn text_style(&self, style: TextStyle) -> Style {
+        let plain = Style::default();
+        match style {
+            TextStyle::Emphasis => plain.add_modifier(Modifier::ITALIC),
+            TextStyle::Strong | TextStyle::Heading => plain.add_modifier(Modifier::BOLD),
+            TextStyle::Code if self.color => plain.fg(Color::Green),
+            TextStyle::Code => plain,
         }
     }
 

@@ -340,6 +340,7 @@ impl Body {
             section: self.section.clone(),
             boilerplate: false,
             notes,
+            styles: Vec::new(),
         });
     }
 

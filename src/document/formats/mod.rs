@@ -161,6 +161,33 @@ pub struct Block {
     pub boilerplate: bool,
     /// Footnotes and endnotes anchored in it, kept out of its text.
     pub notes: Vec<Note>,
+    /// How parts of its text are set (emphasis, strong, code), in
+    /// code-point offsets into `text`: shown as style, never part of the text.
+    pub styles: Vec<StyleSpan>,
+}
+
+/// How a run of text is set in the original. Only drawn: the text itself
+/// (anchors, search, exports) never changes with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TextStyle {
+    /// `*emphasis*`, `<em>`, `<i>`: italic.
+    Emphasis,
+    /// `**strong**`, `<strong>`, `<b>`: bold.
+    Strong,
+    /// `` `inline code` ``.
+    Code,
+    /// A heading's text.
+    Heading,
+}
+
+/// A styled run: `start..end` with `style`. In a [`Block`] the offsets are
+/// code points of its text (as extractors count); in a [`Provenance`] bytes
+/// of the laid-out paragraph, from its start (as the view draws).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StyleSpan {
+    pub start: usize,
+    pub end: usize,
+    pub style: TextStyle,
 }
 
 /// A footnote or endnote, shown with the paragraph it is anchored in but
@@ -215,6 +242,8 @@ pub struct Provenance {
     pub boilerplate: bool,
     /// Notes anchored in the paragraph ([`Note`]).
     pub notes: Vec<Note>,
+    /// Its styled runs, in bytes from the block's start ([`StyleSpan`]).
+    pub styles: Vec<StyleSpan>,
 }
 
 /// What an extracted [`Document`](super::Document) keeps of its extraction.
@@ -232,8 +261,14 @@ pub struct Extraction {
 impl Extraction {
     /// The provenance of the text at byte `offset` of the extracted text.
     pub fn at(&self, offset: usize) -> Option<&Provenance> {
+        self.block_at(offset).map(|(_, p)| p)
+    }
+
+    /// The block holding byte `offset` of the extracted text: where it
+    /// starts, and its provenance.
+    pub fn block_at(&self, offset: usize) -> Option<(usize, &Provenance)> {
         let i = self.blocks.partition_point(|(start, _)| *start <= offset);
-        self.blocks.get(i.checked_sub(1)?).map(|(_, p)| p)
+        self.blocks.get(i.checked_sub(1)?).map(|(s, p)| (*s, p))
     }
 }
 
@@ -387,19 +422,9 @@ pub fn layout(format: Format, extracted: Extracted) -> (String, Extraction) {
     let mut text = String::new();
     let mut blocks: Vec<(usize, Provenance)> = Vec::new();
     for block in extracted.blocks {
-        let lines: Vec<String> = block
-            .text
-            .lines()
-            .map(|l| {
-                l.chars()
-                    .filter(|c| *c == '\t' || !c.is_control())
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string()
-            })
-            .filter(|l| !l.trim().is_empty())
-            .collect();
-        if lines.is_empty() {
+        let joiner = if lone { " " } else { "\n" };
+        let (laid, map) = lay_out_block(&block.text, joiner, !block.styles.is_empty());
+        if laid.is_empty() {
             // A note anchored in nothing shown stays with the paragraph before.
             if let Some((_, last)) = blocks.last_mut() {
                 last.notes.extend(block.notes);
@@ -409,6 +434,18 @@ pub fn layout(format: Format, extracted: Extracted) -> (String, Extraction) {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
+        let styles = block
+            .styles
+            .iter()
+            .filter_map(|s| {
+                let (start, end) = (*map.get(s.start)?, *map.get(s.end)?);
+                (start < end).then_some(StyleSpan {
+                    start,
+                    end,
+                    style: s.style,
+                })
+            })
+            .collect();
         blocks.push((
             text.len(),
             Provenance {
@@ -416,9 +453,10 @@ pub fn layout(format: Format, extracted: Extracted) -> (String, Extraction) {
                 section: block.section,
                 boilerplate: block.boilerplate,
                 notes: block.notes,
+                styles,
             },
         ));
-        text.push_str(&lines.join(if lone { " " } else { "\n" }));
+        text.push_str(&laid);
     }
     if !text.is_empty() {
         text.push('\n');
@@ -434,6 +472,41 @@ pub fn layout(format: Format, extracted: Extracted) -> (String, Extraction) {
             blocks,
         },
     )
+}
+
+/// One block's text as laid out: control characters dropped, line ends
+/// trimmed, blank lines dropped, lines joined with `joiner`. With `mapped`,
+/// also where each of its code points (and its end) lands, in bytes of the
+/// laid-out text (a dropped one lands where the next kept one goes).
+fn lay_out_block(text: &str, joiner: &str, mapped: bool) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::new();
+    for line in text.split('\n') {
+        let kept = |c: &char| *c == '\t' || !c.is_control();
+        let shown: String = line.chars().filter(kept).collect();
+        let shown = shown.trim_end();
+        let blank = shown.trim().is_empty();
+        if !blank && !out.is_empty() {
+            out.push_str(joiner);
+        }
+        if mapped {
+            // Kept characters of `shown` land one after another; the
+            // trimmed tail and a blank line land at the line's end.
+            let mut at = out.len();
+            let end = out.len() + if blank { 0 } else { shown.len() };
+            for c in line.chars() {
+                map.push(at.min(end));
+                if kept(&c) {
+                    at += c.len_utf8();
+                }
+            }
+            map.push(end); // the '\n' after the line, or the text's end
+        }
+        if !blank {
+            out.push_str(shown);
+        }
+    }
+    (out, map)
 }
 
 /// Collapse runs of whitespace to one space and trim: how markup's inline

@@ -9,11 +9,12 @@
 //! larger than the line spacing, a first-line indentation, a change of type
 //! size (headings), a short last line. Words hyphenated at a line end are
 //! joined when the next line starts in lowercase. Each paragraph keeps the
-//! page it starts on.
+//! page it starts on, by its label where the PDF labels its pages.
 //!
 //! Single-column text is the case this is made for: lines are read top to
 //! bottom, so two columns side by side interleave.
 
+mod labels;
 mod layout;
 
 use super::{Block, ExtractError, Extracted, Metadata};
@@ -176,7 +177,8 @@ fn extract_previewing(
     {
         return Err(ExtractError::NoTextLayer);
     }
-    let blocks: Vec<Block> = layout::paragraphs(&pages);
+    let mut blocks: Vec<Block> = layout::paragraphs(&pages);
+    labels::apply(bytes, &mut blocks);
     Ok(Extracted { blocks, meta })
 }
 

@@ -110,6 +110,7 @@ impl State {
             section: self.section.clone(),
             boilerplate: false,
             notes: std::mem::take(&mut self.notes),
+            styles: Vec::new(),
         });
     }
 }

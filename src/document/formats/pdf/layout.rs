@@ -360,6 +360,7 @@ pub fn paragraphs(pages: &[PageText]) -> Vec<Block> {
                 section: section.clone(),
                 boilerplate: false,
                 notes: Vec::new(),
+                styles: Vec::new(),
             });
         }
         blocks.append(pending);
@@ -374,6 +375,7 @@ pub fn paragraphs(pages: &[PageText]) -> Vec<Block> {
                     section: None,
                     boilerplate: true,
                     notes: Vec::new(),
+                    styles: Vec::new(),
                 };
                 pending.push(block);
                 if open.is_none() {
