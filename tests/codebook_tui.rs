@@ -518,7 +518,18 @@ fn a_name_variant_pair_in_the_paragraph_is_proposed_in_the_tag_form() {
     type_text(&mut app, "cpak");
     let shown = screen(&mut app, 80, 24);
     assert!(shown.contains("Pak Chang-ok [Pak Chang Ok]"), "{shown}");
-    press(&mut app, "<Down><Enter>");
+    // The paragraph's detected name comes first; the pair is offered beside it.
+    let Mode::Form(form) = &app.mode else {
+        panic!()
+    };
+    let (registry, issues) = app.completion_sources();
+    let pair = form
+        .candidates(&registry, &issues)
+        .iter()
+        .position(|c| c == "Pak Chang-ok [Pak Chang Ok]")
+        .expect("the pair is a completion");
+    press(&mut app, &"<Down>".repeat(pair + 1));
+    press(&mut app, "<Enter>");
     assert_eq!(claim_by(&app), "Pak Chang-ok");
     assert_eq!(
         app.sidecar.registry().resolver().resolve("Pak Chang Ok"),

@@ -575,7 +575,11 @@ fn missing_input_exits_1_and_unknown_format_exits_2() {
         assert_eq!(code, 1, "{format}");
         assert!(err.contains("nope.txt"), "{err}");
         // Nothing could be read, so nothing is written: no empty export beside the error.
-        assert!(out.is_empty(), "{format}: {}", String::from_utf8_lossy(&out));
+        assert!(
+            out.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out)
+        );
     }
     let (code, _, err) = export(dir.path(), &["--format", "docx", "samples"]);
     assert_eq!(code, 2);

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::app::{Session, press, render, save_effects, screen};
+use common::app::{Session, press, render, save_effects, screen, type_text};
 use glossator::annotation::Tag;
 use glossator::view::Theme;
 use ratatui::style::Modifier;
@@ -169,4 +169,40 @@ fn a_tag_form_opened_before_detection_finished_offers_the_names_when_they_arrive
     press(&mut s.app, "<Tab>");
     let shown = screen(&mut s.app, 100, 30);
     assert!(shown.contains("by:    Han Tae-jun"), "{shown}");
+}
+
+/// A completion picked with Down before the paragraph's names arrived stays
+/// picked by its name when they arrive and re-rank the list (its old index
+/// would point at another name).
+#[test]
+fn a_completion_picked_before_detection_finished_stays_picked_when_names_arrive() {
+    let (_dir, path) = memo();
+    let mut s = Session::open(&path, "tester");
+    // Two names the registry knows before ¶10's are worked out.
+    s.app.select(0);
+    press(&mut s.app, "c");
+    type_text(&mut s.app, "Hal Zed\n");
+    press(&mut s.app, "c");
+    type_text(&mut s.app, "Hana Yo\n");
+    s.app.select(9);
+    assert!(s.app.detected_actors(9).is_empty());
+    press(&mut s.app, "c");
+    type_text(&mut s.app, "ha");
+    let glossator::app::Mode::Form(form) = &s.app.mode else {
+        panic!("the tag form")
+    };
+    let (registry, issues) = s.app.completion_sources();
+    let before = form.candidates(&registry, &issues);
+    assert!(
+        before.len() >= 2,
+        "names with ha before detection: {before:?}"
+    );
+    press(&mut s.app, "<Down><Down>");
+    let picked = before[1].clone();
+    let shown = screen(&mut s.app, 100, 30);
+    let highlighted = shown
+        .lines()
+        .find(|l| l.contains('▸'))
+        .unwrap_or_else(|| panic!("a highlighted completion:\n{shown}"));
+    assert!(highlighted.contains(&format!("▸ {picked}")), "{shown}");
 }

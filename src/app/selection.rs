@@ -153,10 +153,22 @@ impl App {
         let Mode::Form(mut form) = std::mem::replace(&mut self.mode, Mode::Normal) else {
             return;
         };
-        let picked = form.highlight.filter(|&h| h > 0);
+        // A completion the user picked (Down, or the first one under typed
+        // text) is kept by its name: the names that arrive re-rank the list,
+        // so its old index may now point at another name. On an empty field
+        // the highlight is only the likeliest, which the new ranking decides.
+        let typed = !form.focused().input.text.trim().is_empty();
+        let picked = form.highlight.filter(|&h| h > 0 || typed).and_then(|h| {
+            let (registry, issues) = self.completion_sources();
+            form.candidates(&registry, &issues).into_iter().nth(h)
+        });
         self.prefer_likely_names(&mut form);
-        if picked.is_some() {
-            form.highlight = picked;
+        if let Some(name) = picked {
+            let (registry, issues) = self.completion_sources();
+            form.highlight = form
+                .candidates(&registry, &issues)
+                .iter()
+                .position(|c| *c == name);
         }
         self.mode = Mode::Form(form);
     }
