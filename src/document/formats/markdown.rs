@@ -177,7 +177,10 @@ pub fn extract(source: &str) -> Extracted {
                 g.close_style(TextStyle::Code);
             }
             Event::Text(t) | Event::InlineMath(t) | Event::DisplayMath(t) => g.text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => g.text.push('\n'),
+            // A soft break is where the source wrapped its line: a space, as
+            // CommonMark renders it; a hard break is a line break.
+            Event::SoftBreak => g.text.push(' '),
+            Event::HardBreak => g.text.push('\n'),
             // Raw HTML is markup, not text: only its text between tags shows.
             Event::Html(_) | Event::InlineHtml(_) => {}
             _ => {}
@@ -211,7 +214,7 @@ mod tests {
             texts(&e),
             [
                 "Talks at Kaesong",
-                "The delegation met at\nnoon.",
+                "The delegation met at noon.",
                 "first point",
                 "second point",
                 "Aside",
@@ -231,6 +234,22 @@ mod tests {
             .iter()
             .map(|s| (chars[s.start..s.end].iter().collect(), s.style))
             .collect()
+    }
+
+    /// A paragraph wrapped at 72 columns in the source is one line of text
+    /// (quotes from it were exported with the source's line breaks); a hard
+    /// break (two spaces or a backslash) stays a line break.
+    #[test]
+    fn a_soft_break_is_a_space_and_a_hard_break_a_line_break() {
+        let e =
+            extract("The delegation met\nat noon and\nleft.\n\nSigned  \nNam Il\\\nat Kaesong\n");
+        assert_eq!(
+            texts(&e),
+            [
+                "The delegation met at noon and left.",
+                "Signed\nNam Il\nat Kaesong"
+            ]
+        );
     }
 
     #[test]
@@ -268,7 +287,8 @@ mod tests {
 
     #[test]
     fn styles_survive_trimmed_lines_and_nesting() {
-        let e = extract("  The ***talks\n   went*** on, _and_ on  \n\n```\n*not* styled\n```\n");
+        // A hard break (backslash) keeps two lines, each trimmed.
+        let e = extract("  The ***talks\\\n   went*** on, _and_ on  \n\n```\n*not* styled\n```\n");
         assert_eq!(texts(&e), ["The talks\nwent on, and on", "*not* styled"]);
         let mut runs = styled(&e, 0);
         runs.sort_by_key(|r| format!("{:?}{}", r.1, r.0));

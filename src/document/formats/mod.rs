@@ -54,7 +54,7 @@ impl Format {
     pub fn extractor(self) -> Option<(&'static str, u32)> {
         match self {
             Format::Text => None,
-            Format::Markdown => Some(("gloss-markdown", 1)),
+            Format::Markdown => Some(("gloss-markdown", 2)),
             Format::Html => Some(("gloss-html", 1)),
             Format::Tei => Some(("gloss-tei", 2)),
             Format::Docx => Some(("gloss-docx", 1)),
