@@ -189,8 +189,10 @@ if want actors; then
   echo "actor detection vs rg (hyperfine)…" >&2
   # Every registry name and alias the corpus's sidecars hold (the names in
   # `actors: [(name: …, aliases: […])]`), as one case-insensitive alternation.
-  NAMES=$( (rg -o -N --no-filename '^ {12}name: "([^"]*)",$' -r '$1' "$TMP/corpus" -g '*.gloss.ron'
-    rg -o -N --no-filename '^ {16}"([^"]*)",$' -r '$1' "$TMP/corpus" -g '*.gloss.ron') | sort -u)
+  # (rg exits 1 when it finds nothing — no sidecar has aliases — which
+  # pipefail would turn into the end of the script.)
+  NAMES=$( (rg -o -N --no-filename '^ {12}name: "([^"]*)",$' -r '$1' "$TMP/corpus" -g '*.gloss.ron' || true
+    rg -o -N --no-filename '^ {16}"([^"]*)",$' -r '$1' "$TMP/corpus" -g '*.gloss.ron' || true) | sort -u)
   PATTERN=$(printf '%s\n' "$NAMES" | sed 's/[][\\.^$*+?(){}|]/\\&/g' | paste -sd'|')
   hyperfine --style none --warmup 1 --runs 5 --export-json "$TMP/actors.json" \
     -n rg "rg -c -i '$PATTERN' -g '!*.gloss.ron' $TMP/corpus > /dev/null" \
