@@ -1019,43 +1019,28 @@ impl Document {
     /// Wait until more than `known` paragraphs are indexed or the index is
     /// complete, at most `limit`. Returns the number of paragraphs now indexed.
     pub fn wait_for_more(&self, known: usize, limit: Duration) -> usize {
-        let deadline = std::time::Instant::now() + limit;
-        let mut seen = self
-            .shared
-            .progress
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        loop {
-            let n = self.len();
-            if n > known || self.is_complete() {
-                return n;
-            }
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                return n;
-            }
-            seen = self
-                .shared
-                .progressed
-                .wait_timeout(seen, left.min(Duration::from_millis(50)))
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
+        self.wait_until(limit, || self.len() > known || self.is_complete());
+        self.len()
     }
 
     /// Wait until there is something to show (paragraphs, a preview) or the
     /// index is complete, at most `limit`.
     fn wait_for_first_screen(&self, limit: Duration) {
+        self.wait_until(limit, || {
+            !self.is_empty() || self.is_complete() || self.shared.preview.get().is_some()
+        });
+    }
+
+    /// Wait until `done` holds, at most `limit`: woken by the indexer's
+    /// progress, and looking again every 50 ms in case a wake-up is missed.
+    fn wait_until(&self, limit: Duration, done: impl Fn() -> bool) {
         let deadline = std::time::Instant::now() + limit;
         let mut seen = self
             .shared
             .progress
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        loop {
-            if !self.is_empty() || self.is_complete() || self.shared.preview.get().is_some() {
-                return;
-            }
+        while !done() {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             if left.is_zero() {
                 return;
