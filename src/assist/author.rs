@@ -7,6 +7,38 @@ use crate::annotation::duplicates::fold_name;
 use crate::assist::Mention;
 use crate::document::Document;
 
+/// Detect names in `documents` (paragraphs, metadata author), "I" and
+/// "me" being the author's actor as the TUI decides it ([`author_actor`]),
+/// and the author's own name in the text linked to that actor
+/// ([`link_author`]): what `gloss actors` and `gloss suggest` both run.
+pub fn detect_documents(
+    detector: &crate::assist::Detector,
+    resolver: &ActorResolver,
+    documents: &[(&[String], Option<&str>)],
+) -> Vec<crate::assist::Detected> {
+    let actors: Vec<Option<String>> = documents
+        .iter()
+        .map(|(_, author)| author.and_then(|a| author_actor(a, resolver)))
+        .collect();
+    let texts: Vec<(Vec<&str>, Option<&str>)> = documents
+        .iter()
+        .zip(&actors)
+        .map(|((paragraphs, _), actor)| {
+            (
+                paragraphs.iter().map(String::as_str).collect(),
+                actor.as_deref(),
+            )
+        })
+        .collect();
+    let mut detected = detector.detect_all(&texts);
+    for (((_, author), actor), found) in documents.iter().zip(&actors).zip(&mut detected) {
+        if let (Some(author), Some(actor)) = (author, actor) {
+            link_author(&mut found.mentions, author, actor);
+        }
+    }
+    detected
+}
+
 /// The author the metadata gives: the project's stored value, else what the
 /// document says about itself (its declared metadata over its text's head).
 pub fn metadata_author(doc: &Document, stored: Option<String>) -> Option<String> {

@@ -117,31 +117,11 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
         std::iter::once(codebook.as_slice()).chain(sidecar_actors.iter().map(Vec::as_slice)),
     );
     let detector = Detector::new(&resolver);
-    // "I" is the author's actor, decided as the TUI decides it.
-    let authors: Vec<Option<String>> = inputs
+    let documents: Vec<(&[String], Option<&str>)> = inputs
         .iter()
-        .map(|i| {
-            i.author
-                .as_deref()
-                .and_then(|a| crate::assist::author::author_actor(a, &resolver))
-        })
+        .map(|i| (i.paragraphs.as_slice(), i.author.as_deref()))
         .collect();
-    let documents: Vec<(Vec<&str>, Option<&str>)> = inputs
-        .iter()
-        .zip(&authors)
-        .map(|(i, author)| {
-            (
-                i.paragraphs.iter().map(String::as_str).collect(),
-                author.as_deref(),
-            )
-        })
-        .collect();
-    let mut detected = detector.detect_all(&documents);
-    for ((input, actor), found) in inputs.iter().zip(&authors).zip(&mut detected) {
-        if let (Some(author), Some(actor)) = (&input.author, actor) {
-            crate::assist::author::link_author(&mut found.mentions, author, actor);
-        }
-    }
+    let detected = crate::assist::author::detect_documents(&detector, &resolver, &documents);
     let text = match args.format {
         ActorsFormat::Jsonl => jsonl(&inputs, &detected),
         ActorsFormat::Table => table(&detected, &resolver),
