@@ -450,7 +450,18 @@ pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
         path: shown.clone(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
+    // Opened without blocking (a pipe would wait for a writer), then asked
+    // what it is through the handle: one path lookup, not two (a corpus
+    // view reads 20,000 sidecars).
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     if let Some(kind) = crate::document::special_file_kind(&meta) {
         // A device or pipe may never end, or block.
         return Err(io(std::io::Error::other(format!("{kind}, not a sidecar"))));
@@ -461,7 +472,8 @@ pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
             size: meta.len(),
         });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];
