@@ -6,6 +6,7 @@
 //! nothing changed. A file that does not parse is reported as
 //! `file:line:column: message` and never written.
 
+mod fast;
 pub mod journal;
 pub mod merge;
 pub mod store;
@@ -207,6 +208,20 @@ impl Sidecar {
 
     /// Parse sidecar text; `path` names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self, SidecarError> {
+        // The layout gloss writes is read without serde (`fast`); anything
+        // else, and every error, goes through RON.
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if let Some(mut sidecar) = fast::parse(body)
+            && (1..=VERSION).contains(&sidecar.version)
+        {
+            sidecar.normalise();
+            return Ok(sidecar);
+        }
+        Self::parse_ron(text, path)
+    }
+
+    /// [`Sidecar::parse`] through RON alone.
+    fn parse_ron(text: &str, path: &Path) -> Result<Self, SidecarError> {
         let shown = path.display().to_string();
         let spanned = |e: ron::error::SpannedError| SidecarError::Parse {
             path: shown.clone(),
