@@ -168,7 +168,7 @@ fn facts_of(document: &Path, loaded: Loaded) -> DocFacts {
             };
         }
     };
-    let detected = project::detect::detect_document(&doc);
+    let (title, date) = project::detect::document_title_and_date(&doc);
     let mut orphans = 0;
     for (annotator, path, sidecar) in loaded {
         // A broken sidecar is reported by the counts.
@@ -183,8 +183,8 @@ fn facts_of(document: &Path, loaded: Loaded) -> DocFacts {
     }
     DocFacts {
         paragraphs: doc.len(),
-        title: detected.title,
-        date: detected.date,
+        title,
+        date,
         orphans,
         not_text: false,
         error: None,

@@ -314,18 +314,26 @@ pub fn place_all(doc: &Document, anchors: &[&Anchor]) -> Vec<Placement> {
 /// (with the document changed, a repeated text may be a new copy).
 pub fn place_all_with(doc: &Document, anchors: &[&Anchor], unchanged: bool) -> Vec<Placement> {
     let n = doc.len();
+    // Fast path: every anchor's hash matches at its own number. Only those
+    // paragraphs are hashed (a corpus view places every document's
+    // annotations; most paragraphs have none).
+    if unchanged {
+        let own: Option<Vec<Placement>> = anchors
+            .iter()
+            .map(|a| {
+                let i = a.paragraph.checked_sub(1)?;
+                (i < n && doc.paragraph_hash(i) == a.hash).then_some(Placement::Exact(i))
+            })
+            .collect();
+        if let Some(placed) = own {
+            return placed;
+        }
+    }
     let hashes: Vec<String> = (0..n).map(|i| doc.paragraph_hash(i)).collect();
-    // Fast path: every anchor's hash matches at its own number.
     let at_own = |a: &Anchor| {
         let i = a.paragraph.checked_sub(1)?;
         (i < n && hashes[i] == a.hash).then_some(i)
     };
-    if unchanged && anchors.iter().all(|a| at_own(a).is_some()) {
-        return anchors
-            .iter()
-            .filter_map(|a| at_own(a).map(Placement::Exact))
-            .collect();
-    }
     let mut by_hash: HashMap<&str, Vec<usize>> = HashMap::with_capacity(n);
     for (i, h) in hashes.iter().enumerate() {
         by_hash.entry(h.as_str()).or_default().push(i);
