@@ -696,7 +696,14 @@ fn dateline_parts(text: &str) -> Option<(Option<String>, PartialDate)> {
     if text.chars().count() > 120 {
         return None;
     }
-    let (start, end, date) = dates_in(text).into_iter().next()?;
+    dateline_around(text, dates_in(text).into_iter().next()?)
+}
+
+/// [`dateline_parts`] of `text`, whose first date is `first`.
+fn dateline_around(
+    text: &str,
+    (start, end, date): (usize, usize, PartialDate),
+) -> Option<(Option<String>, PartialDate)> {
     let before = &text[..start];
     let after = &text[end..];
     let place = place_before(before);
@@ -715,9 +722,19 @@ fn dateline_parts(text: &str) -> Option<(Option<String>, PartialDate)> {
 /// Place and date from the first dateline in the header, else from the
 /// title (`Memorandum …, Washington, January 7, 1955`).
 fn dateline(header: &[Vec<&str>], title: Option<&str>) -> (Option<String>, Option<PartialDate>) {
-    for p in header {
+    // The first date of each of the first paragraphs that is one line,
+    // once looked for (the last loop below asks again).
+    let mut first_dates: [Option<Option<PartialDate>>; 6] = Default::default();
+    for (i, p) in header.iter().enumerate() {
         for line in p {
-            if let Some((place, date)) = dateline_parts(line) {
+            if line.chars().count() > 120 {
+                continue;
+            }
+            let first = dates_in(line).into_iter().next();
+            if p.len() == 1 && i < first_dates.len() {
+                first_dates[i] = Some(first.as_ref().map(|(_, _, d)| d.clone()));
+            }
+            if let Some((place, date)) = first.and_then(|f| dateline_around(line, f)) {
                 return (place, Some(date));
             }
         }
@@ -728,8 +745,10 @@ fn dateline(header: &[Vec<&str>], title: Option<&str>) -> (Option<String>, Optio
         return (place_before(&title[..start]), Some(date));
     }
     // A date anywhere in the first lines (a cable's header, a letter's opening).
-    for p in header.iter().take(6) {
-        if let Some((_, _, date)) = dates_in(&joined(p)).into_iter().next() {
+    for (p, known) in header.iter().zip(first_dates) {
+        let first =
+            known.unwrap_or_else(|| dates_in(&joined(p)).into_iter().next().map(|(_, _, d)| d));
+        if let Some(date) = first {
             return (None, Some(date));
         }
     }
