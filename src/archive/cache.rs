@@ -150,6 +150,19 @@ impl Pending {
 #[derive(Debug)]
 pub struct Settled<V>(Option<Entry<V>>);
 
+/// A path's bytes without a copy where they are bytes already (Unix).
+fn path_slice(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::borrow::Cow::Borrowed(path.as_os_str().as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        std::borrow::Cow::Owned(path_bytes(path))
+    }
+}
+
 fn path_bytes(path: &Path) -> Vec<u8> {
     #[cfg(unix)]
     {
@@ -232,17 +245,25 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     }
 
     /// [`Cache::lookup`] with the inputs' stamps already taken (by a walk
-    /// that listed them, at or before `taken`): no `stat` again. A file
-    /// changed since is caught by [`Cache::store`] (nothing is recorded) and
-    /// by the next walk.
+    /// that listed them, at or before `taken`): no `stat` again, and no copy
+    /// of a path unless it misses. A file changed since is caught by
+    /// [`Cache::store`] (nothing is recorded) and by the next walk.
     pub fn lookup_stamped(
         &mut self,
         document: &Path,
-        stamps: Vec<(PathBuf, Option<FileStamp>)>,
+        stamps: &[(&Path, Option<FileStamp>)],
         context: [u8; 32],
         taken: SystemTime,
     ) -> Lookup<V> {
-        self.lookup_at(document, stamps, context, nanos(taken))
+        let recorded = nanos(taken);
+        if let Some(v) = self.hit(document, stamps, context, recorded) {
+            return Lookup::Hit(v);
+        }
+        Lookup::Miss(Pending {
+            inputs: stamps.iter().map(|(p, s)| (p.to_path_buf(), *s)).collect(),
+            context,
+            recorded,
+        })
     }
 
     fn lookup_at(
@@ -252,20 +273,32 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         context: [u8; 32],
         recorded: i128,
     ) -> Lookup<V> {
-        let key = path_bytes(document);
-        if let Some(entry) = self.entries.get_mut(&key)
-            && let Some(refreshed) = still_valid(entry, &stamps, context, recorded)
-        {
-            if refreshed {
-                self.changed = true;
-            }
-            return Lookup::Hit(entry.value.clone());
+        let borrowed: Vec<(&Path, Option<FileStamp>)> =
+            stamps.iter().map(|(p, s)| (p.as_path(), *s)).collect();
+        if let Some(v) = self.hit(document, &borrowed, context, recorded) {
+            return Lookup::Hit(v);
         }
         Lookup::Miss(Pending {
             inputs: stamps,
             context,
             recorded,
         })
+    }
+
+    /// The stored value, if still right for `stamps`.
+    fn hit(
+        &mut self,
+        document: &Path,
+        stamps: &[(&Path, Option<FileStamp>)],
+        context: [u8; 32],
+        recorded: i128,
+    ) -> Option<V> {
+        let entry = self.entries.get_mut(path_slice(document).as_ref())?;
+        let refreshed = still_valid(entry, stamps, context, recorded)?;
+        if refreshed {
+            self.changed = true;
+        }
+        Some(entry.value.clone())
     }
 
     /// Record `value`, computed after `pending` was taken. Nothing is
@@ -278,7 +311,7 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     /// input was missing or changed).
     pub fn insert(&mut self, document: &Path, settled: Settled<V>) {
         let Some(entry) = settled.0 else {
-            self.entries.remove(&path_bytes(document));
+            self.entries.remove(path_slice(document).as_ref());
             return;
         };
         self.entries.insert(path_bytes(document), entry);
@@ -332,15 +365,15 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     }
 }
 
-fn path_of(bytes: &[u8]) -> PathBuf {
+fn path_of(bytes: &[u8]) -> std::borrow::Cow<'_, Path> {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+        std::borrow::Cow::Borrowed(Path::new(std::ffi::OsStr::from_bytes(bytes)))
     }
     #[cfg(not(unix))]
     {
-        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+        std::borrow::Cow::Owned(PathBuf::from(String::from_utf8_lossy(bytes).into_owned()))
     }
 }
 
@@ -349,7 +382,7 @@ fn path_of(bytes: &[u8]) -> PathBuf {
 /// entry is re-recorded, so later lookups need no hashing).
 fn still_valid(
     entry: &mut Entry<impl Sized>,
-    stamps: &[(PathBuf, Option<FileStamp>)],
+    stamps: &[(&Path, Option<FileStamp>)],
     context: [u8; 32],
     now: i128,
 ) -> Option<bool> {
@@ -358,7 +391,7 @@ fn still_valid(
     }
     let mut rehashed = false;
     for (input, (path, stamp)) in entry.inputs.iter().zip(stamps) {
-        if input.path != path_bytes(path) || Some(input.stamp) != *stamp {
+        if input.path != path_slice(path).as_ref() || Some(input.stamp) != *stamp {
             return None;
         }
         if let Some(hash) = input.hash {
@@ -614,7 +647,7 @@ mod tests {
         let now = now();
         let pairs: Vec<_> = inputs
             .iter()
-            .cloned()
+            .map(PathBuf::as_path)
             .zip(stamps.into_iter().map(Some))
             .collect();
         assert_eq!(still_valid(entry, &pairs, [0; 32], now), Some(true));
