@@ -511,7 +511,7 @@ impl CorpusIndex {
             project_file: project_file.clone(),
             project,
             project_error,
-            rows: Vec::new(),
+            rows: Vec::with_capacity(listings.len()),
             by_path: HashMap::new(),
             updates,
             requests: Some(request_tx),
@@ -867,7 +867,7 @@ impl Caches {
             Lookup::Hit(facts) => facts,
             Lookup::Miss(pending) => {
                 let facts = document_facts(document, sidecars);
-                self.facts.store(document, pending, facts.clone());
+                self.facts.store(document, pending, &facts);
                 facts
             }
         }
@@ -888,9 +888,12 @@ const ROUND: usize = 256;
 
 /// A value computed for a cache miss, with its entry settled (on the
 /// reading thread); `None` for a hit.
-fn settled<V: Clone>(looked: &Lookup<V>, value: Option<V>) -> Option<(V, cache::Settled<V>)> {
+fn settled<V: Serialize>(looked: &Lookup<V>, value: Option<V>) -> Option<(V, cache::Settled<V>)> {
     match (looked, value) {
-        (Lookup::Miss(pending), Some(v)) => Some((v.clone(), pending.clone().settle(v))),
+        (Lookup::Miss(pending), Some(v)) => {
+            let settled = pending.clone().settle(&v);
+            Some((v, settled))
+        }
         _ => None,
     }
 }
