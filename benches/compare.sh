@@ -297,6 +297,11 @@ fi
 # line) with no cache, then again with the cache the first open left;
 # `cat` of every sidecar timed in the same run. Peak memory is VmHWM at
 # completion, against all the sidecars plus the largest document.
+# Reading the reopen row: a tmux figure holds tmux's and the process's start
+# and the first frame (the floor row: the first screen of a 3 KB document,
+# measured alongside), which alone is near 0.2× cat here; the decisive
+# figure for "reopen ≤ 0.2× cat" is the in-process one (benches/corpus.rs,
+# index_reopen against cat_sidecars, in the full run).
 if want corpus; then
   echo "corpus view: first screen, complete counts cold and cached, vs cat of the sidecars…" >&2
   ARCHIVE=$TMP/archive CSTATE=$TMP/corpus-state
@@ -351,13 +356,22 @@ if want corpus; then
   C_COLD=$(printf '%s\n' "${colds[@]}" | median)
   C_WARM=$(printf '%s\n' "${warms[@]}" | median)
   C_HWM=$(printf '%s\n' "${hwms[@]}" | sort -n | tail -1)
+  # The floor under the tmux rows: gloss's first screen of a 3 KB document.
+  SAVED_MARKER=$FIRST_MARKER FIRST_MARKER="Floor paragraph 1 of the small memo"
+  for i in $(seq 1 30); do printf 'Floor paragraph %d of the small memo, about a hundred bytes of plain text to show.\n\n' "$i"; done >"$TMP/floor.txt"
+  floors=()
+  for _ in $(seq "$RUNS"); do floors+=("$(first_screen "exec env GLOSS_STATE_DIR=$CSTATE $GLOSS --as bench floor.txt" q)"); done
+  FIRST_MARKER=$SAVED_MARKER
+  rm -f "$TMP"/floor.txt*
+  C_FLOOR=$(printf '%s\n' "${floors[@]}" | median)
   SIDECAR_BYTES=$(find "$ARCHIVE" -name '*.gloss.ron' -printf '%s\n' | awk '{s += $1} END {print s}')
   LARGEST_DOC=$(find "$ARCHIVE" -name '*.txt' -printf '%s\n' | sort -n | tail -1)
   row "Corpus view: first screen of 10,000 documents (≤ 150 ms)" "${C_FIRST} ms (${firsts[*]})" "—" "$(verdict "$C_FIRST" 150)"
   r=$(ratio "$C_COLD" "$CAT_SC")
   row "Corpus view: complete counts, 20,000 sidecars, vs cat of them (≤ 1.5×)" "gloss ${C_COLD} ms, cat ${CAT_SC} ms" "${r}×" "$(verdict "$r" 1.5)"
   r=$(ratio "$C_WARM" "$CAT_SC")
-  row "Corpus view: reopen with the cache, complete counts vs cat (≤ 0.2×)" "gloss ${C_WARM} ms, cat ${CAT_SC} ms" "${r}×" "$(verdict "$r" 0.2)"
+  row "Corpus view: reopen with the cache, complete counts vs cat (≤ 0.2×; in tmux, see the floor)" "gloss ${C_WARM} ms, cat ${CAT_SC} ms" "${r}×" "$(verdict "$r" 0.2)"
+  row "Reference: first screen of a 3 KB document in tmux (the floor under the corpus rows)" "${C_FLOOR} ms (runs: ${floors[*]}; $(ratio "$C_FLOOR" "$CAT_SC")× cat)" "—" "reported"
   r=$(ratio "$C_HWM" "$((SIDECAR_BYTES + LARGEST_DOC))")
   row "Corpus view: peak memory vs sidecars + largest document (≤ 1.2×)" "$((C_HWM / 1048576)) MiB for $((SIDECAR_BYTES / 1048576)) MiB + $((LARGEST_DOC / 1024)) KiB" "${r}×" "$(verdict "$r" 1.2)"
   if [ -z "$QUICK" ]; then
@@ -368,7 +382,7 @@ if want corpus; then
     r=$(ratio "$CB_COLD" "$CB_CAT")
     row "Corpus index in process: complete, cold vs cat (≤ 1.5×)" "$(printf '%.0f' "$CB_COLD") ms vs $(printf '%.0f' "$CB_CAT") ms (walk alone $(printf '%.0f' "$CB_LIST") ms)" "${r}×" "$(verdict "$r" 1.5)"
     r=$(ratio "$CB_WARM" "$CB_CAT")
-    row "Corpus index in process: complete, reopened with the cache vs cat (≤ 0.2×)" "$(printf '%.0f' "$CB_WARM") ms vs $(printf '%.0f' "$CB_CAT") ms" "${r}×" "$(verdict "$r" 0.2)"
+    row "Corpus index in process: complete, reopened with the cache vs cat (≤ 0.2×; the decisive figure)" "$(printf '%.0f' "$CB_WARM") ms vs $(printf '%.0f' "$CB_CAT") ms" "${r}×" "$(verdict "$r" 0.2)"
   fi
   rm -rf "$ARCHIVE" "$CSTATE"
 fi

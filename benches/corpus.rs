@@ -120,6 +120,18 @@ fn index(c: &mut Criterion) {
         b.iter(|| assert_eq!(complete(&root, state.path()), tags))
     });
     g.finish();
+    // Peak memory of this process (the cold and reopened indexes it built,
+    // against the sidecars' size): the in-process view of the memory row.
+    if let Some(hwm) = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .map(|v| v.trim().to_string())
+        })
+    {
+        eprintln!("corpus: peak memory (VmHWM) {hwm} for {bytes} bytes of sidecars");
+    }
 }
 
 criterion_group!(benches, index);

@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 pub const RACY_SECONDS: u64 = 2;
 
 /// The format of the cache file; a file of another format is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// First bytes of a cache file.
 const MAGIC: &[u8; 8] = b"glosscch";
 /// The folder below the state folder holding cache files.
@@ -98,25 +98,29 @@ struct Input {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Entry<V> {
+struct Entry {
     inputs: Vec<Input>,
     /// The caller's digest of what else the value depends on.
     context: [u8; 32],
     /// When the inputs were stamped, nanoseconds since the epoch.
     recorded: i128,
-    value: V,
+    /// The value, encoded (postcard): a few dozen bytes where the decoded
+    /// value (maps of strings) takes hundreds, and a file that opens
+    /// without decoding any value; a hit decodes its own.
+    value: Vec<u8>,
 }
 
 /// The cache file's content: `(document path bytes, entry)`.
-type Stored<V> = Vec<(Vec<u8>, Entry<V>)>;
+type Stored = Vec<(Vec<u8>, Entry)>;
 
 /// Results of type `V` by document, validated against their input files.
 #[derive(Debug)]
 pub struct Cache<V> {
     /// Where it is saved; `None` keeps it in memory only.
     file: Option<PathBuf>,
-    entries: HashMap<Vec<u8>, Entry<V>>,
+    entries: HashMap<Vec<u8>, Entry>,
     changed: bool,
+    kind: std::marker::PhantomData<fn() -> V>,
 }
 
 /// A lookup's answer: the stored value, or the stamps to record a newly
@@ -140,15 +144,31 @@ impl Pending {
     /// Check the inputs again after `value` was computed from them (a
     /// `stat` each, a hash of racy ones): on the thread that computed it, so
     /// that many documents settle in parallel; then [`Cache::insert`].
-    pub fn settle<V>(self, value: V) -> Settled<V> {
-        Settled(entry_of(self, value))
+    pub fn settle<V: Serialize>(self, value: &V) -> Settled<V> {
+        let entry = postcard::to_stdvec(value)
+            .ok()
+            .and_then(|value| entry_of(self, value));
+        Settled(entry, std::marker::PhantomData)
     }
 }
 
 /// A value ready for [`Cache::insert`]: its entry, or `None` when an input
 /// is missing or changed while it was computed.
 #[derive(Debug)]
-pub struct Settled<V>(Option<Entry<V>>);
+pub struct Settled<V>(Option<Entry>, std::marker::PhantomData<fn() -> V>);
+
+/// A path's bytes without a copy where they are bytes already (Unix).
+fn path_slice(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::borrow::Cow::Borrowed(path.as_os_str().as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        std::borrow::Cow::Owned(path_bytes(path))
+    }
+}
 
 fn path_bytes(path: &Path) -> Vec<u8> {
     #[cfg(unix)]
@@ -185,6 +205,7 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
             file: None,
             entries: HashMap::new(),
             changed: false,
+            kind: std::marker::PhantomData,
         }
     }
 
@@ -202,12 +223,13 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     pub fn open_file(file: PathBuf) -> Cache<V> {
         let entries = std::fs::read(&file)
             .ok()
-            .and_then(|bytes| decode::<V>(&bytes))
+            .and_then(|bytes| decode(&bytes))
             .unwrap_or_default();
         Cache {
             file: Some(file),
             entries,
             changed: false,
+            kind: std::marker::PhantomData,
         }
     }
 
@@ -232,17 +254,25 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     }
 
     /// [`Cache::lookup`] with the inputs' stamps already taken (by a walk
-    /// that listed them, at or before `taken`): no `stat` again. A file
-    /// changed since is caught by [`Cache::store`] (nothing is recorded) and
-    /// by the next walk.
+    /// that listed them, at or before `taken`): no `stat` again, and no copy
+    /// of a path unless it misses. A file changed since is caught by
+    /// [`Cache::store`] (nothing is recorded) and by the next walk.
     pub fn lookup_stamped(
         &mut self,
         document: &Path,
-        stamps: Vec<(PathBuf, Option<FileStamp>)>,
+        stamps: &[(&Path, Option<FileStamp>)],
         context: [u8; 32],
         taken: SystemTime,
     ) -> Lookup<V> {
-        self.lookup_at(document, stamps, context, nanos(taken))
+        let recorded = nanos(taken);
+        if let Some(v) = self.hit(document, stamps, context, recorded) {
+            return Lookup::Hit(v);
+        }
+        Lookup::Miss(Pending {
+            inputs: stamps.iter().map(|(p, s)| (p.to_path_buf(), *s)).collect(),
+            context,
+            recorded,
+        })
     }
 
     fn lookup_at(
@@ -252,14 +282,10 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         context: [u8; 32],
         recorded: i128,
     ) -> Lookup<V> {
-        let key = path_bytes(document);
-        if let Some(entry) = self.entries.get_mut(&key)
-            && let Some(refreshed) = still_valid(entry, &stamps, context, recorded)
-        {
-            if refreshed {
-                self.changed = true;
-            }
-            return Lookup::Hit(entry.value.clone());
+        let borrowed: Vec<(&Path, Option<FileStamp>)> =
+            stamps.iter().map(|(p, s)| (p.as_path(), *s)).collect();
+        if let Some(v) = self.hit(document, &borrowed, context, recorded) {
+            return Lookup::Hit(v);
         }
         Lookup::Miss(Pending {
             inputs: stamps,
@@ -268,9 +294,27 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         })
     }
 
+    /// The stored value, if still right for `stamps`.
+    fn hit(
+        &mut self,
+        document: &Path,
+        stamps: &[(&Path, Option<FileStamp>)],
+        context: [u8; 32],
+        recorded: i128,
+    ) -> Option<V> {
+        let entry = self.entries.get_mut(path_slice(document).as_ref())?;
+        let refreshed = still_valid(entry, stamps, context, recorded)?;
+        if refreshed {
+            self.changed = true;
+        }
+        // A value that does not decode (it cannot be, the file's format
+        // being checked) is a miss.
+        postcard::from_bytes(&entry.value).ok()
+    }
+
     /// Record `value`, computed after `pending` was taken. Nothing is
     /// recorded when an input is missing or changed meanwhile.
-    pub fn store(&mut self, document: &Path, pending: Pending, value: V) {
+    pub fn store(&mut self, document: &Path, pending: Pending, value: &V) {
         self.insert(document, pending.settle(value));
     }
 
@@ -278,7 +322,7 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     /// input was missing or changed).
     pub fn insert(&mut self, document: &Path, settled: Settled<V>) {
         let Some(entry) = settled.0 else {
-            self.entries.remove(&path_bytes(document));
+            self.entries.remove(path_slice(document).as_ref());
             return;
         };
         self.entries.insert(path_bytes(document), entry);
@@ -297,7 +341,7 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
             Lookup::Hit(v) => v,
             Lookup::Miss(pending) => {
                 let value = compute();
-                self.store(document, pending, value.clone());
+                self.store(document, pending, &value);
                 value
             }
         }
@@ -332,15 +376,15 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     }
 }
 
-fn path_of(bytes: &[u8]) -> PathBuf {
+fn path_of(bytes: &[u8]) -> std::borrow::Cow<'_, Path> {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+        std::borrow::Cow::Borrowed(Path::new(std::ffi::OsStr::from_bytes(bytes)))
     }
     #[cfg(not(unix))]
     {
-        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+        std::borrow::Cow::Owned(PathBuf::from(String::from_utf8_lossy(bytes).into_owned()))
     }
 }
 
@@ -348,8 +392,8 @@ fn path_of(bytes: &[u8]) -> PathBuf {
 /// racy inputs were re-hashed, found unchanged and are no longer racy (the
 /// entry is re-recorded, so later lookups need no hashing).
 fn still_valid(
-    entry: &mut Entry<impl Sized>,
-    stamps: &[(PathBuf, Option<FileStamp>)],
+    entry: &mut Entry,
+    stamps: &[(&Path, Option<FileStamp>)],
     context: [u8; 32],
     now: i128,
 ) -> Option<bool> {
@@ -358,7 +402,7 @@ fn still_valid(
     }
     let mut rehashed = false;
     for (input, (path, stamp)) in entry.inputs.iter().zip(stamps) {
-        if input.path != path_bytes(path) || Some(input.stamp) != *stamp {
+        if input.path != path_slice(path).as_ref() || Some(input.stamp) != *stamp {
             return None;
         }
         if let Some(hash) = input.hash {
@@ -397,7 +441,7 @@ fn is_racy(stamp: FileStamp, recorded: i128) -> bool {
 
 /// The entry for `value`, or `None` when an input is missing or changed
 /// between `pending` and now.
-fn entry_of<V>(pending: Pending, value: V) -> Option<Entry<V>> {
+fn entry_of(pending: Pending, value: Vec<u8>) -> Option<Entry> {
     let mut inputs = Vec::with_capacity(pending.inputs.len());
     for (path, before) in pending.inputs {
         let before = before?;
@@ -443,9 +487,9 @@ pub fn cache_file_in(state: &Path, kind: &str, root: &Path) -> PathBuf {
     state.join(FOLDER).join(name)
 }
 
-fn encode<V: Serialize>(entries: &HashMap<Vec<u8>, Entry<V>>) -> Result<Vec<u8>, String> {
+fn encode(entries: &HashMap<Vec<u8>, Entry>) -> Result<Vec<u8>, String> {
     // Serialised as a sequence of pairs, like `Stored` (no copies).
-    let stored: Vec<(&Vec<u8>, &Entry<V>)> = entries.iter().collect();
+    let stored: Vec<(&Vec<u8>, &Entry)> = entries.iter().collect();
     let mut out = Vec::with_capacity(16 + entries.len() * 128);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
@@ -454,13 +498,13 @@ fn encode<V: Serialize>(entries: &HashMap<Vec<u8>, Entry<V>>) -> Result<Vec<u8>,
     Ok(out)
 }
 
-fn decode<V: DeserializeOwned>(bytes: &[u8]) -> Option<HashMap<Vec<u8>, Entry<V>>> {
+fn decode(bytes: &[u8]) -> Option<HashMap<Vec<u8>, Entry>> {
     let rest = bytes.strip_prefix(MAGIC.as_slice())?;
     let (format, body) = rest.split_at_checked(4)?;
     if format != FORMAT.to_le_bytes() {
         return None;
     }
-    let stored: Stored<V> = postcard::from_bytes(body).ok()?;
+    let stored: Stored = postcard::from_bytes(body).ok()?;
     Some(stored.into_iter().collect())
 }
 
@@ -589,7 +633,7 @@ mod tests {
         };
         // Recorded long after the files last changed (their change time too).
         pending.recorded += 3600 * 1_000_000_000;
-        cache.store(&doc, pending, count(&inputs));
+        cache.store(&doc, pending, &count(&inputs));
         let entry = &cache.entries[&path_bytes(&doc)];
         assert!(entry.inputs.iter().all(|i| i.hash.is_none()));
         let Lookup::Hit(v) = cache.lookup(&doc, &inputs, [0; 32]) else {
@@ -614,7 +658,7 @@ mod tests {
         let now = now();
         let pairs: Vec<_> = inputs
             .iter()
-            .cloned()
+            .map(PathBuf::as_path)
             .zip(stamps.into_iter().map(Some))
             .collect();
         assert_eq!(still_valid(entry, &pairs, [0; 32], now), Some(true));
@@ -665,6 +709,22 @@ mod tests {
             c.save().unwrap();
             assert_eq!(Cache::<Vec<usize>>::open_file(file.clone()).len(), 1);
         }
+    }
+
+    #[test]
+    fn a_stored_value_that_does_not_decode_is_computed_again() {
+        // Values are stored encoded and decoded on a hit: one that does not
+        // decode is a miss, never a wrong value.
+        let (dir, doc, inputs) = corpus();
+        let file = dir.path().join("cache.bin");
+        let mut cache = Cache::open_file(file.clone());
+        assert_eq!(through(&mut cache, &doc, &inputs), (vec![0, 2], true));
+        cache.save().unwrap();
+        let mut reopened: Cache<Vec<usize>> = Cache::open_file(file);
+        let entry = reopened.entries.get_mut(&path_bytes(&doc)).unwrap();
+        entry.value = vec![0xff; 3];
+        assert_eq!(through(&mut reopened, &doc, &inputs), (vec![0, 2], true));
+        assert_eq!(through(&mut reopened, &doc, &inputs), (vec![0, 2], false));
     }
 
     #[test]

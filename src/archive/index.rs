@@ -251,22 +251,42 @@ pub const UNSTAMPED: Stamp = Stamp {
 };
 
 fn walk_with(root: &Path, stamped: bool) -> Vec<Listing> {
+    // Folder by folder, one depth at a time, every folder of a depth on
+    // every core (a `stat` per file is most of a stamped walk). A folder
+    // reached again (a symlink loop, or a link to a folder already listed)
+    // is listed once, where it is met first.
     let mut out = Vec::new();
-    walk_into(root, stamped, &mut HashSet::new(), &mut out);
+    let mut seen = HashSet::new();
+    let mut depth = vec![root.to_path_buf()];
+    while !depth.is_empty() {
+        let read = parallel::map(&depth, |dir| read_folder(dir, stamped));
+        let mut next = Vec::new();
+        for folder in read.into_iter().flatten() {
+            if seen.insert(folder.real) {
+                out.extend(folder.listings);
+                next.extend(folder.folders);
+            }
+        }
+        depth = next;
+    }
+    // The depths interleave (a folder's files come before its subfolders'
+    // and after its siblings'): put them in path order.
     out.sort_by(|a, b| a.document.cmp(&b.document));
     out
 }
 
-fn walk_into(dir: &Path, stamped: bool, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listing>) {
-    let Ok(real) = std::fs::canonicalize(dir) else {
-        return;
-    };
-    if !seen.insert(real) {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+/// What one folder holds: its documents, and its folders to walk next.
+struct Folder {
+    /// The folder's real path (what tells a loop).
+    real: PathBuf,
+    listings: Vec<Listing>,
+    /// Sorted by name.
+    folders: Vec<PathBuf>,
+}
+
+fn read_folder(dir: &Path, stamped: bool) -> Option<Folder> {
+    let real = std::fs::canonicalize(dir).ok()?;
+    let entries = std::fs::read_dir(dir).ok()?;
     let mut files: Vec<(OsString, Stamp)> = Vec::new();
     let mut folders = Vec::new();
     for entry in entries.flatten() {
@@ -328,19 +348,24 @@ fn walk_into(dir: &Path, stamped: bool, seen: &mut HashSet<PathBuf>, out: &mut V
         }
         documents.push((name.clone(), *stamp));
     }
-    for (name, stamp) in documents {
-        let mut own = sidecars.remove(&name).unwrap_or_default();
-        own.sort_by(|a, b| a.0.cmp(&b.0));
-        out.push(Listing {
-            document: dir.join(&name),
-            stamp,
-            sidecars: own,
-        });
-    }
+    let listings = documents
+        .into_iter()
+        .map(|(name, stamp)| {
+            let mut own = sidecars.remove(&name).unwrap_or_default();
+            own.sort_by(|a, b| a.0.cmp(&b.0));
+            Listing {
+                document: dir.join(&name),
+                stamp,
+                sidecars: own,
+            }
+        })
+        .collect();
     folders.sort();
-    for folder in folders {
-        walk_into(&folder, stamped, seen, out);
-    }
+    Some(Folder {
+        real,
+        listings,
+        folders,
+    })
 }
 
 /// One document of the list.
@@ -378,6 +403,9 @@ impl Row {
 enum Update {
     Counts(PathBuf, DocCounts),
     Facts(PathBuf, DocFacts),
+    /// Counts and facts of a round of the first pass (one message, not two
+    /// per document).
+    Read(Vec<(PathBuf, DocCounts, DocFacts)>),
     /// A new document (or one whose set of sidecars changed).
     Listed(Listing),
     Removed(PathBuf),
@@ -483,7 +511,7 @@ impl CorpusIndex {
             project_file: project_file.clone(),
             project,
             project_error,
-            rows: Vec::new(),
+            rows: Vec::with_capacity(listings.len()),
             by_path: HashMap::new(),
             updates,
             requests: Some(request_tx),
@@ -570,6 +598,14 @@ impl CorpusIndex {
                 Update::Facts(path, facts) => {
                     if let Some(&i) = self.by_path.get(&path) {
                         self.rows[i].facts = Some(facts);
+                    }
+                }
+                Update::Read(read) => {
+                    for (path, counts, facts) in read {
+                        if let Some(&i) = self.by_path.get(&path) {
+                            self.rows[i].counts = Some(counts);
+                            self.rows[i].facts = Some(facts);
+                        }
                     }
                 }
                 Update::Listed(listing) => match self.by_path.get(&listing.document) {
@@ -770,10 +806,17 @@ impl Caches {
     /// The caches of the corpus at `root` below the state folder `state`.
     fn open(state: Option<&Path>, root: &Path) -> Caches {
         match state {
-            Some(state) => Caches {
-                counts: Cache::open_file(cache::cache_file_in(state, "counts", root)),
-                facts: Cache::open_file(cache::cache_file_in(state, "facts", root)),
-            },
+            Some(state) => {
+                // Two files, decoded side by side.
+                let (counts, facts) = std::thread::scope(|scope| {
+                    let counts = scope
+                        .spawn(|| Cache::open_file(cache::cache_file_in(state, "counts", root)));
+                    let facts = Cache::open_file(cache::cache_file_in(state, "facts", root));
+                    let counts = counts.join().unwrap_or_else(|_| Cache::in_memory());
+                    (counts, facts)
+                });
+                Caches { counts, facts }
+            }
             None => Caches::in_memory(),
         }
     }
@@ -788,29 +831,30 @@ impl Caches {
     }
 
     /// Both lookups for a listed document, with the walk's stamps (taken at
-    /// `walked`): no `stat`.
+    /// `walked`): no `stat`, no copy of a path on a hit.
     fn look(
         &mut self,
         listing: &Listing,
         walked: SystemTime,
     ) -> (Lookup<DocCounts>, Lookup<DocFacts>) {
-        let sidecars: Vec<(PathBuf, Option<Stamp>)> = listing
-            .sidecars
-            .iter()
-            .map(|(_, p, stamp)| (p.clone(), Some(*stamp)))
-            .collect();
-        let mut inputs = Vec::with_capacity(sidecars.len() + 1);
-        inputs.push((listing.document.clone(), Some(listing.stamp)));
-        inputs.extend(sidecars.iter().cloned());
+        let mut inputs: Vec<(&Path, Option<Stamp>)> =
+            Vec::with_capacity(listing.sidecars.len() + 1);
+        inputs.push((&listing.document, Some(listing.stamp)));
+        inputs.extend(
+            listing
+                .sidecars
+                .iter()
+                .map(|(_, p, stamp)| (p.as_path(), Some(*stamp))),
+        );
         let counts = self.counts.lookup_stamped(
             &listing.document,
-            sidecars,
+            &inputs[1..],
             cache_context("counts"),
             walked,
         );
         let facts =
             self.facts
-                .lookup_stamped(&listing.document, inputs, cache_context("facts"), walked);
+                .lookup_stamped(&listing.document, &inputs, cache_context("facts"), walked);
         (counts, facts)
     }
 
@@ -823,7 +867,7 @@ impl Caches {
             Lookup::Hit(facts) => facts,
             Lookup::Miss(pending) => {
                 let facts = document_facts(document, sidecars);
-                self.facts.store(document, pending, facts.clone());
+                self.facts.store(document, pending, &facts);
                 facts
             }
         }
@@ -831,7 +875,7 @@ impl Caches {
 
     /// Forget documents no longer listed and write both files (best
     /// effort, atomically: the cache is only a convenience).
-    fn save(&mut self, known: &BTreeMap<PathBuf, Listing>) {
+    fn save(&mut self, known: &HashMap<PathBuf, Listing>) {
         self.counts.retain(|p| known.contains_key(p));
         self.facts.retain(|p| known.contains_key(p));
         let _ = self.counts.save();
@@ -844,9 +888,12 @@ const ROUND: usize = 256;
 
 /// A value computed for a cache miss, with its entry settled (on the
 /// reading thread); `None` for a hit.
-fn settled<V: Clone>(looked: &Lookup<V>, value: Option<V>) -> Option<(V, cache::Settled<V>)> {
+fn settled<V: Serialize>(looked: &Lookup<V>, value: Option<V>) -> Option<(V, cache::Settled<V>)> {
     match (looked, value) {
-        (Lookup::Miss(pending), Some(v)) => Some((v.clone(), pending.clone().settle(v))),
+        (Lookup::Miss(pending), Some(v)) => {
+            let settled = pending.clone().settle(&v);
+            Some((v, settled))
+        }
         _ => None,
     }
 }
@@ -875,7 +922,7 @@ where
 struct Watcher {
     root: PathBuf,
     project_file: Option<PathBuf>,
-    known: BTreeMap<PathBuf, Listing>,
+    known: HashMap<PathBuf, Listing>,
     updates: Sender<Update>,
     requests: Receiver<Request>,
     /// The state folder holding the caches (`None`: kept in memory).
@@ -887,9 +934,19 @@ struct Watcher {
 
 impl Watcher {
     fn run(mut self) {
-        // Opened here, not on the UI thread: the files may be large.
-        self.caches = Caches::open(self.state.as_deref(), &self.root);
-        if !self.stamp_all() || !self.first_pass() {
+        // Opened here, not on the UI thread (the files may be large), while
+        // the stamping walk runs.
+        let stamped = std::thread::scope(|scope| {
+            let (state, root) = (self.state.clone(), self.root.clone());
+            let caches = scope.spawn(move || Caches::open(state.as_deref(), &root));
+            let stamped = self.stamp_all();
+            self.caches = caches.join().unwrap_or_else(|_| Caches::in_memory());
+            stamped
+        });
+        let Some(order) = stamped else {
+            return;
+        };
+        if !self.first_pass(&order) {
             return;
         }
         // Saved before `Complete`, so a reopen after it finds the cache.
@@ -932,12 +989,12 @@ impl Watcher {
     /// they hold, else read on every core, one round of documents at a time
     /// (rows fill in round by round; a refresh waits at most one round).
     /// False when the index is gone.
-    fn first_pass(&mut self) -> bool {
-        let listings: Vec<Listing> = self.known.values().cloned().collect();
-        for round in listings.chunks(ROUND) {
+    fn first_pass(&mut self, order: &[PathBuf]) -> bool {
+        for paths in order.chunks(ROUND) {
             if !self.serve_requests() {
                 return false;
             }
+            let round: Vec<&Listing> = paths.iter().filter_map(|p| self.known.get(p)).collect();
             let looked: Vec<_> = round
                 .iter()
                 .map(|l| self.caches.look(l, self.walked))
@@ -960,7 +1017,8 @@ impl Watcher {
                 (settled(counts, new_counts), settled(facts, new_facts))
             })
             .into_iter();
-            for (i, (listing, (counts, facts))) in round.iter().zip(looked).enumerate() {
+            let mut batch = Vec::with_capacity(round.len());
+            for (i, (&listing, (counts, facts))) in round.iter().zip(looked).enumerate() {
                 let path = &listing.document;
                 let (new_counts, new_facts) = match misses.binary_search(&i) {
                     Ok(_) => read.next().unwrap_or((None, None)),
@@ -968,37 +1026,29 @@ impl Watcher {
                 };
                 let counts = taken(&mut self.caches.counts, path, counts, new_counts);
                 let facts = taken(&mut self.caches.facts, path, facts, new_facts);
-                if self
-                    .updates
-                    .send(Update::Counts(path.clone(), counts))
-                    .is_err()
-                    || self
-                        .updates
-                        .send(Update::Facts(path.clone(), facts))
-                        .is_err()
-                {
-                    return false;
-                }
+                batch.push((path.clone(), counts, facts));
+            }
+            if self.updates.send(Update::Read(batch)).is_err() {
+                return false;
             }
         }
         true
     }
 
     /// Walk again with every file's stamp (the rows were listed by name)
-    /// and tell what differs from the rows; false when the index is gone.
-    fn stamp_all(&mut self) -> bool {
+    /// and tell what differs from the rows: the documents, in path order;
+    /// `None` when the index is gone.
+    fn stamp_all(&mut self) -> Option<Vec<PathBuf>> {
         self.walked = SystemTime::now();
-        let now: BTreeMap<PathBuf, Listing> = walk(&self.root)
-            .into_iter()
-            .map(|l| (l.document.clone(), l))
-            .collect();
-        for path in self.known.keys().filter(|p| !now.contains_key(*p)) {
+        let now = walk(&self.root);
+        let listed: HashSet<&Path> = now.iter().map(|l| l.document.as_path()).collect();
+        for path in self.known.keys().filter(|p| !listed.contains(p.as_path())) {
             if self.updates.send(Update::Removed(path.clone())).is_err() {
-                return false;
+                return None;
             }
         }
-        for (path, listing) in &now {
-            let same_files = self.known.get(path).is_some_and(|old| {
+        for listing in &now {
+            let same_files = self.known.get(&listing.document).is_some_and(|old| {
                 old.sidecars.len() == listing.sidecars.len()
                     && old
                         .sidecars
@@ -1007,11 +1057,12 @@ impl Watcher {
                         .all(|(a, b)| a.1 == b.1)
             });
             if !same_files && self.updates.send(Update::Listed(listing.clone())).is_err() {
-                return false;
+                return None;
             }
         }
-        self.known = now;
-        true
+        let order = now.iter().map(|l| l.document.clone()).collect();
+        self.known = now.into_iter().map(|l| (l.document.clone(), l)).collect();
+        Some(order)
     }
 
     /// Answer waiting refresh requests; false when the index is gone.
@@ -1075,24 +1126,23 @@ impl Watcher {
 
     /// Walk again and report what is new, changed or gone.
     fn rescan(&mut self) -> bool {
-        let now: BTreeMap<PathBuf, Listing> = walk(&self.root)
-            .into_iter()
-            .map(|l| (l.document.clone(), l))
-            .collect();
+        let now: Vec<Listing> = walk(&self.root);
+        let listed: HashSet<&Path> = now.iter().map(|l| l.document.as_path()).collect();
         let gone: Vec<PathBuf> = self
             .known
             .keys()
-            .filter(|p| !now.contains_key(*p))
+            .filter(|p| !listed.contains(p.as_path()))
             .cloned()
             .collect();
+        drop(listed);
         for path in gone {
             self.known.remove(&path);
             if self.updates.send(Update::Removed(path)).is_err() {
                 return false;
             }
         }
-        for (path, listing) in now {
-            let changed = match self.known.get(&path) {
+        for listing in now {
+            let changed = match self.known.get(&listing.document) {
                 None => true,
                 Some(old) => *old != listing,
             };
@@ -1100,7 +1150,7 @@ impl Watcher {
                 if !self.send_all(&listing) {
                     return false;
                 }
-                self.known.insert(path, listing);
+                self.known.insert(listing.document.clone(), listing);
             }
         }
         true
