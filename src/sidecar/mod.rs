@@ -6,6 +6,7 @@
 //! nothing changed. A file that does not parse is reported as
 //! `file:line:column: message` and never written.
 
+pub mod actors_only;
 pub mod journal;
 pub mod merge;
 pub mod store;
