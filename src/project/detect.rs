@@ -171,6 +171,11 @@ fn folded(s: &str) -> String {
 
 /// Which field a label names (`Record ID`, `Translated by`, `To` …).
 fn field_of_label(label: &str) -> Option<&'static str> {
+    // No label has more than three words (a fourth of colons alone folds
+    // away): a line of text is answered without its folded copy.
+    if label.split_whitespace().nth(4).is_some() {
+        return None;
+    }
     Some(match folded(label).as_str() {
         "title" | "document title" => "title",
         "date" | "document date" => "date",
@@ -260,6 +265,10 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 
 /// Headings of web archive pages that are not values.
 fn is_heading_label(s: &str) -> bool {
+    // None has more than three words (as in `field_of_label`).
+    if s.split_whitespace().nth(4).is_some() {
+        return false;
+    }
     matches!(
         folded(s).as_str(),
         "document information"
@@ -449,7 +458,13 @@ fn month_of(word: &str) -> Option<u32> {
     if !word.chars().next().is_some_and(|c| c.is_uppercase()) {
         return None;
     }
-    let w = word.trim_end_matches('.').to_lowercase();
+    let w = word.trim_end_matches('.');
+    // Every month name is ASCII and 3 to 9 letters long: most capitalised
+    // words (names, titles) are answered here, without a lower-cased copy.
+    if !(3..=9).contains(&w.len()) || !w.is_ascii() {
+        return None;
+    }
+    let w = w.to_ascii_lowercase();
     const MONTHS: [&str; 12] = [
         "january",
         "february",
@@ -506,6 +521,12 @@ fn roman_month(word: &str) -> Option<u32> {
 
 /// `24.7.1956`, `24.VII.1956`, `1956-07-24`, `1956-07`.
 fn numeric_date(word: &str) -> Option<PartialDate> {
+    // Both shapes open with a digit (a year, a day): a word is answered
+    // here without the parses below (a failed `PartialDate` parse formats
+    // its error message).
+    if !word.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     if let Ok(d) = word.parse::<PartialDate>()
         && word.len() >= 7
     {
@@ -527,6 +548,14 @@ fn numeric_date(word: &str) -> Option<PartialDate> {
 
 /// Every date in `s` with its byte range, in order.
 fn dates_in(s: &str) -> Vec<(usize, usize, PartialDate)> {
+    if !may_hold_a_date(s) {
+        return Vec::new();
+    }
+    dates_in_words(s)
+}
+
+/// [`dates_in`] word by word, without its quick look for a year.
+fn dates_in_words(s: &str) -> Vec<(usize, usize, PartialDate)> {
     let t = tokens(s);
     let mut out = Vec::new();
     let mut i = 0;
@@ -556,6 +585,29 @@ fn dates_in(s: &str) -> Vec<(usize, usize, PartialDate)> {
         }
     }
     out
+}
+
+/// Can [`dates_in`] find a date in `s`? Every shape it knows holds a year
+/// as a word of exactly four ASCII digits — 1000 to 2999 ([`year_of`]), or
+/// any four followed by `-` (`1956-07`) — and words never split a run of
+/// digits, so a line without such a run (most lines) needs no tokens.
+fn may_hold_a_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i - start == 4 && (matches!(b[start], b'1' | b'2') || b.get(i) == Some(&b'-')) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The first date in `s`, or a bare year when `s` is only a year.
@@ -1104,6 +1156,38 @@ mod tests {
         assert_eq!(d("in July 1956 they met").as_deref(), Some("1956-07"));
         assert_eq!(d("it may 24 1956"), None);
         assert_eq!(d("February 30, 1956"), None);
+    }
+
+    #[test]
+    fn a_line_without_a_year_has_no_date_to_look_for() {
+        for line in [
+            "July 24, 1956",
+            "24.VII.1956",
+            "1956-07",
+            "7975-01",
+            "in memo 7975, and 24.7.56",
+            "May 3, 12345 and 195 and 30000",
+            "Nam Il said that the cadres had not been consulted, memo 7951.",
+            "2026-13-40 and 1999",
+            "year 0999 or 3000",
+        ] {
+            let found = !dates_in_words(line).is_empty();
+            assert!(
+                !found || may_hold_a_date(line),
+                "{line}: a date the quick look would miss"
+            );
+            assert_eq!(dates_in(line), dates_in_words(line), "{line}");
+        }
+        assert!(!may_hold_a_date("memo 7975. and 12345"));
+        assert!(may_hold_a_date("memo 7975-01"));
+        assert!(may_hold_a_date("in 1956"));
+    }
+
+    #[test]
+    fn labels_are_found_with_spaces_and_a_colon_word() {
+        assert_eq!(field_of_label("Place  of origin :"), Some("place"));
+        assert_eq!(field_of_label("Translated by"), Some("translator"));
+        assert_eq!(field_of_label("Nam Il said that the talks"), None);
     }
 
     #[test]

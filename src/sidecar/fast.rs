@@ -1,0 +1,760 @@
+//! Sidecars read without serde, for the layout glossator writes.
+//!
+//! A corpus view reads every sidecar of an archive (20,000 files, 55 MB in
+//! the benchmark of issue #11), and RON through serde costs about 3 µs per
+//! annotation. The files gloss writes use a small part of RON: structs in
+//! parentheses without names, lists, escaped strings, unsigned integers,
+//! booleans, unit and struct enum variants, `Some(…)`/`None`. This reader
+//! takes exactly that part and gives up — returns `None` — on anything else
+//! (comments, raw strings, struct names, unknown or repeated fields, other
+//! number forms, a byte it does not expect), so the caller falls back to the
+//! full RON parse, which also words every error. Where it does answer, the
+//! answer is the one RON gives (`tests` compare both on generated sidecars).
+
+use crate::annotation::{Actor, Annotation, Origin, Stance, Tag};
+use crate::document::anchor::{Anchor, CharRange};
+
+use super::{Dismissal, Sidecar, SourceInfo};
+
+/// The sidecar in `text` (no byte-order mark), or `None` when the text is
+/// outside the part of RON this reader takes.
+pub fn parse(text: &str) -> Option<Sidecar> {
+    let mut p = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    p.ws()?;
+    let sidecar = p.sidecar()?;
+    p.ws()?;
+    (p.at == p.bytes.len()).then_some(sidecar)
+}
+
+/// A position in the text being read.
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+/// Fields seen in one struct: a repeated field is refused (RON reports it).
+#[derive(Default)]
+struct Seen(u32);
+
+impl Seen {
+    fn first(&mut self, field: u32) -> Option<()> {
+        let bit = 1 << field;
+        if self.0 & bit != 0 {
+            return None;
+        }
+        self.0 |= bit;
+        Some(())
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    /// Skip spaces, tabs and line ends; a comment (or any other RON
+    /// whitespace) is not taken.
+    fn ws(&mut self) -> Option<()> {
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' | b'\n' | b'\r' | b'\t' => self.at += 1,
+                b'/' => return None,
+                _ => break,
+            }
+        }
+        Some(())
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek() == Some(byte)).then(|| self.at += 1)
+    }
+
+    /// An identifier: `[A-Za-z_][A-Za-z0-9_]*` (raw identifiers are not taken).
+    fn ident(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        match self.peek() {
+            Some(b) if b.is_ascii_alphabetic() || b == b'_' => self.at += 1,
+            _ => return None,
+        }
+        while self
+            .peek()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            self.at += 1;
+        }
+        Some(&self.text[start..self.at])
+    }
+
+    /// A struct's fields between parentheses (the `(` already read or not:
+    /// it is read here), each handed to `field` with the reader after its
+    /// `:`; commas between, one after the last allowed.
+    fn fields(&mut self, mut field: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.eat(b'(')?;
+        self.ws()?;
+        loop {
+            if self.eat(b')').is_some() {
+                return Some(());
+            }
+            let name = self.ident()?;
+            self.ws()?;
+            self.eat(b':')?;
+            self.ws()?;
+            field(self, name)?;
+            self.ws()?;
+            if self.eat(b',').is_some() {
+                self.ws()?;
+            } else {
+                self.ws()?;
+                return self.eat(b')');
+            }
+        }
+    }
+
+    /// `[a, b, …]`, a comma after the last allowed.
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.eat(b'[')?;
+        self.ws()?;
+        let mut out = Vec::new();
+        loop {
+            if self.eat(b']').is_some() {
+                return Some(out);
+            }
+            out.push(item(self)?);
+            self.ws()?;
+            if self.eat(b',').is_some() {
+                self.ws()?;
+            } else {
+                return self.eat(b']').map(|_| out);
+            }
+        }
+    }
+
+    /// A string in double quotes with the escapes `char::escape_debug`
+    /// writes (`\" \' \\ \n \r \t \0 \u{…}`); no raw control characters.
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let mut out = String::new();
+        loop {
+            let rest = &self.bytes[self.at..];
+            let stop = memchr::memchr2(b'"', b'\\', rest)?;
+            let plain = &rest[..stop];
+            if plain.iter().any(|b| *b < 0x20) {
+                return None;
+            }
+            out.push_str(&self.text[self.at..self.at + stop]);
+            self.at += stop;
+            if self.eat(b'"').is_some() {
+                return Some(out);
+            }
+            self.at += 1; // the backslash
+            let escaped = self.peek()?;
+            self.at += 1;
+            match escaped {
+                b'"' => out.push('"'),
+                b'\'' => out.push('\''),
+                b'\\' => out.push('\\'),
+                b'n' => out.push('\n'),
+                b'r' => out.push('\r'),
+                b't' => out.push('\t'),
+                b'0' => out.push('\0'),
+                b'u' => {
+                    self.eat(b'{')?;
+                    let start = self.at;
+                    while self.peek().is_some_and(|b| b.is_ascii_hexdigit()) {
+                        self.at += 1;
+                    }
+                    let digits = &self.text[start..self.at];
+                    if digits.is_empty() || digits.len() > 6 {
+                        return None;
+                    }
+                    self.eat(b'}')?;
+                    let code = u32::from_str_radix(digits, 16).ok()?;
+                    out.push(char::from_u32(code)?);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Decimal digits only (no sign, `_`, or other base).
+    fn number(&mut self) -> Option<u64> {
+        let start = self.at;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+        // A number runs into a letter or `.` only in forms not taken here;
+        // leading zeros are not taken either.
+        let digits = &self.bytes[start..self.at];
+        if digits.is_empty()
+            || (digits.len() > 1 && digits[0] == b'0')
+            || self
+                .peek()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        {
+            return None;
+        }
+        self.text[start..self.at].parse().ok()
+    }
+
+    fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.number()?).ok()
+    }
+
+    fn boolean(&mut self) -> Option<bool> {
+        match self.ident()? {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// `None`, `Some(value)`, or the value alone (RON's implicit `Some`,
+    /// which glossator's files allow).
+    fn option<T>(&mut self, mut value: impl FnMut(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+            let start = self.at;
+            match self.ident()? {
+                "None" => return Some(None),
+                "Some" => {
+                    self.eat(b'(')?;
+                    self.ws()?;
+                    let v = value(self)?;
+                    self.ws()?;
+                    self.eat(b')')?;
+                    return Some(Some(v));
+                }
+                // An identifier that is the value itself (an enum).
+                _ => self.at = start,
+            }
+        }
+        value(self).map(Some)
+    }
+
+    fn sidecar(&mut self) -> Option<Sidecar> {
+        let (mut version, mut source, mut annotator) = (None, None, None);
+        let mut actors = Vec::new();
+        let mut issues = Vec::new();
+        let mut annotations = Vec::new();
+        let mut dismissed = Vec::new();
+        let mut seen = Seen::default();
+        self.fields(|p, name| match name {
+            "version" => {
+                seen.first(0)?;
+                version = Some(u32::try_from(p.number()?).ok()?);
+                Some(())
+            }
+            "source" => {
+                seen.first(1)?;
+                source = Some(p.source()?);
+                Some(())
+            }
+            "annotator" => {
+                seen.first(2)?;
+                annotator = Some(p.string()?);
+                Some(())
+            }
+            "actors" => {
+                seen.first(3)?;
+                actors = p.list(Self::actor)?;
+                Some(())
+            }
+            "issues" => {
+                seen.first(4)?;
+                issues = p.list(Self::string)?;
+                Some(())
+            }
+            "annotations" => {
+                seen.first(5)?;
+                annotations = p.list(Self::annotation)?;
+                Some(())
+            }
+            "dismissed" => {
+                seen.first(6)?;
+                dismissed = p.list(Self::dismissal)?;
+                Some(())
+            }
+            _ => None,
+        })?;
+        Some(Sidecar {
+            version: version?,
+            source: source?,
+            annotator: annotator?,
+            actors,
+            issues,
+            annotations,
+            dismissed,
+        })
+    }
+
+    fn source(&mut self) -> Option<SourceInfo> {
+        let (mut name, mut size, mut sha256, mut extractor) = (None, None, None, None);
+        let mut seen = Seen::default();
+        self.fields(|p, field| {
+            match field {
+                "name" => {
+                    seen.first(0)?;
+                    name = Some(p.string()?);
+                }
+                "size" => {
+                    seen.first(1)?;
+                    size = Some(p.number()?);
+                }
+                "sha256" => {
+                    seen.first(2)?;
+                    sha256 = Some(p.string()?);
+                }
+                "extractor" => {
+                    seen.first(3)?;
+                    extractor = p.option(Self::string)?;
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(SourceInfo {
+            name: name?,
+            size: size?,
+            sha256: sha256?,
+            extractor,
+        })
+    }
+
+    fn actor(&mut self) -> Option<Actor> {
+        let (mut name, mut aliases) = (None, Vec::new());
+        let mut seen = Seen::default();
+        self.fields(|p, field| {
+            match field {
+                "name" => {
+                    seen.first(0)?;
+                    name = Some(p.string()?);
+                }
+                "aliases" => {
+                    seen.first(1)?;
+                    aliases = p.list(Self::string)?;
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(Actor {
+            name: name?,
+            aliases,
+        })
+    }
+
+    fn stance(&mut self) -> Option<Stance> {
+        match self.ident()? {
+            "Support" => Some(Stance::Support),
+            "Oppose" => Some(Stance::Oppose),
+            "Neutral" => Some(Stance::Neutral),
+            _ => None,
+        }
+    }
+
+    /// `Claim(by: …)`, `Advice(from: …, to: …)`, `Position(actor: …,
+    /// stance: …, issue: …)`.
+    fn tag(&mut self) -> Option<Tag> {
+        let variant = self.ident()?;
+        let mut strings: [Option<String>; 3] = [None, None, None];
+        let mut stance = None;
+        let mut seen = Seen::default();
+        let names: &[&str] = match variant {
+            "Claim" => &["by"],
+            "Advice" => &["from", "to"],
+            "Position" => &["actor", "issue", "stance"],
+            _ => return None,
+        };
+        self.fields(|p, field| {
+            let slot = names.iter().position(|n| *n == field)?;
+            seen.first(slot as u32)?;
+            if field == "stance" {
+                stance = Some(p.stance()?);
+            } else {
+                strings[slot] = Some(p.string()?);
+            }
+            Some(())
+        })?;
+        let [a, b, _] = strings;
+        Some(match variant {
+            "Claim" => Tag::Claim { by: a? },
+            "Advice" => Tag::Advice { from: a?, to: b? },
+            _ => Tag::Position {
+                actor: a?,
+                issue: b?,
+                stance: stance?,
+            },
+        })
+    }
+
+    fn range(&mut self) -> Option<CharRange> {
+        let (mut start, mut end) = (None, None);
+        let mut seen = Seen::default();
+        self.fields(|p, field| {
+            match field {
+                "start" => {
+                    seen.first(0)?;
+                    start = Some(p.usize()?);
+                }
+                "end" => {
+                    seen.first(1)?;
+                    end = Some(p.usize()?);
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(CharRange {
+            start: start?,
+            end: end?,
+        })
+    }
+
+    fn anchor(&mut self) -> Option<Anchor> {
+        let mut paragraph = None;
+        let (mut hash, mut quote, mut prefix, mut suffix) = (None, None, None, None);
+        let (mut narrowed, mut range) = (None, None);
+        let mut seen = Seen::default();
+        self.fields(|p, field| {
+            match field {
+                "paragraph" => {
+                    seen.first(0)?;
+                    paragraph = Some(p.usize()?);
+                }
+                "hash" => {
+                    seen.first(1)?;
+                    hash = Some(p.string()?);
+                }
+                "quote" => {
+                    seen.first(2)?;
+                    quote = Some(p.string()?);
+                }
+                "prefix" => {
+                    seen.first(3)?;
+                    prefix = Some(p.string()?);
+                }
+                "suffix" => {
+                    seen.first(4)?;
+                    suffix = Some(p.string()?);
+                }
+                "narrowed" => {
+                    seen.first(5)?;
+                    narrowed = Some(p.boolean()?);
+                }
+                "range" => {
+                    seen.first(6)?;
+                    range = p.option(Self::range)?;
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(Anchor {
+            paragraph: paragraph?,
+            hash: hash?,
+            quote: quote?,
+            prefix: prefix?,
+            suffix: suffix?,
+            narrowed: narrowed?,
+            range,
+        })
+    }
+
+    fn origin(&mut self) -> Option<Origin> {
+        let (mut annotator, mut id, mut replaced) = (None, None, None);
+        let mut seen = Seen::default();
+        self.fields(|p, field| {
+            match field {
+                "annotator" => {
+                    seen.first(0)?;
+                    annotator = Some(p.string()?);
+                }
+                "id" => {
+                    seen.first(1)?;
+                    id = Some(p.string()?);
+                }
+                "replaced" => {
+                    seen.first(2)?;
+                    replaced = p.option(Self::string)?;
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(Origin {
+            annotator: annotator?,
+            id: id?,
+            replaced,
+        })
+    }
+
+    fn annotation(&mut self) -> Option<Annotation> {
+        let (mut id, mut tag, mut anchor) = (None, None, None);
+        let (mut note, mut created, mut modified, mut origin) = (None, None, None, None);
+        let mut seen = Seen::default();
+        self.fields(|p, field| {
+            match field {
+                "id" => {
+                    seen.first(0)?;
+                    id = Some(p.string()?);
+                }
+                "tag" => {
+                    seen.first(1)?;
+                    tag = Some(p.tag()?);
+                }
+                "anchor" => {
+                    seen.first(2)?;
+                    anchor = Some(p.anchor()?);
+                }
+                "note" => {
+                    seen.first(3)?;
+                    note = p.option(Self::string)?;
+                }
+                "created" => {
+                    seen.first(4)?;
+                    created = Some(p.string()?);
+                }
+                "modified" => {
+                    seen.first(5)?;
+                    modified = Some(p.string()?);
+                }
+                "origin" => {
+                    seen.first(6)?;
+                    origin = p.option(Self::origin)?;
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(Annotation {
+            id: id?,
+            tag: tag?,
+            anchor: anchor?,
+            note,
+            created: created?,
+            modified: modified?,
+            origin,
+        })
+    }
+
+    fn dismissal(&mut self) -> Option<Dismissal> {
+        let (mut paragraph, mut hash, mut rule, mut tag) = (None, None, None, None);
+        let mut seen = Seen::default();
+        self.fields(|p, field| {
+            match field {
+                "paragraph" => {
+                    seen.first(0)?;
+                    paragraph = Some(p.usize()?);
+                }
+                "hash" => {
+                    seen.first(1)?;
+                    hash = Some(p.string()?);
+                }
+                "rule" => {
+                    seen.first(2)?;
+                    rule = Some(p.string()?);
+                }
+                "tag" => {
+                    seen.first(3)?;
+                    tag = Some(p.tag()?);
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(Dismissal {
+            paragraph: paragraph?,
+            hash: hash?,
+            rule: rule?,
+            tag: tag?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What RON reads from `text`, without normalising (as `parse` returns).
+    fn through_ron(text: &str) -> Option<Sidecar> {
+        super::super::ron_options().from_str(text).ok()
+    }
+
+    /// Any text: control characters, escapes, quotes, combining marks,
+    /// non-ASCII.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[a-zA-Z \\-\"'\\\\\\n\\r\\t\\x00\\x1b\\x07\\u{202e}\\u{301}\\u{9b}한국어{}#/]{0,30}",
+        ]
+    }
+
+    fn tag() -> impl Strategy<Value = Tag> {
+        let stance = prop_oneof![
+            Just(Stance::Support),
+            Just(Stance::Oppose),
+            Just(Stance::Neutral)
+        ];
+        prop_oneof![
+            text().prop_map(|by| Tag::Claim { by }),
+            (text(), text()).prop_map(|(from, to)| Tag::Advice { from, to }),
+            (text(), stance, text()).prop_map(|(actor, stance, issue)| Tag::Position {
+                actor,
+                stance,
+                issue
+            }),
+        ]
+    }
+
+    fn annotation() -> impl Strategy<Value = Annotation> {
+        (
+            (text(), tag(), any::<usize>(), text(), text(), any::<bool>()),
+            any::<Option<(usize, usize)>>(),
+            proptest::option::of(text()),
+            (text(), text()),
+            proptest::option::of((text(), text(), proptest::option::of(text()))),
+        )
+            .prop_map(
+                |((id, tag, paragraph, hash, quote, narrowed), range, note, times, origin)| {
+                    Annotation {
+                        id,
+                        tag,
+                        anchor: Anchor {
+                            paragraph,
+                            hash,
+                            quote: quote.clone(),
+                            prefix: quote.chars().rev().collect(),
+                            suffix: quote,
+                            narrowed,
+                            range: range.map(|(start, end)| CharRange { start, end }),
+                        },
+                        note,
+                        created: times.0,
+                        modified: times.1,
+                        origin: origin.map(|(annotator, id, replaced)| Origin {
+                            annotator,
+                            id,
+                            replaced,
+                        }),
+                    }
+                },
+            )
+    }
+
+    fn sidecar() -> impl Strategy<Value = Sidecar> {
+        (
+            (text(), any::<u64>(), text(), proptest::option::of(text())),
+            text(),
+            prop::collection::vec((text(), prop::collection::vec(text(), 0..3)), 0..3),
+            prop::collection::vec(text(), 0..3),
+            prop::collection::vec(annotation(), 0..5),
+            prop::collection::vec((any::<usize>(), text(), text(), tag()), 0..2),
+        )
+            .prop_map(
+                |(source, annotator, actors, issues, annotations, dismissed)| Sidecar {
+                    version: 1,
+                    source: SourceInfo {
+                        name: source.0,
+                        size: source.1,
+                        sha256: source.2,
+                        extractor: source.3,
+                    },
+                    annotator,
+                    actors: actors
+                        .into_iter()
+                        .map(|(name, aliases)| Actor { name, aliases })
+                        .collect(),
+                    issues,
+                    annotations,
+                    dismissed: dismissed
+                        .into_iter()
+                        .map(|(paragraph, hash, rule, tag)| Dismissal {
+                            paragraph,
+                            hash,
+                            rule,
+                            tag,
+                        })
+                        .collect(),
+                },
+            )
+    }
+
+    /// The file text of `s` as gloss writes it (normalised first).
+    fn written(s: &Sidecar) -> String {
+        s.to_ron().expect("serialise")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn every_sidecar_gloss_writes_is_read_as_ron_reads_it(s in sidecar()) {
+            let text = written(&s);
+            let fast = parse(&text);
+            prop_assert!(fast.is_some(), "not taken: {text}");
+            prop_assert_eq!(fast, through_ron(&text));
+        }
+
+        #[test]
+        fn what_this_reader_takes_from_a_damaged_file_ron_reads_alike(
+            s in sidecar(),
+            cuts in prop::collection::vec((any::<usize>(), any::<u8>()), 1..5),
+        ) {
+            let mut bytes = written(&s).into_bytes();
+            for (at, b) in cuts {
+                let at = at % (bytes.len() + 1);
+                match b % 3 {
+                    0 => bytes.insert(at, b"()[]{},:\"\\ x0-9u_'/#\n"[b as usize % 21]),
+                    1 if at < bytes.len() => { bytes.remove(at); }
+                    _ => bytes.truncate(at.max(1)),
+                }
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            if let Some(fast) = parse(&text) {
+                prop_assert_eq!(Some(fast), through_ron(&text), "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn hand_written_files_are_read_as_ron_reads_them_or_left_to_it() {
+        let base =
+            "(version: 1, source: (name: \"m.txt\", size: 3, sha256: \"ab\"), annotator: \"kim\")";
+        for text in [
+            base,
+            "(version: 1, source: (name: \"m.txt\", size: 3, sha256: \"ab\",), annotator: \"kim\",)\n",
+            // Fields in another order, implicit Some, unit and struct options.
+            "(annotator: \"kim\", version: 1, source: (sha256: \"ab\", size: 3, name: \"m\", extractor: \"x 1\"), \
+             annotations: [(id: \"a\", tag: Position(stance: Oppose, actor: \"A\", issue: \"I\"), \
+             anchor: (paragraph: 2, hash: \"h\", quote: \"q\\u{301}\\'\", prefix: \"\", suffix: \"\\n\", narrowed: true, \
+             range: Some((start: 0, end: 1))), note: \"n\", created: \"c\", modified: \"m\", origin: (annotator: \"b\", id: \"x\"))])",
+        ] {
+            let fast = parse(text);
+            assert!(fast.is_some(), "not taken: {text}");
+            assert_eq!(fast, through_ron(text), "{text}");
+        }
+        // Left to RON: comments, struct names, unknown fields, raw strings,
+        // repeated fields, other number forms, attributes, trailing text.
+        for text in [
+            "// a comment\n(version: 1, source: (name: \"m\", size: 3, sha256: \"ab\"), annotator: \"kim\")",
+            "Sidecar(version: 1, source: (name: \"m\", size: 3, sha256: \"ab\"), annotator: \"kim\")",
+            "(version: 1, extra: 2, source: (name: \"m\", size: 3, sha256: \"ab\"), annotator: \"kim\")",
+            "(version: 1, source: (name: r\"m\", size: 3, sha256: \"ab\"), annotator: \"kim\")",
+            "(version: 1, version: 1, source: (name: \"m\", size: 3, sha256: \"ab\"), annotator: \"kim\")",
+            "(version: 1, source: (name: \"m\", size: 0x3, sha256: \"ab\"), annotator: \"kim\")",
+            "(version: 1, source: (name: \"m\", size: 03, sha256: \"ab\"), annotator: \"kim\")",
+            "(version: 1, source: (name: \"m\", size: 1_000, sha256: \"ab\"), annotator: \"kim\")",
+            "#![enable(implicit_some)]\n(version: 1, source: (name: \"m\", size: 3, sha256: \"ab\"), annotator: \"kim\")",
+            "(version: 1, source: (name: \"m\", size: 3, sha256: \"ab\"), annotator: \"kim\") x",
+            "(version: 1, source: (name: \"m\\x41\", size: 3, sha256: \"ab\"), annotator: \"kim\")",
+            "(version: 1, source: (name: \"m\", size: 3, sha256: \"ab\"))",
+        ] {
+            assert_eq!(parse(text), None, "taken: {text}");
+        }
+    }
+}
