@@ -15,7 +15,7 @@ use crate::document::Document;
 use crate::project::boilerplate::files_below;
 use crate::project::store::ProjectStore;
 use crate::project::{ActorEntry, FILE_NAME, Project};
-use crate::sidecar::actors_only::load_actors;
+use crate::sidecar::Sidecar;
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
 pub enum ActorsFormat {
@@ -166,7 +166,7 @@ fn read_input(path: &Path, run: &crate::corpus::RunCache) -> Read {
     let actors = run
         .sidecars_of(path)
         .iter()
-        .filter_map(|(_, p)| load_actors(p).ok())
+        .filter_map(|(_, p)| Sidecar::load(p).ok().map(|s| s.actors))
         .collect();
     Ok((paragraphs, author, actors))
 }

@@ -6,7 +6,6 @@
 //! nothing changed. A file that does not parse is reported as
 //! `file:line:column: message` and never written.
 
-pub mod actors_only;
 mod fast;
 pub mod journal;
 pub mod merge;
