@@ -801,28 +801,29 @@ impl Detected {
 /// longer actor name found anywhere in `documents` (`Dulles` and `Foster
 /// Dulles`) is merged into it.
 pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
-    let mut names: Vec<String> = documents
+    // Each actor once, borrowed (a corpus has many mentions, few actors).
+    let names: HashSet<&str> = documents
         .iter()
         .flat_map(|d| d.mentions.iter())
         .filter(|m| m.rule != Rule::Pronoun)
-        .map(|m| m.actor.clone())
+        .map(|m| m.actor.as_str())
         .collect();
-    names.sort();
-    names.dedup();
-    let words: Vec<(Vec<String>, &String)> = names.iter().map(|n| (name_words(n), n)).collect();
+    let words: Vec<(Vec<String>, &str)> = names.iter().map(|n| (name_words(n), *n)).collect();
     let mut merged: HashMap<String, String> = HashMap::new();
     for (w, name) in &words {
         if resolver.knows(name) {
             continue;
         }
-        let longer: Vec<&&String> = words
+        let mut longer = words
             .iter()
             .filter(|(o, _)| o.len() > w.len() && contains_run(o, w))
-            .map(|(_, n)| n)
-            .collect();
-        if longer.len() == 1 {
-            merged.insert((*name).clone(), (**longer[0]).clone());
+            .map(|(_, n)| *n);
+        if let (Some(only), None) = (longer.next(), longer.next()) {
+            merged.insert(name.to_string(), only.to_string());
         }
+    }
+    if merged.is_empty() {
+        return;
     }
     for d in documents {
         for m in &mut d.mentions {
