@@ -151,3 +151,24 @@ fn add_run_twice_proposes_nothing_already_in_the_codebook() {
         written
     );
 }
+
+/// The samples' mentions and table as the detector gave them before it was
+/// made faster (tests/golden/actors-samples.*, written by that build): speed
+/// work must not change a byte of either.
+#[test]
+fn samples_detect_as_the_golden_files_say() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (format, golden) in [
+        ("jsonl", "tests/golden/actors-samples.jsonl"),
+        ("table", "tests/golden/actors-samples.txt"),
+    ] {
+        let out = gloss()
+            .current_dir(root)
+            .args(["actors", "--format", format, "samples"])
+            .output()
+            .unwrap();
+        assert_success(&out);
+        let expected = std::fs::read_to_string(format!("{root}/{golden}")).unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{golden}");
+    }
+}

@@ -38,6 +38,10 @@ pub fn fold(text: &str) -> Folded {
 pub fn fold_into(text: &str, out: &mut Folded) {
     out.text.clear();
     out.origin.clear();
+    if text.is_ascii() {
+        fold_ascii_into(text, out);
+        return;
+    }
     for (index, c) in text.chars().enumerate() {
         if c.is_whitespace() || is_joiner(c) {
             if !out.text.ends_with(' ') {
@@ -74,6 +78,30 @@ pub fn fold_into(text: &str, out: &mut Folded) {
     }
 }
 
+/// [`fold_into`] of an ASCII text, byte by byte (code point `i` is byte `i`).
+fn fold_ascii_into(text: &str, out: &mut Folded) {
+    // The text's buffer, reused.
+    let mut folded = std::mem::take(&mut out.text).into_bytes();
+    folded.clear();
+    let mut after_space = false;
+    for (index, &b) in text.as_bytes().iter().enumerate() {
+        // `char::is_whitespace` of ASCII: tab to carriage return, and space.
+        if matches!(b, b'\t'..=b'\r' | b' ' | b'-' | b'_') {
+            if !after_space {
+                folded.push(b' ');
+                out.origin.push(index);
+                after_space = true;
+            }
+            continue;
+        }
+        folded.push(b.to_ascii_lowercase());
+        out.origin.push(index);
+        after_space = false;
+    }
+    // Lower-cased ASCII is still ASCII.
+    out.text = String::from_utf8(folded).unwrap_or_default();
+}
+
 /// The folded form of a name, trimmed: what a pattern is built from.
 pub fn fold_name(name: &str) -> String {
     fold(name).text.trim().to_string()
@@ -89,6 +117,26 @@ mod tests {
         assert_eq!(fold_name("Chou En\u{2011}lai"), "chou en lai");
         assert_eq!(fold_name("Đặng Văn"), fold_name("Dang Van"));
         assert_eq!(fold_name("Zhōu Ēnlái"), "zhou enlai");
+    }
+
+    #[test]
+    fn ascii_folds_as_any_text_does() {
+        // The byte-by-byte path against the general one (a non-ASCII letter
+        // at the end sends the text there, and is folded alone).
+        for text in [
+            "Pak  Chang-ok\t\x0b\x0c\r\n_said__ -- so\x1f.",
+            " Kim_Il-sung ",
+            "",
+        ] {
+            let ascii = fold(text);
+            let general = fold(&format!("{text}é"));
+            assert_eq!(format!("{}e", ascii.text), general.text, "{text:?}");
+            assert_eq!(
+                &general.origin[..ascii.origin.len()],
+                ascii.origin,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

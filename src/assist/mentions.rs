@@ -11,6 +11,7 @@
 //! anywhere in the document, resolved to the longest known name containing
 //! it. Pure: paragraphs in, mentions out.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -508,6 +509,18 @@ fn is_title(word: &str) -> bool {
     word.starts_with(|c: char| c.is_uppercase()) && TITLE_SET.contains(word)
 }
 
+/// [`is_title`] of `word` followed by a dot (`Gen` → `Gen.`), without a
+/// copy for the many words no dotted title could be.
+fn is_title_with_dot(word: &str) -> bool {
+    let mut buf = [0u8; 16];
+    if word.len() >= buf.len() || !word.starts_with(|c: char| c.is_uppercase()) {
+        return false;
+    }
+    buf[..word.len()].copy_from_slice(word.as_bytes());
+    buf[word.len()] = b'.';
+    std::str::from_utf8(&buf[..=word.len()]).is_ok_and(is_title)
+}
+
 fn is_not_name(word: &str) -> bool {
     NOT_NAME_SET.contains(word)
 }
@@ -639,29 +652,29 @@ impl Detector {
         let mut detected = Detected::default();
         let mut found: Vec<Found> = Vec::new();
         let mut last_titled: HashMap<String, String> = HashMap::new();
-        let tokenised: Vec<(Vec<char>, Vec<Token>)> = paragraphs
+        let tokenised: Vec<(Para, Vec<Token>)> = paragraphs
             .iter()
             .map(|p| {
-                let chars: Vec<char> = p.chars().collect();
-                let tokens = tokens_of(p, &chars);
-                (chars, tokens)
+                let para = Para::new(p);
+                let tokens = tokens_of(&para);
+                (para, tokens)
             })
             .collect();
         let mut folded = Folded::default();
-        for (index, (chars, toks)) in tokenised.iter().enumerate() {
+        for (index, (para, toks)) in tokenised.iter().enumerate() {
             for (start, end, actor) in self.registry_matches_in(paragraphs[index], &mut folded) {
                 found.push(Found::new(
                     index,
                     start,
                     end,
-                    chars,
+                    para,
                     Some(actor),
                     Rule::Registry,
                 ));
             }
             strong_rules(
                 index,
-                chars,
+                para,
                 toks,
                 author,
                 &mut last_titled,
@@ -671,8 +684,10 @@ impl Detector {
         }
         // Names known in this document: every rule's surface but the pronoun's.
         let mut local = KnownNames::default();
+        // A name found many times is listed once.
+        let mut listed: HashSet<&str> = HashSet::new();
         for f in &found {
-            if f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly {
+            if f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly && listed.insert(&f.surface) {
                 local.insert(&name_words(&f.surface));
             }
         }
@@ -687,17 +702,17 @@ impl Detector {
             }
             found
         };
-        for (index, (chars, toks)) in tokenised.iter().enumerate() {
-            for run in name_runs(chars, toks) {
-                let words = toks[run.0..run.1].iter().map(|t| t.key.as_str());
+        for (index, (para, toks)) in tokenised.iter().enumerate() {
+            for run in name_runs(para, toks) {
+                let words = toks[run.0..run.1].iter().map(Token::key);
                 if known(&KnownNames::key_of(words)) {
                     let (s, e) = (toks[run.0].start, toks[run.1 - 1].end);
-                    found.push(Found::new(index, s, e, chars, None, Rule::Known));
+                    found.push(Found::new(index, s, e, para, None, Rule::Known));
                     continue;
                 }
                 for t in &toks[run.0..run.1] {
-                    if !t.initial && known(&KnownNames::key_of(std::iter::once(t.key.as_str()))) {
-                        found.push(Found::new(index, t.start, t.end, chars, None, Rule::Known));
+                    if !t.initial && known(&KnownNames::key_of(std::iter::once(t.key()))) {
+                        found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
                     }
                 }
             }
@@ -786,28 +801,29 @@ impl Detected {
 /// longer actor name found anywhere in `documents` (`Dulles` and `Foster
 /// Dulles`) is merged into it.
 pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
-    let mut names: Vec<String> = documents
+    // Each actor once, borrowed (a corpus has many mentions, few actors).
+    let names: HashSet<&str> = documents
         .iter()
         .flat_map(|d| d.mentions.iter())
         .filter(|m| m.rule != Rule::Pronoun)
-        .map(|m| m.actor.clone())
+        .map(|m| m.actor.as_str())
         .collect();
-    names.sort();
-    names.dedup();
-    let words: Vec<(Vec<String>, &String)> = names.iter().map(|n| (name_words(n), n)).collect();
+    let words: Vec<(Vec<String>, &str)> = names.iter().map(|n| (name_words(n), *n)).collect();
     let mut merged: HashMap<String, String> = HashMap::new();
     for (w, name) in &words {
         if resolver.knows(name) {
             continue;
         }
-        let longer: Vec<&&String> = words
+        let mut longer = words
             .iter()
             .filter(|(o, _)| o.len() > w.len() && contains_run(o, w))
-            .map(|(_, n)| n)
-            .collect();
-        if longer.len() == 1 {
-            merged.insert((*name).clone(), (**longer[0]).clone());
+            .map(|(_, n)| *n);
+        if let (Some(only), None) = (longer.next(), longer.next()) {
+            merged.insert(name.to_string(), only.to_string());
         }
+    }
+    if merged.is_empty() {
+        return;
     }
     for d in documents {
         for m in &mut d.mentions {
@@ -835,7 +851,7 @@ impl Found {
         paragraph: usize,
         start: usize,
         end: usize,
-        chars: &[char],
+        para: &Para,
         actor: Option<String>,
         rule: Rule,
     ) -> Found {
@@ -843,26 +859,75 @@ impl Found {
             paragraph,
             start,
             end,
-            surface: chars[start..end].iter().collect(),
+            surface: para.slice(start, end).to_string(),
             actor,
             rule,
         }
     }
 }
 
+/// A paragraph's text addressed by code point (mentions are reported in
+/// code points): an ASCII paragraph, the common case, is its own index.
+struct Para<'a> {
+    text: &'a str,
+    /// Byte offset of each code point and of the end; empty when ASCII.
+    offsets: Vec<usize>,
+}
+
+impl<'a> Para<'a> {
+    fn new(text: &'a str) -> Para<'a> {
+        let offsets = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(b, _)| b)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        };
+        Para { text, offsets }
+    }
+
+    /// Length in code points.
+    fn len(&self) -> usize {
+        self.offsets.len().checked_sub(1).unwrap_or(self.text.len())
+    }
+
+    fn byte(&self, index: usize) -> usize {
+        if self.offsets.is_empty() {
+            index
+        } else {
+            self.offsets[index]
+        }
+    }
+
+    /// Code points `from..to`.
+    fn slice(&self, from: usize, to: usize) -> &'a str {
+        &self.text[self.byte(from)..self.byte(to)]
+    }
+}
+
 /// One word of a paragraph, in code points.
 #[derive(Debug, Clone)]
-struct Token {
+struct Token<'a> {
     start: usize,
     end: usize,
-    text: CompactString,
-    /// Folded form for comparing names.
-    key: CompactString,
+    /// The word as the paragraph spells it (a title's dot included).
+    text: Cow<'a, str>,
+    /// Folded form for comparing names, when it is not `text` itself (most
+    /// words are lower-case ASCII: they need no copy).
+    folded: Option<CompactString>,
     /// A capital initial with its dot: `B.`.
     initial: bool,
     /// Capitalised, not a title, not a known non-name: may be part of a name.
     name: bool,
     title: bool,
+}
+
+impl Token<'_> {
+    /// Folded form for comparing names ([`fold_key`] of the text).
+    fn key(&self) -> &str {
+        self.folded.as_deref().unwrap_or(&self.text)
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -874,10 +939,19 @@ fn is_hyphen(c: char) -> bool {
 }
 
 /// [`fold_name`] of one word, without allocating for short ASCII words (the
-/// common case: every word of every paragraph gets one).
+/// common case: every capitalised word of every paragraph gets one).
 fn fold_key(word: &str) -> CompactString {
     if !word.is_ascii() {
         return CompactString::from(fold_name(word));
+    }
+    if !word
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b == b'-' || b == b'_')
+    {
+        // Lower case is all folding does to it.
+        let mut out = CompactString::from(word);
+        out.make_ascii_lowercase();
+        return out;
     }
     // As `fold` does for ASCII: lower case; whitespace, `-` and `_` runs one
     // space; then trimmed.
@@ -899,38 +973,54 @@ fn fold_key(word: &str) -> CompactString {
     }
 }
 
+/// [`fold_key`] of a word when it differs from the word: `None` for
+/// lower-case ASCII without a hyphen (most words).
+fn fold_key_if_changed(word: &str) -> Option<CompactString> {
+    let same = word.is_ascii()
+        && !word
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace() || b == b'-' || b == b'_');
+    (!same).then(|| fold_key(word))
+}
+
 /// Words: letters and digits, inner hyphens and apostrophes; a possessive
 /// `'s` is left out; an abbreviation's or initial's dot is kept.
 #[cfg(test)]
-fn tokens(chars: &[char]) -> Vec<Token> {
-    let text: String = chars.iter().collect();
-    tokens_of(&text, chars)
+fn tokens(text: &str) -> Vec<Token<'_>> {
+    tokens_of(&Para::new(text))
 }
 
-/// [`tokens`] of `paragraph`, whose code points are `chars`: each word's
-/// text is a slice of it (ASCII paragraphs, the common case, need no byte map).
-fn tokens_of(paragraph: &str, chars: &[char]) -> Vec<Token> {
-    // Byte offset of each code point (and of the end), only when they differ.
-    let offsets: Option<Vec<usize>> = (paragraph.len() != chars.len()).then(|| {
-        paragraph
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain(std::iter::once(paragraph.len()))
-            .collect()
-    });
-    let byte = |i: usize| offsets.as_ref().map_or(i, |o| o[i]);
-    let mut out = Vec::with_capacity(chars.len() / 5);
+/// [`tokens`] of `para`: each word's text is a slice of it (ASCII
+/// paragraphs, the common case, are read byte by byte).
+fn tokens_of<'a>(para: &Para<'a>) -> Vec<Token<'a>> {
+    let bytes = para.text.as_bytes();
+    // Code points, only when they are not the bytes.
+    let wide: Vec<char> = if para.offsets.is_empty() {
+        Vec::new()
+    } else {
+        para.text.chars().collect()
+    };
+    let len = para.len();
+    let at = |i: usize| -> char {
+        if wide.is_empty() {
+            char::from(bytes[i])
+        } else {
+            wide[i]
+        }
+    };
+    let get = |i: usize| (i < len).then(|| at(i));
+    let mut out = Vec::with_capacity(len / 5);
     let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_alphanumeric() {
+    while i < len {
+        if !at(i).is_alphanumeric() {
             i += 1;
             continue;
         }
         let start = i;
-        while i < chars.len() {
-            let c = chars[i];
+        while i < len {
+            let c = at(i);
             let inner = (is_hyphen(c) || is_apostrophe(c))
-                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                && get(i + 1).is_some_and(|n| n.is_alphanumeric());
             if c.is_alphanumeric() || inner {
                 i += 1;
             } else {
@@ -939,21 +1029,27 @@ fn tokens_of(paragraph: &str, chars: &[char]) -> Vec<Token> {
         }
         let mut end = i;
         // Possessive: Wang's, Wang’s.
-        if end - start > 2 && is_apostrophe(chars[end - 2]) && chars[end - 1] == 's' {
+        if end - start > 2 && is_apostrophe(at(end - 2)) && at(end - 1) == 's' {
             end -= 2;
         }
-        let mut text = CompactString::from(&paragraph[byte(start)..byte(end)]);
-        if chars.get(i) == Some(&'.') {
-            let mut with_dot = text.clone();
-            with_dot.push('.');
-            let single_capital = end - start == 1 && chars[start].is_uppercase();
-            if single_capital || is_title(&with_dot) {
-                text = with_dot;
+        let mut text = Cow::Borrowed(para.slice(start, end));
+        if get(i) == Some('.') {
+            let single_capital = end - start == 1 && at(start).is_uppercase();
+            if single_capital || is_title_with_dot(&text) {
+                let mut with_dot = text.to_string();
+                with_dot.push('.');
+                // The dot follows the word, unless a possessive came between
+                // (`Gen's.`): then the text is not the paragraph's.
+                text = if end == i {
+                    Cow::Borrowed(para.slice(start, end + 1))
+                } else {
+                    Cow::Owned(with_dot)
+                };
                 end += 1;
                 i += 1;
             }
         }
-        let first = chars[start];
+        let first = at(start);
         let initial = text.len() == 2 && text.ends_with('.') && first.is_uppercase();
         // `Vice-Minister`: a compound of titles is a title.
         let title = is_title(&text) || (text.contains('-') && text.split('-').all(is_title));
@@ -962,7 +1058,7 @@ fn tokens_of(paragraph: &str, chars: &[char]) -> Vec<Token> {
         out.push(Token {
             start,
             end,
-            key: fold_key(&text),
+            folded: fold_key_if_changed(&text),
             text,
             initial,
             name,
@@ -979,13 +1075,13 @@ fn is_office_word(t: &Token) -> bool {
 }
 
 /// Is the text between two tokens only spaces (the words are adjacent)?
-fn adjacent(chars: &[char], a: &Token, b: &Token) -> bool {
-    a.end <= b.start && chars[a.end..b.start].iter().all(|c| c.is_whitespace()) && a.end < b.start
+fn adjacent(para: &Para, a: &Token, b: &Token) -> bool {
+    a.end < b.start && para.slice(a.end, b.start).chars().all(char::is_whitespace)
 }
 
 /// Maximal runs of adjacent name tokens (particles allowed inside), as
 /// `[from, to)` token indexes.
-fn name_runs(chars: &[char], toks: &[Token]) -> Vec<(usize, usize)> {
+fn name_runs(para: &Para, toks: &[Token]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -996,13 +1092,13 @@ fn name_runs(chars: &[char], toks: &[Token]) -> Vec<(usize, usize)> {
         let from = i;
         let mut to = i + 1;
         loop {
-            if to < toks.len() && toks[to].name && adjacent(chars, &toks[to - 1], &toks[to]) {
+            if to < toks.len() && toks[to].name && adjacent(para, &toks[to - 1], &toks[to]) {
                 to += 1;
             } else if to + 1 < toks.len()
-                && PARTICLES.contains(&toks[to].text.as_str())
+                && PARTICLES.contains(&&*toks[to].text)
                 && toks[to + 1].name
-                && adjacent(chars, &toks[to - 1], &toks[to])
-                && adjacent(chars, &toks[to], &toks[to + 1])
+                && adjacent(para, &toks[to - 1], &toks[to])
+                && adjacent(para, &toks[to], &toks[to + 1])
             {
                 to += 2;
             } else {
@@ -1033,19 +1129,19 @@ fn name_shape(toks: &[Token]) -> bool {
 /// The first pass over one paragraph: every rule but registry and known names.
 fn strong_rules(
     index: usize,
-    chars: &[char],
+    para: &Para,
     toks: &[Token],
     author: Option<&str>,
     last_titled: &mut HashMap<String, String>,
     found: &mut Vec<Found>,
     detected: &mut Detected,
 ) {
-    let runs = name_runs(chars, toks);
+    let runs = name_runs(para, toks);
     let run_at = RunsAt::new(&runs, toks.len());
     let only_names = !toks.is_empty()
         && toks.len() <= 3
         && toks.iter().all(|t| t.name)
-        && !chars.iter().any(|c| matches!(c, ':' | ','));
+        && !para.text.contains([':', ',']);
     let mut by_list = false;
     let mut i = 0;
     while i < toks.len() {
@@ -1058,7 +1154,7 @@ fn strong_rules(
                 index,
                 t.start,
                 t.end,
-                chars,
+                para,
                 Some(author.to_string()),
                 Rule::Pronoun,
             ));
@@ -1069,22 +1165,22 @@ fn strong_rules(
         // Titles: Title+ Name+, or "the Title" alone.
         if t.title {
             let mut j = i;
-            while j + 1 < toks.len() && toks[j + 1].title && adjacent(chars, &toks[j], &toks[j + 1])
+            while j + 1 < toks.len() && toks[j + 1].title && adjacent(para, &toks[j], &toks[j + 1])
             {
                 j += 1;
             }
-            let title_key = toks[j].key.to_string();
+            let title_key = toks[j].key().to_string();
             // `Minister of Foreign Affairs Nam Il`, `Chairman of the State
             // Planning Commission, Pak Chang-ok`: the office, then the name.
             let mut k = j;
-            if toks.get(j + 1).is_some_and(|t| t.key == "of") {
+            if toks.get(j + 1).is_some_and(|t| t.key() == "of") {
                 let mut m = j + 2;
                 while m < toks.len()
-                    && (toks[m].key == "the"
-                        || toks[m].key == "of"
-                        || toks[m].key == "and"
+                    && (toks[m].key() == "the"
+                        || toks[m].key() == "of"
+                        || toks[m].key() == "and"
                         || is_office_word(&toks[m]))
-                    && adjacent(chars, &toks[m - 1], &toks[m])
+                    && adjacent(para, &toks[m - 1], &toks[m])
                 {
                     m += 1;
                 }
@@ -1095,53 +1191,48 @@ fn strong_rules(
                 let mut c = j + 2;
                 while c < toks.len()
                     && !toks[c].title
-                    && (matches!(toks[c].key.as_str(), "the" | "of")
+                    && (matches!(toks[c].key(), "the" | "of")
                         || toks[c].text.chars().next().is_some_and(char::is_uppercase))
-                    && adjacent(chars, &toks[c - 1], &toks[c])
+                    && adjacent(para, &toks[c - 1], &toks[c])
                 {
                     c += 1;
                 }
                 if c > j + 2
                     && c < toks.len()
                     && run_at.get(&c).is_some()
-                    && chars[toks[c - 1].end..toks[c].start]
-                        .iter()
-                        .collect::<String>()
-                        .trim()
-                        == ","
+                    && para.slice(toks[c - 1].end, toks[c].start).trim() == ","
                 {
                     k = c - 1;
                 }
             }
             let office_gap = |a: &Token, b: &Token| {
-                adjacent(chars, a, b)
-                    || (k > j && chars[a.end..b.start].iter().collect::<String>().trim() == ",")
+                adjacent(para, a, b) || (k > j && para.slice(a.end, b.start).trim() == ",")
             };
             if let Some(&(from, to)) = run_at.get(&(k + 1))
                 && office_gap(&toks[k], &toks[from])
             {
                 let (s, e) = (toks[from].start, toks[to - 1].end);
-                let name = normalise_space(&chars[s..e].iter().collect::<String>());
+                let name = normalise_space(para.slice(s, e));
                 last_titled.insert(title_key, name.clone());
-                found.push(Found::new(index, s, e, chars, None, Rule::Titled));
+                found.push(Found::new(index, s, e, para, None, Rule::Titled));
                 i = to;
-                if let Some((vs, ve, vto)) = bracket_after(chars, toks, to, &run_at) {
-                    let variant = normalise_space(&chars[vs..ve].iter().collect::<String>());
+                if let Some((vs, ve, vto)) = bracket_after(para, toks, to, &run_at) {
+                    let variant = normalise_space(para.slice(vs, ve));
                     detected.aliases.push((name, variant));
-                    found.push(Found::new(index, vs, ve, chars, None, Rule::Bracket));
+                    found.push(Found::new(index, vs, ve, para, None, Rule::Bracket));
                     i = vto;
                 }
                 by_list = false;
                 continue;
             }
-            let after_the = i > 0 && toks[i - 1].key == "the";
+            let after_the = i > 0 && toks[i - 1].key() == "the";
             if after_the && let Some(name) = last_titled.get(&title_key) {
                 let (s, e) = (t.start, toks[j].end);
                 found.push(Found::new(
                     index,
                     s,
                     e,
-                    chars,
+                    para,
                     Some(name.clone()),
                     Rule::TitleOnly,
                 ));
@@ -1153,10 +1244,10 @@ fn strong_rules(
         if let Some(&(from, to)) = run_at.get(&i) {
             let run = &toks[from..to];
             let (s, e) = (run[0].start, run[run.len() - 1].end);
-            let after_by = i > 0 && toks[i - 1].key == "by" && adjacent(chars, &toks[i - 1], t);
-            let listed = by_list && i > 0 && list_gap(chars, &toks[i - 1], t);
+            let after_by = i > 0 && toks[i - 1].key() == "by" && adjacent(para, &toks[i - 1], t);
+            let listed = by_list && i > 0 && list_gap(para, &toks[i - 1], t);
             let speaker = toks.get(to).is_some_and(|n| {
-                SPEAKING_SET.contains(n.key.as_str()) && adjacent(chars, &run[run.len() - 1], n)
+                SPEAKING_SET.contains(n.key()) && adjacent(para, &run[run.len() - 1], n)
             });
             let rule = if only_names {
                 Some(Rule::Signature)
@@ -1170,10 +1261,10 @@ fn strong_rules(
                 None
             };
             // Name [Variant]
-            let bracket = bracket_after(chars, toks, to, &run_at);
+            let bracket = bracket_after(para, toks, to, &run_at);
             if let Some((vs, ve, vto)) = bracket {
-                let name = normalise_space(&chars[s..e].iter().collect::<String>());
-                let variant = normalise_space(&chars[vs..ve].iter().collect::<String>());
+                let name = normalise_space(para.slice(s, e));
+                let variant = normalise_space(para.slice(vs, ve));
                 if fold_name(&name) != fold_name(&variant) || name != variant {
                     detected.aliases.push((name.clone(), variant));
                 }
@@ -1181,17 +1272,17 @@ fn strong_rules(
                     index,
                     s,
                     e,
-                    chars,
+                    para,
                     None,
                     rule.unwrap_or(Rule::Bracket),
                 ));
-                found.push(Found::new(index, vs, ve, chars, None, Rule::Bracket));
+                found.push(Found::new(index, vs, ve, para, None, Rule::Bracket));
                 i = vto;
                 by_list = false;
                 continue;
             }
             if let Some(rule) = rule {
-                found.push(Found::new(index, s, e, chars, None, rule));
+                found.push(Found::new(index, s, e, para, None, rule));
                 by_list = matches!(rule, Rule::By) || (by_list && listed);
             } else {
                 by_list = false;
@@ -1199,10 +1290,10 @@ fn strong_rules(
             i = to;
             continue;
         }
-        if t.key != "by" && !(by_list && (t.key == "and")) {
+        if t.key() != "by" && !(by_list && (t.key() == "and")) {
             by_list = false;
         }
-        if t.key == "by" {
+        if t.key() == "by" {
             by_list = false;
         }
         i += 1;
@@ -1228,42 +1319,45 @@ impl RunsAt {
 
 /// Between two names of a `by` list: `, `, ` and `, `, and ` (and `and` itself
 /// was a token, so this sees only the punctuation and spaces around it).
-fn list_gap(chars: &[char], prev: &Token, next: &Token) -> bool {
-    if prev.key == "and" {
-        return chars[prev.end..next.start]
-            .iter()
-            .all(|c| c.is_whitespace());
+fn list_gap(para: &Para, prev: &Token, next: &Token) -> bool {
+    let gap = para.slice(prev.end, next.start);
+    if prev.key() == "and" {
+        return gap.chars().all(char::is_whitespace);
     }
-    let gap: String = chars[prev.end..next.start].iter().collect();
     gap.trim() == ","
 }
 
 /// `[Variant]` right after the run ending at token `to`: the variant's span
 /// and the token index after it.
 fn bracket_after(
-    chars: &[char],
+    para: &Para,
     toks: &[Token],
     to: usize,
     run_at: &RunsAt,
 ) -> Option<(usize, usize, usize)> {
     let last = toks.get(to.checked_sub(1)?)?;
     let &(vfrom, vto) = run_at.get(&to)?;
-    let gap: String = chars[last.end..toks[vfrom].start].iter().collect();
-    if gap.trim() != "[" {
+    if para.slice(last.end, toks[vfrom].start).trim() != "[" {
         return None;
     }
     let vend = toks[vto - 1].end;
-    let close = chars[vend..].iter().position(|c| !c.is_whitespace())?;
-    (chars[vend + close] == ']').then_some((toks[vfrom].start, vend, vto))
+    let after = para.slice(vend, para.len());
+    after
+        .trim_start()
+        .starts_with(']')
+        .then_some((toks[vfrom].start, vend, vto))
 }
 
 /// The folded words of a name, initials and particles left out.
 fn name_words(name: &str) -> Vec<String> {
+    name_word_parts(name).map(fold_word).collect()
+}
+
+/// The words of a name before folding, initials and particles left out.
+fn name_word_parts(name: &str) -> impl Iterator<Item = &str> {
     name.split(|c: char| c.is_whitespace() || is_hyphen(c) || c == '.')
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().count() > 1 && !PARTICLES.contains(w))
-        .map(fold_word)
-        .collect()
+        .filter(|w| w.chars().nth(1).is_some() && !PARTICLES.contains(w))
 }
 
 /// [`fold_name`] of one word of a name (no spaces or hyphens in it): an
@@ -1314,11 +1408,16 @@ impl KnownNames {
     /// name words (initials and particles out), joined; empty when none.
     fn key_of<'a>(words: impl Iterator<Item = &'a str>) -> String {
         let mut key = String::new();
-        for (i, word) in words.flat_map(name_words).enumerate() {
+        for (i, word) in words.flat_map(name_word_parts).enumerate() {
             if i > 0 {
                 key.push('\0');
             }
-            key.push_str(&word);
+            // `fold_word`, without its copy for ASCII.
+            if word.is_ascii() && !word.contains('_') {
+                key.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                key.push_str(&fold_word(word));
+            }
         }
         key
     }
@@ -1649,11 +1748,32 @@ mod tests {
             "",
         ] {
             let chars: Vec<char> = text.chars().collect();
-            for t in tokens(&chars) {
+            for t in tokens(text) {
                 let spanned: String = chars[t.start..t.end].iter().collect();
-                assert_eq!(t.text.as_str(), spanned, "{text}");
+                assert_eq!(t.text, spanned, "{text}");
             }
         }
+    }
+
+    #[test]
+    fn a_dotted_title_after_a_possessive_keeps_its_text() {
+        // `Gen's.`: the dot is not next to `Gen`, yet the word is `Gen.`
+        // (a title), as it was when every word's text was a copy.
+        let toks = tokens("Gen's. Pak Chang-ok, Mr. Kim.");
+        let words: Vec<(&str, bool)> = toks.iter().map(|t| (&*t.text, t.title)).collect();
+        assert_eq!(
+            words,
+            vec![
+                ("Gen.", true),
+                ("Pak", false),
+                ("Chang-ok", false),
+                ("Mr.", true),
+                ("Kim", false)
+            ]
+        );
+        assert_eq!((toks[0].start, toks[0].end), (0, 4));
+        assert_eq!(toks[2].key(), "chang ok");
+        assert!(toks.iter().all(|t| t.key() == fold_key(&t.text)));
     }
 
     #[test]

@@ -166,8 +166,7 @@ fn read_input(path: &Path, run: &crate::corpus::RunCache) -> Read {
     let actors = run
         .sidecars_of(path)
         .iter()
-        .filter_map(|(_, p)| Sidecar::load(p).ok())
-        .map(|s| s.actors)
+        .filter_map(|(_, p)| Sidecar::load(p).ok().map(|s| s.actors))
         .collect();
     Ok((paragraphs, author, actors))
 }

@@ -138,7 +138,10 @@ pub fn detect(text: &str) -> DocumentMeta {
 /// [`detect`]'s author alone, found as it finds it: `gloss actors` needs
 /// only this (for "I"/"me"), per document of a whole corpus.
 pub fn author(text: &str) -> Option<String> {
-    let paragraphs = paragraphs(text);
+    // The author is labelled or named in the header only (a label alone may
+    // take its value from the paragraph after): the rest of a long document
+    // is neither split nor its lines folded.
+    let paragraphs = paragraphs_upto(text, HEADER_PARAGRAPHS + 1);
     let labelled = labelled_fields(&paragraphs);
     let header = &paragraphs[..paragraphs.len().min(HEADER_PARAGRAPHS)];
     if let Some(labelled) = labelled_value(&labelled, "author") {
@@ -1233,6 +1236,22 @@ mod tests {
         for text in texts {
             assert_eq!(author(text), detect(text).author, "{text}");
         }
+    }
+
+    #[test]
+    fn author_reads_the_header_only_as_detect_does() {
+        let filler = |n: usize| (0..n).map(|i| format!("Paragraph {i} of the text."));
+        // A label alone ending the header takes its value from the next paragraph.
+        let last: Vec<String> = filler(13)
+            .chain(["Author".to_string(), "Kim B.".to_string()])
+            .chain(filler(20))
+            .collect();
+        // A label past the header heads a quoted message, not this document.
+        let beyond: Vec<String> = filler(20).chain(["Author: Lee C.".to_string()]).collect();
+        let (last, beyond) = (last.join("\n\n"), beyond.join("\n\n"));
+        assert_eq!(author(&last).as_deref(), Some("Kim B."));
+        assert_eq!(author(&last), detect(&last).author);
+        assert_eq!(author(&beyond), detect(&beyond).author);
     }
 
     #[test]
