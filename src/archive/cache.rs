@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 pub const RACY_SECONDS: u64 = 2;
 
 /// The format of the cache file; a file of another format is ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// First bytes of a cache file.
 const MAGIC: &[u8; 8] = b"glosscch";
 /// The folder below the state folder holding cache files.
@@ -90,11 +90,21 @@ fn now() -> i128 {
 /// One input file as it was when a result was computed from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Input {
-    /// The path's bytes (file names need not be UTF-8).
-    path: Vec<u8>,
+    /// A digest of the path's bytes ([`path_digest`]): an entry holds five
+    /// or so inputs per document, and the paths themselves are known from
+    /// the listing; the digest only tells the same file from another.
+    path: u64,
     stamp: FileStamp,
-    /// SHA-256 of the content, for a file racy when recorded.
-    hash: Option<[u8; 32]>,
+    /// SHA-256 of the content, for a file racy when recorded (rare: boxed,
+    /// so the other inputs do not carry its room).
+    hash: Option<Box<[u8; 32]>>,
+}
+
+/// The digest of a path that [`Input`] keeps. A Rust build hashing
+/// otherwise only makes stored entries miss (recomputed, never trusted).
+fn path_digest(path: &Path) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(path_slice(path).as_ref())
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -402,12 +412,12 @@ fn still_valid(
     }
     let mut rehashed = false;
     for (input, (path, stamp)) in entry.inputs.iter().zip(stamps) {
-        if input.path != path_slice(path).as_ref() || Some(input.stamp) != *stamp {
+        if input.path != path_digest(path) || Some(input.stamp) != *stamp {
             return None;
         }
-        if let Some(hash) = input.hash {
+        if let Some(hash) = &input.hash {
             // Racy when recorded: only the content can tell.
-            if hash_file(path) != Some(hash) {
+            if hash_file(path).as_ref() != Some(&**hash) {
                 return None;
             }
             rehashed = true;
@@ -451,7 +461,7 @@ fn entry_of(pending: Pending, value: Vec<u8>) -> Option<Entry> {
             if FileStamp::of(&path) != Some(before) {
                 return None;
             }
-            Some(hash)
+            Some(Box::new(hash))
         } else {
             if FileStamp::of(&path) != Some(before) {
                 return None;
@@ -459,7 +469,7 @@ fn entry_of(pending: Pending, value: Vec<u8>) -> Option<Entry> {
             None
         };
         inputs.push(Input {
-            path: path_bytes(&path),
+            path: path_digest(&path),
             stamp: before,
             hash,
         });
@@ -567,6 +577,24 @@ mod tests {
         let mut reopened: Cache<Vec<usize>> = Cache::open_file(file);
         assert_eq!(reopened.len(), 1);
         assert_eq!(through(&mut reopened, &doc, &inputs), (vec![0, 2], false));
+    }
+
+    #[test]
+    fn another_path_to_the_same_file_is_another_input() {
+        // A hard link has the file's stamp (inode, times, size) under
+        // another name: only the path (kept as a digest) tells them apart.
+        let (dir, doc, inputs) = corpus();
+        age(&inputs[1], 3600);
+        let link = dir.path().join("memo.txt.lee.gloss.ron");
+        std::fs::hard_link(&inputs[1], &link).unwrap();
+        let file = dir.path().join("cache.bin");
+        let mut cache = Cache::open_file(file.clone());
+        assert_eq!(through(&mut cache, &doc, &inputs), (vec![0, 2], true));
+        cache.save().unwrap();
+        let mut reopened: Cache<Vec<usize>> = Cache::open_file(file);
+        let linked = vec![doc.clone(), link];
+        assert_eq!(through(&mut reopened, &doc, &linked), (vec![0, 2], true));
+        assert_eq!(through(&mut reopened, &doc, &inputs), (vec![0, 2], true));
     }
 
     #[test]
