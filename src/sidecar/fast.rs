@@ -37,19 +37,14 @@ struct Reader<'a> {
     at: usize,
 }
 
-/// Fields seen in one struct: a repeated field is refused (RON reports it).
-#[derive(Default)]
-struct Seen(u32);
-
-impl Seen {
-    fn first(&mut self, field: u32) -> Option<()> {
-        let bit = 1 << field;
-        if self.0 & bit != 0 {
-            return None;
-        }
-        self.0 |= bit;
-        Some(())
+/// Fill `slot` with `value`, read for a field: `None` (give up) when the
+/// field came before (RON refuses a repeated field) or did not read.
+fn once<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
+    if slot.is_some() {
+        return None;
     }
+    *slot = Some(value?);
+    Some(())
 }
 
 impl<'a> Reader<'a> {
@@ -237,113 +232,55 @@ impl<'a> Reader<'a> {
 
     fn sidecar(&mut self) -> Option<Sidecar> {
         let (mut version, mut source, mut annotator) = (None, None, None);
-        let mut actors = Vec::new();
-        let mut issues = Vec::new();
-        let mut annotations = Vec::new();
-        let mut dismissed = Vec::new();
-        let mut seen = Seen::default();
+        let (mut actors, mut issues, mut annotations, mut dismissed) = (None, None, None, None);
         self.fields(|p, name| match name {
-            "version" => {
-                seen.first(0)?;
-                version = Some(u32::try_from(p.number()?).ok()?);
-                Some(())
-            }
-            "source" => {
-                seen.first(1)?;
-                source = Some(p.source()?);
-                Some(())
-            }
-            "annotator" => {
-                seen.first(2)?;
-                annotator = Some(p.string()?);
-                Some(())
-            }
-            "actors" => {
-                seen.first(3)?;
-                actors = p.list(Self::actor)?;
-                Some(())
-            }
-            "issues" => {
-                seen.first(4)?;
-                issues = p.list(Self::string)?;
-                Some(())
-            }
-            "annotations" => {
-                seen.first(5)?;
-                annotations = p.list(Self::annotation)?;
-                Some(())
-            }
-            "dismissed" => {
-                seen.first(6)?;
-                dismissed = p.list(Self::dismissal)?;
-                Some(())
-            }
+            "version" => once(&mut version, p.number().and_then(|n| u32::try_from(n).ok())),
+            "source" => once(&mut source, p.source()),
+            "annotator" => once(&mut annotator, p.string()),
+            "actors" => once(&mut actors, p.list(Self::actor)),
+            "issues" => once(&mut issues, p.list(Self::string)),
+            "annotations" => once(&mut annotations, p.list(Self::annotation)),
+            "dismissed" => once(&mut dismissed, p.list(Self::dismissal)),
             _ => None,
         })?;
         Some(Sidecar {
             version: version?,
             source: source?,
             annotator: annotator?,
-            actors,
-            issues,
-            annotations,
-            dismissed,
+            actors: actors.unwrap_or_default(),
+            issues: issues.unwrap_or_default(),
+            annotations: annotations.unwrap_or_default(),
+            dismissed: dismissed.unwrap_or_default(),
         })
     }
 
     fn source(&mut self) -> Option<SourceInfo> {
         let (mut name, mut size, mut sha256, mut extractor) = (None, None, None, None);
-        let mut seen = Seen::default();
-        self.fields(|p, field| {
-            match field {
-                "name" => {
-                    seen.first(0)?;
-                    name = Some(p.string()?);
-                }
-                "size" => {
-                    seen.first(1)?;
-                    size = Some(p.number()?);
-                }
-                "sha256" => {
-                    seen.first(2)?;
-                    sha256 = Some(p.string()?);
-                }
-                "extractor" => {
-                    seen.first(3)?;
-                    extractor = p.option(Self::string)?;
-                }
-                _ => return None,
-            }
-            Some(())
+        self.fields(|p, field| match field {
+            "name" => once(&mut name, p.string()),
+            "size" => once(&mut size, p.number()),
+            "sha256" => once(&mut sha256, p.string()),
+            "extractor" => once(&mut extractor, p.option(Self::string)),
+            _ => None,
         })?;
         Some(SourceInfo {
             name: name?,
             size: size?,
             sha256: sha256?,
-            extractor,
+            extractor: extractor.flatten(),
         })
     }
 
     fn actor(&mut self) -> Option<Actor> {
-        let (mut name, mut aliases) = (None, Vec::new());
-        let mut seen = Seen::default();
-        self.fields(|p, field| {
-            match field {
-                "name" => {
-                    seen.first(0)?;
-                    name = Some(p.string()?);
-                }
-                "aliases" => {
-                    seen.first(1)?;
-                    aliases = p.list(Self::string)?;
-                }
-                _ => return None,
-            }
-            Some(())
+        let (mut name, mut aliases) = (None, None);
+        self.fields(|p, field| match field {
+            "name" => once(&mut name, p.string()),
+            "aliases" => once(&mut aliases, p.list(Self::string)),
+            _ => None,
         })?;
         Some(Actor {
             name: name?,
-            aliases,
+            aliases: aliases.unwrap_or_default(),
         })
     }
 
@@ -360,53 +297,38 @@ impl<'a> Reader<'a> {
     /// stance: …, issue: …)`.
     fn tag(&mut self) -> Option<Tag> {
         let variant = self.ident()?;
-        let mut strings: [Option<String>; 3] = [None, None, None];
-        let mut stance = None;
-        let mut seen = Seen::default();
-        let names: &[&str] = match variant {
-            "Claim" => &["by"],
-            "Advice" => &["from", "to"],
-            "Position" => &["actor", "issue", "stance"],
-            _ => return None,
-        };
-        self.fields(|p, field| {
-            let slot = names.iter().position(|n| *n == field)?;
-            seen.first(slot as u32)?;
-            if field == "stance" {
-                stance = Some(p.stance()?);
-            } else {
-                strings[slot] = Some(p.string()?);
-            }
-            Some(())
+        let (mut by, mut from, mut to) = (None, None, None);
+        let (mut actor, mut stance, mut issue) = (None, None, None);
+        self.fields(|p, field| match (variant, field) {
+            ("Claim", "by") => once(&mut by, p.string()),
+            ("Advice", "from") => once(&mut from, p.string()),
+            ("Advice", "to") => once(&mut to, p.string()),
+            ("Position", "actor") => once(&mut actor, p.string()),
+            ("Position", "stance") => once(&mut stance, p.stance()),
+            ("Position", "issue") => once(&mut issue, p.string()),
+            _ => None,
         })?;
-        let [a, b, _] = strings;
         Some(match variant {
-            "Claim" => Tag::Claim { by: a? },
-            "Advice" => Tag::Advice { from: a?, to: b? },
-            _ => Tag::Position {
-                actor: a?,
-                issue: b?,
-                stance: stance?,
+            "Claim" => Tag::Claim { by: by? },
+            "Advice" => Tag::Advice {
+                from: from?,
+                to: to?,
             },
+            "Position" => Tag::Position {
+                actor: actor?,
+                stance: stance?,
+                issue: issue?,
+            },
+            _ => return None,
         })
     }
 
     fn range(&mut self) -> Option<CharRange> {
         let (mut start, mut end) = (None, None);
-        let mut seen = Seen::default();
-        self.fields(|p, field| {
-            match field {
-                "start" => {
-                    seen.first(0)?;
-                    start = Some(p.usize()?);
-                }
-                "end" => {
-                    seen.first(1)?;
-                    end = Some(p.usize()?);
-                }
-                _ => return None,
-            }
-            Some(())
+        self.fields(|p, field| match field {
+            "start" => once(&mut start, p.usize()),
+            "end" => once(&mut end, p.usize()),
+            _ => None,
         })?;
         Some(CharRange {
             start: start?,
@@ -415,43 +337,17 @@ impl<'a> Reader<'a> {
     }
 
     fn anchor(&mut self) -> Option<Anchor> {
-        let mut paragraph = None;
-        let (mut hash, mut quote, mut prefix, mut suffix) = (None, None, None, None);
-        let (mut narrowed, mut range) = (None, None);
-        let mut seen = Seen::default();
-        self.fields(|p, field| {
-            match field {
-                "paragraph" => {
-                    seen.first(0)?;
-                    paragraph = Some(p.usize()?);
-                }
-                "hash" => {
-                    seen.first(1)?;
-                    hash = Some(p.string()?);
-                }
-                "quote" => {
-                    seen.first(2)?;
-                    quote = Some(p.string()?);
-                }
-                "prefix" => {
-                    seen.first(3)?;
-                    prefix = Some(p.string()?);
-                }
-                "suffix" => {
-                    seen.first(4)?;
-                    suffix = Some(p.string()?);
-                }
-                "narrowed" => {
-                    seen.first(5)?;
-                    narrowed = Some(p.boolean()?);
-                }
-                "range" => {
-                    seen.first(6)?;
-                    range = p.option(Self::range)?;
-                }
-                _ => return None,
-            }
-            Some(())
+        let (mut paragraph, mut hash, mut quote, mut prefix) = (None, None, None, None);
+        let (mut suffix, mut narrowed, mut range) = (None, None, None);
+        self.fields(|p, field| match field {
+            "paragraph" => once(&mut paragraph, p.usize()),
+            "hash" => once(&mut hash, p.string()),
+            "quote" => once(&mut quote, p.string()),
+            "prefix" => once(&mut prefix, p.string()),
+            "suffix" => once(&mut suffix, p.string()),
+            "narrowed" => once(&mut narrowed, p.boolean()),
+            "range" => once(&mut range, p.option(Self::range)),
+            _ => None,
         })?;
         Some(Anchor {
             paragraph: paragraph?,
@@ -460,111 +356,57 @@ impl<'a> Reader<'a> {
             prefix: prefix?,
             suffix: suffix?,
             narrowed: narrowed?,
-            range,
+            range: range.flatten(),
         })
     }
 
     fn origin(&mut self) -> Option<Origin> {
         let (mut annotator, mut id, mut replaced) = (None, None, None);
-        let mut seen = Seen::default();
-        self.fields(|p, field| {
-            match field {
-                "annotator" => {
-                    seen.first(0)?;
-                    annotator = Some(p.string()?);
-                }
-                "id" => {
-                    seen.first(1)?;
-                    id = Some(p.string()?);
-                }
-                "replaced" => {
-                    seen.first(2)?;
-                    replaced = p.option(Self::string)?;
-                }
-                _ => return None,
-            }
-            Some(())
+        self.fields(|p, field| match field {
+            "annotator" => once(&mut annotator, p.string()),
+            "id" => once(&mut id, p.string()),
+            "replaced" => once(&mut replaced, p.option(Self::string)),
+            _ => None,
         })?;
         Some(Origin {
             annotator: annotator?,
             id: id?,
-            replaced,
+            replaced: replaced.flatten(),
         })
     }
 
     fn annotation(&mut self) -> Option<Annotation> {
-        let (mut id, mut tag, mut anchor) = (None, None, None);
-        let (mut note, mut created, mut modified, mut origin) = (None, None, None, None);
-        let mut seen = Seen::default();
-        self.fields(|p, field| {
-            match field {
-                "id" => {
-                    seen.first(0)?;
-                    id = Some(p.string()?);
-                }
-                "tag" => {
-                    seen.first(1)?;
-                    tag = Some(p.tag()?);
-                }
-                "anchor" => {
-                    seen.first(2)?;
-                    anchor = Some(p.anchor()?);
-                }
-                "note" => {
-                    seen.first(3)?;
-                    note = p.option(Self::string)?;
-                }
-                "created" => {
-                    seen.first(4)?;
-                    created = Some(p.string()?);
-                }
-                "modified" => {
-                    seen.first(5)?;
-                    modified = Some(p.string()?);
-                }
-                "origin" => {
-                    seen.first(6)?;
-                    origin = p.option(Self::origin)?;
-                }
-                _ => return None,
-            }
-            Some(())
+        let (mut id, mut tag, mut anchor, mut note) = (None, None, None, None);
+        let (mut created, mut modified, mut origin) = (None, None, None);
+        self.fields(|p, field| match field {
+            "id" => once(&mut id, p.string()),
+            "tag" => once(&mut tag, p.tag()),
+            "anchor" => once(&mut anchor, p.anchor()),
+            "note" => once(&mut note, p.option(Self::string)),
+            "created" => once(&mut created, p.string()),
+            "modified" => once(&mut modified, p.string()),
+            "origin" => once(&mut origin, p.option(Self::origin)),
+            _ => None,
         })?;
         Some(Annotation {
             id: id?,
             tag: tag?,
             anchor: anchor?,
-            note,
+            note: note.flatten(),
             created: created?,
             modified: modified?,
-            origin,
+            origin: origin.flatten(),
         })
     }
 
     fn dismissal(&mut self) -> Option<Dismissal> {
         let (mut paragraph, mut hash, mut rule, mut tag) = (None, None, None, None);
-        let mut seen = Seen::default();
-        self.fields(|p, field| {
-            match field {
-                "paragraph" => {
-                    seen.first(0)?;
-                    paragraph = Some(p.usize()?);
-                }
-                "hash" => {
-                    seen.first(1)?;
-                    hash = Some(p.string()?);
-                }
-                "rule" => {
-                    seen.first(2)?;
-                    rule = Some(p.string()?);
-                }
-                "tag" => {
-                    seen.first(3)?;
-                    tag = Some(p.tag()?);
-                }
-                _ => return None,
-            }
-            Some(())
+        self.fields(|p, field| match field {
+            "paragraph" => once(&mut paragraph, p.usize()),
+            "hash" => once(&mut hash, p.string()),
+            "rule" => once(&mut rule, p.string()),
+            "tag" => once(&mut tag, p.tag()),
+            _ => None,
         })?;
         Some(Dismissal {
             paragraph: paragraph?,
