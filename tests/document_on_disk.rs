@@ -195,18 +195,18 @@ fn beside(dir: &Path, name: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Make a named pipe at `path`.
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
 #[cfg(unix)]
 #[test]
 fn endless_inputs_devices_and_fifos_are_refused_at_once_by_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo.txt");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     // A sidecar beside the pipe: the commands that look for sidecars find it.
     let mut f = std::fs::File::create(dir.path().join("fifo.txt.kim.gloss.ron")).unwrap();
     f.write_all(b"").unwrap();
@@ -261,13 +261,7 @@ fn endless_inputs_devices_and_fifos_are_refused_at_once_by_every_command() {
     let other = tempfile::tempdir().unwrap();
     std::fs::write(other.path().join("memo.txt"), "One.\n").unwrap();
     let sidecar = other.path().join("memo.txt.kim.gloss.ron");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&sidecar)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&sidecar);
     for script in ["\"$GLOSS\" check memo.txt", "\"$GLOSS\" memo.txt --as kim"] {
         let (out, _) = run_limited(other.path(), script);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -308,13 +302,7 @@ fn a_bad_byte_found_after_the_first_screen_ends_the_session_with_its_offset() {
 fn export_of_only_unreadable_paths_prints_no_empty_export() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo.txt");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     let out_file = dir.path().join("out.json");
     for script in [
         "\"$GLOSS\" export fifo.txt",

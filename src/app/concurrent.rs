@@ -278,9 +278,7 @@ mod tests {
             })
             .unwrap();
         let buf = terminal.backend().buffer();
-        (0..24)
-            .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-            .collect()
+        crate::view::screen_text(buf)
     }
 
     #[test]

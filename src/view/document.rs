@@ -357,9 +357,7 @@ mod tests {
             })
             .unwrap();
         let buf = terminal.backend().buffer();
-        (0..20)
-            .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-            .collect()
+        crate::view::screen_text(buf)
     }
 
     #[test]

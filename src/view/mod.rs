@@ -204,3 +204,18 @@ pub(crate) fn ellipsize(text: &str, width: usize) -> String {
     out.push('…');
     out
 }
+
+/// A test screen's text, a line per row (what the unit tests of the views
+/// compare against).
+#[cfg(test)]
+pub(crate) fn screen_text(buffer: &ratatui::buffer::Buffer) -> String {
+    let area = buffer.area;
+    (area.top()..area.bottom())
+        .map(|y| {
+            (area.left()..area.right())
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
+}

@@ -291,9 +291,7 @@ mod tests {
             })
             .unwrap();
         let buf = terminal.backend().buffer();
-        let text: String = (0..20)
-            .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-            .collect();
+        let text: String = crate::view::screen_text(buf);
         assert!(text.contains("⚠ merge conflict: our version"), "{text}");
         assert!(text.contains("⚠ merge conflict: their version"), "{text}");
     }
@@ -319,9 +317,7 @@ mod tests {
                 })
                 .unwrap();
             let buf = terminal.backend().buffer();
-            (0..12)
-                .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-                .collect::<String>()
+            crate::view::screen_text(buf)
         };
         let first = screen(&mut app);
         assert!(first.contains("2†"), "{first}");
