@@ -263,28 +263,6 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         self.lookup_at(document, stamps, context, recorded)
     }
 
-    /// [`Cache::lookup`] with the inputs' stamps already taken (by a walk
-    /// that listed them, at or before `taken`): no `stat` again, and no copy
-    /// of a path unless it misses. A file changed since is caught by
-    /// [`Cache::store`] (nothing is recorded) and by the next walk.
-    pub fn lookup_stamped(
-        &mut self,
-        document: &Path,
-        stamps: &[(&Path, Option<FileStamp>)],
-        context: [u8; 32],
-        taken: SystemTime,
-    ) -> Lookup<V> {
-        let recorded = nanos(taken);
-        if let Some(v) = self.hit(document, stamps, context, recorded) {
-            return Lookup::Hit(v);
-        }
-        Lookup::Miss(Pending {
-            inputs: stamps.iter().map(|(p, s)| (p.to_path_buf(), *s)).collect(),
-            context,
-            recorded,
-        })
-    }
-
     fn lookup_at(
         &mut self,
         document: &Path,
@@ -304,6 +282,39 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         })
     }
 
+    /// A lookup with the inputs' stamps already taken (by a walk that
+    /// listed them, at or before `taken`): no `stat` again, and no copy of a
+    /// path unless it misses; a file changed since is caught by
+    /// [`Pending::settle`] (nothing is recorded) and by the next walk. It
+    /// changes nothing in the cache, so that many documents are looked up
+    /// at once, on every core. A hit whose racy
+    /// inputs were verified and have settled since says so (`true`): hand
+    /// it to [`Cache::settle_hit`] to record it as of `taken`.
+    pub fn peek_stamped(
+        &self,
+        document: &Path,
+        stamps: &[(&Path, Option<FileStamp>)],
+        context: [u8; 32],
+        taken: SystemTime,
+    ) -> (Lookup<V>, bool) {
+        let recorded = nanos(taken);
+        if let Some((v, settles)) = self.peek(document, stamps, context, recorded) {
+            return (Lookup::Hit(v), settles);
+        }
+        let pending = Pending {
+            inputs: stamps.iter().map(|(p, s)| (p.to_path_buf(), *s)).collect(),
+            context,
+            recorded,
+        };
+        (Lookup::Miss(pending), false)
+    }
+
+    /// Record a hit of [`Cache::peek_stamped`] that settled as verified
+    /// at `taken`: its hashes are no longer needed.
+    pub fn settle_hit(&mut self, document: &Path, taken: SystemTime) {
+        self.settle_hit_at(document, nanos(taken));
+    }
+
     /// The stored value, if still right for `stamps`.
     fn hit(
         &mut self,
@@ -312,14 +323,36 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         context: [u8; 32],
         recorded: i128,
     ) -> Option<V> {
-        let entry = self.entries.get_mut(path_slice(document).as_ref())?;
-        let refreshed = still_valid(entry, stamps, context, recorded)?;
-        if refreshed {
+        let (value, settles) = self.peek(document, stamps, context, recorded)?;
+        if settles {
+            self.settle_hit_at(document, recorded);
+        }
+        Some(value)
+    }
+
+    fn settle_hit_at(&mut self, document: &Path, recorded: i128) {
+        if let Some(entry) = self.entries.get_mut(path_slice(document).as_ref()) {
+            settle(entry, recorded);
             self.changed = true;
         }
+    }
+
+    /// The stored value if still right for `stamps`, and whether its entry
+    /// settles now (see [`still_valid`]).
+    fn peek(
+        &self,
+        document: &Path,
+        stamps: &[(&Path, Option<FileStamp>)],
+        context: [u8; 32],
+        recorded: i128,
+    ) -> Option<(V, bool)> {
+        let entry = self.entries.get(path_slice(document).as_ref())?;
+        let settles = still_valid(entry, stamps, context, recorded)?;
         // A value that does not decode (it cannot be, the file's format
         // being checked) is a miss.
-        postcard::from_bytes(&entry.value).ok()
+        postcard::from_bytes(&entry.value)
+            .ok()
+            .map(|v| (v, settles))
     }
 
     /// Record `value`, computed after `pending` was taken. Nothing is
@@ -399,10 +432,10 @@ fn path_of(bytes: &[u8]) -> std::borrow::Cow<'_, Path> {
 }
 
 /// Is `entry` still right for files stamped `stamps` now? `Some(true)` when
-/// racy inputs were re-hashed, found unchanged and are no longer racy (the
-/// entry is re-recorded, so later lookups need no hashing).
+/// racy inputs were re-hashed, found unchanged and are no longer racy: the
+/// entry is then to be [`settle`]d, so later lookups need no hashing.
 fn still_valid(
-    entry: &mut Entry,
+    entry: &Entry,
     stamps: &[(&Path, Option<FileStamp>)],
     context: [u8; 32],
     now: i128,
@@ -428,18 +461,21 @@ fn still_valid(
     }
     // Verified unchanged now; once no input is racy any more relative to
     // now, record it as of now and drop the hashes.
-    let settled = entry
-        .inputs
-        .iter()
-        .all(|i| !is_racy(i.stamp, now) || i.hash.is_none());
-    if settled {
-        for i in &mut entry.inputs {
-            i.hash = None;
-        }
-        entry.recorded = now;
-        return Some(true);
+    Some(
+        entry
+            .inputs
+            .iter()
+            .all(|i| !is_racy(i.stamp, now) || i.hash.is_none()),
+    )
+}
+
+/// An entry verified unchanged at `now`, no input racy any more: recorded
+/// as of `now`, its hashes dropped.
+fn settle(entry: &mut Entry, now: i128) {
+    for i in &mut entry.inputs {
+        i.hash = None;
     }
-    Some(false)
+    entry.recorded = now;
 }
 
 /// Could a file with `stamp`, stamped at `recorded`, still change without
@@ -690,8 +726,40 @@ mod tests {
             .zip(stamps.into_iter().map(Some))
             .collect();
         assert_eq!(still_valid(entry, &pairs, [0; 32], now), Some(true));
+        settle(entry, now);
         assert!(entry.inputs.iter().all(|i| i.hash.is_none()));
         assert_eq!(entry.recorded, now);
+    }
+
+    #[test]
+    fn a_peek_changes_nothing_until_its_settled_hit_is_recorded() {
+        // Lookups run on every core through `peek_stamped` (read-only); a
+        // racy entry verified and settled must still be recorded after.
+        let (_dir, doc, inputs) = corpus();
+        let mut cache: Cache<Vec<usize>> = Cache::in_memory();
+        through(&mut cache, &doc, &inputs);
+        cache.changed = false;
+        let entry = cache.entries.get_mut(&path_bytes(&doc)).unwrap();
+        for i in &mut entry.inputs {
+            i.stamp.modified -= 3600 * 1_000_000_000;
+            i.stamp.changed -= 3600 * 1_000_000_000;
+        }
+        let stamps: Vec<_> = entry.inputs.iter().map(|i| Some(i.stamp)).collect();
+        let pairs: Vec<_> = inputs.iter().map(PathBuf::as_path).zip(stamps).collect();
+        let taken = SystemTime::now();
+        let (looked, settles) = cache.peek_stamped(&doc, &pairs, [0; 32], taken);
+        assert!(matches!(looked, Lookup::Hit(ref v) if *v == vec![0, 2]));
+        assert!(settles);
+        let entry = &cache.entries[&path_bytes(&doc)];
+        assert!(entry.inputs.iter().any(|i| i.hash.is_some()));
+        assert!(!cache.changed);
+        cache.settle_hit(&doc, taken);
+        let entry = &cache.entries[&path_bytes(&doc)];
+        assert!(entry.inputs.iter().all(|i| i.hash.is_none()));
+        assert_eq!(entry.recorded, nanos(taken));
+        assert!(cache.changed);
+        // Settled: the next peek has nothing to settle.
+        assert!(!cache.peek_stamped(&doc, &pairs, [0; 32], taken).1);
     }
 
     #[test]

@@ -460,9 +460,14 @@ impl CorpusIndex {
     /// [`CorpusIndex::open`] with its caches of counts and facts below the
     /// state folder `state` (`None`: no cache file, everything is read).
     pub fn open_with_state(root: &Path, state: Option<&Path>) -> Result<CorpusIndex, IndexError> {
-        let (mut index, mut watcher) = CorpusIndex::start(root)?;
-        watcher.state = state.map(Path::to_path_buf);
-        index.worker = Some(std::thread::spawn(move || watcher.run()));
+        // The cache files are decoded from the start, beside the listing
+        // the first screen waits for and the stamping walk after it.
+        let caches = {
+            let (state, root) = (state.map(Path::to_path_buf), root.to_path_buf());
+            std::thread::spawn(move || Caches::open(state.as_deref(), &root))
+        };
+        let (mut index, watcher) = CorpusIndex::start(root)?;
+        index.worker = Some(std::thread::spawn(move || watcher.run(caches)));
         Ok(index)
     }
 
@@ -532,7 +537,6 @@ impl CorpusIndex {
                 .collect(),
             updates: update_tx,
             requests,
-            state: None,
             caches: Caches::in_memory(),
             walked: SystemTime::now(),
         };
@@ -832,11 +836,10 @@ impl Caches {
 
     /// Both lookups for a listed document, with the walk's stamps (taken at
     /// `walked`): no `stat`, no copy of a path on a hit.
-    fn look(
-        &mut self,
-        listing: &Listing,
-        walked: SystemTime,
-    ) -> (Lookup<DocCounts>, Lookup<DocFacts>) {
+    /// (Read-only, so that a round's documents are looked up on every core;
+    /// each lookup says whether its entry settles: see
+    /// [`Cache::peek_stamped`].)
+    fn look(&self, listing: &Listing, walked: SystemTime) -> Looked {
         let mut inputs: Vec<(&Path, Option<Stamp>)> =
             Vec::with_capacity(listing.sidecars.len() + 1);
         inputs.push((&listing.document, Some(listing.stamp)));
@@ -846,7 +849,7 @@ impl Caches {
                 .iter()
                 .map(|(_, p, stamp)| (p.as_path(), Some(*stamp))),
         );
-        let counts = self.counts.lookup_stamped(
+        let counts = self.counts.peek_stamped(
             &listing.document,
             &inputs[1..],
             cache_context("counts"),
@@ -854,7 +857,7 @@ impl Caches {
         );
         let facts =
             self.facts
-                .lookup_stamped(&listing.document, &inputs, cache_context("facts"), walked);
+                .peek_stamped(&listing.document, &inputs, cache_context("facts"), walked);
         (counts, facts)
     }
 
@@ -883,6 +886,9 @@ impl Caches {
     }
 }
 
+/// Both lookups of a document, each with whether its entry settles.
+type Looked = ((Lookup<DocCounts>, bool), (Lookup<DocFacts>, bool));
+
 /// Documents per round of the first pass.
 const ROUND: usize = 256;
 
@@ -898,18 +904,28 @@ fn settled<V: Serialize>(looked: &Lookup<V>, value: Option<V>) -> Option<(V, cac
     }
 }
 
-/// The value of a lookup: the hit, or the computed value (recorded).
+/// A lookup as the first pass left it: the lookup, whether its hit settles,
+/// and the value computed on a miss.
+type Outcome<V> = (Lookup<V>, bool, Option<(V, cache::Settled<V>)>);
+
+/// The value of a lookup: the hit (its entry settled when it says so), or
+/// the computed value (recorded).
 fn taken<V>(
     cache: &mut Cache<V>,
     document: &Path,
-    looked: Lookup<V>,
-    computed: Option<(V, cache::Settled<V>)>,
+    (looked, settles, computed): Outcome<V>,
+    walked: SystemTime,
 ) -> V
 where
     V: Clone + Default + Serialize + serde::de::DeserializeOwned,
 {
     match (looked, computed) {
-        (Lookup::Hit(v), _) => v,
+        (Lookup::Hit(v), _) => {
+            if settles {
+                cache.settle_hit(document, walked);
+            }
+            v
+        }
         (Lookup::Miss(_), Some((v, settled))) => {
             cache.insert(document, settled);
             v
@@ -925,24 +941,18 @@ struct Watcher {
     known: HashMap<PathBuf, Listing>,
     updates: Sender<Update>,
     requests: Receiver<Request>,
-    /// The state folder holding the caches (`None`: kept in memory).
-    state: Option<PathBuf>,
     caches: Caches,
     /// When the walk that listed `known` began (its stamps are as of then).
     walked: SystemTime,
 }
 
 impl Watcher {
-    fn run(mut self) {
-        // Opened here, not on the UI thread (the files may be large), while
-        // the stamping walk runs.
-        let stamped = std::thread::scope(|scope| {
-            let (state, root) = (self.state.clone(), self.root.clone());
-            let caches = scope.spawn(move || Caches::open(state.as_deref(), &root));
-            let stamped = self.stamp_all();
-            self.caches = caches.join().unwrap_or_else(|_| Caches::in_memory());
-            stamped
-        });
+    /// `caches`: the cache files being opened (on their own thread, not
+    /// the UI's: the files may be large), taken once the stamping walk is
+    /// over.
+    fn run(mut self, caches: JoinHandle<Caches>) {
+        let stamped = self.stamp_all();
+        self.caches = caches.join().unwrap_or_else(|_| Caches::in_memory());
         let Some(order) = stamped else {
             return;
         };
@@ -995,37 +1005,37 @@ impl Watcher {
                 return false;
             }
             let round: Vec<&Listing> = paths.iter().filter_map(|p| self.known.get(p)).collect();
-            let looked: Vec<_> = round
-                .iter()
-                .map(|l| self.caches.look(l, self.walked))
-                .collect();
-            let misses: Vec<usize> = (0..round.len())
-                .filter(|&i| {
-                    matches!(looked[i].0, Lookup::Miss(_)) || matches!(looked[i].1, Lookup::Miss(_))
-                })
-                .collect();
-            // Read, and checked again for the caches, on every core.
-            let mut read = parallel::map(&misses, |&i| {
-                let (counts, facts) = &looked[i];
-                let listing = &round[i];
-                let (new_counts, new_facts) = read_document(
-                    &listing.document,
-                    &listing.sidecar_paths(),
+            // Looked up, and on a miss read and checked again for the
+            // caches, on every core.
+            let (caches, walked) = (&self.caches, self.walked);
+            let done = parallel::map(&round, |listing| {
+                let ((counts, counts_settle), (facts, facts_settle)) = caches.look(listing, walked);
+                let (counts_miss, facts_miss) = (
                     matches!(counts, Lookup::Miss(_)),
                     matches!(facts, Lookup::Miss(_)),
                 );
-                (settled(counts, new_counts), settled(facts, new_facts))
-            })
-            .into_iter();
-            let mut batch = Vec::with_capacity(round.len());
-            for (i, (&listing, (counts, facts))) in round.iter().zip(looked).enumerate() {
-                let path = &listing.document;
-                let (new_counts, new_facts) = match misses.binary_search(&i) {
-                    Ok(_) => read.next().unwrap_or((None, None)),
-                    Err(_) => (None, None),
+                let (new_counts, new_facts) = if counts_miss || facts_miss {
+                    read_document(
+                        &listing.document,
+                        &listing.sidecar_paths(),
+                        counts_miss,
+                        facts_miss,
+                    )
+                } else {
+                    (None, None)
                 };
-                let counts = taken(&mut self.caches.counts, path, counts, new_counts);
-                let facts = taken(&mut self.caches.facts, path, facts, new_facts);
+                let new_counts = settled(&counts, new_counts);
+                let new_facts = settled(&facts, new_facts);
+                (
+                    (counts, counts_settle, new_counts),
+                    (facts, facts_settle, new_facts),
+                )
+            });
+            let mut batch = Vec::with_capacity(round.len());
+            for (&listing, (counts, facts)) in round.iter().zip(done) {
+                let path = &listing.document;
+                let counts = taken(&mut self.caches.counts, path, counts, walked);
+                let facts = taken(&mut self.caches.facts, path, facts, walked);
                 batch.push((path.clone(), counts, facts));
             }
             if self.updates.send(Update::Read(batch)).is_err() {
@@ -1507,11 +1517,11 @@ mod tests {
     #[test]
     fn a_document_added_between_the_listing_and_the_stamping_walk_shows() {
         let dir = corpus();
-        let (mut index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+        let (mut index, watcher) = CorpusIndex::start(dir.path()).unwrap();
         std::fs::write(dir.path().join("late.txt"), "Late memo.\n").unwrap();
         std::fs::remove_file(dir.path().join("box/bare.txt")).unwrap();
-        watcher.state = None;
-        index.worker = Some(std::thread::spawn(move || watcher.run()));
+        let caches = std::thread::spawn(Caches::in_memory);
+        index.worker = Some(std::thread::spawn(move || watcher.run(caches)));
         wait_for(&mut index, CorpusIndex::is_complete);
         assert!(index.row(&dir.path().join("late.txt")).is_some());
         assert!(index.row(&dir.path().join("box/bare.txt")).is_none());

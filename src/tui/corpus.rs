@@ -26,6 +26,9 @@ use crate::view::{self, Theme};
 const TICK: Duration = Duration::from_millis(250);
 /// The wait while counts fill in: the list follows them.
 const BUSY_TICK: Duration = Duration::from_millis(50);
+/// How often a busy tick looks for the index's news (no redraw unless the
+/// counts completed).
+const NEWS_SLICE: Duration = Duration::from_millis(4);
 
 /// A document ready for an annotating session (see `cli::annotate::prepare`).
 pub struct Opened {
@@ -267,7 +270,7 @@ fn run_in(
 /// Every key already sent, then back to draw (within a short budget); an
 /// effect (opening a document) is carried out before further keys.
 fn read_keys(view: &mut CorpusView, wait: Duration) -> anyhow::Result<()> {
-    if !event::poll(wait)? {
+    if !await_key(view, wait)? {
         return Ok(());
     }
     let started = Instant::now();
@@ -280,6 +283,27 @@ fn read_keys(view: &mut CorpusView, wait: Duration) -> anyhow::Result<()> {
             || !event::poll(super::MORE_INPUT)?
         {
             return Ok(());
+        }
+    }
+}
+
+/// Wait up to `wait` for a key (true when one is there). While the index
+/// is counting, its news is taken in every [`NEWS_SLICE`] and the wait ends
+/// as soon as the counts are complete: the finished list shows at once, not
+/// up to a tick later.
+fn await_key(view: &mut CorpusView, wait: Duration) -> std::io::Result<bool> {
+    if view.index.is_complete() {
+        return event::poll(wait);
+    }
+    let until = Instant::now() + wait;
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if event::poll(left.min(NEWS_SLICE))? {
+            return Ok(true);
+        }
+        view.index.poll();
+        if view.index.is_complete() || left <= NEWS_SLICE {
+            return Ok(false);
         }
     }
 }
