@@ -151,9 +151,10 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Check the inputs again after `value` was computed from them (a
-    /// `stat` each, a hash of racy ones): on the thread that computed it, so
-    /// that many documents settle in parallel; then [`Cache::insert`].
+    /// The entry for `value`, computed from the inputs after they were
+    /// stamped (racy ones are hashed and checked again, see [`entry_of`]):
+    /// on the thread that computed it, so that many documents settle in
+    /// parallel; then [`Cache::insert`].
     pub fn settle<V: Serialize>(self, value: &V) -> Settled<V> {
         let entry = postcard::to_stdvec(value)
             .ok()
@@ -163,7 +164,7 @@ impl Pending {
 }
 
 /// A value ready for [`Cache::insert`]: its entry, or `None` when an input
-/// is missing or changed while it was computed.
+/// is missing, or racy and changed while it was computed.
 #[derive(Debug)]
 pub struct Settled<V>(Option<Entry>, std::marker::PhantomData<fn() -> V>);
 
@@ -356,7 +357,8 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     }
 
     /// Record `value`, computed after `pending` was taken. Nothing is
-    /// recorded when an input is missing or changed meanwhile.
+    /// recorded when an input is missing, or racy and changed meanwhile (a
+    /// settled input changed meanwhile makes the entry miss next time).
     pub fn store(&mut self, document: &Path, pending: Pending, value: &V) {
         self.insert(document, pending.settle(value));
     }
@@ -491,6 +493,11 @@ fn entry_of(pending: Pending, value: Vec<u8>) -> Option<Entry> {
     let mut inputs = Vec::with_capacity(pending.inputs.len());
     for (path, before) in pending.inputs {
         let before = before?;
+        // A settled file needs no second `stat`: the entry keeps the stamp
+        // taken before the value was computed, and any change to the file
+        // since (while it was read, say) changes its stamp — so the entry
+        // misses at the next lookup. A racy file's stamp may not change:
+        // its hash decides, and must be of the content stamped `before`.
         let hash = if is_racy(before, pending.recorded) {
             let hash = hash_file(&path)?;
             // Changed while computed or hashed: record nothing.
@@ -499,9 +506,6 @@ fn entry_of(pending: Pending, value: Vec<u8>) -> Option<Entry> {
             }
             Some(Box::new(hash))
         } else {
-            if FileStamp::of(&path) != Some(before) {
-                return None;
-            }
             None
         };
         inputs.push(Input {
@@ -729,6 +733,23 @@ mod tests {
         settle(entry, now);
         assert!(entry.inputs.iter().all(|i| i.hash.is_none()));
         assert_eq!(entry.recorded, now);
+    }
+
+    #[test]
+    fn a_settled_file_changed_while_its_value_was_computed_is_computed_again() {
+        // Recorded without a second `stat` (the stamp taken before the
+        // computation is kept): the change shows at the next lookup.
+        let (_dir, doc, inputs) = corpus();
+        let mut cache: Cache<Vec<usize>> = Cache::in_memory();
+        let Lookup::Miss(mut pending) = cache.lookup(&doc, &inputs, [0; 32]) else {
+            panic!("an empty cache misses");
+        };
+        // As if stamped an hour after the files were last written.
+        pending.recorded += 3600 * 1_000_000_000;
+        let value = count(&inputs);
+        std::fs::write(&inputs[1], "xxx.").unwrap();
+        cache.store(&doc, pending, &value);
+        assert_eq!(through(&mut cache, &doc, &inputs), (vec![0, 3], true));
     }
 
     #[test]
