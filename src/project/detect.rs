@@ -630,11 +630,15 @@ fn dates_in_words(s: &str) -> Vec<(usize, usize, PartialDate)> {
 }
 
 /// Can [`dates_in`] find a date in `s`? Every shape it knows holds a year
-/// as a word of exactly four ASCII digits — 1000 to 2999 ([`year_of`]), or
-/// any four followed by `-` (`1956-07`) — and words never split a run of
-/// digits, so a line without such a run (most lines) needs no tokens.
+/// as a run of exactly four ASCII digits (words never split a run of
+/// digits): any four followed by `-` (`1956-07`), or 1000 to 2999
+/// ([`year_of`]) after a `.` (`24.7.1956`) or beside a month's name (`July
+/// 24, 1956`, `24 July 1956`, `July 1956`). A line without such a run, or
+/// with a bare year and no month (a memo's number, most lines), needs no
+/// tokens.
 fn may_hold_a_date(s: &str) -> bool {
     let b = s.as_bytes();
+    let mut year_word = false;
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
@@ -645,11 +649,40 @@ fn may_hold_a_date(s: &str) -> bool {
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
-        if i - start == 4 && (matches!(b[start], b'1' | b'2') || b.get(i) == Some(&b'-')) {
+        if i - start != 4 {
+            continue;
+        }
+        if b.get(i) == Some(&b'-') {
             return true;
         }
+        if matches!(b[start], b'1' | b'2') {
+            if start > 0 && b[start - 1] == b'.' {
+                return true;
+            }
+            year_word = true;
+        }
     }
-    false
+    year_word && may_name_a_month(b)
+}
+
+/// Does `b` hold a capitalised word opening with a month's first three
+/// letters? Every month name [`month_of`] takes does (`Sept.`, `Jul`,
+/// `December`).
+fn may_name_a_month(b: &[u8]) -> bool {
+    const OPENINGS: [&[u8; 3]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    b.windows(3).any(|w| {
+        w[0].is_ascii_uppercase() && {
+            let opening = [
+                w[0].to_ascii_lowercase(),
+                w[1].to_ascii_lowercase(),
+                w[2].to_ascii_lowercase(),
+            ];
+            OPENINGS.iter().any(|o| **o == opening)
+        }
+    })
 }
 
 /// The first date in `s`, or a bare year when `s` is only a year.
@@ -1281,6 +1314,10 @@ mod tests {
             "Nam Il said that the cadres had not been consulted, memo 7951.",
             "2026-13-40 and 1999",
             "year 0999 or 3000",
+            "Memo 1956 of the SEPT. session, 3 Sept 1955 and JULY 4, 1956",
+            "on the 4th of July, 1956 (Sept. 3, 1955)",
+            "memo 1956 and 1957, no month named",
+            "dated 3.12.1956 or 1956/07/24",
         ] {
             let found = !dates_in_words(line).is_empty();
             assert!(
@@ -1291,7 +1328,36 @@ mod tests {
         }
         assert!(!may_hold_a_date("memo 7975. and 12345"));
         assert!(may_hold_a_date("memo 7975-01"));
-        assert!(may_hold_a_date("in 1956"));
+        assert!(may_hold_a_date("in July 1956"));
+        assert!(may_hold_a_date("on 24.7.1956"));
+        // A year alone, with no month's name, is no date to look for.
+        assert!(!may_hold_a_date("in 1956"));
+        assert!(!may_hold_a_date("Nam Il wrote it down in memo 1956."));
+    }
+
+    proptest::proptest! {
+        /// The quick look never misses a date the word-by-word search finds,
+        /// whatever words the line is made of.
+        #[test]
+        fn the_quick_look_misses_no_date(words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "July", "july", "JULY", "Sept.", "Sep", "Jul", "May", "may", "Dec.", "Decem",
+                "24", "24th", "3rd", "of", "1956", "2999", "0999", "12345", "1956-07", "1956-07-24",
+                "24.7.1956", "24.VII.1956", "3.12.1956", "memo", "Nam", "Il", "—", "(", ")",
+                ",", ".", "7975-01", "31", "2.", "Jan", "February",
+            ]),
+            0..10,
+        ), glue in proptest::collection::vec(
+            proptest::sample::select(vec![" ", ", ", "", ".", " (", ") "]),
+            10,
+        )) {
+            let mut line = String::new();
+            for (w, g) in words.iter().zip(&glue) {
+                line.push_str(w);
+                line.push_str(g);
+            }
+            proptest::prop_assert_eq!(dates_in(&line), dates_in_words(&line), "{}", line);
+        }
     }
 
     #[test]
