@@ -487,8 +487,21 @@ pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
             size: meta.len(),
         });
     }
+    // Read through `take`: `File`'s own `read_to_end` asks the size again
+    // (a `stat` and a seek per file) although it is known.
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, MAX_SIDECAR_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(io)?;
+    if bytes.len() as u64 > MAX_SIDECAR_BYTES {
+        // It grew since it was asked.
+        return Err(SidecarError::TooLarge {
+            path: shown,
+            size: bytes.len() as u64,
+        });
+    }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];
