@@ -281,7 +281,10 @@ fn collect_documents(
 }
 
 /// Is `name` `<document>.<annotator>.<ext>` for a `document` among `siblings`?
-pub(crate) fn written_beside_a_document(name: &str, siblings: &HashSet<String>) -> bool {
+pub(crate) fn written_beside_a_document<K>(name: &str, siblings: &HashSet<K>) -> bool
+where
+    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+{
     name.match_indices('.').any(|(i, _)| {
         let (document, rest) = (&name[..i], &name[i + 1..]);
         let annotator = rest.split('.').next().unwrap_or_default();

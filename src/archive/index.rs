@@ -10,7 +10,7 @@
 //! screen of 10,000 documents shows before a single sidecar is read.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
@@ -325,18 +325,17 @@ fn read_folder(dir: &Path, stamped: bool) -> Option<Folder> {
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let names: HashSet<String> = files
-        .iter()
-        .map(|(n, _)| n.to_string_lossy().into_owned())
-        .collect();
-    let mut sidecars: HashMap<OsString, Vec<(String, PathBuf, Stamp)>> = HashMap::new();
+    // Names borrowed, not copied: a folder may hold thousands.
+    let names: HashSet<std::borrow::Cow<str>> =
+        files.iter().map(|(n, _)| n.to_string_lossy()).collect();
+    let mut sidecars: HashMap<&OsStr, Vec<(String, PathBuf, Stamp)>> = HashMap::new();
     let mut documents = Vec::new();
     for (name, stamp) in &files {
-        if let Some((doc, annotator)) = sidecar::parse_sidecar_file_name(name) {
+        if let Some((doc, annotator)) = sidecar::split_sidecar_file_name(name) {
             sidecars
                 .entry(doc)
                 .or_default()
-                .push((annotator, dir.join(name), *stamp));
+                .push((annotator.to_string(), dir.join(name), *stamp));
             continue;
         }
         let text = name.to_string_lossy();
@@ -346,15 +345,15 @@ fn read_folder(dir: &Path, stamped: bool) -> Option<Folder> {
         {
             continue;
         }
-        documents.push((name.clone(), *stamp));
+        documents.push((name.as_os_str(), *stamp));
     }
     let listings = documents
         .into_iter()
         .map(|(name, stamp)| {
-            let mut own = sidecars.remove(&name).unwrap_or_default();
+            let mut own = sidecars.remove(name).unwrap_or_default();
             own.sort_by(|a, b| a.0.cmp(&b.0));
             Listing {
-                document: dir.join(&name),
+                document: dir.join(name),
                 stamp,
                 sidecars: own,
             }

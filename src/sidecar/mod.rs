@@ -577,12 +577,21 @@ pub fn parse_sidecar_name(sidecar: &str) -> Option<(&str, &str)> {
 /// document's name comes back byte for byte (it need not be UTF-8); the
 /// annotator part must be UTF-8.
 pub fn parse_sidecar_file_name(sidecar: &OsStr) -> Option<(OsString, String)> {
+    let (doc, annotator) = split_sidecar_file_name(sidecar)?;
+    Some((doc.to_os_string(), annotator.to_string()))
+}
+
+/// [`parse_sidecar_file_name`] without copies: the document's name and the
+/// annotator, borrowed from `sidecar` (a corpus walk splits 20,000 names).
+pub fn split_sidecar_file_name(sidecar: &OsStr) -> Option<(&OsStr, &str)> {
     let stem = sidecar.as_encoded_bytes().strip_suffix(SUFFIX.as_bytes())?;
     let dot = stem.iter().rposition(|&b| b == b'.')?;
     let (doc, annotator) = (&stem[..dot], &stem[dot + 1..]);
     let annotator = std::str::from_utf8(annotator).ok()?;
-    (valid_annotator_part(annotator) && !doc.is_empty())
-        .then(|| (name_from_bytes(doc), annotator.to_string()))
+    // SAFETY: `doc` is a prefix of `sidecar`'s encoded bytes ending just
+    // before an ASCII `.`, so it is valid encoded `OsStr` bytes.
+    let doc = unsafe { OsStr::from_encoded_bytes_unchecked(doc) };
+    (valid_annotator_part(annotator) && !doc.is_empty()).then_some((doc, annotator))
 }
 
 /// Is `name` meant as a sidecar (`<document>.<something>.gloss.ron`) even if
