@@ -488,7 +488,10 @@ pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
         });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
+    // Through `take`: `File::read_to_end` would ask the size and the
+    // position again (a statx and an lseek per sidecar).
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, u64::MAX), &mut bytes)
+        .map_err(io)?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];
