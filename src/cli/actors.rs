@@ -50,7 +50,7 @@ pub struct ActorsArgs {
 /// One document read for detection.
 struct Input {
     path: PathBuf,
-    paragraphs: Vec<String>,
+    doc: Document,
     author: Option<String>,
 }
 
@@ -83,7 +83,7 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
             continue;
         }
         files.push(path);
-        let (paragraphs, mut author, actors) = match read {
+        let (doc, mut author, actors) = match read {
             Ok(Some(r)) => r,
             Ok(None) => continue,
             Err(e) => {
@@ -121,7 +121,7 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
         }
         inputs.push(Input {
             path: path.clone(),
-            paragraphs,
+            doc,
             author,
         });
     }
@@ -129,9 +129,15 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
         std::iter::once(codebook.as_slice()).chain(sidecar_actors.iter().map(Vec::as_slice)),
     );
     let detector = Detector::new(&resolver);
-    let documents: Vec<(&[String], Option<&str>)> = inputs
+    // Paragraphs borrowed from the documents read, not copied.
+    let paragraphs: Vec<Vec<&str>> = inputs
         .iter()
-        .map(|i| (i.paragraphs.as_slice(), i.author.as_deref()))
+        .map(|i| (0..i.doc.len()).map(|p| i.doc.paragraph_text(p)).collect())
+        .collect();
+    let documents: Vec<(&[&str], Option<&str>)> = inputs
+        .iter()
+        .zip(&paragraphs)
+        .map(|(i, paragraphs)| (paragraphs.as_slice(), i.author.as_deref()))
         .collect();
     let detected = crate::assist::author::detect_documents(&detector, &resolver, &documents);
     let text = match args.format {
@@ -164,10 +170,10 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     }
 }
 
-/// A document's paragraphs, the author its text names, and the actor
+/// A document (read whole), the author its text names, and the actor
 /// registries of the sidecars beside it; `None` for a file found in a
 /// folder that [`files_below`] leaves out; or the error to report.
-type Read = Result<Option<(Vec<String>, Option<String>, Vec<Vec<Actor>>)>, String>;
+type Read = Result<Option<(Document, Option<String>, Vec<Vec<Actor>>)>, String>;
 
 fn read_input(path: &Path, found: bool, run: &crate::corpus::RunCache) -> Read {
     let shown = |e| format!("{}: {e}", path.display());
@@ -181,15 +187,12 @@ fn read_input(path: &Path, found: bool, run: &crate::corpus::RunCache) -> Read {
     };
     doc.wait_complete();
     let author = crate::assist::author::metadata_author(&doc, None);
-    let paragraphs = (0..doc.len())
-        .map(|i| doc.paragraph_text(i).to_string())
-        .collect();
     let actors = run
         .sidecars_of(path)
         .iter()
         .filter_map(|(_, p)| Sidecar::load(p).ok().map(|s| s.actors))
         .collect();
-    Ok(Some((paragraphs, author, actors)))
+    Ok(Some((doc, author, actors)))
 }
 
 fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {
