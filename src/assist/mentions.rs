@@ -611,8 +611,8 @@ impl Detector {
             {
                 continue;
             }
-            let start = folded.origin[m.start()];
-            let end = folded.origin[m.end() - 1] + 1;
+            let start = folded.origin_of(m.start());
+            let end = folded.origin_of(m.end() - 1) + 1;
             debug_assert!(m.end() <= bytes.len());
             out.push((start, end, self.patterns[m.pattern().as_usize()].1.clone()));
         }
@@ -1095,11 +1095,17 @@ fn tokens_of<'a>(para: &Para<'a>) -> Vec<Token<'a>> {
             }
         }
         let first = at(start);
-        let initial = text.len() == 2 && text.ends_with('.') && first.is_uppercase();
-        // `Vice-Minister`: a compound of titles is a title.
-        let title = is_title(&text) || (text.contains('-') && text.split('-').all(is_title));
-        let has_lower = text.chars().skip(1).any(char::is_lowercase);
-        let name = first.is_uppercase() && !title && (initial || has_lower) && !is_not_name(&text);
+        // Initials, titles and names are capitalised: most words are none.
+        let (initial, title, name) = if first.is_uppercase() {
+            let initial = text.len() == 2 && text.ends_with('.');
+            // `Vice-Minister`: a compound of titles is a title.
+            let title = is_title(&text) || (text.contains('-') && text.split('-').all(is_title));
+            let has_lower = text.chars().skip(1).any(char::is_lowercase);
+            let name = !title && (initial || has_lower) && !is_not_name(&text);
+            (initial, title, name)
+        } else {
+            (false, false, false)
+        };
         out.push(Token {
             start,
             end,
