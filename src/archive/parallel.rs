@@ -7,9 +7,11 @@ pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// `items.map(f)` on up to [`threads`] scoped threads, in order. Items are
-/// handed out one small batch at a time, so a slow document does not hold
-/// up a whole share.
+/// `items.map(f)` on up to [`threads`] threads, in order: the calling
+/// thread is one of them (with glibc's one malloc arena per core, set in
+/// `main`, a thread more than the cores would share an arena and wait on
+/// its lock at every allocation). Items are handed out one small batch at
+/// a time, so a slow document does not hold up a whole share.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = threads().min(items.len());
     if workers <= 1 {
@@ -17,29 +19,28 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     }
     const BATCH: usize = 16;
     let next = AtomicUsize::new(0);
+    let share = || {
+        let mut done = Vec::new();
+        loop {
+            let from = next.fetch_add(BATCH, Ordering::Relaxed);
+            if from >= items.len() {
+                break;
+            }
+            let to = (from + BATCH).min(items.len());
+            done.extend((from..to).map(|i| (i, f(&items[i]))));
+        }
+        done
+    };
     let mut parts: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let from = next.fetch_add(BATCH, Ordering::Relaxed);
-                        if from >= items.len() {
-                            break;
-                        }
-                        let to = (from + BATCH).min(items.len());
-                        done.extend((from..to).map(|i| (i, f(&items[i]))));
-                    }
-                    done
-                })
-            })
-            .collect();
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(share)).collect();
+        let own = share();
         handles
             .into_iter()
             .map(|h| {
                 h.join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
+            .chain(std::iter::once(own))
             .collect()
     });
     let mut out: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
@@ -59,5 +60,23 @@ mod tests {
             (0..1000).map(|i| i * 2).collect::<Vec<_>>()
         );
         assert!(super::map(&[] as &[u8], |_| 0).is_empty());
+    }
+
+    #[test]
+    fn the_calling_thread_is_one_of_the_workers_not_a_thread_more_than_the_cores() {
+        let caller = std::thread::current().id();
+        let items: Vec<usize> = (0..4096).collect();
+        let ran_on = super::map(&items, |_| {
+            // Long enough that every worker takes a batch.
+            std::thread::sleep(std::time::Duration::from_micros(20));
+            std::thread::current().id()
+        });
+        let mut threads: Vec<_> = ran_on.clone();
+        threads.sort_by_key(|id| format!("{id:?}"));
+        threads.dedup();
+        assert!(threads.len() <= super::threads());
+        if super::threads() > 1 {
+            assert!(ran_on.contains(&caller));
+        }
     }
 }

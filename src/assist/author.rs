@@ -11,10 +11,10 @@ use crate::document::Document;
 /// "me" being the author's actor as the TUI decides it ([`author_actor`]),
 /// and the author's own name in the text linked to that actor
 /// ([`link_author`]): what `gloss actors` and `gloss suggest` both run.
-pub fn detect_documents(
+pub fn detect_documents<S: AsRef<str> + Sync>(
     detector: &crate::assist::Detector,
     resolver: &ActorResolver,
-    documents: &[(&[String], Option<&str>)],
+    documents: &[(&[S], Option<&str>)],
 ) -> Vec<crate::assist::Detected> {
     let actors: Vec<Option<String>> = documents
         .iter()
@@ -25,15 +25,25 @@ pub fn detect_documents(
         .zip(&actors)
         .map(|((paragraphs, _), actor)| {
             (
-                paragraphs.iter().map(String::as_str).collect(),
+                paragraphs.iter().map(AsRef::as_ref).collect(),
                 actor.as_deref(),
             )
         })
         .collect();
     let mut detected = detector.detect_all(&texts);
-    for (((_, author), actor), found) in documents.iter().zip(&actors).zip(&mut detected) {
-        if let (Some(author), Some(actor)) = (author, actor) {
-            link_author(&mut found.mentions, author, actor);
+    // Which mentions name the author, on every core; then linked.
+    let indexes: Vec<usize> = (0..detected.len()).collect();
+    let links = crate::archive::parallel::map(&indexes, |&i| {
+        match (documents[i].1, actors[i].as_deref()) {
+            (Some(author), Some(actor)) => author_mentions(&detected[i].mentions, author, actor),
+            _ => Vec::new(),
+        }
+    });
+    for ((found, actor), links) in detected.iter_mut().zip(&actors).zip(links) {
+        if let Some(actor) = actor {
+            for i in links {
+                found.mentions[i].actor = actor.clone();
+            }
         }
     }
     detected
@@ -78,16 +88,35 @@ pub fn author_actor(author: &str, resolver: &ActorResolver) -> Option<String> {
 /// under the text) resolve to the author's `actor` as "I" does: those whose
 /// words, initials aside, are the actor's or the metadata `author`'s.
 pub fn link_author(mentions: &mut [Mention], author: &str, actor: &str) {
-    let keys = [name_key(author), name_key(actor)];
-    for m in mentions {
-        if m.actor != actor
-            && keys
-                .iter()
-                .any(|k| !k.is_empty() && *k == name_key(&m.surface))
-        {
-            m.actor = actor.to_string();
+    for i in author_mentions(mentions, author, actor) {
+        mentions[i].actor = actor.to_string();
+    }
+}
+
+/// The indexes of the mentions [`link_author`] links: each surface's words
+/// are keyed once per document, however often it is mentioned.
+fn author_mentions(mentions: &[Mention], author: &str, actor: &str) -> Vec<usize> {
+    let keys: Vec<Vec<String>> = [name_key(author), name_key(actor)]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    if keys.is_empty() {
+        return out;
+    }
+    let mut answered: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        if m.actor == actor {
+            continue;
+        }
+        let names_author = *answered
+            .entry(&m.surface)
+            .or_insert_with(|| keys.contains(&name_key(&m.surface)));
+        if names_author {
+            out.push(i);
         }
     }
+    out
 }
 
 /// Is `word` an initial ("A.", "A.M.", "M")?

@@ -5,12 +5,31 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// A folded text and, per folded byte, the original code point index.
+/// A folded text and, per folded byte, the original code point index
+/// ([`Folded::origin_of`]).
 #[derive(Debug, Clone, Default)]
 pub struct Folded {
     pub text: String,
-    /// `origin[i]`: code point index in the original of folded byte `i`.
-    pub origin: Vec<usize>,
+    /// `origin[i]`: code point index in the original of folded byte `i`;
+    /// empty for an ASCII original, mapped by `shifts` instead.
+    origin: Vec<usize>,
+    /// For an ASCII original: `(i, shift)` where folded byte `i` and those
+    /// after it come from `shift` bytes further on (a run of spaces or
+    /// hyphens folded to one space), ascending. Few, where `origin` would
+    /// hold a word per byte.
+    shifts: Vec<(usize, usize)>,
+    ascii: bool,
+}
+
+impl Folded {
+    /// The code point index in the original of folded byte `i`.
+    pub fn origin_of(&self, i: usize) -> usize {
+        if !self.ascii {
+            return self.origin[i];
+        }
+        let after = self.shifts.partition_point(|&(from, _)| from <= i);
+        i + after.checked_sub(1).map_or(0, |k| self.shifts[k].1)
+    }
 }
 
 /// Hyphens and dashes inside names: folded to a space (`Chang-ok` = `Chang Ok`).
@@ -25,10 +44,7 @@ fn is_joiner(c: char) -> bool {
 /// a single space. Leading and trailing spaces are kept (a caller matching
 /// whole words checks the neighbours itself).
 pub fn fold(text: &str) -> Folded {
-    let mut out = Folded {
-        text: String::with_capacity(text.len()),
-        origin: Vec::with_capacity(text.len()),
-    };
+    let mut out = Folded::default();
     fold_into(text, &mut out);
     out
 }
@@ -38,7 +54,9 @@ pub fn fold(text: &str) -> Folded {
 pub fn fold_into(text: &str, out: &mut Folded) {
     out.text.clear();
     out.origin.clear();
-    if text.is_ascii() {
+    out.shifts.clear();
+    out.ascii = text.is_ascii();
+    if out.ascii {
         fold_ascii_into(text, out);
         return;
     }
@@ -83,20 +101,22 @@ fn fold_ascii_into(text: &str, out: &mut Folded) {
     // The text's buffer, reused.
     let mut folded = std::mem::take(&mut out.text).into_bytes();
     folded.clear();
+    folded.reserve(text.len());
     let mut after_space = false;
+    // Bytes skipped so far: a folded byte's original is this much further on.
+    let mut shift = 0;
     for (index, &b) in text.as_bytes().iter().enumerate() {
         // `char::is_whitespace` of ASCII: tab to carriage return, and space.
-        if matches!(b, b'\t'..=b'\r' | b' ' | b'-' | b'_') {
-            if !after_space {
-                folded.push(b' ');
-                out.origin.push(index);
-                after_space = true;
-            }
+        let space = matches!(b, b'\t'..=b'\r' | b' ' | b'-' | b'_');
+        if space && after_space {
             continue;
         }
-        folded.push(b.to_ascii_lowercase());
-        out.origin.push(index);
-        after_space = false;
+        if index - folded.len() != shift {
+            shift = index - folded.len();
+            out.shifts.push((folded.len(), shift));
+        }
+        folded.push(if space { b' ' } else { b.to_ascii_lowercase() });
+        after_space = space;
     }
     // Lower-cased ASCII is still ASCII.
     out.text = String::from_utf8(folded).unwrap_or_default();
@@ -131,11 +151,9 @@ mod tests {
             let ascii = fold(text);
             let general = fold(&format!("{text}é"));
             assert_eq!(format!("{}e", ascii.text), general.text, "{text:?}");
-            assert_eq!(
-                &general.origin[..ascii.origin.len()],
-                ascii.origin,
-                "{text:?}"
-            );
+            for i in 0..ascii.text.len() {
+                assert_eq!(general.origin_of(i), ascii.origin_of(i), "{text:?} {i}");
+            }
         }
     }
 
@@ -145,6 +163,10 @@ mod tests {
         // "e", " ", "k", "i", "m": é is code point 0, K is 2.
         assert_eq!(f.text, "e kim");
         assert_eq!(f.origin, vec![0, 1, 2, 3, 4]);
+        let a = fold("  Kim -- Il_sung.");
+        assert_eq!(a.text, " kim il sung.");
+        let origins: Vec<usize> = (0..a.text.len()).map(|i| a.origin_of(i)).collect();
+        assert_eq!(origins, vec![0, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15, 16]);
         let g = fold("Ünal  Paşa");
         assert_eq!(g.text, "unal pasa");
         assert_eq!(g.origin[4], 4);

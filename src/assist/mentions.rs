@@ -497,12 +497,38 @@ const SPEAKING_VERBS: &[&str] = &[
 
 /// [`TITLES`], [`NOT_NAMES`] and [`SPEAKING_VERBS`] as sets: every word of
 /// every paragraph is looked up.
-static TITLE_SET: LazyLock<HashSet<&'static str>> =
+static TITLE_SET: LazyLock<WordSet<&'static str>> =
     LazyLock::new(|| TITLES.iter().copied().collect());
-static NOT_NAME_SET: LazyLock<HashSet<&'static str>> =
+static NOT_NAME_SET: LazyLock<WordSet<&'static str>> =
     LazyLock::new(|| NOT_NAMES.iter().copied().collect());
-static SPEAKING_SET: LazyLock<HashSet<&'static str>> =
+static SPEAKING_SET: LazyLock<WordSet<&'static str>> =
     LazyLock::new(|| SPEAKING_VERBS.iter().copied().collect());
+
+/// A set of words asked about for every word of every paragraph: hashed
+/// with FNV-1a, not SipHash (short keys, none chosen by an attacker to
+/// collide: a document can only make its own detection slower).
+type WordSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fnv>>;
+
+/// FNV-1a, 64 bits.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
 
 fn is_title(word: &str) -> bool {
     // Every title is capitalised: most words need no lookup.
@@ -585,8 +611,8 @@ impl Detector {
             {
                 continue;
             }
-            let start = folded.origin[m.start()];
-            let end = folded.origin[m.end() - 1] + 1;
+            let start = folded.origin_of(m.start());
+            let end = folded.origin_of(m.end() - 1) + 1;
             debug_assert!(m.end() <= bytes.len());
             out.push((start, end, self.patterns[m.pattern().as_usize()].1.clone()));
         }
@@ -685,10 +711,10 @@ impl Detector {
         // Names known in this document: every rule's surface but the pronoun's.
         let mut local = KnownNames::default();
         // A name found many times is listed once.
-        let mut listed: HashSet<&str> = HashSet::new();
+        let mut listed: WordSet<&str> = WordSet::default();
         for f in &found {
-            if f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly && listed.insert(&f.surface) {
-                local.insert(&name_words(&f.surface));
+            if f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly && listed.insert(f.surface) {
+                local.insert(&name_words(f.surface));
             }
         }
         // Is a name (these words in a row) part of a known name?
@@ -702,16 +728,23 @@ impl Detector {
             }
             found
         };
+        // One buffer for every key asked about.
+        let mut key = String::new();
         for (index, (para, toks)) in tokenised.iter().enumerate() {
             for run in name_runs(para, toks) {
                 let words = toks[run.0..run.1].iter().map(Token::key);
-                if known(&KnownNames::key_of(words)) {
+                KnownNames::key_into(words, &mut key);
+                if known(&key) {
                     let (s, e) = (toks[run.0].start, toks[run.1 - 1].end);
                     found.push(Found::new(index, s, e, para, None, Rule::Known));
                     continue;
                 }
                 for t in &toks[run.0..run.1] {
-                    if !t.initial && known(&KnownNames::key_of(std::iter::once(t.key()))) {
+                    if t.initial {
+                        continue;
+                    }
+                    KnownNames::key_into(std::iter::once(t.key()), &mut key);
+                    if known(&key) {
                         found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
                     }
                 }
@@ -719,43 +752,54 @@ impl Detector {
         }
         let kept = without_overlaps(found);
         // Link each mention to the longest known name containing it.
+        // Each surface (and registry actor) once: a name is mentioned often.
+        let mut seen: WordSet<(&str, Option<&str>)> = WordSet::default();
         let mut full: Vec<(Vec<String>, String)> = kept
             .iter()
             .filter(|f| f.rule != Rule::Pronoun)
+            .filter(|f| {
+                let actor = f.actor.as_deref().filter(|_| f.rule == Rule::Registry);
+                seen.insert((f.surface, actor))
+            })
             // A registry name counts as the actor it names (`Pak` after
             // `Pak Chang Ok`, an alias of `Pak Chang-ok`, is that actor).
             .map(|f| {
                 let name = match (&f.actor, f.rule) {
                     (Some(actor), Rule::Registry) => actor.clone(),
-                    _ => normalise_space(&f.surface),
+                    _ => normalise_space(f.surface),
                 };
-                (name_words(&f.surface), name)
+                (name_words(f.surface), name)
             })
             .collect();
         full.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         full.dedup_by(|a, b| a.1 == b.1);
+        // The actor a surface links to, found once per surface.
+        let mut linked: HashMap<&str, String> = HashMap::new();
         for f in kept {
             let actor = match &f.actor {
                 // The author's actor, decided by `assist::author` (the same
                 // whatever the paragraphs detected with it).
                 Some(a) if f.rule == Rule::Pronoun => self.resolver.resolve(a),
                 Some(a) => a.clone(),
-                None => {
-                    let words = name_words(&f.surface);
-                    let own = normalise_space(&f.surface);
-                    let longest = full
-                        .iter()
-                        .find(|(w, _)| contains_run(w, &words))
-                        .map(|(_, name)| name.clone())
-                        .unwrap_or(own);
-                    self.resolver.resolve(&longest)
-                }
+                None => linked
+                    .entry(f.surface)
+                    .or_insert_with(|| {
+                        let words = name_words(f.surface);
+                        let own = normalise_space(f.surface);
+                        let longest = full
+                            .iter()
+                            .find(|(w, _)| contains_run(w, &words))
+                            .map(|(_, name)| name.clone())
+                            .unwrap_or(own);
+                        self.resolver.resolve(&longest)
+                    })
+                    .clone(),
             };
             detected.mentions.push(Mention {
                 paragraph: f.paragraph,
                 start: f.start,
                 end: f.end,
-                surface: f.surface,
+                surface: f.surface.to_string(),
                 actor,
                 rule: f.rule,
             });
@@ -837,29 +881,30 @@ pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
 /// A mention while detection runs: the actor is known only for registry
 /// and pronoun mentions; the rest are linked at the end.
 #[derive(Debug, Clone)]
-struct Found {
+struct Found<'a> {
     paragraph: usize,
     start: usize,
     end: usize,
-    surface: String,
+    /// The paragraph's text it spans (copied only for a mention kept).
+    surface: &'a str,
     actor: Option<String>,
     rule: Rule,
 }
 
-impl Found {
+impl<'a> Found<'a> {
     fn new(
         paragraph: usize,
         start: usize,
         end: usize,
-        para: &Para,
+        para: &Para<'a>,
         actor: Option<String>,
         rule: Rule,
-    ) -> Found {
+    ) -> Found<'a> {
         Found {
             paragraph,
             start,
             end,
-            surface: para.slice(start, end).to_string(),
+            surface: para.slice(start, end),
             actor,
             rule,
         }
@@ -1050,11 +1095,17 @@ fn tokens_of<'a>(para: &Para<'a>) -> Vec<Token<'a>> {
             }
         }
         let first = at(start);
-        let initial = text.len() == 2 && text.ends_with('.') && first.is_uppercase();
-        // `Vice-Minister`: a compound of titles is a title.
-        let title = is_title(&text) || (text.contains('-') && text.split('-').all(is_title));
-        let has_lower = text.chars().skip(1).any(char::is_lowercase);
-        let name = first.is_uppercase() && !title && (initial || has_lower) && !is_not_name(&text);
+        // Initials, titles and names are capitalised: most words are none.
+        let (initial, title, name) = if first.is_uppercase() {
+            let initial = text.len() == 2 && text.ends_with('.');
+            // `Vice-Minister`: a compound of titles is a title.
+            let title = is_title(&text) || (text.contains('-') && text.split('-').all(is_title));
+            let has_lower = text.chars().skip(1).any(char::is_lowercase);
+            let name = !title && (initial || has_lower) && !is_not_name(&text);
+            (initial, title, name)
+        } else {
+            (false, false, false)
+        };
         out.push(Token {
             start,
             end,
@@ -1127,13 +1178,13 @@ fn name_shape(toks: &[Token]) -> bool {
 }
 
 /// The first pass over one paragraph: every rule but registry and known names.
-fn strong_rules(
+fn strong_rules<'a>(
     index: usize,
-    para: &Para,
+    para: &Para<'a>,
     toks: &[Token],
     author: Option<&str>,
     last_titled: &mut HashMap<String, String>,
-    found: &mut Vec<Found>,
+    found: &mut Vec<Found<'a>>,
     detected: &mut Detected,
 ) {
     let runs = name_runs(para, toks);
@@ -1382,7 +1433,7 @@ fn contains_run(long: &[String], short: &[String]) -> bool {
 struct KnownNames {
     /// Every run of words of every name, words joined by NUL (no document
     /// holds one).
-    runs: HashSet<String>,
+    runs: WordSet<String>,
     /// Names too long to list all their runs: searched one by one.
     long: Vec<Vec<String>>,
 }
@@ -1397,17 +1448,27 @@ impl KnownNames {
             self.long.push(words.to_vec());
             return;
         }
+        // Joined in one buffer, copied only when new (names recur).
+        let mut run = String::new();
         for from in 0..words.len() {
-            for to in from + 1..=words.len() {
-                self.runs.insert(words[from..to].join("\0"));
+            run.clear();
+            for (i, word) in words[from..].iter().enumerate() {
+                if i > 0 {
+                    run.push('\0');
+                }
+                run.push_str(word);
+                if !self.runs.contains(run.as_str()) {
+                    self.runs.insert(run.clone());
+                }
             }
         }
     }
 
     /// The key of some words, as [`KnownNames::contains`] takes it: their
     /// name words (initials and particles out), joined; empty when none.
-    fn key_of<'a>(words: impl Iterator<Item = &'a str>) -> String {
-        let mut key = String::new();
+    /// Written into `key`'s buffer (cleared first): one per document.
+    fn key_into<'a>(words: impl Iterator<Item = &'a str>, key: &mut String) {
+        key.clear();
         for (i, word) in words.flat_map(name_word_parts).enumerate() {
             if i > 0 {
                 key.push('\0');
@@ -1419,7 +1480,6 @@ impl KnownNames {
                 key.push_str(&fold_word(word));
             }
         }
-        key
     }
 
     /// Do the words of `key` occur in a row in a known name?
@@ -1443,7 +1503,7 @@ fn normalise_space(s: &str) -> String {
 }
 
 /// Keep one mention per span: registry first, then the longer, then the earlier.
-fn without_overlaps(mut found: Vec<Found>) -> Vec<Found> {
+fn without_overlaps(mut found: Vec<Found<'_>>) -> Vec<Found<'_>> {
     found.sort_by(|a, b| {
         (a.rule != Rule::Registry)
             .cmp(&(b.rule != Rule::Registry))

@@ -11,7 +11,10 @@ use clap::{Args, ValueEnum};
 use super::report;
 use crate::annotation::registry::{Actor, ActorResolver};
 use crate::assist::{Detected, Detector};
+use crate::corpus::documents_in;
 use crate::document::Document;
+use crate::project::boilerplate::MAX_SCANNED_BYTES;
+#[cfg(doc)]
 use crate::project::boilerplate::files_below;
 use crate::project::store::ProjectStore;
 use crate::project::{ActorEntry, FILE_NAME, Project};
@@ -47,17 +50,19 @@ pub struct ActorsArgs {
 /// One document read for detection.
 struct Input {
     path: PathBuf,
-    paragraphs: Vec<String>,
+    doc: Document,
     author: Option<String>,
 }
 
 pub fn run(args: &ActorsArgs) -> ExitCode {
-    let mut files = Vec::new();
+    // (path, found in a folder): a folder's files are sized when opened,
+    // and those `files_below` leaves out (too large, gone) skipped there.
+    let mut named = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
-            files.extend(files_below(path));
+            named.extend(documents_in(path).into_iter().map(|p| (p, true)));
         } else {
-            files.push(path.clone());
+            named.push((path.clone(), false));
         }
     }
     // Project files by path, each loaded once (a load error is kept and
@@ -70,10 +75,17 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     let mut project_file: Option<PathBuf> = None;
     // Reading, metadata detection and sidecar registries, on every core.
     let run = crate::corpus::RunCache::default();
-    let read = crate::archive::parallel::map(&files, |path| read_input(path, &run));
-    for (path, read) in files.iter().zip(read) {
-        let (paragraphs, mut author, actors) = match read {
-            Ok(r) => r,
+    let read =
+        crate::archive::parallel::map(&named, |(path, found)| read_input(path, *found, &run));
+    let mut files = Vec::new();
+    for ((path, _), read) in named.iter().zip(read) {
+        if matches!(read, Ok(None)) {
+            continue;
+        }
+        files.push(path);
+        let (doc, mut author, actors) = match read {
+            Ok(Some(r)) => r,
+            Ok(None) => continue,
             Err(e) => {
                 report(e);
                 failed = true;
@@ -109,7 +121,7 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
         }
         inputs.push(Input {
             path: path.clone(),
-            paragraphs,
+            doc,
             author,
         });
     }
@@ -117,9 +129,15 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
         std::iter::once(codebook.as_slice()).chain(sidecar_actors.iter().map(Vec::as_slice)),
     );
     let detector = Detector::new(&resolver);
-    let documents: Vec<(&[String], Option<&str>)> = inputs
+    // Paragraphs borrowed from the documents read, not copied.
+    let paragraphs: Vec<Vec<&str>> = inputs
         .iter()
-        .map(|i| (i.paragraphs.as_slice(), i.author.as_deref()))
+        .map(|i| (0..i.doc.len()).map(|p| i.doc.paragraph_text(p)).collect())
+        .collect();
+    let documents: Vec<(&[&str], Option<&str>)> = inputs
+        .iter()
+        .zip(&paragraphs)
+        .map(|(i, paragraphs)| (paragraphs.as_slice(), i.author.as_deref()))
         .collect();
     let detected = crate::assist::author::detect_documents(&detector, &resolver, &documents);
     let text = match args.format {
@@ -152,23 +170,29 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     }
 }
 
-/// A document's paragraphs, the author its text names, and the actor
-/// registries of the sidecars beside it; or the error to report.
-type Read = Result<(Vec<String>, Option<String>, Vec<Vec<Actor>>), String>;
+/// A document (read whole), the author its text names, and the actor
+/// registries of the sidecars beside it; `None` for a file found in a
+/// folder that [`files_below`] leaves out; or the error to report.
+type Read = Result<Option<(Document, Option<String>, Vec<Vec<Actor>>)>, String>;
 
-fn read_input(path: &Path, run: &crate::corpus::RunCache) -> Read {
-    let doc = Document::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+fn read_input(path: &Path, found: bool, run: &crate::corpus::RunCache) -> Read {
+    let shown = |e| format!("{}: {e}", path.display());
+    let doc = if found {
+        match Document::open_found(path, MAX_SCANNED_BYTES).map_err(shown)? {
+            Some(doc) => doc,
+            None => return Ok(None),
+        }
+    } else {
+        Document::open(path).map_err(shown)?
+    };
     doc.wait_complete();
     let author = crate::assist::author::metadata_author(&doc, None);
-    let paragraphs = (0..doc.len())
-        .map(|i| doc.paragraph_text(i).to_string())
-        .collect();
     let actors = run
         .sidecars_of(path)
         .iter()
         .filter_map(|(_, p)| Sidecar::load(p).ok().map(|s| s.actors))
         .collect();
-    Ok((paragraphs, author, actors))
+    Ok(Some((doc, author, actors)))
 }
 
 fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {

@@ -571,6 +571,47 @@ impl Document {
         Ok(doc)
     }
 
+    /// [`Document::open`] of a file a folder walk found as a regular file,
+    /// with one path lookup for the text (open, then ask the handle): `None`
+    /// when the file is larger than `skip_above` bytes, or gone, as a walk
+    /// that asks each file's size first would have left it out. A document
+    /// in another format takes that walk's way, then [`Document::open`]'s.
+    pub fn open_found(path: &Path, skip_above: u64) -> Result<Option<Self>, DocumentError> {
+        let options = read_options();
+        let plain = match options.format {
+            Some(format) => format == formats::Format::Text,
+            None => formats::is_text_by_name(path),
+        };
+        if !plain {
+            if !std::fs::metadata(path).is_ok_and(|m| m.len() <= skip_above) {
+                return Ok(None);
+            }
+            return Self::open_with(path, options).map(Some);
+        }
+        let file = match open_without_blocking(path) {
+            Ok(file) => file,
+            Err(_) if std::fs::metadata(path).is_err() => return Ok(None),
+            Err(source) => {
+                return Err(DocumentError::Io {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        };
+        let meta = file.metadata().map_err(|source| DocumentError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        if meta.len() > skip_above {
+            return Ok(None);
+        }
+        let (file, origin) = regular_opened(path, file, &meta)?;
+        let bytes = read_whole(path, file, origin.stamp.len)?;
+        let mut doc = Self::build(path, bytes)?;
+        doc.origin = Some(Arc::new(origin));
+        Ok(Some(doc))
+    }
+
     /// Open a document for reading on screen: only the first screenful of a
     /// large one is read, checked and indexed before this returns; a
     /// background thread reads the rest (see [`Document::is_complete`] and
@@ -1109,14 +1150,30 @@ fn open_regular(path: &Path) -> Result<(std::fs::File, Origin), DocumentError> {
     refuse(&std::fs::metadata(path).map_err(io)?)?;
     let file = open_without_blocking(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
-    refuse(&meta)?;
+    regular_opened(path, file, &meta)
+}
+
+/// [`open_regular`] once the file is open and `meta` is its handle's:
+/// refused unless a regular file of at most [`MAX_DOCUMENT_BYTES`].
+fn regular_opened(
+    path: &Path,
+    file: std::fs::File,
+    meta: &std::fs::Metadata,
+) -> Result<(std::fs::File, Origin), DocumentError> {
+    let shown = path.display().to_string();
+    if let Some(kind) = special_file_kind(meta) {
+        return Err(DocumentError::NotRegular {
+            path: shown.clone(),
+            kind,
+        });
+    }
     if meta.len() > MAX_DOCUMENT_BYTES {
         return Err(DocumentError::TooLarge {
             path: shown,
             size: meta.len(),
         });
     }
-    let stamp = Stamp::of(&meta);
+    let stamp = Stamp::of(meta);
     let recent = stamp
         .modified
         .and_then(|m| m.elapsed().ok())
@@ -1457,6 +1514,27 @@ impl fmt::Display for Paragraph {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_found_file_is_read_as_open_reads_it_or_skipped_when_too_large_or_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let memo = dir.path().join("memo.txt");
+        std::fs::write(&memo, "Nam Il spoke.\n\nPak listened.\n").unwrap();
+        let found = Document::open_found(&memo, 1 << 20).unwrap().unwrap();
+        let opened = Document::open(&memo).unwrap();
+        assert_eq!(found.len(), opened.len());
+        assert_eq!(found.paragraph_text(1), opened.paragraph_text(1));
+        assert_eq!(found.sha256(), opened.sha256());
+        assert!(Document::open_found(&memo, 10).unwrap().is_none());
+        let gone = dir.path().join("gone.txt");
+        assert!(Document::open_found(&gone, 1 << 20).unwrap().is_none());
+        let binary = dir.path().join("binary.txt");
+        std::fs::write(&binary, b"a\0b").unwrap();
+        assert!(matches!(
+            Document::open_found(&binary, 1 << 20),
+            Err(DocumentError::Binary { .. })
+        ));
+    }
 
     fn paras(text: &str) -> Vec<String> {
         let doc = Document::from_text(Path::new("t.txt"), text);

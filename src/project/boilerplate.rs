@@ -22,7 +22,7 @@ use crate::document::{Document, paragraph_hash};
 /// A paragraph shared by this many documents of a project is boilerplate.
 pub const SHARED_IN: usize = 3;
 /// Files larger than this are not read when counting shared paragraphs.
-const MAX_SCANNED_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_SCANNED_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A paragraph's text as compared across documents and with rules:
 /// lowercase, whitespace collapsed.
