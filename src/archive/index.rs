@@ -153,7 +153,15 @@ pub fn document_facts(document: &Path, sidecars: &[(String, PathBuf)]) -> DocFac
 }
 
 fn facts_of(document: &Path, loaded: Loaded) -> DocFacts {
-    let doc = match Document::open(document) {
+    // The walk found it a file: opened, then asked through the handle (one
+    // path lookup, not two). Gone since: opened as any path is, for the
+    // error to tell.
+    let opened = match Document::open_found(document, u64::MAX) {
+        Ok(Some(doc)) => Ok(doc),
+        Ok(None) => Document::open(document),
+        Err(e) => Err(e),
+    };
+    let doc = match opened {
         Ok(doc) => doc,
         Err(e) => {
             return DocFacts {
