@@ -341,7 +341,10 @@ fn g_at_once_reaches_the_end_in_100_of_100_opens() {
         }
         t.wait_for("¶1/");
         t.tmux(&["send-keys", "G"]);
-        let want = format!("Last paragraph: ¶{count}");
+        // The status line's position, not the "Last paragraph" message: that
+        // is said only when `G` waited for the index, and a quiet machine
+        // indexes this document before the key arrives.
+        let want = format!("¶{count}/{count} ");
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let screen = t.screen();
