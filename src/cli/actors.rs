@@ -163,6 +163,13 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
             failed = true;
         }
     }
+    // The process ends here and the system takes its memory back at once:
+    // freeing 10,000 documents and their mentions one by one would take
+    // the main thread alone tens of milliseconds.
+    std::mem::forget(detected);
+    std::mem::forget(documents);
+    std::mem::forget(paragraphs);
+    std::mem::forget(inputs);
     if failed {
         ExitCode::from(1)
     } else {
