@@ -629,29 +629,31 @@ impl Detector {
     /// would find exactly what the first did.
     pub fn detect_all(&self, documents: &[(Vec<&str>, Option<&str>)]) -> Vec<Detected> {
         let none = KnownNames::default();
-        let first: Vec<(Detected, Vec<String>)> =
+        // Each document's names are listed on the thread that found them.
+        let first: Vec<(Detected, Vec<String>, Vec<Vec<String>>)> =
             crate::archive::parallel::map(documents, |(paragraphs, author)| {
                 let mut unanswered = Vec::new();
                 let d = self.detect_with(paragraphs, *author, &none, Some(&mut unanswered));
-                (d, unanswered)
+                let names = d.names();
+                (d, unanswered, names)
             });
         let mut known = KnownNames::default();
-        for (d, _) in &first {
-            for words in d.names() {
-                known.insert(&words);
+        for (_, _, names) in &first {
+            for words in names {
+                known.insert(words);
             }
         }
         let again: Vec<usize> = first
             .iter()
             .enumerate()
-            .filter(|(_, (_, unanswered))| unanswered.iter().any(|q| known.contains(q)))
+            .filter(|(_, (_, unanswered, _))| unanswered.iter().any(|q| known.contains(q)))
             .map(|(i, _)| i)
             .collect();
         let redone = crate::archive::parallel::map(&again, |&i| {
             let (paragraphs, author) = &documents[i];
             self.detect_with(paragraphs, *author, &known, None)
         });
-        let mut detected: Vec<Detected> = first.into_iter().map(|(d, _)| d).collect();
+        let mut detected: Vec<Detected> = first.into_iter().map(|(d, _, _)| d).collect();
         for (i, d) in again.into_iter().zip(redone) {
             detected[i] = d;
         }
@@ -827,6 +829,8 @@ impl Detected {
     /// The folded words of every name a rule found (not linked mentions,
     /// pronouns or bare titles): what other documents may link to.
     fn names(&self) -> Vec<Vec<String>> {
+        // A name found many times is listed once.
+        let mut listed: WordSet<&str> = WordSet::default();
         self.mentions
             .iter()
             .filter(|m| {
@@ -835,6 +839,7 @@ impl Detected {
                     Rule::Known | Rule::Pronoun | Rule::TitleOnly | Rule::Registry
                 )
             })
+            .filter(|m| listed.insert(&m.surface))
             .map(|m| name_words(&m.surface))
             .filter(|w| !w.is_empty())
             .collect()
@@ -846,7 +851,7 @@ impl Detected {
 /// Dulles`) is merged into it.
 pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
     // Each actor once, borrowed (a corpus has many mentions, few actors).
-    let names: HashSet<&str> = documents
+    let names: WordSet<&str> = documents
         .iter()
         .flat_map(|d| d.mentions.iter())
         .filter(|m| m.rule != Rule::Pronoun)
