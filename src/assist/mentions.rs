@@ -507,28 +507,7 @@ static SPEAKING_SET: LazyLock<WordSet<&'static str>> =
 /// A set of words asked about for every word of every paragraph: hashed
 /// with FNV-1a, not SipHash (short keys, none chosen by an attacker to
 /// collide: a document can only make its own detection slower).
-type WordSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fnv>>;
-
-/// FNV-1a, 64 bits.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
+type WordSet<T> = HashSet<T, fnv::FnvBuildHasher>;
 
 fn is_title(word: &str) -> bool {
     // Every title is capitalised: most words need no lookup.
