@@ -495,6 +495,22 @@ fn tokens(s: &str) -> Vec<Token<'_>> {
     out
 }
 
+/// The months' names, lower case, in order.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 fn month_of(word: &str) -> Option<u32> {
     // Month names are capitalised in dates ("may" is a verb).
     if !word.chars().next().is_some_and(|c| c.is_uppercase()) {
@@ -507,20 +523,6 @@ fn month_of(word: &str) -> Option<u32> {
         return None;
     }
     let w = w.to_ascii_lowercase();
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     if let Some(i) = MONTHS.iter().position(|m| *m == w) {
         return Some(i as u32 + 1);
     }
@@ -669,19 +671,11 @@ fn may_hold_a_date(s: &str) -> bool {
 /// letters? Every month name [`month_of`] takes does (`Sept.`, `Jul`,
 /// `December`).
 fn may_name_a_month(b: &[u8]) -> bool {
-    const OPENINGS: [&[u8; 3]; 12] = [
-        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
-        b"dec",
-    ];
     b.windows(3).any(|w| {
-        w[0].is_ascii_uppercase() && {
-            let opening = [
-                w[0].to_ascii_lowercase(),
-                w[1].to_ascii_lowercase(),
-                w[2].to_ascii_lowercase(),
-            ];
-            OPENINGS.iter().any(|o| **o == opening)
-        }
+        w[0].is_ascii_uppercase()
+            && MONTHS
+                .iter()
+                .any(|m| m.as_bytes()[..3].eq_ignore_ascii_case(w))
     })
 }
 
