@@ -599,6 +599,18 @@ mod tests {
         (dir, doc, inputs)
     }
 
+    /// An hour, in the nanoseconds stamps count.
+    const HOUR: i128 = 3600 * 1_000_000_000;
+
+    /// Pretend `entry`'s files were last changed an hour before they were
+    /// recorded (settled, not racy), whatever the test files' real times.
+    fn stamped_an_hour_earlier(entry: &mut Entry) {
+        for i in &mut entry.inputs {
+            i.stamp.modified -= HOUR;
+            i.stamp.changed -= HOUR;
+        }
+    }
+
     /// Set `path`'s modification time `seconds` ago (an old, settled file).
     fn age(path: &Path, seconds: u64) {
         let f = std::fs::File::options().write(true).open(path).unwrap();
@@ -700,7 +712,7 @@ mod tests {
             panic!("an empty cache misses");
         };
         // Recorded long after the files last changed (their change time too).
-        pending.recorded += 3600 * 1_000_000_000;
+        pending.recorded += HOUR;
         cache.store(&doc, pending, &count(&inputs));
         let entry = &cache.entries[&path_bytes(&doc)];
         assert!(entry.inputs.iter().all(|i| i.hash.is_none()));
@@ -718,10 +730,7 @@ mod tests {
         // Pretend it was recorded an hour after the files were written.
         let entry = cache.entries.get_mut(&path_bytes(&doc)).unwrap();
         assert!(entry.inputs.iter().any(|i| i.hash.is_some()));
-        for i in &mut entry.inputs {
-            i.stamp.modified -= 3600 * 1_000_000_000;
-            i.stamp.changed -= 3600 * 1_000_000_000;
-        }
+        stamped_an_hour_earlier(entry);
         let stamps: Vec<_> = entry.inputs.iter().map(|i| i.stamp).collect();
         let now = now();
         let pairs: Vec<_> = inputs
@@ -745,7 +754,7 @@ mod tests {
             panic!("an empty cache misses");
         };
         // As if stamped an hour after the files were last written.
-        pending.recorded += 3600 * 1_000_000_000;
+        pending.recorded += HOUR;
         let value = count(&inputs);
         std::fs::write(&inputs[1], "xxx.").unwrap();
         cache.store(&doc, pending, &value);
@@ -761,10 +770,7 @@ mod tests {
         through(&mut cache, &doc, &inputs);
         cache.changed = false;
         let entry = cache.entries.get_mut(&path_bytes(&doc)).unwrap();
-        for i in &mut entry.inputs {
-            i.stamp.modified -= 3600 * 1_000_000_000;
-            i.stamp.changed -= 3600 * 1_000_000_000;
-        }
+        stamped_an_hour_earlier(entry);
         let stamps: Vec<_> = entry.inputs.iter().map(|i| Some(i.stamp)).collect();
         let pairs: Vec<_> = inputs.iter().map(PathBuf::as_path).zip(stamps).collect();
         let taken = SystemTime::now();
