@@ -76,7 +76,8 @@ impl FileStamp {
     }
 }
 
-fn nanos(t: SystemTime) -> i128 {
+/// Nanoseconds since the epoch of `t` (before it: negative).
+pub(crate) fn nanos(t: SystemTime) -> i128 {
     match t.duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_nanos() as i128,
         Err(e) => -(e.duration().as_nanos() as i128),
@@ -392,6 +393,12 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         }
     }
 
+    /// Has anything been recorded or forgotten since the file was read or
+    /// written?
+    pub fn is_changed(&self) -> bool {
+        self.changed
+    }
+
     /// Forget documents not in `keep` (deleted since), so the file does not grow.
     pub fn retain(&mut self, keep: impl Fn(&Path) -> bool) {
         let before = self.entries.len();
@@ -482,7 +489,7 @@ fn settle(entry: &mut Entry, now: i128) {
 
 /// Could a file with `stamp`, stamped at `recorded`, still change without
 /// its stamp changing?
-fn is_racy(stamp: FileStamp, recorded: i128) -> bool {
+pub(crate) fn is_racy(stamp: FileStamp, recorded: i128) -> bool {
     let window = i128::from(RACY_SECONDS) * 1_000_000_000;
     stamp.modified >= recorded - window || stamp.changed >= recorded - window
 }

@@ -239,7 +239,7 @@ impl Listing {
 /// file and files gloss writes beside a document (exports) are no documents.
 /// Whether a file is text is found later, by opening it.
 pub fn walk(root: &Path) -> Vec<Listing> {
-    walk_with(root, true)
+    walk_with(root, true).0
 }
 
 /// [`walk`] by names alone: no `stat` of a file that is not a symlink (the
@@ -247,7 +247,7 @@ pub fn walk(root: &Path) -> Vec<Listing> {
 /// What the first screen waits for: its cost does not grow with the
 /// sidecars' number beyond their names.
 pub fn list_names(root: &Path) -> Vec<Listing> {
-    walk_with(root, false)
+    walk_with(root, false).0
 }
 
 /// The stamp of a file listed by name only.
@@ -258,19 +258,28 @@ pub const UNSTAMPED: Stamp = Stamp {
     inode: 0,
 };
 
-fn walk_with(root: &Path, stamped: bool) -> Vec<Listing> {
+/// A folder a walk listed, with its stamp from before its listing was read
+/// (`None`: it could not be stat'ed). A folder's stamp changes with every
+/// name added to it, removed from it or renamed in it.
+type ListedFolder = (PathBuf, Option<Stamp>);
+
+/// The listings, and every folder listed (see [`ListedFolder`]).
+fn walk_with(root: &Path, stamped: bool) -> (Vec<Listing>, Vec<ListedFolder>) {
     // Folder by folder, one depth at a time, every folder of a depth on
     // every core (a `stat` per file is most of a stamped walk). A folder
     // reached again (a symlink loop, or a link to a folder already listed)
     // is listed once, where it is met first.
     let mut out = Vec::new();
+    let mut listed = Vec::new();
     let mut seen = HashSet::new();
     let mut depth = vec![root.to_path_buf()];
     while !depth.is_empty() {
         let read = parallel::map(&depth, |dir| read_folder(dir, stamped));
         let mut next = Vec::new();
-        for folder in read.into_iter().flatten() {
+        for (dir, folder) in depth.iter().zip(read) {
+            let Some(folder) = folder else { continue };
             if seen.insert(folder.real) {
+                listed.push((dir.clone(), folder.stamp));
                 out.extend(folder.listings);
                 next.extend(folder.folders);
             }
@@ -278,15 +287,21 @@ fn walk_with(root: &Path, stamped: bool) -> Vec<Listing> {
         depth = next;
     }
     // The depths interleave (a folder's files come before its subfolders'
-    // and after its siblings'): put them in path order.
-    out.sort_by(|a, b| a.document.cmp(&b.document));
-    out
+    // and after its siblings'): put them in path order. (Often they are:
+    // documents at one depth only. Paths compare component by component,
+    // slowly: checking costs far fewer comparisons than sorting.)
+    if !out.is_sorted_by(|a, b| a.document <= b.document) {
+        out.sort_by(|a, b| a.document.cmp(&b.document));
+    }
+    (out, listed)
 }
 
 /// What one folder holds: its documents, and its folders to walk next.
 struct Folder {
     /// The folder's real path (what tells a loop).
     real: PathBuf,
+    /// Its stamp, taken before it was read.
+    stamp: Option<Stamp>,
     listings: Vec<Listing>,
     /// Sorted by name.
     folders: Vec<PathBuf>,
@@ -294,6 +309,7 @@ struct Folder {
 
 fn read_folder(dir: &Path, stamped: bool) -> Option<Folder> {
     let real = std::fs::canonicalize(dir).ok()?;
+    let stamp = Stamp::of(dir);
     let entries = std::fs::read_dir(dir).ok()?;
     let mut files: Vec<(OsString, Stamp)> = Vec::new();
     let mut folders = Vec::new();
@@ -370,9 +386,63 @@ fn read_folder(dir: &Path, stamped: bool) -> Option<Folder> {
     folders.sort();
     Some(Folder {
         real,
+        stamp,
         listings,
         folders,
     })
+}
+
+/// A folder's files stamped through the folder's handle: each `stat`
+/// resolves one name, not the whole path again.
+struct FolderFiles {
+    #[cfg(unix)]
+    handle: rustix::fd::OwnedFd,
+    #[cfg(not(unix))]
+    dir: PathBuf,
+}
+
+impl FolderFiles {
+    fn open(dir: &Path) -> Option<FolderFiles> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let handle = rustix::fs::open(dir, flags, Mode::empty()).ok()?;
+            Some(FolderFiles { handle })
+        }
+        #[cfg(not(unix))]
+        Some(FolderFiles {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The stamp of `file` (a file of this folder, by its name), as
+    /// [`Stamp::of`] takes it (symlinks followed); `None` when it is gone
+    /// or not a file.
+    fn stamp(&self, file: &Path) -> Option<Stamp> {
+        let name = file.file_name()?;
+        #[cfg(unix)]
+        {
+            let st = rustix::fs::statat(&self.handle, name, rustix::fs::AtFlags::empty()).ok()?;
+            if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::RegularFile
+            {
+                return None;
+            }
+            let nanos = |sec: i64, nsec: i64| i128::from(sec) * 1_000_000_000 + i128::from(nsec);
+            #[allow(clippy::unnecessary_cast)]
+            Some(Stamp {
+                len: st.st_size as u64,
+                modified: nanos(st.st_mtime as i64, st.st_mtime_nsec as i64),
+                changed: nanos(st.st_ctime as i64, st.st_ctime_nsec as i64),
+                inode: st.st_ino as u64,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let meta = std::fs::metadata(self.dir.join(name)).ok()?;
+            meta.is_file().then(|| Stamp::from_meta(&meta))
+        }
+    }
 }
 
 /// One document of the list.
@@ -507,7 +577,8 @@ impl CorpusIndex {
             return Err(IndexError::NotAFolder(root.display().to_string()));
         }
         // Names only: the background thread stats every file.
-        let listings = list_names(root);
+        let listed_at = SystemTime::now();
+        let (listings, folders) = walk_with(root, false);
         let project_file = Project::find(root);
         let (project, project_error) = match &project_file {
             Some(file) => match Project::load(file) {
@@ -546,6 +617,8 @@ impl CorpusIndex {
             requests,
             caches: Caches::in_memory(),
             walked: SystemTime::now(),
+            folders,
+            listed_at,
         };
         Ok((index, watcher))
     }
@@ -766,7 +839,9 @@ impl CorpusIndex {
     }
 
     fn reindex(&mut self) {
-        self.rows.sort_by(|a, b| a.path.cmp(&b.path));
+        if !self.rows.is_sorted_by(|a, b| a.path <= b.path) {
+            self.rows.sort_by(|a, b| a.path.cmp(&b.path));
+        }
         self.by_path = self
             .rows
             .iter()
@@ -885,9 +960,16 @@ impl Caches {
 
     /// Forget documents no longer listed and write both files (best
     /// effort, atomically: the cache is only a convenience).
+    /// (A cache unchanged since it was read, with as many entries as there
+    /// are documents, answered for every one of them: it holds no other,
+    /// and is neither searched for them nor written.)
     fn save(&mut self, known: &HashMap<PathBuf, Listing>) {
-        self.counts.retain(|p| known.contains_key(p));
-        self.facts.retain(|p| known.contains_key(p));
+        if self.counts.is_changed() || self.counts.len() != known.len() {
+            self.counts.retain(|p| known.contains_key(p));
+        }
+        if self.facts.is_changed() || self.facts.len() != known.len() {
+            self.facts.retain(|p| known.contains_key(p));
+        }
         let _ = self.counts.save();
         let _ = self.facts.save();
     }
@@ -951,6 +1033,10 @@ struct Watcher {
     caches: Caches,
     /// When the walk that listed `known` began (its stamps are as of then).
     walked: SystemTime,
+    /// The folders the first listing (by names) read, with their stamps,
+    /// and when it began: what tells whether the names are still right.
+    folders: Vec<ListedFolder>,
+    listed_at: SystemTime,
 }
 
 impl Watcher {
@@ -1052,10 +1138,16 @@ impl Watcher {
         true
     }
 
-    /// Walk again with every file's stamp (the rows were listed by name)
-    /// and tell what differs from the rows: the documents, in path order;
-    /// `None` when the index is gone.
+    /// Every listed file's stamp (the rows were listed by name), and what
+    /// differs from the rows: the documents, in path order; `None` when the
+    /// index is gone.
     fn stamp_all(&mut self) -> Option<Vec<PathBuf>> {
+        self.walked = SystemTime::now();
+        if self.stamp_listed() {
+            let mut order: Vec<PathBuf> = self.known.keys().cloned().collect();
+            order.sort();
+            return Some(order);
+        }
         self.walked = SystemTime::now();
         let now = walk(&self.root);
         let listed: HashSet<&Path> = now.iter().map(|l| l.document.as_path()).collect();
@@ -1080,6 +1172,68 @@ impl Watcher {
         let order = now.iter().map(|l| l.document.clone()).collect();
         self.known = now.into_iter().map(|l| (l.document.clone(), l)).collect();
         Some(order)
+    }
+
+    /// Stamp the listed files where they were listed, folder by folder,
+    /// without reading a folder again: when no folder's stamp changed since
+    /// the listing, its names are still its names. False (nothing changed)
+    /// when a folder changed, was too recent to tell, or a file is gone:
+    /// then the tree is walked again.
+    fn stamp_listed(&mut self) -> bool {
+        let listed_at = cache::nanos(self.listed_at);
+        let mut by_folder: HashMap<&Path, Vec<&Listing>> = HashMap::new();
+        for listing in self.known.values() {
+            if let Some(folder) = listing.document.parent() {
+                by_folder.entry(folder).or_default().push(listing);
+            }
+        }
+        let none = Vec::new();
+        let work: Vec<(&Path, Option<Stamp>, &Vec<&Listing>)> = self
+            .folders
+            .iter()
+            .map(|(dir, stamp)| {
+                let listings = by_folder.get(dir.as_path()).unwrap_or(&none);
+                (dir.as_path(), *stamp, listings)
+            })
+            .collect();
+        // Every listing belongs to a folder listed (else walk again).
+        if work.iter().map(|w| w.2.len()).sum::<usize>() != self.known.len() {
+            return false;
+        }
+        let stamped = parallel::map(&work, |(dir, stamp, listings)| {
+            let before = (*stamp)?;
+            let now = Stamp::of(dir)?;
+            if now != before || cache::is_racy(before, listed_at) {
+                return None;
+            }
+            let folder = FolderFiles::open(dir)?;
+            listings
+                .iter()
+                .map(|l| {
+                    let document = folder.stamp(&l.document)?;
+                    let sidecars = l
+                        .sidecars
+                        .iter()
+                        .map(|(_, p, _)| folder.stamp(p))
+                        .collect::<Option<Vec<Stamp>>>()?;
+                    Some((l.document.clone(), document, sidecars))
+                })
+                .collect::<Option<Vec<_>>>()
+        });
+        drop(work);
+        drop(by_folder);
+        let Some(stamped) = stamped.into_iter().collect::<Option<Vec<_>>>() else {
+            return false;
+        };
+        for (path, document, sidecars) in stamped.into_iter().flatten() {
+            if let Some(listing) = self.known.get_mut(&path) {
+                listing.stamp = document;
+                for ((_, _, stamp), now) in listing.sidecars.iter_mut().zip(sidecars) {
+                    *stamp = now;
+                }
+            }
+        }
+        true
     }
 
     /// Answer waiting refresh requests; false when the index is gone.
@@ -1182,6 +1336,7 @@ impl Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
     use std::time::Instant;
 
     use crate::annotation::{Annotation, Stance, Tag};
@@ -1523,21 +1678,90 @@ mod tests {
 
     #[test]
     fn a_document_added_between_the_listing_and_the_stamping_walk_shows() {
+        // Folders changed just before the listing (racy: walked again) and
+        // long before it (their stamps tell).
+        for settled in [false, true] {
+            let dir = corpus();
+            let (mut index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+            if settled {
+                watcher.listed_at = SystemTime::now() + HOUR;
+            }
+            std::fs::write(dir.path().join("late.txt"), "Late memo.\n").unwrap();
+            std::fs::remove_file(dir.path().join("box/bare.txt")).unwrap();
+            let caches = std::thread::spawn(Caches::in_memory);
+            index.worker = Some(std::thread::spawn(move || watcher.run(caches)));
+            wait_for(&mut index, CorpusIndex::is_complete);
+            assert!(index.row(&dir.path().join("late.txt")).is_some());
+            assert!(index.row(&dir.path().join("box/bare.txt")).is_none());
+            assert!(
+                index
+                    .rows()
+                    .iter()
+                    .all(|r| r.counts.is_some() && r.facts.is_some())
+            );
+        }
+    }
+
+    /// As if the listing were taken an hour after the folders last changed
+    /// (a test's folders are new: racy, always read again).
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn settled_folders_are_stamped_without_being_read_again() {
         let dir = corpus();
-        let (mut index, watcher) = CorpusIndex::start(dir.path()).unwrap();
-        std::fs::write(dir.path().join("late.txt"), "Late memo.\n").unwrap();
-        std::fs::remove_file(dir.path().join("box/bare.txt")).unwrap();
-        let caches = std::thread::spawn(Caches::in_memory);
-        index.worker = Some(std::thread::spawn(move || watcher.run(caches)));
-        wait_for(&mut index, CorpusIndex::is_complete);
-        assert!(index.row(&dir.path().join("late.txt")).is_some());
-        assert!(index.row(&dir.path().join("box/bare.txt")).is_none());
-        assert!(
-            index
-                .rows()
-                .iter()
-                .all(|r| r.counts.is_some() && r.facts.is_some())
-        );
+        let (_index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+        watcher.listed_at = SystemTime::now() + HOUR;
+        // A sidecar rewritten in place after the listing: its folder's
+        // stamp stays, its own changes.
+        let kim = dir.path().join("m.txt.kim.gloss.ron");
+        let before = Stamp::of(&kim).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&kim)
+            .unwrap()
+            .write_all(b"\n")
+            .unwrap();
+        assert!(watcher.stamp_listed());
+        assert_eq!(watcher.known.len(), 3);
+        for listing in watcher.known.values() {
+            assert_eq!(Some(listing.stamp), Stamp::of(&listing.document));
+            for (_, path, stamp) in &listing.sidecars {
+                assert_eq!(Some(*stamp), Stamp::of(path));
+            }
+        }
+        let m = &watcher.known[&dir.path().join("m.txt")];
+        assert_ne!(m.sidecars[0].2, before);
+    }
+
+    #[test]
+    fn a_folder_changed_since_its_listing_or_too_recent_to_tell_is_walked_again() {
+        let changes: [fn(&Path); 3] = [
+            |_| {},
+            |root| std::fs::write(root.join("box/new.txt"), "New memo.\n").unwrap(),
+            |root| std::fs::remove_file(root.join("m.txt.lee.gloss.ron")).unwrap(),
+        ];
+        for (i, change) in changes.into_iter().enumerate() {
+            let dir = corpus();
+            let (_index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+            // The first case: folders changed just before the listing.
+            if i > 0 {
+                watcher.listed_at = SystemTime::now() + HOUR;
+            }
+            change(dir.path());
+            assert!(!watcher.stamp_listed(), "case {i}");
+            assert!(watcher.known.values().all(|l| l.stamp == UNSTAMPED));
+        }
+    }
+
+    #[test]
+    fn a_file_stamped_through_its_folder_has_the_stamp_of_its_path() {
+        let dir = corpus();
+        let folder = FolderFiles::open(dir.path()).unwrap();
+        let memo = dir.path().join("m.txt");
+        assert_eq!(folder.stamp(&memo), Stamp::of(&memo));
+        assert!(folder.stamp(&dir.path().join("box")).is_none());
+        assert!(folder.stamp(&dir.path().join("gone.txt")).is_none());
     }
 
     #[test]
