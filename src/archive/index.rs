@@ -816,14 +816,18 @@ impl CorpusIndex {
     }
 
     fn insert(&mut self, listing: &Listing) {
-        let relative = listing
+        // Components joined by `/` whatever the platform, into one string.
+        let below = listing
             .document
             .strip_prefix(&self.root)
-            .unwrap_or(&listing.document)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+            .unwrap_or(&listing.document);
+        let mut relative = String::with_capacity(below.as_os_str().len());
+        for c in below.components() {
+            if !relative.is_empty() {
+                relative.push('/');
+            }
+            relative.push_str(&c.as_os_str().to_string_lossy());
+        }
         let key = self
             .project_file
             .as_deref()
