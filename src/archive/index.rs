@@ -1185,55 +1185,53 @@ impl Watcher {
     /// then the tree is walked again.
     fn stamp_listed(&mut self) -> bool {
         let listed_at = cache::nanos(self.listed_at);
-        let mut by_folder: HashMap<&Path, Vec<&Listing>> = HashMap::new();
-        for listing in self.known.values() {
-            if let Some(folder) = listing.document.parent() {
-                by_folder.entry(folder).or_default().push(listing);
-            }
-        }
-        let none = Vec::new();
-        let work: Vec<(&Path, Option<Stamp>, &Vec<&Listing>)> = self
+        // Each listing with the folder it was listed in (every one was).
+        let folder_of: HashMap<&Path, usize> = self
             .folders
             .iter()
-            .map(|(dir, stamp)| {
-                let listings = by_folder.get(dir.as_path()).unwrap_or(&none);
-                (dir.as_path(), *stamp, listings)
-            })
+            .enumerate()
+            .map(|(i, (dir, _))| (dir.as_path(), i))
             .collect();
-        // Every listing belongs to a folder listed (else walk again).
-        if work.iter().map(|w| w.2.len()).sum::<usize>() != self.known.len() {
-            return false;
+        let mut groups: Vec<Vec<&mut Listing>> = self.folders.iter().map(|_| Vec::new()).collect();
+        for listing in self.known.values_mut() {
+            let Some(&i) = listing.document.parent().and_then(|f| folder_of.get(f)) else {
+                return false;
+            };
+            groups[i].push(listing);
         }
-        let stamped = parallel::map(&work, |(dir, stamp, listings)| {
+        let work: Vec<(&ListedFolder, &[&mut Listing])> = self
+            .folders
+            .iter()
+            .zip(groups.iter().map(Vec::as_slice))
+            .collect();
+        // Each folder's stamps: per listing, the document's then its sidecars'.
+        let stamped = parallel::map(&work, |((dir, stamp), listings)| {
             let before = (*stamp)?;
             let now = Stamp::of(dir)?;
             if now != before || cache::is_racy(before, listed_at) {
                 return None;
             }
             let folder = FolderFiles::open(dir)?;
-            listings
-                .iter()
-                .map(|l| {
-                    let document = folder.stamp(&l.document)?;
-                    let sidecars = l
-                        .sidecars
-                        .iter()
-                        .map(|(_, p, _)| folder.stamp(p))
-                        .collect::<Option<Vec<Stamp>>>()?;
-                    Some((l.document.clone(), document, sidecars))
-                })
-                .collect::<Option<Vec<_>>>()
+            let mut stamps = Vec::with_capacity(listings.len() * 3);
+            for l in listings.iter() {
+                stamps.push(folder.stamp(&l.document)?);
+                for (_, path, _) in &l.sidecars {
+                    stamps.push(folder.stamp(path)?);
+                }
+            }
+            Some(stamps)
         });
         drop(work);
-        drop(by_folder);
-        let Some(stamped) = stamped.into_iter().collect::<Option<Vec<_>>>() else {
+        let Some(stamped) = stamped.into_iter().collect::<Option<Vec<Vec<Stamp>>>>() else {
             return false;
         };
-        for (path, document, sidecars) in stamped.into_iter().flatten() {
-            if let Some(listing) = self.known.get_mut(&path) {
-                listing.stamp = document;
-                for ((_, _, stamp), now) in listing.sidecars.iter_mut().zip(sidecars) {
-                    *stamp = now;
+        for (group, stamps) in groups.iter_mut().zip(stamped) {
+            let mut stamps = stamps.into_iter();
+            for listing in group.iter_mut() {
+                // As many as were taken, in the same order.
+                listing.stamp = stamps.next().unwrap_or(UNSTAMPED);
+                for (_, _, stamp) in &mut listing.sidecars {
+                    *stamp = stamps.next().unwrap_or(UNSTAMPED);
                 }
             }
         }
