@@ -81,7 +81,13 @@ pub fn place_prefix(e: &Excerpt) -> String {
             .filter(|v| !v.is_empty())
     };
     if let Some(page) = clean(&e.page) {
-        return format!("p. {page}, ");
+        // A paragraph over a page break gives both pages (`12–13`).
+        let pp = if page.contains(crate::document::formats::PAGE_DASH) {
+            "pp."
+        } else {
+            "p."
+        };
+        return format!("{pp} {page}, ");
     }
     match clean(&e.section) {
         Some(section) => {
@@ -290,6 +296,9 @@ mod tests {
         assert_eq!(locator(&e), "p. 3, ¶ 12, line 40");
         let note = footnote(&DocumentMeta::default(), &e);
         assert_eq!(note, "memo-1956-07-24.txt, n.d., p. 3, ¶ 12, line 40.");
+        // A paragraph over a page break.
+        e.page = Some("3–4".into());
+        assert_eq!(locator(&e), "pp. 3–4, ¶ 12, line 40");
         e.page = None;
         e.section = Some("   ".into());
         assert_eq!(locator(&e), "¶ 12, line 40");

@@ -149,11 +149,26 @@ pub fn detect(path: &Path, head: &[u8]) -> Format {
     }
 }
 
+/// The pages a paragraph spans, as a citation gives them: `12`, or `12–13`
+/// for one running over a page break (first and last as the original
+/// numbers them).
+pub fn page_span(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    match (first, last) {
+        (Some(a), Some(b)) if a != b => Some(format!("{a}{PAGE_DASH}{b}")),
+        (Some(a), _) => Some(a.to_string()),
+        (None, b) => b.map(str::to_string),
+    }
+}
+
+/// Between the first and the last page of a [`page_span`].
+pub const PAGE_DASH: char = '–';
+
 /// One paragraph as an extractor found it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Block {
     pub text: String,
-    /// The page it starts on, as the original numbers it.
+    /// The page it is on, as the original numbers it; the first and the
+    /// last (`12–13`, see [`page_span`]) when it runs over a page break.
     pub page: Option<String>,
     /// The heading (or section title) it is under.
     pub section: Option<String>,

@@ -67,6 +67,8 @@ struct State {
     text: String,
     section: Option<String>,
     page: Option<String>,
+    /// The page the open block's text began on (`Some` once it has text).
+    began_on: Option<Option<String>>,
     /// `head` is the open block.
     in_head: bool,
     /// The first `head`'s text: the title when the header gives none.
@@ -80,7 +82,17 @@ struct State {
 }
 
 impl State {
+    /// Text of the open block; the page it begins on is noted with its
+    /// first words.
+    fn push_text(&mut self, text: &str) {
+        if self.began_on.is_none() && !text.trim().is_empty() {
+            self.began_on = Some(self.page.clone());
+        }
+        self.text.push_str(text);
+    }
+
     fn flush(&mut self) {
+        let began_on = self.began_on.take().flatten();
         if let Some((id, at)) = self.describing.take() {
             let rest = self.text.get(at..).unwrap_or_default();
             let d = squeeze(rest.trim_start_matches(|c: char| {
@@ -106,7 +118,7 @@ impl State {
         }
         self.blocks.push(Block {
             text: t,
-            page: self.page.clone(),
+            page: super::page_span(began_on.as_deref(), self.page.as_deref()),
             section: self.section.clone(),
             boilerplate: false,
             notes: std::mem::take(&mut self.notes),
@@ -426,12 +438,11 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
                     n.push_str(&t.replace(['\n', '\r'], " "));
                 }
                 if skip_from.is_none() && blocks_open > 0 {
-                    st.text.push_str(&t.replace(['\n', '\r'], " "));
+                    st.push_text(&t.replace(['\n', '\r'], " "));
                 }
             }
             Event::CData(t) if skip_from.is_none() && blocks_open > 0 => {
-                st.text
-                    .push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
+                st.push_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
@@ -452,7 +463,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
                         n.push_str(&s);
                     }
                     if skip_from.is_none() && blocks_open > 0 {
-                        st.text.push_str(&s);
+                        st.push_text(&s);
                     }
                 }
             }
@@ -523,6 +534,16 @@ that the talks&#x2014;now in their<lb/>third week&b;&#8212;would go on.</p>
         );
         assert_eq!(e.blocks[2].page, None);
         assert_eq!(e.blocks[3].page.as_deref(), Some("12"));
+    }
+
+    #[test]
+    fn a_paragraph_over_a_page_break_gives_both_pages() {
+        let xml = r#"<TEI><text><body><pb n="11"/><p>Begins here,</p>
+            <p>goes on <pb n="12"/> over the break.</p><p>After it.</p>
+            <pb n="13"/><p>On a page of its own.</p></body></text></TEI>"#;
+        let e = extract(xml.as_bytes()).unwrap();
+        let pages: Vec<Option<&str>> = e.blocks.iter().map(|b| b.page.as_deref()).collect();
+        assert_eq!(pages, [Some("11"), Some("11–12"), Some("12"), Some("13")]);
     }
 
     #[test]

@@ -55,18 +55,34 @@ pub fn apply(bytes: &[u8], blocks: &mut [Block]) {
         Pdf::new(data).map(|pdf| of(&pdf)).unwrap_or_default()
     })
     .unwrap_or_default();
+    relabel(&labels, blocks);
+}
+
+/// Blocks' page numbers (1-based, as the layout gives them) replaced by the
+/// pages' labels (`labels[n - 1]`), both ends of a span; pages without a
+/// label keep their number.
+fn relabel(labels: &[Option<String>], blocks: &mut [Block]) {
     if labels.iter().all(Option::is_none) {
         return;
     }
+    // A page's label, or its number when it has none.
+    let label = |number: &str| {
+        number
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| labels.get(n.checked_sub(1)?)?.clone())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| number.to_string())
+    };
     for block in blocks {
-        let label = block
-            .page
-            .as_deref()
-            .and_then(|n| n.parse::<usize>().ok())
-            .and_then(|n| labels.get(n.checked_sub(1)?)?.clone());
-        if let Some(label) = label.filter(|l| !l.is_empty()) {
-            block.page = Some(label);
-        }
+        let Some(pages) = block.page.as_deref() else {
+            continue;
+        };
+        // Both ends of a paragraph running over a page break.
+        let (first, last) = pages
+            .split_once(super::super::PAGE_DASH)
+            .unwrap_or((pages, pages));
+        block.page = super::super::page_span(Some(&label(first)), Some(&label(last)));
     }
 }
 
@@ -214,6 +230,21 @@ mod tests {
             ["A", "Z", "AA", "AAA"]
         );
         assert_eq!(letters(i64::from(i32::MAX)), i32::MAX.to_string());
+    }
+
+    #[test]
+    fn both_ends_of_a_paragraph_over_a_page_break_are_labelled() {
+        let labels = [Some("iv".to_string()), Some("v".to_string()), None];
+        let mut blocks: Vec<Block> = ["1", "1–2", "2–3", "3"]
+            .iter()
+            .map(|p| Block {
+                page: Some(p.to_string()),
+                ..Block::default()
+            })
+            .collect();
+        relabel(&labels, &mut blocks);
+        let pages: Vec<&str> = blocks.iter().filter_map(|b| b.page.as_deref()).collect();
+        assert_eq!(pages, ["iv", "iv–v", "v–3", "3"]);
     }
 
     #[test]

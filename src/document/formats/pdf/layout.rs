@@ -315,7 +315,9 @@ fn append_line(text: &mut String, line: &str) {
 /// A paragraph being built.
 struct Open {
     text: String,
+    /// The pages of its first and last lines (0-based).
     page: usize,
+    last_page: usize,
     heading: bool,
 }
 
@@ -354,9 +356,10 @@ pub fn paragraphs(pages: &[PageText]) -> Vec<Block> {
             if p.heading {
                 *section = Some(text.clone());
             }
+            let (first, last) = ((p.page + 1).to_string(), (p.last_page + 1).to_string());
             blocks.push(Block {
                 text,
-                page: Some((p.page + 1).to_string()),
+                page: super::super::page_span(Some(&first), Some(&last)),
                 section: section.clone(),
                 boilerplate: false,
                 notes: Vec::new(),
@@ -393,11 +396,13 @@ pub fn paragraphs(pages: &[PageText]) -> Vec<Block> {
                 open = Some(Open {
                     text: String::new(),
                     page: n,
+                    last_page: n,
                     heading: line.size > 1.12 * measure.size,
                 });
             }
             if let Some(p) = open.as_mut() {
                 append_line(&mut p.text, &line.text);
+                p.last_page = n;
             }
             prev = Some((line, n));
         }
@@ -517,7 +522,7 @@ mod tests {
     }
 
     #[test]
-    fn paragraph_across_a_page_keeps_its_first_page_and_furniture_follows() {
+    fn paragraph_across_a_page_cites_both_pages_and_furniture_follows() {
         let p1 = page(&[
             (50.0, 700.0, FULL),
             (50.0, 712.0, FULL),
@@ -530,7 +535,8 @@ mod tests {
             texts(&blocks),
             vec![(joined.as_str(), false), ("1", true), ("2", true)]
         );
-        assert_eq!(blocks[0].page.as_deref(), Some("1"));
+        assert_eq!(blocks[0].page.as_deref(), Some("1–2"));
+        assert_eq!(blocks[1].page.as_deref(), Some("1"));
     }
 
     #[test]
