@@ -181,16 +181,18 @@ impl Plan {
             annotator: self.annotator.clone(),
             documents: Vec::new(),
             learned: Vec::new(),
+            created: Vec::new(),
             failed: Vec::new(),
         };
         for planned in &self.documents {
             match add_to_sidecar(&planned.document, &self.annotator, &planned.annotations) {
-                Ok(learned) => {
+                Ok((learned, created)) => {
                     applied.documents.push((
                         planned.document.clone(),
                         planned.annotations.iter().map(|a| a.id.clone()).collect(),
                     ));
                     applied.learned.push(learned);
+                    applied.created.push(created);
                 }
                 Err(e) => applied.failed.push((planned.document.clone(), e)),
             }
@@ -213,14 +215,16 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Returns the actor and issue names the sidecar's registry learned.
+/// Returns the actor and issue names the sidecar's registry learned, and
+/// whether the sidecar was made for these annotations (there was none).
 fn add_to_sidecar(
     document: &std::path::Path,
     annotator: &str,
     add: &[Annotation],
-) -> Result<Names, String> {
+) -> Result<(Names, bool), String> {
     let path = sidecar_path(document, annotator);
     let (mut store, loaded) = SidecarStore::open(&path).map_err(|e| e.to_string())?;
+    let created = loaded.is_none();
     let mut sidecar = match loaded {
         Some(s) => s,
         None => {
@@ -232,7 +236,7 @@ fn add_to_sidecar(
     sidecar.annotations.extend(add.iter().cloned());
     sidecar.learn_names();
     store.save(&sidecar).map_err(|e| e.to_string())?;
-    Ok(sidecar.names().without(&before))
+    Ok((sidecar.names().without(&before), created))
 }
 
 /// What a corpus tag-all wrote: undone as one.
@@ -244,6 +248,9 @@ pub struct Applied {
     /// Beside each of `documents`: the names its registry learned, dropped
     /// again by the undo when nothing else uses them (as a tag's undo does).
     pub learned: Vec<Names>,
+    /// Beside each of `documents`: its sidecar was made by this tag-all (the
+    /// undo removes it again when nothing else was put in it since).
+    pub created: Vec<bool>,
     /// Documents whose sidecar could not be written, and why.
     pub failed: Vec<(PathBuf, String)>,
 }
@@ -255,7 +262,8 @@ impl Applied {
     }
 
     /// Take every annotation this wrote out of its sidecar again (those
-    /// changed since are taken out too: they are the same annotations).
+    /// changed since are taken out too: they are the same annotations); a
+    /// sidecar this made, left with no annotation and no name, is removed.
     /// Returns how many were removed, and the documents that failed.
     pub fn undo(&self) -> (usize, Vec<(PathBuf, String)>) {
         let mut removed = 0;
@@ -263,7 +271,8 @@ impl Applied {
         let none = Names::default();
         for (i, (document, ids)) in self.documents.iter().enumerate() {
             let learned = self.learned.get(i).unwrap_or(&none);
-            match remove_from_sidecar(document, &self.annotator, ids, learned) {
+            let created = self.created.get(i).copied().unwrap_or(false);
+            match remove_from_sidecar(document, &self.annotator, ids, learned, created) {
                 Ok(n) => removed += n,
                 Err(e) => failed.push((document.clone(), e)),
             }
@@ -277,6 +286,7 @@ fn remove_from_sidecar(
     annotator: &str,
     ids: &[String],
     learned: &Names,
+    created: bool,
 ) -> Result<usize, String> {
     let path = sidecar_path(document, annotator);
     let (mut store, loaded) = SidecarStore::open(&path).map_err(|e| e.to_string())?;
@@ -289,7 +299,16 @@ fn remove_from_sidecar(
     let removed = before - sidecar.annotations.len();
     if removed > 0 {
         sidecar.forget_unused(learned);
-        store.save(&sidecar).map_err(|e| e.to_string())?;
+        let empty = sidecar.annotations.is_empty()
+            && sidecar.actors.is_empty()
+            && sidecar.issues.is_empty();
+        if created && empty {
+            // As before the tag-all: no sidecar. (Read just now, with
+            // nothing but what the tag-all put in it.)
+            std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        } else {
+            store.save(&sidecar).map_err(|e| e.to_string())?;
+        }
     }
     Ok(removed)
 }
@@ -366,8 +385,8 @@ mod tests {
 
         let (removed, failed) = applied.undo();
         assert_eq!((removed, failed.len()), (3, 0));
-        let on_a = Sidecar::load(&sidecar_path(&a, "kim")).expect("a's sidecar");
-        assert!(on_a.annotations.is_empty());
+        // a.txt had no sidecar: it has none again.
+        assert!(!sidecar_path(&a, "kim").exists());
         let on_b = Sidecar::load(&sidecar_path(&b, "kim")).expect("b's sidecar");
         assert_eq!(on_b.annotations.len(), 1, "the earlier annotation stays");
         assert_eq!(on_b.annotations[0].tag, claim("Pak"));
@@ -410,12 +429,9 @@ mod tests {
         assert_eq!(applied.count(), 2);
         let (removed, _) = applied.undo();
         assert_eq!(removed, 2);
-        let on_a = Sidecar::load(&sidecar_path(&a, "kim")).expect("a's sidecar");
-        assert_eq!(
-            on_a.names(),
-            Names::default(),
-            "a learned both names only for the batch"
-        );
+        // a learned both names only for the batch: its sidecar, made by
+        // the tag-all, is gone with them.
+        assert!(!sidecar_path(&a, "kim").exists());
         let on_b = Sidecar::load(&sidecar_path(&b, "kim")).expect("b's sidecar");
         let names = on_b.names();
         assert_eq!(
