@@ -515,6 +515,8 @@ pub struct CorpusIndex {
     project: Option<Project>,
     /// A project file that exists but does not load (said once).
     pub project_error: Option<String>,
+    /// Rows' keys in the project file's documents (with a project file).
+    keys: Option<project::DocumentKeys>,
     rows: Vec<Row>,
     by_path: HashMap<PathBuf, usize>,
     updates: Receiver<Update>,
@@ -594,6 +596,9 @@ impl CorpusIndex {
             project_file: project_file.clone(),
             project,
             project_error,
+            keys: project_file
+                .as_deref()
+                .map(|f| project::DocumentKeys::new(&project::root_of(f))),
             rows: Vec::with_capacity(listings.len()),
             by_path: HashMap::new(),
             updates,
@@ -804,10 +809,11 @@ impl CorpusIndex {
         let said = created.then(|| format!("Project file {} created", file.display()));
         if self.project_file.is_none() {
             self.project_file = Some(file);
-            let root = open.root.clone();
+            let keys = project::DocumentKeys::new(&open.root);
             for row in &mut self.rows {
-                row.key = project::document_key(&root, &row.path);
+                row.key = keys.key(&row.path);
             }
+            self.keys = Some(keys);
         }
         self.project = Some(open.project);
         self.project_error = None;
@@ -828,10 +834,7 @@ impl CorpusIndex {
             }
             relative.push_str(&c.as_os_str().to_string_lossy());
         }
-        let key = self
-            .project_file
-            .as_deref()
-            .and_then(|f| project::document_key(&project::root_of(f), &listing.document));
+        let key = self.keys.as_ref().and_then(|k| k.key(&listing.document));
         self.rows.push(Row {
             path: listing.document.clone(),
             relative,

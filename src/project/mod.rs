@@ -643,15 +643,58 @@ impl Project {
 /// Both paths are made absolute first (symlinks are not resolved, so the key
 /// is the path the user sees).
 pub fn document_key(root: &Path, document: &Path) -> Option<String> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let root = lexical(&abs(root));
-    let doc = lexical(&abs(document));
-    let rel = doc.strip_prefix(&root).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("/"))
+    DocumentKeys::new(root).key(document)
+}
+
+/// [`document_key`] for many documents of one project: the root and the
+/// working folder are resolved once (a corpus lists thousands of
+/// documents, and making a relative path absolute asks for the working
+/// folder every time).
+pub struct DocumentKeys {
+    /// The root, absolute, `.` and `..` resolved.
+    root: PathBuf,
+    /// The working folder, for relative paths (Unix; elsewhere the
+    /// platform makes each path absolute).
+    #[cfg_attr(not(unix), allow(dead_code))]
+    working: Option<PathBuf>,
+}
+
+impl DocumentKeys {
+    pub fn new(root: &Path) -> DocumentKeys {
+        let mut keys = DocumentKeys {
+            root: PathBuf::new(),
+            working: std::env::current_dir().ok(),
+        };
+        keys.root = keys.absolute(root);
+        keys
+    }
+
+    /// `path` made absolute as [`std::path::absolute`] does, then `.` and
+    /// `..` resolved by name.
+    fn absolute(&self, path: &Path) -> PathBuf {
+        #[cfg(unix)]
+        let abs = match &self.working {
+            Some(working) if !path.is_absolute() => working.join(path),
+            _ => path.to_path_buf(),
+        };
+        #[cfg(not(unix))]
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        lexical(&abs)
+    }
+
+    /// The key of `document` (see [`document_key`]).
+    pub fn key(&self, document: &Path) -> Option<String> {
+        let doc = self.absolute(document);
+        let rel = doc.strip_prefix(&self.root).ok()?;
+        let mut key = String::with_capacity(rel.as_os_str().len());
+        for c in rel.components() {
+            if !key.is_empty() {
+                key.push('/');
+            }
+            key.push_str(&c.as_os_str().to_string_lossy());
+        }
+        (!key.is_empty()).then_some(key)
+    }
 }
 
 /// `path` with `.` and `..` resolved by name (no file system access).
@@ -875,6 +918,31 @@ mod tests {
             document_key(root, Path::new("/arch/x/../memo.txt")).as_deref(),
             Some("memo.txt")
         );
+    }
+
+    /// Relative paths (`gloss arch`) are taken from the working folder, as
+    /// `std::path::absolute` takes them, whichever of root and document is.
+    #[test]
+    fn keys_of_relative_paths_are_those_of_the_absolute_ones() {
+        let keys = DocumentKeys::new(Path::new("arch"));
+        let working = std::env::current_dir().unwrap();
+        for (document, key) in [
+            (PathBuf::from("arch/1956/memo.txt"), Some("1956/memo.txt")),
+            (PathBuf::from("./arch/x/../memo.txt"), Some("memo.txt")),
+            (working.join("arch/memo.txt"), Some("memo.txt")),
+            (PathBuf::from("elsewhere/memo.txt"), None),
+            (PathBuf::from("arch"), None),
+        ] {
+            assert_eq!(
+                keys.key(&document).as_deref(),
+                key,
+                "{}",
+                document.display()
+            );
+            let absolute = std::path::absolute(&document).unwrap();
+            let root = std::path::absolute("arch").unwrap();
+            assert_eq!(document_key(&root, &absolute).as_deref(), key);
+        }
     }
 
     #[test]
