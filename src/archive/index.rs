@@ -1150,13 +1150,13 @@ impl Watcher {
     /// index is gone.
     fn stamp_all(&mut self) -> Option<Vec<PathBuf>> {
         self.walked = SystemTime::now();
-        if self.stamp_listed() {
+        if self.stamp_listed().is_some() {
             let mut order: Vec<PathBuf> = self.known.keys().cloned().collect();
             order.sort();
             return Some(order);
         }
         self.walked = SystemTime::now();
-        let now = walk(&self.root);
+        let now = self.walk_again();
         let listed: HashSet<&Path> = now.iter().map(|l| l.document.as_path()).collect();
         for path in self.known.keys().filter(|p| !listed.contains(p.as_path())) {
             if self.updates.send(Update::Removed(path.clone())).is_err() {
@@ -1181,12 +1181,22 @@ impl Watcher {
         Some(order)
     }
 
+    /// The whole tree listed again with every stamp; its folders' stamps
+    /// are the ones [`Watcher::stamp_listed`] compares with from now on.
+    fn walk_again(&mut self) -> Vec<Listing> {
+        let listed_at = SystemTime::now();
+        let (listings, folders) = walk_with(&self.root, true);
+        (self.folders, self.listed_at) = (folders, listed_at);
+        listings
+    }
+
     /// Stamp the listed files where they were listed, folder by folder,
     /// without reading a folder again: when no folder's stamp changed since
-    /// the listing, its names are still its names. False (nothing changed)
-    /// when a folder changed, was too recent to tell, or a file is gone:
-    /// then the tree is walked again.
-    fn stamp_listed(&mut self) -> bool {
+    /// the listing, its names are still its names. The documents whose
+    /// files' stamps changed; `None` (nothing changed) when a folder
+    /// changed, was too recent to tell, or a file is gone: then the tree is
+    /// walked again.
+    fn stamp_listed(&mut self) -> Option<Vec<PathBuf>> {
         let listed_at = cache::nanos(self.listed_at);
         // Each listing with the folder it was listed in (every one was).
         let folder_of: HashMap<&Path, usize> = self
@@ -1197,9 +1207,7 @@ impl Watcher {
             .collect();
         let mut groups: Vec<Vec<&mut Listing>> = self.folders.iter().map(|_| Vec::new()).collect();
         for listing in self.known.values_mut() {
-            let Some(&i) = listing.document.parent().and_then(|f| folder_of.get(f)) else {
-                return false;
-            };
+            let &i = listing.document.parent().and_then(|f| folder_of.get(f))?;
             groups[i].push(listing);
         }
         let work: Vec<(&ListedFolder, &[&mut Listing])> = self
@@ -1225,20 +1233,28 @@ impl Watcher {
             Some(stamps)
         });
         drop(work);
-        let Some(stamped) = stamped.into_iter().collect::<Option<Vec<Vec<Stamp>>>>() else {
-            return false;
-        };
+        let stamped = stamped.into_iter().collect::<Option<Vec<Vec<Stamp>>>>()?;
+        let mut changed = Vec::new();
         for (group, stamps) in groups.iter_mut().zip(stamped) {
             let mut stamps = stamps.into_iter();
             for listing in group.iter_mut() {
                 // As many as were taken, in the same order.
-                listing.stamp = stamps.next().unwrap_or(UNSTAMPED);
+                let mut differs = false;
+                let mut take = |old: &mut Stamp| {
+                    let new = stamps.next().unwrap_or(UNSTAMPED);
+                    differs |= new != *old;
+                    *old = new;
+                };
+                take(&mut listing.stamp);
                 for (_, _, stamp) in &mut listing.sidecars {
-                    *stamp = stamps.next().unwrap_or(UNSTAMPED);
+                    take(stamp);
+                }
+                if differs {
+                    changed.push(listing.document.clone());
                 }
             }
         }
-        true
+        Some(changed)
     }
 
     /// Answer waiting refresh requests; false when the index is gone.
@@ -1300,9 +1316,21 @@ impl Watcher {
             .is_ok()
     }
 
-    /// Walk again and report what is new, changed or gone.
+    /// Report what is new, changed or gone: the files stamped again where
+    /// they were listed while no folder changed, else the tree walked again.
     fn rescan(&mut self) -> bool {
-        let now: Vec<Listing> = walk(&self.root);
+        if let Some(changed) = self.stamp_listed() {
+            for path in changed {
+                let Some(listing) = self.known.get(&path).cloned() else {
+                    continue;
+                };
+                if !self.send_all(&listing) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        let now: Vec<Listing> = self.walk_again();
         let listed: HashSet<&Path> = now.iter().map(|l| l.document.as_path()).collect();
         let gone: Vec<PathBuf> = self
             .known
@@ -1727,7 +1755,7 @@ mod tests {
             .unwrap()
             .write_all(b"\n")
             .unwrap();
-        assert!(watcher.stamp_listed());
+        assert!(watcher.stamp_listed().is_some());
         assert_eq!(watcher.known.len(), 3);
         for listing in watcher.known.values() {
             assert_eq!(Some(listing.stamp), Stamp::of(&listing.document));
@@ -1737,6 +1765,42 @@ mod tests {
         }
         let m = &watcher.known[&dir.path().join("m.txt")];
         assert_ne!(m.sidecars[0].2, before);
+    }
+
+    /// The watch between frames: files stamped where they were listed
+    /// while no folder changed; a folder that changed is walked again.
+    #[test]
+    fn a_rescan_of_settled_folders_finds_a_sidecar_rewritten_in_place_and_a_new_file() {
+        let dir = corpus();
+        let (mut index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+        let listed_at = SystemTime::now() + HOUR;
+        watcher.listed_at = listed_at;
+        assert!(watcher.stamp_all().is_some());
+        let memo = dir.path().join("m.txt");
+        let counts = |index: &mut CorpusIndex| {
+            index.poll();
+            index.row(&memo).and_then(|r| r.counts.clone())
+        };
+        // Nothing changed: nothing is read or said.
+        assert!(watcher.rescan());
+        assert_eq!(counts(&mut index), None);
+        // kim's sidecar rewritten in place (its folder's stamp stays).
+        std::thread::sleep(Duration::from_millis(20));
+        let kim = dir.path().join("m.txt.kim.gloss.ron");
+        let more = sidecar_text(&memo, "kim", 3);
+        let mut file = std::fs::OpenOptions::new().write(true).open(&kim).unwrap();
+        file.write_all(more.as_bytes()).unwrap();
+        file.set_len(more.len() as u64).unwrap();
+        drop(file);
+        assert!(watcher.rescan());
+        assert_eq!(counts(&mut index).unwrap().of("kim").total(), 7);
+        assert_eq!(watcher.listed_at, listed_at, "not walked again");
+        // A new document: its folder changed, the tree is walked again.
+        std::fs::write(dir.path().join("box/new.txt"), "New memo.\n").unwrap();
+        assert!(watcher.rescan());
+        index.poll();
+        assert!(index.row(&dir.path().join("box/new.txt")).is_some());
+        assert!(watcher.listed_at < listed_at, "walked again");
     }
 
     #[test]
@@ -1754,7 +1818,7 @@ mod tests {
                 watcher.listed_at = SystemTime::now() + HOUR;
             }
             change(dir.path());
-            assert!(!watcher.stamp_listed(), "case {i}");
+            assert!(watcher.stamp_listed().is_none(), "case {i}");
             assert!(watcher.known.values().all(|l| l.stamp == UNSTAMPED));
         }
     }
