@@ -96,27 +96,37 @@ pub fn fold_into(text: &str, out: &mut Folded) {
     }
 }
 
-/// [`fold_into`] of an ASCII text, byte by byte (code point `i` is byte `i`).
+/// [`fold_into`] of an ASCII text (code point `i` is byte `i`): runs of
+/// other bytes copied lower-cased, each run of spaces and joiners one space.
 fn fold_ascii_into(text: &str, out: &mut Folded) {
+    // `char::is_whitespace` of ASCII: tab to carriage return, and space.
+    let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | b'-' | b'_');
+    let bytes = text.as_bytes();
     // The text's buffer, reused.
     let mut folded = std::mem::take(&mut out.text).into_bytes();
     folded.clear();
-    folded.reserve(text.len());
-    let mut after_space = false;
-    // Bytes skipped so far: a folded byte's original is this much further on.
-    let mut shift = 0;
-    for (index, &b) in text.as_bytes().iter().enumerate() {
-        // `char::is_whitespace` of ASCII: tab to carriage return, and space.
-        let space = matches!(b, b'\t'..=b'\r' | b' ' | b'-' | b'_');
-        if space && after_space {
-            continue;
+    folded.reserve(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let word = bytes[i..]
+            .iter()
+            .position(|&b| space(b))
+            .map_or(bytes.len(), |n| i + n);
+        folded.extend(bytes[i..word].iter().map(u8::to_ascii_lowercase));
+        if word == bytes.len() {
+            break;
         }
-        if index - folded.len() != shift {
-            shift = index - folded.len();
-            out.shifts.push((folded.len(), shift));
+        folded.push(b' ');
+        let next = bytes[word + 1..]
+            .iter()
+            .position(|&b| !space(b))
+            .map_or(bytes.len(), |n| word + 1 + n);
+        if next > word + 1 && next < bytes.len() {
+            // Folded byte `folded.len()` and those after it come from
+            // `next`: the bytes between were left out.
+            out.shifts.push((folded.len(), next - folded.len()));
         }
-        folded.push(if space { b' ' } else { b.to_ascii_lowercase() });
-        after_space = space;
+        i = next;
     }
     // Lower-cased ASCII is still ASCII.
     out.text = String::from_utf8(folded).unwrap_or_default();
@@ -153,6 +163,21 @@ mod tests {
             assert_eq!(format!("{}e", ascii.text), general.text, "{text:?}");
             for i in 0..ascii.text.len() {
                 assert_eq!(general.origin_of(i), ascii.origin_of(i), "{text:?} {i}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_text_folds_byte_by_byte_as_the_general_path_does(
+            text in "[a-zA-Z0-9 \t\n\r\x0b\x0c_.,'\\-]{0,40}"
+        ) {
+            // The general path, reached by a non-ASCII letter at the end.
+            let ascii = fold(&text);
+            let general = fold(&format!("{text}é"));
+            proptest::prop_assert_eq!(&format!("{}e", ascii.text), &general.text);
+            for i in 0..ascii.text.len() {
+                proptest::prop_assert_eq!(general.origin_of(i), ascii.origin_of(i), "{}", i);
             }
         }
     }

@@ -202,10 +202,12 @@ fn read_input(path: &Path, found: bool, run: &crate::corpus::RunCache) -> Read {
     };
     doc.wait_complete();
     let author = crate::assist::author::metadata_author(&doc, None);
+    // Only each sidecar's registry is read; a sidecar that cannot be read
+    // lends none.
     let actors = run
         .sidecars_of(path)
         .iter()
-        .filter_map(|(_, p)| Sidecar::load(p).ok().map(|s| s.actors))
+        .filter_map(|(_, p)| Sidecar::load_actors(p).ok())
         .collect();
     Ok(Some((doc, author, actors)))
 }

@@ -256,6 +256,20 @@ impl Sidecar {
         Self::parse(&text, path)
     }
 
+    /// The actor registry of a sidecar file, normalised as [`Sidecar::load`]
+    /// gives it. The layout gloss writes is read only up to its `actors`
+    /// list (what follows is not checked); any other file is loaded whole.
+    pub fn load_actors(path: &Path) -> Result<Vec<Actor>, SidecarError> {
+        let text = read_capped(path)?;
+        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        match fast::registry(body) {
+            Some((version, actors)) if (1..=VERSION).contains(&version) => {
+                Ok(ActorRegistry::new(actors).into_vec())
+            }
+            _ => Self::parse(&text, path).map(|s| s.actors),
+        }
+    }
+
     /// Stable order: actors by name, issues sorted and unique, annotations by
     /// paragraph, then creation time, then id.
     pub fn normalise(&mut self) {
