@@ -1662,8 +1662,43 @@ fn normalise_space(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Keep one mention per span: registry first, then the longer, then the earlier.
-fn without_overlaps(mut found: Vec<Found<'_>>) -> Vec<Found<'_>> {
+/// Keep one mention per span: registry first, then the longer, then the
+/// earlier (and of two alike, the one found first); in text order.
+fn without_overlaps(found: Vec<Found<'_>>) -> Vec<Found<'_>> {
+    if found.iter().any(|f| f.start >= f.end) {
+        return without_overlaps_scan(found);
+    }
+    // Sorted unstably with the index last: the order a stable sort gives.
+    let mut order: Vec<(usize, Found)> = found.into_iter().enumerate().collect();
+    order.sort_unstable_by_key(|(i, f)| {
+        (
+            f.rule != Rule::Registry,
+            std::cmp::Reverse(f.end - f.start),
+            f.paragraph,
+            f.start,
+            *i,
+        )
+    });
+    // Kept in text order. Kept spans are disjoint and not empty, so of
+    // those before the end of `f` only the last may overlap it.
+    let mut kept: Vec<Found> = Vec::with_capacity(order.len());
+    for (_, f) in order {
+        let before_end = kept.partition_point(|k| (k.paragraph, k.start) < (f.paragraph, f.end));
+        let overlaps = before_end > 0 && {
+            let k = &kept[before_end - 1];
+            k.paragraph == f.paragraph && f.start < k.end
+        };
+        if !overlaps {
+            let at = kept.partition_point(|k| (k.paragraph, k.start) < (f.paragraph, f.start));
+            kept.insert(at, f);
+        }
+    }
+    kept
+}
+
+/// [`without_overlaps`] by comparing each mention with every one kept: for
+/// empty spans, which the faster way cannot take.
+fn without_overlaps_scan(mut found: Vec<Found<'_>>) -> Vec<Found<'_>> {
     found.sort_by(|a, b| {
         (a.rule != Rule::Registry)
             .cmp(&(b.rule != Rule::Registry))
@@ -2027,6 +2062,37 @@ mod tests {
                     proptest::prop_assert_eq!(&key, &folded_key);
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn overlaps_are_dropped_as_a_scan_of_every_kept_mention_drops_them(
+            spans in proptest::collection::vec((0usize..3, 0usize..30, 1usize..8, 0usize..4), 0..40)
+        ) {
+            let rules = [Rule::Registry, Rule::Titled, Rule::Known, Rule::Shape];
+            let found: Vec<Found> = spans
+                .iter()
+                .enumerate()
+                .map(|(i, &(paragraph, start, len, rule))| Found {
+                    paragraph,
+                    start,
+                    end: start + len,
+                    // Which of two alike is kept shows in the surface.
+                    surface: ["a", "b", "c", "d", "e", "f", "g"][i % 7],
+                    actor: None,
+                    rule: rules[rule],
+                })
+                .collect();
+            let fast: Vec<_> = without_overlaps(found.clone())
+                .iter()
+                .map(|f| (f.paragraph, f.start, f.end, f.surface, f.rule))
+                .collect();
+            let scan: Vec<_> = without_overlaps_scan(found)
+                .iter()
+                .map(|f| (f.paragraph, f.start, f.end, f.surface, f.rule))
+                .collect();
+            proptest::prop_assert_eq!(fast, scan);
         }
     }
 

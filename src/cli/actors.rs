@@ -235,13 +235,15 @@ fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {
 /// Per actor: its surface forms with counts (most frequent first), marked
 /// `new` when no registry knows it; then the proposed aliases.
 fn table(detected: &[Detected], resolver: &ActorResolver) -> String {
-    let mut actors: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    // Counted by hashing (a corpus has many mentions, few surface forms),
+    // then ordered.
+    let mut counts: HashMap<(&str, &str), usize, fnv::FnvBuildHasher> = HashMap::default();
     for m in detected.iter().flat_map(|d| &d.mentions) {
-        *actors
-            .entry(&m.actor)
-            .or_default()
-            .entry(&m.surface)
-            .or_default() += 1;
+        *counts.entry((&m.actor, &m.surface)).or_default() += 1;
+    }
+    let mut actors: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for ((actor, surface), n) in counts {
+        actors.entry(actor).or_default().insert(surface, n);
     }
     let mut out = String::new();
     for (actor, forms) in &actors {
