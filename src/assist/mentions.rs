@@ -669,17 +669,23 @@ impl Detector {
         let mut detected = Detected::default();
         let mut found: Vec<Found> = Vec::new();
         let mut last_titled: HashMap<String, String> = HashMap::new();
-        let tokenised: Vec<(Para, Vec<Token>)> = paragraphs
+        // The words of every paragraph in one list (one allocation per
+        // document, not one per paragraph), each paragraph its range.
+        let words: usize = paragraphs.iter().map(|p| p.len() / 5).sum();
+        let mut all_tokens: Vec<Token> = Vec::with_capacity(words);
+        let paras: Vec<(Para, std::ops::Range<usize>)> = paragraphs
             .iter()
             .map(|p| {
                 let para = Para::new(p);
-                let tokens = tokens_of(&para);
-                (para, tokens)
+                let from = all_tokens.len();
+                tokens_into(&para, &mut all_tokens);
+                (para, from..all_tokens.len())
             })
             .collect();
+        let tokenised = || paras.iter().map(|(para, r)| (para, &all_tokens[r.clone()]));
         let mut folded = Folded::default();
         let mut matches = Vec::new();
-        for (index, (para, toks)) in tokenised.iter().enumerate() {
+        for (index, (para, toks)) in tokenised().enumerate() {
             self.registry_matches_in(paragraphs[index], &mut folded, &mut matches);
             for &(start, end, actor) in &matches {
                 found.push(Found::new(
@@ -723,7 +729,7 @@ impl Detector {
         };
         // One buffer for every key asked about.
         let mut key = String::new();
-        for (index, (para, toks)) in tokenised.iter().enumerate() {
+        for (index, (para, toks)) in tokenised().enumerate() {
             for run in name_runs(para, toks) {
                 tokens_key_into(&toks[run.0..run.1], &mut key);
                 if known(&key) {
@@ -766,7 +772,7 @@ impl Detector {
         full.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         full.dedup_by(|a, b| a.1 == b.1);
         // The actor a surface links to, found once per surface.
-        let mut linked: HashMap<&str, String> = HashMap::new();
+        let mut linked: HashMap<&str, String, fnv::FnvBuildHasher> = HashMap::default();
         for f in kept {
             let actor = match f.actor {
                 // The author's actor, decided by `assist::author` (the same
@@ -1114,16 +1120,19 @@ fn fold_key(word: &str) -> CompactString {
 /// `'s` is left out; an abbreviation's or initial's dot is kept.
 #[cfg(test)]
 fn tokens(text: &str) -> Vec<Token<'_>> {
-    tokens_of(&Para::new(text))
+    let mut out = Vec::new();
+    tokens_into(&Para::new(text), &mut out);
+    out
 }
 
-/// [`tokens`] of `para`: each word's text is a slice of it. An ASCII
-/// paragraph, the common case, is read byte by byte ([`ascii_tokens`]).
-fn tokens_of<'a>(para: &Para<'a>) -> Vec<Token<'a>> {
+/// [`tokens`] of `para`, pushed onto `out`: each word's text is a slice of
+/// it. An ASCII paragraph, the common case, is read byte by byte
+/// ([`ascii_tokens`]).
+fn tokens_into<'a>(para: &Para<'a>, out: &mut Vec<Token<'a>>) {
     if para.offsets.is_empty() {
-        ascii_tokens(para.text)
+        ascii_tokens(para.text, out);
     } else {
-        general_tokens(para)
+        general_tokens(para, out);
     }
 }
 
@@ -1157,7 +1166,7 @@ fn token(start: usize, end: usize, text: &str) -> Token<'_> {
 }
 
 /// [`tokens_of`] for any paragraph, code point by code point.
-fn general_tokens<'a>(para: &Para<'a>) -> Vec<Token<'a>> {
+fn general_tokens<'a>(para: &Para<'a>, out: &mut Vec<Token<'a>>) {
     let bytes = para.text.as_bytes();
     // Code points, only when they are not the bytes.
     let wide: Vec<char> = if para.offsets.is_empty() {
@@ -1174,7 +1183,6 @@ fn general_tokens<'a>(para: &Para<'a>) -> Vec<Token<'a>> {
         }
     };
     let get = |i: usize| (i < len).then(|| at(i));
-    let mut out = Vec::with_capacity(len / 5);
     let mut i = 0;
     while i < len {
         if !at(i).is_alphanumeric() {
@@ -1214,7 +1222,6 @@ fn general_tokens<'a>(para: &Para<'a>) -> Vec<Token<'a>> {
         }
         out.push(token(start, end, text));
     }
-    out
 }
 
 /// The word with the dot after it, when the dot is part of it: an
@@ -1228,11 +1235,10 @@ fn dotted_word(word: &str, single_capital: bool) -> Option<&str> {
 }
 
 /// [`general_tokens`] of an ASCII paragraph (code point `i` is byte `i`).
-fn ascii_tokens(text: &str) -> Vec<Token<'_>> {
+fn ascii_tokens<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
     let bytes = text.as_bytes();
     let len = bytes.len();
     let alnum = |i: usize| i < len && bytes[i].is_ascii_alphanumeric();
-    let mut out = Vec::with_capacity(len / 5);
     let mut i = 0;
     while i < len {
         if !bytes[i].is_ascii_alphanumeric() {
@@ -1278,7 +1284,6 @@ fn ascii_tokens(text: &str) -> Vec<Token<'_>> {
             });
         }
     }
-    out
 }
 
 /// A capitalised word naming an office or body, not a person
@@ -2036,7 +2041,10 @@ mod tests {
         fn ascii_paragraphs_tokenise_as_the_general_path_does(
             text in "([A-Za-z0-9 .,;:'()\\[\\]-]|Gen|Mr|Vice-Minister|'s|de |Said|said|Van ){0,40}"
         ) {
-            proptest::prop_assert_eq!(ascii_tokens(&text), general_tokens(&Para::new(&text)));
+            let (mut ascii, mut general) = (Vec::new(), Vec::new());
+            ascii_tokens(&text, &mut ascii);
+            general_tokens(&Para::new(&text), &mut general);
+            proptest::prop_assert_eq!(ascii, general);
         }
 
         #[test]
