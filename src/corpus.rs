@@ -246,14 +246,15 @@ fn collect_documents(
     let Ok(entries) = std::fs::read_dir(dir) else {
         return true;
     };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
+    // Each entry's name asked once (a comparison asking it would copy it).
+    let mut entries: Vec<_> = entries.flatten().map(|e| (e.file_name(), e)).collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
     let names: HashSet<String> = entries
         .iter()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .map(|(name, _)| name.to_string_lossy().into_owned())
         .collect();
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, entry) in entries {
+        let name = name.to_string_lossy();
         let path = entry.path();
         if name.starts_with('.') {
             continue;
