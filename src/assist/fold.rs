@@ -96,37 +96,37 @@ pub fn fold_into(text: &str, out: &mut Folded) {
     }
 }
 
-/// [`fold_into`] of an ASCII text (code point `i` is byte `i`): runs of
-/// other bytes copied lower-cased, each run of spaces and joiners one space.
+/// [`fold_into`] of an ASCII text (code point `i` is byte `i`): every byte
+/// mapped at once (lower case; spaces and joiners a space), then runs of
+/// spaces closed up from the first, if any.
 fn fold_ascii_into(text: &str, out: &mut Folded) {
     // `char::is_whitespace` of ASCII: tab to carriage return, and space.
-    let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | b'-' | b'_');
-    let bytes = text.as_bytes();
+    fn fold_byte(b: u8) -> u8 {
+        let space = matches!(b, b'\t'..=b'\r' | b' ' | b'-' | b'_');
+        let lower = b | (u8::from(b.wrapping_sub(b'A') < 26) << 5);
+        if space { b' ' } else { lower }
+    }
     // The text's buffer, reused.
     let mut folded = std::mem::take(&mut out.text).into_bytes();
     folded.clear();
-    folded.reserve(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let word = bytes[i..]
-            .iter()
-            .position(|&b| space(b))
-            .map_or(bytes.len(), |n| i + n);
-        folded.extend(bytes[i..word].iter().map(u8::to_ascii_lowercase));
-        if word == bytes.len() {
-            break;
+    folded.extend(text.bytes().map(fold_byte));
+    if let Some(first) = memchr::memmem::find(&folded, b"  ") {
+        // Close up: byte `read` moves to `write`; a byte written after
+        // some were left out records how far its original is.
+        let mut write = first + 1;
+        for read in first + 1..folded.len() {
+            let b = folded[read];
+            if b == b' ' && folded[write - 1] == b' ' {
+                continue;
+            }
+            let shift = read - write;
+            if out.shifts.last().map_or(0, |&(_, s)| s) != shift {
+                out.shifts.push((write, shift));
+            }
+            folded[write] = b;
+            write += 1;
         }
-        folded.push(b' ');
-        let next = bytes[word + 1..]
-            .iter()
-            .position(|&b| !space(b))
-            .map_or(bytes.len(), |n| word + 1 + n);
-        if next > word + 1 && next < bytes.len() {
-            // Folded byte `folded.len()` and those after it come from
-            // `next`: the bytes between were left out.
-            out.shifts.push((folded.len(), next - folded.len()));
-        }
-        i = next;
+        folded.truncate(write);
     }
     // Lower-cased ASCII is still ASCII.
     out.text = String::from_utf8(folded).unwrap_or_default();
