@@ -846,13 +846,19 @@ impl Detected {
 /// longer actor name found anywhere in `documents` (`Dulles` and `Foster
 /// Dulles`) is merged into it.
 pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
-    // Each actor once, borrowed (a corpus has many mentions, few actors).
-    let names: WordSet<&str> = documents
-        .iter()
-        .flat_map(|d| d.mentions.iter())
-        .filter(|m| m.rule != Rule::Pronoun)
-        .map(|m| m.actor.as_str())
-        .collect();
+    // Each actor once, borrowed (a corpus has many mentions, few actors):
+    // each document's listed on every core, then joined.
+    let indexes: Vec<usize> = (0..documents.len()).collect();
+    let all: &[Detected] = documents;
+    let per_document = crate::archive::parallel::map(&indexes, |&i| {
+        all[i]
+            .mentions
+            .iter()
+            .filter(|m| m.rule != Rule::Pronoun)
+            .map(|m| m.actor.as_str())
+            .collect::<WordSet<&str>>()
+    });
+    let names: WordSet<&str> = per_document.into_iter().flatten().collect();
     let words: Vec<(Vec<String>, &str)> = names.iter().map(|n| (name_words(n), *n)).collect();
     let mut merged: HashMap<String, String> = HashMap::new();
     for (w, name) in &words {

@@ -235,11 +235,20 @@ fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {
 /// Per actor: its surface forms with counts (most frequent first), marked
 /// `new` when no registry knows it; then the proposed aliases.
 fn table(detected: &[Detected], resolver: &ActorResolver) -> String {
-    // Counted by hashing (a corpus has many mentions, few surface forms),
-    // then ordered.
+    // Each document's (actor, surface) pairs counted on every core (a
+    // corpus has many mentions, a document few names), then summed and
+    // ordered.
+    let indexes: Vec<usize> = (0..detected.len()).collect();
+    let per_document = crate::archive::parallel::map(&indexes, |&i| {
+        let mut counts: HashMap<(&str, &str), usize, fnv::FnvBuildHasher> = HashMap::default();
+        for m in &detected[i].mentions {
+            *counts.entry((&m.actor, &m.surface)).or_default() += 1;
+        }
+        counts
+    });
     let mut counts: HashMap<(&str, &str), usize, fnv::FnvBuildHasher> = HashMap::default();
-    for m in detected.iter().flat_map(|d| &d.mentions) {
-        *counts.entry((&m.actor, &m.surface)).or_default() += 1;
+    for (pair, n) in per_document.into_iter().flatten() {
+        *counts.entry(pair).or_default() += n;
     }
     let mut actors: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for ((actor, surface), n) in counts {
