@@ -365,10 +365,12 @@ pub struct RunCache {
 /// A folder's sidecars by document file name, `(annotator, path)` sorted.
 type SidecarsByDocument = HashMap<OsString, Vec<(String, PathBuf)>>;
 
-fn folder_of(document: &Path) -> PathBuf {
+/// The folder a document is in (`.` for a bare name), borrowed: a lookup
+/// per document copies nothing.
+fn folder_of(document: &Path) -> &Path {
     match document.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     }
 }
 
@@ -381,11 +383,11 @@ impl RunCache {
     /// once per folder.
     pub fn project_file(&self, document: &Path) -> Option<PathBuf> {
         let folder = folder_of(document);
-        if let Some(found) = locked(&self.found).get(&folder) {
+        if let Some(found) = locked(&self.found).get(folder) {
             return found.clone();
         }
         let found = Project::find(document);
-        locked(&self.found).insert(folder, found.clone());
+        locked(&self.found).insert(folder.to_path_buf(), found.clone());
         found
     }
 
@@ -405,12 +407,12 @@ impl RunCache {
     pub fn sidecars_of(&self, document: &Path) -> Vec<(String, PathBuf)> {
         let folder = folder_of(document);
         let listed = {
-            let cached = locked(&self.listed).get(&folder).cloned();
+            let cached = locked(&self.listed).get(folder).cloned();
             match cached {
                 Some(l) => l,
                 None => {
-                    let l = Arc::new(sidecar::sidecars_in(&folder));
-                    locked(&self.listed).insert(folder, l.clone());
+                    let l = Arc::new(sidecar::sidecars_in(folder));
+                    locked(&self.listed).insert(folder.to_path_buf(), l.clone());
                     l
                 }
             }

@@ -128,7 +128,7 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     // Every sidecar of a corpus may repeat the same registry: an actor
     // listed again exactly (name and aliases) changes nothing in a resolver
     // (its first listing decides every spelling), so it is left out.
-    let mut listed: HashSet<(&str, &[String])> = HashSet::new();
+    let mut listed: HashSet<(&str, &[String]), fnv::FnvBuildHasher> = HashSet::default();
     let actors: Vec<Actor> = codebook
         .iter()
         .chain(sidecar_actors.iter().flatten())
