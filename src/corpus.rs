@@ -246,14 +246,15 @@ fn collect_documents(
     let Ok(entries) = std::fs::read_dir(dir) else {
         return true;
     };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
+    // Each entry's name asked once (a comparison asking it would copy it).
+    let mut entries: Vec<_> = entries.flatten().map(|e| (e.file_name(), e)).collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
     let names: HashSet<String> = entries
         .iter()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .map(|(name, _)| name.to_string_lossy().into_owned())
         .collect();
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, entry) in entries {
+        let name = name.to_string_lossy();
         let path = entry.path();
         if name.starts_with('.') {
             continue;
@@ -364,10 +365,12 @@ pub struct RunCache {
 /// A folder's sidecars by document file name, `(annotator, path)` sorted.
 type SidecarsByDocument = HashMap<OsString, Vec<(String, PathBuf)>>;
 
-fn folder_of(document: &Path) -> PathBuf {
+/// The folder a document is in (`.` for a bare name), borrowed: a lookup
+/// per document copies nothing.
+fn folder_of(document: &Path) -> &Path {
     match document.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     }
 }
 
@@ -380,11 +383,11 @@ impl RunCache {
     /// once per folder.
     pub fn project_file(&self, document: &Path) -> Option<PathBuf> {
         let folder = folder_of(document);
-        if let Some(found) = locked(&self.found).get(&folder) {
+        if let Some(found) = locked(&self.found).get(folder) {
             return found.clone();
         }
         let found = Project::find(document);
-        locked(&self.found).insert(folder, found.clone());
+        locked(&self.found).insert(folder.to_path_buf(), found.clone());
         found
     }
 
@@ -404,12 +407,12 @@ impl RunCache {
     pub fn sidecars_of(&self, document: &Path) -> Vec<(String, PathBuf)> {
         let folder = folder_of(document);
         let listed = {
-            let cached = locked(&self.listed).get(&folder).cloned();
+            let cached = locked(&self.listed).get(folder).cloned();
             match cached {
                 Some(l) => l,
                 None => {
-                    let l = Arc::new(sidecar::sidecars_in(&folder));
-                    locked(&self.listed).insert(folder, l.clone());
+                    let l = Arc::new(sidecar::sidecars_in(folder));
+                    locked(&self.listed).insert(folder.to_path_buf(), l.clone());
                     l
                 }
             }

@@ -96,27 +96,37 @@ pub fn fold_into(text: &str, out: &mut Folded) {
     }
 }
 
-/// [`fold_into`] of an ASCII text, byte by byte (code point `i` is byte `i`).
+/// [`fold_into`] of an ASCII text (code point `i` is byte `i`): every byte
+/// mapped at once (lower case; spaces and joiners a space), then runs of
+/// spaces closed up from the first, if any.
 fn fold_ascii_into(text: &str, out: &mut Folded) {
+    // `char::is_whitespace` of ASCII: tab to carriage return, and space.
+    fn fold_byte(b: u8) -> u8 {
+        let space = matches!(b, b'\t'..=b'\r' | b' ' | b'-' | b'_');
+        let lower = b | (u8::from(b.wrapping_sub(b'A') < 26) << 5);
+        if space { b' ' } else { lower }
+    }
     // The text's buffer, reused.
     let mut folded = std::mem::take(&mut out.text).into_bytes();
     folded.clear();
-    folded.reserve(text.len());
-    let mut after_space = false;
-    // Bytes skipped so far: a folded byte's original is this much further on.
-    let mut shift = 0;
-    for (index, &b) in text.as_bytes().iter().enumerate() {
-        // `char::is_whitespace` of ASCII: tab to carriage return, and space.
-        let space = matches!(b, b'\t'..=b'\r' | b' ' | b'-' | b'_');
-        if space && after_space {
-            continue;
+    folded.extend(text.bytes().map(fold_byte));
+    if let Some(first) = memchr::memmem::find(&folded, b"  ") {
+        // Close up: byte `read` moves to `write`; a byte written after
+        // some were left out records how far its original is.
+        let mut write = first + 1;
+        for read in first + 1..folded.len() {
+            let b = folded[read];
+            if b == b' ' && folded[write - 1] == b' ' {
+                continue;
+            }
+            let shift = read - write;
+            if out.shifts.last().map_or(0, |&(_, s)| s) != shift {
+                out.shifts.push((write, shift));
+            }
+            folded[write] = b;
+            write += 1;
         }
-        if index - folded.len() != shift {
-            shift = index - folded.len();
-            out.shifts.push((folded.len(), shift));
-        }
-        folded.push(if space { b' ' } else { b.to_ascii_lowercase() });
-        after_space = space;
+        folded.truncate(write);
     }
     // Lower-cased ASCII is still ASCII.
     out.text = String::from_utf8(folded).unwrap_or_default();
@@ -153,6 +163,21 @@ mod tests {
             assert_eq!(format!("{}e", ascii.text), general.text, "{text:?}");
             for i in 0..ascii.text.len() {
                 assert_eq!(general.origin_of(i), ascii.origin_of(i), "{text:?} {i}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_text_folds_byte_by_byte_as_the_general_path_does(
+            text in "[a-zA-Z0-9 \t\n\r\x0b\x0c_.,'\\-]{0,40}"
+        ) {
+            // The general path, reached by a non-ASCII letter at the end.
+            let ascii = fold(&text);
+            let general = fold(&format!("{text}é"));
+            proptest::prop_assert_eq!(&format!("{}e", ascii.text), &general.text);
+            for i in 0..ascii.text.len() {
+                proptest::prop_assert_eq!(general.origin_of(i), ascii.origin_of(i), "{}", i);
             }
         }
     }

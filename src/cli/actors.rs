@@ -128,7 +128,7 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     // Every sidecar of a corpus may repeat the same registry: an actor
     // listed again exactly (name and aliases) changes nothing in a resolver
     // (its first listing decides every spelling), so it is left out.
-    let mut listed: HashSet<(&str, &[String])> = HashSet::new();
+    let mut listed: HashSet<(&str, &[String]), fnv::FnvBuildHasher> = HashSet::default();
     let actors: Vec<Actor> = codebook
         .iter()
         .chain(sidecar_actors.iter().flatten())
@@ -202,10 +202,12 @@ fn read_input(path: &Path, found: bool, run: &crate::corpus::RunCache) -> Read {
     };
     doc.wait_complete();
     let author = crate::assist::author::metadata_author(&doc, None);
+    // Only each sidecar's registry is read; a sidecar that cannot be read
+    // lends none.
     let actors = run
         .sidecars_of(path)
         .iter()
-        .filter_map(|(_, p)| Sidecar::load(p).ok().map(|s| s.actors))
+        .filter_map(|(_, p)| Sidecar::load_actors(p).ok())
         .collect();
     Ok(Some((doc, author, actors)))
 }
@@ -233,13 +235,24 @@ fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {
 /// Per actor: its surface forms with counts (most frequent first), marked
 /// `new` when no registry knows it; then the proposed aliases.
 fn table(detected: &[Detected], resolver: &ActorResolver) -> String {
+    // Each document's (actor, surface) pairs counted on every core (a
+    // corpus has many mentions, a document few names), then summed and
+    // ordered.
+    let indexes: Vec<usize> = (0..detected.len()).collect();
+    let per_document = crate::archive::parallel::map(&indexes, |&i| {
+        let mut counts: HashMap<(&str, &str), usize, fnv::FnvBuildHasher> = HashMap::default();
+        for m in &detected[i].mentions {
+            *counts.entry((&m.actor, &m.surface)).or_default() += 1;
+        }
+        counts
+    });
+    let mut counts: HashMap<(&str, &str), usize, fnv::FnvBuildHasher> = HashMap::default();
+    for (pair, n) in per_document.into_iter().flatten() {
+        *counts.entry(pair).or_default() += n;
+    }
     let mut actors: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
-    for m in detected.iter().flat_map(|d| &d.mentions) {
-        *actors
-            .entry(&m.actor)
-            .or_default()
-            .entry(&m.surface)
-            .or_default() += 1;
+    for ((actor, surface), n) in counts {
+        actors.entry(actor).or_default().insert(surface, n);
     }
     let mut out = String::new();
     for (actor, forms) in &actors {

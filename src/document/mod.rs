@@ -442,14 +442,19 @@ impl Shared {
     }
 
     fn complete(&self, rest: Vec<Entry>, valid: usize) {
-        self.valid.fetch_max(valid, Ordering::Release);
-        {
-            let mut live = self.live.write().unwrap_or_else(PoisonError::into_inner);
-            let mut all = std::mem::take(&mut *live);
-            all.extend_from_slice(&rest);
-            let _ = self.done.set(all.into_boxed_slice());
-        }
+        self.set_complete(rest, valid);
         self.notify();
+    }
+
+    /// [`Shared::complete`] of a document no other thread sees yet: no one
+    /// waits to be told (telling costs a system call, and a corpus opens
+    /// thousands of documents).
+    fn set_complete(&self, rest: Vec<Entry>, valid: usize) {
+        self.valid.fetch_max(valid, Ordering::Release);
+        let mut live = self.live.write().unwrap_or_else(PoisonError::into_inner);
+        let mut all = std::mem::take(&mut *live);
+        all.extend_from_slice(&rest);
+        let _ = self.done.set(all.into_boxed_slice());
     }
 
     fn notify(&self) {
@@ -818,12 +823,12 @@ impl Document {
     }
 
     fn build(path: &Path, bytes: Bytes) -> Result<Self, DocumentError> {
-        let shown = path.display().to_string();
+        let shown = || path.display().to_string();
         let shared = Shared::new(bytes);
         let all = shared.bytes().as_slice();
         if let Some(offset) = memchr::memchr(0, all) {
             return Err(DocumentError::Binary {
-                path: shown,
+                path: shown(),
                 offset,
             });
         }
@@ -831,7 +836,7 @@ impl Document {
         if let Err(e) = simdutf8::compat::from_utf8(text) {
             let offset = e.valid_up_to();
             return Err(DocumentError::NotUtf8 {
-                path: shown,
+                path: shown(),
                 offset: offset + shared.bom_len,
                 byte: text[offset],
             });
@@ -840,7 +845,8 @@ impl Document {
         ix.feed(text, text.len());
         let entries = ix.finish(text);
         let valid = text.len();
-        shared.complete(entries, valid);
+        // `shared` is this thread's alone until returned.
+        shared.set_complete(entries, valid);
         Ok(Document {
             path: path.to_path_buf(),
             shared: Arc::new(shared),

@@ -30,6 +30,51 @@ pub fn parse(text: &str) -> Option<Sidecar> {
     (p.at == p.bytes.len()).then_some(sidecar)
 }
 
+/// The actor registry of the sidecar in `text` (no byte-order mark), read
+/// up to its `actors` list and no further: `(version, actors)`, not
+/// normalised; `None` when the fields before it are not `version`,
+/// `source` and `annotator` (in any order, each once), as gloss writes
+/// them, or are outside the part of RON this reader takes. `gloss actors`
+/// needs only the registry of every sidecar of a corpus, not its
+/// annotations (most of the file).
+pub fn registry(text: &str) -> Option<(u32, Vec<Actor>)> {
+    let mut p = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    p.ws()?;
+    p.eat(b'(')?;
+    p.ws()?;
+    let (mut version, mut source, mut annotator) = (None, None, None);
+    loop {
+        let name = p.ident()?;
+        p.ws()?;
+        p.eat(b':')?;
+        p.ws()?;
+        match name {
+            "version" => once(&mut version, p.number().and_then(|n| u32::try_from(n).ok()))?,
+            "source" => once(&mut source, p.source())?,
+            "annotator" => once(&mut annotator, p.string())?,
+            "actors" => {
+                let actors = p.list(Reader::actor)?;
+                // What follows the list is a comma or the struct's end.
+                p.ws()?;
+                if !matches!(p.peek(), Some(b',' | b')')) {
+                    return None;
+                }
+                source?;
+                annotator?;
+                return Some((version?, actors));
+            }
+            _ => return None,
+        }
+        p.ws()?;
+        p.eat(b',')?;
+        p.ws()?;
+    }
+}
+
 /// A position in the text being read.
 struct Reader<'a> {
     text: &'a str,
@@ -560,6 +605,61 @@ mod tests {
             if let Some(fast) = parse(&text) {
                 prop_assert_eq!(Some(fast), through_ron(&text), "{}", text);
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_registry_read_alone_is_the_registry_of_the_whole_file(s in sidecar()) {
+            let text = written(&s);
+            let (version, actors) = registry(&text).expect("gloss's own layout");
+            let whole = parse(&text).expect("gloss's own layout");
+            prop_assert_eq!(version, whole.version);
+            prop_assert_eq!(actors, whole.actors);
+        }
+    }
+
+    #[test]
+    fn a_registry_is_read_only_after_the_header_gloss_writes() {
+        let head =
+            "(version: 1, source: (name: \"m\", size: 3, sha256: \"ab\"), annotator: \"kim\"";
+        let actors = "actors: [(name: \"Nam Il\", aliases: [\"Nam Ir\"])]";
+        let nam = vec![Actor {
+            name: "Nam Il".into(),
+            aliases: vec!["Nam Ir".into()],
+        }];
+        // The rest of the file is not read: annotations cost nothing.
+        let taken = [
+            format!("{head}, {actors})"),
+            format!("{head}, {actors},)"),
+            format!("{head}, {actors}, annotations: [not read])"),
+            // The header in another order.
+            format!(
+                "(annotator: \"kim\", source: (name: \"m\", size: 3, sha256: \"ab\"), version: 1, {actors})"
+            ),
+        ];
+        for text in &taken {
+            assert_eq!(registry(text), Some((1, nam.clone())), "{text}");
+        }
+        // Left to the full parse: no version, source or annotator before the
+        // list, a field repeated, another field first, a list that does not end.
+        for text in [
+            format!(
+                "(source: (name: \"m\", size: 3, sha256: \"ab\"), annotator: \"kim\", {actors})"
+            ),
+            format!("(version: 1, annotator: \"kim\", {actors})"),
+            format!("(version: 1, source: (name: \"m\", size: 3, sha256: \"ab\"), {actors})"),
+            format!(
+                "(version: 1, version: 1, source: (name: \"m\", size: 3, sha256: \"ab\"), annotator: \"kim\", {actors})"
+            ),
+            format!("{head}, issues: [], {actors})"),
+            format!("{head}, {actors} x"),
+            format!("{head}, actors: [(name: \"Nam Il\")"),
+            format!("Sidecar{head}, {actors})"),
+            format!("// c\n{head}, {actors})"),
+            format!("{head})"),
+        ] {
+            assert_eq!(registry(&text), None, "{text}");
         }
     }
 

@@ -256,6 +256,36 @@ impl Sidecar {
         Self::parse(&text, path)
     }
 
+    /// The actor registry of a sidecar file, normalised as [`Sidecar::load`]
+    /// gives it. The layout gloss writes is read only up to its `actors`
+    /// list (what follows is not checked); any other file is loaded whole.
+    /// The file is read into a buffer kept by the thread.
+    pub fn load_actors(path: &Path) -> Result<Vec<Actor>, SidecarError> {
+        thread_local! {
+            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BYTES.with_borrow_mut(|bytes| {
+            read_capped_into(path, bytes)?;
+            let read = match std::str::from_utf8(bytes) {
+                Ok(text) => {
+                    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+                    match fast::registry(body) {
+                        Some((version, actors)) if (1..=VERSION).contains(&version) => {
+                            Ok(ActorRegistry::new(actors).into_vec())
+                        }
+                        _ => Self::parse(text, path).map(|s| s.actors),
+                    }
+                }
+                Err(e) => Err(not_utf8(path, bytes, e.valid_up_to())),
+            };
+            // A large file's buffer is not kept.
+            if bytes.capacity() > 1 << 20 {
+                *bytes = Vec::new();
+            }
+            read
+        })
+    }
+
     /// Stable order: actors by name, issues sorted and unique, annotations by
     /// paragraph, then creation time, then id.
     pub fn normalise(&mut self) {
@@ -460,9 +490,18 @@ pub(crate) fn leading_version(text: &str) -> Option<u32> {
 
 /// Read a file as UTF-8 text, refusing files over [`MAX_SIDECAR_BYTES`].
 pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
-    let shown = path.display().to_string();
+    let mut bytes = Vec::new();
+    read_capped_into(path, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to()))
+}
+
+/// [`read_capped`] into `bytes` (cleared first, its allocation reused), the
+/// text not yet checked as UTF-8: a reader of thousands of sidecars keeps
+/// one buffer rather than allocating one per file.
+pub fn read_capped_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), SidecarError> {
+    bytes.clear();
     let io = |source| SidecarError::Io {
-        path: shown.clone(),
+        path: path.display().to_string(),
         source,
     };
     // Opened without blocking (a pipe would wait for a writer), then asked
@@ -483,43 +522,45 @@ pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
     }
     if meta.len() > MAX_SIDECAR_BYTES {
         return Err(SidecarError::TooLarge {
-            path: shown,
+            path: path.display().to_string(),
             size: meta.len(),
         });
     }
     // Read through `take`: `File`'s own `read_to_end` asks the size again
     // (a `stat` and a seek per file) although it is known.
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    bytes.reserve(meta.len() as usize + 1);
     std::io::Read::read_to_end(
         &mut std::io::Read::take(&mut file, MAX_SIDECAR_BYTES + 1),
-        &mut bytes,
+        bytes,
     )
     .map_err(io)?;
     if bytes.len() as u64 > MAX_SIDECAR_BYTES {
         // It grew since it was asked.
         return Err(SidecarError::TooLarge {
-            path: shown,
+            path: path.display().to_string(),
             size: bytes.len() as u64,
         });
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let before = &e.as_bytes()[..offset];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = before.len()
-            - before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map(|i| i + 1)
-                .unwrap_or(0)
-            + 1;
-        SidecarError::Parse {
-            path: shown.clone(),
-            line,
-            column: col,
-            message: format!("not UTF-8 (invalid byte at offset {offset})"),
-        }
-    })
+    Ok(())
+}
+
+/// The error for a sidecar's `bytes` that are UTF-8 only up to `offset`.
+fn not_utf8(path: &Path, bytes: &[u8], offset: usize) -> SidecarError {
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.len()
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map(|i| i + 1)
+            .unwrap_or(0)
+        + 1;
+    SidecarError::Parse {
+        path: path.display().to_string(),
+        line,
+        column: col,
+        message: format!("not UTF-8 (invalid byte at offset {offset})"),
+    }
 }
 
 /// `<folder>/<file name>.<annotator>.gloss.ron` for a document path. The
@@ -689,6 +730,52 @@ mod tests {
         );
         assert!(text.starts_with("(\n    version: 1,\n    source: (\n        name: \"memo.txt\","));
         assert!(text.contains("tag: Position("));
+    }
+
+    #[test]
+    fn a_registry_loads_as_the_whole_file_gives_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = sample();
+        s.actors.push(Actor {
+            name: "Choe Chang-ik".into(),
+            aliases: vec!["Choe Chang Ik".into()],
+        });
+        let text = s.to_ron().unwrap();
+        // Gloss's layout (read up to the registry), with a byte-order mark,
+        // in another order (read whole), and files that are no sidecar.
+        let other_order = text.replacen("    version: 1,\n", "", 1).replacen(
+            "    annotations:",
+            "    version: 1,\n    annotations:",
+            1,
+        );
+        let files: [(&str, Vec<u8>); 5] = [
+            ("gloss.ron", text.clone().into_bytes()),
+            ("bom.ron", format!("\u{feff}{text}").into_bytes()),
+            ("order.ron", other_order.into_bytes()),
+            ("bad.ron", b"(version: 1, source: oops)".to_vec()),
+            ("latin1.ron", b"(version: 1, \xe9)".to_vec()),
+        ];
+        for (name, bytes) in files {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let whole = Sidecar::load(&path).map(|s| s.actors);
+            let registry = Sidecar::load_actors(&path);
+            assert_eq!(format!("{registry:?}"), format!("{whole:?}"), "{name}");
+            assert_eq!(
+                registry.is_ok(),
+                !name.starts_with("bad") && !name.starts_with("latin1"),
+                "{name}"
+            );
+        }
+        // What follows the registry is not read.
+        let damaged = text.replacen("    annotations: [", "    annotations: [oops", 1);
+        let path = dir.path().join("damaged.ron");
+        std::fs::write(&path, damaged).unwrap();
+        assert!(Sidecar::load(&path).is_err());
+        assert_eq!(
+            Sidecar::load_actors(&path).unwrap(),
+            s.registry().into_vec()
+        );
     }
 
     #[test]
