@@ -297,19 +297,14 @@ fn await_key(view: &mut CorpusView, wait: Duration) -> std::io::Result<bool> {
     }
     let until = Instant::now() + wait;
     loop {
-        // Looked at without waiting, then a sleep: `event::poll(slice)`
-        // waits whole milliseconds and spins through the fraction left, a
-        // quarter of a core taken from the reading threads at 4 ms slices
-        // (10,000 `poll` calls in one cold open of 10,000 documents).
-        if event::poll(Duration::ZERO)? {
+        let left = until.saturating_duration_since(Instant::now());
+        if event::poll(left.min(NEWS_SLICE))? {
             return Ok(true);
         }
         view.index.poll();
-        let left = until.saturating_duration_since(Instant::now());
-        if view.index.is_complete() || left.is_zero() {
+        if view.index.is_complete() || left <= NEWS_SLICE {
             return Ok(false);
         }
-        std::thread::sleep(left.min(NEWS_SLICE));
     }
 }
 
