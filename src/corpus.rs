@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use crate::annotation::ActorResolver;
 use crate::document::anchor::{self, Placement};
 use crate::document::{Document, DocumentError};
-use crate::project::Project;
+use crate::project::{Project, folder_of};
 use crate::sidecar::{self, Sidecar, SidecarError};
 
 /// A document and the sidecars chosen for it.
@@ -364,15 +364,6 @@ pub struct RunCache {
 
 /// A folder's sidecars by document file name, `(annotator, path)` sorted.
 type SidecarsByDocument = HashMap<OsString, Vec<(String, PathBuf)>>;
-
-/// The folder a document is in (`.` for a bare name), borrowed: a lookup
-/// per document copies nothing.
-fn folder_of(document: &Path) -> &Path {
-    match document.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
 
 fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -1280,17 +1280,7 @@ impl Watcher {
         let sidecars = sidecar::sidecars_of(path);
         listing.sidecars = sidecars
             .iter()
-            .map(|(a, p)| {
-                let stamp = std::fs::metadata(p)
-                    .map(|m| Stamp::from_meta(&m))
-                    .unwrap_or(Stamp {
-                        len: 0,
-                        modified: 0,
-                        changed: 0,
-                        inode: 0,
-                    });
-                (a.clone(), p.clone(), stamp)
-            })
+            .map(|(a, p)| (a.clone(), p.clone(), Stamp::of(p).unwrap_or(UNSTAMPED)))
             .collect();
         let listing = listing.clone();
         self.send_all(&listing)

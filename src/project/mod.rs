@@ -714,9 +714,14 @@ fn lexical(path: &Path) -> PathBuf {
 
 /// The folder a project file is the root of.
 pub fn root_of(project_file: &Path) -> PathBuf {
-    match project_file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    folder_of(project_file).to_path_buf()
+}
+
+/// The folder a file is in (`.` for a bare name), borrowed.
+pub fn folder_of(file: &Path) -> &Path {
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     }
 }
 
