@@ -14,7 +14,8 @@
 #
 # Needs tmux, less, vim, hyperfine, jq (installed with apt-get when run as
 # root; otherwise it says what to install). Terminal timings run in a detached
-# 120×40 tmux session and poll `tmux capture-pane` until a marker text shows,
+# 120×40 tmux session and poll its pane (`capture-pane`, through one tmux
+# control-mode client) until a marker text shows,
 # so every program pays the same terminal overhead. In-process figures come
 # from the criterion benches in this folder (target/criterion/*/new/estimates.json).
 set -euo pipefail
@@ -46,11 +47,40 @@ cargo build --release --quiet
 GLOSS=$ROOT/target/release/gloss
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gloss-compare.XXXXXX")
 SESSION=gloss-compare-$$
+LOOKER=gloss-looker-$$ # no prefix of $SESSION: tmux matches session names by prefix
 cleanup() {
   tmux kill-session -t "$SESSION" 2>/dev/null || true
+  tmux kill-session -t "$LOOKER" 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+
+# Looking at the pane: one tmux client in control mode (`tmux -C`), attached
+# for the whole run to a session of its own, asks for each look with
+# `capture-pane -t $SESSION` and reads the answer between its %begin and %end
+# lines. A look then costs about 0.4 ms of CPU; a `tmux capture-pane` process
+# for each look cost 2.4 ms, which at one look every 5 ms took about a third
+# of one of the 2 cores from the program measured.
+tmux new-session -d -s "$LOOKER" -x 80 -y 24 "sleep 1000000"
+coproc LOOK { exec tmux -C attach -t "$LOOKER" 2>/dev/null; }
+exec {LOOK_TO}>&"${LOOK[1]}" {LOOK_FROM}<&"${LOOK[0]}"
+# look: the pane's text into PANE (empty while there is no session). Blocks
+# flagged 0 answer no command of ours (the attach's own); 1 are our answers.
+look() {
+  local line in=0
+  PANE=
+  printf 'capture-pane -p -t %s\n' "$SESSION" >&"$LOOK_TO"
+  while IFS= read -r -u "$LOOK_FROM" line; do
+    case $line in
+    "%begin "*" 1") in=1 ;;
+    "%end "*" 1") ((in)) && return 0 ;;
+    "%error "*" 1") PANE= && return 0 ;;
+    *) ((in)) && PANE+=$line$'\n' ;;
+    esac
+  done
+  echo "compare.sh: the tmux control client is gone" >&2
+  exit 1
+}
 
 SIZE=0
 if want open || want session || want export || want actors || want criterion || want search; then
@@ -66,9 +96,10 @@ LAST_MARKER="THE END MARKER"
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # The polling loops below look at the pane with bash builtins only: the
 # clock from $EPOCHREALTIME, matching with [[ ]], and a 5 ms pause that is
-# a `read` timing out on a descriptor nothing writes to. Each look costs
-# one `tmux capture-pane`, not four processes (tmux, grep, date, sleep)
-# that would take CPU from the program measured on a 2-core machine.
+# a `read` timing out on a descriptor nothing writes to. Each look is one
+# request to the control client (see `look`), not four processes (tmux,
+# grep, date, sleep) that would take CPU from the program measured on a
+# 2-core machine.
 exec {PAUSE_FD}<> <(:)
 pause() { read -r -t 0.005 -u "$PAUSE_FD" _ || true; }
 clock_ms() { CLOCK_MS=$((${EPOCHREALTIME/[.,]/} / 1000)); }
@@ -79,7 +110,8 @@ wait_for() {
   clock_ms
   start=$CLOCK_MS
   while :; do
-    pane=$(tmux capture-pane -p -t "$SESSION" 2>/dev/null || true)
+    look
+    pane=$PANE
     clock_ms
     if [[ $pane == *"$text"* ]]; then
       echo $((CLOCK_MS - start))
@@ -321,6 +353,9 @@ if want corpus; then
   ARCHIVE=$TMP/archive CSTATE=$TMP/corpus-state
   GLOSS_GENERATE_CORPUS=$ARCHIVE cargo bench --quiet --bench corpus >/dev/null 2>&1
   find "$ARCHIVE" -type f -exec cat {} + >/dev/null # warm the page cache (30,000 names: too many for one argument list)
+  # Written to disk now, not by the kernel's writeback (about 30 s after the
+  # writing) in the middle of the runs measured.
+  sync
   sleep 3 # files written just now are "racy" for the cache (re-hashed until they settle)
   # complete_ms: poll the pane until the counting is over; prints ms waited.
   complete_ms() {
@@ -328,7 +363,8 @@ if want corpus; then
     clock_ms
     start=$CLOCK_MS
     while :; do
-      pane=$(tmux capture-pane -p -t "$SESSION" 2>/dev/null || true)
+      look
+      pane=$PANE
       clock_ms
       if [[ $pane == *"10000 documents"* && $pane != *counting* && $pane != *"reading documents"* ]]; then
         echo $((CLOCK_MS - start))

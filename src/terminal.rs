@@ -7,10 +7,11 @@
 //! out turns all of that off again.
 
 use std::io::{Write, stdout};
+use std::time::Duration;
 
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
@@ -21,6 +22,34 @@ use ratatui::crossterm::terminal::{
 /// bracketed paste (after `ratatui::try_init`, or when resuming).
 pub fn enable_input_modes() {
     let _ = execute!(stdout(), EnableMouseCapture, EnableBracketedPaste);
+}
+
+/// Wait up to `wait` for input (a key, paste, mouse report or resize); true
+/// when some is there to read with `event::read`.
+///
+/// Use this, never `event::poll`, to wait. crossterm's terminal reader (the
+/// dev-tty source) hands poll(2) the time left in whole milliseconds,
+/// truncated, so the last fraction of a millisecond of every wait is a busy
+/// loop of `poll(…, 0)`: a whole core for 1 ms waits, a quarter of one for the
+/// corpus list's 4 ms waits while it counts, taken from the threads counting.
+/// Rounded up to whole milliseconds plus [`INPUT_LOOK`], the wait sleeps in
+/// poll(2) and ends with at most that look; a zero `wait` is that look alone
+/// (crossterm's zero timeout reads nothing).
+pub fn poll_input(wait: Duration) -> std::io::Result<bool> {
+    event::poll(input_timeout(wait))
+}
+
+/// The part of an input wait that may be spent looking without sleeping:
+/// enough for a look at the terminal after poll(2)'s sleep (the kernel wakes
+/// a thread up to about 50 µs late), little enough to cost nothing.
+pub const INPUT_LOOK: Duration = Duration::from_micros(100);
+
+/// `wait` rounded up to whole milliseconds, plus [`INPUT_LOOK`].
+fn input_timeout(wait: Duration) -> Duration {
+    let whole = Duration::from_millis(
+        u64::try_from(wait.as_nanos().div_ceil(1_000_000)).unwrap_or(u64::MAX / 2),
+    );
+    whole + INPUT_LOOK
 }
 
 /// Back to the shell's terminal: input modes off, cooked mode, main screen,
@@ -273,5 +302,22 @@ mod tests {
                 assert_eq!(n, want, "{term}");
             }
         }
+    }
+
+    #[test]
+    fn input_waits_are_whole_milliseconds_and_a_look_so_poll_never_spins() {
+        use super::{INPUT_LOOK, input_timeout};
+        use std::time::Duration;
+        let ms = Duration::from_millis;
+        assert_eq!(input_timeout(ms(4)), ms(4) + INPUT_LOOK);
+        assert_eq!(input_timeout(ms(1)), ms(1) + INPUT_LOOK);
+        assert_eq!(
+            input_timeout(Duration::from_micros(3_500)),
+            ms(4) + INPUT_LOOK
+        );
+        assert_eq!(input_timeout(Duration::from_nanos(1)), ms(1) + INPUT_LOOK);
+        // A zero wait still looks: crossterm reads nothing with a zero timeout.
+        assert_eq!(input_timeout(Duration::ZERO), INPUT_LOOK);
+        assert!(input_timeout(Duration::MAX) > ms(1 << 40));
     }
 }

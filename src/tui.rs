@@ -690,7 +690,7 @@ pub fn annotate_in(
                 view::draw(frame, &app, theme);
             })?;
             let mut effects = app.take_effects();
-            if event::poll(if app.busy() { BUSY_TICK } else { TICK })? {
+            if terminal::poll_input(if app.busy() { BUSY_TICK } else { TICK })? {
                 // Everything already sent, then one frame (see INPUT_BUDGET).
                 let started = Instant::now();
                 loop {
@@ -709,7 +709,7 @@ pub fn annotate_in(
                         .iter()
                         .any(|e| matches!(e, Effect::Quit | Effect::Suspend))
                         || started.elapsed() >= INPUT_BUDGET
-                        || !event::poll(MORE_INPUT)?
+                        || !terminal::poll_input(MORE_INPUT)?
                     {
                         break;
                     }

@@ -20,6 +20,7 @@ use crate::archive::Opening;
 use crate::archive::state::{self, Places};
 use crate::sidecar::journal::Journal;
 use crate::sidecar::store::{SessionLock, SidecarStore};
+use crate::terminal;
 use crate::view::{self, Theme};
 
 /// How long the loop waits for a key while nothing is being counted.
@@ -280,7 +281,7 @@ fn read_keys(view: &mut CorpusView, wait: Duration) -> anyhow::Result<()> {
         }
         if view.has_effects()
             || started.elapsed() >= super::INPUT_BUDGET
-            || !event::poll(super::MORE_INPUT)?
+            || !terminal::poll_input(super::MORE_INPUT)?
         {
             return Ok(());
         }
@@ -293,12 +294,12 @@ fn read_keys(view: &mut CorpusView, wait: Duration) -> anyhow::Result<()> {
 /// up to a tick later.
 fn await_key(view: &mut CorpusView, wait: Duration) -> std::io::Result<bool> {
     if view.index.is_complete() {
-        return event::poll(wait);
+        return terminal::poll_input(wait);
     }
     let until = Instant::now() + wait;
     loop {
         let left = until.saturating_duration_since(Instant::now());
-        if event::poll(left.min(NEWS_SLICE))? {
+        if terminal::poll_input(left.min(NEWS_SLICE))? {
             return Ok(true);
         }
         view.index.poll();
@@ -311,7 +312,7 @@ fn await_key(view: &mut CorpusView, wait: Duration) -> std::io::Result<bool> {
 /// Keys for the retrieval screens: every key already sent, until one opens
 /// a statement or leaves.
 fn retrieval_keys(r: &mut Retrieval, wait: Duration) -> anyhow::Result<Option<RetrievalOutcome>> {
-    if !event::poll(wait)? {
+    if !terminal::poll_input(wait)? {
         return Ok(None);
     }
     let started = Instant::now();
@@ -324,7 +325,7 @@ fn retrieval_keys(r: &mut Retrieval, wait: Duration) -> anyhow::Result<Option<Re
                 done => return Ok(Some(done)),
             }
         }
-        if started.elapsed() >= super::INPUT_BUDGET || !event::poll(super::MORE_INPUT)? {
+        if started.elapsed() >= super::INPUT_BUDGET || !terminal::poll_input(super::MORE_INPUT)? {
             return Ok(None);
         }
     }
