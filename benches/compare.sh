@@ -89,6 +89,7 @@ GLOSS_GENERATE=$TMP cargo bench --quiet --bench export >/dev/null
 BIG=$TMP/big.txt
 SIZE=$(stat -c %s "$BIG")
 cat "$BIG" "$TMP"/corpus/*/* >/dev/null # warm the page cache for everyone
+sync # on disk now, not by the kernel's writeback in the middle of the runs
 fi
 FIRST_MARKER="Pak Chang-ok advised the grain"
 LAST_MARKER="THE END MARKER"
@@ -197,7 +198,7 @@ tmux send-keys -t "$SESSION" ? ; T_IDLE_KEY=$(wait_for " Help ")
 tmux send-keys -t "$SESSION" Escape; sleep 0.1
 tmux send-keys -t "$SESSION" / "$LAST_MARKER" Enter ? ; T_BUSY_KEY=$(wait_for " Help ")
 tmux send-keys -t "$SESSION" Escape
-T_SEARCH=$(wait_for "match 1 of 1")
+T_SEARCH=$(wait_for "paragraph 1 of 1 with matches")
 # Tag the paragraph before the last one.
 tmux send-keys -t "$SESSION" k
 wait_for "¶1000000/" >/dev/null
