@@ -8,9 +8,9 @@ pub fn threads() -> usize {
 }
 
 /// `items.map(f)` on up to [`threads`] threads, in order: the calling
-/// thread is one of them (with glibc's one malloc arena per core, set in
-/// `main`, a thread more than the cores would share an arena and wait on
-/// its lock at every allocation). Items are handed out one small batch at
+/// thread is one of them (glibc's arenas are limited in `main` to one per
+/// core and one for the thread that draws: more threads than that would
+/// share an arena and wait on its lock at every allocation). Items are handed out one small batch at
 /// a time, so a slow document does not hold up a whole share.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = threads().min(items.len());
