@@ -268,6 +268,15 @@ const NOT_NAMES: &[&str] = &[
     "File",
     "Secret",
     "Confidential",
+    // Classification and handling markings head memoranda on a line of
+    // their own, where a lone capitalised word would be a signature.
+    "Restricted",
+    "Unclassified",
+    "Classified",
+    "Niact",
+    "Immediate",
+    "Urgent",
+    "Routine",
     "Priority",
     "Top",
     "Office",
@@ -512,6 +521,25 @@ type WordSet<T> = HashSet<T, fnv::FnvBuildHasher>;
 fn is_title(word: &str) -> bool {
     // Every title is capitalised: most words need no lookup.
     word.starts_with(|c: char| c.is_uppercase()) && TITLE_SET.contains(word)
+}
+
+/// Words that make a title of the title after them in a hyphenated
+/// compound (`Under-Secretary`, `Assistant-Director`), none a title alone.
+const TITLE_PREFIXES: &[&str] = &[
+    "Under",
+    "Assistant",
+    "Acting",
+    "Sub",
+    "Co",
+    "Chief",
+    "Joint",
+];
+
+/// `Vice-Minister`, `Under-Secretary`: titles joined by hyphens, the first
+/// ones possibly [`TITLE_PREFIXES`], the last a title.
+fn is_compound_title(word: &str) -> bool {
+    let mut parts = word.split('-').rev();
+    parts.next().is_some_and(is_title) && parts.all(|p| is_title(p) || TITLE_PREFIXES.contains(&p))
 }
 
 /// The title `word` is with a dot after it (`Gen` → `Gen.`), without a
@@ -1149,8 +1177,8 @@ fn word_flags(text: &str) -> (bool, bool, bool) {
         return (false, false, false);
     }
     let initial = text.len() == 2 && text.ends_with('.');
-    // `Vice-Minister`: a compound of titles is a title.
-    let title = is_title(text) || (text.contains('-') && text.split('-').all(is_title));
+    // `Vice-Minister`, `Under-Secretary`: a compound of titles is a title.
+    let title = is_title(text) || (text.contains('-') && is_compound_title(text));
     let has_lower = text.chars().skip(1).any(char::is_lowercase);
     let name = !title && (initial || has_lower) && !is_not_name(text);
     (initial, title, name)
@@ -1560,16 +1588,38 @@ fn bracket_after(
     run_at: &RunsAt,
 ) -> Option<(usize, usize, usize)> {
     let last = toks.get(to.checked_sub(1)?)?;
-    let &(vfrom, vto) = run_at.get(&to)?;
-    if para.slice(last.end, toks[vfrom].start).trim() != "[" {
+    let first = toks.get(to)?;
+    if para.slice(last.end, first.start).trim() != "[" {
         return None;
     }
-    let vend = toks[vto - 1].end;
-    let after = para.slice(vend, para.len());
-    after
-        .trim_start()
-        .starts_with(']')
-        .then_some((toks[vfrom].start, vend, vto))
+    let closes = |vto: usize| {
+        let vend = toks[vto - 1].end;
+        para.slice(vend, para.len())
+            .trim_start()
+            .starts_with(']')
+            .then_some((first.start, vend, vto))
+    };
+    if let Some(&(vfrom, vto)) = run_at.get(&to)
+        && vfrom == to
+        && let Some(found) = closes(vto)
+    {
+        return Some(found);
+    }
+    // A variant may hold words that are no names alone (`Seo Hwi [So
+    // Hwi]`): capitalised words, a few, one space or hyphen apart, then `]`.
+    const MOST_WORDS: usize = 4;
+    let mut vto = to;
+    while vto < toks.len()
+        && vto - to < MOST_WORDS
+        && toks[vto].text.starts_with(char::is_uppercase)
+        && (vto == to || adjacent(para, &toks[vto - 1], &toks[vto]))
+    {
+        vto += 1;
+        if let Some(found) = closes(vto) {
+            return Some(found);
+        }
+    }
+    None
 }
 
 /// The folded words of a name, initials and particles left out.
@@ -1815,6 +1865,68 @@ mod tests {
             d.mentions
         );
         assert_eq!(d.mentions.len(), 3);
+    }
+
+    #[test]
+    fn a_bracketed_variant_with_a_word_that_is_no_name_alone_is_an_alias() {
+        // `So` opens sentences; inside the brackets it is half a name.
+        let d = detect(
+            &["Seo Hwi [So Hwi] told Pak that the plan was wrong."],
+            None,
+        );
+        assert_eq!(
+            d.aliases,
+            vec![("Seo Hwi".to_string(), "So Hwi".to_string())]
+        );
+        assert_eq!(
+            found(&d),
+            vec![
+                (0, "Seo Hwi", "Seo Hwi", Rule::Bracket),
+                (0, "So Hwi", "Seo Hwi", Rule::Bracket),
+            ]
+        );
+        // Brackets holding no variant stay out.
+        for text in [
+            "Seo Hwi [Memorandum of the Conversation with the Minister] spoke.",
+            "Seo Hwi [the Minister] spoke.",
+            "Seo Hwi [So Hwi spoke.",
+        ] {
+            assert!(detect(&[text], None).aliases.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_classification_marking_on_its_own_line_is_no_signature() {
+        for marking in ["Restricted", "Unclassified", "Niact", "Immediate"] {
+            let d = detect(&["Memorandum of Conversation", marking, "V. Orlov"], None);
+            assert_eq!(
+                found(&d),
+                vec![(2, "V. Orlov", "V. Orlov", Rule::Signature)],
+                "{marking}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_title_with_a_prefix_titles_the_name_after_it() {
+        let d = detect(
+            &[
+                "Present: Under-Secretary M. Whitcombe (Foreign Office).",
+                "The Under-Secretary opened the meeting.",
+            ],
+            None,
+        );
+        assert_eq!(
+            found(&d),
+            vec![
+                (0, "M. Whitcombe", "M. Whitcombe", Rule::Titled),
+                (1, "Under-Secretary", "M. Whitcombe", Rule::TitleOnly),
+            ]
+        );
+        assert!(super::is_compound_title("Vice-Minister"));
+        assert!(super::is_compound_title("Assistant-Director"));
+        assert!(!super::is_compound_title("Under-Estimate"));
+        assert!(!super::is_compound_title("Secretary-Under"));
     }
 
     #[test]
