@@ -144,6 +144,8 @@ const TITLES: &[&str] = &[
     "Chancellor",
     "Commander",
     "Director",
+    // `Deputy Assistant Secretary Sebald`, `Assistant to the President`.
+    "Assistant",
 ];
 
 /// Capitalised words that are not names (sentence starts, places, bodies,
@@ -268,6 +270,8 @@ const NOT_NAMES: &[&str] = &[
     "File",
     "Secret",
     "Confidential",
+    // `Special Assistant`, `Special Envoy`: part of an office, not a name.
+    "Special",
     // Classification and handling markings head memoranda on a line of
     // their own, where a lone capitalised word would be a signature.
     "Restricted",
@@ -525,15 +529,7 @@ fn is_title(word: &str) -> bool {
 
 /// Words that make a title of the title after them in a hyphenated
 /// compound (`Under-Secretary`, `Assistant-Director`), none a title alone.
-const TITLE_PREFIXES: &[&str] = &[
-    "Under",
-    "Assistant",
-    "Acting",
-    "Sub",
-    "Co",
-    "Chief",
-    "Joint",
-];
+const TITLE_PREFIXES: &[&str] = &["Under", "Acting", "Sub", "Co", "Chief", "Joint"];
 
 /// `Vice-Minister`, `Under-Secretary`: titles joined by hyphens, the first
 /// ones possibly [`TITLE_PREFIXES`], the last a title.
@@ -1893,6 +1889,26 @@ mod tests {
         ] {
             assert!(detect(&[text], None).aliases.is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn an_office_is_no_actor_and_its_titles_lead_to_the_name() {
+        let d = detect(
+            &[
+                "Special Assistant",
+                "Assistant",
+                "Deputy Assistant Secretary Sebald said no.",
+                "Assistant to the President Adams agreed.",
+            ],
+            None,
+        );
+        assert_eq!(
+            found(&d),
+            vec![
+                (2, "Sebald", "Sebald", Rule::Titled),
+                (3, "Adams", "Adams", Rule::Titled),
+            ]
+        );
     }
 
     #[test]
