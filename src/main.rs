@@ -14,8 +14,9 @@ fn main() -> std::process::ExitCode {
 /// arenas its peak memory was 76 MiB for 52 MiB of sidecars (58 MiB with
 /// one arena per core). With one per core only, a counting thread shared
 /// an arena with the thread that draws or with the other counting thread,
-/// and waited on its lock: the arena more cut a cold open's counting from 500 to 464 ms (median of 8,
-/// CPU 650 to 615 ms) for 54–55 MiB at the peak, was 54.
+/// and waited on its lock: the arena more cut a cold open's counting from
+/// 500 to 464 ms (median of 8; CPU 650 to 615 ms) for 54–55 MiB at the
+/// peak, was 54.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -528,7 +528,7 @@ fn is_title(word: &str) -> bool {
 }
 
 /// Words that make a title of the title after them in a hyphenated
-/// compound (`Under-Secretary`, `Assistant-Director`), none a title alone.
+/// compound (`Under-Secretary`, `Co-Chairman`), none a title alone.
 const TITLE_PREFIXES: &[&str] = &["Under", "Acting", "Sub", "Co", "Chief", "Joint"];
 
 /// `Vice-Minister`, `Under-Secretary`: titles joined by hyphens, the first
