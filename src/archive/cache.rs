@@ -60,10 +60,7 @@ impl FileStamp {
         #[cfg(unix)]
         let (changed, inode) = {
             use std::os::unix::fs::MetadataExt;
-            (
-                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
-                meta.ino(),
-            )
+            (epoch_nanos(meta.ctime(), meta.ctime_nsec()), meta.ino())
         };
         #[cfg(not(unix))]
         let (changed, inode) = (0, 0);
@@ -74,6 +71,12 @@ impl FileStamp {
             inode,
         }
     }
+}
+
+/// Nanoseconds since the epoch of a time the system gives as seconds and
+/// nanoseconds (`stat`'s fields).
+pub(crate) fn epoch_nanos(sec: i64, nsec: i64) -> i128 {
+    i128::from(sec) * 1_000_000_000 + i128::from(nsec)
 }
 
 /// Nanoseconds since the epoch of `t` (before it: negative).

@@ -428,7 +428,7 @@ impl FolderFiles {
             {
                 return None;
             }
-            let nanos = |sec: i64, nsec: i64| i128::from(sec) * 1_000_000_000 + i128::from(nsec);
+            let nanos = cache::epoch_nanos;
             #[allow(clippy::unnecessary_cast)]
             Some(Stamp {
                 len: st.st_size as u64,
@@ -822,18 +822,12 @@ impl CorpusIndex {
     }
 
     fn insert(&mut self, listing: &Listing) {
-        // Components joined by `/` whatever the platform, into one string.
-        let below = listing
-            .document
-            .strip_prefix(&self.root)
-            .unwrap_or(&listing.document);
-        let mut relative = String::with_capacity(below.as_os_str().len());
-        for c in below.components() {
-            if !relative.is_empty() {
-                relative.push('/');
-            }
-            relative.push_str(&c.as_os_str().to_string_lossy());
-        }
+        let relative = project::slash_joined(
+            listing
+                .document
+                .strip_prefix(&self.root)
+                .unwrap_or(&listing.document),
+        );
         let key = self.keys.as_ref().and_then(|k| k.key(&listing.document));
         self.rows.push(Row {
             path: listing.document.clone(),

@@ -685,16 +685,22 @@ impl DocumentKeys {
     /// The key of `document` (see [`document_key`]).
     pub fn key(&self, document: &Path) -> Option<String> {
         let doc = self.absolute(document);
-        let rel = doc.strip_prefix(&self.root).ok()?;
-        let mut key = String::with_capacity(rel.as_os_str().len());
-        for c in rel.components() {
-            if !key.is_empty() {
-                key.push('/');
-            }
-            key.push_str(&c.as_os_str().to_string_lossy());
-        }
+        let key = slash_joined(doc.strip_prefix(&self.root).ok()?);
         (!key.is_empty()).then_some(key)
     }
+}
+
+/// A relative path's components joined by `/` whatever the platform, into
+/// one string (how keys and the corpus list name documents).
+pub fn slash_joined(path: &Path) -> String {
+    let mut joined = String::with_capacity(path.as_os_str().len());
+    for c in path.components() {
+        if !joined.is_empty() {
+            joined.push('/');
+        }
+        joined.push_str(&c.as_os_str().to_string_lossy());
+    }
+    joined
 }
 
 /// `path` with `.` and `..` resolved by name (no file system access).
