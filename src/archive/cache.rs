@@ -360,6 +360,29 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
             .map(|v| (v, settles))
     }
 
+    /// The stored value's encoding for `document` when its entry was
+    /// computed from exactly `stamps` (in this order) with `context` and
+    /// none of them was racy (no hash to check): what a snapshot of the
+    /// corpus may keep beside those stamps and trust while they hold.
+    pub fn settled_value(
+        &self,
+        document: &Path,
+        stamps: &[(&Path, FileStamp)],
+        context: [u8; 32],
+    ) -> Option<&[u8]> {
+        let entry = self.entries.get(path_slice(document).as_ref())?;
+        let same = entry.context == context
+            && entry.inputs.len() == stamps.len()
+            && entry
+                .inputs
+                .iter()
+                .zip(stamps)
+                .all(|(input, (path, stamp))| {
+                    input.hash.is_none() && input.stamp == *stamp && input.path == path_digest(path)
+                });
+        same.then_some(entry.value.as_slice())
+    }
+
     /// Record `value`, computed after `pending` was taken. Nothing is
     /// recorded when an input is missing, or racy and changed meanwhile (a
     /// settled input changed meanwhile makes the entry miss next time).
@@ -409,8 +432,7 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         self.changed |= self.entries.len() != before;
     }
 
-    /// Write the cache if anything changed (atomically: a crash leaves the
-    /// old file or the new one). Errors are the caller's to ignore: the
+    /// Write the cache if anything changed (see [`replace_file`]). Errors are the caller's to ignore: the
     /// cache is only a convenience.
     pub fn save(&mut self) -> std::io::Result<()> {
         let Some(file) = &self.file else {
@@ -419,16 +441,38 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         if !self.changed {
             return Ok(());
         }
-        if let Some(folder) = file.parent() {
-            std::fs::create_dir_all(folder)?;
-        }
         let bytes = encode(&self.entries).map_err(std::io::Error::other)?;
-        let mut out = atomic_write_file::AtomicWriteFile::open(file)?;
-        std::io::Write::write_all(&mut out, &bytes)?;
-        out.commit()?;
+        replace_file(file, &bytes)?;
         self.changed = false;
         Ok(())
     }
+}
+
+/// Write `bytes` to `file` through a new file beside it renamed over it:
+/// a reader sees the old content or the new, never a mix. Not synced to
+/// the disk (a sync costs tens of milliseconds here, before a corpus shows
+/// complete): after a system crash the file may be empty or short, which
+/// its reader takes for no file at all (a cache or snapshot that does not
+/// decode is ignored, and every value is checked against the files' stamps
+/// anyway).
+pub(crate) fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static WRITTEN: AtomicUsize = AtomicUsize::new(0);
+    let folder = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let mut name = file.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(
+        ".{}-{}.new",
+        std::process::id(),
+        WRITTEN.fetch_add(1, Ordering::Relaxed)
+    ));
+    let temporary = folder.join(name);
+    let written =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 fn path_of(bytes: &[u8]) -> std::borrow::Cow<'_, Path> {

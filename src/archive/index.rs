@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
@@ -20,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::annotation::{ActorResolver, Kind};
 use crate::archive::cache::{self, Cache, Lookup};
-use crate::archive::parallel;
+use crate::archive::{parallel, snapshot};
 use crate::document::anchor::Placement;
 use crate::document::{Document, DocumentError};
 use crate::project::{self, PartialDate, Project, Status};
@@ -261,7 +262,7 @@ pub const UNSTAMPED: Stamp = Stamp {
 /// A folder a walk listed, with its stamp from before its listing was read
 /// (`None`: it could not be stat'ed). A folder's stamp changes with every
 /// name added to it, removed from it or renamed in it.
-type ListedFolder = (PathBuf, Option<Stamp>);
+pub(crate) type ListedFolder = (PathBuf, Option<Stamp>);
 
 /// The listings, and every folder listed (see [`ListedFolder`]).
 fn walk_with(root: &Path, stamped: bool) -> (Vec<Listing>, Vec<ListedFolder>) {
@@ -394,7 +395,7 @@ fn read_folder(dir: &Path, stamped: bool) -> Option<Folder> {
 
 /// A folder's files stamped through the folder's handle: each `stat`
 /// resolves one name, not the whole path again.
-struct FolderFiles {
+pub(crate) struct FolderFiles {
     #[cfg(unix)]
     handle: rustix::fd::OwnedFd,
     #[cfg(not(unix))]
@@ -402,7 +403,7 @@ struct FolderFiles {
 }
 
 impl FolderFiles {
-    fn open(dir: &Path) -> Option<FolderFiles> {
+    pub(crate) fn open(dir: &Path) -> Option<FolderFiles> {
         #[cfg(unix)]
         {
             use rustix::fs::{Mode, OFlags};
@@ -420,7 +421,11 @@ impl FolderFiles {
     /// [`Stamp::of`] takes it (symlinks followed); `None` when it is gone
     /// or not a file.
     fn stamp(&self, file: &Path) -> Option<Stamp> {
-        let name = file.file_name()?;
+        self.stamp_name(file.file_name()?)
+    }
+
+    /// [`FolderFiles::stamp`] of the file named `name` in this folder.
+    pub(crate) fn stamp_name(&self, name: &OsStr) -> Option<Stamp> {
         #[cfg(unix)]
         {
             let st = rustix::fs::statat(&self.handle, name, rustix::fs::AtFlags::empty()).ok()?;
@@ -522,6 +527,9 @@ pub struct CorpusIndex {
     updates: Receiver<Update>,
     requests: Option<Sender<Request>>,
     worker: Option<JoinHandle<()>>,
+    /// Held by the background thread while it writes the caches and the
+    /// snapshot: dropping the index waits for a write under way.
+    writing: Arc<Mutex<()>>,
     complete: bool,
     /// Bumped whenever rows are added, removed or change (views cache on it).
     generation: u64,
@@ -539,14 +547,70 @@ impl CorpusIndex {
     /// [`CorpusIndex::open`] with its caches of counts and facts below the
     /// state folder `state` (`None`: no cache file, everything is read).
     pub fn open_with_state(root: &Path, state: Option<&Path>) -> Result<CorpusIndex, IndexError> {
+        let snapshot = state.map(|state| cache::cache_file_in(state, "snapshot", root));
+        // Unchanged since the snapshot a session left: complete at once.
+        if let Some(file) = &snapshot
+            && let Some(reopened) = snapshot::reopen(file, root)
+        {
+            return CorpusIndex::reopened(root, state, file.clone(), reopened);
+        }
         // The cache files are decoded from the start, beside the listing
         // the first screen waits for and the stamping walk after it.
         let caches = {
             let (state, root) = (state.map(Path::to_path_buf), root.to_path_buf());
             std::thread::spawn(move || Caches::open(state.as_deref(), &root))
         };
-        let (mut index, watcher) = CorpusIndex::start(root)?;
-        index.worker = Some(std::thread::spawn(move || watcher.run(caches)));
+        let (mut index, mut watcher) = CorpusIndex::start(root)?;
+        watcher.snapshot = snapshot;
+        watcher.caches_from = CachesFrom::Thread(caches);
+        index.worker = Some(std::thread::spawn(move || watcher.run()));
+        Ok(index)
+    }
+
+    /// The index of a corpus its snapshot describes (every folder as it
+    /// was): the snapshot's rows, complete where no file changed; the
+    /// background thread reads the documents that did, through the caches
+    /// (opened only then), then watches as after any open.
+    fn reopened(
+        root: &Path,
+        state: Option<&Path>,
+        file: PathBuf,
+        reopened: snapshot::Reopened,
+    ) -> Result<CorpusIndex, IndexError> {
+        let snapshot::Reopened {
+            listings,
+            values,
+            folders,
+            listed_at,
+            stamped_at,
+        } = reopened;
+        let stale: Vec<PathBuf> = listings
+            .iter()
+            .zip(&values)
+            .filter(|(_, v)| v.is_none())
+            .map(|(l, _)| l.document.clone())
+            .collect();
+        let (mut index, mut watcher) =
+            CorpusIndex::start_listed(root, listings, folders, listed_at)?;
+        // The rows are the listings, in the same (path) order.
+        debug_assert_eq!(index.rows.len(), values.len());
+        for (row, value) in index.rows.iter_mut().zip(values) {
+            if let Some((counts, facts)) = value {
+                row.counts = Some(counts);
+                row.facts = Some(facts);
+            }
+        }
+        index.complete = stale.is_empty();
+        watcher.walked = stamped_at;
+        watcher.snapshot = Some(file);
+        watcher.caches_from = CachesFrom::Files(state.map(Path::to_path_buf), root.to_path_buf());
+        index.worker = Some(std::thread::spawn(move || {
+            if stale.is_empty() {
+                watcher.watch();
+            } else {
+                watcher.count(&stale);
+            }
+        }));
         Ok(index)
     }
 
@@ -581,6 +645,17 @@ impl CorpusIndex {
         // Names only: the background thread stats every file.
         let listed_at = SystemTime::now();
         let (listings, folders) = walk_with(root, false);
+        CorpusIndex::start_listed(root, listings, folders, listed_at)
+    }
+
+    /// The index of `listings` (in path order), found in `folders` as
+    /// listed at `listed_at`, and the watcher to count them.
+    fn start_listed(
+        root: &Path,
+        listings: Vec<Listing>,
+        folders: Vec<ListedFolder>,
+        listed_at: SystemTime,
+    ) -> Result<(CorpusIndex, Watcher), IndexError> {
         let project_file = Project::find(root);
         let (project, project_error) = match &project_file {
             Some(file) => match Project::load(file) {
@@ -604,23 +679,24 @@ impl CorpusIndex {
             updates,
             requests: Some(request_tx),
             worker: None,
+            writing: Arc::default(),
             complete: listings.is_empty(),
             generation: 0,
         };
-        for listing in &listings {
-            index.insert(listing);
-        }
+        index.insert_all(&listings);
         index.reindex();
         let watcher = Watcher {
+            writing: index.writing.clone(),
             root: root.to_path_buf(),
             project_file,
-            known: listings
-                .into_iter()
-                .map(|l| (l.document.clone(), l))
-                .collect(),
+            known: HashMap::new(),
+            unindexed: listings,
             updates: update_tx,
             requests,
             caches: Caches::in_memory(),
+            caches_from: CachesFrom::Ready,
+            snapshot: None,
+            dirty: true,
             walked: SystemTime::now(),
             folders,
             listed_at,
@@ -821,6 +897,50 @@ impl CorpusIndex {
         Ok(said)
     }
 
+    /// [`CorpusIndex::insert`] of many listings, in order. The documents
+    /// of a folder come together, and their relative paths and keys begin
+    /// alike: the beginnings are computed once per folder.
+    fn insert_all(&mut self, listings: &[Listing]) {
+        // (folder, its relative path, its key when the project has one)
+        let mut folder: Option<(&Path, Option<String>, Option<String>)> = None;
+        for listing in listings {
+            let (Some(parent), Some(name)) =
+                (listing.document.parent(), listing.document.file_name())
+            else {
+                self.insert(listing);
+                continue;
+            };
+            if folder.as_ref().is_none_or(|(dir, _, _)| *dir != parent) {
+                let relative = parent
+                    .strip_prefix(&self.root)
+                    .ok()
+                    .map(project::slash_joined);
+                let key = self.keys.as_ref().and_then(|k| k.folder_key(parent));
+                folder = Some((parent, relative, key));
+            }
+            let Some((_, Some(relative), key)) = &folder else {
+                self.insert(listing);
+                continue;
+            };
+            let name = name.to_string_lossy();
+            let joined = |dir: &str| {
+                if dir.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{dir}/{name}")
+                }
+            };
+            self.rows.push(Row {
+                path: listing.document.clone(),
+                relative: joined(relative),
+                key: key.as_deref().map(joined),
+                sidecars: listing.sidecar_paths(),
+                counts: None,
+                facts: None,
+            });
+        }
+    }
+
     fn insert(&mut self, listing: &Listing) {
         let relative = project::slash_joined(
             listing
@@ -855,8 +975,11 @@ impl CorpusIndex {
 impl Drop for CorpusIndex {
     fn drop(&mut self) {
         // The thread sees the closed channel at its next look and ends; it
-        // is not joined (it may be reading a large document).
+        // is not joined (it may be reading a large document), but a write
+        // of the caches under way is waited for, so that the process does
+        // not end in the middle of it (the next open would find none).
         self.requests.take();
+        drop(self.writing.lock());
         self.worker.take();
     }
 }
@@ -959,6 +1082,23 @@ impl Caches {
         }
     }
 
+    /// A listed document's counts and facts as encoded in the caches, when
+    /// both were computed from its files with exactly the listing's stamps,
+    /// none racy (what a snapshot may keep).
+    fn encoded(&self, listing: &Listing) -> Option<snapshot::Encoded<'_>> {
+        let mut inputs: Vec<(&Path, Stamp)> = Vec::with_capacity(listing.sidecars.len() + 1);
+        inputs.push((&listing.document, listing.stamp));
+        inputs.extend(listing.sidecars.iter().map(|(_, p, s)| (p.as_path(), *s)));
+        let document = &listing.document;
+        let counts = self
+            .counts
+            .settled_value(document, &inputs[1..], cache_context("counts"))?;
+        let facts = self
+            .facts
+            .settled_value(document, &inputs, cache_context("facts"))?;
+        Some((counts, facts))
+    }
+
     /// Forget documents no longer listed and write both files (best
     /// effort, atomically: the cache is only a convenience).
     /// (A cache unchanged since it was read, with as many entries as there
@@ -1029,9 +1169,21 @@ struct Watcher {
     root: PathBuf,
     project_file: Option<PathBuf>,
     known: HashMap<PathBuf, Listing>,
+    /// Held while writing the caches and the snapshot (see
+    /// [`CorpusIndex::drop`]).
+    writing: Arc<Mutex<()>>,
+    /// Listings not yet in `known` (it is made on the watcher's thread,
+    /// not the one that shows the first screen).
+    unindexed: Vec<Listing>,
     updates: Sender<Update>,
     requests: Receiver<Request>,
     caches: Caches,
+    /// Where `caches` are to come from before their first use.
+    caches_from: CachesFrom,
+    /// The snapshot file written with the caches (`None`: no state folder).
+    snapshot: Option<PathBuf>,
+    /// Has anything the snapshot holds changed since it was written?
+    dirty: bool,
     /// When the walk that listed `known` began (its stamps are as of then).
     walked: SystemTime,
     /// The folders the first listing (by names) read, with their stamps,
@@ -1040,24 +1192,103 @@ struct Watcher {
     listed_at: SystemTime,
 }
 
+/// Where the watcher's caches come from before their first use.
+enum CachesFrom {
+    /// Its `caches` are the ones to use.
+    Ready,
+    /// Being decoded on their own thread, not the UI's (the files may be
+    /// large): a first open reads nearly every document through them.
+    Thread(JoinHandle<Caches>),
+    /// Their files, `(state folder, corpus root)`, decoded when first
+    /// needed: a reopen from a snapshot may need none.
+    Files(Option<PathBuf>, PathBuf),
+}
+
 impl Watcher {
-    /// `caches`: the cache files being opened (on their own thread, not
-    /// the UI's: the files may be large), taken once the stamping walk is
-    /// over.
-    fn run(mut self, caches: JoinHandle<Caches>) {
-        let stamped = self.stamp_all();
-        self.caches = caches.join().unwrap_or_else(|_| Caches::in_memory());
-        let Some(order) = stamped else {
+    /// Stamp every listed file, count and read every document, then watch.
+    fn run(mut self) {
+        let Some(order) = self.stamp_all() else {
             return;
         };
-        if !self.first_pass(&order) {
+        self.count(&order);
+    }
+
+    /// Counts and facts of the documents `order` (from the caches where
+    /// they hold), then [`Watcher::watch`].
+    fn count(mut self, order: &[PathBuf]) {
+        self.ready_caches();
+        if !self.first_pass(order) {
             return;
         }
-        // Saved before `Complete`, so a reopen after it finds the cache.
-        self.caches.save(&self.known);
+        // Written after `Complete` (the counts show without waiting for
+        // the files), under the lock taken before it: an index dropped
+        // as soon as it is complete waits for the write.
+        let writing = self.writing.clone();
+        let guard = writing.lock();
         if self.updates.send(Update::Complete).is_err() {
             return;
         }
+        self.save();
+        drop(guard);
+        self.watch();
+    }
+
+    /// Put the listings the watcher was started with into `known`.
+    fn index_known(&mut self) {
+        if self.unindexed.is_empty() {
+            return;
+        }
+        self.known.reserve(self.unindexed.len());
+        for listing in std::mem::take(&mut self.unindexed) {
+            self.known.insert(listing.document.clone(), listing);
+        }
+    }
+
+    /// Take the caches from where they come (see [`CachesFrom`]).
+    fn ready_caches(&mut self) {
+        match std::mem::replace(&mut self.caches_from, CachesFrom::Ready) {
+            CachesFrom::Ready => {}
+            CachesFrom::Thread(caches) => {
+                self.caches = caches.join().unwrap_or_else(|_| Caches::in_memory());
+            }
+            CachesFrom::Files(state, root) => self.caches = Caches::open(state.as_deref(), &root),
+        }
+    }
+
+    /// [`Watcher::save`] under the write lock.
+    fn save_now(&mut self) {
+        let writing = self.writing.clone();
+        let _guard = writing.lock();
+        self.save();
+    }
+
+    /// Write the caches and, when anything it holds changed since it was
+    /// written, the snapshot (best effort: both are conveniences). The
+    /// caller holds the write lock.
+    fn save(&mut self) {
+        self.index_known();
+        self.ready_caches();
+        self.caches.save(&self.known);
+        if !std::mem::take(&mut self.dirty) {
+            return;
+        }
+        if let Some(file) = &self.snapshot {
+            let caches = &self.caches;
+            let _ = snapshot::save(
+                file,
+                &self.root,
+                &self.folders,
+                self.listed_at,
+                &self.known,
+                |listing| caches.encoded(listing),
+            );
+        }
+    }
+
+    /// Answer refresh requests, and look for changes on disk every
+    /// [`WATCH_INTERVAL`], until the index is gone.
+    fn watch(mut self) {
+        self.index_known();
         let mut project_stamp = self.project_stamp();
         loop {
             match self.requests.recv_timeout(WATCH_INTERVAL) {
@@ -1065,13 +1296,13 @@ impl Watcher {
                     if !self.reread(&path) {
                         return;
                     }
-                    self.caches.save(&self.known);
+                    self.save_now();
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     if !self.rescan() {
                         return;
                     }
-                    self.caches.save(&self.known);
+                    self.save_now();
                     let stamp = self.project_stamp();
                     if stamp != project_stamp {
                         project_stamp = stamp;
@@ -1094,6 +1325,8 @@ impl Watcher {
     /// (rows fill in round by round; a refresh waits at most one round).
     /// False when the index is gone.
     fn first_pass(&mut self, order: &[PathBuf]) -> bool {
+        self.index_known();
+        self.dirty = true;
         for paths in order.chunks(ROUND) {
             if !self.serve_requests() {
                 return false;
@@ -1143,6 +1376,7 @@ impl Watcher {
     /// differs from the rows: the documents, in path order; `None` when the
     /// index is gone.
     fn stamp_all(&mut self) -> Option<Vec<PathBuf>> {
+        self.index_known();
         self.walked = SystemTime::now();
         if self.stamp_listed().is_some() {
             let mut order: Vec<PathBuf> = self.known.keys().cloned().collect();
@@ -1178,6 +1412,7 @@ impl Watcher {
     /// The whole tree listed again with every stamp; its folders' stamps
     /// are the ones [`Watcher::stamp_listed`] compares with from now on.
     fn walk_again(&mut self) -> Vec<Listing> {
+        self.dirty = true;
         let listed_at = SystemTime::now();
         let (listings, folders) = walk_with(&self.root, true);
         (self.folders, self.listed_at) = (folders, listed_at);
@@ -1191,6 +1426,7 @@ impl Watcher {
     /// changed, was too recent to tell, or a file is gone: then the tree is
     /// walked again.
     fn stamp_listed(&mut self) -> Option<Vec<PathBuf>> {
+        self.index_known();
         let listed_at = cache::nanos(self.listed_at);
         // Each listing with the folder it was listed in (every one was).
         let folder_of: HashMap<&Path, usize> = self
@@ -1268,6 +1504,7 @@ impl Watcher {
 
     /// Read one document's files again (its sidecars may have come or gone).
     fn reread(&mut self, path: &Path) -> bool {
+        self.index_known();
         let Some(listing) = self.known.get_mut(path) else {
             return true;
         };
@@ -1281,6 +1518,8 @@ impl Watcher {
     }
 
     fn send_all(&mut self, listing: &Listing) -> bool {
+        self.ready_caches();
+        self.dirty = true;
         let path = &listing.document;
         let sidecars = listing.sidecar_paths();
         if self.updates.send(Update::Listed(listing.clone())).is_err() {
@@ -1303,6 +1542,7 @@ impl Watcher {
     /// Report what is new, changed or gone: the files stamped again where
     /// they were listed while no folder changed, else the tree walked again.
     fn rescan(&mut self) -> bool {
+        self.index_known();
         if let Some(changed) = self.stamp_listed() {
             for path in changed {
                 let Some(listing) = self.known.get(&path).cloned() else {
@@ -1611,6 +1851,45 @@ mod tests {
     }
 
     #[test]
+    fn an_unchanged_corpus_reopens_complete_from_its_snapshot_and_a_changed_file_is_read() {
+        // Files and folders settled (older than the racy window when first
+        // listed and counted): the snapshot keeps every document's values.
+        let dir = corpus();
+        std::thread::sleep(Duration::from_secs(cache::RACY_SECONDS) + Duration::from_millis(300));
+        let state = tempfile::tempdir().unwrap();
+        let mut first = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        wait_for(&mut first, CorpusIndex::is_complete);
+        let before: Vec<Row> = first.rows().to_vec();
+        drop(first);
+        assert!(cache::cache_file_in(state.path(), "snapshot", dir.path()).is_file());
+        // Complete before any poll: no thread was waited for.
+        let again = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        assert!(again.is_complete());
+        assert_eq!(again.rows(), before.as_slice());
+        drop(again);
+        // A sidecar rewritten in place (its folder unchanged): that document
+        // alone is read again, the others come from the snapshot.
+        let lee = dir.path().join("m.txt.lee.gloss.ron");
+        std::fs::write(&lee, "(").unwrap();
+        let mut third = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        assert!(!third.is_complete());
+        let memo = third.row(&dir.path().join("m.txt")).unwrap();
+        assert_eq!(memo.counts, None);
+        let other = before.iter().find(|r| r.path != memo.path).unwrap();
+        assert_eq!(third.row(&other.path), Some(other));
+        wait_for(&mut third, CorpusIndex::is_complete);
+        let counts = third
+            .row(&dir.path().join("m.txt"))
+            .unwrap()
+            .counts
+            .clone()
+            .unwrap();
+        assert_eq!(counts.of("lee").total(), 0);
+        assert_eq!(counts.errors.len(), 1, "{:?}", counts.errors);
+        assert_eq!(counts.of("kim").total(), 4);
+    }
+
+    #[test]
     fn a_deleted_cache_folder_is_simply_rebuilt() {
         let dir = corpus();
         let state = tempfile::tempdir().unwrap();
@@ -1705,8 +1984,7 @@ mod tests {
             }
             std::fs::write(dir.path().join("late.txt"), "Late memo.\n").unwrap();
             std::fs::remove_file(dir.path().join("box/bare.txt")).unwrap();
-            let caches = std::thread::spawn(Caches::in_memory);
-            index.worker = Some(std::thread::spawn(move || watcher.run(caches)));
+            index.worker = Some(std::thread::spawn(move || watcher.run()));
             wait_for(&mut index, CorpusIndex::is_complete);
             assert!(index.row(&dir.path().join("late.txt")).is_some());
             assert!(index.row(&dir.path().join("box/bare.txt")).is_none());

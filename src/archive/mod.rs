@@ -28,3 +28,4 @@ pub struct Opening {
 
 pub mod cache;
 pub mod parallel;
+mod snapshot;
