@@ -9,6 +9,7 @@
 //! [`CorpusIndex::poll`] takes in what arrived without ever waiting, so a
 //! screen of 10,000 documents shows before a single sidecar is read.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -450,6 +451,37 @@ impl FolderFiles {
     }
 }
 
+/// The project file above a corpus, loaded (or why it could not be).
+struct ProjectFound {
+    file: Option<PathBuf>,
+    project: Option<Project>,
+    error: Option<String>,
+    /// Documents' keys in it.
+    keys: Option<project::DocumentKeys>,
+}
+
+impl ProjectFound {
+    fn above(root: &Path) -> ProjectFound {
+        let file = Project::find(root);
+        let (project, error) = match &file {
+            Some(file) => match Project::load(file) {
+                Ok(p) => (Some(p), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
+            None => (None, None),
+        };
+        let keys = file
+            .as_deref()
+            .map(|f| project::DocumentKeys::new(&project::root_of(f)));
+        ProjectFound {
+            file,
+            project,
+            error,
+            keys,
+        }
+    }
+}
+
 /// One document of the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -467,6 +499,20 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row of a listed document, counts and facts to come; its key in
+    /// the project `keys` name (if any).
+    fn of(root: &Path, keys: Option<&project::DocumentKeys>, listing: &Listing) -> Row {
+        let document = &listing.document;
+        Row {
+            path: document.clone(),
+            relative: project::slash_joined(document.strip_prefix(root).unwrap_or(document)),
+            key: keys.and_then(|k| k.key(document)),
+            sidecars: listing.sidecar_paths(),
+            counts: None,
+            facts: None,
+        }
+    }
+
     /// The file name, the title shown until a better one is known.
     pub fn file_name(&self) -> String {
         self.path
@@ -523,7 +569,8 @@ pub struct CorpusIndex {
     /// Rows' keys in the project file's documents (with a project file).
     keys: Option<project::DocumentKeys>,
     rows: Vec<Row>,
-    by_path: HashMap<PathBuf, usize>,
+    /// Made on first use (see [`CorpusIndex::by_path`]).
+    by_path: OnceCell<HashMap<PathBuf, usize>>,
     updates: Receiver<Update>,
     requests: Option<Sender<Request>>,
     worker: Option<JoinHandle<()>>,
@@ -548,11 +595,28 @@ impl CorpusIndex {
     /// state folder `state` (`None`: no cache file, everything is read).
     pub fn open_with_state(root: &Path, state: Option<&Path>) -> Result<CorpusIndex, IndexError> {
         let snapshot = state.map(|state| cache::cache_file_in(state, "snapshot", root));
+        let found = ProjectFound::above(root);
         // Unchanged since the snapshot a session left: complete at once.
-        if let Some(file) = &snapshot
-            && let Some(reopened) = snapshot::reopen(file, root)
-        {
-            return CorpusIndex::reopened(root, state, file.clone(), reopened);
+        // (Its rows are made while the files are stamped, on every core.)
+        if let Some(file) = &snapshot {
+            let keys = found.keys.as_ref();
+            let row = |listing: &Listing, values: Option<(DocCounts, DocFacts)>| {
+                let mut row = Row::of(root, keys, listing);
+                if let Some((counts, facts)) = values {
+                    row.counts = Some(counts);
+                    row.facts = Some(facts);
+                }
+                row
+            };
+            if let Some(reopened) = snapshot::reopen(file, root, row) {
+                return Ok(CorpusIndex::reopened(
+                    root,
+                    state,
+                    file.clone(),
+                    found,
+                    reopened,
+                ));
+            }
         }
         // The cache files are decoded from the start, beside the listing
         // the first screen waits for and the stamping walk after it.
@@ -560,7 +624,7 @@ impl CorpusIndex {
             let (state, root) = (state.map(Path::to_path_buf), root.to_path_buf());
             std::thread::spawn(move || Caches::open(state.as_deref(), &root))
         };
-        let (mut index, mut watcher) = CorpusIndex::start(root)?;
+        let (mut index, mut watcher) = CorpusIndex::start(root, found)?;
         watcher.snapshot = snapshot;
         watcher.caches_from = CachesFrom::Thread(caches);
         index.worker = Some(std::thread::spawn(move || watcher.run()));
@@ -575,31 +639,23 @@ impl CorpusIndex {
         root: &Path,
         state: Option<&Path>,
         file: PathBuf,
-        reopened: snapshot::Reopened,
-    ) -> Result<CorpusIndex, IndexError> {
+        found: ProjectFound,
+        reopened: snapshot::Reopened<Row>,
+    ) -> CorpusIndex {
         let snapshot::Reopened {
             listings,
-            values,
+            rows,
             folders,
             listed_at,
             stamped_at,
         } = reopened;
-        let stale: Vec<PathBuf> = listings
+        let stale: Vec<PathBuf> = rows
             .iter()
-            .zip(&values)
-            .filter(|(_, v)| v.is_none())
-            .map(|(l, _)| l.document.clone())
+            .filter(|r| r.counts.is_none())
+            .map(|r| r.path.clone())
             .collect();
         let (mut index, mut watcher) =
-            CorpusIndex::start_listed(root, listings, folders, listed_at)?;
-        // The rows are the listings, in the same (path) order.
-        debug_assert_eq!(index.rows.len(), values.len());
-        for (row, value) in index.rows.iter_mut().zip(values) {
-            if let Some((counts, facts)) = value {
-                row.counts = Some(counts);
-                row.facts = Some(facts);
-            }
-        }
+            CorpusIndex::with_rows(root, found, rows, listings, folders, listed_at);
         index.complete = stale.is_empty();
         watcher.walked = stamped_at;
         watcher.snapshot = Some(file);
@@ -611,13 +667,13 @@ impl CorpusIndex {
                 watcher.count(&stale);
             }
         }));
-        Ok(index)
+        index
     }
 
     /// The rows only, as the walk finds them: no counts, no thread (what a
     /// first screen shows before any sidecar is read).
     pub fn listed(root: &Path) -> Result<CorpusIndex, IndexError> {
-        Ok(CorpusIndex::start(root)?.0)
+        Ok(CorpusIndex::start(root, ProjectFound::above(root))?.0)
     }
 
     /// Every row with its counts and facts, read on this thread (for
@@ -636,7 +692,7 @@ impl CorpusIndex {
         Ok(index)
     }
 
-    fn start(root: &Path) -> Result<(CorpusIndex, Watcher), IndexError> {
+    fn start(root: &Path, found: ProjectFound) -> Result<(CorpusIndex, Watcher), IndexError> {
         let meta =
             std::fs::metadata(root).map_err(|_| IndexError::Missing(root.display().to_string()))?;
         if !meta.is_dir() {
@@ -645,25 +701,31 @@ impl CorpusIndex {
         // Names only: the background thread stats every file.
         let listed_at = SystemTime::now();
         let (listings, folders) = walk_with(root, false);
-        CorpusIndex::start_listed(root, listings, folders, listed_at)
+        let rows = {
+            let keys = found.keys.as_ref();
+            listings.iter().map(|l| Row::of(root, keys, l)).collect()
+        };
+        Ok(CorpusIndex::with_rows(
+            root, found, rows, listings, folders, listed_at,
+        ))
     }
 
-    /// The index of `listings` (in path order), found in `folders` as
-    /// listed at `listed_at`, and the watcher to count them.
-    fn start_listed(
+    /// The index of `rows`, made of `listings` (in path order), found in
+    /// `folders` as listed at `listed_at`, and the watcher to count them.
+    fn with_rows(
         root: &Path,
+        found: ProjectFound,
+        rows: Vec<Row>,
         listings: Vec<Listing>,
         folders: Vec<ListedFolder>,
         listed_at: SystemTime,
-    ) -> Result<(CorpusIndex, Watcher), IndexError> {
-        let project_file = Project::find(root);
-        let (project, project_error) = match &project_file {
-            Some(file) => match Project::load(file) {
-                Ok(p) => (Some(p), None),
-                Err(e) => (None, Some(e.to_string())),
-            },
-            None => (None, None),
-        };
+    ) -> (CorpusIndex, Watcher) {
+        let ProjectFound {
+            file: project_file,
+            project,
+            error: project_error,
+            keys,
+        } = found;
         let (update_tx, updates) = mpsc::channel();
         let (request_tx, requests) = mpsc::channel();
         let mut index = CorpusIndex {
@@ -671,11 +733,9 @@ impl CorpusIndex {
             project_file: project_file.clone(),
             project,
             project_error,
-            keys: project_file
-                .as_deref()
-                .map(|f| project::DocumentKeys::new(&project::root_of(f))),
-            rows: Vec::with_capacity(listings.len()),
-            by_path: HashMap::new(),
+            keys,
+            rows,
+            by_path: OnceCell::new(),
             updates,
             requests: Some(request_tx),
             worker: None,
@@ -683,7 +743,6 @@ impl CorpusIndex {
             complete: listings.is_empty(),
             generation: 0,
         };
-        index.insert_all(&listings);
         index.reindex();
         let watcher = Watcher {
             writing: index.writing.clone(),
@@ -701,7 +760,7 @@ impl CorpusIndex {
             folders,
             listed_at,
         };
-        Ok((index, watcher))
+        (index, watcher)
     }
 
     pub fn root(&self) -> &Path {
@@ -724,7 +783,7 @@ impl CorpusIndex {
     }
 
     pub fn row(&self, path: &Path) -> Option<&Row> {
-        self.by_path.get(path).map(|&i| &self.rows[i])
+        self.index_of(path).map(|i| &self.rows[i])
     }
 
     pub fn project(&self) -> Option<&Project> {
@@ -756,25 +815,25 @@ impl CorpusIndex {
             changed = true;
             match update {
                 Update::Counts(path, counts) => {
-                    if let Some(&i) = self.by_path.get(&path) {
+                    if let Some(i) = self.index_of(&path) {
                         self.rows[i].counts = Some(counts);
                     }
                 }
                 Update::Facts(path, facts) => {
-                    if let Some(&i) = self.by_path.get(&path) {
+                    if let Some(i) = self.index_of(&path) {
                         self.rows[i].facts = Some(facts);
                     }
                 }
                 Update::Read(read) => {
                     for (path, counts, facts) in read {
-                        if let Some(&i) = self.by_path.get(&path) {
+                        if let Some(i) = self.index_of(&path) {
                             self.rows[i].counts = Some(counts);
                             self.rows[i].facts = Some(facts);
                         }
                     }
                 }
-                Update::Listed(listing) => match self.by_path.get(&listing.document) {
-                    Some(&i) => self.rows[i].sidecars = listing.sidecar_paths(),
+                Update::Listed(listing) => match self.index_of(&listing.document) {
+                    Some(i) => self.rows[i].sidecars = listing.sidecar_paths(),
                     None => {
                         self.insert(&listing);
                         relisted = true;
@@ -810,7 +869,7 @@ impl CorpusIndex {
     /// document's), so the row is right on the very next frame; the
     /// background thread reads the document too.
     pub fn recount_now(&mut self, path: &Path) {
-        let Some(&i) = self.by_path.get(path) else {
+        let Some(i) = self.index_of(path) else {
             return;
         };
         let sidecars = sidecar::sidecars_of(path);
@@ -897,78 +956,33 @@ impl CorpusIndex {
         Ok(said)
     }
 
-    /// [`CorpusIndex::insert`] of many listings, in order. The documents
-    /// of a folder come together, and their relative paths and keys begin
-    /// alike: the beginnings are computed once per folder.
-    fn insert_all(&mut self, listings: &[Listing]) {
-        // (folder, its relative path, its key when the project has one)
-        let mut folder: Option<(&Path, Option<String>, Option<String>)> = None;
-        for listing in listings {
-            let (Some(parent), Some(name)) =
-                (listing.document.parent(), listing.document.file_name())
-            else {
-                self.insert(listing);
-                continue;
-            };
-            if folder.as_ref().is_none_or(|(dir, _, _)| *dir != parent) {
-                let relative = parent
-                    .strip_prefix(&self.root)
-                    .ok()
-                    .map(project::slash_joined);
-                let key = self.keys.as_ref().and_then(|k| k.folder_key(parent));
-                folder = Some((parent, relative, key));
-            }
-            let Some((_, Some(relative), key)) = &folder else {
-                self.insert(listing);
-                continue;
-            };
-            let name = name.to_string_lossy();
-            let joined = |dir: &str| {
-                if dir.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{dir}/{name}")
-                }
-            };
-            self.rows.push(Row {
-                path: listing.document.clone(),
-                relative: joined(relative),
-                key: key.as_deref().map(joined),
-                sidecars: listing.sidecar_paths(),
-                counts: None,
-                facts: None,
-            });
-        }
-    }
-
     fn insert(&mut self, listing: &Listing) {
-        let relative = project::slash_joined(
-            listing
-                .document
-                .strip_prefix(&self.root)
-                .unwrap_or(&listing.document),
-        );
-        let key = self.keys.as_ref().and_then(|k| k.key(&listing.document));
-        self.rows.push(Row {
-            path: listing.document.clone(),
-            relative,
-            key,
-            sidecars: listing.sidecar_paths(),
-            counts: None,
-            facts: None,
-        });
+        let row = Row::of(&self.root, self.keys.as_ref(), listing);
+        self.rows.push(row);
     }
 
     fn reindex(&mut self) {
         if !self.rows.is_sorted_by(|a, b| a.path <= b.path) {
             self.rows.sort_by(|a, b| a.path.cmp(&b.path));
         }
-        self.by_path = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.path.clone(), i))
-            .collect();
+        self.by_path = OnceCell::new();
+    }
+
+    /// Rows by path, made when first asked for (a screen showing a corpus
+    /// complete at once may never ask).
+    fn by_path(&self) -> &HashMap<PathBuf, usize> {
+        self.by_path.get_or_init(|| {
+            self.rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.path.clone(), i))
+                .collect()
+        })
+    }
+
+    /// The row of `path`, by its place in `rows`.
+    fn index_of(&self, path: &Path) -> Option<usize> {
+        self.by_path().get(path).copied()
     }
 }
 
@@ -1978,7 +1992,8 @@ mod tests {
         // long before it (their stamps tell).
         for settled in [false, true] {
             let dir = corpus();
-            let (mut index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+            let (mut index, mut watcher) =
+                CorpusIndex::start(dir.path(), ProjectFound::above(dir.path())).unwrap();
             if settled {
                 watcher.listed_at = SystemTime::now() + HOUR;
             }
@@ -2004,7 +2019,8 @@ mod tests {
     #[test]
     fn settled_folders_are_stamped_without_being_read_again() {
         let dir = corpus();
-        let (_index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+        let (_index, mut watcher) =
+            CorpusIndex::start(dir.path(), ProjectFound::above(dir.path())).unwrap();
         watcher.listed_at = SystemTime::now() + HOUR;
         // A sidecar rewritten in place after the listing: its folder's
         // stamp stays, its own changes.
@@ -2034,7 +2050,8 @@ mod tests {
     #[test]
     fn a_rescan_of_settled_folders_finds_a_sidecar_rewritten_in_place_and_a_new_file() {
         let dir = corpus();
-        let (mut index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+        let (mut index, mut watcher) =
+            CorpusIndex::start(dir.path(), ProjectFound::above(dir.path())).unwrap();
         let listed_at = SystemTime::now() + HOUR;
         watcher.listed_at = listed_at;
         assert!(watcher.stamp_all().is_some());
@@ -2074,7 +2091,8 @@ mod tests {
         ];
         for (i, change) in changes.into_iter().enumerate() {
             let dir = corpus();
-            let (_index, mut watcher) = CorpusIndex::start(dir.path()).unwrap();
+            let (_index, mut watcher) =
+                CorpusIndex::start(dir.path(), ProjectFound::above(dir.path())).unwrap();
             // The first case: folders changed just before the listing.
             if i > 0 {
                 watcher.listed_at = SystemTime::now() + HOUR;

@@ -40,13 +40,14 @@ pub(crate) type Encoded<'a> = (&'a [u8], &'a [u8]);
 /// A corpus reopened from its snapshot: what the names walk, the stamping
 /// and the caches would have given, checked against the disk.
 #[derive(Debug)]
-pub(crate) struct Reopened {
+pub(crate) struct Reopened<R> {
     /// Every document with its files' stamps as of `stamped_at`, in path
     /// order.
     pub listings: Vec<Listing>,
-    /// Beside each listing: its counts and facts, when none of its files
-    /// changed since they were computed.
-    pub values: Vec<Option<(DocCounts, DocFacts)>>,
+    /// Beside each listing, what the caller made of it and of its counts
+    /// and facts (given when none of its files changed since they were
+    /// computed): its row.
+    pub rows: Vec<R>,
     /// The folders, with the stamps they had when `listed_at` (and still
     /// have).
     pub folders: Vec<ListedFolder>,
@@ -240,14 +241,16 @@ fn decode(bytes: &[u8]) -> Option<Stored<'_>> {
     (stored.context == context()).then_some(stored)
 }
 
-/// One folder checked: its documents with their stamps now, and their
-/// values when still right.
-type Checked = Vec<(Listing, Option<(DocCounts, DocFacts)>)>;
-
 /// The corpus at `root` as its snapshot `file` left it, if every folder is
 /// as it was then (documents whose files changed come without values);
 /// `None` when there is no usable snapshot or anything else changed.
-pub(crate) fn reopen(file: &Path, root: &Path) -> Option<Reopened> {
+/// `row` makes each document's row from its listing and its values, on
+/// the thread that stamped it.
+pub(crate) fn reopen<R: Send>(
+    file: &Path,
+    root: &Path,
+    row: impl Fn(&Listing, Option<(DocCounts, DocFacts)>) -> R + Sync,
+) -> Option<Reopened<R>> {
     let stamped_at = SystemTime::now();
     let bytes = std::fs::read(file).ok()?;
     let stored = decode(&bytes)?;
@@ -269,7 +272,7 @@ pub(crate) fn reopen(file: &Path, root: &Path) -> Option<Reopened> {
             return None;
         }
         let files = FolderFiles::open(&dir)?;
-        let mut out: Checked = Vec::with_capacity(folder.documents.len());
+        let mut out = Vec::with_capacity(folder.documents.len());
         for d in &folder.documents {
             let stamp = files.stamp_name(os_str(d.name.0)?)?;
             let mut same = stamp == d.stamp;
@@ -291,30 +294,26 @@ pub(crate) fn reopen(file: &Path, root: &Path) -> Option<Reopened> {
                 stamp,
                 sidecars,
             };
-            out.push((listing, values));
+            let made = row(&listing, values);
+            out.push((listing, made));
         }
         Some((dir, out))
     });
     let mut folders = Vec::with_capacity(checked.len());
-    let mut listings = Vec::new();
-    let mut values = Vec::new();
+    let mut both = Vec::new();
     for (folder, checked) in stored.folders.iter().zip(checked) {
         let (dir, documents) = checked?;
         folders.push((dir, Some(folder.stamp)));
-        for (listing, value) in documents {
-            listings.push(listing);
-            values.push(value);
-        }
+        both.extend(documents);
     }
     // In path order, as the walk gives them (often they are already).
-    if !listings.is_sorted_by(|a, b| a.document <= b.document) {
-        let mut both: Vec<_> = listings.into_iter().zip(values).collect();
+    if !both.is_sorted_by(|a, b| a.0.document <= b.0.document) {
         both.sort_by(|a, b| a.0.document.cmp(&b.0.document));
-        (listings, values) = both.into_iter().unzip();
     }
+    let (listings, rows) = both.into_iter().unzip();
     Some(Reopened {
         listings,
-        values,
+        rows,
         folders,
         listed_at: SystemTime::UNIX_EPOCH
             + std::time::Duration::from_nanos(u64::try_from(listed_at).ok()?),
@@ -357,6 +356,11 @@ mod tests {
             (root.join("box"), Stamp::of(&root.join("box"))),
         ];
         (dir, folders, known)
+    }
+
+    /// The rows the tests make: the values alone.
+    fn values(_: &Listing, values: Option<(DocCounts, DocFacts)>) -> Option<(DocCounts, DocFacts)> {
+        values
     }
 
     /// A snapshot file outside the corpus (writing one inside would change
@@ -417,12 +421,12 @@ mod tests {
         let (dir, folders, known) = corpus();
         let (_state, file) = state();
         snapshot(&file, dir.path(), &folders, &known);
-        let re = reopen(&file, dir.path()).expect("usable");
+        let re = reopen(&file, dir.path(), values).expect("usable");
         let mut expected: Vec<&Listing> = known.values().collect();
         expected.sort_by(|a, b| a.document.cmp(&b.document));
         assert_eq!(re.listings.iter().collect::<Vec<_>>(), expected);
         assert_eq!(
-            re.values,
+            re.rows,
             vec![Some((counts(1), facts(1))), Some((counts(2), facts(2)))]
         );
         assert_eq!(re.folders, folders);
@@ -437,9 +441,9 @@ mod tests {
         // stays), same size.
         let side = dir.path().join("box/b.txt.kim.gloss.ron");
         std::fs::write(&side, "(version: 2)").unwrap();
-        let re = reopen(&file, dir.path()).expect("usable");
-        assert!(re.values[0].is_some());
-        assert_eq!(re.values[1], None);
+        let re = reopen(&file, dir.path(), values).expect("usable");
+        assert!(re.rows[0].is_some());
+        assert_eq!(re.rows[1], None);
         assert_eq!(re.listings[1].sidecars[0].2, Stamp::of(&side).unwrap());
     }
 
@@ -449,7 +453,7 @@ mod tests {
         let (_state, file) = state();
         snapshot(&file, dir.path(), &folders, &known);
         std::fs::write(dir.path().join("box/new.txt"), "New.\n").unwrap();
-        assert!(reopen(&file, dir.path()).is_none(), "a new file");
+        assert!(reopen(&file, dir.path(), values).is_none(), "a new file");
         // Listed now: the folders changed just before, so a change in the
         // same tick of their clocks could not be told.
         let (dir, folders, known) = corpus();
@@ -463,14 +467,14 @@ mod tests {
             |_| None,
         )
         .unwrap();
-        assert!(reopen(&file, dir.path()).is_none(), "racy folders");
+        assert!(reopen(&file, dir.path(), values).is_none(), "racy folders");
     }
 
     #[test]
     fn a_broken_missing_or_foreign_file_is_no_snapshot() {
         let (dir, folders, known) = corpus();
         let (_state, file) = state();
-        assert!(reopen(&file, dir.path()).is_none(), "missing");
+        assert!(reopen(&file, dir.path(), values).is_none(), "missing");
         snapshot(&file, dir.path(), &folders, &known);
         let good = std::fs::read(&file).unwrap();
         for bad in [
@@ -479,11 +483,11 @@ mod tests {
             b"not a snapshot".to_vec(),
         ] {
             std::fs::write(&file, bad).unwrap();
-            assert!(reopen(&file, dir.path()).is_none());
+            assert!(reopen(&file, dir.path(), values).is_none());
         }
         std::fs::write(&file, &good).unwrap();
         std::fs::remove_file(dir.path().join("a.txt.kim.gloss.ron")).unwrap();
-        assert!(reopen(&file, dir.path()).is_none(), "a file gone");
+        assert!(reopen(&file, dir.path(), values).is_none(), "a file gone");
     }
 
     #[test]
@@ -492,7 +496,7 @@ mod tests {
         let (_state, file) = state();
         snapshot(&file, dir.path(), &folders, &known);
         let other = dir.path().join("box").join("..");
-        let re = reopen(&file, &other).expect("usable");
+        let re = reopen(&file, &other, values).expect("usable");
         assert_eq!(re.listings[0].document, other.join("a.txt"));
         assert_eq!(re.folders[0].0, other);
     }

@@ -682,15 +682,6 @@ impl DocumentKeys {
         lexical(&abs)
     }
 
-    /// The beginning the keys of documents in `folder` share: `""` for
-    /// the project's own folder, `None` outside it. A document's key is
-    /// this and its file name joined by `/` ([`DocumentKeys::key`] of
-    /// every document of a folder, computed once).
-    pub fn folder_key(&self, folder: &Path) -> Option<String> {
-        let dir = self.absolute(folder);
-        Some(slash_joined(dir.strip_prefix(&self.root).ok()?))
-    }
-
     /// The key of `document` (see [`document_key`]).
     pub fn key(&self, document: &Path) -> Option<String> {
         let doc = self.absolute(document);
