@@ -659,6 +659,8 @@ impl CorpusIndex {
         index.complete = stale.is_empty();
         watcher.walked = stamped_at;
         watcher.snapshot = Some(file);
+        // The snapshot is the corpus as it is (until a document is read).
+        watcher.dirty = false;
         watcher.caches_from = CachesFrom::Files(state.map(Path::to_path_buf), root.to_path_buf());
         index.worker = Some(std::thread::spawn(move || {
             if stale.is_empty() {
@@ -1280,6 +1282,10 @@ impl Watcher {
     /// written, the snapshot (best effort: both are conveniences). The
     /// caller holds the write lock.
     fn save(&mut self) {
+        // Caches not yet taken from their files were not changed either.
+        if !self.dirty && matches!(self.caches_from, CachesFrom::Files(..)) {
+            return;
+        }
         self.index_known();
         self.ready_caches();
         self.caches.save(&self.known);
@@ -1901,6 +1907,41 @@ mod tests {
         assert_eq!(counts.of("lee").total(), 0);
         assert_eq!(counts.errors.len(), 1, "{:?}", counts.errors);
         assert_eq!(counts.of("kim").total(), 4);
+    }
+
+    #[test]
+    fn a_corpus_reopened_complete_from_its_snapshot_still_shows_new_files() {
+        let dir = corpus();
+        std::thread::sleep(Duration::from_secs(cache::RACY_SECONDS) + Duration::from_millis(300));
+        let state = tempfile::tempdir().unwrap();
+        let mut first = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        wait_for(&mut first, CorpusIndex::is_complete);
+        drop(first);
+        let snapshot = cache::cache_file_in(state.path(), "snapshot", dir.path());
+        let written = std::fs::metadata(&snapshot).unwrap().modified().unwrap();
+        let mut again = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
+        assert!(again.is_complete());
+        // Watched as after any open: a new document shows, counted.
+        let late = dir.path().join("box/late.txt");
+        std::fs::write(&late, "A late memo.\n").unwrap();
+        wait_for(&mut again, |i| {
+            i.row(&late).is_some_and(|r| r.facts.is_some())
+        });
+        assert_eq!(
+            again.row(&late).unwrap().facts.as_ref().unwrap().paragraphs,
+            1
+        );
+        drop(again);
+        // ... and the snapshot is written again with it (by the thread,
+        // which goes on after the index is dropped).
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::fs::metadata(&snapshot).unwrap().modified().unwrap() == written {
+            assert!(
+                Instant::now() < deadline,
+                "the snapshot was not written again"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     #[test]
