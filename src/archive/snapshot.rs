@@ -272,7 +272,8 @@ pub(crate) fn reopen<R: Send>(
             return None;
         }
         let files = FolderFiles::open(&dir)?;
-        let mut out = Vec::with_capacity(folder.documents.len());
+        let mut listings = Vec::with_capacity(folder.documents.len());
+        let mut rows = Vec::with_capacity(folder.documents.len());
         for d in &folder.documents {
             let stamp = files.stamp_name(os_str(d.name.0)?)?;
             let mut same = stamp == d.stamp;
@@ -294,23 +295,28 @@ pub(crate) fn reopen<R: Send>(
                 stamp,
                 sidecars,
             };
-            let made = row(&listing, values);
-            out.push((listing, made));
+            rows.push(row(&listing, values));
+            listings.push(listing);
         }
-        Some((dir, out))
+        Some((dir, listings, rows))
     });
+    // Each moved once, into room made for all.
+    let documents = stored.folders.iter().map(|f| f.documents.len()).sum();
     let mut folders = Vec::with_capacity(checked.len());
-    let mut both = Vec::new();
+    let mut listings = Vec::with_capacity(documents);
+    let mut rows = Vec::with_capacity(documents);
     for (folder, checked) in stored.folders.iter().zip(checked) {
-        let (dir, documents) = checked?;
+        let (dir, listed, made) = checked?;
         folders.push((dir, Some(folder.stamp)));
-        both.extend(documents);
+        listings.extend(listed);
+        rows.extend(made);
     }
     // In path order, as the walk gives them (often they are already).
-    if !both.is_sorted_by(|a, b| a.0.document <= b.0.document) {
+    if !listings.is_sorted_by(|a, b| a.document <= b.document) {
+        let mut both: Vec<_> = listings.into_iter().zip(rows).collect();
         both.sort_by(|a, b| a.0.document.cmp(&b.0.document));
+        (listings, rows) = both.into_iter().unzip();
     }
-    let (listings, rows) = both.into_iter().unzip();
     Some(Reopened {
         listings,
         rows,
@@ -329,7 +335,9 @@ mod tests {
     const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
 
     /// A corpus of two folders (the root and `box`), each document with a
-    /// sidecar, listed as the index lists it.
+    /// sidecar, listed as the index lists it. (The root's documents come
+    /// before and after `box`'s in path order: folder by folder, they are
+    /// not in it.)
     fn corpus() -> (
         tempfile::TempDir,
         Vec<ListedFolder>,
@@ -339,7 +347,11 @@ mod tests {
         let root = dir.path();
         std::fs::create_dir_all(root.join("box")).unwrap();
         let mut known = HashMap::new();
-        for (doc, text) in [("a.txt", "Alpha.\n"), ("box/b.txt", "Beta.\n\nGamma.\n")] {
+        for (doc, text) in [
+            ("a.txt", "Alpha.\n"),
+            ("box/b.txt", "Beta.\n\nGamma.\n"),
+            ("z.txt", "Zeta.\n"),
+        ] {
             let doc = root.join(doc);
             std::fs::write(&doc, text).unwrap();
             let side = PathBuf::from(format!("{}.kim.gloss.ron", doc.display()));
@@ -427,7 +439,11 @@ mod tests {
         assert_eq!(re.listings.iter().collect::<Vec<_>>(), expected);
         assert_eq!(
             re.rows,
-            vec![Some((counts(1), facts(1))), Some((counts(2), facts(2)))]
+            vec![
+                Some((counts(1), facts(1))),
+                Some((counts(2), facts(2))),
+                Some((counts(1), facts(1)))
+            ]
         );
         assert_eq!(re.folders, folders);
     }
@@ -442,7 +458,7 @@ mod tests {
         let side = dir.path().join("box/b.txt.kim.gloss.ron");
         std::fs::write(&side, "(version: 2)").unwrap();
         let re = reopen(&file, dir.path(), values).expect("usable");
-        assert!(re.rows[0].is_some());
+        assert!(re.rows[0].is_some() && re.rows[2].is_some());
         assert_eq!(re.rows[1], None);
         assert_eq!(re.listings[1].sidecars[0].2, Stamp::of(&side).unwrap());
     }
