@@ -432,8 +432,8 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         self.changed |= self.entries.len() != before;
     }
 
-    /// Write the cache if anything changed (see [`replace_file`]). Errors are the caller's to ignore: the
-    /// cache is only a convenience.
+    /// Write the cache if anything changed (see [`replace_file`]). Errors
+    /// are the caller's to ignore: the cache is only a convenience.
     pub fn save(&mut self) -> std::io::Result<()> {
         let Some(file) = &self.file else {
             return Ok(());
@@ -450,8 +450,8 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
 
 /// Write `bytes` to `file` through a new file beside it renamed over it:
 /// a reader sees the old content or the new, never a mix. Not synced to
-/// the disk (a sync costs tens of milliseconds here, before a corpus shows
-/// complete): after a system crash the file may be empty or short, which
+/// the disk (a sync costs tens of milliseconds here, and quitting waits
+/// for the write): after a system crash the file may be empty or short, which
 /// its reader takes for no file at all (a cache or snapshot that does not
 /// decode is ignored, and every value is checked against the files' stamps
 /// anyway).
