@@ -1870,17 +1870,24 @@ mod tests {
         assert_eq!(facts.orphans, 1, "only kim's sidecar places annotations");
     }
 
-    #[test]
-    fn an_unchanged_corpus_reopens_complete_from_its_snapshot_and_a_changed_file_is_read() {
-        // Files and folders settled (older than the racy window when first
-        // listed and counted): the snapshot keeps every document's values.
+    /// A corpus whose files and folders have settled (older than the racy
+    /// window when first listed and counted, so its snapshot keeps every
+    /// document's values), opened once with a new state folder until
+    /// complete; its rows then.
+    fn settled_and_counted() -> (tempfile::TempDir, tempfile::TempDir, Vec<Row>) {
         let dir = corpus();
         std::thread::sleep(Duration::from_secs(cache::RACY_SECONDS) + Duration::from_millis(300));
         let state = tempfile::tempdir().unwrap();
         let mut first = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
         wait_for(&mut first, CorpusIndex::is_complete);
-        let before: Vec<Row> = first.rows().to_vec();
+        let rows = first.rows().to_vec();
         drop(first);
+        (dir, state, rows)
+    }
+
+    #[test]
+    fn an_unchanged_corpus_reopens_complete_from_its_snapshot_and_a_changed_file_is_read() {
+        let (dir, state, before) = settled_and_counted();
         assert!(cache::cache_file_in(state.path(), "snapshot", dir.path()).is_file());
         // Complete before any poll: no thread was waited for.
         let again = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
@@ -1911,12 +1918,7 @@ mod tests {
 
     #[test]
     fn a_corpus_reopened_complete_from_its_snapshot_still_shows_new_files() {
-        let dir = corpus();
-        std::thread::sleep(Duration::from_secs(cache::RACY_SECONDS) + Duration::from_millis(300));
-        let state = tempfile::tempdir().unwrap();
-        let mut first = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();
-        wait_for(&mut first, CorpusIndex::is_complete);
-        drop(first);
+        let (dir, state, _) = settled_and_counted();
         let snapshot = cache::cache_file_in(state.path(), "snapshot", dir.path());
         let written = std::fs::metadata(&snapshot).unwrap().modified().unwrap();
         let mut again = CorpusIndex::open_with_state(dir.path(), Some(state.path())).unwrap();

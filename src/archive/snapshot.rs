@@ -257,21 +257,18 @@ pub(crate) fn reopen<R: Send>(
     let listed_at = stored.listed_at;
     // Every folder's stamp first (a hundred or so): a changed one spares
     // stamping thousands of files in vain.
+    let mut dirs = Vec::with_capacity(stored.folders.len());
     for folder in &stored.folders {
-        let now = Stamp::of(&joined(root, os_str(folder.path.0)?))?;
-        if now != folder.stamp || cache::is_racy(now, listed_at) {
-            return None;
-        }
-    }
-    // Each folder on every core: its stamp, then its files' stamps through
-    // its handle.
-    let checked = parallel::map(&stored.folders, |folder| {
         let dir = joined(root, os_str(folder.path.0)?);
         let now = Stamp::of(&dir)?;
         if now != folder.stamp || cache::is_racy(now, listed_at) {
             return None;
         }
-        let files = FolderFiles::open(&dir)?;
+        dirs.push((folder, dir));
+    }
+    // Each folder's files on every core, stamped through its handle.
+    let checked = parallel::map(&dirs, |(folder, dir)| {
+        let files = FolderFiles::open(dir)?;
         let mut listings = Vec::with_capacity(folder.documents.len());
         let mut rows = Vec::with_capacity(folder.documents.len());
         for d in &folder.documents {
@@ -298,15 +295,15 @@ pub(crate) fn reopen<R: Send>(
             rows.push(row(&listing, values));
             listings.push(listing);
         }
-        Some((dir, listings, rows))
+        Some((listings, rows))
     });
     // Each moved once, into room made for all.
     let documents = stored.folders.iter().map(|f| f.documents.len()).sum();
     let mut folders = Vec::with_capacity(checked.len());
     let mut listings = Vec::with_capacity(documents);
     let mut rows = Vec::with_capacity(documents);
-    for (folder, checked) in stored.folders.iter().zip(checked) {
-        let (dir, listed, made) = checked?;
+    for ((folder, dir), checked) in dirs.into_iter().zip(checked) {
+        let (listed, made) = checked?;
         folders.push((dir, Some(folder.stamp)));
         listings.extend(listed);
         rows.extend(made);
