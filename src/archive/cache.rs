@@ -390,6 +390,11 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
         self.insert(document, pending.settle(value));
     }
 
+    /// Room for `more` entries (before many inserts).
+    pub fn reserve(&mut self, more: usize) {
+        self.entries.reserve(more);
+    }
+
     /// Record a value settled with [`Pending::settle`] (nothing when an
     /// input was missing or changed).
     pub fn insert(&mut self, document: &Path, settled: Settled<V>) {

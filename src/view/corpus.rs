@@ -84,10 +84,7 @@ fn status_text(status: Option<Status>, width: usize) -> String {
 /// The cells of one row.
 fn row_line(view: &CorpusView, row: &Row, cols: &Columns) -> String {
     let index = &view.index;
-    let date = index
-        .date(row)
-        .map(|d| d.as_str().to_string())
-        .unwrap_or_default();
+    let date = index.date_of(row).map_or("", |d| d.as_str());
     let title = display_line(&index.title(row));
     let paragraphs = match &row.facts {
         Some(f) if f.error.is_some() => "✗".to_string(),
@@ -129,7 +126,7 @@ fn row_line(view: &CorpusView, row: &Row, cols: &Columns) -> String {
         marks.push(format!("b{boilerplate}"));
     }
     [
-        cell(&date, cols.date),
+        cell(date, cols.date),
         cell(&title, cols.title),
         right(&paragraphs, cols.paragraphs),
         right(&mine, cols.mine),

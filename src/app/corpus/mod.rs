@@ -10,6 +10,7 @@
 
 pub mod fuzzy;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -349,15 +350,16 @@ impl CorpusView {
             if !self.passes(row) {
                 continue;
             }
+            // Borrowed where it can be: this runs over every row at every
+            // frame while the counts fill in.
             let value = match self.sort {
-                SortKey::Date => SortValue::Date(
-                    self.index
-                        .date(row)
-                        .map(|d| d.as_str().to_string())
-                        .unwrap_or_else(|| "\u{10ffff}".into()),
-                ),
-                SortKey::Title => SortValue::Text(title.to_lowercase()),
-                SortKey::Path => SortValue::Text(row.relative.clone()),
+                // Undated rows last.
+                SortKey::Date => match self.index.date_of(row) {
+                    Some(d) => SortValue::Date(false, d.as_str()),
+                    None => SortValue::Date(true, ""),
+                },
+                SortKey::Title => SortValue::Text(Cow::Owned(title.to_lowercase())),
+                SortKey::Path => SortValue::Text(Cow::Borrowed(&row.relative)),
                 SortKey::Counts => SortValue::Count(std::cmp::Reverse(
                     row.counts.as_ref().map_or(0, |c| c.total()),
                 )),
@@ -728,9 +730,10 @@ impl CorpusView {
 
 /// What a row is sorted on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum SortValue {
-    Date(String),
-    Text(String),
+enum SortValue<'r> {
+    /// (undated, the date as written: ISO order is date order)
+    Date(bool, &'r str),
+    Text(Cow<'r, str>),
     Count(std::cmp::Reverse<usize>),
 }
 
