@@ -526,14 +526,10 @@ pub fn read_capped_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), SidecarE
             size: meta.len(),
         });
     }
-    // Read through `take`: `File`'s own `read_to_end` asks the size again
-    // (a `stat` and a seek per file) although it is known.
-    bytes.reserve(meta.len() as usize + 1);
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(&mut file, MAX_SIDECAR_BYTES + 1),
-        bytes,
-    )
-    .map_err(io)?;
+    // Not `File`'s own `read_to_end`: it asks the size again (a `stat` and
+    // a seek per file) although it is known, and reads once more to find
+    // the end.
+    crate::document::read_sized(&mut file, meta.len(), MAX_SIDECAR_BYTES, bytes).map_err(io)?;
     if bytes.len() as u64 > MAX_SIDECAR_BYTES {
         // It grew since it was asked.
         return Err(SidecarError::TooLarge {
