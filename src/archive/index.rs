@@ -502,12 +502,26 @@ impl Row {
     /// The row of a listed document, counts and facts to come; its key in
     /// the project `keys` name (if any).
     fn of(root: &Path, keys: Option<&project::DocumentKeys>, listing: &Listing) -> Row {
-        let document = &listing.document;
+        Row::at(
+            root,
+            keys,
+            listing.document.clone(),
+            listing.sidecar_paths(),
+        )
+    }
+
+    /// [`Row::of`] the document at `path` with `sidecars`.
+    fn at(
+        root: &Path,
+        keys: Option<&project::DocumentKeys>,
+        path: PathBuf,
+        sidecars: Vec<(String, PathBuf)>,
+    ) -> Row {
         Row {
-            path: document.clone(),
-            relative: project::slash_joined(document.strip_prefix(root).unwrap_or(document)),
-            key: keys.and_then(|k| k.key(document)),
-            sidecars: listing.sidecar_paths(),
+            relative: project::slash_joined(path.strip_prefix(root).unwrap_or(&path)),
+            key: keys.and_then(|k| k.key(&path)),
+            path,
+            sidecars,
             counts: None,
             facts: None,
         }
@@ -600,15 +614,15 @@ impl CorpusIndex {
         // (Its rows are made while the files are stamped, on every core.)
         if let Some(file) = &snapshot {
             let keys = found.keys.as_ref();
-            let row = |listing: &Listing, values: Option<(DocCounts, DocFacts)>| {
-                let mut row = Row::of(root, keys, listing);
+            let row = |path: PathBuf, sidecars, values: Option<(DocCounts, DocFacts)>| {
+                let mut row = Row::at(root, keys, path, sidecars);
                 if let Some((counts, facts)) = values {
                     row.counts = Some(counts);
                     row.facts = Some(facts);
                 }
                 row
             };
-            if let Some(reopened) = snapshot::reopen(file, root, row) {
+            if let Some(reopened) = snapshot::reopen(file, root, row, |r: &Row| &r.path) {
                 return Ok(CorpusIndex::reopened(
                     root,
                     state,
@@ -654,8 +668,14 @@ impl CorpusIndex {
             .filter(|r| r.counts.is_none())
             .map(|r| r.path.clone())
             .collect();
-        let (mut index, mut watcher) =
-            CorpusIndex::with_rows(root, found, rows, listings, folders, listed_at);
+        let (mut index, mut watcher) = CorpusIndex::with_rows(
+            root,
+            found,
+            rows,
+            Unindexed::Snapshot(listings),
+            folders,
+            listed_at,
+        );
         index.complete = stale.is_empty();
         watcher.walked = stamped_at;
         watcher.snapshot = Some(file);
@@ -708,17 +728,22 @@ impl CorpusIndex {
             listings.iter().map(|l| Row::of(root, keys, l)).collect()
         };
         Ok(CorpusIndex::with_rows(
-            root, found, rows, listings, folders, listed_at,
+            root,
+            found,
+            rows,
+            Unindexed::Walked(listings),
+            folders,
+            listed_at,
         ))
     }
 
-    /// The index of `rows`, made of `listings` (in path order), found in
+    /// The index of `rows` (in path order), made of `listings`, found in
     /// `folders` as listed at `listed_at`, and the watcher to count them.
     fn with_rows(
         root: &Path,
         found: ProjectFound,
         rows: Vec<Row>,
-        listings: Vec<Listing>,
+        listings: Unindexed,
         folders: Vec<ListedFolder>,
         listed_at: SystemTime,
     ) -> (CorpusIndex, Watcher) {
@@ -730,6 +755,7 @@ impl CorpusIndex {
         } = found;
         let (update_tx, updates) = mpsc::channel();
         let (request_tx, requests) = mpsc::channel();
+        let empty = rows.is_empty();
         let mut index = CorpusIndex {
             root: root.to_path_buf(),
             project_file: project_file.clone(),
@@ -742,7 +768,7 @@ impl CorpusIndex {
             requests: Some(request_tx),
             worker: None,
             writing: Arc::default(),
-            complete: listings.is_empty(),
+            complete: empty,
             generation: 0,
         };
         index.reindex();
@@ -1198,6 +1224,17 @@ type Unrecorded = (
     SystemTime,
 );
 
+/// The listings a watcher starts with, until its own thread indexes them
+/// into [`Watcher::known`].
+enum Unindexed {
+    /// As the walk listed them, in path order.
+    Walked(Vec<Listing>),
+    /// As a snapshot keeps them, made on the watcher's thread.
+    Snapshot(snapshot::Listings),
+    /// In `known` already.
+    Known,
+}
+
 /// The background thread: counts, facts, then watching.
 struct Watcher {
     root: PathBuf,
@@ -1208,7 +1245,7 @@ struct Watcher {
     writing: Arc<Mutex<()>>,
     /// Listings not yet in `known` (it is made on the watcher's thread,
     /// not the one that shows the first screen).
-    unindexed: Vec<Listing>,
+    unindexed: Unindexed,
     /// What the first pass found to record in the caches, recorded when
     /// they are saved (or before another lookup).
     unrecorded: Vec<Unrecorded>,
@@ -1272,11 +1309,13 @@ impl Watcher {
 
     /// Put the listings the watcher was started with into `known`.
     fn index_known(&mut self) {
-        if self.unindexed.is_empty() {
-            return;
-        }
-        self.known.reserve(self.unindexed.len());
-        for listing in std::mem::take(&mut self.unindexed) {
+        let listings = match std::mem::replace(&mut self.unindexed, Unindexed::Known) {
+            Unindexed::Known => return,
+            Unindexed::Walked(listings) => listings,
+            Unindexed::Snapshot(listings) => listings.make(),
+        };
+        self.known.reserve(listings.len());
+        for listing in listings {
             self.known.insert(listing.document.clone(), listing);
         }
     }
@@ -1441,7 +1480,10 @@ impl Watcher {
     fn stamp_all(&mut self) -> Option<Vec<PathBuf>> {
         // The walk listed them in path order: kept, not sorted again (ten
         // thousand paths compared component by component take 15 ms).
-        let walked: Vec<PathBuf> = self.unindexed.iter().map(|l| l.document.clone()).collect();
+        let walked: Vec<PathBuf> = match &self.unindexed {
+            Unindexed::Walked(listings) => listings.iter().map(|l| l.document.clone()).collect(),
+            _ => Vec::new(),
+        };
         self.index_known();
         self.walked = SystemTime::now();
         if self.stamp_listed().is_some() {

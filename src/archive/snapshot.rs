@@ -41,12 +41,11 @@ pub(crate) type Encoded<'a> = (&'a [u8], &'a [u8]);
 /// and the caches would have given, checked against the disk.
 #[derive(Debug)]
 pub(crate) struct Reopened<R> {
-    /// Every document with its files' stamps as of `stamped_at`, in path
-    /// order.
-    pub listings: Vec<Listing>,
-    /// Beside each listing, what the caller made of it and of its counts
-    /// and facts (given when none of its files changed since they were
-    /// computed): its row.
+    /// Every document with its files' stamps as of `stamped_at`.
+    pub listings: Listings,
+    /// For each document, what the caller made of its path, its sidecars
+    /// and its counts and facts (given when none of its files changed
+    /// since they were computed): its row. In path order.
     pub rows: Vec<R>,
     /// The folders, with the stamps they had when `listed_at` (and still
     /// have).
@@ -54,6 +53,59 @@ pub(crate) struct Reopened<R> {
     pub listed_at: SystemTime,
     /// When the files were stamped (just before).
     pub stamped_at: SystemTime,
+}
+
+/// The listings of a reopened corpus, made where they are needed — on the
+/// thread that watches the files, not before the first frame (ten
+/// thousand documents' paths and stamps, made once more, were a tenth of a
+/// reopen): the snapshot's bytes, and the stamps the reopen took.
+#[derive(Debug)]
+pub(crate) struct Listings {
+    root: PathBuf,
+    bytes: Vec<u8>,
+    /// Folder by folder as stored: each document's stamp, then its
+    /// sidecars'.
+    stamps: Vec<Vec<Stamp>>,
+}
+
+impl Listings {
+    /// Every document with the stamps its files had at the reopen (in the
+    /// snapshot's order, not necessarily path order).
+    pub(crate) fn make(self) -> Vec<Listing> {
+        // Decoded once already: it cannot fail now.
+        let Some(stored) = decode(&self.bytes) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(self.stamps.iter().map(Vec::len).sum::<usize>() / 2);
+        for (folder, stamps) in stored.folders.iter().zip(&self.stamps) {
+            let Some(below) = os_str(folder.path.0) else {
+                continue;
+            };
+            let dir = joined(&self.root, below);
+            let mut stamps = stamps.iter().copied();
+            let mut listing = |d: &StoredDocument| {
+                let stamp = stamps.next()?;
+                let document = dir.join(os_str(d.name.0)?);
+                let mut sidecars = Vec::with_capacity(d.sidecars.len());
+                for (annotator, name, _) in &d.sidecars {
+                    let stamp = stamps.next()?;
+                    sidecars.push((annotator.to_string(), dir.join(os_str(name.0)?), stamp));
+                }
+                Some(Listing {
+                    document,
+                    stamp,
+                    sidecars,
+                })
+            };
+            for d in &folder.documents {
+                match listing(d) {
+                    Some(l) => out.push(l),
+                    None => break,
+                }
+            }
+        }
+        out
+    }
 }
 
 /// What the file holds. Paths are bytes below the corpus root, so a corpus
@@ -244,12 +296,14 @@ fn decode(bytes: &[u8]) -> Option<Stored<'_>> {
 /// The corpus at `root` as its snapshot `file` left it, if every folder is
 /// as it was then (documents whose files changed come without values);
 /// `None` when there is no usable snapshot or anything else changed.
-/// `row` makes each document's row from its listing and its values, on
-/// the thread that stamped it.
+/// `row` makes each document's row from its path, its sidecars
+/// (`(annotator, path)`) and its values, on the thread that stamped it;
+/// `path_of` gives a row's path back.
 pub(crate) fn reopen<R: Send>(
     file: &Path,
     root: &Path,
-    row: impl Fn(&Listing, Option<(DocCounts, DocFacts)>) -> R + Sync,
+    row: impl Fn(PathBuf, Vec<(String, PathBuf)>, Option<(DocCounts, DocFacts)>) -> R + Sync,
+    path_of: impl Fn(&R) -> &Path,
 ) -> Option<Reopened<R>> {
     let stamped_at = SystemTime::now();
     let bytes = std::fs::read(file).ok()?;
@@ -269,17 +323,20 @@ pub(crate) fn reopen<R: Send>(
     // Each folder's files on every core, stamped through its handle.
     let checked = parallel::map(&dirs, |(folder, dir)| {
         let files = FolderFiles::open(dir)?;
-        let mut listings = Vec::with_capacity(folder.documents.len());
+        let mut stamps = Vec::with_capacity(folder.documents.len() * 3);
         let mut rows = Vec::with_capacity(folder.documents.len());
         for d in &folder.documents {
-            let stamp = files.stamp_name(os_str(d.name.0)?)?;
+            let name = os_str(d.name.0)?;
+            let stamp = files.stamp_name(name)?;
             let mut same = stamp == d.stamp;
+            stamps.push(stamp);
             let mut sidecars = Vec::with_capacity(d.sidecars.len());
             for (annotator, name, was) in &d.sidecars {
                 let name = os_str(name.0)?;
                 let stamp = files.stamp_name(name)?;
                 same &= stamp == *was;
-                sidecars.push((annotator.to_string(), dir.join(name), stamp));
+                stamps.push(stamp);
+                sidecars.push((annotator.to_string(), dir.join(name)));
             }
             let values = match d.values {
                 Some((counts, facts)) if same => postcard::from_bytes(counts.0)
@@ -287,39 +344,43 @@ pub(crate) fn reopen<R: Send>(
                     .zip(postcard::from_bytes(facts.0).ok()),
                 _ => None,
             };
-            let listing = Listing {
-                document: dir.join(os_str(d.name.0)?),
-                stamp,
-                sidecars,
-            };
-            rows.push(row(&listing, values));
-            listings.push(listing);
+            rows.push(row(dir.join(name), sidecars, values));
         }
-        Some((listings, rows))
+        Some((stamps, rows))
     });
-    // Each moved once, into room made for all.
+    // Each row moved once, into room made for all.
     let documents = stored.folders.iter().map(|f| f.documents.len()).sum();
     let mut folders = Vec::with_capacity(checked.len());
-    let mut listings = Vec::with_capacity(documents);
+    let mut stamps = Vec::with_capacity(checked.len());
     let mut rows = Vec::with_capacity(documents);
+    // A folder's rows are in path order (by name); the whole list is when
+    // each folder's first row comes after the last row before it.
+    let mut sorted = true;
     for ((folder, dir), checked) in dirs.into_iter().zip(checked) {
-        let (listed, made) = checked?;
+        let (stamped, made) = checked?;
         folders.push((dir, Some(folder.stamp)));
-        listings.extend(listed);
+        stamps.push(stamped);
+        if let (Some(last), Some(first)) = (rows.last(), made.first()) {
+            sorted &= path_of(last) <= path_of(first);
+        }
         rows.extend(made);
     }
     // In path order, as the walk gives them (often they are already).
-    if !listings.is_sorted_by(|a, b| a.document <= b.document) {
-        let mut both: Vec<_> = listings.into_iter().zip(rows).collect();
-        both.sort_by(|a, b| a.0.document.cmp(&b.0.document));
-        (listings, rows) = both.into_iter().unzip();
+    if !sorted {
+        rows.sort_by(|a, b| path_of(a).cmp(path_of(b)));
     }
+    let listed_at =
+        SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(u64::try_from(listed_at).ok()?);
+    drop(stored);
     Some(Reopened {
-        listings,
+        listings: Listings {
+            root: root.to_path_buf(),
+            bytes,
+            stamps,
+        },
         rows,
         folders,
-        listed_at: SystemTime::UNIX_EPOCH
-            + std::time::Duration::from_nanos(u64::try_from(listed_at).ok()?),
+        listed_at,
         stamped_at,
     })
 }
@@ -367,9 +428,24 @@ mod tests {
         (dir, folders, known)
     }
 
-    /// The rows the tests make: the values alone.
-    fn values(_: &Listing, values: Option<(DocCounts, DocFacts)>) -> Option<(DocCounts, DocFacts)> {
-        values
+    /// The rows the tests make: the path and the values.
+    type TestRow = (PathBuf, Option<(DocCounts, DocFacts)>);
+
+    fn reopened(file: &Path, root: &Path) -> Option<Reopened<TestRow>> {
+        reopen(
+            file,
+            root,
+            |path, _, values| (path, values),
+            |row: &TestRow| &row.0,
+        )
+    }
+
+    /// The values of `re`'s rows, and its listings sorted by path.
+    fn made(re: Reopened<TestRow>) -> (Vec<Option<(DocCounts, DocFacts)>>, Vec<Listing>) {
+        let values = re.rows.into_iter().map(|(_, v)| v).collect();
+        let mut listings = re.listings.make();
+        listings.sort_by(|a, b| a.document.cmp(&b.document));
+        (values, listings)
     }
 
     /// A snapshot file outside the corpus (writing one inside would change
@@ -430,19 +506,30 @@ mod tests {
         let (dir, folders, known) = corpus();
         let (_state, file) = state();
         snapshot(&file, dir.path(), &folders, &known);
-        let re = reopen(&file, dir.path(), values).expect("usable");
+        let re = reopened(&file, dir.path()).expect("usable");
+        assert_eq!(re.folders, folders);
+        let paths: Vec<&Path> = re.rows.iter().map(|r| r.0.as_path()).collect();
+        let root = dir.path();
+        assert_eq!(
+            paths,
+            [
+                root.join("a.txt"),
+                root.join("box/b.txt"),
+                root.join("z.txt")
+            ]
+        );
+        let (values, listings) = made(re);
         let mut expected: Vec<&Listing> = known.values().collect();
         expected.sort_by(|a, b| a.document.cmp(&b.document));
-        assert_eq!(re.listings.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(listings.iter().collect::<Vec<_>>(), expected);
         assert_eq!(
-            re.rows,
+            values,
             vec![
                 Some((counts(1), facts(1))),
                 Some((counts(2), facts(2))),
                 Some((counts(1), facts(1)))
             ]
         );
-        assert_eq!(re.folders, folders);
     }
 
     #[test]
@@ -454,10 +541,10 @@ mod tests {
         // stays), same size.
         let side = dir.path().join("box/b.txt.kim.gloss.ron");
         std::fs::write(&side, "(version: 2)").unwrap();
-        let re = reopen(&file, dir.path(), values).expect("usable");
-        assert!(re.rows[0].is_some() && re.rows[2].is_some());
-        assert_eq!(re.rows[1], None);
-        assert_eq!(re.listings[1].sidecars[0].2, Stamp::of(&side).unwrap());
+        let (values, listings) = made(reopened(&file, dir.path()).expect("usable"));
+        assert!(values[0].is_some() && values[2].is_some());
+        assert_eq!(values[1], None);
+        assert_eq!(listings[1].sidecars[0].2, Stamp::of(&side).unwrap());
     }
 
     #[test]
@@ -466,7 +553,7 @@ mod tests {
         let (_state, file) = state();
         snapshot(&file, dir.path(), &folders, &known);
         std::fs::write(dir.path().join("box/new.txt"), "New.\n").unwrap();
-        assert!(reopen(&file, dir.path(), values).is_none(), "a new file");
+        assert!(reopened(&file, dir.path()).is_none(), "a new file");
         // Listed now: the folders changed just before, so a change in the
         // same tick of their clocks could not be told.
         let (dir, folders, known) = corpus();
@@ -480,14 +567,14 @@ mod tests {
             |_| None,
         )
         .unwrap();
-        assert!(reopen(&file, dir.path(), values).is_none(), "racy folders");
+        assert!(reopened(&file, dir.path()).is_none(), "racy folders");
     }
 
     #[test]
     fn a_broken_missing_or_foreign_file_is_no_snapshot() {
         let (dir, folders, known) = corpus();
         let (_state, file) = state();
-        assert!(reopen(&file, dir.path(), values).is_none(), "missing");
+        assert!(reopened(&file, dir.path()).is_none(), "missing");
         snapshot(&file, dir.path(), &folders, &known);
         let good = std::fs::read(&file).unwrap();
         for bad in [
@@ -496,11 +583,11 @@ mod tests {
             b"not a snapshot".to_vec(),
         ] {
             std::fs::write(&file, bad).unwrap();
-            assert!(reopen(&file, dir.path(), values).is_none());
+            assert!(reopened(&file, dir.path()).is_none());
         }
         std::fs::write(&file, &good).unwrap();
         std::fs::remove_file(dir.path().join("a.txt.kim.gloss.ron")).unwrap();
-        assert!(reopen(&file, dir.path(), values).is_none(), "a file gone");
+        assert!(reopened(&file, dir.path()).is_none(), "a file gone");
     }
 
     #[test]
@@ -509,8 +596,10 @@ mod tests {
         let (_state, file) = state();
         snapshot(&file, dir.path(), &folders, &known);
         let other = dir.path().join("box").join("..");
-        let re = reopen(&file, &other, values).expect("usable");
-        assert_eq!(re.listings[0].document, other.join("a.txt"));
+        let re = reopened(&file, &other).expect("usable");
         assert_eq!(re.folders[0].0, other);
+        assert_eq!(re.rows[0].0, other.join("a.txt"));
+        let (_, listings) = made(re);
+        assert_eq!(listings[0].document, other.join("a.txt"));
     }
 }

@@ -228,8 +228,18 @@ impl CorpusView {
             self.resolver = self.build_resolver();
         }
         self.selected_path = place.selected.clone();
-        self.built_for = None;
+        // Built again only if the sort or a filter differs from the list
+        // as it was built (a reopened corpus's ten thousand rows are
+        // sorted before its first frame); the selection goes back to its
+        // document either way.
         self.rebuild();
+        if let Some(i) = self
+            .selected_path
+            .clone()
+            .and_then(|p| self.position_of(&p))
+        {
+            self.selected = i;
+        }
     }
 
     /// The list as it is now, for the state file.
