@@ -420,16 +420,19 @@ fn title_of(header: &[Vec<&str>]) -> Option<String> {
             text.into_owned()
         };
         let last = text.split_whitespace().last().unwrap_or("");
-        let sentence = text.ends_with(['?', '!'])
+        let sentence = text.ends_with(['?', '!', '。', '？', '！'])
             || text.ends_with('.') && !is_abbreviation(last.trim_end_matches('.'));
         // A sentence of the body is the end of the header: no title above it.
         if words > 25 || sentence {
             return None;
         }
+        // A capital, a digit, or a letter of a script without case
+        // (Hangul, Chinese characters, Arabic…): a lower-case start is no
+        // title.
         if !text
             .chars()
             .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            .is_some_and(|c| c.is_ascii_digit() || c.is_alphabetic() && !c.is_lowercase())
         {
             continue;
         }
@@ -1201,6 +1204,27 @@ mod tests {
                 out.push((p.display().to_string(), text));
             }
         }
+    }
+
+    #[test]
+    fn a_heading_in_a_script_without_capitals_is_a_title_and_a_sentence_is_not() {
+        let korean =
+            "남일과의 회담 기록\n\n평양, 1957년 3월 12일\n\n남일은 회담이 늦어졌다고 말했다.\n";
+        assert_eq!(detect(korean).title.as_deref(), Some("남일과의 회담 기록"));
+        assert_eq!(
+            title_and_date(korean).0.as_deref(),
+            Some("남일과의 회담 기록")
+        );
+        let chinese = "会谈记录\n\n南日说，会谈推迟了。\n";
+        assert_eq!(detect(chinese).title.as_deref(), Some("会谈记录"));
+        // The body's first sentence ends the header, in any script.
+        assert_eq!(detect("南日说，会谈推迟了。\n\n会谈记录\n").title, None);
+        assert_eq!(
+            detect("남일은 회담이 늦어졌다고 말했다.\n\n기록\n").title,
+            None
+        );
+        // Lower case still starts no title.
+        assert_eq!(detect("an untitled note\n\nText of it.\n").title, None);
     }
 
     #[test]
