@@ -32,7 +32,7 @@ use super::parallel;
 /// First bytes of a snapshot file.
 const MAGIC: &[u8; 8] = b"glosssnp";
 /// The snapshot's format; a file of another one is not used.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A document's counts and facts as the caches encode them (postcard).
 pub(crate) type Encoded<'a> = (&'a [u8], &'a [u8]);
@@ -97,7 +97,9 @@ impl Listings {
                     sidecars,
                 })
             };
-            for d in &folder.documents {
+            let documents: Vec<StoredDocument> =
+                postcard::from_bytes(folder.documents.0).unwrap_or_default();
+            for d in &documents {
                 match listing(d) {
                     Some(l) => out.push(l),
                     None => break,
@@ -127,8 +129,10 @@ struct StoredFolder<'a> {
     #[serde(borrow)]
     path: Bytes<'a>,
     stamp: Stamp,
+    /// Its documents, encoded apart (a `Vec<StoredDocument>`): each
+    /// folder's are decoded on the thread that stamps them, not all before.
     #[serde(borrow)]
-    documents: Vec<StoredDocument<'a>>,
+    documents: Bytes<'a>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -242,13 +246,9 @@ fn encode<'v>(
         let &folder = listing.document.parent().and_then(|d| index.get(d))?;
         listed[folder].push(listing);
     }
-    let mut stored = Stored {
-        context: context(),
-        listed_at: cache::nanos(listed_at),
-        folders: Vec::with_capacity(folders.len()),
-    };
-    for ((dir, stamp), listings) in folders.into_iter().zip(&mut listed) {
-        let below = dir.strip_prefix(root).ok()?;
+    // Each folder's documents encoded first (the folders borrow them).
+    let mut encoded_documents = Vec::with_capacity(folders.len());
+    for listings in &mut listed {
         // Names in one folder: their bytes' order is their paths'.
         listings.sort_unstable_by(|a, b| a.document.as_os_str().cmp(b.document.as_os_str()));
         let mut documents = Vec::with_capacity(listings.len());
@@ -270,10 +270,19 @@ fn encode<'v>(
                 values: encoded(listing).map(|(c, f)| (Bytes(c), Bytes(f))),
             });
         }
+        encoded_documents.push(postcard::to_stdvec(&documents).ok()?);
+    }
+    let mut stored = Stored {
+        context: context(),
+        listed_at: cache::nanos(listed_at),
+        folders: Vec::with_capacity(folders.len()),
+    };
+    for ((dir, stamp), documents) in folders.into_iter().zip(&encoded_documents) {
+        let below = dir.strip_prefix(root).ok()?;
         stored.folders.push(StoredFolder {
             path: Bytes(os_bytes(below.as_os_str())),
             stamp: (*stamp)?,
-            documents,
+            documents: Bytes(documents),
         });
     }
     let mut out = Vec::with_capacity(64 + known.len() * 256);
@@ -322,10 +331,11 @@ pub(crate) fn reopen<R: Send>(
     }
     // Each folder's files on every core, stamped through its handle.
     let checked = parallel::map(&dirs, |(folder, dir)| {
+        let documents: Vec<StoredDocument> = postcard::from_bytes(folder.documents.0).ok()?;
         let files = FolderFiles::open(dir)?;
-        let mut stamps = Vec::with_capacity(folder.documents.len() * 3);
-        let mut rows = Vec::with_capacity(folder.documents.len());
-        for d in &folder.documents {
+        let mut stamps = Vec::with_capacity(documents.len() * 3);
+        let mut rows = Vec::with_capacity(documents.len());
+        for d in &documents {
             let name = os_str(d.name.0)?;
             let stamp = files.stamp_name(name)?;
             let mut same = stamp == d.stamp;
@@ -349,7 +359,7 @@ pub(crate) fn reopen<R: Send>(
         Some((stamps, rows))
     });
     // Each row moved once, into room made for all.
-    let documents = stored.folders.iter().map(|f| f.documents.len()).sum();
+    let documents = checked.iter().flatten().map(|(_, rows)| rows.len()).sum();
     let mut folders = Vec::with_capacity(checked.len());
     let mut stamps = Vec::with_capacity(checked.len());
     let mut rows = Vec::with_capacity(documents);

@@ -364,10 +364,9 @@ impl CorpusView {
             // frame while the counts fill in.
             let value = match self.sort {
                 // Undated rows last.
-                SortKey::Date => match self.index.date_of(row) {
-                    Some(d) => SortValue::Date(false, d.as_str()),
-                    None => SortValue::Date(true, ""),
-                },
+                SortKey::Date => {
+                    SortValue::Date(self.index.date_of(row).map_or(u32::MAX, |d| d.order_key()))
+                }
                 SortKey::Title => SortValue::Text(Cow::Owned(title.to_lowercase())),
                 SortKey::Path => SortValue::Text(Cow::Borrowed(&row.relative)),
                 SortKey::Counts => SortValue::Count(std::cmp::Reverse(
@@ -376,8 +375,9 @@ impl CorpusView {
             };
             shown.push((value, i));
         }
-        // Ties keep path order (rows are sorted by path).
-        shown.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        // Ties keep path order (rows are sorted by path); every pair
+        // differs, so an unstable sort (no buffer) gives the same order.
+        shown.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         if self.reverse {
             shown.reverse();
         }
@@ -741,8 +741,9 @@ impl CorpusView {
 /// What a row is sorted on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum SortValue<'r> {
-    /// (undated, the date as written: ISO order is date order)
-    Date(bool, &'r str),
+    /// [`PartialDate::order_key`](crate::project::PartialDate::order_key);
+    /// undated rows last.
+    Date(u32),
     Text(Cow<'r, str>),
     Count(std::cmp::Reverse<usize>),
 }
