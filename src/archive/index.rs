@@ -737,7 +737,8 @@ impl CorpusIndex {
         ))
     }
 
-    /// The index of `rows` (in path order), made of `listings`, found in
+    /// The index of `rows` (in path order, as both the walk and a snapshot
+    /// give them: not checked again), made of `listings`, found in
     /// `folders` as listed at `listed_at`, and the watcher to count them.
     fn with_rows(
         root: &Path,
@@ -756,7 +757,7 @@ impl CorpusIndex {
         let (update_tx, updates) = mpsc::channel();
         let (request_tx, requests) = mpsc::channel();
         let empty = rows.is_empty();
-        let mut index = CorpusIndex {
+        let index = CorpusIndex {
             root: root.to_path_buf(),
             project_file: project_file.clone(),
             project,
@@ -771,7 +772,6 @@ impl CorpusIndex {
             complete: empty,
             generation: 0,
         };
-        index.reindex();
         let watcher = Watcher {
             writing: index.writing.clone(),
             root: root.to_path_buf(),
