@@ -276,7 +276,7 @@ fn walk_with(root: &Path, stamped: bool) -> (Vec<Listing>, Vec<ListedFolder>) {
     let mut seen = HashSet::new();
     let mut depth = vec![root.to_path_buf()];
     while !depth.is_empty() {
-        let read = parallel::map(&depth, |dir| read_folder(dir, stamped));
+        let read = parallel::map_each(&depth, |dir| read_folder(dir, stamped));
         let mut next = Vec::new();
         for (dir, folder) in depth.iter().zip(read) {
             let Some(folder) = folder else { continue };
@@ -1557,7 +1557,7 @@ impl Watcher {
             .zip(groups.iter().map(Vec::as_slice))
             .collect();
         // Each folder's stamps: per listing, the document's then its sidecars'.
-        let stamped = parallel::map(&work, |((dir, stamp), listings)| {
+        let stamped = parallel::map_each(&work, |((dir, stamp), listings)| {
             let before = (*stamp)?;
             let now = Stamp::of(dir)?;
             if now != before || cache::is_racy(before, listed_at) {

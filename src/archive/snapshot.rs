@@ -330,7 +330,7 @@ pub(crate) fn reopen<R: Send>(
         dirs.push((folder, dir));
     }
     // Each folder's files on every core, stamped through its handle.
-    let checked = parallel::map(&dirs, |(folder, dir)| {
+    let checked = parallel::map_each(&dirs, |(folder, dir)| {
         let documents: Vec<StoredDocument> = postcard::from_bytes(folder.documents.0).ok()?;
         let files = FolderFiles::open(dir)?;
         let mut stamps = Vec::with_capacity(documents.len() * 3);
