@@ -94,7 +94,9 @@ fi
 FIRST_MARKER="Pak Chang-ok advised the grain"
 LAST_MARKER="THE END MARKER"
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# now_ms: the clock in ms, from bash's own $EPOCHREALTIME (a `date` process
+# per reading added its start, 1–2 ms, to every timing).
+now_ms() { echo $((${EPOCHREALTIME/[.,]/} / 1000)); }
 # The polling loops below look at the pane with bash builtins only: the
 # clock from $EPOCHREALTIME, matching with [[ ]], and a 5 ms pause that is
 # a `read` timing out on a descriptor nothing writes to. Each look is one
@@ -147,10 +149,12 @@ stop_tmux() {
 # paragraph is on screen.
 first_screen() {
   local cmd=$1 quit=$2 t0 t
-  t0=$(now_ms)
+  clock_ms
+  t0=$CLOCK_MS
   start_in_tmux "$cmd"
   wait_for "$FIRST_MARKER" >/dev/null
-  t=$(($(now_ms) - t0))
+  clock_ms
+  t=$((CLOCK_MS - t0))
   tmux send-keys -t "$SESSION" $quit 2>/dev/null || true
   sleep 0.1
   stop_tmux
@@ -385,12 +389,15 @@ if want corpus; then
   # corpus_open: prints "first complete hwm" (ms from start, ms from start, bytes).
   corpus_open() {
     local t0 first done pid hwm
-    t0=$(now_ms)
+    clock_ms
+    t0=$CLOCK_MS
     start_in_tmux "exec env GLOSS_STATE_DIR=$CSTATE $GLOSS --as bench $ARCHIVE"
     wait_for "10000 documents" >/dev/null
-    first=$(($(now_ms) - t0))
+    clock_ms
+    first=$((CLOCK_MS - t0))
     complete_ms >/dev/null
-    done=$(($(now_ms) - t0))
+    clock_ms
+    done=$((CLOCK_MS - t0))
     pid=$(tmux display -p -t "$SESSION" '#{pane_pid}')
     hwm=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$pid/status")
     tmux send-keys -t "$SESSION" q
