@@ -367,7 +367,7 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
     pub fn settled_value(
         &self,
         document: &Path,
-        stamps: &[(&Path, FileStamp)],
+        stamps: &[(&Path, Option<FileStamp>)],
         context: [u8; 32],
     ) -> Option<&[u8]> {
         let entry = self.entries.get(path_slice(document).as_ref())?;
@@ -378,7 +378,9 @@ impl<V: Clone + Serialize + DeserializeOwned> Cache<V> {
                 .iter()
                 .zip(stamps)
                 .all(|(input, (path, stamp))| {
-                    input.hash.is_none() && input.stamp == *stamp && input.path == path_digest(path)
+                    input.hash.is_none()
+                        && Some(input.stamp) == *stamp
+                        && input.path == path_digest(path)
                 });
         same.then_some(entry.value.as_slice())
     }

@@ -228,6 +228,18 @@ pub struct Listing {
 }
 
 impl Listing {
+    /// The files a document's facts are computed from, with their stamps:
+    /// the document, then its sidecars (from which its counts are).
+    fn inputs(&self) -> Vec<(&Path, Option<Stamp>)> {
+        std::iter::once((self.document.as_path(), Some(self.stamp)))
+            .chain(
+                self.sidecars
+                    .iter()
+                    .map(|(_, p, s)| (p.as_path(), Some(*s))),
+            )
+            .collect()
+    }
+
     pub fn sidecar_paths(&self) -> Vec<(String, PathBuf)> {
         self.sidecars
             .iter()
@@ -1094,15 +1106,7 @@ impl Caches {
     /// each lookup says whether its entry settles: see
     /// [`Cache::peek_stamped`].)
     fn look(&self, listing: &Listing, walked: SystemTime) -> Looked {
-        let mut inputs: Vec<(&Path, Option<Stamp>)> =
-            Vec::with_capacity(listing.sidecars.len() + 1);
-        inputs.push((&listing.document, Some(listing.stamp)));
-        inputs.extend(
-            listing
-                .sidecars
-                .iter()
-                .map(|(_, p, stamp)| (p.as_path(), Some(*stamp))),
-        );
+        let inputs = listing.inputs();
         let counts = self.counts.peek_stamped(
             &listing.document,
             &inputs[1..],
@@ -1134,9 +1138,7 @@ impl Caches {
     /// both were computed from its files with exactly the listing's stamps,
     /// none racy (what a snapshot may keep).
     fn encoded(&self, listing: &Listing) -> Option<snapshot::Encoded<'_>> {
-        let mut inputs: Vec<(&Path, Stamp)> = Vec::with_capacity(listing.sidecars.len() + 1);
-        inputs.push((&listing.document, listing.stamp));
-        inputs.extend(listing.sidecars.iter().map(|(_, p, s)| (p.as_path(), *s)));
+        let inputs = listing.inputs();
         let document = &listing.document;
         let counts = self
             .counts

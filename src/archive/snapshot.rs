@@ -172,21 +172,16 @@ fn context() -> [u8; 32] {
     *CONTEXT.get_or_init(|| cache::context_of(&[b"snapshot", env!("CARGO_PKG_VERSION").as_bytes()]))
 }
 
-#[cfg(unix)]
+/// A name's bytes as stored, and (below) back: as they are on Unix; on
+/// other systems a name that is not UTF-8 is not read back.
 fn os_bytes(s: &OsStr) -> &[u8] {
-    use std::os::unix::ffi::OsStrExt;
-    s.as_bytes()
+    s.as_encoded_bytes()
 }
 
 #[cfg(unix)]
 fn os_str(b: &[u8]) -> Option<&OsStr> {
     use std::os::unix::ffi::OsStrExt;
     Some(OsStr::from_bytes(b))
-}
-
-#[cfg(not(unix))]
-fn os_bytes(s: &OsStr) -> &[u8] {
-    s.as_encoded_bytes()
 }
 
 #[cfg(not(unix))]
