@@ -228,14 +228,31 @@ pub fn documents_in(folder: &Path) -> Vec<PathBuf> {
 /// read (a search starts on the first folder while the rest is walked);
 /// `found` returning false stops the walk.
 pub fn each_document_in(folder: &Path, found: &mut impl FnMut(PathBuf) -> bool) {
-    collect_documents(folder, &mut HashSet::new(), found);
+    collect_documents(folder, &mut HashSet::new(), false, &mut |path, _| {
+        found(path)
+    });
 }
 
-/// Returns false when `found` asked to stop.
+/// [`documents_in`], each document with its sidecars as
+/// [`sidecar::sidecars_of`] gives them (`(annotator, path)` sorted), from
+/// the walk's own listing of each folder: a corpus's folders are not read
+/// a second time to find them.
+pub fn documents_with_sidecars_in(folder: &Path) -> Vec<(PathBuf, Vec<(String, PathBuf)>)> {
+    let mut out = Vec::new();
+    collect_documents(folder, &mut HashSet::new(), true, &mut |path, sidecars| {
+        out.push((path, sidecars));
+        true
+    });
+    out
+}
+
+/// Returns false when `found` asked to stop. With `with_sidecars`, each
+/// document comes with its sidecars; otherwise with none.
 fn collect_documents(
     dir: &Path,
     seen: &mut HashSet<PathBuf>,
-    found: &mut impl FnMut(PathBuf) -> bool,
+    with_sidecars: bool,
+    found: &mut impl FnMut(PathBuf, Vec<(String, PathBuf)>) -> bool,
 ) -> bool {
     let Ok(real) = std::fs::canonicalize(dir) else {
         return true;
@@ -253,10 +270,25 @@ fn collect_documents(
         .iter()
         .map(|(name, _)| name.to_string_lossy().into_owned())
         .collect();
+    // The folder's sidecars by document name, as `sidecars_in` lists them.
+    let mut sidecars: HashMap<OsString, Vec<(String, PathBuf)>> = HashMap::new();
+    if with_sidecars {
+        for (name, _) in &entries {
+            if let Some((doc, annotator)) = sidecar::split_sidecar_file_name(name) {
+                sidecars
+                    .entry(doc.to_os_string())
+                    .or_default()
+                    .push((annotator.to_string(), dir.join(name)));
+            }
+        }
+        for listed in sidecars.values_mut() {
+            listed.sort();
+        }
+    }
     for (name, entry) in entries {
-        let name = name.to_string_lossy();
+        let text = name.to_string_lossy();
         let path = entry.path();
-        if name.starts_with('.') {
+        if text.starts_with('.') {
             continue;
         }
         // The entry's own type saves a stat per file; a symlink is followed.
@@ -266,14 +298,14 @@ fn collect_documents(
             _ => (path.is_dir(), path.is_file()),
         };
         if is_dir {
-            if !collect_documents(&path, seen, found) {
+            if !collect_documents(&path, seen, with_sidecars, found) {
                 return false;
             }
         } else if is_file
-            && sidecar::parse_sidecar_name(&name).is_none()
-            && name != crate::project::FILE_NAME
-            && !written_beside_a_document(&name, &names)
-            && !found(path)
+            && sidecar::parse_sidecar_name(&text).is_none()
+            && text != crate::project::FILE_NAME
+            && !written_beside_a_document(&text, &names)
+            && !found(path, sidecars.remove(&name).unwrap_or_default())
         {
             return false;
         }
@@ -503,6 +535,41 @@ mod tests {
                 dir.path().join("notes.v2.txt"),
             ]
         );
+    }
+
+    #[test]
+    fn a_walk_with_sidecars_finds_what_each_documents_own_lookup_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("box");
+        std::fs::create_dir_all(&sub).unwrap();
+        for name in [
+            "a.txt",
+            "a.txt.lee.gloss.ron",
+            "a.txt.kim.gloss.ron",
+            "a.txt.kim.md",
+            "b.txt",
+            "gone.txt.kim.gloss.ron",
+            "x.y.txt",
+            "x.y.txt.kim.gloss.ron",
+        ] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        std::fs::write(sub.join("c.txt"), "x").unwrap();
+        std::fs::write(sub.join("c.txt.kim.gloss.ron"), "x").unwrap();
+        let walked = documents_with_sidecars_in(dir.path());
+        let paths: Vec<PathBuf> = walked.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(paths, documents_in(dir.path()));
+        for (document, sidecars) in &walked {
+            assert_eq!(*sidecars, sidecar::sidecars_of(document), "{document:?}");
+        }
+        assert_eq!(
+            walked[0].1,
+            vec![
+                ("kim".to_string(), dir.path().join("a.txt.kim.gloss.ron")),
+                ("lee".to_string(), dir.path().join("a.txt.lee.gloss.ron")),
+            ]
+        );
+        assert!(walked[1].1.is_empty());
     }
 
     #[test]

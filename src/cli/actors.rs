@@ -11,14 +11,14 @@ use clap::{Args, ValueEnum};
 use super::report;
 use crate::annotation::registry::{Actor, ActorResolver};
 use crate::assist::{Detected, Detector};
-use crate::corpus::documents_in;
+use crate::corpus::documents_with_sidecars_in;
 use crate::document::Document;
 use crate::project::boilerplate::MAX_SCANNED_BYTES;
 #[cfg(doc)]
 use crate::project::boilerplate::files_below;
 use crate::project::store::ProjectStore;
 use crate::project::{ActorEntry, FILE_NAME, Project};
-use crate::sidecar::Sidecar;
+use crate::sidecar::{self, Sidecar};
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
 pub enum ActorsFormat {
@@ -55,14 +55,19 @@ struct Input {
 }
 
 pub fn run(args: &ActorsArgs) -> ExitCode {
-    // (path, found in a folder): a folder's files are sized when opened,
-    // and those `files_below` leaves out (too large, gone) skipped there.
+    // (path, found in a folder, its sidecars): a folder's files are sized
+    // when opened, and those `files_below` leaves out (too large, gone)
+    // skipped there; their sidecars come from the walk's listing.
     let mut named = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
-            named.extend(documents_in(path).into_iter().map(|p| (p, true)));
+            named.extend(
+                documents_with_sidecars_in(path)
+                    .into_iter()
+                    .map(|(p, sidecars)| (p, true, sidecars)),
+            );
         } else {
-            named.push((path.clone(), false));
+            named.push((path.clone(), false, sidecar::sidecars_of(path)));
         }
     }
     // Project files by path, each loaded once (a load error is kept and
@@ -75,10 +80,11 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     let mut project_file: Option<PathBuf> = None;
     // Reading, metadata detection and sidecar registries, on every core.
     let run = crate::corpus::RunCache::default();
-    let read =
-        crate::archive::parallel::map(&named, |(path, found)| read_input(path, *found, &run));
+    let read = crate::archive::parallel::map(&named, |(path, found, sidecars)| {
+        read_input(path, *found, sidecars)
+    });
     let mut files = Vec::new();
-    for ((path, _), read) in named.iter().zip(read) {
+    for ((path, _, _), read) in named.iter().zip(read) {
         if matches!(read, Ok(None)) {
             continue;
         }
@@ -190,7 +196,7 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
 /// folder that [`files_below`] leaves out; or the error to report.
 type Read = Result<Option<(Document, Option<String>, Vec<Vec<Actor>>)>, String>;
 
-fn read_input(path: &Path, found: bool, run: &crate::corpus::RunCache) -> Read {
+fn read_input(path: &Path, found: bool, sidecars: &[(String, PathBuf)]) -> Read {
     let shown = |e| format!("{}: {e}", path.display());
     let doc = if found {
         match Document::open_found(path, MAX_SCANNED_BYTES).map_err(shown)? {
@@ -204,8 +210,7 @@ fn read_input(path: &Path, found: bool, run: &crate::corpus::RunCache) -> Read {
     let author = crate::assist::author::metadata_author(&doc, None);
     // Only each sidecar's registry is read; a sidecar that cannot be read
     // lends none.
-    let actors = run
-        .sidecars_of(path)
+    let actors = sidecars
         .iter()
         .filter_map(|(_, p)| Sidecar::load_actors(p).ok())
         .collect();
