@@ -12,7 +12,7 @@
 #                 # (open session export actors formats criterion search corpus; spaces or commas;
 #                 #  formats: the 300-page PDF and the 10 MB HTML page of #13, also as ONLY=html)
 #
-# Needs tmux, less, vim, hyperfine, jq (installed with apt-get when run as
+# Needs tmux, less, vim, hyperfine, jq, rg (installed with apt-get when run as
 # root; otherwise it says what to install). Terminal timings run in a detached
 # 120×40 tmux session and poll its pane (`capture-pane`, through one tmux
 # control-mode client) until a marker text shows,
@@ -28,9 +28,10 @@ ONLY=${ONLY:-}
 want() { [ -z "$ONLY" ] || [[ " ${ONLY//,/ } " == *" $1 "* ]]; }
 
 # ---------- tools ----------
+# (command:package; rg, the actors row's baseline, is Debian's ripgrep)
 missing=()
-for t in tmux less vim hyperfine jq; do
-  command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+for t in tmux:tmux less:less vim:vim hyperfine:hyperfine jq:jq rg:ripgrep; do
+  command -v "${t%%:*}" >/dev/null 2>&1 || missing+=("${t#*:}")
 done
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -119,7 +119,7 @@ fn evaluate() -> Scores {
                     *actors_of
                         .entry(&g.person)
                         .or_default()
-                        .entry(m.actor.clone())
+                        .entry(m.actor.to_string())
                         .or_default() += 1;
                 }
             }

@@ -79,7 +79,7 @@ fn i_resolves_to_one_actor_in_the_tui_and_the_cli() {
         let found = s.app.assist_of(i).expect("worked out");
         for m in &found.mentions {
             if m.actor.contains("Petrov") {
-                tui.push(((i + 1) as u64, m.surface.clone(), m.actor.clone()));
+                tui.push(((i + 1) as u64, m.surface.to_string(), m.actor.to_string()));
             }
         }
     }

@@ -450,8 +450,8 @@ impl App {
         let mut out: Vec<String> = Vec::new();
         if let Some(found) = self.assist_of(index) {
             for m in &found.mentions {
-                if !out.contains(&m.actor) {
-                    out.push(m.actor.clone());
+                if !out.iter().any(|a| *a == m.actor) {
+                    out.push(m.actor.to_string());
                 }
             }
         }

@@ -42,7 +42,7 @@ pub fn detect_documents<S: AsRef<str> + Sync>(
     for ((found, actor), links) in detected.iter_mut().zip(&actors).zip(links) {
         if let Some(actor) = actor {
             for i in links {
-                found.mentions[i].actor = actor.clone();
+                found.mentions[i].actor = actor.into();
             }
         }
     }
@@ -89,7 +89,7 @@ pub fn author_actor(author: &str, resolver: &ActorResolver) -> Option<String> {
 /// words, initials aside, are the actor's or the metadata `author`'s.
 pub fn link_author(mentions: &mut [Mention], author: &str, actor: &str) {
     for i in author_mentions(mentions, author, actor) {
-        mentions[i].actor = actor.to_string();
+        mentions[i].actor = actor.into();
     }
 }
 
@@ -192,8 +192,8 @@ mod tests {
             paragraph: 0,
             start: 0,
             end: surface.chars().count(),
-            surface: surface.to_string(),
-            actor: surface.to_string(),
+            surface: surface.into(),
+            actor: surface.into(),
             rule: crate::assist::Rule::Shape,
         };
         let mut found = vec![

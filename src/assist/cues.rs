@@ -415,7 +415,7 @@ impl CueRules {
                 (first <= last).then(|| Name {
                     first,
                     last,
-                    actor: m.actor.clone(),
+                    actor: m.actor.to_string(),
                     paragraph: m.paragraph,
                     author: m.rule == Rule::Pronoun,
                 })
@@ -713,7 +713,7 @@ impl Antecedents<'_> {
         self.earlier
             .iter()
             .find(|m| fits(&m.actor, m.rule == Rule::Pronoun))
-            .map(|m| (m.actor.clone(), m.paragraph))
+            .map(|m| (m.actor.to_string(), m.paragraph))
     }
 }
 
@@ -896,8 +896,8 @@ mod tests {
                     paragraph: 0,
                     start: text[..at].chars().count(),
                     end: text[..at].chars().count() + surface.chars().count(),
-                    surface: surface.to_string(),
-                    actor: actor.to_string(),
+                    surface: (*surface).into(),
+                    actor: (*actor).into(),
                     rule: Rule::Known,
                 }
             })

@@ -226,8 +226,8 @@ fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {
                 "paragraph": m.paragraph + 1,
                 "start": m.start,
                 "end": m.end,
-                "surface": m.surface,
-                "actor": m.actor,
+                "surface": m.surface.as_str(),
+                "actor": m.actor.as_str(),
                 "rule": m.rule.as_str(),
             });
             out.push_str(&line.to_string());
@@ -306,7 +306,7 @@ fn add(
         .iter()
         .flat_map(|d| &d.mentions)
         .filter(|m| m.rule != crate::assist::Rule::Pronoun && !resolver.knows(&m.actor))
-        .map(|m| m.actor.clone())
+        .map(|m| m.actor.to_string())
         .collect();
     actors.sort();
     actors.dedup();
