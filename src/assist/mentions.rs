@@ -798,13 +798,24 @@ impl Detector {
         full.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         full.dedup_by(|a, b| a.1 == b.1);
         // The actor a surface links to, found once per surface.
-        let mut linked: HashMap<&str, String, fnv::FnvBuildHasher> = HashMap::default();
+        let mut linked: HashMap<&str, CompactString, fnv::FnvBuildHasher> = HashMap::default();
+        // The author's actor, resolved once (every "I" and "me" names it).
+        let mut pronoun: Option<(String, CompactString)> = None;
         for f in kept {
-            let actor = match f.actor {
+            // Compact: a registry name or a linked one is copied inline,
+            // not allocated, for each of a corpus's many mentions.
+            let actor: CompactString = match f.actor {
                 // The author's actor, decided by `assist::author` (the same
                 // whatever the paragraphs detected with it).
-                Some(a) if f.rule == Rule::Pronoun => self.resolver.resolve(&a),
-                Some(a) => a.into_owned(),
+                Some(a) if f.rule == Rule::Pronoun => match &pronoun {
+                    Some((of, actor)) if **of == *a => actor.clone(),
+                    _ => {
+                        let actor = CompactString::from(self.resolver.resolve(&a));
+                        pronoun = Some((a.into_owned(), actor.clone()));
+                        actor
+                    }
+                },
+                Some(a) => CompactString::from(&*a),
                 None => linked
                     .entry(f.surface)
                     .or_insert_with(|| {
@@ -815,7 +826,7 @@ impl Detector {
                             .find(|(w, _)| contains_run(w, &words))
                             .map(|(_, name)| name.clone())
                             .unwrap_or(own);
-                        self.resolver.resolve(&longest)
+                        self.resolver.resolve(&longest).into()
                     })
                     .clone(),
             };
@@ -824,7 +835,7 @@ impl Detector {
                 start: f.start,
                 end: f.end,
                 surface: f.surface.into(),
-                actor: actor.into(),
+                actor,
                 rule: f.rule,
             });
         }
