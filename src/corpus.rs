@@ -270,21 +270,12 @@ fn collect_documents(
         .iter()
         .map(|(name, _)| name.to_string_lossy().into_owned())
         .collect();
-    // The folder's sidecars by document name, as `sidecars_in` lists them.
-    let mut sidecars: HashMap<OsString, Vec<(String, PathBuf)>> = HashMap::new();
-    if with_sidecars {
-        for (name, _) in &entries {
-            if let Some((doc, annotator)) = sidecar::split_sidecar_file_name(name) {
-                sidecars
-                    .entry(doc.to_os_string())
-                    .or_default()
-                    .push((annotator.to_string(), dir.join(name)));
-            }
-        }
-        for listed in sidecars.values_mut() {
-            listed.sort();
-        }
-    }
+    // The folder's sidecars by document name, from this listing.
+    let mut sidecars = if with_sidecars {
+        sidecar::sidecars_named(dir, entries.iter().map(|(name, _)| name.as_os_str()))
+    } else {
+        HashMap::new()
+    };
     for (name, entry) in entries {
         let text = name.to_string_lossy();
         let path = entry.path();

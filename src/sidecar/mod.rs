@@ -669,15 +669,24 @@ pub fn sidecars_of(document: &Path) -> Vec<(String, PathBuf)> {
 /// path)` sorted, as [`sidecars_of`] gives them for each document, from one
 /// listing of the folder.
 pub fn sidecars_in(folder: &Path) -> HashMap<OsString, Vec<(String, PathBuf)>> {
+    let names: Vec<OsString> = std::fs::read_dir(folder)
+        .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    sidecars_named(folder, names.iter().map(OsString::as_os_str))
+}
+
+/// [`sidecars_in`] from a listing of `folder` already made (`names`, its
+/// entries' file names).
+pub fn sidecars_named<'a>(
+    folder: &Path,
+    names: impl IntoIterator<Item = &'a OsStr>,
+) -> HashMap<OsString, Vec<(String, PathBuf)>> {
     let mut out: HashMap<OsString, Vec<(String, PathBuf)>> = HashMap::new();
-    if let Ok(entries) = std::fs::read_dir(folder) {
-        for entry in entries.flatten() {
-            let file = entry.file_name();
-            if let Some((doc, annotator)) = parse_sidecar_file_name(&file) {
-                out.entry(doc)
-                    .or_default()
-                    .push((annotator, folder.join(&file)));
-            }
+    for file in names {
+        if let Some((doc, annotator)) = parse_sidecar_file_name(file) {
+            out.entry(doc)
+                .or_default()
+                .push((annotator, folder.join(file)));
         }
     }
     for sidecars in out.values_mut() {
