@@ -645,7 +645,7 @@ impl Detector {
     pub fn detect_all(&self, documents: &[(Vec<&str>, Option<&str>)]) -> Vec<Detected> {
         let none = KnownNames::default();
         // Each document's names are listed on the thread that found them.
-        let first: Vec<(Detected, Vec<String>, Vec<Vec<String>>)> =
+        let first: Vec<(Detected, Vec<CompactString>, Vec<Words>)> =
             crate::archive::parallel::map(documents, |(paragraphs, author)| {
                 let mut unanswered = Vec::new();
                 let d = self.detect_with(paragraphs, *author, &none, Some(&mut unanswered));
@@ -690,7 +690,7 @@ impl Detector {
         paragraphs: &[&'a str],
         author: Option<&'a str>,
         extra: &KnownNames,
-        mut unanswered: Option<&mut Vec<String>>,
+        mut unanswered: Option<&mut Vec<CompactString>>,
     ) -> Detected {
         let mut detected = Detected::default();
         let mut found: Vec<Found> = Vec::new();
@@ -709,9 +709,19 @@ impl Detector {
             })
             .collect();
         let tokenised = || paras.iter().map(|(para, r)| (para, &all_tokens[r.clone()]));
+        // The name runs of every paragraph, found once for both loops (each
+        // paragraph's its range of this list).
+        let mut all_runs: Vec<(usize, usize)> = Vec::new();
+        let mut runs_of: Vec<std::ops::Range<usize>> = Vec::with_capacity(paras.len());
+        let mut run_at = RunsAt(Vec::new());
         let mut folded = Folded::default();
         let mut matches = Vec::new();
         for (index, (para, toks)) in tokenised().enumerate() {
+            let from = all_runs.len();
+            name_runs_into(para, toks, &mut all_runs);
+            runs_of.push(from..all_runs.len());
+            let runs = &all_runs[from..];
+            run_at.fill(runs, toks.len());
             self.registry_matches_in(paragraphs[index], &mut folded, &mut matches);
             for &(start, end, actor) in &matches {
                 found.push(Found::new(
@@ -726,7 +736,7 @@ impl Detector {
             strong_rules(
                 index,
                 para,
-                toks,
+                (toks, &run_at),
                 author,
                 &mut last_titled,
                 &mut found,
@@ -737,9 +747,12 @@ impl Detector {
         let mut local = KnownNames::default();
         // A name found many times is listed once.
         let mut listed: WordSet<&str> = WordSet::default();
+        let mut words: Words = Vec::new();
         for f in &found {
             if f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly && listed.insert(f.surface) {
-                local.insert(&name_words(f.surface));
+                words.clear();
+                words.extend(name_word_parts(f.surface).map(fold_word));
+                local.insert(&words);
             }
         }
         // Is a name (these words in a row) part of a known name?
@@ -749,14 +762,14 @@ impl Detector {
             }
             let found = local.contains(query) || extra.contains(query);
             if !found && let Some(unanswered) = unanswered.as_deref_mut() {
-                unanswered.push(query.to_string());
+                unanswered.push(query.into());
             }
             found
         };
         // One buffer for every key asked about.
         let mut key = String::new();
         for (index, (para, toks)) in tokenised().enumerate() {
-            for run in name_runs(para, toks) {
+            for &run in &all_runs[runs_of[index].clone()] {
                 tokens_key_into(&toks[run.0..run.1], &mut key);
                 if known(&key) {
                     let (s, e) = (toks[run.0].start, toks[run.1 - 1].end);
@@ -778,7 +791,7 @@ impl Detector {
         // Link each mention to the longest known name containing it.
         // Each surface (and registry actor) once: a name is mentioned often.
         let mut seen: WordSet<(&str, Option<&str>)> = WordSet::default();
-        let mut full: Vec<(Vec<String>, String)> = kept
+        let mut full: Vec<(Words, Cow<str>)> = kept
             .iter()
             .filter(|f| f.rule != Rule::Pronoun)
             .filter(|f| {
@@ -789,7 +802,7 @@ impl Detector {
             // `Pak Chang Ok`, an alias of `Pak Chang-ok`, is that actor).
             .map(|f| {
                 let name = match (&f.actor, f.rule) {
-                    (Some(actor), Rule::Registry) => actor.to_string(),
+                    (Some(actor), Rule::Registry) => actor.clone(),
                     _ => normalise_space(f.surface),
                 };
                 (name_words(f.surface), name)
@@ -801,6 +814,7 @@ impl Detector {
         let mut linked: HashMap<&str, CompactString, fnv::FnvBuildHasher> = HashMap::default();
         // The author's actor, resolved once (every "I" and "me" names it).
         let mut pronoun: Option<(String, CompactString)> = None;
+        detected.mentions.reserve(kept.len());
         for f in kept {
             // Compact: a registry name or a linked one is copied inline,
             // not allocated, for each of a corpus's many mentions.
@@ -820,13 +834,10 @@ impl Detector {
                     .entry(f.surface)
                     .or_insert_with(|| {
                         let words = name_words(f.surface);
-                        let own = normalise_space(f.surface);
-                        let longest = full
-                            .iter()
-                            .find(|(w, _)| contains_run(w, &words))
-                            .map(|(_, name)| name.clone())
-                            .unwrap_or(own);
-                        self.resolver.resolve(&longest).into()
+                        match full.iter().find(|(w, _)| contains_run(w, &words)) {
+                            Some((_, longest)) => self.resolver.resolve(longest).into(),
+                            None => self.resolver.resolve(&normalise_space(f.surface)).into(),
+                        }
                     })
                     .clone(),
             };
@@ -861,7 +872,7 @@ impl Detector {
 impl Detected {
     /// The folded words of every name a rule found (not linked mentions,
     /// pronouns or bare titles): what other documents may link to.
-    fn names(&self) -> Vec<Vec<String>> {
+    fn names(&self) -> Vec<Words> {
         // A name found many times is listed once.
         let mut listed: WordSet<&str> = WordSet::default();
         self.mentions
@@ -896,7 +907,7 @@ pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
             .collect::<WordSet<&str>>()
     });
     let names: WordSet<&str> = per_document.into_iter().flatten().collect();
-    let words: Vec<(Vec<String>, &str)> = names.iter().map(|n| (name_words(n), *n)).collect();
+    let words: Vec<(Words, &str)> = names.iter().map(|n| (name_words(n), *n)).collect();
     let mut merged: HashMap<String, String> = HashMap::new();
     for (w, name) in &words {
         if resolver.knows(name) {
@@ -1341,9 +1352,8 @@ fn adjacent(para: &Para, a: &Token, b: &Token) -> bool {
 }
 
 /// Maximal runs of adjacent name tokens (particles allowed inside), as
-/// `[from, to)` token indexes.
-fn name_runs(para: &Para, toks: &[Token]) -> Vec<(usize, usize)> {
-    let mut runs = Vec::new();
+/// `[from, to)` token indexes, pushed onto `runs`.
+fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
     let mut i = 0;
     while i < toks.len() {
         if !toks[i].name {
@@ -1370,7 +1380,6 @@ fn name_runs(para: &Para, toks: &[Token]) -> Vec<(usize, usize)> {
         runs.push((from, to));
         i = to;
     }
-    runs
 }
 
 /// A run's shape makes it a name even without a title: an initial, or a
@@ -1387,18 +1396,17 @@ fn name_shape(toks: &[Token]) -> bool {
         })
 }
 
-/// The first pass over one paragraph: every rule but registry and known names.
+/// The first pass over one paragraph (its words and their name runs by
+/// start): every rule but registry and known names.
 fn strong_rules<'a>(
     index: usize,
     para: &Para<'a>,
-    toks: &[Token],
+    (toks, run_at): (&[Token], &RunsAt),
     author: Option<&'a str>,
     last_titled: &mut HashMap<String, String>,
     found: &mut Vec<Found<'a>>,
     detected: &mut Detected,
 ) {
-    let runs = name_runs(para, toks);
-    let run_at = RunsAt::new(&runs, toks.len());
     let only_names = !toks.is_empty()
         && toks.len() <= 3
         && toks.iter().all(|t| t.name)
@@ -1473,12 +1481,12 @@ fn strong_rules<'a>(
                 && office_gap(&toks[k], &toks[from])
             {
                 let (s, e) = (toks[from].start, toks[to - 1].end);
-                let name = normalise_space(para.slice(s, e));
+                let name = normalise_space(para.slice(s, e)).into_owned();
                 last_titled.insert(title_key, name.clone());
                 found.push(Found::new(index, s, e, para, None, Rule::Titled));
                 i = to;
-                if let Some((vs, ve, vto)) = bracket_after(para, toks, to, &run_at) {
-                    let variant = normalise_space(para.slice(vs, ve));
+                if let Some((vs, ve, vto)) = bracket_after(para, toks, to, run_at) {
+                    let variant = normalise_space(para.slice(vs, ve)).into_owned();
                     detected.aliases.push((name, variant));
                     found.push(Found::new(index, vs, ve, para, None, Rule::Bracket));
                     i = vto;
@@ -1522,12 +1530,14 @@ fn strong_rules<'a>(
                 None
             };
             // Name [Variant]
-            let bracket = bracket_after(para, toks, to, &run_at);
+            let bracket = bracket_after(para, toks, to, run_at);
             if let Some((vs, ve, vto)) = bracket {
                 let name = normalise_space(para.slice(s, e));
                 let variant = normalise_space(para.slice(vs, ve));
                 if fold_name(&name) != fold_name(&variant) || name != variant {
-                    detected.aliases.push((name.clone(), variant));
+                    detected
+                        .aliases
+                        .push((name.into_owned(), variant.into_owned()));
                 }
                 found.push(Found::new(
                     index,
@@ -1565,12 +1575,14 @@ fn strong_rules<'a>(
 struct RunsAt(Vec<Option<(usize, usize)>>);
 
 impl RunsAt {
-    fn new(runs: &[(usize, usize)], tokens: usize) -> RunsAt {
-        let mut at = vec![None; tokens];
+    /// The runs of a paragraph of `tokens` words (the buffer reused from
+    /// one paragraph to the next).
+    fn fill(&mut self, runs: &[(usize, usize)], tokens: usize) {
+        self.0.clear();
+        self.0.resize(tokens, None);
         for &r in runs {
-            at[r.0] = Some(r);
+            self.0[r.0] = Some(r);
         }
-        RunsAt(at)
     }
 
     fn get(&self, token: &usize) -> Option<&(usize, usize)> {
@@ -1631,10 +1643,14 @@ fn bracket_after(
     None
 }
 
-/// The folded words of a name, initials and particles left out.
-fn name_words(name: &str) -> Vec<String> {
+/// The folded words of a name, initials and particles left out: compact
+/// strings, so a name's words cost one allocation (the list), not one each.
+fn name_words(name: &str) -> Words {
     name_word_parts(name).map(fold_word).collect()
 }
+
+/// A name's folded words ([`name_words`]).
+type Words = Vec<CompactString>;
 
 /// The words of a name before folding, initials and particles left out.
 fn name_word_parts(name: &str) -> impl Iterator<Item = &str> {
@@ -1645,16 +1661,18 @@ fn name_word_parts(name: &str) -> impl Iterator<Item = &str> {
 
 /// [`fold_name`] of one word of a name (no spaces or hyphens in it): an
 /// ASCII word without `_` (folded to a space) is only lower-cased.
-fn fold_word(word: &str) -> String {
+fn fold_word(word: &str) -> CompactString {
     if word.is_ascii() && !word.contains('_') {
-        word.to_ascii_lowercase()
+        let mut out = CompactString::from(word);
+        out.make_ascii_lowercase();
+        out
     } else {
-        fold_name(word)
+        fold_name(word).into()
     }
 }
 
 /// Does `long` contain `short` as consecutive words?
-fn contains_run(long: &[String], short: &[String]) -> bool {
+fn contains_run<T: PartialEq>(long: &[T], short: &[T]) -> bool {
     !short.is_empty() && long.windows(short.len()).any(|w| w == short)
 }
 
@@ -1664,10 +1682,12 @@ fn contains_run(long: &[String], short: &[String]) -> bool {
 #[derive(Debug, Default)]
 struct KnownNames {
     /// Every run of words of every name, words joined by NUL (no document
-    /// holds one).
-    runs: WordSet<String>,
+    /// holds one); compact, as most runs fit inline.
+    runs: WordSet<CompactString>,
     /// Names too long to list all their runs: searched one by one.
-    long: Vec<Vec<String>>,
+    long: Vec<Words>,
+    /// The buffer runs are joined in (copied only when new: names recur).
+    run: String,
 }
 
 impl KnownNames {
@@ -1675,22 +1695,26 @@ impl KnownNames {
     /// would be too many).
     const LISTED_WORDS: usize = 24;
 
-    fn insert(&mut self, words: &[String]) {
+    fn insert<W: AsRef<str>>(&mut self, words: &[W]) {
         if words.len() > Self::LISTED_WORDS {
-            self.long.push(words.to_vec());
+            self.long.push(
+                words
+                    .iter()
+                    .map(|w| CompactString::from(w.as_ref()))
+                    .collect(),
+            );
             return;
         }
-        // Joined in one buffer, copied only when new (names recur).
-        let mut run = String::new();
+        let run = &mut self.run;
         for from in 0..words.len() {
             run.clear();
             for (i, word) in words[from..].iter().enumerate() {
                 if i > 0 {
                     run.push('\0');
                 }
-                run.push_str(word);
+                run.push_str(word.as_ref());
                 if !self.runs.contains(run.as_str()) {
-                    self.runs.insert(run.clone());
+                    self.runs.insert(CompactString::from(run.as_str()));
                 }
             }
         }
@@ -1723,13 +1747,26 @@ impl KnownNames {
         if self.long.is_empty() {
             return false;
         }
-        let words: Vec<String> = key.split('\0').map(str::to_string).collect();
-        self.long.iter().any(|k| contains_run(k, &words))
+        let words: Vec<&str> = key.split('\0').collect();
+        self.long.iter().any(|k| {
+            k.windows(words.len())
+                .any(|w| w.iter().zip(&words).all(|(a, b)| a == b))
+        })
     }
 }
 
-fn normalise_space(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Words one space apart, as `split_whitespace` then `join(" ")` give them;
+/// borrowed when they are already (most names).
+fn normalise_space(s: &str) -> Cow<'_, str> {
+    let normal = !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && !s.contains(|c: char| c.is_whitespace() && c != ' ');
+    if normal {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
 }
 
 /// Keep one mention per span: registry first, then the longer, then the
@@ -2217,6 +2254,14 @@ mod tests {
                     proptest::prop_assert_eq!(&key, &folded_key);
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spaces_normalise_as_split_and_join_do(text in "[a A\t\n\u{a0}\u{3000}-]{0,12}") {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(normalise_space(&text), joined.as_str());
         }
     }
 
