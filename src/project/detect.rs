@@ -156,7 +156,7 @@ pub fn author(text: &str) -> Option<String> {
 /// The author: a labelled one, a diary's keeper, or the title's "From …".
 fn author_of(
     labelled: &[(&'static str, String)],
-    header: &[Vec<&str>],
+    header: &[Lines<'_>],
     title_from: Option<String>,
 ) -> Option<String> {
     labelled_value(labelled, "author")
@@ -164,15 +164,19 @@ fn author_of(
         .or(title_from)
 }
 
+/// A paragraph's lines: most paragraphs have one or two, kept inline (a
+/// document's header is split for every document of a corpus).
+type Lines<'a> = smallvec::SmallVec<[&'a str; 2]>;
+
 /// Paragraphs as lists of trimmed, non-empty lines.
-fn paragraphs(text: &str) -> Vec<Vec<&str>> {
+fn paragraphs(text: &str) -> Vec<Lines<'_>> {
     paragraphs_upto(text, usize::MAX)
 }
 
 /// The first `most` of [`paragraphs`].
-fn paragraphs_upto(text: &str, most: usize) -> Vec<Vec<&str>> {
+fn paragraphs_upto(text: &str, most: usize) -> Vec<Lines<'_>> {
     let mut out = Vec::new();
-    let mut current = Vec::new();
+    let mut current = Lines::new();
     for line in text.lines() {
         if out.len() == most {
             return out;
@@ -203,12 +207,22 @@ fn joined<'a>(paragraph: &[&'a str]) -> std::borrow::Cow<'a, str> {
 
 /// Lowercase, whitespace collapsed, trailing colon dropped: for comparing labels.
 fn folded(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_end_matches(':')
-        .trim()
-        .to_lowercase()
+    // Joined in one buffer (asked of many lines of every document's head).
+    let mut joined = String::with_capacity(s.len());
+    for (i, word) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            joined.push(' ');
+        }
+        joined.push_str(word);
+    }
+    let kept = joined.trim_end_matches(':').trim();
+    if kept.is_ascii() {
+        let mut out = kept.to_string();
+        out.make_ascii_lowercase();
+        out
+    } else {
+        kept.to_lowercase()
+    }
 }
 
 /// Which field a label names (`Record ID`, `Translated by`, `To` …).
@@ -237,7 +251,7 @@ fn field_of_label(label: &str) -> Option<&'static str> {
 
 /// `Label: value` lines, and a paragraph that is only a label followed by
 /// a one-line value paragraph. First occurrence of each field wins.
-fn labelled_fields(paragraphs: &[Vec<&str>]) -> Vec<(&'static str, String)> {
+fn labelled_fields(paragraphs: &[Lines<'_>]) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
     let mut put = |field: &'static str, value: &str| {
         let value = value.trim();
@@ -382,7 +396,7 @@ fn is_furniture(s: &str) -> bool {
 
 /// The first header paragraph that reads like a title: short, not page
 /// furniture, not a dateline, not a sentence of the body.
-fn title_of(header: &[Vec<&str>]) -> Option<String> {
+fn title_of(header: &[Lines<'_>]) -> Option<String> {
     for p in header {
         let text = joined(p);
         if p.len() > 3 || text.chars().count() > 300 || is_furniture(&text) {
@@ -754,7 +768,7 @@ fn dateline_around(
 
 /// Place and date from the first dateline in the header, else from the
 /// title (`Memorandum …, Washington, January 7, 1955`).
-fn dateline(header: &[Vec<&str>], title: Option<&str>) -> (Option<String>, Option<PartialDate>) {
+fn dateline(header: &[Lines<'_>], title: Option<&str>) -> (Option<String>, Option<PartialDate>) {
     // The first date of each of the first paragraphs that is one line,
     // once looked for (the last loop below asks again).
     let mut first_dates: [Option<Option<PartialDate>>; 6] = Default::default();
@@ -850,7 +864,7 @@ fn from_to(title: &str) -> (Option<String>, Option<String>) {
 
 /// "From the diary of … NAME": the name is on the last line of that block
 /// (the lines between are the author's office).
-fn diary_author(header: &[Vec<&str>]) -> Option<String> {
+fn diary_author(header: &[Lines<'_>]) -> Option<String> {
     for (i, p) in header.iter().enumerate() {
         let first = p[0];
         let Some(rest) = strip_prefix_ci(first, "from the diary of") else {
@@ -1009,7 +1023,7 @@ fn first_sentences(s: &str) -> String {
 }
 
 /// A `Source: …` note (an edition's first footnote, perhaps numbered).
-fn source_note(paragraphs: &[Vec<&str>]) -> Option<String> {
+fn source_note(paragraphs: &[Lines<'_>]) -> Option<String> {
     for p in paragraphs {
         let text = joined(p);
         let body = text
@@ -1027,7 +1041,7 @@ fn source_note(paragraphs: &[Vec<&str>]) -> Option<String> {
 }
 
 /// The paragraph after a "Document Information" (or "Source") heading.
-fn information_block(paragraphs: &[Vec<&str>]) -> Option<String> {
+fn information_block(paragraphs: &[Lines<'_>]) -> Option<String> {
     for (i, p) in paragraphs.iter().enumerate() {
         // None of the headings has more than two words (a third of colons
         // alone folds away).
@@ -1089,7 +1103,7 @@ fn archival_words(s: &str) -> usize {
 
 /// A paragraph whose first sentence reads like an archival reference
 /// (`RGANI, Fond 5, Opis 28, Delo 410, Listy 301-303`).
-fn archival_shape(paragraphs: &[Vec<&str>]) -> Option<String> {
+fn archival_shape(paragraphs: &[Lines<'_>]) -> Option<String> {
     paragraphs.iter().find_map(|p| {
         let text = joined(p);
         let first = sentences(&text).into_iter().next()?;
@@ -1164,7 +1178,7 @@ fn translated_by(text: &str) -> Option<String> {
 }
 
 /// A line naming an edition or series (`Foreign Relations of the United States, …`).
-fn series_line(paragraphs: &[Vec<&str>]) -> Option<String> {
+fn series_line(paragraphs: &[Lines<'_>]) -> Option<String> {
     paragraphs.iter().flatten().find_map(|line| {
         strip_prefix_ci(line, "foreign relations of the united states")
             .map(|_| line.trim_end_matches('.').to_string())
