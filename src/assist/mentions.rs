@@ -750,8 +750,7 @@ impl Detector {
         let mut words: Words = Vec::new();
         for f in &found {
             if f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly && listed.insert(f.surface) {
-                words.clear();
-                words.extend(name_word_parts(f.surface).map(fold_word));
+                name_words_into(f.surface, &mut words);
                 local.insert(&words);
             }
         }
@@ -1646,7 +1645,15 @@ fn bracket_after(
 /// The folded words of a name, initials and particles left out: compact
 /// strings, so a name's words cost one allocation (the list), not one each.
 fn name_words(name: &str) -> Words {
-    name_word_parts(name).map(fold_word).collect()
+    let mut words = Words::new();
+    name_words_into(name, &mut words);
+    words
+}
+
+/// [`name_words`] into `words` (cleared first), a buffer used again.
+fn name_words_into(name: &str, words: &mut Words) {
+    words.clear();
+    words.extend(name_word_parts(name).map(fold_word));
 }
 
 /// A name's folded words ([`name_words`]).
@@ -1672,7 +1679,7 @@ fn fold_word(word: &str) -> CompactString {
 }
 
 /// Does `long` contain `short` as consecutive words?
-fn contains_run<T: PartialEq>(long: &[T], short: &[T]) -> bool {
+fn contains_run<T: PartialEq<U>, U>(long: &[T], short: &[U]) -> bool {
     !short.is_empty() && long.windows(short.len()).any(|w| w == short)
 }
 
@@ -1748,10 +1755,7 @@ impl KnownNames {
             return false;
         }
         let words: Vec<&str> = key.split('\0').collect();
-        self.long.iter().any(|k| {
-            k.windows(words.len())
-                .any(|w| w.iter().zip(&words).all(|(a, b)| a == b))
-        })
+        self.long.iter().any(|k| contains_run(k, &words))
     }
 }
 

@@ -215,14 +215,7 @@ fn folded(s: &str) -> String {
         }
         joined.push_str(word);
     }
-    let kept = joined.trim_end_matches(':').trim();
-    if kept.is_ascii() {
-        let mut out = kept.to_string();
-        out.make_ascii_lowercase();
-        out
-    } else {
-        kept.to_lowercase()
-    }
+    joined.trim_end_matches(':').trim().to_lowercase()
 }
 
 /// Which field a label names (`Record ID`, `Translated by`, `To` …).
