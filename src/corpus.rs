@@ -238,12 +238,7 @@ pub fn each_document_in(folder: &Path, found: &mut impl FnMut(PathBuf) -> bool) 
 /// the walk's own listing of each folder: a corpus's folders are not read
 /// a second time to find them.
 pub fn documents_with_sidecars_in(folder: &Path) -> Vec<(PathBuf, Vec<(String, PathBuf)>)> {
-    let mut out = Vec::new();
-    collect_documents(folder, &mut HashSet::new(), true, &mut |path, sidecars| {
-        out.push((path, sidecars));
-        true
-    });
-    out
+    documents_with_sidecars_walked(folder)
 }
 
 /// Returns false when `found` asked to stop. With `with_sidecars`, each
@@ -254,14 +249,38 @@ fn collect_documents(
     with_sidecars: bool,
     found: &mut impl FnMut(PathBuf, Vec<(String, PathBuf)>) -> bool,
 ) -> bool {
+    for entry in folder_entries(dir, seen, with_sidecars) {
+        let going_on = match entry {
+            Entry::Folder(path) => collect_documents(&path, seen, with_sidecars, found),
+            Entry::Document(path, sidecars) => found(path, sidecars),
+        };
+        if !going_on {
+            return false;
+        }
+    }
+    true
+}
+
+/// What a walk meets in a folder, in name order.
+enum Entry {
+    /// A folder to walk (its own entries come in its place).
+    Folder(PathBuf),
+    /// A document, with its sidecars when asked for.
+    Document(PathBuf, Vec<(String, PathBuf)>),
+}
+
+/// The entries of `dir`, sorted by name: its documents and the folders to
+/// walk (hidden ones left out); none when `dir` is a folder `seen` already
+/// holds (a symlink loop) or cannot be read. `dir` is added to `seen`.
+fn folder_entries(dir: &Path, seen: &mut HashSet<PathBuf>, with_sidecars: bool) -> Vec<Entry> {
     let Ok(real) = std::fs::canonicalize(dir) else {
-        return true;
+        return Vec::new();
     };
     if !seen.insert(real) {
-        return true;
+        return Vec::new();
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return true;
+        return Vec::new();
     };
     // Each entry's name asked once (a comparison asking it would copy it).
     let mut entries: Vec<_> = entries.flatten().map(|e| (e.file_name(), e)).collect();
@@ -276,6 +295,7 @@ fn collect_documents(
     } else {
         HashMap::new()
     };
+    let mut out = Vec::new();
     for (name, entry) in entries {
         let text = name.to_string_lossy();
         let path = entry.path();
@@ -289,19 +309,68 @@ fn collect_documents(
             _ => (path.is_dir(), path.is_file()),
         };
         if is_dir {
-            if !collect_documents(&path, seen, with_sidecars, found) {
-                return false;
-            }
+            out.push(Entry::Folder(path));
         } else if is_file
             && sidecar::parse_sidecar_name(&text).is_none()
             && text != crate::project::FILE_NAME
             && !written_beside_a_document(&text, &names)
-            && !found(path, sidecars.remove(&name).unwrap_or_default())
         {
-            return false;
+            out.push(Entry::Document(
+                path,
+                sidecars.remove(&name).unwrap_or_default(),
+            ));
         }
     }
-    true
+    out
+}
+
+/// [`collect_documents`] with sidecars, gathering every document: the
+/// folders in `folder` are walked on every core, each on its own, and
+/// their documents put in the walk's order. A folder reached from two of
+/// them (a symlink across) would be walked by both, where one walk meets
+/// it once: then `folder` is walked again on one core, as it always was.
+fn documents_with_sidecars_walked(folder: &Path) -> Vec<(PathBuf, Vec<(String, PathBuf)>)> {
+    let mut seen = HashSet::new();
+    let entries = folder_entries(folder, &mut seen, true);
+    let folders: Vec<&Path> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Folder(path) => Some(path.as_path()),
+            Entry::Document(..) => None,
+        })
+        .collect();
+    // Each folder's documents, and the folders its walk met.
+    let walked = crate::archive::parallel::map_each(&folders, |path| {
+        let mut own = seen.clone();
+        let mut documents = Vec::new();
+        collect_documents(path, &mut own, true, &mut |path, sidecars| {
+            documents.push((path, sidecars));
+            true
+        });
+        (documents, own)
+    });
+    let mut met = seen.clone();
+    for (_, own) in &walked {
+        for real in own.difference(&seen) {
+            if !met.insert(real.clone()) {
+                let mut out = Vec::new();
+                collect_documents(folder, &mut HashSet::new(), true, &mut |path, sidecars| {
+                    out.push((path, sidecars));
+                    true
+                });
+                return out;
+            }
+        }
+    }
+    let mut walked = walked.into_iter();
+    let mut out = Vec::new();
+    for entry in entries {
+        match entry {
+            Entry::Folder(_) => out.extend(walked.next().map(|(d, _)| d).unwrap_or_default()),
+            Entry::Document(path, sidecars) => out.push((path, sidecars)),
+        }
+    }
+    out
 }
 
 /// Is `name` `<document>.<annotator>.<ext>` for a `document` among `siblings`?
@@ -561,6 +630,60 @@ mod tests {
             ]
         );
         assert!(walked[1].1.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_walk_on_every_core_finds_what_one_walk_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for folder in ["a", "b", "b/inner", "c"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for file in [
+            "0.txt",
+            "a/1.txt",
+            "b/2.txt",
+            "b/inner/3.txt",
+            "bb.txt",
+            "c/4.txt",
+        ] {
+            std::fs::write(root.join(file), "x").unwrap();
+        }
+        std::fs::write(root.join("b/2.txt.kim.gloss.ron"), "x").unwrap();
+        // A loop back to the top, and one into itself: walked once.
+        std::os::unix::fs::symlink(root, root.join("a/up")).unwrap();
+        std::os::unix::fs::symlink(root.join("c"), root.join("c/self")).unwrap();
+        let serial = |folder: &Path| {
+            let mut out = Vec::new();
+            collect_documents(folder, &mut HashSet::new(), true, &mut |path, sidecars| {
+                out.push((path, sidecars));
+                true
+            });
+            out
+        };
+        let walked = documents_with_sidecars_in(root);
+        assert_eq!(walked, serial(root));
+        let names: Vec<&Path> = walked
+            .iter()
+            .map(|(p, _)| p.strip_prefix(root).unwrap())
+            .collect();
+        let expected = [
+            "0.txt",
+            "a/1.txt",
+            "b/2.txt",
+            "b/inner/3.txt",
+            "bb.txt",
+            "c/4.txt",
+        ];
+        assert_eq!(names, expected.map(Path::new));
+        // A symlink from one folder into another: the folder it leads to
+        // is met by two walks; one walk meets it once, first under `a`.
+        std::os::unix::fs::symlink(root.join("b/inner"), root.join("a/link")).unwrap();
+        let walked = documents_with_sidecars_in(root);
+        assert_eq!(walked, serial(root));
+        assert!(walked.iter().any(|(p, _)| p.ends_with("a/link/3.txt")));
+        assert!(!walked.iter().any(|(p, _)| p.ends_with("b/inner/3.txt")));
     }
 
     #[test]

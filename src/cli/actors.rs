@@ -133,21 +133,32 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     }
     // Every sidecar of a corpus may repeat the same registry: an actor
     // listed again exactly (name and aliases) changes nothing in a resolver
-    // (its first listing decides every spelling), so it is left out.
+    // (its first listing decides every spelling), so it is left out; and
+    // as a team's sidecars mostly share one registry, a sidecar's listing
+    // the same as the one before it (all of it listed already) is passed
+    // over whole.
     let mut listed: HashSet<(&str, &[String]), fnv::FnvBuildHasher> = HashSet::default();
+    let mut previous: Option<&[Actor]> = None;
+    let lists = sidecar_actors.iter().filter(|list| {
+        let again = previous == Some(list.as_slice());
+        previous = Some(list.as_slice());
+        !again
+    });
     let actors: Vec<Actor> = codebook
         .iter()
-        .chain(sidecar_actors.iter().flatten())
+        .chain(lists.flatten())
         .filter(|a| listed.insert((a.name.as_str(), a.aliases.as_slice())))
         .cloned()
         .collect();
     let resolver = ActorResolver::of([actors.as_slice()]);
     let detector = Detector::new(&resolver);
-    // Paragraphs borrowed from the documents read, not copied.
-    let paragraphs: Vec<Vec<&str>> = inputs
-        .iter()
-        .map(|i| (0..i.doc.len()).map(|p| i.doc.paragraph_text(p)).collect())
-        .collect();
+    // Paragraphs borrowed from the documents read, not copied (listed on
+    // every core).
+    let indexes: Vec<usize> = (0..inputs.len()).collect();
+    let paragraphs: Vec<Vec<&str>> = crate::archive::parallel::map(&indexes, |&i| {
+        let doc = &inputs[i].doc;
+        (0..doc.len()).map(|p| doc.paragraph_text(p)).collect()
+    });
     let documents: Vec<(&[&str], Option<&str>)> = inputs
         .iter()
         .zip(&paragraphs)
@@ -237,22 +248,26 @@ fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {
     out
 }
 
+/// Documents whose mentions are counted in one map by [`table`].
+const COUNTED_TOGETHER: usize = 256;
+
 /// Per actor: its surface forms with counts (most frequent first), marked
 /// `new` when no registry knows it; then the proposed aliases.
 fn table(detected: &[Detected], resolver: &ActorResolver) -> String {
-    // Each document's (actor, surface) pairs counted on every core (a
-    // corpus has many mentions, a document few names), then summed and
-    // ordered.
-    let indexes: Vec<usize> = (0..detected.len()).collect();
-    let per_document = crate::archive::parallel::map(&indexes, |&i| {
+    // The (actor, surface) pairs counted on every core, a batch of
+    // documents to a count (a corpus has many mentions, few names: one
+    // count per document would leave the main thread thousands to sum),
+    // then summed and ordered.
+    let batches: Vec<&[Detected]> = detected.chunks(COUNTED_TOGETHER).collect();
+    let per_batch = crate::archive::parallel::map_each(&batches, |batch| {
         let mut counts: HashMap<(&str, &str), usize, fnv::FnvBuildHasher> = HashMap::default();
-        for m in &detected[i].mentions {
+        for m in batch.iter().flat_map(|d| &d.mentions) {
             *counts.entry((&m.actor, &m.surface)).or_default() += 1;
         }
         counts
     });
     let mut counts: HashMap<(&str, &str), usize, fnv::FnvBuildHasher> = HashMap::default();
-    for (pair, n) in per_document.into_iter().flatten() {
+    for (pair, n) in per_batch.into_iter().flatten() {
         *counts.entry(pair).or_default() += n;
     }
     let mut actors: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
