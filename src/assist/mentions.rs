@@ -889,23 +889,26 @@ impl Detected {
     }
 }
 
+/// Documents whose actors [`link_across`] lists in one set.
+const LISTED_TOGETHER: usize = 256;
+
 /// Link mentions across documents: an actor that is part of exactly one
 /// longer actor name found anywhere in `documents` (`Dulles` and `Foster
 /// Dulles`) is merged into it.
 pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
     // Each actor once, borrowed (a corpus has many mentions, few actors):
-    // each document's listed on every core, then joined.
-    let indexes: Vec<usize> = (0..documents.len()).collect();
-    let all: &[Detected] = documents;
-    let per_document = crate::archive::parallel::map(&indexes, |&i| {
-        all[i]
-            .mentions
+    // listed on every core, a batch of documents to a set (a set per
+    // document would leave thousands to join), then joined.
+    let batches: Vec<&[Detected]> = documents.chunks(LISTED_TOGETHER).collect();
+    let per_batch = crate::archive::parallel::map_each(&batches, |batch| {
+        batch
             .iter()
+            .flat_map(|d| &d.mentions)
             .filter(|m| m.rule != Rule::Pronoun)
             .map(|m| m.actor.as_str())
             .collect::<WordSet<&str>>()
     });
-    let names: WordSet<&str> = per_document.into_iter().flatten().collect();
+    let names: WordSet<&str> = per_batch.into_iter().flatten().collect();
     let words: Vec<(Words, &str)> = names.iter().map(|n| (name_words(n), *n)).collect();
     let mut merged: HashMap<String, String> = HashMap::new();
     for (w, name) in &words {
@@ -923,13 +926,29 @@ pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
     if merged.is_empty() {
         return;
     }
-    for d in documents {
-        for m in &mut d.mentions {
+    // Every mention looked up, on every core (the calling thread one of
+    // them, as in `archive::parallel`): a corpus has many.
+    let relink = |part: &mut [Detected]| {
+        for m in part.iter_mut().flat_map(|d| &mut d.mentions) {
             if let Some(to) = merged.get(m.actor.as_str()) {
                 m.actor = to.into();
             }
         }
-    }
+    };
+    let share = documents
+        .len()
+        .div_ceil(crate::archive::parallel::threads())
+        .max(1);
+    let mut parts = documents.chunks_mut(share);
+    let own = parts.next();
+    std::thread::scope(|scope| {
+        for part in parts {
+            scope.spawn(|| relink(part));
+        }
+        if let Some(own) = own {
+            relink(own);
+        }
+    });
 }
 
 /// A mention while detection runs: the actor is known only for registry
