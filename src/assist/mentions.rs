@@ -716,7 +716,10 @@ impl Detector {
         let mut run_at = RunsAt(Vec::new());
         let mut folded = Folded::default();
         let mut matches = Vec::new();
+        // Each paragraph's mentions found by the rules: their range of `found`.
+        let mut found_of: Vec<std::ops::Range<usize>> = Vec::with_capacity(paras.len());
         for (index, (para, toks)) in tokenised().enumerate() {
+            let found_from = found.len();
             let from = all_runs.len();
             name_runs_into(para, toks, &mut all_runs);
             runs_of.push(from..all_runs.len());
@@ -742,6 +745,7 @@ impl Detector {
                 &mut found,
                 &mut detected,
             );
+            found_of.push(found_from..found.len());
         }
         // Names known in this document: every rule's surface but the pronoun's.
         let mut local = KnownNames::default();
@@ -769,9 +773,21 @@ impl Detector {
         let mut key = String::new();
         for (index, (para, toks)) in tokenised().enumerate() {
             for &run in &all_runs[runs_of[index].clone()] {
+                let (s, e) = (toks[run.0].start, toks[run.1 - 1].end);
+                // A run a rule found whole is a known name, its surface
+                // listed above: what it would add here has that rule's
+                // span and would be left out for it (as would its words,
+                // asked about only for a run not known).
+                let by_a_rule = found[found_of[index].clone()].iter().any(|f| {
+                    (f.start, f.end) == (s, e)
+                        && f.rule != Rule::Pronoun
+                        && f.rule != Rule::TitleOnly
+                });
+                if by_a_rule {
+                    continue;
+                }
                 tokens_key_into(&toks[run.0..run.1], &mut key);
                 if known(&key) {
-                    let (s, e) = (toks[run.0].start, toks[run.1 - 1].end);
                     found.push(Found::new(index, s, e, para, None, Rule::Known));
                     continue;
                 }
