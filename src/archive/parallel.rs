@@ -24,13 +24,35 @@ pub fn map_each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     batched(items, 1, f)
 }
 
+/// [`map`] with a state of each thread's own (made by `init`, handed to
+/// `f` with every item it takes): buffers used again from one item to the
+/// next rather than made for each.
+pub fn map_with<T: Sync, S, R: Send>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
+    batched_with(items, 16, init, f)
+}
+
 fn batched<T: Sync, R: Send>(items: &[T], batch: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    batched_with(items, batch, || (), |(), item| f(item))
+}
+
+fn batched_with<T: Sync, S, R: Send>(
+    items: &[T],
+    batch: usize,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
     let workers = threads().min(items.len());
     if workers <= 1 {
-        return items.iter().map(f).collect();
+        let mut state = init();
+        return items.iter().map(|item| f(&mut state, item)).collect();
     }
     let next = AtomicUsize::new(0);
     let share = || {
+        let mut state = init();
         let mut done = Vec::new();
         loop {
             let from = next.fetch_add(batch, Ordering::Relaxed);
@@ -38,7 +60,7 @@ fn batched<T: Sync, R: Send>(items: &[T], batch: usize, f: impl Fn(&T) -> R + Sy
                 break;
             }
             let to = (from + batch).min(items.len());
-            done.extend((from..to).map(|i| (i, f(&items[i]))));
+            done.extend((from..to).map(|i| (i, f(&mut state, &items[i]))));
         }
         done
     };
@@ -63,6 +85,21 @@ fn batched<T: Sync, R: Send>(items: &[T], batch: usize, f: impl Fn(&T) -> R + Sy
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_thread_keeps_its_state_from_one_item_to_the_next() {
+        let items: Vec<usize> = (0..1000).collect();
+        // Each state counts the items its thread took: together, all of
+        // them, each once, and a thread's count grows as it goes.
+        let seen = super::map_with(&items, Vec::new, |taken: &mut Vec<usize>, &i| {
+            taken.push(i);
+            (i, taken.len())
+        });
+        assert_eq!(seen.iter().map(|(i, _)| *i).collect::<Vec<_>>(), items);
+        let firsts = seen.iter().filter(|(_, n)| *n == 1).count();
+        assert!((1..=super::threads()).contains(&firsts), "{firsts} states");
+        assert_eq!(seen.iter().filter(|(_, n)| *n > 1).count(), 1000 - firsts);
+    }
+
     #[test]
     fn results_keep_the_input_order() {
         let items: Vec<usize> = (0..1000).collect();

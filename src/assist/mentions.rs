@@ -645,13 +645,24 @@ impl Detector {
     pub fn detect_all(&self, documents: &[(Vec<&str>, Option<&str>)]) -> Vec<Detected> {
         let none = KnownNames::default();
         // Each document's names are listed on the thread that found them.
+        // Each thread's buffers serve all its documents.
         let first: Vec<(Detected, Vec<CompactString>, Vec<Words>)> =
-            crate::archive::parallel::map(documents, |(paragraphs, author)| {
-                let mut unanswered = Vec::new();
-                let d = self.detect_with(paragraphs, *author, &none, Some(&mut unanswered));
-                let names = d.names();
-                (d, unanswered, names)
-            });
+            crate::archive::parallel::map_with(
+                documents,
+                Scratch::default,
+                |scratch, (paragraphs, author)| {
+                    let mut unanswered = Vec::new();
+                    let d = self.detect_with(
+                        paragraphs,
+                        *author,
+                        &none,
+                        Some(&mut unanswered),
+                        scratch,
+                    );
+                    let names = d.names();
+                    (d, unanswered, names)
+                },
+            );
         let mut known = KnownNames::default();
         for (_, _, names) in &first {
             for words in names {
@@ -664,9 +675,9 @@ impl Detector {
             .filter(|(_, (_, unanswered, _))| unanswered.iter().any(|q| known.contains(q)))
             .map(|(i, _)| i)
             .collect();
-        let redone = crate::archive::parallel::map(&again, |&i| {
+        let redone = crate::archive::parallel::map_with(&again, Scratch::default, |scratch, &i| {
             let (paragraphs, author) = &documents[i];
-            self.detect_with(paragraphs, *author, &known, None)
+            self.detect_with(paragraphs, *author, &known, None, scratch)
         });
         let mut detected: Vec<Detected> = first.into_iter().map(|(d, _, _)| d).collect();
         for (i, d) in again.into_iter().zip(redone) {
@@ -678,7 +689,13 @@ impl Detector {
 
     /// Mentions in one document's paragraphs; `author` stands for "I"/"me".
     pub fn detect(&self, paragraphs: &[&str], author: Option<&str>) -> Detected {
-        self.detect_with(paragraphs, author, &KnownNames::default(), None)
+        self.detect_with(
+            paragraphs,
+            author,
+            &KnownNames::default(),
+            None,
+            &mut Scratch::default(),
+        )
     }
 
     /// [`Detector::detect`], with names already known (folded words) from
@@ -691,42 +708,52 @@ impl Detector {
         author: Option<&'a str>,
         extra: &KnownNames,
         mut unanswered: Option<&mut Vec<CompactString>>,
+        scratch: &mut Scratch<'a>,
     ) -> Detected {
         let mut detected = Detected::default();
         let mut found: Vec<Found> = Vec::new();
         let mut last_titled: HashMap<String, String> = HashMap::new();
-        // The words of every paragraph in one list (one allocation per
-        // document, not one per paragraph), each paragraph its range.
-        let words: usize = paragraphs.iter().map(|p| p.len() / 5).sum();
-        let mut all_tokens: Vec<Token> = Vec::with_capacity(words);
-        let paras: Vec<(Para, std::ops::Range<usize>)> = paragraphs
-            .iter()
-            .map(|p| {
-                let para = Para::new(p);
-                let from = all_tokens.len();
-                tokens_into(&para, &mut all_tokens);
-                (para, from..all_tokens.len())
-            })
-            .collect();
+        let Scratch {
+            tokens: all_tokens,
+            paras,
+            runs: all_runs,
+            runs_of,
+            run_at,
+            found_of,
+            folded,
+            matches,
+            local,
+            listed,
+            words,
+            key,
+            linked,
+        } = scratch;
+        // The words of every paragraph in one list, each paragraph its range.
+        all_tokens.clear();
+        paras.clear();
+        paras.extend(paragraphs.iter().map(|p| {
+            let para = Para::new(p);
+            let from = all_tokens.len();
+            tokens_into(&para, all_tokens);
+            (para, from..all_tokens.len())
+        }));
+        let (paras, all_tokens) = (&*paras, &*all_tokens);
         let tokenised = || paras.iter().map(|(para, r)| (para, &all_tokens[r.clone()]));
         // The name runs of every paragraph, found once for both loops (each
         // paragraph's its range of this list).
-        let mut all_runs: Vec<(usize, usize)> = Vec::new();
-        let mut runs_of: Vec<std::ops::Range<usize>> = Vec::with_capacity(paras.len());
-        let mut run_at = RunsAt(Vec::new());
-        let mut folded = Folded::default();
-        let mut matches = Vec::new();
+        all_runs.clear();
+        runs_of.clear();
         // Each paragraph's mentions found by the rules: their range of `found`.
-        let mut found_of: Vec<std::ops::Range<usize>> = Vec::with_capacity(paras.len());
+        found_of.clear();
         for (index, (para, toks)) in tokenised().enumerate() {
             let found_from = found.len();
             let from = all_runs.len();
-            name_runs_into(para, toks, &mut all_runs);
+            name_runs_into(para, toks, all_runs);
             runs_of.push(from..all_runs.len());
             let runs = &all_runs[from..];
             run_at.fill(runs, toks.len());
-            self.registry_matches_in(paragraphs[index], &mut folded, &mut matches);
-            for &(start, end, actor) in &matches {
+            self.registry_matches_in(paragraphs[index], folded, matches);
+            for &(start, end, actor) in matches.iter() {
                 found.push(Found::new(
                     index,
                     start,
@@ -739,7 +766,7 @@ impl Detector {
             strong_rules(
                 index,
                 para,
-                (toks, &run_at),
+                (toks, run_at),
                 author,
                 &mut last_titled,
                 &mut found,
@@ -748,16 +775,16 @@ impl Detector {
             found_of.push(found_from..found.len());
         }
         // Names known in this document: every rule's surface but the pronoun's.
-        let mut local = KnownNames::default();
+        local.clear();
         // A name found many times is listed once.
-        let mut listed: WordSet<&str> = WordSet::default();
-        let mut words: Words = Vec::new();
+        listed.clear();
         for f in &found {
             if f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly && listed.insert(f.surface) {
-                name_words_into(f.surface, &mut words);
-                local.insert(&words);
+                name_words_into(f.surface, words);
+                local.insert(words);
             }
         }
+        let local = &*local;
         // Is a name (these words in a row) part of a known name?
         let mut known = |query: &str| {
             if query.is_empty() {
@@ -769,8 +796,6 @@ impl Detector {
             }
             found
         };
-        // One buffer for every key asked about.
-        let mut key = String::new();
         for (index, (para, toks)) in tokenised().enumerate() {
             for &run in &all_runs[runs_of[index].clone()] {
                 let (s, e) = (toks[run.0].start, toks[run.1 - 1].end);
@@ -786,8 +811,8 @@ impl Detector {
                 if by_a_rule {
                     continue;
                 }
-                tokens_key_into(&toks[run.0..run.1], &mut key);
-                if known(&key) {
+                tokens_key_into(&toks[run.0..run.1], key);
+                if known(key) {
                     found.push(Found::new(index, s, e, para, None, Rule::Known));
                     continue;
                 }
@@ -795,8 +820,8 @@ impl Detector {
                     if t.initial {
                         continue;
                     }
-                    tokens_key_into(std::slice::from_ref(t), &mut key);
-                    if known(&key) {
+                    tokens_key_into(std::slice::from_ref(t), key);
+                    if known(key) {
                         found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
                     }
                 }
@@ -826,7 +851,7 @@ impl Detector {
         full.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         full.dedup_by(|a, b| a.1 == b.1);
         // The actor a surface links to, found once per surface.
-        let mut linked: HashMap<&str, CompactString, fnv::FnvBuildHasher> = HashMap::default();
+        linked.clear();
         // The author's actor, resolved once (every "I" and "me" names it).
         let mut pronoun: Option<(String, CompactString)> = None;
         detected.mentions.reserve(kept.len());
@@ -965,6 +990,33 @@ pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
             relink(own);
         }
     });
+}
+
+/// The buffers [`Detector::detect_with`] works in, kept from one document
+/// to the next on a thread: a corpus would otherwise allocate them anew
+/// for each of its documents. Cleared by each document as it starts.
+#[derive(Default)]
+struct Scratch<'a> {
+    /// The words of every paragraph, each paragraph its range.
+    tokens: Vec<Token<'a>>,
+    paras: Vec<(Para<'a>, std::ops::Range<usize>)>,
+    /// The name runs of every paragraph, each paragraph its range.
+    runs: Vec<(usize, usize)>,
+    runs_of: Vec<std::ops::Range<usize>>,
+    run_at: RunsAt,
+    /// Each paragraph's mentions found by the rules: their range of `found`.
+    found_of: Vec<std::ops::Range<usize>>,
+    folded: Folded,
+    matches: Vec<(usize, usize, &'a str)>,
+    /// The names the document's rules found, and their surfaces listed.
+    local: KnownNames,
+    listed: WordSet<&'a str>,
+    /// A name's words.
+    words: Words,
+    /// The key of the words asked about.
+    key: String,
+    /// The actor each surface links to.
+    linked: HashMap<&'a str, CompactString, fnv::FnvBuildHasher>,
 }
 
 /// A mention while detection runs: the actor is known only for registry
@@ -1606,6 +1658,7 @@ fn strong_rules<'a>(
 }
 
 /// The name runs of a paragraph by the token each starts at.
+#[derive(Default)]
 struct RunsAt(Vec<Option<(usize, usize)>>);
 
 impl RunsAt {
@@ -1736,6 +1789,12 @@ impl KnownNames {
     /// Names longer than this are kept whole (a run per pair of ends
     /// would be too many).
     const LISTED_WORDS: usize = 24;
+
+    /// No name known; the buffers kept.
+    fn clear(&mut self) {
+        self.runs.clear();
+        self.long.clear();
+    }
 
     fn insert<W: AsRef<str>>(&mut self, words: &[W]) {
         if words.len() > Self::LISTED_WORDS {
@@ -2169,7 +2228,7 @@ mod tests {
         }
         let mut twice: Vec<Detected> = docs
             .iter()
-            .map(|(p, a)| detector.detect_with(p, *a, &known, None))
+            .map(|(p, a)| detector.detect_with(p, *a, &known, None, &mut Scratch::default()))
             .collect();
         link_across(&mut twice, &detector.resolver);
         assert_eq!(detector.detect_all(&docs), twice);
