@@ -237,8 +237,57 @@ pub fn each_document_in(folder: &Path, found: &mut impl FnMut(PathBuf) -> bool) 
 /// [`sidecar::sidecars_of`] gives them (`(annotator, path)` sorted), from
 /// the walk's own listing of each folder: a corpus's folders are not read
 /// a second time to find them.
+///
+/// The subfolders of `folder` are walked on every core, each on its own,
+/// and their documents put in the walk's order. A folder reached from two
+/// of them (a symlink across) would be walked by both, where one walk
+/// meets it once: then `folder` is walked again on one core.
 pub fn documents_with_sidecars_in(folder: &Path) -> Vec<(PathBuf, Vec<(String, PathBuf)>)> {
-    documents_with_sidecars_walked(folder)
+    let mut seen = HashSet::new();
+    let entries = folder_entries(folder, &mut seen, true);
+    let folders: Vec<&Path> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Folder(path) => Some(path.as_path()),
+            Entry::Document(..) => None,
+        })
+        .collect();
+    // Each folder's documents, and the folders its walk met.
+    let walked = crate::archive::parallel::map_each(&folders, |path| {
+        let mut own = seen.clone();
+        (documents_walked(path, &mut own), own)
+    });
+    let mut met = seen.clone();
+    for (_, own) in &walked {
+        for real in own.difference(&seen) {
+            if !met.insert(real.clone()) {
+                return documents_walked(folder, &mut HashSet::new());
+            }
+        }
+    }
+    let mut walked = walked.into_iter();
+    let mut out = Vec::new();
+    for entry in entries {
+        match entry {
+            Entry::Folder(_) => out.extend(walked.next().map(|(d, _)| d).unwrap_or_default()),
+            Entry::Document(path, sidecars) => out.push((path, sidecars)),
+        }
+    }
+    out
+}
+
+/// [`collect_documents`] of `dir` with sidecars, every document gathered,
+/// the folders met added to `seen`.
+fn documents_walked(
+    dir: &Path,
+    seen: &mut HashSet<PathBuf>,
+) -> Vec<(PathBuf, Vec<(String, PathBuf)>)> {
+    let mut out = Vec::new();
+    collect_documents(dir, seen, true, &mut |path, sidecars| {
+        out.push((path, sidecars));
+        true
+    });
+    out
 }
 
 /// Returns false when `found` asked to stop. With `with_sidecars`, each
@@ -319,55 +368,6 @@ fn folder_entries(dir: &Path, seen: &mut HashSet<PathBuf>, with_sidecars: bool) 
                 path,
                 sidecars.remove(&name).unwrap_or_default(),
             ));
-        }
-    }
-    out
-}
-
-/// [`collect_documents`] with sidecars, gathering every document: the
-/// folders in `folder` are walked on every core, each on its own, and
-/// their documents put in the walk's order. A folder reached from two of
-/// them (a symlink across) would be walked by both, where one walk meets
-/// it once: then `folder` is walked again on one core, as it always was.
-fn documents_with_sidecars_walked(folder: &Path) -> Vec<(PathBuf, Vec<(String, PathBuf)>)> {
-    let mut seen = HashSet::new();
-    let entries = folder_entries(folder, &mut seen, true);
-    let folders: Vec<&Path> = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Folder(path) => Some(path.as_path()),
-            Entry::Document(..) => None,
-        })
-        .collect();
-    // Each folder's documents, and the folders its walk met.
-    let walked = crate::archive::parallel::map_each(&folders, |path| {
-        let mut own = seen.clone();
-        let mut documents = Vec::new();
-        collect_documents(path, &mut own, true, &mut |path, sidecars| {
-            documents.push((path, sidecars));
-            true
-        });
-        (documents, own)
-    });
-    let mut met = seen.clone();
-    for (_, own) in &walked {
-        for real in own.difference(&seen) {
-            if !met.insert(real.clone()) {
-                let mut out = Vec::new();
-                collect_documents(folder, &mut HashSet::new(), true, &mut |path, sidecars| {
-                    out.push((path, sidecars));
-                    true
-                });
-                return out;
-            }
-        }
-    }
-    let mut walked = walked.into_iter();
-    let mut out = Vec::new();
-    for entry in entries {
-        match entry {
-            Entry::Folder(_) => out.extend(walked.next().map(|(d, _)| d).unwrap_or_default()),
-            Entry::Document(path, sidecars) => out.push((path, sidecars)),
         }
     }
     out
@@ -654,14 +654,7 @@ mod tests {
         // A loop back to the top, and one into itself: walked once.
         std::os::unix::fs::symlink(root, root.join("a/up")).unwrap();
         std::os::unix::fs::symlink(root.join("c"), root.join("c/self")).unwrap();
-        let serial = |folder: &Path| {
-            let mut out = Vec::new();
-            collect_documents(folder, &mut HashSet::new(), true, &mut |path, sidecars| {
-                out.push((path, sidecars));
-                true
-            });
-            out
-        };
+        let serial = |folder: &Path| documents_walked(folder, &mut HashSet::new());
         let walked = documents_with_sidecars_in(root);
         assert_eq!(walked, serial(root));
         let names: Vec<&Path> = walked
