@@ -35,6 +35,22 @@ pub fn map_with<T: Sync, S, R: Send>(
     batched_with(items, 16, init, f)
 }
 
+/// `f` on a share of `items` per thread, changing them in place (the
+/// calling thread one of them, as in [`map`]).
+pub fn each_share_mut<T: Send>(items: &mut [T], f: impl Fn(&mut [T]) + Sync) {
+    let share = items.len().div_ceil(threads()).max(1);
+    let mut parts = items.chunks_mut(share);
+    let own = parts.next();
+    std::thread::scope(|scope| {
+        for part in parts {
+            scope.spawn(|| f(part));
+        }
+        if let Some(own) = own {
+            f(own);
+        }
+    });
+}
+
 fn batched<T: Sync, R: Send>(items: &[T], batch: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     batched_with(items, batch, || (), |(), item| f(item))
 }
@@ -98,6 +114,14 @@ mod tests {
         let firsts = seen.iter().filter(|(_, n)| *n == 1).count();
         assert!((1..=super::threads()).contains(&firsts), "{firsts} states");
         assert_eq!(seen.iter().filter(|(_, n)| *n > 1).count(), 1000 - firsts);
+    }
+
+    #[test]
+    fn each_share_changes_every_item_once() {
+        let mut items: Vec<usize> = (0..1000).collect();
+        super::each_share_mut(&mut items, |part| part.iter_mut().for_each(|i| *i *= 2));
+        assert_eq!(items, (0..1000).map(|i| i * 2).collect::<Vec<_>>());
+        super::each_share_mut(&mut [] as &mut [usize], |_| panic!("no share of nothing"));
     }
 
     #[test]

@@ -967,27 +967,12 @@ pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
     if merged.is_empty() {
         return;
     }
-    // Every mention looked up, on every core (the calling thread one of
-    // them, as in `archive::parallel`): a corpus has many.
-    let relink = |part: &mut [Detected]| {
+    // Every mention looked up, on every core: a corpus has many.
+    crate::archive::parallel::each_share_mut(documents, |part| {
         for m in part.iter_mut().flat_map(|d| &mut d.mentions) {
             if let Some(to) = merged.get(m.actor.as_str()) {
                 m.actor = to.into();
             }
-        }
-    };
-    let share = documents
-        .len()
-        .div_ceil(crate::archive::parallel::threads())
-        .max(1);
-    let mut parts = documents.chunks_mut(share);
-    let own = parts.next();
-    std::thread::scope(|scope| {
-        for part in parts {
-            scope.spawn(|| relink(part));
-        }
-        if let Some(own) = own {
-            relink(own);
         }
     });
 }
