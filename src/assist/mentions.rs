@@ -727,14 +727,15 @@ impl Detector {
             words,
             key,
             linked,
+            kept,
         } = scratch;
         // The words of every paragraph in one list, each paragraph its range.
         all_tokens.clear();
         paras.clear();
         paras.extend(paragraphs.iter().map(|p| {
-            let para = Para::new(p);
+            let mut para = Para::new(p);
             let from = all_tokens.len();
-            tokens_into(&para, all_tokens);
+            tokens_into(&mut para, *kept, all_tokens);
             (para, from..all_tokens.len())
         }));
         let (paras, all_tokens) = (&*paras, &*all_tokens);
@@ -1002,6 +1003,9 @@ struct Scratch<'a> {
     key: String,
     /// The actor each surface links to.
     linked: HashMap<&'a str, CompactString, fnv::FnvBuildHasher>,
+    /// The words tokenised: those the rules read, but in tests that
+    /// compare with every word.
+    kept: WordsKept,
 }
 
 /// A mention while detection runs: the actor is known only for registry
@@ -1044,6 +1048,9 @@ struct Para<'a> {
     text: &'a str,
     /// Byte offset of each code point and of the end; empty when ASCII.
     offsets: Vec<usize>,
+    /// Some word of the paragraph was left out of its tokens
+    /// ([`Words::ReadByRules`]).
+    left_out: bool,
 }
 
 impl<'a> Para<'a> {
@@ -1056,7 +1063,11 @@ impl<'a> Para<'a> {
                 .chain(std::iter::once(text.len()))
                 .collect()
         };
-        Para { text, offsets }
+        Para {
+            text,
+            offsets,
+            left_out: false,
+        }
     }
 
     /// Length in code points.
@@ -1095,6 +1106,8 @@ struct Token<'a> {
     /// Capitalised, not a title, not a known non-name: may be part of a name.
     name: bool,
     title: bool,
+    /// Words left out lie between this token and the one before it.
+    after_left_out: bool,
 }
 
 impl Token<'_> {
@@ -1246,18 +1259,75 @@ fn fold_key(word: &str) -> CompactString {
 #[cfg(test)]
 fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
-    tokens_into(&Para::new(text), &mut out);
+    tokens_into(&mut Para::new(text), WordsKept::Every, &mut out);
     out
 }
 
-/// [`tokens`] of `para`, pushed onto `out`: each word's text is a slice of
-/// it. An ASCII paragraph, the common case, is read byte by byte
-/// ([`ascii_tokens`]).
-fn tokens_into<'a>(para: &Para<'a>, out: &mut Vec<Token<'a>>) {
-    if para.offsets.is_empty() {
-        ascii_tokens(para.text, out);
+/// Which words of a paragraph become tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum WordsKept {
+    Every,
+    /// Those the rules read: capitalised words, the lower-case words they
+    /// ask about ([`RULE_WORDS`]), and the word after a capitalised one (a
+    /// particle, a speaking verb). Most words of a text are none of these,
+    /// and a word left out changes no rule's answer: a rule that reads the
+    /// word next to a token either checks that only spaces lie between
+    /// them ([`adjacent`]) or asks [`Token::after_left_out`].
+    #[default]
+    ReadByRules,
+}
+
+/// The lower-case words the rules ask about (`Token::is`), besides the
+/// speaking verbs (read only after a name) and the particles (only inside).
+const RULE_WORDS: &[&str] = &["the", "of", "and", "by", "me"];
+
+/// [`tokens`] of `para` (the words `kept`), pushed onto `out`: each word's
+/// text is a slice of it. An ASCII paragraph, the common case, is read byte
+/// by byte ([`ascii_tokens`]). Marks `para` when a word was left out.
+fn tokens_into<'a>(para: &mut Para<'a>, kept: WordsKept, out: &mut Vec<Token<'a>>) {
+    para.left_out = if para.offsets.is_empty() {
+        ascii_tokens(para.text, kept, out)
     } else {
-        general_tokens(para, out);
+        general_tokens(para, kept, out)
+    };
+}
+
+/// Which words a tokeniser keeps, word by word (the state
+/// [`WordsKept::ReadByRules`] needs: was the word before capitalised, were
+/// words left out since the last token).
+struct Keeper {
+    kept: WordsKept,
+    after_capital: bool,
+    left_out: bool,
+    any_left_out: bool,
+}
+
+impl Keeper {
+    fn new(kept: WordsKept) -> Keeper {
+        Keeper {
+            kept,
+            after_capital: false,
+            left_out: false,
+            any_left_out: false,
+        }
+    }
+
+    /// Is the next word (`capital` or not) kept? `asked` tells whether the
+    /// rules ask about it, only when that decides.
+    fn keeps(&mut self, capital: bool, asked: impl FnOnce() -> bool) -> bool {
+        let keep = self.kept == WordsKept::Every || capital || self.after_capital || asked();
+        self.after_capital = capital;
+        if !keep {
+            self.left_out = true;
+            self.any_left_out = true;
+        }
+        keep
+    }
+
+    /// Were words left out since the last token kept? (Reset: a token is
+    /// being kept.)
+    fn take_left_out(&mut self) -> bool {
+        std::mem::take(&mut self.left_out)
     }
 }
 
@@ -1287,11 +1357,13 @@ fn token(start: usize, end: usize, text: &str) -> Token<'_> {
         initial,
         name,
         title,
+        after_left_out: false,
     }
 }
 
-/// [`tokens_of`] for any paragraph, code point by code point.
-fn general_tokens<'a>(para: &Para<'a>, out: &mut Vec<Token<'a>>) {
+/// [`tokens_into`] for any paragraph, code point by code point: whether a
+/// word was left out.
+fn general_tokens<'a>(para: &Para<'a>, kept: WordsKept, out: &mut Vec<Token<'a>>) -> bool {
     let bytes = para.text.as_bytes();
     // Code points, only when they are not the bytes.
     let wide: Vec<char> = if para.offsets.is_empty() {
@@ -1308,6 +1380,7 @@ fn general_tokens<'a>(para: &Para<'a>, out: &mut Vec<Token<'a>>) {
         }
     };
     let get = |i: usize| (i < len).then(|| at(i));
+    let mut keeper = Keeper::new(kept);
     let mut i = 0;
     while i < len {
         if !at(i).is_alphanumeric() {
@@ -1331,8 +1404,16 @@ fn general_tokens<'a>(para: &Para<'a>, out: &mut Vec<Token<'a>>) {
             end -= 2;
         }
         let mut text = para.slice(start, end);
+        let capital = at(start).is_uppercase();
+        if !keeper.keeps(capital, || {
+            let t = token(start, end, text);
+            RULE_WORDS.iter().any(|w| t.is(w))
+        }) {
+            // Not capitalised: no dot of its is part of it.
+            continue;
+        }
         if get(i) == Some('.') {
-            let single_capital = end - start == 1 && at(start).is_uppercase();
+            let single_capital = end - start == 1 && capital;
             if let Some(dotted) = dotted_word(text, single_capital) {
                 // The dot follows the word, unless a possessive came between
                 // (`Gen's.`): then the text is the title's.
@@ -1345,8 +1426,11 @@ fn general_tokens<'a>(para: &Para<'a>, out: &mut Vec<Token<'a>>) {
                 i += 1;
             }
         }
-        out.push(token(start, end, text));
+        let mut t = token(start, end, text);
+        t.after_left_out = keeper.take_left_out();
+        out.push(t);
     }
+    keeper.any_left_out
 }
 
 /// The word with the dot after it, when the dot is part of it: an
@@ -1360,10 +1444,11 @@ fn dotted_word(word: &str, single_capital: bool) -> Option<&str> {
 }
 
 /// [`general_tokens`] of an ASCII paragraph (code point `i` is byte `i`).
-fn ascii_tokens<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
+fn ascii_tokens<'a>(text: &'a str, kept: WordsKept, out: &mut Vec<Token<'a>>) -> bool {
     let bytes = text.as_bytes();
     let len = bytes.len();
     let alnum = |i: usize| i < len && bytes[i].is_ascii_alphanumeric();
+    let mut keeper = Keeper::new(kept);
     let mut i = 0;
     while i < len {
         if !bytes[i].is_ascii_alphanumeric() {
@@ -1386,17 +1471,27 @@ fn ascii_tokens<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
             end -= 2;
         }
         let mut word = &text[start..end];
+        let capital = bytes[start].is_ascii_uppercase();
+        if !keeper.keeps(capital, || {
+            RULE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+        }) {
+            // Not capitalised: no dot of its is part of it.
+            continue;
+        }
         if i < len && bytes[i] == b'.' {
-            let single_capital = end - start == 1 && bytes[start].is_ascii_uppercase();
+            let single_capital = end - start == 1 && capital;
             if let Some(dotted) = dotted_word(word, single_capital) {
                 word = if end == i { &text[start..=end] } else { dotted };
                 end += 1;
                 i += 1;
             }
         }
+        let after_left_out = keeper.take_left_out();
         // Lower-case words (most) have no flags and no folded form.
-        if bytes[start].is_ascii_uppercase() {
-            out.push(token(start, end, word));
+        if capital {
+            let mut t = token(start, end, word);
+            t.after_left_out = after_left_out;
+            out.push(t);
         } else {
             out.push(Token {
                 start,
@@ -1406,9 +1501,11 @@ fn ascii_tokens<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
                 initial: false,
                 name: false,
                 title: false,
+                after_left_out,
             });
         }
     }
+    keeper.any_left_out
 }
 
 /// A capitalised word naming an office or body, not a person
@@ -1479,6 +1576,7 @@ fn strong_rules<'a>(
     detected: &mut Detected,
 ) {
     let only_names = !toks.is_empty()
+        && !para.left_out
         && toks.len() <= 3
         && toks.iter().all(|t| t.name)
         && !para.text.contains([':', ',']);
@@ -1486,6 +1584,11 @@ fn strong_rules<'a>(
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
+        // A word left out before this one ends a `by` list, as any word but
+        // `by` and `and` does.
+        if t.after_left_out {
+            by_list = false;
+        }
         // Pronouns: I, me.
         if (t.text == "I" || t.text == "me")
             && let Some(author) = author
@@ -1565,7 +1668,7 @@ fn strong_rules<'a>(
                 by_list = false;
                 continue;
             }
-            let after_the = i > 0 && toks[i - 1].is("the");
+            let after_the = i > 0 && !t.after_left_out && toks[i - 1].is("the");
             if after_the && let Some(name) = last_titled.get(&title_key) {
                 let (s, e) = (t.start, toks[j].end);
                 found.push(Found::new(
@@ -2303,15 +2406,99 @@ mod tests {
         assert!(toks.iter().all(|t| t.key() == fold_key(t.text).as_str()));
     }
 
+    /// Detection with only the words the rules read, and with every word.
+    fn detect_both(paragraphs: &[&str]) -> (Detected, Detected) {
+        let detector = Detector::new(&ActorResolver::default());
+        let none = KnownNames::default();
+        let every = detector.detect_with(
+            paragraphs,
+            Some("Petrov"),
+            &none,
+            None,
+            &mut Scratch {
+                kept: WordsKept::Every,
+                ..Scratch::default()
+            },
+        );
+        let read = detector.detect_with(
+            paragraphs,
+            Some("Petrov"),
+            &none,
+            None,
+            &mut Scratch::default(),
+        );
+        (every, read)
+    }
+
+    #[test]
+    fn words_left_out_still_end_by_lists_and_part_the_from_a_title() {
+        // Each case turns on a word no rule reads: `old` ends the `by` list
+        // (`Dulles` is no `by` name), parts `the` from `Minister` (no
+        // title-only mention) and makes a paragraph more than names.
+        for paragraphs in [
+            &["Drafted by Kim and old and Dulles."][..],
+            &["Minister Nam Il came.", "Then the old Minister left."],
+            &["old Nam Il"],
+        ] {
+            let (every, read) = detect_both(paragraphs);
+            assert_eq!(every, read, "{paragraphs:?}");
+        }
+        let (every, _) = detect_both(&["Drafted by Kim and old and Dulles."]);
+        assert!(!found(&every).iter().any(|m| m.1 == "Dulles"));
+    }
+
     proptest::proptest! {
         #[test]
         fn ascii_paragraphs_tokenise_as_the_general_path_does(
             text in "([A-Za-z0-9 .,;:'()\\[\\]-]|Gen|Mr|Vice-Minister|'s|de |Said|said|Van ){0,40}"
         ) {
-            let (mut ascii, mut general) = (Vec::new(), Vec::new());
-            ascii_tokens(&text, &mut ascii);
-            general_tokens(&Para::new(&text), &mut general);
-            proptest::prop_assert_eq!(ascii, general);
+            for kept in [WordsKept::Every, WordsKept::ReadByRules] {
+                let (mut ascii, mut general) = (Vec::new(), Vec::new());
+                let left_out = ascii_tokens(&text, kept, &mut ascii);
+                proptest::prop_assert_eq!(left_out, general_tokens(&Para::new(&text), kept, &mut general));
+                proptest::prop_assert_eq!(ascii, general);
+            }
+        }
+
+        /// Leaving out the words no rule reads changes nothing detected.
+        #[test]
+        fn the_words_the_rules_read_detect_what_every_word_does(
+            paragraphs in proptest::collection::vec(
+                proptest::collection::vec(
+                    (
+                        "Minister|Comrade|Mr\\.|Gen's\\.|Vice-Minister|State|Planning|Commission|Foreign|Nam|Il|Pak|Chang-ok|Kim|B\\.|de|Gaulle|Dulles|I|me|the|The|of|and|by|said|told|old|foo|thé|Đặng|Văn|1957|Signed",
+                        "[ ]|[ ]|[ ]|[,;:]? | \\[|\\] |\\. ",
+                    ),
+                    0..24,
+                ),
+                1..4,
+            ),
+            author in proptest::option::of("Petrov|Nam Il"),
+        ) {
+            let texts: Vec<String> = paragraphs
+                .iter()
+                .map(|words| words.iter().map(|(w, gap)| format!("{w}{gap}")).collect())
+                .collect();
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let resolver = ActorResolver::of([[Actor {
+                name: "Pak Chang-ok".into(),
+                aliases: vec!["Pak Chang Ok".into()],
+            }]
+            .as_slice()]);
+            let detector = Detector::new(&resolver);
+            let none = KnownNames::default();
+            let every = detector.detect_with(
+                &texts,
+                author.as_deref(),
+                &none,
+                None,
+                &mut Scratch {
+                    kept: WordsKept::Every,
+                    ..Scratch::default()
+                },
+            );
+            let read = detector.detect_with(&texts, author.as_deref(), &none, None, &mut Scratch::default());
+            proptest::prop_assert_eq!(every, read);
         }
 
         #[test]
