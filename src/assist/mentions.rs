@@ -1473,7 +1473,8 @@ fn ascii_tokens<'a>(text: &'a str, kept: WordsKept, out: &mut Vec<Token<'a>>) ->
         let mut word = &text[start..end];
         let capital = bytes[start].is_ascii_uppercase();
         if !keeper.keeps(capital, || {
-            RULE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+            // Every rule word has two or three letters.
+            matches!(word.len(), 2 | 3) && RULE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
         }) {
             // Not capitalised: no dot of its is part of it.
             continue;

@@ -195,6 +195,10 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     std::mem::forget(documents);
     std::mem::forget(paragraphs);
     std::mem::forget(inputs);
+    std::mem::forget(files);
+    std::mem::forget(named);
+    std::mem::forget(resolver);
+    std::mem::forget(sidecar_actors);
     if failed {
         ExitCode::from(1)
     } else {

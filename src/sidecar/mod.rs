@@ -258,14 +258,42 @@ impl Sidecar {
 
     /// The actor registry of a sidecar file, normalised as [`Sidecar::load`]
     /// gives it. The layout gloss writes is read only up to its `actors`
-    /// list (what follows is not checked); any other file is loaded whole.
-    /// The file is read into a buffer kept by the thread.
+    /// list: its head ([`REGISTRY_HEAD`] bytes) is read first, and the rest
+    /// only when the list does not end there (what follows the list is
+    /// neither read nor checked, not even as UTF-8); any other file is
+    /// loaded whole. The file is read into a buffer kept by the thread.
     pub fn load_actors(path: &Path) -> Result<Vec<Actor>, SidecarError> {
         thread_local! {
             static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         BYTES.with_borrow_mut(|bytes| {
-            read_capped_into(path, bytes)?;
+            bytes.clear();
+            let (mut file, size) = open_capped(path)?;
+            let io = |source| SidecarError::Io {
+                path: path.display().to_string(),
+                source,
+            };
+            if size > REGISTRY_HEAD as u64 {
+                read_head(&mut file, REGISTRY_HEAD, bytes).map_err(io)?;
+                if let Some(actors) = registry_in_head(bytes) {
+                    return Ok(actors);
+                }
+            }
+            let read = bytes.len() as u64;
+            crate::document::read_sized(
+                &mut file,
+                size.saturating_sub(read),
+                MAX_SIDECAR_BYTES - read.min(MAX_SIDECAR_BYTES),
+                bytes,
+            )
+            .map_err(io)?;
+            if bytes.len() as u64 > MAX_SIDECAR_BYTES {
+                // It grew since it was asked.
+                return Err(SidecarError::TooLarge {
+                    path: path.display().to_string(),
+                    size: bytes.len() as u64,
+                });
+            }
             let read = match std::str::from_utf8(bytes) {
                 Ok(text) => {
                     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -495,11 +523,56 @@ pub fn read_capped(path: &Path) -> Result<String, SidecarError> {
     String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to()))
 }
 
-/// [`read_capped`] into `bytes` (cleared first, its allocation reused), the
-/// text not yet checked as UTF-8: a reader of thousands of sidecars keeps
-/// one buffer rather than allocating one per file.
-pub fn read_capped_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), SidecarError> {
-    bytes.clear();
+/// The bytes of a sidecar read first by [`Sidecar::load_actors`]: the
+/// layout gloss writes puts the registry at the top, and a team's registry
+/// is most often a few hundred bytes, where the annotations after it run
+/// to kilobytes.
+const REGISTRY_HEAD: usize = 1024;
+
+/// The registry of the layout gloss writes when `head` (a sidecar's first
+/// bytes) holds all of it; `None` when it does not end there, or the head
+/// is not that layout (or not UTF-8 before its last character, which the
+/// cut may have split).
+fn registry_in_head(head: &[u8]) -> Option<Vec<Actor>> {
+    let text = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+        Err(_) => return None,
+    };
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The reader takes only whole lists followed by what may follow them,
+    // so what it gives from the head is what it gives from the whole file.
+    match fast::registry(body) {
+        Some((version, actors)) if (1..=VERSION).contains(&version) => {
+            Some(ActorRegistry::new(actors).into_vec())
+        }
+        _ => None,
+    }
+}
+
+/// The first `most` bytes of `file` (fewer at its end), appended to `bytes`.
+fn read_head(file: &mut std::fs::File, most: usize, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+    let start = bytes.len();
+    bytes.resize(start + most, 0);
+    let mut filled = start;
+    while filled < start + most {
+        match std::io::Read::read(file, &mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                bytes.truncate(filled);
+                return Err(e);
+            }
+        }
+    }
+    bytes.truncate(filled);
+    Ok(())
+}
+
+/// A sidecar opened for reading, and its size: refused when it is no
+/// regular file or over [`MAX_SIDECAR_BYTES`].
+fn open_capped(path: &Path) -> Result<(std::fs::File, u64), SidecarError> {
     let io = |source| SidecarError::Io {
         path: path.display().to_string(),
         source,
@@ -514,7 +587,7 @@ pub fn read_capped_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), SidecarE
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let mut file = options.open(path).map_err(io)?;
+    let file = options.open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if let Some(kind) = crate::document::special_file_kind(&meta) {
         // A device or pipe may never end, or block.
@@ -526,10 +599,24 @@ pub fn read_capped_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), SidecarE
             size: meta.len(),
         });
     }
+    Ok((file, meta.len()))
+}
+
+/// [`read_capped`] into `bytes` (cleared first, its allocation reused), the
+/// text not yet checked as UTF-8: a reader of thousands of sidecars keeps
+/// one buffer rather than allocating one per file.
+pub fn read_capped_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), SidecarError> {
+    bytes.clear();
+    let io = |source| SidecarError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let (mut file, size) = open_capped(path)?;
+    let meta_len = size;
     // Not `File`'s own `read_to_end`: it asks the size again (a `stat` and
     // a seek per file) although it is known, and reads once more to find
     // the end.
-    crate::document::read_sized(&mut file, meta.len(), MAX_SIDECAR_BYTES, bytes).map_err(io)?;
+    crate::document::read_sized(&mut file, meta_len, MAX_SIDECAR_BYTES, bytes).map_err(io)?;
     if bytes.len() as u64 > MAX_SIDECAR_BYTES {
         // It grew since it was asked.
         return Err(SidecarError::TooLarge {
@@ -780,6 +867,45 @@ mod tests {
         assert_eq!(
             Sidecar::load_actors(&path).unwrap(),
             s.registry().into_vec()
+        );
+    }
+
+    #[test]
+    fn a_registry_longer_than_the_head_read_first_loads_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        // Hangul names (three bytes a character) so that the head's end
+        // falls inside a character for one of the paddings.
+        let mut s = sample();
+        for i in 0..40 {
+            s.actors.push(Actor {
+                name: format!("박창옥 {i}"),
+                aliases: vec![format!("Pak Chang Ok {i}")],
+            });
+        }
+        for pad in 0..3 {
+            s.annotator = format!("an{}", "x".repeat(pad));
+            let text = s.to_ron().unwrap();
+            assert!(text.find("annotations").unwrap() > REGISTRY_HEAD);
+            let path = dir.path().join(format!("long{pad}.ron"));
+            std::fs::write(&path, &text).unwrap();
+            assert_eq!(
+                Sidecar::load_actors(&path).unwrap(),
+                Sidecar::load(&path).unwrap().actors
+            );
+        }
+        // A registry within the head: what follows it is not read, even
+        // bytes that are not UTF-8 (the whole file is refused by `load`).
+        let mut short = sample();
+        short.annotations[0].note = Some("x".repeat(2 * REGISTRY_HEAD));
+        let mut bytes = short.to_ron().unwrap().into_bytes();
+        let at = bytes.len() - 10;
+        bytes[at] = 0xff;
+        let path = dir.path().join("tail.ron");
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(Sidecar::load(&path).is_err());
+        assert_eq!(
+            Sidecar::load_actors(&path).unwrap(),
+            short.registry().into_vec()
         );
     }
 
