@@ -663,7 +663,80 @@ fn dates_in(s: &str) -> Vec<(usize, usize, PartialDate)> {
     if !may_hold_a_date(s) {
         return Vec::new();
     }
-    dates_in_words(s)
+    let mut dates = dates_in_words(s);
+    if s.is_ascii() {
+        return dates;
+    }
+    // Words never hold a whole East Asian date (`1957년` is no date
+    // alone), so the two never overlap.
+    dates.extend(east_asian_dates(s));
+    dates.sort_by_key(|&(start, _, _)| start);
+    dates
+}
+
+/// The units after a year, a month and a day in Korean (`1957년 3월 12일`)
+/// and in Chinese and Japanese (`1957年3月12日`).
+const YEAR_UNITS: [&str; 2] = ["년", "年"];
+const MONTH_UNITS: [&str; 2] = ["월", "月"];
+const DAY_UNITS: [&str; 2] = ["일", "日"];
+
+/// Dates written year, month, day, each number followed by its unit
+/// (`1957년 3월 12일`, `1957年3月12日`, `1957년 3월`): the month is needed, as
+/// a year alone is no date (`1957년에`, "in 1957").
+fn east_asian_dates(s: &str) -> Vec<(usize, usize, PartialDate)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let opens = b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit());
+        let year = opens
+            .then(|| number_with_unit(s, i, 4..=4, &YEAR_UNITS))
+            .flatten()
+            .filter(|&(y, _)| (1000..=2999).contains(&y));
+        let Some((year, after_year)) = year else {
+            i += 1;
+            continue;
+        };
+        let month = number_with_unit(s, after_spaces(s, after_year), 1..=2, &MONTH_UNITS)
+            .filter(|&(m, _)| (1..=12).contains(&m));
+        let Some((month, after_month)) = month else {
+            i = after_year;
+            continue;
+        };
+        let day = number_with_unit(s, after_spaces(s, after_month), 1..=2, &DAY_UNITS)
+            .filter(|&(d, _)| (1..=31).contains(&d));
+        let (day, end) = match day {
+            Some((d, end)) => (Some(d), end),
+            None => (None, after_month),
+        };
+        if let Some(date) = PartialDate::from_parts(year, Some(month), day) {
+            out.push((i, end, date));
+        }
+        i = end;
+    }
+    out
+}
+
+/// The number of `digits` ASCII digits at byte `at` of `s` followed at once
+/// by one of `units`, and the byte after the unit.
+fn number_with_unit(
+    s: &str,
+    at: usize,
+    digits: std::ops::RangeInclusive<usize>,
+    units: &[&str],
+) -> Option<(u32, usize)> {
+    let rest = s.get(at..)?;
+    let n = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if !digits.contains(&n) {
+        return None;
+    }
+    let unit = units.iter().find(|u| rest[n..].starts_with(**u))?;
+    Some((rest[..n].parse().ok()?, at + n + unit.len()))
+}
+
+/// The byte after the spaces at byte `at` of `s`.
+fn after_spaces(s: &str, at: usize) -> usize {
+    at + s[at..].len() - s[at..].trim_start().len()
 }
 
 /// [`dates_in`] word by word, without its quick look for a year.
@@ -723,6 +796,10 @@ fn may_hold_a_date(s: &str) -> bool {
             continue;
         }
         if b.get(i) == Some(&b'-') {
+            return true;
+        }
+        // `1957년`, `1957年`: a month may follow ([`east_asian_dates`]).
+        if YEAR_UNITS.iter().any(|u| b[i..].starts_with(u.as_bytes())) {
             return true;
         }
         if matches!(b[start], b'1' | b'2') {
@@ -1394,6 +1471,46 @@ mod tests {
         assert_eq!(d("in July 1956 they met").as_deref(), Some("1956-07"));
         assert_eq!(d("it may 24 1956"), None);
         assert_eq!(d("February 30, 1956"), None);
+    }
+
+    #[test]
+    fn korean_chinese_and_japanese_dates_are_dates() {
+        fn d(s: &str) -> Option<(&str, String)> {
+            dates_in(s)
+                .first()
+                .map(|(a, b, d)| (&s[*a..*b], d.to_string()))
+        }
+        assert_eq!(
+            d("평양, 1957년 3월 12일"),
+            Some(("1957년 3월 12일", "1957-03-12".into()))
+        );
+        assert_eq!(
+            d("1957年3月12日"),
+            Some(("1957年3月12日", "1957-03-12".into()))
+        );
+        assert_eq!(
+            d("1957년 3월에 만났다"),
+            Some(("1957년 3월", "1957-03".into()))
+        );
+        assert_eq!(
+            d("July 24, 1956 and 1957년 3월 12일").map(|x| x.1),
+            Some("1956-07-24".into())
+        );
+        assert_eq!(dates_in("1956년 7월 24일 그리고 1957年3月12日").len(), 2);
+        // A year alone, a month out of range, five digits: no date.
+        for line in [
+            "1957년에",
+            "1957년 13월 2일",
+            "19570년 3월",
+            "957년 3월",
+            "3월 12일",
+        ] {
+            assert_eq!(dates_in(line), Vec::new(), "{line}");
+        }
+        // As the title and date of a memorandum's header.
+        let text = "대화록\n\n평양, 1957년 3월 12일\n\n박창옥이 말했다.";
+        let (_, date) = title_and_date(text);
+        assert_eq!(date.map(|d| d.to_string()).as_deref(), Some("1957-03-12"));
     }
 
     #[test]
