@@ -479,7 +479,62 @@ pub(crate) fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
+    if let Some(name) = file.file_name() {
+        remove_stale_temporaries(folder, name);
+    }
     written
+}
+
+/// Temporaries of the file `name` in `folder` that a process left when it
+/// was killed mid-write (`<name>.<pid>-<n>.new`, that process no longer
+/// running) are removed: no one will rename them, and each would stay in
+/// the state folder for good. Another running process's are its own.
+fn remove_stale_temporaries(folder: &Path, name: &std::ffi::OsStr) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let prefix = format!("{}.", name.to_string_lossy());
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name();
+        let entry_name = entry_name.to_string_lossy();
+        let Some(rest) = entry_name
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".new"))
+        else {
+            continue;
+        };
+        let Some((pid, count)) = rest.split_once('-') else {
+            continue;
+        };
+        let (Ok(pid), Ok(_)) = (pid.parse::<u32>(), count.parse::<usize>()) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_running(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Is a process `pid` running (or, where that cannot be asked, maybe)?
+fn process_running(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        if pid <= 0 {
+            return true;
+        }
+        // Signal 0 checks only: it exists when allowed, or when refused.
+        // SAFETY: `kill` with signal 0 sends nothing.
+        let asked = unsafe { libc::kill(pid, 0) };
+        asked == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 fn path_of(bytes: &[u8]) -> std::borrow::Cow<'_, Path> {
@@ -623,6 +678,32 @@ fn decode(bytes: &[u8]) -> Option<HashMap<Vec<u8>, Entry>> {
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    #[test]
+    fn temporaries_a_killed_writer_left_are_removed_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cache.bin");
+        // A process that has ended: its pid names no running process.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let stale = dir.path().join(format!("cache.bin.{gone}-0.new"));
+        let ours = dir
+            .path()
+            .join(format!("cache.bin.{}-999.new", std::process::id()));
+        let other = dir.path().join(format!("other.bin.{gone}-0.new"));
+        for f in [&stale, &ours, &other] {
+            std::fs::write(f, b"half").unwrap();
+        }
+        replace_file(&file, b"whole").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"whole");
+        assert!(!stale.exists());
+        assert!(ours.exists(), "this process's own write is left alone");
+        assert!(
+            other.exists(),
+            "another file's temporaries are not this one's"
+        );
+    }
 
     /// A "count": the number of `x` in each input file, computed by reading them.
     fn count(inputs: &[PathBuf]) -> Vec<usize> {
