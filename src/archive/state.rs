@@ -53,6 +53,18 @@ pub fn state_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(STATE_DIR_ENV).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
+    platform_state_dir()
+}
+
+/// The platform's state folder for gloss (its local data folder where
+/// there is none): what the remembered places, the journals and the
+/// extraction cache use when `GLOSS_STATE_DIR` names none. Unit tests get a
+/// folder of their own under the system's temporary folder: running them
+/// never writes into the user's.
+pub fn platform_state_dir() -> Option<PathBuf> {
+    if cfg!(test) {
+        return Some(std::env::temp_dir().join("glossator-unit-tests-state"));
+    }
     let dirs = directories::ProjectDirs::from("org", "glossator", "glossator")?;
     Some(
         dirs.state_dir()

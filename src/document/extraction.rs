@@ -97,14 +97,7 @@ impl Cache {
             .filter(|d| !d.is_empty())
             .map(PathBuf::from)
             .filter(|d| d.is_absolute())
-            .or_else(|| {
-                let dirs = directories::ProjectDirs::from("org", "glossator", "glossator")?;
-                Some(
-                    dirs.state_dir()
-                        .unwrap_or_else(|| dirs.data_local_dir())
-                        .to_path_buf(),
-                )
-            })?;
+            .or_else(crate::archive::state::platform_state_dir)?;
         Some(Cache::in_dir(state.join(CACHE_FOLDER)))
     }
 

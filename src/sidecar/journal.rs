@@ -160,14 +160,7 @@ impl Places {
                 .map(PathBuf::from)
                 .filter(|d| d.is_absolute())
         };
-        let state = var(STATE_DIR_ENV).or_else(|| {
-            let dirs = directories::ProjectDirs::from("org", "glossator", "glossator")?;
-            Some(
-                dirs.state_dir()
-                    .unwrap_or_else(|| dirs.data_local_dir())
-                    .to_path_buf(),
-            )
-        });
+        let state = var(STATE_DIR_ENV).or_else(crate::archive::state::platform_state_dir);
         Places {
             state,
             runtime: var("XDG_RUNTIME_DIR"),
