@@ -1049,7 +1049,7 @@ struct Para<'a> {
     /// Byte offset of each code point and of the end; empty when ASCII.
     offsets: Vec<usize>,
     /// Some word of the paragraph was left out of its tokens
-    /// ([`Words::ReadByRules`]).
+    /// ([`WordsKept::ReadByRules`]).
     left_out: bool,
 }
 
