@@ -847,17 +847,22 @@ fn is_time_word(w: &str) -> bool {
 fn place_before(before: &str) -> Option<String> {
     // Editors bracket what they supply: `[Washington,]`.
     let before: String = before.chars().filter(|c| !matches!(c, '[' | ']')).collect();
-    let segment = before.trim().trim_end_matches(',').trim();
+    let segment = before.trim().trim_end_matches([',', '，']).trim();
     let segment = segment.rsplit(", ").next().unwrap_or(segment).trim();
     let words: Vec<&str> = segment.split_whitespace().collect();
     let particle = |w: &str| matches!(w, "of" | "de" | "am" | "an" | "the" | "on" | "sur" | "upon");
+    // A capital, or a letter of a script without case (`평양`, `北京`).
+    let capital = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
+    };
     let ok = !words.is_empty()
         && words.len() <= 5
-        && words[0].chars().next().is_some_and(|c| c.is_uppercase())
-        && words.iter().all(|w| {
-            !w.chars().any(|c| c.is_ascii_digit())
-                && (particle(w) || w.chars().next().is_some_and(|c| c.is_uppercase()))
-        });
+        && capital(words[0])
+        && words
+            .iter()
+            .all(|w| !w.chars().any(|c| c.is_ascii_digit()) && (particle(w) || capital(w)));
     ok.then(|| segment.trim_end_matches('.').to_string())
 }
 
@@ -1507,10 +1512,19 @@ mod tests {
         ] {
             assert_eq!(dates_in(line), Vec::new(), "{line}");
         }
-        // As the title and date of a memorandum's header.
+        // As the title and date of a memorandum's header, the place too.
         let text = "대화록\n\n평양, 1957년 3월 12일\n\n박창옥이 말했다.";
         let (_, date) = title_and_date(text);
         assert_eq!(date.map(|d| d.to_string()).as_deref(), Some("1957-03-12"));
+        let (place, date) = dateline_parts("평양, 1957년 3월 12일").unwrap();
+        assert_eq!(
+            (place.as_deref(), date.to_string()),
+            (Some("평양"), "1957-03-12".into())
+        );
+        for line in ["北京，1957年3月12日", "北京, 1957年3月12日"] {
+            let (place, _) = dateline_parts(line).unwrap();
+            assert_eq!(place.as_deref(), Some("北京"), "{line}");
+        }
     }
 
     #[test]
