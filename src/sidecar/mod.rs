@@ -269,41 +269,16 @@ impl Sidecar {
         BYTES.with_borrow_mut(|bytes| {
             bytes.clear();
             let (mut file, size) = open_capped(path)?;
-            let io = |source| SidecarError::Io {
-                path: path.display().to_string(),
-                source,
-            };
             if size > REGISTRY_HEAD as u64 {
-                read_head(&mut file, REGISTRY_HEAD, bytes).map_err(io)?;
+                read_head(&mut file, REGISTRY_HEAD, bytes).map_err(|e| io_error(path, e))?;
                 if let Some(actors) = registry_in_head(bytes) {
                     return Ok(actors);
                 }
             }
-            let read = bytes.len() as u64;
-            crate::document::read_sized(
-                &mut file,
-                size.saturating_sub(read),
-                MAX_SIDECAR_BYTES - read.min(MAX_SIDECAR_BYTES),
-                bytes,
-            )
-            .map_err(io)?;
-            if bytes.len() as u64 > MAX_SIDECAR_BYTES {
-                // It grew since it was asked.
-                return Err(SidecarError::TooLarge {
-                    path: path.display().to_string(),
-                    size: bytes.len() as u64,
-                });
-            }
+            read_rest(path, &mut file, size, bytes)?;
             let read = match std::str::from_utf8(bytes) {
-                Ok(text) => {
-                    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-                    match fast::registry(body) {
-                        Some((version, actors)) if (1..=VERSION).contains(&version) => {
-                            Ok(ActorRegistry::new(actors).into_vec())
-                        }
-                        _ => Self::parse(text, path).map(|s| s.actors),
-                    }
-                }
+                Ok(text) => fast_registry(text)
+                    .map_or_else(|| Self::parse(text, path).map(|s| s.actors), Ok),
                 Err(e) => Err(not_utf8(path, bytes, e.valid_up_to())),
             };
             // A large file's buffer is not kept.
@@ -539,9 +514,15 @@ fn registry_in_head(head: &[u8]) -> Option<Vec<Actor>> {
         Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
         Err(_) => return None,
     };
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     // The reader takes only whole lists followed by what may follow them,
     // so what it gives from the head is what it gives from the whole file.
+    fast_registry(text)
+}
+
+/// The registry of `text` in the layout gloss writes, by the fast reader
+/// ([`fast::registry`]), normalised; `None` for any other text.
+fn fast_registry(text: &str) -> Option<Vec<Actor>> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     match fast::registry(body) {
         Some((version, actors)) if (1..=VERSION).contains(&version) => {
             Some(ActorRegistry::new(actors).into_vec())
@@ -573,10 +554,7 @@ fn read_head(file: &mut std::fs::File, most: usize, bytes: &mut Vec<u8>) -> std:
 /// A sidecar opened for reading, and its size: refused when it is no
 /// regular file or over [`MAX_SIDECAR_BYTES`].
 fn open_capped(path: &Path) -> Result<(std::fs::File, u64), SidecarError> {
-    let io = |source| SidecarError::Io {
-        path: path.display().to_string(),
-        source,
-    };
+    let io = |source| io_error(path, source);
     // Opened without blocking (a pipe would wait for a writer), then asked
     // what it is through the handle: one path lookup, not two (a corpus
     // view reads 20,000 sidecars).
@@ -607,16 +585,30 @@ fn open_capped(path: &Path) -> Result<(std::fs::File, u64), SidecarError> {
 /// one buffer rather than allocating one per file.
 pub fn read_capped_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), SidecarError> {
     bytes.clear();
-    let io = |source| SidecarError::Io {
-        path: path.display().to_string(),
-        source,
-    };
     let (mut file, size) = open_capped(path)?;
-    let meta_len = size;
+    read_rest(path, &mut file, size, bytes)
+}
+
+/// The rest of `file` (of `size` bytes when opened, `bytes` holding what
+/// was read of it) appended to `bytes`; too large when it grew past
+/// [`MAX_SIDECAR_BYTES`] since.
+fn read_rest(
+    path: &Path,
+    file: &mut std::fs::File,
+    size: u64,
+    bytes: &mut Vec<u8>,
+) -> Result<(), SidecarError> {
+    let read = bytes.len() as u64;
     // Not `File`'s own `read_to_end`: it asks the size again (a `stat` and
     // a seek per file) although it is known, and reads once more to find
     // the end.
-    crate::document::read_sized(&mut file, meta_len, MAX_SIDECAR_BYTES, bytes).map_err(io)?;
+    crate::document::read_sized(
+        file,
+        size.saturating_sub(read),
+        MAX_SIDECAR_BYTES.saturating_sub(read),
+        bytes,
+    )
+    .map_err(|e| io_error(path, e))?;
     if bytes.len() as u64 > MAX_SIDECAR_BYTES {
         // It grew since it was asked.
         return Err(SidecarError::TooLarge {
@@ -625,6 +617,13 @@ pub fn read_capped_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), SidecarE
         });
     }
     Ok(())
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> SidecarError {
+    SidecarError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// The error for a sidecar's `bytes` that are UTF-8 only up to `offset`.
