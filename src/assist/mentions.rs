@@ -1281,6 +1281,20 @@ enum WordsKept {
 /// speaking verbs (read only after a name) and the particles (only inside).
 const RULE_WORDS: &[&str] = &["the", "of", "and", "by", "me"];
 
+/// Is `word` one of [`RULE_WORDS`], as [`Token::is`] compares (an ASCII
+/// word whatever its case, any other by its folded form)?
+fn is_rule_word(word: &str) -> bool {
+    // A word not ASCII may fold to one (`thé`).
+    is_ascii_rule_word(word) || (!word.is_ascii() && RULE_WORDS.contains(&fold_key(word).as_str()))
+}
+
+/// [`is_rule_word`] for an ASCII word: every rule word has two or three
+/// letters, so most words are answered by their length.
+#[inline]
+fn is_ascii_rule_word(word: &str) -> bool {
+    matches!(word.len(), 2 | 3) && RULE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
 /// [`tokens`] of `para` (the words `kept`), pushed onto `out`: each word's
 /// text is a slice of it. An ASCII paragraph, the common case, is read byte
 /// by byte ([`ascii_tokens`]). Marks `para` when a word was left out.
@@ -1405,10 +1419,7 @@ fn general_tokens<'a>(para: &Para<'a>, kept: WordsKept, out: &mut Vec<Token<'a>>
         }
         let mut text = para.slice(start, end);
         let capital = at(start).is_uppercase();
-        if !keeper.keeps(capital, || {
-            let t = token(start, end, text);
-            RULE_WORDS.iter().any(|w| t.is(w))
-        }) {
+        if !keeper.keeps(capital, || is_rule_word(text)) {
             // Not capitalised: no dot of its is part of it.
             continue;
         }
@@ -1472,10 +1483,7 @@ fn ascii_tokens<'a>(text: &'a str, kept: WordsKept, out: &mut Vec<Token<'a>>) ->
         }
         let mut word = &text[start..end];
         let capital = bytes[start].is_ascii_uppercase();
-        if !keeper.keeps(capital, || {
-            // Every rule word has two or three letters.
-            matches!(word.len(), 2 | 3) && RULE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
-        }) {
+        if !keeper.keeps(capital, || is_ascii_rule_word(word)) {
             // Not capitalised: no dot of its is part of it.
             continue;
         }
@@ -2504,7 +2512,7 @@ mod tests {
 
         #[test]
         fn token_keys_are_the_folded_words(
-            text in "([A-Za-zÉéĐđÜü0-9 .,'’‐-]|Gen|Dé|DE|Van|Said|SAID|Chang-ok|_){0,30}"
+            text in "([A-Za-zÉéĐđÜü0-9 .,'’‐-]|Gen|Dé|DE|Van|Said|SAID|Chang-ok|_|thé|tHe|bý|me|Of|ánd){0,30}"
         ) {
             let toks = tokens(&text);
             let mut key = String::new();
@@ -2516,6 +2524,7 @@ mod tests {
                     proptest::prop_assert_eq!(t.is(word), folded == word);
                 }
                 proptest::prop_assert_eq!(t.is_speaking_verb(), SPEAKING_SET.contains(folded.as_str()));
+                proptest::prop_assert_eq!(is_rule_word(t.text), RULE_WORDS.iter().any(|w| t.is(w)));
             }
             for from in 0..toks.len() {
                 for to in from + 1..=toks.len().min(from + 4) {
