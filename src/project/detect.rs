@@ -232,48 +232,70 @@ fn folded(s: &str) -> String {
 
 /// Which field a label names (`Record ID`, `Translated by`, `To` …).
 fn field_of_label(label: &str) -> Option<&'static str> {
-    // Every label starts with one of these words (its folded form's first
-    // word is the label's, lower-cased, perhaps with colons after it): a
-    // line of text, whose first word is most often none of them, is
-    // answered without its folded copy. A word not ASCII is folded below.
+    // Every label starts with one of the words [`LABELS`] start with (the
+    // folded form's first word is the label's, lower-cased, perhaps with
+    // colons after it): a line of text, whose first word is most often none
+    // of them, is answered without its folded copy. A word not ASCII is
+    // folded below.
     let first = label.split_whitespace().next()?.trim_end_matches(':');
     if first.is_ascii() {
-        let mut lower = [0u8; 12];
+        let mut lower = [0u8; 16];
         // No first word of a label is longer than the buffer.
         let buf = lower.get_mut(..first.len())?;
         buf.copy_from_slice(first.as_bytes());
         buf.make_ascii_lowercase();
-        if !matches!(
-            &*buf,
-            b"title"
-                | b"document"
-                | b"date"
-                | b"place"
-                | b"author"
-                | b"from"
-                | b"creator"
-                | b"to"
-                | b"recipient"
-                | b"addressee"
-                | b"archival"
-                | b"archive"
-                | b"translator"
-                | b"translated"
-                | b"translation"
-                | b"collection"
-                | b"collections"
-                | b"series"
-                | b"url"
-                | b"permalink"
-                | b"link"
-                | b"source"
-                | b"record"
-        ) {
+        if !std::str::from_utf8(buf).is_ok_and(|w| LABEL_FIRST_WORDS.contains(w)) {
             return None;
         }
     }
     field_of_folded_label(label)
 }
+
+/// The first words of [`LABELS`].
+static LABEL_FIRST_WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        LABELS
+            .iter()
+            .filter_map(|(label, _)| label.split(' ').next())
+            .collect()
+    });
+
+/// Labels (folded: lower case, one space between words) and the fields
+/// they name.
+const LABELS: &[(&str, &str)] = &[
+    ("title", "title"),
+    ("document title", "title"),
+    ("date", "date"),
+    ("document date", "date"),
+    ("place", "place"),
+    ("place of origin", "place"),
+    ("author", "author"),
+    ("from", "author"),
+    ("creator", "author"),
+    ("to", "recipient"),
+    ("recipient", "recipient"),
+    ("addressee", "recipient"),
+    // A bare "Citation" heads a full bibliographic reference on archive
+    // sites (title, date, archive, URL), not the archival one.
+    ("archival citation", "citation"),
+    ("archive", "citation"),
+    ("archival source", "citation"),
+    ("archival reference", "citation"),
+    ("translator", "translator"),
+    ("translated by", "translator"),
+    ("translation by", "translator"),
+    ("collection", "collection"),
+    ("collections", "collection"),
+    ("series", "collection"),
+    ("url", "url"),
+    ("permalink", "url"),
+    ("link", "url"),
+    ("source url", "url"),
+    ("record id", "record_id"),
+    ("record", "record_id"),
+    ("document id", "record_id"),
+    ("record number", "record_id"),
+];
 
 /// [`field_of_label`] by the label's folded copy, whatever its first word.
 fn field_of_folded_label(label: &str) -> Option<&'static str> {
@@ -282,21 +304,11 @@ fn field_of_folded_label(label: &str) -> Option<&'static str> {
     if label.split_whitespace().nth(4).is_some() {
         return None;
     }
-    Some(match folded(label).as_str() {
-        "title" | "document title" => "title",
-        "date" | "document date" => "date",
-        "place" | "place of origin" => "place",
-        "author" | "from" | "creator" => "author",
-        "to" | "recipient" | "addressee" => "recipient",
-        // A bare "Citation" heads a full bibliographic reference on archive
-        // sites (title, date, archive, URL), not the archival one.
-        "archival citation" | "archive" | "archival source" | "archival reference" => "citation",
-        "translator" | "translated by" | "translation by" => "translator",
-        "collection" | "collections" | "series" => "collection",
-        "url" | "permalink" | "link" | "source url" => "url",
-        "record id" | "record" | "document id" | "record number" => "record_id",
-        _ => return None,
-    })
+    let folded = folded(label);
+    LABELS
+        .iter()
+        .find(|(l, _)| *l == folded)
+        .map(|&(_, field)| field)
 }
 
 /// `Label: value` lines, and a paragraph that is only a label followed by
