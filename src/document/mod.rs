@@ -299,36 +299,14 @@ impl Bytes {
 
     /// An empty buffer for `capacity` bytes. Zeroed memory of this size is
     /// fresh pages the kernel makes resident only as they are written.
+    /// (Transparent huge pages were asked for once: fewer page faults, but
+    /// where the system compacts memory to find them — `defrag=madvise`, the
+    /// common default — one open in four stalled for 400–500 ms.)
     fn with_capacity(capacity: usize) -> Bytes {
         let bytes = Bytes::owned(vec![0; capacity]);
         bytes.filled.store(0, Ordering::Release);
-        bytes.advise_huge_pages();
         bytes
     }
-
-    /// Ask for transparent huge pages: reading 100 MB then takes fifty page
-    /// faults instead of 25,000 (where the system allows it on request).
-    #[cfg(target_os = "linux")]
-    fn advise_huge_pages(&self) {
-        const PAGE: usize = 4096;
-        let start = self.ptr.as_ptr() as usize;
-        let aligned = start.next_multiple_of(PAGE);
-        let end = (start + self.capacity) / PAGE * PAGE;
-        if end > aligned {
-            // SAFETY: the range lies inside our own allocation; MADV_HUGEPAGE
-            // changes how pages are backed, never their contents.
-            let _ = unsafe {
-                rustix::mm::madvise(
-                    self.ptr.as_ptr().wrapping_add(aligned - start).cast(),
-                    end - aligned,
-                    rustix::mm::Advice::LinuxHugepage,
-                )
-            };
-        }
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn advise_huge_pages(&self) {}
 
     fn as_slice(&self) -> &[u8] {
         let filled = self.filled.load(Ordering::Acquire);
