@@ -226,18 +226,22 @@ impl Index {
 
     /// Paragraph `i` of `text` (the text indexed) with its first line.
     fn entry(&self, text: &[u8], i: usize) -> Option<Entry> {
-        let range = self.range(i)?;
-        let kept = i / LINE_STEP;
-        let from = self.starts[kept * LINE_STEP] as usize;
-        let line = self.lines[kept] as usize + newlines(&text[from..range.start]);
-        Some(Entry::new(range.start, range.end, line))
+        let kept = (i / LINE_STEP).min(self.lines.len().checked_sub(1)?);
+        let from = (self.starts[kept * LINE_STEP], self.lines[kept]);
+        self.entry_counted(text, i, from)
     }
 
     /// [`Index::entry`] of paragraph `i`, given paragraph `i - 1` (`before`):
     /// its line counted from there, for reading paragraphs in order.
     fn entry_after(&self, text: &[u8], i: usize, before: Entry) -> Option<Entry> {
+        self.entry_counted(text, i, (before.start, before.line))
+    }
+
+    /// Paragraph `i`, its line counted from `(start, line)` of a paragraph
+    /// at or before it.
+    fn entry_counted(&self, text: &[u8], i: usize, (start, line): (u32, u32)) -> Option<Entry> {
         let range = self.range(i)?;
-        let line = before.line as usize + newlines(&text[before.start as usize..range.start]);
+        let line = line as usize + newlines(&text[start as usize..range.start]);
         Some(Entry::new(range.start, range.end, line))
     }
 
