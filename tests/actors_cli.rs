@@ -174,3 +174,48 @@ fn samples_detect_as_the_golden_files_say() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{golden}");
     }
 }
+
+/// A Korean name beside its romanisation, in either order: proposed as an
+/// alias of the romanisation; once added, the registry finds the Korean
+/// name alone in another document (with code point offsets).
+#[test]
+fn a_hangul_name_in_brackets_becomes_an_alias_found_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let memo = tmp.path().join("memo.txt");
+    std::fs::write(
+        &memo,
+        "Pak Chang-ok [박창옥] told Nam Il that the plan was late.\n\n최창익 [Choe Chang-ik] said the cadres had not been consulted.\n",
+    )
+    .unwrap();
+    let out = gloss()
+        .args(["actors", "--add", "--yes"])
+        .arg(&memo)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Pak Chang-ok = 박창옥"), "{text}");
+    assert!(text.contains("Choe Chang-ik = 최창익"), "{text}");
+    let project = Project::load(&tmp.path().join("gloss.ron")).unwrap();
+    assert_eq!(
+        project.actor("Choe Chang-ik").unwrap().aliases,
+        vec!["최창익".to_string()]
+    );
+    let other = tmp.path().join("other.txt");
+    std::fs::write(&other, "회의에서 박창옥 동지가 발언했다.\n").unwrap();
+    let out = gloss()
+        .args(["actors", "--format", "jsonl"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let all = mentions(&out.stdout);
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["surface"], "박창옥");
+    assert_eq!(all[0]["actor"], "Pak Chang-ok");
+    assert_eq!(all[0]["rule"], "registry");
+    assert_eq!(
+        (all[0]["start"].as_u64(), all[0]["end"].as_u64()),
+        (Some(5), Some(8))
+    );
+}

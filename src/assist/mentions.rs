@@ -827,6 +827,24 @@ impl Detector {
                     }
                 }
             }
+            // A name in a script without case, once met beside its
+            // romanisation, is known wherever the same word stands alone
+            // (`박창옥`; not `박창옥은`, the name with a particle).
+            if para.offsets.is_empty() {
+                continue;
+            }
+            for t in toks.iter().filter(|t| is_caseless_word(t.text)) {
+                let by_a_rule = found[found_of[index].clone()]
+                    .iter()
+                    .any(|f| (f.start, f.end) == (t.start, t.end));
+                if by_a_rule {
+                    continue;
+                }
+                tokens_key_into(std::slice::from_ref(t), key);
+                if known(key) {
+                    found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
+                }
+            }
         }
         let kept = without_overlaps(found);
         // Link each mention to the longest known name containing it.
@@ -1220,6 +1238,23 @@ fn is_hyphen(c: char) -> bool {
     c == '-' || c == '\u{2010}' || c == '\u{2011}'
 }
 
+/// A letter of a script without case (Hangul, Chinese characters, kana):
+/// names in them have no capital to tell them.
+fn is_caseless_letter(c: char) -> bool {
+    c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase()
+}
+
+/// A word whose first letter has no case (`박창옥`, `周恩来`).
+fn is_caseless_word(word: &str) -> bool {
+    word.chars().next().is_some_and(is_caseless_letter)
+}
+
+/// Most characters of a name in a script without case standing before a
+/// bracketed romanisation (`박창옥 [Pak Chang-ok]`): Korean names have two
+/// to four syllables, Chinese two or three characters; a longer word is
+/// taken for a phrase (Chinese and Japanese run words together).
+const CASELESS_NAME_CHARS: usize = 5;
+
 /// [`fold_name`] of one word, without allocating for short ASCII words.
 fn fold_key(word: &str) -> CompactString {
     if !word.is_ascii() {
@@ -1419,7 +1454,9 @@ fn general_tokens<'a>(para: &Para<'a>, kept: WordsKept, out: &mut Vec<Token<'a>>
         }
         let mut text = para.slice(start, end);
         let capital = at(start).is_uppercase();
-        if !keeper.keeps(capital, || is_rule_word(text)) {
+        // A word in a script without case may be a name beside its
+        // romanisation ([`caseless_beside_bracket`]).
+        if !keeper.keeps(capital, || is_rule_word(text) || is_caseless_word(text)) {
             // Not capitalised: no dot of its is part of it.
             continue;
         }
@@ -1597,6 +1634,30 @@ fn strong_rules<'a>(
         // `by` and `and` does.
         if t.after_left_out {
             by_list = false;
+        }
+        // A name in a script without case, its romanisation after it in
+        // brackets: `박창옥 [Pak Chang-ok]`. The romanisation is the name,
+        // as when it comes first (`Pak Chang-ok [박창옥]`).
+        if is_caseless_word(t.text)
+            && t.text.chars().count() <= CASELESS_NAME_CHARS
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.text.starts_with(char::is_uppercase))
+            && let Some((vs, ve, vto)) = bracket_after(para, toks, i + 1, run_at)
+        {
+            let name = normalise_space(para.slice(vs, ve)).into_owned();
+            let variant = t.text.to_string();
+            let rule = if name_shape(&toks[i + 1..vto]) {
+                Rule::Shape
+            } else {
+                Rule::Bracket
+            };
+            found.push(Found::new(index, t.start, t.end, para, None, Rule::Bracket));
+            found.push(Found::new(index, vs, ve, para, None, rule));
+            detected.aliases.push((name, variant));
+            i = vto;
+            by_list = false;
+            continue;
         }
         // Pronouns: I, me.
         if (t.text == "I" || t.text == "me")
@@ -1811,12 +1872,15 @@ fn bracket_after(
         return Some(found);
     }
     // A variant may hold words that are no names alone (`Seo Hwi [So
-    // Hwi]`): capitalised words, a few, one space or hyphen apart, then `]`.
+    // Hwi]`): capitalised words, a few, one space or hyphen apart, then `]`;
+    // or the name in a script without case (`Pak Chang-ok [박창옥]`).
     const MOST_WORDS: usize = 4;
     let mut vto = to;
     while vto < toks.len()
         && vto - to < MOST_WORDS
-        && toks[vto].text.starts_with(char::is_uppercase)
+        && toks[vto]
+            .text
+            .starts_with(|c: char| c.is_uppercase() || is_caseless_letter(c))
         && (vto == to || adjacent(para, &toks[vto - 1], &toks[vto]))
     {
         vto += 1;
@@ -2333,6 +2397,59 @@ mod tests {
     }
 
     #[test]
+    fn names_in_scripts_without_case_beside_their_romanisation_are_aliases() {
+        // Either way round, the romanisation is the name; the same word
+        // alone later is the same actor, the word with a particle is not.
+        let d = detect(
+            &[
+                "Pak Chang-ok [박창옥] told Nam Il that the plan was late. Later 박창옥 left; 박창옥은 stayed.",
+                "최창익 [Choe Chang-ik] said the cadres had not been consulted.",
+                "周恩来 [Zhou Enlai] arrived.",
+            ],
+            None,
+        );
+        assert_eq!(
+            d.aliases,
+            vec![
+                ("Choe Chang-ik".to_string(), "최창익".to_string()),
+                ("Pak Chang-ok".to_string(), "박창옥".to_string()),
+                ("Zhou Enlai".to_string(), "周恩来".to_string()),
+            ]
+        );
+        let of = |surface: &str| -> Vec<(&str, Rule)> {
+            d.mentions
+                .iter()
+                .filter(|m| m.surface == surface)
+                .map(|m| (m.actor.as_str(), m.rule))
+                .collect()
+        };
+        assert_eq!(
+            of("박창옥"),
+            vec![
+                ("Pak Chang-ok", Rule::Bracket),
+                ("Pak Chang-ok", Rule::Known)
+            ]
+        );
+        assert!(of("박창옥은").is_empty(), "{:?}", d.mentions);
+        assert_eq!(of("최창익"), vec![("Choe Chang-ik", Rule::Bracket)]);
+        assert_eq!(of("Choe Chang-ik"), vec![("Choe Chang-ik", Rule::Shape)]);
+        assert_eq!(of("周恩来"), vec![("Zhou Enlai", Rule::Bracket)]);
+        // Code points: `박창옥` is three, after `Pak Chang-ok [`.
+        let first = d.mentions.iter().find(|m| m.surface == "박창옥").unwrap();
+        assert_eq!((first.paragraph, first.start, first.end), (0, 14, 17));
+        // No name before the bracket, a phrase in it, or a run of
+        // characters too long for a name: nothing proposed.
+        for text in [
+            "The delegation's view [이것은 긴 문장입니다] is not a name.",
+            "Comrade [박창옥] spoke.",
+            "中华人民共和国政府 [Zhou Enlai] spoke.",
+        ] {
+            let d = detect(&[text], None);
+            assert!(d.aliases.is_empty(), "{text}: {:?}", d.aliases);
+        }
+    }
+
+    #[test]
     fn surnames_link_across_documents() {
         let detector = Detector::new(&ActorResolver::default());
         let docs = vec![
@@ -2475,7 +2592,7 @@ mod tests {
             paragraphs in proptest::collection::vec(
                 proptest::collection::vec(
                     (
-                        "Minister|Comrade|Mr\\.|Gen's\\.|Vice-Minister|State|Planning|Commission|Foreign|Nam|Il|Pak|Chang-ok|Kim|B\\.|de|Gaulle|Dulles|I|me|the|The|of|and|by|said|told|old|foo|thé|Đặng|Văn|1957|Signed",
+                        "Minister|Comrade|Mr\\.|Gen's\\.|Vice-Minister|State|Planning|Commission|Foreign|Nam|Il|Pak|Chang-ok|Kim|B\\.|de|Gaulle|Dulles|I|me|the|The|of|and|by|said|told|old|foo|thé|Đặng|Văn|박창옥|박창옥은|周恩来|1957|Signed",
                         "[ ]|[ ]|[ ]|[,;:]? | \\[|\\] |\\. ",
                     ),
                     0..24,
