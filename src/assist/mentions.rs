@@ -1302,7 +1302,8 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum WordsKept {
     Every,
-    /// Those the rules read: capitalised words, the lower-case words they
+    /// Those the rules read: capitalised words, words in a script without
+    /// case (a name beside its romanisation), the lower-case words they
     /// ask about ([`RULE_WORDS`]), and the word after a capitalised one (a
     /// particle, a speaking verb). Most words of a text are none of these,
     /// and a word left out changes no rule's answer: a rule that reads the
@@ -1455,7 +1456,7 @@ fn general_tokens<'a>(para: &Para<'a>, kept: WordsKept, out: &mut Vec<Token<'a>>
         let mut text = para.slice(start, end);
         let capital = at(start).is_uppercase();
         // A word in a script without case may be a name beside its
-        // romanisation ([`caseless_beside_bracket`]).
+        // romanisation (`박창옥 [Pak Chang-ok]`, read by [`strong_rules`]).
         if !keeper.keeps(capital, || is_rule_word(text) || is_caseless_word(text)) {
             // Not capitalised: no dot of its is part of it.
             continue;
