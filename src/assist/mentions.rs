@@ -804,12 +804,7 @@ impl Detector {
                 // listed above: what it would add here has that rule's
                 // span and would be left out for it (as would its words,
                 // asked about only for a run not known).
-                let by_a_rule = found[found_of[index].clone()].iter().any(|f| {
-                    (f.start, f.end) == (s, e)
-                        && f.rule != Rule::Pronoun
-                        && f.rule != Rule::TitleOnly
-                });
-                if by_a_rule {
+                if found_whole_by_a_rule(&found[found_of[index].clone()], s, e) {
                     continue;
                 }
                 tokens_key_into(&toks[run.0..run.1], key);
@@ -834,10 +829,7 @@ impl Detector {
                 continue;
             }
             for t in toks.iter().filter(|t| is_caseless_word(t.text)) {
-                let by_a_rule = found[found_of[index].clone()]
-                    .iter()
-                    .any(|f| (f.start, f.end) == (t.start, t.end));
-                if by_a_rule {
+                if found_whole_by_a_rule(&found[found_of[index].clone()], t.start, t.end) {
                     continue;
                 }
                 tokens_key_into(std::slice::from_ref(t), key);
@@ -2027,6 +2019,15 @@ fn normalise_space(s: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
     }
+}
+
+/// Did a rule (not a pronoun or a bare title) find exactly `start..end`
+/// among a paragraph's mentions `found`? Such a span is a known name
+/// already: what asking about it would add is left out for the rule's.
+fn found_whole_by_a_rule(found: &[Found], start: usize, end: usize) -> bool {
+    found.iter().any(|f| {
+        (f.start, f.end) == (start, end) && f.rule != Rule::Pronoun && f.rule != Rule::TitleOnly
+    })
 }
 
 /// Keep one mention per span: registry first, then the longer, then the
