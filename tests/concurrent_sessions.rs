@@ -39,9 +39,7 @@ fn two_sessions_on_one_sidecar_keep_both_peoples_tags() {
     let two = TMUX.start(dir.path(), "--as kim memo.txt");
     two.wait_for("Another gloss session has this sidecar open");
     one.keys(&["c", "Alice", "Enter"]);
-    // The status line says "✓ saved" from the start: wait for the tag first.
-    one.wait_for("C1 A0 P0");
-    one.wait_for("✓ saved");
+    one.wait_saved("C1 A0 P0");
     two.keys(&["j", "c", "Bob", "Enter"]);
     two.wait_for("C2 A0 P0");
     // The first session picks up the second's tag while idle.
@@ -72,9 +70,7 @@ fn a_change_on_disk_while_idle_is_merged_and_announced() {
     let t = TMUX.start(dir.path(), "--as kim memo.txt");
     t.wait_for("¶1/3");
     t.keys(&["c", "Alice", "Enter"]);
-    // The status line says "✓ saved" from the start: wait for the tag first.
-    t.wait_for("C1 A0 P0");
-    t.wait_for("✓ saved");
+    t.wait_saved("C1 A0 P0");
     // "git pull": another version of the file, with one more annotation.
     let path = dir.path().join(SIDECAR);
     let mut pulled = Sidecar::load(&path).unwrap();
@@ -108,9 +104,7 @@ fn a_stale_lock_file_is_harmless() {
     let screen = t.wait_for("¶1/3");
     assert!(!screen.contains("Another gloss session"), "{screen}");
     t.keys(&["c", "Alice", "Enter"]);
-    // The status line says "✓ saved" from the start: wait for the tag first.
-    t.wait_for("C1 A0 P0");
-    t.wait_for("✓ saved");
+    t.wait_saved("C1 A0 P0");
 }
 
 #[test]
@@ -119,9 +113,7 @@ fn a_sidecar_deleted_under_an_idle_session_is_written_again() {
     let t = TMUX.start(dir.path(), "--as kim memo.txt");
     t.wait_for("¶1/3");
     t.keys(&["c", "Alice", "Enter"]);
-    // The status line says "✓ saved" from the start: wait for the tag first.
-    t.wait_for("C1 A0 P0");
-    t.wait_for("✓ saved");
+    t.wait_saved("C1 A0 P0");
     let path = dir.path().join(SIDECAR);
     std::fs::remove_file(&path).unwrap();
     t.wait_for("deleted on disk");
@@ -140,9 +132,7 @@ fn two_sessions_editing_one_note_keep_both_notes() {
     let b = TMUX.start(dir.path(), "--as kim memo.txt");
     b.wait_for("Another gloss session");
     a.keys(&["c", "Alice", "Enter"]);
-    // The status line says "✓ saved" from the start: wait for the tag first.
-    a.wait_for("C1 A0 P0");
-    a.wait_for("✓ saved");
+    a.wait_saved("C1 A0 P0");
     // B picks the claim up while idle, then opens its note.
     b.wait_for("C1 A0 P0");
     b.keys(&["n"]);

@@ -47,9 +47,7 @@ fn open_tag_return_with_the_count_grown_then_the_next_document() {
     t.keys(&["Enter"]);
     t.wait_for("¶1/3");
     t.keys(&["j", "c", "Nam Il", "Enter"]);
-    // The status line says "✓ saved" from the start: wait for the tag first.
-    t.wait_for("C1 A0 P0");
-    t.wait_for("✓ saved");
+    t.wait_saved("C1 A0 P0");
     t.keys(&["q"]);
     let back = t.wait_for("2 documents");
     let row = line_of(&back, "1956-07-24");

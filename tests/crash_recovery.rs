@@ -193,9 +193,7 @@ fn a_panic_restores_the_terminal_and_names_the_journal() {
     );
     t.wait_for("¶1/3");
     t.keys(&["c", "Nam Il", "Enter"]);
-    // The status line says "✓ saved" from the start: wait for the tag first.
-    t.wait_for("C1 A0 P0");
-    t.wait_for("✓ saved");
+    t.wait_saved("C1 A0 P0");
     t.keys(&["F11"]);
     let screen = t.wait_for("gloss: internal error");
     // Terminal restored: the TUI's status line is gone, one short message shows.

@@ -165,6 +165,14 @@ impl Tmux {
         }
     }
 
+    /// The screen once the status line counts `counts` (the tags just
+    /// made, `C1 A0 P0`) and then says "✓ saved". It says that from the
+    /// start too, so waiting for it alone could read it before the keys.
+    pub fn wait_saved(&self, counts: &str) -> String {
+        self.wait_for(counts);
+        self.wait_for("✓ saved")
+    }
+
     /// The pane's process: gloss, or the shell running it in a command list.
     pub fn pid(&self) -> i32 {
         self.tmux(&["list-panes", "-F", "#{pane_pid}"])
