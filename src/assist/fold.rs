@@ -108,8 +108,13 @@ fn fold_ascii_into(text: &str, out: &mut Folded) {
     }
     // The text's buffer, reused.
     let mut folded = std::mem::take(&mut out.text).into_bytes();
+    // Sized first, then mapped in place: a loop the compiler vectorises
+    // (an `extend` of the mapped bytes went byte by byte).
     folded.clear();
-    folded.extend(text.bytes().map(fold_byte));
+    folded.resize(text.len(), 0);
+    for (to, from) in folded.iter_mut().zip(text.as_bytes()) {
+        *to = fold_byte(*from);
+    }
     // The searcher built once: building it took as long as a paragraph's search.
     static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));

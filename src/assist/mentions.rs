@@ -510,12 +510,9 @@ const SPEAKING_VERBS: &[&str] = &[
     "supported",
 ];
 
-/// [`TITLES`], [`NOT_NAMES`] and [`SPEAKING_VERBS`] as sets: every word of
-/// every paragraph is looked up.
+/// [`TITLES`] (for their dotted forms) and [`SPEAKING_VERBS`] as sets.
 static TITLE_SET: LazyLock<WordSet<&'static str>> =
     LazyLock::new(|| TITLES.iter().copied().collect());
-static NOT_NAME_SET: LazyLock<WordSet<&'static str>> =
-    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
 static SPEAKING_SET: LazyLock<WordSet<&'static str>> =
     LazyLock::new(|| SPEAKING_VERBS.iter().copied().collect());
 
@@ -524,9 +521,68 @@ static SPEAKING_SET: LazyLock<WordSet<&'static str>> =
 /// collide: a document can only make its own detection slower).
 type WordSet<T> = HashSet<T, fnv::FnvBuildHasher>;
 
+/// What the word lists say of a word: a title, not a name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Listed {
+    title: bool,
+    not_name: bool,
+}
+
+/// [`TITLES`] and [`NOT_NAMES`] in one set, asked once for each
+/// capitalised word of every paragraph. Most such words (names) are in
+/// neither list, and a filter answers them without hashing: a bit for
+/// each length (31 for any longer) of the listed words beginning with the
+/// same two bytes (their low five bits: a collision costs only a lookup).
+struct Lexicon {
+    words: HashMap<&'static str, Listed, fnv::FnvBuildHasher>,
+    lengths: Box<[u32; 1024]>,
+}
+
+impl Lexicon {
+    fn new() -> Lexicon {
+        let mut lexicon = Lexicon {
+            words: HashMap::default(),
+            lengths: Box::new([0; 1024]),
+        };
+        let listed = TITLES
+            .iter()
+            .map(|w| (w, true))
+            .chain(NOT_NAMES.iter().map(|w| (w, false)));
+        for (&word, title) in listed {
+            let entry = lexicon.words.entry(word).or_default();
+            entry.title |= title;
+            entry.not_name |= !title;
+            if let Some((slot, bit)) = Self::filter_bit(word) {
+                lexicon.lengths[slot] |= bit;
+            }
+        }
+        lexicon
+    }
+
+    /// The filter's slot and bit for `word` (none for the empty word).
+    #[inline]
+    fn filter_bit(word: &str) -> Option<(usize, u32)> {
+        let bytes = word.as_bytes();
+        let first = usize::from(*bytes.first()? & 31);
+        let second = usize::from(bytes.get(1).map_or(0, |b| b & 31));
+        Some((first * 32 + second, 1 << word.len().min(31)))
+    }
+
+    #[inline]
+    fn get(&self, word: &str) -> Listed {
+        match Self::filter_bit(word) {
+            Some((slot, bit)) if self.lengths[slot] & bit != 0 => {
+                self.words.get(word).copied().unwrap_or_default()
+            }
+            _ => Listed::default(),
+        }
+    }
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::new);
+
 fn is_title(word: &str) -> bool {
-    // Every title is capitalised: most words need no lookup.
-    word.starts_with(|c: char| c.is_uppercase()) && TITLE_SET.contains(word)
+    LEXICON.get(word).title
 }
 
 /// Words that make a title of the title after them in a hyphenated
@@ -554,7 +610,7 @@ fn title_with_dot(word: &str) -> Option<&'static str> {
 }
 
 fn is_not_name(word: &str) -> bool {
-    NOT_NAME_SET.contains(word)
+    LEXICON.get(word).not_name
 }
 
 /// Particles inside names: `Charles de Gaulle`, `Ludwig van Beethoven`.
@@ -1376,14 +1432,25 @@ impl Keeper {
 /// A word's flags from its text: (initial, title, name). Initials, titles
 /// and names are capitalised: most words are none.
 fn word_flags(text: &str) -> (bool, bool, bool) {
-    if !text.starts_with(char::is_uppercase) {
+    let bytes = text.as_bytes();
+    let ascii = text.is_ascii();
+    let capital = match bytes.first() {
+        Some(b) if ascii => b.is_ascii_uppercase(),
+        _ => text.starts_with(char::is_uppercase),
+    };
+    if !capital {
         return (false, false, false);
     }
+    let listed = LEXICON.get(text);
     let initial = text.len() == 2 && text.ends_with('.');
     // `Vice-Minister`, `Under-Secretary`: a compound of titles is a title.
-    let title = is_title(text) || (text.contains('-') && is_compound_title(text));
-    let has_lower = text.chars().skip(1).any(char::is_lowercase);
-    let name = !title && (initial || has_lower) && !is_not_name(text);
+    let title = listed.title || (bytes.contains(&b'-') && is_compound_title(text));
+    let has_lower = if ascii {
+        bytes[1..].iter().any(u8::is_ascii_lowercase)
+    } else {
+        text.chars().skip(1).any(char::is_lowercase)
+    };
+    let name = !title && (initial || has_lower) && !listed.not_name;
     (initial, title, name)
 }
 
@@ -1484,26 +1551,52 @@ fn dotted_word(word: &str, single_capital: bool) -> Option<&str> {
     title_with_dot(word)
 }
 
+/// [`BYTE_CLASS`]: a letter or digit.
+const ALNUM: u8 = 1;
+/// [`BYTE_CLASS`]: a hyphen or apostrophe, inside a word when a letter or
+/// digit follows.
+const JOINER: u8 = 2;
+
+/// The class of each ASCII byte for [`ascii_tokens`]: one load per byte
+/// where the byte's tests took several comparisons (every byte of a
+/// corpus is read here).
+static BYTE_CLASS: [u8; 256] = {
+    let mut classes = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        classes[b] = if byte.is_ascii_alphanumeric() {
+            ALNUM
+        } else if byte == b'-' || byte == b'\'' {
+            JOINER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    classes
+};
+
 /// [`general_tokens`] of an ASCII paragraph (code point `i` is byte `i`).
 fn ascii_tokens<'a>(text: &'a str, kept: WordsKept, out: &mut Vec<Token<'a>>) -> bool {
     let bytes = text.as_bytes();
     let len = bytes.len();
-    let alnum = |i: usize| i < len && bytes[i].is_ascii_alphanumeric();
+    let class = |i: usize| BYTE_CLASS[usize::from(bytes[i])];
+    let alnum = |i: usize| i < len && class(i) == ALNUM;
     let mut keeper = Keeper::new(kept);
     let mut i = 0;
     while i < len {
-        if !bytes[i].is_ascii_alphanumeric() {
+        if class(i) != ALNUM {
             i += 1;
             continue;
         }
         let start = i;
         i += 1;
         while i < len {
-            let c = bytes[i];
-            if c.is_ascii_alphanumeric() || ((c == b'-' || c == b'\'') && alnum(i + 1)) {
-                i += 1;
-            } else {
-                break;
+            match class(i) {
+                ALNUM => i += 1,
+                JOINER if alnum(i + 1) => i += 1,
+                _ => break,
             }
         }
         let mut end = i;
@@ -2656,7 +2749,44 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_lexicon_answers_as_the_word_lists_do() {
+        let words = TITLES.iter().chain(NOT_NAMES).flat_map(|w| {
+            let lower = w.to_lowercase();
+            let longer = format!("{w}x");
+            let shorter = w[..w.len() - 1].to_string();
+            [w.to_string(), lower, longer, shorter]
+        });
+        let others = [
+            "Pak",
+            "Chang-ok",
+            "Nam",
+            "Il",
+            "X",
+            "",
+            "Ministerx",
+            "Ü",
+            "Über",
+        ];
+        for word in words.chain(others.iter().map(|w| w.to_string())) {
+            let expected = Listed {
+                title: TITLES.contains(&word.as_str()),
+                not_name: NOT_NAMES.contains(&word.as_str()),
+            };
+            assert_eq!(LEXICON.get(&word), expected, "{word:?}");
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn the_lexicon_answers_any_word_as_the_word_lists_do(word in "[A-Za-z.]{0,12}|[A-ZÜ][a-zé-]{0,40}") {
+            let expected = Listed {
+                title: TITLES.contains(&word.as_str()),
+                not_name: NOT_NAMES.contains(&word.as_str()),
+            };
+            proptest::prop_assert_eq!(LEXICON.get(&word), expected);
+        }
+
         #[test]
         fn spaces_normalise_as_split_and_join_do(text in "[a A\t\n\u{a0}\u{3000}-]{0,12}") {
             let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");

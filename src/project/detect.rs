@@ -219,6 +219,14 @@ fn joined<'a>(paragraph: &[&'a str]) -> std::borrow::Cow<'a, str> {
 
 /// Lowercase, whitespace collapsed, trailing colon dropped: for comparing labels.
 fn folded(s: &str) -> String {
+    if s.is_ascii() {
+        return folded_ascii(s);
+    }
+    folded_any(s)
+}
+
+/// [`folded`] of any text.
+fn folded_any(s: &str) -> String {
     // Joined in one buffer (asked of many lines of every document's head).
     let mut joined = String::with_capacity(s.len());
     for (i, word) in s.split_whitespace().enumerate() {
@@ -230,6 +238,30 @@ fn folded(s: &str) -> String {
     joined.trim_end_matches(':').trim().to_lowercase()
 }
 
+/// [`folded`] of an ASCII text in one pass: lower-cased as it is joined
+/// (a document's first paragraphs are folded to be told from furniture).
+fn folded_ascii(s: &str) -> String {
+    let mut joined = Vec::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !joined.is_empty() {
+            joined.push(b' ');
+        }
+        joined.extend_from_slice(word.as_bytes());
+    }
+    joined.make_ascii_lowercase();
+    // The trailing colons, then the spaces they leave (no space leads).
+    while joined.last() == Some(&b':') {
+        joined.pop();
+    }
+    while joined
+        .last()
+        .is_some_and(|b| b.is_ascii_whitespace() || *b == 0x0b)
+    {
+        joined.pop();
+    }
+    String::from_utf8(joined).unwrap_or_default()
+}
+
 /// Which field a label names (`Record ID`, `Translated by`, `To` …).
 fn field_of_label(label: &str) -> Option<&'static str> {
     // Every label starts with one of the words [`LABELS`] start with (the
@@ -238,27 +270,45 @@ fn field_of_label(label: &str) -> Option<&'static str> {
     // of them, is answered without its folded copy. A word not ASCII is
     // folded below.
     let first = label.split_whitespace().next()?.trim_end_matches(':');
-    if first.is_ascii() {
-        let mut lower = [0u8; 16];
-        // No first word of a label is longer than the buffer.
-        let buf = lower.get_mut(..first.len())?;
-        buf.copy_from_slice(first.as_bytes());
-        buf.make_ascii_lowercase();
-        if !std::str::from_utf8(buf).is_ok_and(|w| LABEL_FIRST_WORDS.contains(w)) {
-            return None;
-        }
+    // Compared whatever its case, without a lower-cased copy; the words
+    // differ in length, so most are told apart by it.
+    if first.is_ascii()
+        && !LABEL_FIRST_WORDS
+            .iter()
+            .any(|w| first.eq_ignore_ascii_case(w))
+    {
+        return None;
     }
     field_of_folded_label(label)
 }
 
-/// The first words of [`LABELS`].
-static LABEL_FIRST_WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
-    std::sync::LazyLock::new(|| {
-        LABELS
-            .iter()
-            .filter_map(|(label, _)| label.split(' ').next())
-            .collect()
-    });
+/// The first words of [`LABELS`] (each once: `field_of_label` asks of
+/// every line of every document's head).
+const LABEL_FIRST_WORDS: &[&str] = &[
+    "title",
+    "document",
+    "date",
+    "place",
+    "author",
+    "from",
+    "creator",
+    "to",
+    "recipient",
+    "addressee",
+    "archival",
+    "archive",
+    "translator",
+    "translated",
+    "translation",
+    "collection",
+    "collections",
+    "series",
+    "url",
+    "permalink",
+    "link",
+    "source",
+    "record",
+];
 
 /// Labels (folded: lower case, one space between words) and the fields
 /// they name.
@@ -1373,6 +1423,26 @@ mod tests {
             {
                 out.push((p.display().to_string(), text));
             }
+        }
+    }
+
+    #[test]
+    fn label_first_words_are_those_of_the_labels() {
+        let mut firsts: Vec<&str> = LABELS
+            .iter()
+            .filter_map(|(l, _)| l.split(' ').next())
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let mut listed = LABEL_FIRST_WORDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, firsts);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_text_folds_as_any_text_does(s in "[A-Za-z :.\t\n\x0b\x0c\r]{0,24}") {
+            proptest::prop_assert_eq!(folded_ascii(&s), folded_any(&s));
         }
     }
 
