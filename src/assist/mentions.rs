@@ -2129,21 +2129,28 @@ fn without_overlaps(found: Vec<Found<'_>>) -> Vec<Found<'_>> {
     if found.iter().any(|f| f.start >= f.end) {
         return without_overlaps_scan(found);
     }
-    // Sorted unstably with the index last: the order a stable sort gives.
-    let mut order: Vec<(usize, Found)> = found.into_iter().enumerate().collect();
-    order.sort_unstable_by_key(|(i, f)| {
-        (
-            f.rule != Rule::Registry,
-            std::cmp::Reverse(f.end - f.start),
-            f.paragraph,
-            f.start,
-            *i,
-        )
-    });
+    // The order sorted as keys with the index last (the order a stable
+    // sort gives), the mentions (each several words) moved once after.
+    let mut keys: Vec<_> = found
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            (
+                f.rule != Rule::Registry,
+                std::cmp::Reverse(f.end - f.start),
+                f.paragraph,
+                f.start,
+                i,
+            )
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut found: Vec<Option<Found>> = found.into_iter().map(Some).collect();
+    let order = keys.iter().filter_map(|k| found[k.4].take());
     // Kept in text order. Kept spans are disjoint and not empty, so of
     // those before the end of `f` only the last may overlap it.
-    let mut kept: Vec<Found> = Vec::with_capacity(order.len());
-    for (_, f) in order {
+    let mut kept: Vec<Found> = Vec::with_capacity(keys.len());
+    for f in order {
         let before_end = kept.partition_point(|k| (k.paragraph, k.start) < (f.paragraph, f.end));
         let overlaps = before_end > 0 && {
             let k = &kept[before_end - 1];
