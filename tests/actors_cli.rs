@@ -202,7 +202,12 @@ fn a_hangul_name_in_brackets_becomes_an_alias_found_everywhere() {
         vec!["최창익".to_string()]
     );
     let other = tmp.path().join("other.txt");
-    std::fs::write(&other, "회의에서 박창옥 동지가 발언했다.\n").unwrap();
+    // The name alone, then with the topic particle written onto it.
+    std::fs::write(
+        &other,
+        "회의에서 박창옥 동지가 발언했다. 최창익은 반대했다.\n",
+    )
+    .unwrap();
     let out = gloss()
         .args(["actors", "--format", "jsonl"])
         .arg(&other)
@@ -210,7 +215,13 @@ fn a_hangul_name_in_brackets_becomes_an_alias_found_everywhere() {
         .unwrap();
     assert_success(&out);
     let all = mentions(&out.stdout);
-    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[1]["surface"], "최창익");
+    assert_eq!(all[1]["actor"], "Choe Chang-ik");
+    assert_eq!(
+        (all[1]["start"].as_u64(), all[1]["end"].as_u64()),
+        (Some(19), Some(22))
+    );
     assert_eq!(all[0]["surface"], "박창옥");
     assert_eq!(all[0]["actor"], "Pak Chang-ok");
     assert_eq!(all[0]["rule"], "registry");

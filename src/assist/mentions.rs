@@ -679,12 +679,15 @@ impl Detector {
         for m in matcher.find_iter(&folded.text) {
             let before = folded.text[..m.start()].chars().next_back();
             let after = folded.text[m.end()..].chars().next();
-            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
-            {
+            if before.is_some_and(char::is_alphanumeric) {
                 continue;
             }
             let start = folded.origin_of(m.start());
             let end = folded.origin_of(m.end() - 1) + 1;
+            // A Korean name may have particles written onto it (`박창옥은`).
+            if after.is_some_and(char::is_alphanumeric) && !particles_after(text, end) {
+                continue;
+            }
             debug_assert!(m.end() <= bytes.len());
             out.push((start, end, self.patterns[m.pattern().as_usize()].1.as_str()));
         }
@@ -880,7 +883,8 @@ impl Detector {
             }
             // A name in a script without case, once met beside its
             // romanisation, is known wherever the same word stands alone
-            // (`박창옥`; not `박창옥은`, the name with a particle).
+            // (`박창옥`) or with a Korean particle written onto it
+            // (`박창옥은`: the name is the mention, the particle not).
             if para.offsets.is_empty() {
                 continue;
             }
@@ -891,6 +895,21 @@ impl Detector {
                 tokens_key_into(std::slice::from_ref(t), key);
                 if known(key) {
                     found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
+                    continue;
+                }
+                // The longest name first: `이` ends a name as well as
+                // being a particle.
+                for stem in korean_stems(t.text) {
+                    let end = t.start + stem.chars().count();
+                    key.clear();
+                    push_folded_word(stem, key);
+                    if found_whole_by_a_rule(&found[found_of[index].clone()], t.start, end) {
+                        break;
+                    }
+                    if known(key) {
+                        found.push(Found::new(index, t.start, end, para, None, Rule::Known));
+                        break;
+                    }
                 }
             }
         }
@@ -1295,6 +1314,103 @@ fn is_caseless_letter(c: char) -> bool {
 /// A word whose first letter has no case (`박창옥`, `周恩来`).
 fn is_caseless_word(word: &str) -> bool {
     word.chars().next().is_some_and(is_caseless_letter)
+}
+
+/// Korean particles (josa), written onto the word before them with no
+/// space: `박창옥은` is 박창옥 and the topic particle. A word is taken for
+/// a name with particles only when the name is known (the registry's, or
+/// one the document's rules found), so a name that ends as a particle
+/// does is not cut short.
+const KOREAN_PARTICLES: &[&str] = &[
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "께",
+    "와",
+    "과",
+    "도",
+    "만",
+    "로",
+    "으로",
+    "에게",
+    "에서",
+    "께서",
+    "한테",
+    "보다",
+    "처럼",
+    "까지",
+    "부터",
+    "이나",
+    "나",
+    "이랑",
+    "랑",
+    "하고",
+    "에게서",
+    "으로서",
+    "로서",
+    "으로써",
+    "로써",
+    "라고",
+    "이라고",
+    "이라는",
+    "라는",
+    "씨",
+    "동지",
+];
+
+/// Does a Hangul name end at code point `end` of `text`, Korean
+/// particles after it ending the word?
+fn particles_after(text: &str, end: usize) -> bool {
+    if text.is_ascii() {
+        return false;
+    }
+    let Some((at, _)) = text.char_indices().nth(end) else {
+        return false;
+    };
+    let (name, rest) = text.split_at(at);
+    let word = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    name.chars().next_back().is_some_and(is_hangul_syllable) && is_korean_particles(word)
+}
+
+/// A Hangul syllable (`가`–`힣`): what a Korean particle is written after.
+fn is_hangul_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// Is `rest` one or two Korean particles (`은`, `에게는`, `과의`)?
+fn is_korean_particles(rest: &str) -> bool {
+    let one = |s: &str| KOREAN_PARTICLES.contains(&s);
+    one(rest)
+        || rest
+            .char_indices()
+            .skip(1)
+            .any(|(at, _)| one(&rest[..at]) && one(&rest[at..]))
+}
+
+/// The names `word` may be with Korean particles after them, longest
+/// first: each prefix ending in a Hangul syllable whose rest is
+/// particles. None for a word that is not Hangul.
+fn korean_stems(word: &str) -> impl Iterator<Item = &str> {
+    let hangul = word.chars().next().is_some_and(is_hangul_syllable);
+    word.char_indices()
+        .rev()
+        .filter(move |&(at, _)| hangul && at > 0)
+        .filter(|&(at, _)| {
+            word[..at]
+                .chars()
+                .next_back()
+                .is_some_and(is_hangul_syllable)
+                && is_korean_particles(&word[at..])
+        })
+        .map(|(at, _)| &word[..at])
 }
 
 /// Most characters of a name in a script without case standing before a
@@ -2501,7 +2617,7 @@ mod tests {
     #[test]
     fn names_in_scripts_without_case_beside_their_romanisation_are_aliases() {
         // Either way round, the romanisation is the name; the same word
-        // alone later is the same actor, the word with a particle is not.
+        // later, alone or with particles, is the same actor.
         let d = detect(
             &[
                 "Pak Chang-ok [박창옥] told Nam Il that the plan was late. Later 박창옥 left; 박창옥은 stayed.",
@@ -2529,10 +2645,15 @@ mod tests {
             of("박창옥"),
             vec![
                 ("Pak Chang-ok", Rule::Bracket),
+                ("Pak Chang-ok", Rule::Known),
                 ("Pak Chang-ok", Rule::Known)
             ]
         );
         assert!(of("박창옥은").is_empty(), "{:?}", d.mentions);
+        // The particle is left out of the mention: `박창옥` of `박창옥은`.
+        let stayed = d.mentions.iter().filter(|m| m.surface == "박창옥").nth(2);
+        let stayed = stayed.map(|m| (m.paragraph, m.start, m.end, m.rule));
+        assert_eq!(stayed, Some((0, 71, 74, Rule::Known)), "{:?}", d.mentions);
         assert_eq!(of("최창익"), vec![("Choe Chang-ik", Rule::Bracket)]);
         assert_eq!(of("Choe Chang-ik"), vec![("Choe Chang-ik", Rule::Shape)]);
         assert_eq!(of("周恩来"), vec![("Zhou Enlai", Rule::Bracket)]);
@@ -2549,6 +2670,51 @@ mod tests {
             let d = detect(&[text], None);
             assert!(d.aliases.is_empty(), "{text}: {:?}", d.aliases);
         }
+    }
+
+    #[test]
+    fn korean_particles_written_onto_a_known_name_are_left_out_of_it() {
+        assert_eq!(korean_stems("박창옥은").collect::<Vec<_>>(), ["박창옥"]);
+        assert_eq!(
+            korean_stems("박창옥에게는").collect::<Vec<_>>(),
+            ["박창옥에게", "박창옥"]
+        );
+        // `이` is a particle and ends names: both are asked, longest first.
+        assert_eq!(
+            korean_stems("김일성이가").collect::<Vec<_>>(),
+            ["김일성이", "김일성"]
+        );
+        assert!(korean_stems("은행").next().is_none());
+        assert!(korean_stems("Pak's").next().is_none());
+        assert!(korean_stems("周恩来的").next().is_none());
+        // The registry's name, with particles after it or none; a longer
+        // word that only begins with it is another word.
+        let actors = [Actor {
+            name: "Pak Chang-ok".into(),
+            aliases: vec!["박창옥".into()],
+        }];
+        let resolver = ActorResolver::of([&actors[..]]);
+        let detector = Detector::new(&resolver);
+        let d = detector.detect(
+            &["박창옥은 회의에서 박창옥에게는 말했다. 박창옥다 박창옥은행 박창옥"],
+            None,
+        );
+        let spans: Vec<(usize, usize, &str)> = d
+            .mentions
+            .iter()
+            .map(|m| (m.start, m.end, m.actor.as_str()))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (0, 3, "Pak Chang-ok"),
+                (10, 13, "Pak Chang-ok"),
+                (33, 36, "Pak Chang-ok")
+            ]
+        );
+        // A word with particles is a name only when the name is known.
+        let d = detect(&["홍길동은 회의에서 말했다."], None);
+        assert!(d.mentions.is_empty(), "{:?}", d.mentions);
     }
 
     #[test]
