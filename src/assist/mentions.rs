@@ -677,15 +677,24 @@ impl Detector {
         fold_into(text, folded);
         let bytes = folded.text.as_bytes();
         for m in matcher.find_iter(&folded.text) {
+            let (head, tail) = (&folded.text[..m.end()], &folded.text[m.start()..]);
             let before = folded.text[..m.start()].chars().next_back();
             let after = folded.text[m.end()..].chars().next();
-            if before.is_some_and(char::is_alphanumeric) {
+            // Whole words only, but Chinese and Japanese put no space
+            // between words: a name whose end is in those scripts is
+            // taken wherever it stands at that end (`周恩来总理说`).
+            let open_before = tail.chars().next().is_some_and(is_unspaced_letter);
+            let open_after = head.chars().next_back().is_some_and(is_unspaced_letter);
+            if !open_before && before.is_some_and(char::is_alphanumeric) {
                 continue;
             }
             let start = folded.origin_of(m.start());
             let end = folded.origin_of(m.end() - 1) + 1;
             // A Korean name may have particles written onto it (`박창옥은`).
-            if after.is_some_and(char::is_alphanumeric) && !particles_after(text, end) {
+            if !open_after
+                && after.is_some_and(char::is_alphanumeric)
+                && !particles_after(text, end)
+            {
                 continue;
             }
             debug_assert!(m.end() <= bytes.len());
@@ -1378,6 +1387,20 @@ fn particles_after(text: &str, end: usize) -> bool {
         .next()
         .unwrap_or_default();
     name.chars().next_back().is_some_and(is_hangul_syllable) && is_korean_particles(word)
+}
+
+/// A letter of a script written without spaces between words: Chinese
+/// characters (and their use in Japanese) and kana. Korean, written with
+/// spaces, is not one.
+fn is_unspaced_letter(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' // hiragana, katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}' // half-width katakana
+        | '\u{20000}'..='\u{2FFFF}' // CJK extensions B and after
+    )
 }
 
 /// A Hangul syllable (`가`–`힣`): what a Korean particle is written after.
@@ -2715,6 +2738,42 @@ mod tests {
         // A word with particles is a name only when the name is known.
         let d = detect(&["홍길동은 회의에서 말했다."], None);
         assert!(d.mentions.is_empty(), "{:?}", d.mentions);
+    }
+
+    #[test]
+    fn names_in_chinese_and_japanese_need_no_space_around_them() {
+        let actors = [
+            Actor {
+                name: "Zhou Enlai".into(),
+                aliases: vec!["周恩来".into()],
+            },
+            Actor {
+                name: "Nam Il".into(),
+                aliases: vec!["남일".into()],
+            },
+        ];
+        let resolver = ActorResolver::of([&actors[..]]);
+        let detector = Detector::new(&resolver);
+        let spans = |text: &str| -> Vec<(usize, usize, String)> {
+            detector
+                .detect(&[text], None)
+                .mentions
+                .iter()
+                .filter(|m| m.rule == Rule::Registry)
+                .map(|m| (m.start, m.end, m.actor.to_string()))
+                .collect()
+        };
+        let zhou = |s, e| (s, e, "Zhou Enlai".to_string());
+        // Chinese: inside a run of characters, at its start and its end.
+        assert_eq!(spans("周恩来总理说，毛泽东同意。"), [zhou(0, 3)]);
+        assert_eq!(spans("毛泽东对周恩来说"), [zhou(4, 7)]);
+        // Japanese, a particle after the name.
+        assert_eq!(spans("周恩来は北京で語った。"), [zhou(0, 3)]);
+        // Korean is written with spaces: a longer word is another word.
+        assert_eq!(spans("남일은 말했다"), [(0, 2, "Nam Il".to_string())]);
+        assert!(spans("남일다 말했다").is_empty());
+        // Latin letters keep their word boundaries.
+        assert!(spans("Nam Ilsung spoke").is_empty());
     }
 
     #[test]
