@@ -854,6 +854,15 @@ impl Detector {
             }
         }
         let local = &*local;
+        // The names in Chinese characters or kana the rules found: met
+        // inside a run of those letters too (no spaces part their words).
+        let mut unspaced: Vec<&str> = found
+            .iter()
+            .map(|f| f.surface)
+            .filter(|s| s.chars().all(is_unspaced_letter) && !s.is_empty())
+            .collect();
+        unspaced.sort_unstable();
+        unspaced.dedup();
         // Is a name (these words in a row) part of a known name?
         let mut known = |query: &str| {
             if query.is_empty() {
@@ -905,6 +914,18 @@ impl Detector {
                 if known(key) {
                     found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
                     continue;
+                }
+                for &name in unspaced
+                    .iter()
+                    .filter(|_| t.text.starts_with(is_unspaced_letter))
+                {
+                    for (at, _) in t.text.match_indices(name) {
+                        let start = t.start + t.text[..at].chars().count();
+                        let end = start + name.chars().count();
+                        if !found_whole_by_a_rule(&found[found_of[index].clone()], start, end) {
+                            found.push(Found::new(index, start, end, para, None, Rule::Known));
+                        }
+                    }
                 }
                 // The longest name first: `이` ends a name as well as
                 // being a particle.
@@ -2774,6 +2795,19 @@ mod tests {
         assert!(spans("남일다 말했다").is_empty());
         // Latin letters keep their word boundaries.
         assert!(spans("Nam Ilsung spoke").is_empty());
+        // Without the registry: a name met beside its romanisation is
+        // known inside a run of characters later in the document.
+        let d = detect(
+            &["周恩来 [Zhou Enlai] arrived.", "会谈中，周恩来总理说。"],
+            None,
+        );
+        let later: Vec<(usize, usize, usize, &str, Rule)> = d
+            .mentions
+            .iter()
+            .filter(|m| m.paragraph == 1)
+            .map(|m| (m.paragraph, m.start, m.end, m.actor.as_str(), m.rule))
+            .collect();
+        assert_eq!(later, [(1, 4, 7, "Zhou Enlai", Rule::Known)]);
     }
 
     #[test]
