@@ -1049,10 +1049,13 @@ impl Detected {
 /// Documents whose actors [`link_across`] lists in one set.
 const LISTED_TOGETHER: usize = 256;
 
-/// Link mentions across documents: an actor that is part of exactly one
-/// longer actor name found anywhere in `documents` (`Dulles` and `Foster
-/// Dulles`) is merged into it.
+/// Link mentions across documents: a variant one document pairs with a
+/// name in brackets is that name's actor in every document (`박창옥` after
+/// `Pak Chang-ok [박창옥]` elsewhere), and an actor that is part of exactly
+/// one longer actor name found anywhere in `documents` (`Dulles` and
+/// `Foster Dulles`) is merged into it.
 pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
+    link_variants_across(documents, resolver);
     // Each actor once, borrowed (a corpus has many mentions, few actors):
     // listed on every core, a batch of documents to a set (a set per
     // document would leave thousands to join), then joined.
@@ -1087,6 +1090,32 @@ pub fn link_across(documents: &mut [Detected], resolver: &ActorResolver) {
     crate::archive::parallel::each_share_mut(documents, |part| {
         for m in part.iter_mut().flat_map(|d| &mut d.mentions) {
             if let Some(to) = merged.get(m.actor.as_str()) {
+                m.actor = to.into();
+            }
+        }
+    });
+}
+
+/// The bracket pairs of every document applied to all of them: a mention
+/// whose actor is a variant (folded) is the actor of the name it was paired
+/// with — the first pairing in document order, and never over an actor the
+/// registry knows. (Within its own document a pair is applied already.)
+fn link_variants_across(documents: &mut [Detected], resolver: &ActorResolver) {
+    let mut variants: HashMap<String, String> = HashMap::new();
+    for (name, variant) in documents.iter().flat_map(|d| &d.aliases) {
+        variants
+            .entry(fold_name(variant))
+            .or_insert_with(|| resolver.resolve(name));
+    }
+    if variants.is_empty() {
+        return;
+    }
+    crate::archive::parallel::each_share_mut(documents, |part| {
+        for m in part.iter_mut().flat_map(|d| &mut d.mentions) {
+            if resolver.knows(&m.actor) {
+                continue;
+            }
+            if let Some(to) = variants.get(&fold_name(&m.actor)) {
                 m.actor = to.into();
             }
         }
@@ -2808,6 +2837,25 @@ mod tests {
             .map(|m| (m.paragraph, m.start, m.end, m.actor.as_str(), m.rule))
             .collect();
         assert_eq!(later, [(1, 4, 7, "Zhou Enlai", Rule::Known)]);
+    }
+
+    #[test]
+    fn a_bracket_pair_in_one_document_names_the_actor_in_all() {
+        let detector = Detector::new(&ActorResolver::default());
+        let docs = vec![
+            (vec!["Pak Chang-ok [박창옥] spoke."], None),
+            (vec!["박창옥은 반대했다.", "Later 박창옥 left."], None),
+        ];
+        let detected = detector.detect_all(&docs);
+        let actors: Vec<(&str, &str)> = detected[1]
+            .mentions
+            .iter()
+            .map(|m| (m.surface.as_str(), m.actor.as_str()))
+            .collect();
+        assert_eq!(
+            actors,
+            [("박창옥", "Pak Chang-ok"), ("박창옥", "Pak Chang-ok")]
+        );
     }
 
     #[test]
