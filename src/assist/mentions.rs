@@ -732,9 +732,12 @@ impl Detector {
                 },
             );
         let mut known = KnownNames::default();
-        for (_, _, names) in &first {
+        for (d, _, names) in &first {
             for words in names {
                 known.insert(words);
+            }
+            for name in d.unspaced_names() {
+                known.insert_unspaced(name);
             }
         }
         let again: Vec<usize> = first
@@ -859,10 +862,15 @@ impl Detector {
         let mut unspaced: Vec<&str> = found
             .iter()
             .map(|f| f.surface)
-            .filter(|s| s.chars().all(is_unspaced_letter) && !s.is_empty())
+            .filter(|s| is_unspaced_name(s))
+            .chain(extra.unspaced.iter().map(String::as_str))
             .collect();
         unspaced.sort_unstable();
         unspaced.dedup();
+        // The words in those letters, asked (as runs holding a name) of
+        // the names other documents found.
+        let asking = unanswered.is_some();
+        let mut unspaced_asked: Vec<&str> = Vec::new();
         // Is a name (these words in a row) part of a known name?
         let mut known = |query: &str| {
             if query.is_empty() {
@@ -915,10 +923,11 @@ impl Detector {
                     found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
                     continue;
                 }
-                for &name in unspaced
-                    .iter()
-                    .filter(|_| t.text.starts_with(is_unspaced_letter))
-                {
+                let in_unspaced_letters = t.text.starts_with(is_unspaced_letter);
+                if asking && in_unspaced_letters {
+                    unspaced_asked.push(t.text);
+                }
+                for &name in unspaced.iter().filter(|_| in_unspaced_letters) {
                     for (at, _) in t.text.match_indices(name) {
                         let start = t.start + t.text[..at].chars().count();
                         let end = start + name.chars().count();
@@ -942,6 +951,13 @@ impl Detector {
                     }
                 }
             }
+        }
+        if let Some(unanswered) = unanswered {
+            unanswered.extend(
+                unspaced_asked
+                    .iter()
+                    .map(|t| CompactString::from(format!("{UNSPACED_RUN}{t}"))),
+            );
         }
         let kept = without_overlaps(found);
         // Link each mention to the longest known name containing it.
@@ -1025,7 +1041,33 @@ impl Detector {
     }
 }
 
+/// Marks a [`KnownNames`] query that is a run of Chinese characters or
+/// kana: answered by any name in those letters inside it.
+const UNSPACED_RUN: char = '\u{1}';
+
+/// A name in Chinese characters or kana alone (`周恩来`).
+fn is_unspaced_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(is_unspaced_letter)
+}
+
 impl Detected {
+    /// The names in Chinese characters or kana a rule found, as [`names`]
+    /// lists them: met inside runs of those letters in other documents.
+    ///
+    /// [`names`]: Detected::names
+    fn unspaced_names(&self) -> impl Iterator<Item = &str> {
+        self.mentions
+            .iter()
+            .filter(|m| {
+                !matches!(
+                    m.rule,
+                    Rule::Known | Rule::Pronoun | Rule::TitleOnly | Rule::Registry
+                )
+            })
+            .map(|m| m.surface.as_str())
+            .filter(|s| is_unspaced_name(s))
+    }
+
     /// The folded words of every name a rule found (not linked mentions,
     /// pronouns or bare titles): what other documents may link to.
     fn names(&self) -> Vec<Words> {
@@ -2217,6 +2259,9 @@ struct KnownNames {
     runs: WordSet<CompactString>,
     /// Names too long to list all their runs: searched one by one.
     long: Vec<Words>,
+    /// Names in Chinese characters or kana, as the text spells them:
+    /// found inside runs of those letters (no spaces part the words).
+    unspaced: Vec<String>,
     /// The buffer runs are joined in (copied only when new: names recur).
     run: String,
 }
@@ -2230,6 +2275,14 @@ impl KnownNames {
     fn clear(&mut self) {
         self.runs.clear();
         self.long.clear();
+        self.unspaced.clear();
+    }
+
+    /// A name in Chinese characters or kana, found inside runs of them.
+    fn insert_unspaced(&mut self, name: &str) {
+        if !self.unspaced.iter().any(|n| n == name) {
+            self.unspaced.push(name.to_string());
+        }
     }
 
     fn insert<W: AsRef<str>>(&mut self, words: &[W]) {
@@ -2277,6 +2330,9 @@ impl KnownNames {
     fn contains(&self, key: &str) -> bool {
         if key.is_empty() {
             return false;
+        }
+        if let Some(run) = key.strip_prefix(UNSPACED_RUN) {
+            return self.unspaced.iter().any(|n| run.contains(n.as_str()));
         }
         if self.runs.contains(key) {
             return true;
@@ -2671,11 +2727,17 @@ mod tests {
             ),
             (vec!["Wang and Chou spoke; I listened."], Some("Petrov")),
             (vec!["Chou En-lai [Zhou Enlai] said no."], None),
+            (vec!["会谈中，周恩来总理说。"], None),
+            (vec!["周恩来 [Zhou Enlai] arrived."], None),
         ];
         let mut known = KnownNames::default();
         for (p, a) in &docs {
-            for words in detector.detect(p, *a).names() {
+            let d = detector.detect(p, *a);
+            for words in d.names() {
                 known.insert(&words);
+            }
+            for name in d.unspaced_names() {
+                known.insert_unspaced(name);
             }
         }
         let mut twice: Vec<Detected> = docs
@@ -2685,6 +2747,13 @@ mod tests {
         link_across(&mut twice, &detector.resolver);
         assert_eq!(detector.detect_all(&docs), twice);
         assert!(twice[3].mentions.iter().any(|m| m.actor == "Chou En-lai"));
+        // A name in Chinese characters from another document, inside a run.
+        let zhou: Vec<(usize, usize, &str)> = twice[5]
+            .mentions
+            .iter()
+            .map(|m| (m.start, m.end, m.actor.as_str()))
+            .collect();
+        assert_eq!(zhou, [(4, 7, "Zhou Enlai")]);
     }
 
     #[test]
