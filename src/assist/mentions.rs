@@ -863,7 +863,6 @@ impl Detector {
             .iter()
             .map(|f| f.surface)
             .filter(|s| is_unspaced_name(s))
-            .chain(extra.unspaced.iter().map(String::as_str))
             .collect();
         unspaced.sort_unstable();
         unspaced.dedup();
@@ -927,10 +926,16 @@ impl Detector {
                 if asking && in_unspaced_letters {
                     unspaced_asked.push(t.text);
                 }
-                for &name in unspaced.iter().filter(|_| in_unspaced_letters) {
-                    for (at, _) in t.text.match_indices(name) {
-                        let start = t.start + t.text[..at].chars().count();
-                        let end = start + name.chars().count();
+                if in_unspaced_letters {
+                    // This document's names, and those found elsewhere.
+                    let own = unspaced.iter().flat_map(|&name| {
+                        t.text
+                            .match_indices(name)
+                            .map(|(at, _)| (at, at + name.len()))
+                    });
+                    for (from, to) in own.chain(extra.unspaced_in(t.text)) {
+                        let start = t.start + t.text[..from].chars().count();
+                        let end = start + t.text[from..to].chars().count();
                         if !found_whole_by_a_rule(&found[found_of[index].clone()], start, end) {
                             found.push(Found::new(index, start, end, para, None, Rule::Known));
                         }
@@ -2261,7 +2266,11 @@ struct KnownNames {
     long: Vec<Words>,
     /// Names in Chinese characters or kana, as the text spells them:
     /// found inside runs of those letters (no spaces part the words).
-    unspaced: Vec<String>,
+    unspaced: WordSet<String>,
+    /// [`KnownNames::unspaced`] as one searcher, built when first asked
+    /// (a corpus in Chinese may know thousands of names, and each run of
+    /// every document is asked about all of them).
+    unspaced_matcher: std::sync::OnceLock<Option<AhoCorasick>>,
     /// The buffer runs are joined in (copied only when new: names recur).
     run: String,
 }
@@ -2280,9 +2289,28 @@ impl KnownNames {
 
     /// A name in Chinese characters or kana, found inside runs of them.
     fn insert_unspaced(&mut self, name: &str) {
-        if !self.unspaced.iter().any(|n| n == name) {
-            self.unspaced.push(name.to_string());
+        if !self.unspaced.contains(name) {
+            self.unspaced.insert(name.to_string());
+            self.unspaced_matcher = std::sync::OnceLock::new();
         }
+    }
+
+    /// The names in Chinese characters or kana inside `run`, overlapping
+    /// ones too: byte spans.
+    fn unspaced_in(&self, run: &str) -> Vec<(usize, usize)> {
+        let matcher = self.unspaced_matcher.get_or_init(|| {
+            (!self.unspaced.is_empty())
+                .then(|| AhoCorasick::new(self.unspaced.iter()).ok())
+                .flatten()
+        });
+        matcher
+            .as_ref()
+            .map(|m| {
+                m.find_overlapping_iter(run)
+                    .map(|m| (m.start(), m.end()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn insert<W: AsRef<str>>(&mut self, words: &[W]) {
@@ -2332,7 +2360,7 @@ impl KnownNames {
             return false;
         }
         if let Some(run) = key.strip_prefix(UNSPACED_RUN) {
-            return self.unspaced.iter().any(|n| run.contains(n.as_str()));
+            return !self.unspaced_in(run).is_empty();
         }
         if self.runs.contains(key) {
             return true;
