@@ -683,16 +683,16 @@ impl Detector {
             // Whole words only, but Chinese and Japanese put no space
             // between words: a name whose end is in those scripts is
             // taken wherever it stands at that end (`周恩来总理说`).
-            let open_before = tail.chars().next().is_some_and(is_unspaced_letter);
-            let open_after = head.chars().next_back().is_some_and(is_unspaced_letter);
-            if !open_before && before.is_some_and(char::is_alphanumeric) {
+            let open_before = || tail.chars().next().is_some_and(is_unspaced_letter);
+            let open_after = || head.chars().next_back().is_some_and(is_unspaced_letter);
+            if before.is_some_and(char::is_alphanumeric) && !open_before() {
                 continue;
             }
             let start = folded.origin_of(m.start());
             let end = folded.origin_of(m.end() - 1) + 1;
             // A Korean name may have particles written onto it (`박창옥은`).
-            if !open_after
-                && after.is_some_and(char::is_alphanumeric)
+            if after.is_some_and(char::is_alphanumeric)
+                && !open_after()
                 && !particles_after(text, end)
             {
                 continue;
