@@ -510,9 +510,7 @@ const SPEAKING_VERBS: &[&str] = &[
     "supported",
 ];
 
-/// [`TITLES`] (for their dotted forms) and [`SPEAKING_VERBS`] as sets.
-static TITLE_SET: LazyLock<WordSet<&'static str>> =
-    LazyLock::new(|| TITLES.iter().copied().collect());
+/// [`SPEAKING_VERBS`] as a set.
 static SPEAKING_SET: LazyLock<WordSet<&'static str>> =
     LazyLock::new(|| SPEAKING_VERBS.iter().copied().collect());
 
@@ -568,6 +566,14 @@ impl Lexicon {
         Some((first * 32 + second, 1 << word.len().min(31)))
     }
 
+    /// The title `word` spells, as listed (`Gen.`).
+    fn title_spelled(&self, word: &str) -> Option<&'static str> {
+        self.words
+            .get_key_value(word)
+            .filter(|(_, listed)| listed.title)
+            .map(|(title, _)| *title)
+    }
+
     #[inline]
     fn get(&self, word: &str) -> Listed {
         match Self::filter_bit(word) {
@@ -606,7 +612,7 @@ fn title_with_dot(word: &str) -> Option<&'static str> {
     buf[..word.len()].copy_from_slice(word.as_bytes());
     buf[word.len()] = b'.';
     let dotted = std::str::from_utf8(&buf[..=word.len()]).ok()?;
-    TITLE_SET.get(dotted).copied()
+    LEXICON.title_spelled(dotted)
 }
 
 fn is_not_name(word: &str) -> bool {
@@ -1061,16 +1067,20 @@ impl Detected {
     ///
     /// [`names`]: Detected::names
     fn unspaced_names(&self) -> impl Iterator<Item = &str> {
-        self.mentions
-            .iter()
-            .filter(|m| {
-                !matches!(
-                    m.rule,
-                    Rule::Known | Rule::Pronoun | Rule::TitleOnly | Rule::Registry
-                )
-            })
+        self.named_by_rules()
             .map(|m| m.surface.as_str())
             .filter(|s| is_unspaced_name(s))
+    }
+
+    /// The mentions a rule found as names: not linked mentions (known
+    /// names), pronouns, bare titles or the registry's own names.
+    fn named_by_rules(&self) -> impl Iterator<Item = &Mention> {
+        self.mentions.iter().filter(|m| {
+            !matches!(
+                m.rule,
+                Rule::Known | Rule::Pronoun | Rule::TitleOnly | Rule::Registry
+            )
+        })
     }
 
     /// The folded words of every name a rule found (not linked mentions,
@@ -1078,14 +1088,7 @@ impl Detected {
     fn names(&self) -> Vec<Words> {
         // A name found many times is listed once.
         let mut listed: WordSet<&str> = WordSet::default();
-        self.mentions
-            .iter()
-            .filter(|m| {
-                !matches!(
-                    m.rule,
-                    Rule::Known | Rule::Pronoun | Rule::TitleOnly | Rule::Registry
-                )
-            })
+        self.named_by_rules()
             .filter(|m| listed.insert(&m.surface))
             .map(|m| name_words(&m.surface))
             .filter(|w| !w.is_empty())
