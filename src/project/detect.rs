@@ -282,33 +282,20 @@ fn field_of_label(label: &str) -> Option<&'static str> {
     field_of_folded_label(label)
 }
 
-/// The first words of [`LABELS`] (each once: `field_of_label` asks of
+/// The first words of [`LABELS`], each once (`field_of_label` asks of
 /// every line of every document's head).
-const LABEL_FIRST_WORDS: &[&str] = &[
-    "title",
-    "document",
-    "date",
-    "place",
-    "author",
-    "from",
-    "creator",
-    "to",
-    "recipient",
-    "addressee",
-    "archival",
-    "archive",
-    "translator",
-    "translated",
-    "translation",
-    "collection",
-    "collections",
-    "series",
-    "url",
-    "permalink",
-    "link",
-    "source",
-    "record",
-];
+static LABEL_FIRST_WORDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut words: Vec<&str> = Vec::new();
+    for word in LABELS
+        .iter()
+        .filter_map(|(label, _)| label.split(' ').next())
+    {
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words
+});
 
 /// Labels (folded: lower case, one space between words) and the fields
 /// they name.
