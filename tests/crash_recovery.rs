@@ -107,7 +107,9 @@ fn kill_9_right_after_tagging_loses_nothing() {
     let t = TMUX.start(dir.path(), "--as kim 'memo 1957 한국.txt'");
     t.wait_for("¶1/3");
     t.keys(&["j", "c", "Pak Chang-ok", "Enter"]);
-    // No waiting for the save: kill at once.
+    // The tag made (the keys read: under load a kill could come before
+    // them), but no waiting for the save: kill at once.
+    t.wait_for("C1 A0 P0");
     let pid = t.pid();
     kill("-9", pid);
     std::thread::sleep(Duration::from_millis(200));
