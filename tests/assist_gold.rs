@@ -1,6 +1,9 @@
 //! Mention detection measured against FRUS person markup (tests/data/frus-gold,
 //! built by make_gold.py): precision, recall, F1 and linking accuracy, with
-//! floors a little below the measured figures so a regression fails.
+//! floors a little below the measured figures so a regression fails. Two
+//! sets: gold.jsonl (the documents the rules were tuned on) and
+//! gold-v23p1.jsonl (21 documents of the Japan volume, read after the rules
+//! were written).
 //!
 //! Detection runs with an empty registry (nothing known in advance). Pronoun
 //! mentions ("I" for the author) are left out: FRUS does not mark them.
@@ -22,12 +25,9 @@ struct GoldDoc {
     mentions: Vec<GoldMention>,
 }
 
-fn gold() -> Vec<GoldDoc> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/frus-gold/gold.jsonl"
-    );
-    let text = std::fs::read_to_string(path).expect("gold.jsonl is committed");
+fn gold(file: &str) -> Vec<GoldDoc> {
+    let path = format!("{}/tests/data/frus-gold/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("the gold set is committed");
     text.lines()
         .map(|line| {
             let v: serde_json::Value = serde_json::from_str(line).expect("gold line is JSON");
@@ -65,10 +65,13 @@ struct Scores {
     linking: f64,
     detected: usize,
     gold: usize,
+    /// Precision with bare titles (`the Secretary`, rule title-only) left
+    /// out as pronouns are: the editors mark names, never an office alone.
+    precision_of_names: f64,
 }
 
-fn evaluate() -> Scores {
-    let docs = gold();
+fn evaluate(file: &str) -> Scores {
+    let docs = gold(file);
     let resolver = ActorResolver::default();
     let detector = Detector::new(&resolver);
     let inputs: Vec<(Vec<&str>, Option<&str>)> = docs
@@ -77,6 +80,7 @@ fn evaluate() -> Scores {
         .collect();
     let detected = detector.detect_all(&inputs);
     let (mut true_detected, mut all_detected, mut found_gold, mut all_gold) = (0, 0, 0, 0);
+    let (mut true_names, mut all_names) = (0, 0);
     let mut actors_of: HashMap<&str, HashMap<String, usize>> = HashMap::new();
     for (doc, found) in docs.iter().zip(&detected) {
         let mentions: Vec<_> = found
@@ -90,10 +94,18 @@ fn evaluate() -> Scores {
                 .mentions
                 .iter()
                 .any(|g| g.paragraph == m.paragraph && g.start < m.end && m.start < g.end);
+            if m.rule != Rule::TitleOnly {
+                all_names += 1;
+                true_names += usize::from(hit);
+            }
             if hit {
                 true_detected += 1;
             } else {
-                println!("false positive: {:?} ({})", m.surface, m.rule.as_str());
+                println!(
+                    "[{file}] false positive: {:?} ({})",
+                    m.surface,
+                    m.rule.as_str()
+                );
             }
         }
         for g in &doc.mentions {
@@ -104,7 +116,7 @@ fn evaluate() -> Scores {
                 .collect();
             if hits.is_empty() {
                 println!(
-                    "missed: {:?}",
+                    "[{file}] missed: {:?}",
                     &doc.paragraphs[g.paragraph]
                         .chars()
                         .skip(g.start)
@@ -127,7 +139,7 @@ fn evaluate() -> Scores {
     }
     let (mut majority, mut linked) = (0, 0);
     for (person, actors) in &actors_of {
-        println!("{person}: {actors:?}");
+        println!("[{file}] {person}: {actors:?}");
         majority += actors.values().max().copied().unwrap_or(0);
         linked += actors.values().sum::<usize>();
     }
@@ -140,21 +152,47 @@ fn evaluate() -> Scores {
         linking: majority as f64 / linked.max(1) as f64,
         detected: all_detected,
         gold: all_gold,
+        precision_of_names: true_names as f64 / all_names.max(1) as f64,
     }
 }
 
 #[test]
 fn frus_gold_mentions_reach_their_floors() {
-    let s = evaluate();
+    let s = evaluate("gold.jsonl");
     println!(
-        "FRUS gold: {} gold mentions, {} detected; precision {:.3}, recall {:.3}, F1 {:.3}, linking {:.3}",
-        s.gold, s.detected, s.precision, s.recall, s.f1, s.linking
+        "FRUS gold: {} gold mentions, {} detected; precision {:.3}, recall {:.3}, F1 {:.3}, linking {:.3} (precision without title-only {:.3})",
+        s.gold, s.detected, s.precision, s.recall, s.f1, s.linking, s.precision_of_names
     );
-    // Measured: precision 0.865, recall 0.965, F1 0.912, linking 1.000
+    // Measured: precision 0.874, recall 0.965, F1 0.917, linking 1.000
+    // (0.865 and 0.912 before the rules gold-v23p1 led to)
     // (spaCy en_core_web_sm on the same text: 0.712, 0.488, 0.579, 0.730;
     // benches/spacy_baseline.py).
     assert!(s.precision >= 0.84, "{s:?}");
     assert!(s.recall >= 0.94, "{s:?}");
     assert!(s.f1 >= 0.89, "{s:?}");
     assert!(s.linking >= 0.95, "{s:?}");
+}
+
+#[test]
+fn frus_v23p1_mentions_reach_their_floors() {
+    let s = evaluate("gold-v23p1.jsonl");
+    println!(
+        "FRUS gold-v23p1: {} gold mentions, {} detected; precision {:.3}, recall {:.3}, F1 {:.3}, linking {:.3} (precision without title-only {:.3})",
+        s.gold, s.detected, s.precision, s.recall, s.f1, s.linking, s.precision_of_names
+    );
+    // Measured when first read (rules tuned on gold.jsonl only): precision
+    // 0.743, recall 0.975, F1 0.843, linking 0.979 (spaCy en_core_web_sm:
+    // 0.710, 0.715, 0.713, 0.940). Most false positives were people the
+    // editors left unmarked (`Hatoyama`, `Quarles`), "the Secretary" found
+    // by title-only, and capitalised common words (`Treaty`, `Article`,
+    // `by Cabinet`) spread by known-name. After the rules that set led to
+    // (instruments and bodies no names, a word the document writes in
+    // lower case no name alone, no signatures in a list of subjects, no
+    // person in `Eisenhower Library`): precision 0.855, recall 0.975, F1
+    // 0.911, linking 0.979; without title-only, precision 0.907.
+    assert!(s.precision >= 0.83, "{s:?}");
+    assert!(s.recall >= 0.95, "{s:?}");
+    assert!(s.f1 >= 0.89, "{s:?}");
+    assert!(s.linking >= 0.95, "{s:?}");
+    assert!(s.precision_of_names >= 0.88, "{s:?}");
 }

@@ -148,6 +148,13 @@ const TITLES: &[&str] = &[
     "Director",
     // `Deputy Assistant Secretary Sebald`, `Assistant to the President`.
     "Assistant",
+    "Congressman",
+    "Congresswoman",
+    // Telephone memoranda abbreviate the Secretary: `The Sec said`.
+    "Sec",
+    "Sec.",
+    "Secy",
+    "Secy.",
 ];
 
 /// Capitalised words that are not names (sentence starts, places, bodies,
@@ -451,6 +458,55 @@ const NOT_NAMES: &[&str] = &[
     "Today",
     "Yesterday",
     "Tomorrow",
+    // Instruments, bodies and parties: capitalised in `the Security
+    // Treaty`, `Article 26`, `the Democratic Party`, `General Counsel`,
+    // never a person.
+    "Treaty",
+    "Treaties",
+    "Article",
+    "Articles",
+    "Charter",
+    "Agreement",
+    "Declaration",
+    "Protocol",
+    "Negotiations",
+    "Order",
+    "Counsel",
+    "Advocate",
+    "Cabinet",
+    "Diet",
+    "Parliament",
+    "Legislature",
+    "Congressmen",
+    "Congressional",
+    "Democratic",
+    "Democrats",
+    "Republican",
+    "Republicans",
+    "Liberal",
+    "International",
+    "National",
+    "Armed",
+    "Services",
+    "Command",
+    "Headquarters",
+    "Telephone",
+    "Conversations",
+    "Papers",
+    "Peace",
+    "Islands",
+    "Association",
+    "Society",
+    "League",
+    "Federation",
+    "Organization",
+    "Organisation",
+    "Corporation",
+    "Company",
+    "Bank",
+    "Institute",
+    "University",
+    "Promotion",
 ];
 
 /// Verbs that follow a speaker's name: `Wang countered`.
@@ -823,7 +879,17 @@ impl Detector {
         runs_of.clear();
         // Each paragraph's mentions found by the rules: their range of `found`.
         found_of.clear();
+        // Inside a memo's list of subjects (`SUBJECTS` / `Japan` /
+        // `Cyprus`): a paragraph that is only a name is no signature.
+        let mut subjects = false;
+        let mut document = InDocument {
+            author,
+            signatures: true,
+            lower_case: LowerCase::new(paragraphs),
+        };
         for (index, (para, toks)) in tokenised().enumerate() {
+            let heading = is_subjects_heading(para.text);
+            subjects = heading || (subjects && is_list_item(para.text));
             let found_from = found.len();
             let from = all_runs.len();
             name_runs_into(para, toks, all_runs);
@@ -841,11 +907,12 @@ impl Detector {
                     Rule::Registry,
                 ));
             }
+            document.signatures = !subjects;
             strong_rules(
                 index,
                 para,
                 (toks, run_at),
-                author,
+                &mut document,
                 &mut last_titled,
                 &mut found,
                 &mut detected,
@@ -899,7 +966,9 @@ impl Detector {
                 }
                 tokens_key_into(&toks[run.0..run.1], key);
                 if known(key) {
-                    found.push(Found::new(index, s, e, para, None, Rule::Known));
+                    if !institution_after(para, e) {
+                        found.push(Found::new(index, s, e, para, None, Rule::Known));
+                    }
                     continue;
                 }
                 for t in &toks[run.0..run.1] {
@@ -907,7 +976,7 @@ impl Detector {
                         continue;
                     }
                     tokens_key_into(std::slice::from_ref(t), key);
-                    if known(key) {
+                    if known(key) && !institution_after(para, t.end) {
                         found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
                     }
                 }
@@ -1890,6 +1959,117 @@ fn adjacent(para: &Para, a: &Token, b: &Token) -> bool {
     a.end < b.start && para.slice(a.end, b.start).chars().all(char::is_whitespace)
 }
 
+/// Titles of address: the word after one is a person's name, whatever
+/// else the document writes in lower case (`Mr. Young`, `the young`).
+const HONORIFICS: &[&str] = &[
+    "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Dr.", "Dr", "Madame", "Mme.", "Sir", "Lord",
+    "Lady", "Comrade",
+];
+
+/// What [`strong_rules`] knows of the document a paragraph is in.
+struct InDocument<'a, 'p> {
+    /// Who "I" and "me" are.
+    author: Option<&'a str>,
+    /// May a paragraph that is only a name be a signature (not in a list
+    /// of subjects)?
+    signatures: bool,
+    lower_case: LowerCase<'p>,
+}
+
+/// Which capitalised words a document also writes in lower case (`Treaty`
+/// and `treaty`): common words, not names. Asked of few words (one-word
+/// names the weaker rules find), each answered once per document.
+struct LowerCase<'p> {
+    paragraphs: &'p [&'p str],
+    asked: Vec<(CompactString, bool)>,
+}
+
+impl<'p> LowerCase<'p> {
+    fn new(paragraphs: &'p [&'p str]) -> LowerCase<'p> {
+        LowerCase {
+            paragraphs,
+            asked: Vec::new(),
+        }
+    }
+
+    /// Does some paragraph have `word` in lower case, as a whole word?
+    fn written(&mut self, word: &str) -> bool {
+        if let Some(&(_, answer)) = self.asked.iter().find(|(w, _)| w == word) {
+            return answer;
+        }
+        let lower = word.to_lowercase();
+        let answer = lower != word && self.paragraphs.iter().any(|p| has_word(p, &lower));
+        self.asked.push((word.into(), answer));
+        answer
+    }
+}
+
+/// Is `word` in `text` with no letter or digit on either side?
+fn has_word(text: &str, word: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()).any(|at| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Nouns that make a person's name part of an institution's or a
+/// record's (`Eisenhower Library`, `Dulles Papers`, `Truman Doctrine`).
+const INSTITUTION_NOUNS: &[&str] = &[
+    "Library",
+    "Papers",
+    "Diaries",
+    "Diary",
+    "File",
+    "Files",
+    "Foundation",
+    "Institute",
+    "Doctrine",
+    "Administration",
+    "Study",
+    "Collection",
+    "Memorial",
+    "Museum",
+    "Archives",
+];
+
+/// Does a word of [`INSTITUTION_NOUNS`] follow code point `end` (only
+/// spaces between)?
+fn institution_after(para: &Para, end: usize) -> bool {
+    let rest = &para.text[para.byte(end)..];
+    let word = rest.trim_start_matches(' ');
+    if word.len() == rest.len() {
+        return false;
+    }
+    let word = word
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    INSTITUTION_NOUNS.contains(&word)
+}
+
+/// The heading of a memo's list of subjects (`SUBJECT`, `Subjects
+/// Discussed:`), on a paragraph of its own.
+fn is_subjects_heading(text: &str) -> bool {
+    let text = text.trim().trim_end_matches(':').trim_end();
+    [
+        "subject",
+        "subjects",
+        "subject discussed",
+        "subjects discussed",
+        "topics",
+        "topics discussed",
+    ]
+    .iter()
+    .any(|h| text.eq_ignore_ascii_case(h))
+}
+
+/// An item of a list such as a memo's subjects: a few words, no sentence.
+fn is_list_item(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty() && text.split_whitespace().nth(8).is_none() && !text.ends_with('.')
+}
+
 /// Maximal runs of adjacent name tokens (particles allowed inside), as
 /// `[from, to)` token indexes, pushed onto `runs`.
 fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
@@ -1941,12 +2121,14 @@ fn strong_rules<'a>(
     index: usize,
     para: &Para<'a>,
     (toks, run_at): (&[Token], &RunsAt),
-    author: Option<&'a str>,
+    document: &mut InDocument<'a, '_>,
     last_titled: &mut HashMap<String, String>,
     found: &mut Vec<Found<'a>>,
     detected: &mut Detected,
 ) {
-    let only_names = !toks.is_empty()
+    let author = document.author;
+    let only_names = document.signatures
+        && !toks.is_empty()
         && !para.left_out
         && toks.len() <= 3
         && toks.iter().all(|t| t.name)
@@ -2046,8 +2228,17 @@ fn strong_rules<'a>(
             let office_gap = |a: &Token, b: &Token| {
                 adjacent(para, a, b) || (k > j && para.slice(a.end, b.start).trim() == ",")
             };
+            // `General Order`, `Deputy Cabinet Secretary`: one word after an
+            // office that the document also writes in lower case is no
+            // name (after `Mr.` it is: `Mr. Young`).
+            let common = |from: usize, to: usize, lower_case: &mut LowerCase| {
+                to - from == 1
+                    && !toks[i..=j].iter().any(|t| HONORIFICS.contains(&t.text))
+                    && lower_case.written(toks[from].text)
+            };
             if let Some(&(from, to)) = run_at.get(&(k + 1))
                 && office_gap(&toks[k], &toks[from])
+                && !common(from, to, &mut document.lower_case)
             {
                 let (s, e) = (toks[from].start, toks[to - 1].end);
                 let name = normalise_space(para.slice(s, e)).into_owned();
@@ -2098,6 +2289,13 @@ fn strong_rules<'a>(
             } else {
                 None
             };
+            // One word the document also writes in lower case (`by
+            // Cabinet` beside `the cabinet`) is a common word, capitalised.
+            let rule = rule.filter(|r| {
+                !(matches!(r, Rule::Signature | Rule::Speaker | Rule::By)
+                    && run.len() == 1
+                    && document.lower_case.written(run[0].text))
+            });
             // Name [Variant]
             let bracket = bracket_after(para, toks, to, run_at);
             if let Some((vs, ve, vto)) = bracket {
@@ -2704,6 +2902,100 @@ mod tests {
                 ("Dulles", Rule::Signature)
             ]
         );
+    }
+
+    #[test]
+    fn a_list_of_subjects_holds_no_signatures() {
+        let d = detect(
+            &[
+                "SUBJECTS",
+                "Japan",
+                "Cyprus",
+                "Mr. Macmillan called on the Secretary.",
+                "Dulles",
+            ],
+            None,
+        );
+        let surfaces: Vec<(&str, Rule)> = d
+            .mentions
+            .iter()
+            .map(|m| (m.surface.as_str(), m.rule))
+            .collect();
+        assert_eq!(
+            surfaces,
+            vec![("Macmillan", Rule::Titled), ("Dulles", Rule::Signature)]
+        );
+        assert!(is_subjects_heading("Subjects Discussed:"));
+        assert!(!is_subjects_heading("Subjects of the talks were many."));
+    }
+
+    #[test]
+    fn a_word_the_document_writes_in_lower_case_is_no_name_alone() {
+        let surfaces = |paragraphs: &[&str]| -> Vec<String> {
+            detect(paragraphs, None)
+                .mentions
+                .iter()
+                .map(|m| format!("{} {}", m.surface, m.rule.as_str()))
+                .collect()
+        };
+        // `by Cabinet`, `General Order`, `Cabinet said` beside `cabinet`,
+        // `order`: common words capitalised.
+        assert_eq!(
+            surfaces(&[
+                "The plans are to be approved by Cabinet soon.",
+                "Under General Order No. 1 the cabinet gave the order.",
+                "Cabinet said nothing.",
+            ]),
+            Vec::<String>::new()
+        );
+        // Without the lower-case word, a name; after `Mr.`, a name anyway.
+        assert_eq!(
+            surfaces(&["Drafted by Young."]),
+            vec!["Young by".to_string()]
+        );
+        assert_eq!(
+            surfaces(&["Mr. Young met the young officers."]),
+            vec!["Young title".to_string()]
+        );
+        assert!(has_word("the cabinet met", "cabinet"));
+        assert!(!has_word("the cabinets met", "cabinet"));
+    }
+
+    #[test]
+    fn a_name_in_an_institutions_name_is_no_mention_of_the_person() {
+        let d = detect(
+            &[
+                "Secretary Dulles spoke with Eisenhower.",
+                "Source: Eisenhower Library, Dulles Papers, Whitman File.",
+                "The Sec said Dulles agreed.",
+            ],
+            None,
+        );
+        let in_source: Vec<&str> = d
+            .mentions
+            .iter()
+            .filter(|m| m.paragraph == 1)
+            .map(|m| m.surface.as_str())
+            .collect();
+        assert!(in_source.is_empty(), "{in_source:?}");
+        // `Sec` is the Secretary abbreviated, no name.
+        assert!(!d.mentions.iter().any(|m| m.surface == "Sec"));
+        assert!(
+            d.mentions
+                .iter()
+                .any(|m| m.paragraph == 2 && m.surface == "Dulles")
+        );
+    }
+
+    #[test]
+    fn instruments_and_bodies_are_no_names() {
+        let d = detect(
+            &[
+                "Article 26 of the San Francisco Peace Treaty binds the Democratic Party and the U.S. Armed Forces.",
+            ],
+            None,
+        );
+        assert!(d.mentions.is_empty(), "{:?}", found(&d));
     }
 
     #[test]

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Build the person-mention gold set (gold.jsonl) from FRUS TEI excerpts.
+"""Build the person-mention gold sets from FRUS TEI excerpts.
 
     python3 tests/data/frus-gold/make_gold.py
 
-Sources: tests/data/frus/excerpts.xml (fourteen abridged documents, see its
-header) and tests/data/frus-gold/v03-d35-d37.xml (three whole documents).
+gold.jsonl: from tests/data/frus/excerpts.xml (fourteen abridged documents,
+see its header) and tests/data/frus-gold/v03-d35-d37.xml (three whole
+documents). gold-v23p1.jsonl: from tests/data/frus-gold/v23p1-sample.xml
+(twenty-one whole documents of the Japan volume, a development set read
+after the rules were written). Both are cut by the same rules, below.
 FRUS is a work of the U.S. Government (public domain).
 
 Each document becomes its paragraphs, as a reader would save it: the head
@@ -25,10 +28,16 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEI = "{http://www.tei-c.org/ns/1.0}"
-SOURCES = [
-    os.path.join(HERE, "..", "frus", "excerpts.xml"),
-    os.path.join(HERE, "v03-d35-d37.xml"),
-]
+# output file -> its sources, in order
+GOLD_SETS = {
+    "gold.jsonl": [
+        os.path.join(HERE, "..", "frus", "excerpts.xml"),
+        os.path.join(HERE, "v03-d35-d37.xml"),
+    ],
+    "gold-v23p1.jsonl": [
+        os.path.join(HERE, "v23p1-sample.xml"),
+    ],
+}
 BLOCKS = {"p", "note", "item", "head", "closer", "dateline", "label"}
 
 
@@ -143,20 +152,25 @@ def document(div):
     return result
 
 
-def main():
+def write_gold(name, sources):
     out = []
-    for source in SOURCES:
+    for source in sources:
         root = ET.parse(source).getroot()
         for div in root.iter(TEI + "div"):
             if div.get("type") != "document":
                 continue
             out.append({"doc": div.get("{http://www.w3.org/XML/1998/namespace}id"),
                         "paragraphs": document(div)})
-    with open(os.path.join(HERE, "gold.jsonl"), "w", encoding="utf-8") as f:
+    with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
         for d in out:
             f.write(json.dumps(d, ensure_ascii=False) + "\n")
     n = sum(len(p["mentions"]) for d in out for p in d["paragraphs"])
-    print(f"{len(out)} documents, {n} gold mentions")
+    print(f"{name}: {len(out)} documents, {n} gold mentions")
+
+
+def main():
+    for name, sources in GOLD_SETS.items():
+        write_gold(name, sources)
 
 
 if __name__ == "__main__":
