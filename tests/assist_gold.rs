@@ -188,8 +188,9 @@ fn frus_v23p1_mentions_reach_their_floors() {
     // `by Cabinet`) spread by known-name. After the rules that set led to
     // (instruments and bodies no names, a word the document writes in
     // lower case no name alone, no signatures in a list of subjects, no
-    // person in `Eisenhower Library`): precision 0.855, recall 0.975, F1
-    // 0.911, linking 0.979; without title-only, precision 0.907.
+    // person in `Eisenhower Library`, an office's holder in brackets):
+    // precision 0.847, recall 0.978, F1 0.908, linking 0.979; without
+    // title-only, precision 0.908.
     assert!(s.precision >= 0.83, "{s:?}");
     assert!(s.recall >= 0.95, "{s:?}");
     assert!(s.f1 >= 0.89, "{s:?}");

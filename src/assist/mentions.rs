@@ -2225,8 +2225,14 @@ fn strong_rules<'a>(
                     k = c - 1;
                 }
             }
-            let office_gap = |a: &Token, b: &Token| {
-                adjacent(para, a, b) || (k > j && para.slice(a.end, b.start).trim() == ",")
+            // Between the office and the name: spaces; after `of …`, a
+            // comma; or brackets round the name, as FRUS headings give an
+            // office's holder (`the Under Secretary of State (Hoover)`).
+            let office_gap = |a: &Token, b: &Token, last: &Token| {
+                let gap = para.slice(a.end, b.start).trim();
+                adjacent(para, a, b)
+                    || (k > j && gap == ",")
+                    || (gap == "(" && para.slice(last.end, (last.end + 1).min(para.len())) == ")")
             };
             // `General Order`, `Deputy Cabinet Secretary`: one word after an
             // office that the document also writes in lower case is no
@@ -2237,7 +2243,7 @@ fn strong_rules<'a>(
                     && lower_case.written(toks[from].text)
             };
             if let Some(&(from, to)) = run_at.get(&(k + 1))
-                && office_gap(&toks[k], &toks[from])
+                && office_gap(&toks[k], &toks[from], &toks[to - 1])
                 && !common(from, to, &mut document.lower_case)
             {
                 let (s, e) = (toks[from].start, toks[to - 1].end);
@@ -2901,6 +2907,25 @@ mod tests {
                 ("Sebald", Rule::By),
                 ("Dulles", Rule::Signature)
             ]
+        );
+    }
+
+    #[test]
+    fn an_offices_holder_in_brackets_is_named_by_the_title() {
+        let d = detect(
+            &[
+                "Memorandum From the Under Secretary of State (Hoover) to the Secretary of State (Dulles) and the Embassy (Tokyo)",
+            ],
+            None,
+        );
+        let surfaces: Vec<(&str, Rule)> = d
+            .mentions
+            .iter()
+            .map(|m| (m.surface.as_str(), m.rule))
+            .collect();
+        assert_eq!(
+            surfaces,
+            vec![("Hoover", Rule::Titled), ("Dulles", Rule::Titled)]
         );
     }
 
