@@ -1,9 +1,11 @@
 //! Mention detection measured against FRUS person markup (tests/data/frus-gold,
 //! built by make_gold.py): precision, recall, F1 and linking accuracy, with
-//! floors a little below the measured figures so a regression fails. Two
-//! sets: gold.jsonl (the documents the rules were tuned on) and
+//! floors a little below the measured figures so a regression fails. Three
+//! sets: gold.jsonl (the documents the rules were tuned on),
 //! gold-v23p1.jsonl (21 documents of the Japan volume, read after the rules
-//! were written).
+//! were written, then used to tune them) and gold-v18-korea.jsonl (19
+//! documents of the Korea part of the 1958-60 Japan; Korea volume, held out:
+//! first read after the rules of commit 61c7ac1).
 //!
 //! Detection runs with an empty registry (nothing known in advance). Pronoun
 //! mentions ("I" for the author) are left out: FRUS does not mark them.
@@ -68,6 +70,8 @@ struct Scores {
     /// Precision with bare titles (`the Secretary`, rule title-only) left
     /// out as pronouns are: the editors mark names, never an office alone.
     precision_of_names: f64,
+    /// F1 of the same (its recall by the mentions of names alone).
+    f1_of_names: f64,
 }
 
 fn evaluate(file: &str) -> Scores {
@@ -80,7 +84,7 @@ fn evaluate(file: &str) -> Scores {
         .collect();
     let detected = detector.detect_all(&inputs);
     let (mut true_detected, mut all_detected, mut found_gold, mut all_gold) = (0, 0, 0, 0);
-    let (mut true_names, mut all_names) = (0, 0);
+    let (mut true_names, mut all_names, mut found_by_names) = (0, 0, 0);
     let mut actors_of: HashMap<&str, HashMap<String, usize>> = HashMap::new();
     for (doc, found) in docs.iter().zip(&detected) {
         let mentions: Vec<_> = found
@@ -114,6 +118,9 @@ fn evaluate(file: &str) -> Scores {
                 .iter()
                 .filter(|m| g.paragraph == m.paragraph && g.start < m.end && m.start < g.end)
                 .collect();
+            if hits.iter().any(|m| m.rule != Rule::TitleOnly) {
+                found_by_names += 1;
+            }
             if hits.is_empty() {
                 println!(
                     "[{file}] missed: {:?}",
@@ -144,6 +151,8 @@ fn evaluate(file: &str) -> Scores {
         linked += actors.values().sum::<usize>();
     }
     let precision = true_detected as f64 / all_detected.max(1) as f64;
+    let precision_of_names = true_names as f64 / all_names.max(1) as f64;
+    let recall_of_names = found_by_names as f64 / all_gold.max(1) as f64;
     let recall = found_gold as f64 / all_gold.max(1) as f64;
     Scores {
         precision,
@@ -152,7 +161,9 @@ fn evaluate(file: &str) -> Scores {
         linking: majority as f64 / linked.max(1) as f64,
         detected: all_detected,
         gold: all_gold,
-        precision_of_names: true_names as f64 / all_names.max(1) as f64,
+        precision_of_names,
+        f1_of_names: 2.0 * precision_of_names * recall_of_names
+            / (precision_of_names + recall_of_names).max(f64::EPSILON),
     }
 }
 
@@ -160,8 +171,15 @@ fn evaluate(file: &str) -> Scores {
 fn frus_gold_mentions_reach_their_floors() {
     let s = evaluate("gold.jsonl");
     println!(
-        "FRUS gold: {} gold mentions, {} detected; precision {:.3}, recall {:.3}, F1 {:.3}, linking {:.3} (precision without title-only {:.3})",
-        s.gold, s.detected, s.precision, s.recall, s.f1, s.linking, s.precision_of_names
+        "FRUS gold: {} gold mentions, {} detected; precision {:.3}, recall {:.3}, F1 {:.3}, linking {:.3} (without title-only: precision {:.3}, F1 {:.3})",
+        s.gold,
+        s.detected,
+        s.precision,
+        s.recall,
+        s.f1,
+        s.linking,
+        s.precision_of_names,
+        s.f1_of_names
     );
     // Measured: precision 0.874, recall 0.965, F1 0.917, linking 1.000
     // (0.865 and 0.912 before the rules gold-v23p1 led to)
@@ -177,8 +195,15 @@ fn frus_gold_mentions_reach_their_floors() {
 fn frus_v23p1_mentions_reach_their_floors() {
     let s = evaluate("gold-v23p1.jsonl");
     println!(
-        "FRUS gold-v23p1: {} gold mentions, {} detected; precision {:.3}, recall {:.3}, F1 {:.3}, linking {:.3} (precision without title-only {:.3})",
-        s.gold, s.detected, s.precision, s.recall, s.f1, s.linking, s.precision_of_names
+        "FRUS gold-v23p1: {} gold mentions, {} detected; precision {:.3}, recall {:.3}, F1 {:.3}, linking {:.3} (without title-only: precision {:.3}, F1 {:.3})",
+        s.gold,
+        s.detected,
+        s.precision,
+        s.recall,
+        s.f1,
+        s.linking,
+        s.precision_of_names,
+        s.f1_of_names
     );
     // Measured when first read (rules tuned on gold.jsonl only): precision
     // 0.743, recall 0.975, F1 0.843, linking 0.979 (spaCy en_core_web_sm:
@@ -196,4 +221,42 @@ fn frus_v23p1_mentions_reach_their_floors() {
     assert!(s.f1 >= 0.89, "{s:?}");
     assert!(s.linking >= 0.95, "{s:?}");
     assert!(s.precision_of_names >= 0.88, "{s:?}");
+    assert!(s.f1_of_names >= 0.92, "{s:?}");
+}
+
+#[test]
+fn frus_v18_korea_mentions_reach_their_floors() {
+    let s = evaluate("gold-v18-korea.jsonl");
+    println!(
+        "FRUS gold-v18-korea: {} gold mentions, {} detected; precision {:.3}, recall {:.3}, F1 {:.3}, linking {:.3} (without title-only: precision {:.3}, F1 {:.3})",
+        s.gold,
+        s.detected,
+        s.precision,
+        s.recall,
+        s.f1,
+        s.linking,
+        s.precision_of_names,
+        s.f1_of_names
+    );
+    // Measured when first read (a held-out set: 19 documents of the Korea
+    // part of FRUS 1958-60 Vol. XVIII, first read after the rules of commit
+    // 61c7ac1, measured at 88f6be5; no rule tuned on it): precision 0.667,
+    // recall 0.992, F1 0.798, linking 0.962; without title-only, precision
+    // 0.780 (spaCy en_core_web_sm: 0.759, 0.805, 0.781, 0.949). Of the 180
+    // false positives, 78 are bare offices found by title-only ("the
+    // Ambassador", "the Vice President"), 56 people the editors left
+    // unmarked (`Park Chan-il`, `Muccio`, `Judd`, `Ho Chung`), 20 the plural
+    // `Ministers` and 17 the cable abbreviation `PriMin` spread by
+    // known-name or speaker. After the rules they led to (titles' plurals
+    // and cables' abbreviations are titles, words that start sentences no
+    // names, initials written together one name and alone none): precision
+    // 0.723, recall 0.992, F1 0.836, linking 0.976; without title-only,
+    // precision 0.858, F1 0.920. (Tuned on since: only the 1955-57 Korea
+    // volume, kept back, measures how the rules carry over now.)
+    assert!(s.precision >= 0.70, "{s:?}");
+    assert!(s.recall >= 0.97, "{s:?}");
+    assert!(s.f1 >= 0.81, "{s:?}");
+    assert!(s.linking >= 0.95, "{s:?}");
+    assert!(s.precision_of_names >= 0.83, "{s:?}");
+    assert!(s.f1_of_names >= 0.90, "{s:?}");
 }

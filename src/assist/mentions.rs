@@ -155,6 +155,32 @@ const TITLES: &[&str] = &[
     "Sec.",
     "Secy",
     "Secy.",
+    "Chief",
+    "Speaker",
+    // Telegrams' abbreviations: `PriMin Kishi`, `FonMin Cho`.
+    "PriMin",
+    "FonMin",
+    "ForMin",
+    "DefMin",
+    "Amb",
+    "Amb.",
+    // Plurals: `Ministers Cho and Kim`; never a name alone.
+    "Ministers",
+    "Ambassadors",
+    "Presidents",
+    "Secretaries",
+    "Generals",
+    "Chairmen",
+    "Premiers",
+    "Senators",
+    "Governors",
+    "Admirals",
+    "Colonels",
+    "Commanders",
+    "Directors",
+    "Consuls",
+    "Counselors",
+    "Representatives",
 ];
 
 /// Capitalised words that are not names (sentence starts, places, bodies,
@@ -507,6 +533,68 @@ const NOT_NAMES: &[&str] = &[
     "Institute",
     "University",
     "Promotion",
+    "Administration",
+    // Telegrams' abbreviations of offices and references.
+    "FonOff",
+    "Dept",
+    "Embdesp",
+    "Depcirtel",
+    "Reftel",
+    "Urtel",
+    "Mytel",
+    "Secto",
+    "Tosec",
+    "Dulte",
+    "Tedul",
+    "Polad",
+    "Contel",
+    // Words that start sentences (`Like Chiang Kai-shek, …`, `Despite
+    // U.S. aid`), never names.
+    "Like",
+    "Unlike",
+    "Despite",
+    "Concerning",
+    "Although",
+    "Because",
+    "Following",
+    "According",
+    "Among",
+    "Between",
+    "Without",
+    "Against",
+    "Until",
+    "Unless",
+    "Meanwhile",
+    "Moreover",
+    "Furthermore",
+    "Nevertheless",
+    "Instead",
+    "Therefore",
+    "Accordingly",
+    "Finally",
+    "Further",
+    "Later",
+    "Earlier",
+    "Previously",
+    "Subsequently",
+    "Recently",
+    "Yet",
+    "Still",
+    "Even",
+    "Perhaps",
+    "Apparently",
+    "Presumably",
+    "Reportedly",
+    "Indeed",
+    "Otherwise",
+    "Once",
+    "Neither",
+    "Either",
+    "Several",
+    "Many",
+    "Most",
+    "Another",
+    "Certain",
 ];
 
 /// Verbs that follow a speaker's name: `Wang countered`.
@@ -2064,10 +2152,18 @@ fn is_subjects_heading(text: &str) -> bool {
     .any(|h| text.eq_ignore_ascii_case(h))
 }
 
-/// An item of a list such as a memo's subjects: a few words, no sentence.
+/// An item of a list such as a memo's subjects: a few words, no sentence;
+/// or an item's number on its own (`1.`, `(b)`, `IV.`), as an edition's
+/// list may be laid out.
 fn is_list_item(text: &str) -> bool {
     let text = text.trim();
-    !text.is_empty() && text.split_whitespace().nth(8).is_none() && !text.ends_with('.')
+    let number = text
+        .trim_matches(|c: char| "().".contains(c))
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || "IVXLC".contains(c));
+    !text.is_empty()
+        && (number && text.len() <= 6
+            || text.split_whitespace().nth(8).is_none() && !text.ends_with('.'))
 }
 
 /// Maximal runs of adjacent name tokens (particles allowed inside), as
@@ -2082,7 +2178,11 @@ fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
         let from = i;
         let mut to = i + 1;
         loop {
-            if to < toks.len() && toks[to].name && adjacent(para, &toks[to - 1], &toks[to]) {
+            if to < toks.len()
+                && toks[to].name
+                && (adjacent(para, &toks[to - 1], &toks[to])
+                    || glued_initials(&toks[to - 1], &toks[to]))
+            {
                 to += 1;
             } else if to + 1 < toks.len()
                 && PARTICLES.contains(&toks[to].text)
@@ -2101,11 +2201,17 @@ fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// Initials written together, `S.D.` in `John S.D. Eisenhower`: one name.
+fn glued_initials(a: &Token, b: &Token) -> bool {
+    a.initial && b.initial && a.end == b.start
+}
+
 /// A run's shape makes it a name even without a title: an initial, or a
 /// hyphenated romanisation (`En-lai`, `Chang-ok`), with two or more words.
 fn name_shape(toks: &[Token]) -> bool {
     toks.len() >= 2
-        && toks.iter().any(|t| t.name)
+        // Initials alone are an abbreviation (`U. S.`, `U.N.`).
+        && toks.iter().any(|t| t.name && !t.initial)
         && toks.iter().any(|t| {
             t.initial
                 || t.text
@@ -2763,6 +2869,14 @@ mod tests {
         );
         let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
         assert_eq!(surfaces, vec!["Christian A. Herter", "Chou En-lai"]);
+        // Initials written together are one name with the words around
+        // them; initials alone are an abbreviation.
+        let d = detect(
+            &["Major John S.D. Eisenhower met J.F. Dulles about U.S. aid and the U. N. vote."],
+            None,
+        );
+        let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
+        assert_eq!(surfaces, vec!["John S.D. Eisenhower", "J.F. Dulles"]);
     }
 
     #[test]
@@ -2935,6 +3049,7 @@ mod tests {
             &[
                 "SUBJECTS",
                 "Japan",
+                "2.",
                 "Cyprus",
                 "Mr. Macmillan called on the Secretary.",
                 "Dulles",
@@ -3009,6 +3124,32 @@ mod tests {
             d.mentions
                 .iter()
                 .any(|m| m.paragraph == 2 && m.surface == "Dulles")
+        );
+    }
+
+    #[test]
+    fn telegrams_abbreviated_titles_plural_titles_and_sentence_starts() {
+        let d = detect(
+            &[
+                "PriMin Kishi met FonMin Cho. Ministers present agreed.",
+                "Like Chiang Kai-shek, Speaker Yi Ki-poong declined. Despite FonOff views the Chief Hyon Sok-ho left.",
+            ],
+            None,
+        );
+        let surfaces: Vec<(&str, Rule)> = d
+            .mentions
+            .iter()
+            .map(|m| (m.surface.as_str(), m.rule))
+            .collect();
+        assert_eq!(
+            surfaces,
+            vec![
+                ("Kishi", Rule::Titled),
+                ("Cho", Rule::Titled),
+                ("Chiang Kai-shek", Rule::Shape),
+                ("Yi Ki-poong", Rule::Titled),
+                ("Hyon Sok-ho", Rule::Titled),
+            ]
         );
     }
 

@@ -7,7 +7,10 @@ gold.jsonl: from tests/data/frus/excerpts.xml (fourteen abridged documents,
 see its header) and tests/data/frus-gold/v03-d35-d37.xml (three whole
 documents). gold-v23p1.jsonl: from tests/data/frus-gold/v23p1-sample.xml
 (twenty-one whole documents of the Japan volume, a development set read
-after the rules were written). Both are cut by the same rules, below.
+after the rules were written). gold-v18-korea.jsonl: from
+tests/data/frus-gold/v18-korea-sample.xml (nineteen whole documents of the
+Korea part of the 1958-60 Japan; Korea volume, a held-out set first read
+after the rules of commit 61c7ac1). All are cut by the same rules, below.
 FRUS is a work of the U.S. Government (public domain).
 
 Each document becomes its paragraphs, as a reader would save it: the head
@@ -36,6 +39,9 @@ GOLD_SETS = {
     ],
     "gold-v23p1.jsonl": [
         os.path.join(HERE, "v23p1-sample.xml"),
+    ],
+    "gold-v18-korea.jsonl": [
+        os.path.join(HERE, "v18-korea-sample.xml"),
     ],
 }
 BLOCKS = {"p", "note", "item", "head", "closer", "dateline", "label"}
