@@ -167,11 +167,13 @@ pub fn split(bytes: &[u8]) -> Result<Volume, ExtractError> {
         .map(|(k, v)| (k, squeeze(&v)))
         .filter(|(_, v)| !v.is_empty())
         .collect();
+    // Without a header's title, the whole file's title is its first
+    // `head`: a document's, no collection's, when the file holds several.
     let collection = titles
         .get("complete")
         .or_else(|| titles.get("main"))
         .cloned()
-        .or_else(|| whole.meta.title.clone());
+        .or_else(|| whole.meta.title.clone().filter(|_| found.len() <= 1));
     let width = found
         .iter()
         .filter_map(|d| d.n.as_deref().and_then(|n| n.parse::<u64>().ok()))
@@ -353,6 +355,29 @@ mod tests {
             .unwrap();
         let end = source[start..].find("</div>").unwrap() + start + "</div>".len();
         assert!(v.documents[0].xml.contains(&source[start..end]));
+    }
+
+    #[test]
+    fn documents_without_a_header_are_cited_by_no_other_documents_title() {
+        let v = split(
+            b"<TEI><text><body>\
+              <div type=\"document\" n=\"8\" xml:id=\"d8\"><head>8. Telegram From Tokyo</head><p>x</p></div>\
+              <div type=\"document\" n=\"33\" xml:id=\"d33\"><head>33. Memorandum</head><p>y</p></div>\
+              </body></text></TEI>",
+        )
+        .unwrap();
+        assert_eq!(v.documents.len(), 2);
+        for d in &v.documents {
+            assert!(
+                !d.citation
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("Telegram From Tokyo"),
+                "{:?}",
+                d.citation
+            );
+            assert_eq!(d.collection, None);
+        }
     }
 
     #[test]
