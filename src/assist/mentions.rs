@@ -774,19 +774,35 @@ pub struct Detector {
     resolver: ActorResolver,
     /// Folded spellings of registry names and aliases, with the main name.
     patterns: Vec<(String, String)>,
+    /// Per pattern: is every spelling of it one word with a capital
+    /// (`Young`, `Park`)? Written all in lower case, such a word is the
+    /// common word (`the young officers`), not the name.
+    capitalised_word: Vec<bool>,
     matcher: Option<AhoCorasick>,
 }
 
 impl Detector {
     /// A detector knowing every name and alias `resolver` knows.
     pub fn new(resolver: &ActorResolver) -> Detector {
-        let mut patterns: Vec<(String, String)> = resolver
+        let mut spelled: Vec<(String, String, bool)> = resolver
             .spellings()
-            .map(|(main, spelling)| (fold_name(spelling), main.to_string()))
-            .filter(|(folded, _)| !folded.is_empty())
+            .map(|(main, spelling)| {
+                let folded = fold_name(spelling);
+                let capitalised = !folded.contains(' ') && spelling.chars().any(char::is_uppercase);
+                (folded, main.to_string(), capitalised)
+            })
+            .filter(|(folded, _, _)| !folded.is_empty())
             .collect();
-        patterns.sort();
-        patterns.dedup_by(|a, b| a.0 == b.0);
+        spelled.sort();
+        spelled.dedup_by(|a, b| {
+            let same = a.0 == b.0;
+            if same {
+                b.2 &= a.2;
+            }
+            same
+        });
+        let capitalised_word = spelled.iter().map(|s| s.2).collect();
+        let patterns: Vec<(String, String)> = spelled.into_iter().map(|(f, m, _)| (f, m)).collect();
         let matcher = if patterns.is_empty() {
             None
         } else {
@@ -798,6 +814,7 @@ impl Detector {
         Detector {
             resolver: resolver.clone(),
             patterns,
+            capitalised_word,
             matcher,
         }
     }
@@ -848,7 +865,11 @@ impl Detector {
                 continue;
             }
             debug_assert!(m.end() <= bytes.len());
-            out.push((start, end, self.patterns[m.pattern().as_usize()].1.as_str()));
+            let pattern = m.pattern().as_usize();
+            if self.capitalised_word[pattern] && !has_capital(text, start, end) {
+                continue;
+            }
+            out.push((start, end, self.patterns[pattern].1.as_str()));
         }
     }
 
@@ -1207,6 +1228,19 @@ impl Detector {
         detected.aliases.dedup();
         detected
     }
+}
+
+/// Is there a capital among code points `start..end` of `text`?
+fn has_capital(text: &str, start: usize, end: usize) -> bool {
+    if text.is_ascii() {
+        return text.as_bytes()[start..end]
+            .iter()
+            .any(u8::is_ascii_uppercase);
+    }
+    text.chars()
+        .skip(start)
+        .take(end - start)
+        .any(char::is_uppercase)
 }
 
 /// Marks a [`KnownNames`] query that is a run of Chinese characters or
@@ -2838,6 +2872,39 @@ mod tests {
         let mentions = d.detect(&[text], None).mentions;
         assert_eq!(mentions[0].rule, Rule::Registry);
         assert_eq!(mentions[0].start, 10);
+    }
+
+    #[test]
+    fn a_one_word_registry_name_in_lower_case_is_the_common_word() {
+        let resolver = ActorResolver::of([[
+            Actor {
+                name: "Kenneth T. Young".into(),
+                aliases: vec!["Young".into()],
+            },
+            Actor {
+                name: "Nam Il".into(),
+                aliases: vec![],
+            },
+        ]
+        .as_slice()]);
+        let d = Detector::new(&resolver).detect(
+            &["Young told the young officers; YOUNG agreed, and nam il too."],
+            None,
+        );
+        let found: Vec<(&str, &str)> = d
+            .mentions
+            .iter()
+            .filter(|m| m.rule == Rule::Registry)
+            .map(|m| (m.surface.as_str(), m.actor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("Young", "Kenneth T. Young"),
+                ("YOUNG", "Kenneth T. Young"),
+                ("nam il", "Nam Il")
+            ]
+        );
     }
 
     #[test]
