@@ -119,7 +119,11 @@ fn a_missing_document_is_one_line_and_exit_1() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1);
+    // The file is named once, not once by the command and again by the
+    // error.
+    assert_eq!(err.matches("nope.txt").count(), 1, "{err}");
 }
 
 /// Once `--add` has put the bracket pairs into the codebook, a second run

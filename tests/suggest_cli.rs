@@ -49,3 +49,17 @@ fn a_broken_cues_file_is_one_line_with_its_position_and_the_defaults_are_used() 
     assert!(err.contains("cues.ron:3:"), "{err}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("advice-advised"));
 }
+
+#[test]
+fn a_missing_document_is_one_line_naming_it_once_and_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = gloss()
+        .arg("suggest")
+        .arg(tmp.path().join("nope.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.matches("nope.txt").count(), 1, "{err}");
+}

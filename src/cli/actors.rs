@@ -212,7 +212,8 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
 type Read = Result<Option<(Document, Option<String>, Vec<Vec<Actor>>)>, String>;
 
 fn read_input(path: &Path, found: bool, sidecars: &[(String, PathBuf)]) -> Read {
-    let shown = |e| format!("{}: {e}", path.display());
+    // A document's error names its file itself.
+    let shown = |e: crate::document::DocumentError| e.to_string();
     let doc = if found {
         match Document::open_found(path, MAX_SCANNED_BYTES).map_err(shown)? {
             Some(doc) => doc,

@@ -69,7 +69,8 @@ pub fn run(args: &SuggestArgs) -> ExitCode {
         let doc = match Document::open(path) {
             Ok(d) => d,
             Err(e) => {
-                report(format!("{}: {e}", path.display()));
+                // The error names the file itself.
+                report(e.to_string());
                 failed = true;
                 continue;
             }
