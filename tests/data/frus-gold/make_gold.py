@@ -10,7 +10,10 @@ documents). gold-v23p1.jsonl: from tests/data/frus-gold/v23p1-sample.xml
 after the rules were written). gold-v18-korea.jsonl: from
 tests/data/frus-gold/v18-korea-sample.xml (nineteen whole documents of the
 Korea part of the 1958-60 Japan; Korea volume, a held-out set first read
-after the rules of commit 61c7ac1). All are cut by the same rules, below.
+after the rules of commit 61c7ac1). gold-v18-japan.jsonl: from
+tests/data/frus-gold/v18-japan-sample.xml (thirteen whole documents of the
+Japan part of the same volume, a held-out set first read at commit
+94e0a86). All are cut by the same rules, below.
 FRUS is a work of the U.S. Government (public domain).
 
 Each document becomes its paragraphs, as a reader would save it: the head
@@ -42,6 +45,9 @@ GOLD_SETS = {
     ],
     "gold-v18-korea.jsonl": [
         os.path.join(HERE, "v18-korea-sample.xml"),
+    ],
+    "gold-v18-japan.jsonl": [
+        os.path.join(HERE, "v18-japan-sample.xml"),
     ],
 }
 BLOCKS = {"p", "note", "item", "head", "closer", "dateline", "label"}
