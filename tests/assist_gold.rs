@@ -289,11 +289,13 @@ fn frus_v18_japan_mentions_reach_their_floors() {
     // and 3 other words (`Asst`, `Zengakuren`); of the 9 misses, 3 are a name
     // joined by a dash (`Acheson–Yoshida`) and 6 a name with no title
     // before it in a document that gives it none (`Ikeda is`, `met Hagerty`,
-    // `Syngman Rhee`).
-    assert!(s.precision >= 0.64, "{s:?}");
+    // `Syngman Rhee`). After the lexicon words it led to (`See`, `Cf`,
+    // peoples' adjectives, `Asst.` a title): precision 0.737, recall 0.940,
+    // F1 0.826, linking 0.984; without title-only, precision 0.886, F1 0.912.
+    assert!(s.precision >= 0.71, "{s:?}");
     assert!(s.recall >= 0.91, "{s:?}");
-    assert!(s.f1 >= 0.75, "{s:?}");
+    assert!(s.f1 >= 0.80, "{s:?}");
     assert!(s.linking >= 0.95, "{s:?}");
-    assert!(s.precision_of_names >= 0.76, "{s:?}");
-    assert!(s.f1_of_names >= 0.83, "{s:?}");
+    assert!(s.precision_of_names >= 0.86, "{s:?}");
+    assert!(s.f1_of_names >= 0.89, "{s:?}");
 }

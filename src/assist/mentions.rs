@@ -158,6 +158,8 @@ const TITLES: &[&str] = &[
     "Chief",
     "Speaker",
     // Telegrams' abbreviations: `PriMin Kishi`, `FonMin Cho`.
+    "Asst",
+    "Asst.",
     "PriMin",
     "FonMin",
     "ForMin",
@@ -595,6 +597,64 @@ const NOT_NAMES: &[&str] = &[
     "Most",
     "Another",
     "Certain",
+    // Footnotes' references: `See Document 34`, `See also …`.
+    "See",
+    "Cf",
+    // Peoples, regions and movements, as adjectives: `European
+    // integration`, `the Socialist members`.
+    "European",
+    "Europeans",
+    "Asian",
+    "Asians",
+    "African",
+    "Atlantic",
+    "Pacific",
+    "Western",
+    "Eastern",
+    "Northern",
+    "Southern",
+    "Oriental",
+    "Latin",
+    "Italian",
+    "Spanish",
+    "Dutch",
+    "Portuguese",
+    "Belgian",
+    "Swiss",
+    "Austrian",
+    "Greek",
+    "Turkish",
+    "Arab",
+    "Arabs",
+    "Israeli",
+    "Egyptian",
+    "Iranian",
+    "Pakistani",
+    "Australian",
+    "Canadian",
+    "Mexican",
+    "Philippine",
+    "Filipino",
+    "Indonesian",
+    "Vietnamese",
+    "Thai",
+    "Mongolian",
+    "Manchurian",
+    "Tibetan",
+    "Formosan",
+    "Taiwanese",
+    "Okinawan",
+    "Okinawans",
+    "Ryukyuan",
+    "Ryukyuans",
+    "Polish",
+    "Czech",
+    "Hungarian",
+    "Yugoslav",
+    "Socialist",
+    "Socialists",
+    "Nationalist",
+    "Nationalists",
 ];
 
 /// Verbs that follow a speaker's name: `Wang countered`.
@@ -3218,6 +3278,19 @@ mod tests {
                 ("Hyon Sok-ho", Rule::Titled),
             ]
         );
+    }
+
+    #[test]
+    fn footnotes_references_and_peoples_adjectives_are_no_names() {
+        let d = detect(
+            &[
+                "Approved in S. See also Document 34. See footnote 2.",
+                "European integration worried the Socialist members; Asst. Sec. Robertson agreed.",
+            ],
+            None,
+        );
+        let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
+        assert_eq!(surfaces, vec!["Robertson"]);
     }
 
     #[test]
