@@ -2905,6 +2905,13 @@ mod tests {
         Detector::new(&ActorResolver::default()).detect(paragraphs, author)
     }
 
+    fn surfaces_and_rules(d: &Detected) -> Vec<(&str, Rule)> {
+        d.mentions
+            .iter()
+            .map(|m| (m.surface.as_str(), m.rule))
+            .collect()
+    }
+
     fn found(d: &Detected) -> Vec<(usize, &str, &str, Rule)> {
         d.mentions
             .iter()
@@ -3135,13 +3142,8 @@ mod tests {
             ],
             None,
         );
-        let surfaces: Vec<(&str, Rule)> = d
-            .mentions
-            .iter()
-            .map(|m| (m.surface.as_str(), m.rule))
-            .collect();
         assert_eq!(
-            surfaces,
+            surfaces_and_rules(&d),
             vec![
                 ("McConaughy", Rule::By),
                 ("Phleger", Rule::By),
@@ -3159,13 +3161,8 @@ mod tests {
             ],
             None,
         );
-        let surfaces: Vec<(&str, Rule)> = d
-            .mentions
-            .iter()
-            .map(|m| (m.surface.as_str(), m.rule))
-            .collect();
         assert_eq!(
-            surfaces,
+            surfaces_and_rules(&d),
             vec![("Hoover", Rule::Titled), ("Dulles", Rule::Titled)]
         );
     }
@@ -3183,13 +3180,8 @@ mod tests {
             ],
             None,
         );
-        let surfaces: Vec<(&str, Rule)> = d
-            .mentions
-            .iter()
-            .map(|m| (m.surface.as_str(), m.rule))
-            .collect();
         assert_eq!(
-            surfaces,
+            surfaces_and_rules(&d),
             vec![("Macmillan", Rule::Titled), ("Dulles", Rule::Signature)]
         );
         assert!(is_subjects_heading("Subjects Discussed:"));
@@ -3263,13 +3255,8 @@ mod tests {
             ],
             None,
         );
-        let surfaces: Vec<(&str, Rule)> = d
-            .mentions
-            .iter()
-            .map(|m| (m.surface.as_str(), m.rule))
-            .collect();
         assert_eq!(
-            surfaces,
+            surfaces_and_rules(&d),
             vec![
                 ("Kishi", Rule::Titled),
                 ("Cho", Rule::Titled),
