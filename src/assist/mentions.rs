@@ -166,6 +166,10 @@ const TITLES: &[&str] = &[
     "DefMin",
     "Amb",
     "Amb.",
+    // Forms of address: `The Honorable John M. Allison`, `His Excellency`.
+    "Honorable",
+    "Hon.",
+    "Excellency",
     // Plurals: `Ministers Cho and Kim`; never a name alone.
     "Ministers",
     "Ambassadors",
@@ -183,6 +187,7 @@ const TITLES: &[&str] = &[
     "Consuls",
     "Counselors",
     "Representatives",
+    "Chiefs",
 ];
 
 /// Capitalised words that are not names (sentence starts, places, bodies,
@@ -466,6 +471,15 @@ const NOT_NAMES: &[&str] = &[
     "Appendix",
     "Table",
     "Figure",
+    // Parts of a record: `U.S. Minutes of the Second Session`, `[Extract]`.
+    "Minutes",
+    "Extract",
+    "Extracts",
+    "Excerpt",
+    "Excerpts",
+    "Summary",
+    "Recommendation",
+    "Recommendations",
     "Intimation",
     "Talked",
     "Noted",
@@ -536,6 +550,14 @@ const NOT_NAMES: &[&str] = &[
     "University",
     "Promotion",
     "Administration",
+    // `the Joint Chiefs of Staff`, `Left-wing Socialists`, `Right wing`.
+    "Joint",
+    "Left",
+    "Right",
+    "Anti",
+    "Pro",
+    "Non",
+    "Sino",
     // Telegrams' abbreviations of offices and references.
     "FonOff",
     "Dept",
@@ -550,6 +572,19 @@ const NOT_NAMES: &[&str] = &[
     "Tedul",
     "Polad",
     "Contel",
+    // ... and of peoples: `Jap Govt`, `Sov overflights`, `Chicom forces`.
+    "Jap",
+    "Japs",
+    "Sov",
+    "Sovs",
+    "Brit",
+    "Brits",
+    "Chicom",
+    "Chicoms",
+    "Chinat",
+    "Chinats",
+    "Commie",
+    "Commies",
     // Words that start sentences (`Like Chiang Kai-shek, …`, `Despite
     // U.S. aid`), never names.
     "Like",
@@ -1940,7 +1975,15 @@ fn word_flags(text: &str) -> (bool, bool, bool) {
     } else {
         text.chars().skip(1).any(char::is_lowercase)
     };
-    let name = !title && (initial || has_lower) && !listed.not_name;
+    // `Left-winger`, `Anti-Communist`: a compound led by a word that is no
+    // name is none either (where `Chang-ok` is a romanised given name).
+    let not_name = listed.not_name
+        || bytes.contains(&b'-')
+            && text
+                .split('-')
+                .next()
+                .is_some_and(|head| LEXICON.get(head).not_name);
+    let name = !title && (initial || has_lower) && !not_name;
     (initial, title, name)
 }
 
@@ -2496,14 +2539,20 @@ fn strong_rules<'a>(
                 None
             };
             // One word the document also writes in lower case (`by
-            // Cabinet` beside `the cabinet`) is a common word, capitalised.
-            let rule = rule.filter(|r| {
-                !(matches!(r, Rule::Signature | Rule::Speaker | Rule::By)
+            // Cabinet` beside `the cabinet`) is a common word, capitalised;
+            // initials alone (`D. said`, a cable's `Dulles`) name no one
+            // the text can tell.
+            let mut common_word = |r: &Rule| {
+                matches!(r, Rule::Signature | Rule::Speaker | Rule::By)
                     && run.len() == 1
-                    && document.lower_case.written(run[0].text))
-            });
-            // Name [Variant]
-            let bracket = bracket_after(para, toks, to, run_at);
+                    && document.lower_case.written(run[0].text)
+            };
+            let initials_alone = run.iter().all(|t| t.initial);
+            let rule = rule.filter(|r| !initials_alone && !common_word(r));
+            // Name [Variant], unless the brackets correct a word
+            // (`Agreement on Tariff [Tariffs ]`).
+            let bracket = bracket_after(para, toks, to, run_at)
+                .filter(|&(vs, ve, _)| !is_correction(para.slice(s, e), para.slice(vs, ve)));
             if let Some((vs, ve, vto)) = bracket {
                 let name = normalise_space(para.slice(s, e));
                 let variant = normalise_space(para.slice(vs, ve));
@@ -2618,6 +2667,17 @@ fn bracket_after(
         }
     }
     None
+}
+
+/// Is `variant`, in brackets after `word`, an editor's correction of one
+/// word (`Tariff [Tariffs]`: the plural), not another spelling of a name?
+fn is_correction(word: &str, variant: &str) -> bool {
+    let (word, variant) = (word.to_lowercase(), variant.to_lowercase());
+    let plural = |a: &str, b: &str| {
+        b.strip_prefix(a)
+            .is_some_and(|end| end == "s" || end == "es")
+    };
+    !word.contains(' ') && (plural(&word, &variant) || plural(&variant, &word))
 }
 
 /// The folded words of a name, initials and particles left out: compact
@@ -3278,6 +3338,30 @@ mod tests {
         );
         let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
         assert_eq!(surfaces, vec!["Robertson"]);
+    }
+
+    #[test]
+    fn cables_peoples_records_parts_corrections_and_lone_initials_are_no_names() {
+        let d = detect(
+            &[
+                "Okazaki restated Jap realization. Jap said Sov overflights continue.",
+                "According to the U.S. Minutes drawn up by Hemmendinger, the Joint Chiefs agreed.",
+                "Left-winger Wada said no. Anti-Communist leaders met.",
+                "GATT (General Agreement on Tariff [Tariffs ]and Trade) was discussed.",
+                "D. said that Y. would come. The Honorable John M. Allison agreed.",
+                "[Extract]",
+            ],
+            None,
+        );
+        assert_eq!(
+            surfaces_and_rules(&d),
+            vec![
+                ("Hemmendinger", Rule::By),
+                ("Wada", Rule::Speaker),
+                ("John M. Allison", Rule::Titled),
+            ]
+        );
+        assert!(d.aliases.is_empty(), "{:?}", d.aliases);
     }
 
     #[test]

@@ -13,7 +13,11 @@ Korea part of the 1958-60 Japan; Korea volume, a held-out set first read
 after the rules of commit 61c7ac1). gold-v18-japan.jsonl: from
 tests/data/frus-gold/v18-japan-sample.xml (thirteen whole documents of the
 Japan part of the same volume, a held-out set first read at commit
-94e0a86). All are cut by the same rules, below.
+94e0a86). gold-v14p2-japan.jsonl: from
+tests/data/frus-gold/v14p2-japan-sample.xml (twenty-two whole documents of
+the 1952-54 China and Japan volume, Part 2, all on Japan, a held-out set
+first read at commit 681b905). All are cut by the same
+rules, below.
 FRUS is a work of the U.S. Government (public domain).
 
 Each document becomes its paragraphs, as a reader would save it: the head
@@ -48,6 +52,9 @@ GOLD_SETS = {
     ],
     "gold-v18-japan.jsonl": [
         os.path.join(HERE, "v18-japan-sample.xml"),
+    ],
+    "gold-v14p2-japan.jsonl": [
+        os.path.join(HERE, "v14p2-japan-sample.xml"),
     ],
 }
 BLOCKS = {"p", "note", "item", "head", "closer", "dateline", "label"}
