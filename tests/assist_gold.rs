@@ -346,7 +346,9 @@ fn frus_v14p2_japan_mentions_reach_their_floors() {
     // no names; `Honorable` a title; initials alone no speaker; a bracketed
     // plural a correction; a speaker's word alone not spread): precision
     // 0.787, recall 0.933, F1 0.854, linking 0.992; without title-only,
-    // precision 0.853, F1 0.891. The last rule alone, on the first
+    // precision 0.853, F1 0.891. (One word before a body's noun no person
+    // since: 0.786, 0.930, 0.852; 0.852, 0.889, the editors marking
+    // `Eisenhower Library` here.) The last rule alone, on the first
     // reading's rules: 0.707, 0.933, 0.805 (without title-only 0.760,
     // 0.838).
     reaches(

@@ -1291,6 +1291,16 @@ impl Detector {
                         actor
                     }
                 },
+                // A bare title: the name it stands for, linked as that
+                // name is (`the Secretary` after `Secretary Wilson` is
+                // `C. E. Wilson` when the document names him so).
+                Some(a) if f.rule == Rule::TitleOnly => {
+                    let words = name_words(&a);
+                    match full.iter().find(|(w, _)| contains_run(w, &words)) {
+                        Some((_, longest)) => self.resolver.resolve(longest).into(),
+                        None => self.resolver.resolve(&a).into(),
+                    }
+                }
                 Some(a) => CompactString::from(&*a),
                 None => linked
                     .entry(f.surface)
@@ -2277,6 +2287,11 @@ const INSTITUTION_NOUNS: &[&str] = &[
     "Memorial",
     "Museum",
     "Archives",
+    // `resolution by Technical Committee`: a body, named by a word.
+    "Committee",
+    "Commission",
+    "Council",
+    "Board",
 ];
 
 /// Does a word of [`INSTITUTION_NOUNS`] follow code point `end` (only
@@ -2453,7 +2468,14 @@ fn strong_rules<'a>(
             {
                 j += 1;
             }
+            // A bare title names the last person titled so: `the Prime
+            // Minister` the last `Prime Minister …` (not `Foreign Minister
+            // Okazaki`), `the Minister` the last titled `… Minister …`.
             let title_key = toks[j].key().into_owned();
+            let title_phrase = (j > i).then(|| {
+                let keys: Vec<Cow<str>> = toks[i..=j].iter().map(Token::key).collect();
+                keys.join(" ")
+            });
             // `Minister of Foreign Affairs Nam Il`, `Chairman of the State
             // Planning Commission, Pak Chang-ok`: the office, then the name.
             let mut k = j;
@@ -2512,6 +2534,9 @@ fn strong_rules<'a>(
             {
                 let (s, e) = (toks[from].start, toks[to - 1].end);
                 let name = normalise_space(para.slice(s, e)).into_owned();
+                if let Some(phrase) = title_phrase {
+                    last_titled.insert(phrase, name.clone());
+                }
                 last_titled.insert(title_key, name.clone());
                 found.push(Found::new(index, s, e, para, None, Rule::Titled));
                 i = to;
@@ -2525,7 +2550,9 @@ fn strong_rules<'a>(
                 continue;
             }
             let after_the = i > 0 && !t.after_left_out && toks[i - 1].is("the");
-            if after_the && let Some(name) = last_titled.get(&title_key) {
+            if after_the
+                && let Some(name) = last_titled.get(title_phrase.as_ref().unwrap_or(&title_key))
+            {
                 let (s, e) = (t.start, toks[j].end);
                 found.push(Found::new(
                     index,
@@ -2569,7 +2596,9 @@ fn strong_rules<'a>(
                     && document.lower_case.written(run[0].text)
             };
             let initials_alone = run.iter().all(|t| t.initial);
-            let rule = rule.filter(|r| !initials_alone && !common_word(r));
+            // `by Technical Committee`: one word naming a body.
+            let a_body = run.len() == 1 && institution_after(para, e);
+            let rule = rule.filter(|r| !initials_alone && !a_body && !common_word(r));
             // Name [Variant], unless the brackets correct a word
             // (`Agreement on Tariff [Tariffs ]`).
             let bracket = bracket_after(para, toks, to, run_at)
@@ -3430,6 +3459,47 @@ mod tests {
             None,
         );
         assert!(found(&d).contains(&(1, "Minister", "Nam Il", Rule::TitleOnly)));
+    }
+
+    #[test]
+    fn a_bare_title_of_several_words_names_the_last_titled_so() {
+        let d = detect(
+            &[
+                "Prime Minister Yoshida spoke, and Foreign Minister Okazaki replied.",
+                "Later the Prime Minister left and the Minister stayed.",
+                "C. E. Wilson signed. Secretary Wilson said so. The Secretary agreed.",
+            ],
+            None,
+        );
+        let bare: Vec<(usize, &str, &str)> = d
+            .mentions
+            .iter()
+            .filter(|m| m.rule == Rule::TitleOnly)
+            .map(|m| (m.paragraph, m.surface.as_str(), m.actor.as_str()))
+            .collect();
+        assert_eq!(
+            bare,
+            vec![
+                (1, "Prime Minister", "Yoshida"),
+                (1, "Minister", "Okazaki"),
+                // Linked as the name it stands for is.
+                (2, "Secretary", "C. E. Wilson"),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_word_before_a_bodys_noun_is_no_person() {
+        let d = detect(
+            &["Subject to resolution by Technical Committee, Rusk agreed."],
+            None,
+        );
+        assert!(
+            surfaces_and_rules(&d)
+                .iter()
+                .all(|(s, _)| *s != "Technical"),
+            "{d:?}"
+        );
     }
 
     #[test]
