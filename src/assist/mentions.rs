@@ -1126,13 +1126,13 @@ impl Detector {
         // Names known in this document: every rule's surface but the
         // pronoun's, the bare title's and a speaker's word alone.
         local.clear();
-        let spread = spread_surfaces(found.iter().map(|f| (f.rule, f.surface)));
+        let unspread = unspread_surfaces(found.iter().map(|f| (f.rule, f.surface)));
         // A name found many times is listed once.
         listed.clear();
         for f in &found {
             if f.rule != Rule::Pronoun
                 && f.rule != Rule::TitleOnly
-                && spread.contains(f.surface)
+                && !unspread.contains(&f.surface)
                 && listed.insert(f.surface)
             {
                 name_words_into(f.surface, words);
@@ -1376,7 +1376,7 @@ impl Detected {
 
     /// The mentions a rule found as names: not linked mentions (known
     /// names), pronouns, bare titles or the registry's own names.
-    fn named_by_rules(&self) -> impl Iterator<Item = &Mention> {
+    fn named_by_rules(&self) -> impl Iterator<Item = &Mention> + Clone {
         self.mentions.iter().filter(|m| {
             !matches!(
                 m.rule,
@@ -1388,11 +1388,12 @@ impl Detected {
     /// The folded words of every name a rule found (not linked mentions,
     /// pronouns or bare titles): what other documents may link to.
     fn names(&self) -> Vec<Words> {
-        let spread = spread_surfaces(self.named_by_rules().map(|m| (m.rule, m.surface.as_str())));
+        let unspread =
+            unspread_surfaces(self.named_by_rules().map(|m| (m.rule, m.surface.as_str())));
         // A name found many times is listed once.
         let mut listed: WordSet<&str> = WordSet::default();
         self.named_by_rules()
-            .filter(|m| spread.contains(m.surface.as_str()))
+            .filter(|m| !unspread.contains(&m.surface.as_str()))
             .filter(|m| listed.insert(&m.surface))
             .map(|m| name_words(&m.surface))
             .filter(|w| !w.is_empty())
@@ -1400,17 +1401,30 @@ impl Detected {
     }
 }
 
-/// The surfaces of `found` (rule, surface) that name someone wherever their
+/// Which surfaces of `found` (rule, surface) name someone wherever their
 /// words stand again (the known-name rule). A one-word name whose only
 /// evidence is a speaking verb after it (`Jap suggested`, `PriMin said`,
 /// `Mainichi said`) is a mention there, but not spread: a capitalised word
 /// before a verb is too often no name, and spread, one such word became
 /// 27 false mentions in a set read for the first time.
-fn spread_surfaces<'s>(found: impl Iterator<Item = (Rule, &'s str)>) -> WordSet<&'s str> {
-    found
-        .filter(|&(rule, surface)| rule != Rule::Speaker || surface.contains(' '))
+///
+/// Returned are the surfaces *not* spread: most documents have none, and
+/// then nothing is allocated.
+fn unspread_surfaces<'s>(found: impl Iterator<Item = (Rule, &'s str)> + Clone) -> Vec<&'s str> {
+    let weak = |rule: Rule, surface: &str| rule == Rule::Speaker && !surface.contains(' ');
+    let mut unspread: Vec<&str> = found
+        .clone()
+        .filter(|&(rule, surface)| weak(rule, surface))
         .map(|(_, surface)| surface)
-        .collect()
+        .collect();
+    if !unspread.is_empty() {
+        for (rule, surface) in found {
+            if !weak(rule, surface) {
+                unspread.retain(|&s| s != surface);
+            }
+        }
+    }
+    unspread
 }
 
 /// Documents whose actors [`link_across`] lists in one set.
