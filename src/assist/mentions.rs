@@ -2602,8 +2602,8 @@ fn strong_rules<'a>(
             };
             // One word the document also writes in lower case (`by
             // Cabinet` beside `the cabinet`) is a common word, capitalised;
-            // initials alone (`D. said`, a cable's `Dulles`) name no one
-            // the text can tell.
+            // initials alone (a telephone memorandum's `D. said` for
+            // Dulles) name no one the text can tell.
             let mut common_word = |r: &Rule| {
                 matches!(r, Rule::Signature | Rule::Speaker | Rule::By)
                     && run.len() == 1
@@ -2611,8 +2611,8 @@ fn strong_rules<'a>(
             };
             let initials_alone = run.iter().all(|t| t.initial);
             // `by Technical Committee`: one word naming a body.
-            let a_body = run.len() == 1 && institution_after(para, e);
-            let rule = rule.filter(|r| !initials_alone && !a_body && !common_word(r));
+            let a_body = || run.len() == 1 && institution_after(para, e);
+            let rule = rule.filter(|r| !initials_alone && !a_body() && !common_word(r));
             // Name [Variant], unless the brackets correct a word
             // (`Agreement on Tariff [Tariffs ]`).
             let bracket = bracket_after(para, toks, to, run_at)
