@@ -1272,6 +1272,14 @@ impl Detector {
             .collect();
         full.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         full.dedup_by(|a, b| a.1 == b.1);
+        // The actor a name links to: the longest known name holding it.
+        let link = |name: &str| -> CompactString {
+            let words = name_words(name);
+            match full.iter().find(|(w, _)| contains_run(w, &words)) {
+                Some((_, longest)) => self.resolver.resolve(longest).into(),
+                None => self.resolver.resolve(&normalise_space(name)).into(),
+            }
+        };
         // The actor a surface links to, found once per surface.
         linked.clear();
         // The author's actor, resolved once (every "I" and "me" names it).
@@ -1294,23 +1302,11 @@ impl Detector {
                 // A bare title: the name it stands for, linked as that
                 // name is (`the Secretary` after `Secretary Wilson` is
                 // `C. E. Wilson` when the document names him so).
-                Some(a) if f.rule == Rule::TitleOnly => {
-                    let words = name_words(&a);
-                    match full.iter().find(|(w, _)| contains_run(w, &words)) {
-                        Some((_, longest)) => self.resolver.resolve(longest).into(),
-                        None => self.resolver.resolve(&a).into(),
-                    }
-                }
+                Some(a) if f.rule == Rule::TitleOnly => link(&a),
                 Some(a) => CompactString::from(&*a),
                 None => linked
                     .entry(f.surface)
-                    .or_insert_with(|| {
-                        let words = name_words(f.surface);
-                        match full.iter().find(|(w, _)| contains_run(w, &words)) {
-                            Some((_, longest)) => self.resolver.resolve(longest).into(),
-                            None => self.resolver.resolve(&normalise_space(f.surface)).into(),
-                        }
-                    })
+                    .or_insert_with(|| link(f.surface))
                     .clone(),
             };
             detected.mentions.push(Mention {
@@ -2487,8 +2483,9 @@ fn strong_rules<'a>(
             // Okazaki`), `the Minister` the last titled `… Minister …`.
             let title_key = toks[j].key().into_owned();
             let title_phrase = (j > i).then(|| {
-                let keys: Vec<Cow<str>> = toks[i..=j].iter().map(Token::key).collect();
-                keys.join(" ")
+                let mut phrase = String::new();
+                tokens_key_into(&toks[i..=j], &mut phrase);
+                phrase
             });
             // `Minister of Foreign Affairs Nam Il`, `Chairman of the State
             // Planning Commission, Pak Chang-ok`: the office, then the name.
