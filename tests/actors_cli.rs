@@ -234,3 +234,58 @@ fn a_hangul_name_in_brackets_becomes_an_alias_found_everywhere() {
         (Some(5), Some(8))
     );
 }
+
+/// A folder's documents are read and detected a few at a time, each
+/// text dropped once detected unless other documents' names may change
+/// it: a surname alone in the last document still links to the full name
+/// the first one gives, and every document keeps its own mentions, in
+/// the order of the files.
+#[test]
+fn a_name_from_the_first_of_many_documents_links_a_surname_in_the_last() {
+    let tmp = tempfile::tempdir().unwrap();
+    let count = 40;
+    for i in 0..count {
+        let text = match i {
+            0 => "Comrade Pak Chang-ok opened the session on the grain plan.\n".to_string(),
+            _ if i == count - 1 => {
+                "The grain plan was then discussed with Pak at length.\n".to_string()
+            }
+            _ => format!("Minister Kim Il-{i} reported on district {i}.\n"),
+        };
+        std::fs::write(tmp.path().join(format!("memo-{i:02}.txt")), text).unwrap();
+    }
+    let out = gloss()
+        .args(["actors", "--format", "jsonl"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let all = mentions(&out.stdout);
+    let sources: Vec<String> = all
+        .iter()
+        .map(|m| {
+            let source = m["source"].as_str().unwrap();
+            source.rsplit('/').next().unwrap().to_string()
+        })
+        .collect();
+    let mut sorted = sources.clone();
+    sorted.sort();
+    assert_eq!(sources, sorted, "mentions in the order of the files");
+    let last = all
+        .iter()
+        .find(|m| m["source"].as_str().unwrap().ends_with("memo-39.txt"))
+        .unwrap_or_else(|| panic!("no mention in the last document: {all:?}"));
+    assert_eq!(last["surface"], "Pak");
+    assert_eq!(last["actor"], "Pak Chang-ok");
+    for i in 1..count - 1 {
+        let name = format!("Kim Il-{i}");
+        assert!(
+            all.iter().any(|m| m["surface"] == name.as_str()
+                && m["source"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!("memo-{i:02}.txt"))),
+            "{name} missing: {all:?}"
+        );
+    }
+}

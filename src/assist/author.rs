@@ -31,22 +31,34 @@ pub fn detect_documents<S: AsRef<str> + Sync>(
         })
         .collect();
     let mut detected = detector.detect_all(&texts);
-    // Which mentions name the author, on every core; then linked.
-    let indexes: Vec<usize> = (0..detected.len()).collect();
-    let links = crate::archive::parallel::map(&indexes, |&i| {
-        match (documents[i].1, actors[i].as_deref()) {
-            (Some(author), Some(actor)) => author_mentions(&detected[i].mentions, author, actor),
-            _ => Vec::new(),
-        }
+    let authors: Vec<(Option<&str>, Option<&str>)> = documents
+        .iter()
+        .zip(&actors)
+        .map(|((_, author), actor)| (*author, actor.as_deref()))
+        .collect();
+    link_authors(&mut detected, &authors);
+    detected
+}
+
+/// Each document's mentions that name its author (metadata `author`,
+/// resolved to `actor`, in the same order as `detected`) linked to that
+/// actor, as "I" is; on every core.
+pub fn link_authors(
+    detected: &mut [crate::assist::Detected],
+    authors: &[(Option<&str>, Option<&str>)],
+) {
+    let indexes: Vec<usize> = (0..detected.len().min(authors.len())).collect();
+    let links = crate::archive::parallel::map(&indexes, |&i| match authors[i] {
+        (Some(author), Some(actor)) => author_mentions(&detected[i].mentions, author, actor),
+        _ => Vec::new(),
     });
-    for ((found, actor), links) in detected.iter_mut().zip(&actors).zip(links) {
+    for ((found, (_, actor)), links) in detected.iter_mut().zip(authors).zip(links) {
         if let Some(actor) = actor {
             for i in links {
-                found.mentions[i].actor = actor.into();
+                found.mentions[i].actor = (*actor).into();
             }
         }
     }
-    detected
 }
 
 /// The author the metadata gives: the project's stored value, else what the

@@ -87,6 +87,28 @@ pub struct Detected {
     pub aliases: Vec<(String, String)>,
 }
 
+/// A document's text as detection reads it: its paragraphs, and the
+/// actor "I" and "me" stand for.
+pub type Text<'a> = (Vec<&'a str>, Option<&'a str>);
+
+/// A document's mentions before the other documents' names are known
+/// ([`Detector::first_pass`]), with what [`Detector::finish`] asks of it.
+pub struct FirstPass {
+    detected: Detected,
+    /// The words asked about that no name of the document answered.
+    unanswered: Vec<CompactString>,
+    /// The names its rules found, for the other documents.
+    names: Vec<Words>,
+}
+
+impl FirstPass {
+    /// Could the names other documents find change this document's
+    /// mentions? Only then does [`Detector::finish`] need its text again.
+    pub fn may_change(&self) -> bool {
+        !self.unanswered.is_empty()
+    }
+}
+
 /// Words that title a name: the name follows them (`Comrade Pak`).
 const TITLES: &[&str] = &[
     "Comrade",
@@ -977,48 +999,83 @@ impl Detector {
     /// would link a word its own names did not: otherwise the second pass
     /// would find exactly what the first did.
     pub fn detect_all(&self, documents: &[(Vec<&str>, Option<&str>)]) -> Vec<Detected> {
-        let none = KnownNames::default();
-        // Each document's names are listed on the thread that found them.
         // Each thread's buffers serve all its documents.
-        let first: Vec<(Detected, Vec<CompactString>, Vec<Words>)> =
-            crate::archive::parallel::map_with(
-                documents,
-                Scratch::default,
-                |scratch, (paragraphs, author)| {
-                    let mut unanswered = Vec::new();
-                    let d = self.detect_with(
-                        paragraphs,
-                        *author,
-                        &none,
-                        Some(&mut unanswered),
-                        scratch,
-                    );
-                    let names = d.names();
-                    (d, unanswered, names)
-                },
-            );
+        let first = crate::archive::parallel::map_with(
+            documents,
+            Scratch::default,
+            |scratch, (paragraphs, author)| self.first_pass(paragraphs, *author, scratch),
+        );
+        self.finish(first, |i| {
+            documents
+                .get(i)
+                .map(|(paragraphs, author)| (paragraphs.clone(), *author))
+        })
+    }
+
+    /// One document's part of [`Detector::detect_all`] before the others
+    /// are known: its mentions, and what [`Detector::finish`] needs to
+    /// decide whether the names found elsewhere change them. A corpus too
+    /// large to hold in memory is detected document by document this way,
+    /// each document's text dropped once it is detected (unless
+    /// [`FirstPass::may_change`]).
+    pub fn first_pass<'a>(
+        &'a self,
+        paragraphs: &[&'a str],
+        author: Option<&'a str>,
+        scratch: &mut Scratch<'a>,
+    ) -> FirstPass {
+        let mut unanswered = Vec::new();
+        let detected = self.detect_with(
+            paragraphs,
+            author,
+            &KnownNames::default(),
+            Some(&mut unanswered),
+            scratch,
+        );
+        let names = detected.names();
+        FirstPass {
+            detected,
+            unanswered,
+            names,
+        }
+    }
+
+    /// Every document's mentions from their first passes (in the same
+    /// order): the names each found are known in all of them, and a
+    /// document that one of those names changes is detected again, with
+    /// the paragraphs and author `again` gives for its index (`None`: its
+    /// first pass stands); then actors are linked across documents.
+    pub fn finish<'a>(
+        &self,
+        first: Vec<FirstPass>,
+        again: impl Fn(usize) -> Option<Text<'a>> + Sync,
+    ) -> Vec<Detected> {
         let mut known = KnownNames::default();
-        for (d, _, names) in &first {
-            for words in names {
+        for pass in &first {
+            for words in &pass.names {
                 known.insert(words);
             }
-            for name in d.unspaced_names() {
+            for name in pass.detected.unspaced_names() {
                 known.insert_unspaced(name);
             }
         }
-        let again: Vec<usize> = first
+        let changed: Vec<usize> = first
             .iter()
             .enumerate()
-            .filter(|(_, (_, unanswered, _))| unanswered.iter().any(|q| known.contains(q)))
+            .filter(|(_, pass)| pass.unanswered.iter().any(|q| known.contains(q)))
             .map(|(i, _)| i)
             .collect();
-        let redone = crate::archive::parallel::map_with(&again, Scratch::default, |scratch, &i| {
-            let (paragraphs, author) = &documents[i];
-            self.detect_with(paragraphs, *author, &known, None, scratch)
-        });
-        let mut detected: Vec<Detected> = first.into_iter().map(|(d, _, _)| d).collect();
-        for (i, d) in again.into_iter().zip(redone) {
-            detected[i] = d;
+        let texts: Vec<(usize, Text<'a>)> = changed
+            .into_iter()
+            .filter_map(|i| again(i).map(|text| (i, text)))
+            .collect();
+        let redone =
+            crate::archive::parallel::map_with(&texts, Scratch::default, |scratch, (_, text)| {
+                self.detect_with(&text.0, text.1, &known, None, scratch)
+            });
+        let mut detected: Vec<Detected> = first.into_iter().map(|pass| pass.detected).collect();
+        for ((i, _), d) in texts.iter().zip(redone) {
+            detected[*i] = d;
         }
         link_across(&mut detected, &self.resolver);
         detected
@@ -1503,7 +1560,7 @@ fn link_variants_across(documents: &mut [Detected], resolver: &ActorResolver) {
 /// to the next on a thread: a corpus would otherwise allocate them anew
 /// for each of its documents. Cleared by each document as it starts.
 #[derive(Default)]
-struct Scratch<'a> {
+pub struct Scratch<'a> {
     /// The words of every paragraph, each paragraph its range.
     tokens: Vec<Token<'a>>,
     paras: Vec<(Para<'a>, std::ops::Range<usize>)>,

@@ -9,4 +9,4 @@ pub mod fold;
 pub mod mentions;
 
 pub use cues::{Antecedent, CueRules, Suggestion};
-pub use mentions::{Detected, Detector, Mention, Rule, link_across};
+pub use mentions::{Detected, Detector, FirstPass, Mention, Rule, Scratch, link_across};

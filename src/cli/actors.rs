@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 
 use super::report;
 use crate::annotation::registry::{Actor, ActorResolver};
-use crate::assist::{Detected, Detector};
+use crate::assist::{Detected, Detector, FirstPass, Scratch};
 use crate::corpus::documents_with_sidecars_in;
 use crate::document::Document;
 use crate::project::boilerplate::MAX_SCANNED_BYTES;
@@ -50,8 +50,12 @@ pub struct ActorsArgs {
 /// One document read for detection.
 struct Input {
     path: PathBuf,
-    doc: Document,
+    /// Its text, kept only when a second pass may need it
+    /// ([`FirstPass::may_change`]).
+    doc: Option<Document>,
+    /// The author the metadata gives, and the actor that stands for.
     author: Option<String>,
+    actor: Option<String>,
 }
 
 pub fn run(args: &ActorsArgs) -> ExitCode {
@@ -71,34 +75,13 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
         }
     }
     // Project files by path, each loaded once (a load error is kept and
-    // reported for every document under it).
-    let mut projects: HashMap<PathBuf, Result<Project, String>> = HashMap::new();
-    let mut failed = false;
-    let mut inputs = Vec::new();
-    let mut codebook: Vec<Actor> = Vec::new();
-    let mut sidecar_actors: Vec<Vec<Actor>> = Vec::new();
-    let mut project_file: Option<PathBuf> = None;
-    // Reading, metadata detection and sidecar registries, on every core.
+    // reported for every document under it); each document's stored author.
     let run = crate::corpus::RunCache::default();
-    let read = crate::archive::parallel::map(&named, |(path, found, sidecars)| {
-        read_input(path, *found, sidecars)
-    });
-    let mut files = Vec::new();
-    for ((path, _, _), read) in named.iter().zip(read) {
-        if matches!(read, Ok(None)) {
-            continue;
-        }
-        files.push(path);
-        let (doc, mut author, actors) = match read {
-            Ok(Some(r)) => r,
-            Ok(None) => continue,
-            Err(e) => {
-                report(e);
-                failed = true;
-                continue;
-            }
-        };
-        sidecar_actors.extend(actors);
+    let mut projects: HashMap<PathBuf, Result<Project, String>> = HashMap::new();
+    let mut codebook: Vec<Actor> = Vec::new();
+    let mut project_file: Option<PathBuf> = None;
+    let mut stored: Vec<Result<Option<String>, String>> = Vec::with_capacity(named.len());
+    for (path, _, _) in &named {
         // The project file is looked up once per folder.
         let found = run.project_file(path).map(|file| {
             let loaded = projects
@@ -106,31 +89,30 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
                 .or_insert_with(|| Project::load(&file).map_err(|e| e.to_string()));
             (file, loaded)
         });
-        match found {
+        stored.push(match found {
             Some((file, Ok(loaded))) => {
                 if project_file.is_none() {
                     codebook = loaded.registry().into_vec();
                     project_file = Some(file.clone());
                 }
-                if let Some(stored) = loaded
+                Ok(loaded
                     .document_at(&file, path)
-                    .and_then(|e| e.meta.author.clone())
-                {
-                    author = Some(stored);
-                }
+                    .and_then(|e| e.meta.author.clone()))
             }
-            None => {}
-            Some((_, Err(e))) => {
-                report(e);
-                failed = true;
-            }
-        }
-        inputs.push(Input {
-            path: path.clone(),
-            doc,
-            author,
+            None => Ok(None),
+            Some((_, Err(e))) => Err(e.clone()),
         });
     }
+    // The sidecars' registries first (on every core; only their heads are
+    // read): every document is detected with all of them.
+    let sidecar_actors: Vec<Vec<Vec<Actor>>> =
+        crate::archive::parallel::map(&named, |(_, _, sidecars)| {
+            // A sidecar that cannot be read lends none.
+            sidecars
+                .iter()
+                .filter_map(|(_, p)| Sidecar::load_actors(p).ok())
+                .collect()
+        });
     // Every sidecar of a corpus may repeat the same registry: an actor
     // listed again exactly (name and aliases) changes nothing in a resolver
     // (its first listing decides every spelling), so it is left out; and
@@ -139,7 +121,7 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     // over whole.
     let mut listed: HashSet<(&str, &[String]), fnv::FnvBuildHasher> = HashSet::default();
     let mut previous: Option<&[Actor]> = None;
-    let lists = sidecar_actors.iter().filter(|list| {
+    let lists = sidecar_actors.iter().flatten().filter(|list| {
         let again = previous == Some(list.as_slice());
         previous = Some(list.as_slice());
         !again
@@ -152,19 +134,56 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
         .collect();
     let resolver = ActorResolver::of([actors.as_slice()]);
     let detector = Detector::new(&resolver);
-    // Paragraphs borrowed from the documents read, not copied (listed on
-    // every core).
-    let indexes: Vec<usize> = (0..inputs.len()).collect();
-    let paragraphs: Vec<Vec<&str>> = crate::archive::parallel::map(&indexes, |&i| {
-        let doc = &inputs[i].doc;
-        (0..doc.len()).map(|p| doc.paragraph_text(p)).collect()
-    });
-    let documents: Vec<(&[&str], Option<&str>)> = inputs
+    // Each document read and detected on the thread that reads it, a few
+    // at a time, while its text is in the cache; the text is then dropped
+    // (a 10,000-document archive is not held in memory), unless the names
+    // other documents find may change its mentions.
+    let items: Vec<(&Path, bool, Option<&str>)> = named
         .iter()
-        .zip(&paragraphs)
-        .map(|(i, paragraphs)| (paragraphs.as_slice(), i.author.as_deref()))
+        .zip(&stored)
+        .map(|((path, found, _), stored)| {
+            let author = stored.as_ref().ok().and_then(|a| a.as_deref());
+            (path.as_path(), *found, author)
+        })
         .collect();
-    let detected = crate::assist::author::detect_documents(&detector, &resolver, &documents);
+    let chunks: Vec<&[(&Path, bool, Option<&str>)]> = items.chunks(DETECTED_TOGETHER).collect();
+    let read = crate::archive::parallel::map_each(&chunks, |chunk| {
+        read_and_detect(chunk, &detector, &resolver)
+    });
+    let mut failed = false;
+    let mut files = Vec::new();
+    let mut inputs = Vec::new();
+    let mut firsts = Vec::new();
+    for ((path, _, _), (read, stored)) in named.iter().zip(read.into_iter().flatten().zip(&stored))
+    {
+        match read {
+            Ok(None) => continue,
+            Ok(Some((input, first))) => {
+                if let Err(e) = stored {
+                    report(e);
+                    failed = true;
+                }
+                files.push(path);
+                inputs.push(input);
+                firsts.push(first);
+            }
+            Err(e) => {
+                report(e);
+                failed = true;
+            }
+        }
+    }
+    let mut detected = detector.finish(firsts, |i| {
+        let input = &inputs[i];
+        let doc = input.doc.as_ref()?;
+        let paragraphs = (0..doc.len()).map(|p| doc.paragraph_text(p)).collect();
+        Some((paragraphs, input.actor.as_deref()))
+    });
+    let authors: Vec<(Option<&str>, Option<&str>)> = inputs
+        .iter()
+        .map(|i| (i.author.as_deref(), i.actor.as_deref()))
+        .collect();
+    crate::assist::author::link_authors(&mut detected, &authors);
     let text = match args.format {
         ActorsFormat::Jsonl => jsonl(&inputs, &detected),
         ActorsFormat::Table => table(&detected, &resolver),
@@ -192,8 +211,7 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     // freeing 10,000 documents and their mentions one by one would take
     // the main thread alone tens of milliseconds.
     std::mem::forget(detected);
-    std::mem::forget(documents);
-    std::mem::forget(paragraphs);
+    std::mem::forget(authors);
     std::mem::forget(inputs);
     std::mem::forget(files);
     std::mem::forget(named);
@@ -206,12 +224,78 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
     }
 }
 
-/// A document (read whole), the author its text names, and the actor
-/// registries of the sidecars beside it; `None` for a file found in a
-/// folder that [`files_below`] leaves out; or the error to report.
-type Read = Result<Option<(Document, Option<String>, Vec<Vec<Actor>>)>, String>;
+/// Documents read and detected together on one thread: enough to spread
+/// the work over the cores evenly, few enough that their text is still in
+/// the cache when it is detected.
+const DETECTED_TOGETHER: usize = 16;
 
-fn read_input(path: &Path, found: bool, sidecars: &[(String, PathBuf)]) -> Read {
+/// A document read and detected once ([`FirstPass`]); `None` for a file
+/// found in a folder that [`files_below`] leaves out; or the error to
+/// report.
+type Read = Result<Option<(Input, FirstPass)>, String>;
+
+/// `chunk`'s documents (path, found in a folder, the author the project
+/// stores) read, then detected on this thread with buffers they share.
+fn read_and_detect(
+    chunk: &[(&Path, bool, Option<&str>)],
+    detector: &Detector,
+    resolver: &ActorResolver,
+) -> Vec<Read> {
+    let docs: Vec<Result<Option<Document>, String>> = chunk
+        .iter()
+        .map(|&(path, found, _)| read_document(path, found))
+        .collect();
+    // The author the metadata gives, and the actor "I" stands for.
+    let authors: Vec<(Option<String>, Option<String>)> = docs
+        .iter()
+        .zip(chunk)
+        .map(|(doc, &(_, _, stored))| match doc {
+            Ok(Some(doc)) => {
+                let author =
+                    crate::assist::author::metadata_author(doc, stored.map(str::to_string));
+                let actor = author
+                    .as_deref()
+                    .and_then(|a| crate::assist::author::author_actor(a, resolver));
+                (author, actor)
+            }
+            _ => (None, None),
+        })
+        .collect();
+    let mut scratch = Scratch::default();
+    let firsts: Vec<Option<FirstPass>> = docs
+        .iter()
+        .zip(&authors)
+        .map(|(doc, (_, actor))| {
+            let doc = doc.as_ref().ok()?.as_ref()?;
+            let paragraphs: Vec<&str> = (0..doc.len()).map(|p| doc.paragraph_text(p)).collect();
+            Some(detector.first_pass(&paragraphs, actor.as_deref(), &mut scratch))
+        })
+        .collect();
+    drop(scratch);
+    docs.into_iter()
+        .zip(authors)
+        .zip(firsts)
+        .zip(chunk)
+        .map(|(((doc, (author, actor)), first), &(path, _, _))| {
+            let (Some(doc), Some(first)) = (doc?, first) else {
+                return Ok(None);
+            };
+            // Its text is kept only for a second pass.
+            let doc = first.may_change().then_some(doc);
+            let input = Input {
+                path: path.to_path_buf(),
+                doc,
+                author,
+                actor,
+            };
+            Ok(Some((input, first)))
+        })
+        .collect()
+}
+
+/// A document read whole; `None` for a file found in a folder that
+/// [`files_below`] leaves out.
+fn read_document(path: &Path, found: bool) -> Result<Option<Document>, String> {
     // A document's error names its file itself.
     let shown = |e: crate::document::DocumentError| e.to_string();
     let doc = if found {
@@ -223,14 +307,7 @@ fn read_input(path: &Path, found: bool, sidecars: &[(String, PathBuf)]) -> Read 
         Document::open(path).map_err(shown)?
     };
     doc.wait_complete();
-    let author = crate::assist::author::metadata_author(&doc, None);
-    // Only each sidecar's registry is read; a sidecar that cannot be read
-    // lends none.
-    let actors = sidecars
-        .iter()
-        .filter_map(|(_, p)| Sidecar::load_actors(p).ok())
-        .collect();
-    Ok(Some((doc, author, actors)))
+    Ok(Some(doc))
 }
 
 fn jsonl(inputs: &[Input], detected: &[Detected]) -> String {
