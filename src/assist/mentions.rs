@@ -97,8 +97,6 @@ pub struct FirstPass {
     detected: Detected,
     /// The words asked about that no name of the document answered.
     unanswered: Vec<CompactString>,
-    /// The names its rules found, for the other documents.
-    names: Vec<Words>,
 }
 
 impl FirstPass {
@@ -1032,11 +1030,9 @@ impl Detector {
             Some(&mut unanswered),
             scratch,
         );
-        let names = detected.names();
         FirstPass {
             detected,
             unanswered,
-            names,
         }
     }
 
@@ -1050,13 +1046,23 @@ impl Detector {
         first: Vec<FirstPass>,
         again: impl Fn(usize) -> Option<Text<'a>> + Sync,
     ) -> Vec<Detected> {
+        // The names found are listed (on one thread) only when some
+        // document asked about words its own names did not answer; and a
+        // name many documents found, once.
         let mut known = KnownNames::default();
-        for pass in &first {
-            for words in &pass.names {
-                known.insert(words);
-            }
-            for name in pass.detected.unspaced_names() {
-                known.insert_unspaced(name);
+        if first.iter().any(FirstPass::may_change) {
+            // Each document's names, on every core.
+            let names = crate::archive::parallel::map(&first, |pass| pass.detected.names());
+            let mut listed: WordSet<&[CompactString]> = WordSet::default();
+            for (pass, names) in first.iter().zip(&names) {
+                for words in names {
+                    if listed.insert(words) {
+                        known.insert(words);
+                    }
+                }
+                for name in pass.detected.unspaced_names() {
+                    known.insert_unspaced(name);
+                }
             }
         }
         let changed: Vec<usize> = first
