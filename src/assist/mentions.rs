@@ -166,6 +166,8 @@ const TITLES: &[&str] = &[
     "Chancellor",
     "Commander",
     "Director",
+    // `Attorney General Kennedy`; `the A.G. [Attorney General]` an office.
+    "Attorney",
     // `Deputy Assistant Secretary Sebald`, `Assistant to the President`.
     "Assistant",
     "Congressman",
@@ -2365,6 +2367,8 @@ const INSTITUTION_NOUNS: &[&str] = &[
     "Commission",
     "Council",
     "Board",
+    // `the White House` after `Lincoln White`: a building, not the man.
+    "House",
 ];
 
 /// Does a word of [`INSTITUTION_NOUNS`] follow code point `end` (only
@@ -2421,6 +2425,12 @@ fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
             i += 1;
             continue;
         }
+        // `U.S. Assistance`, `the U.N. Command`: a country's initials, not
+        // a person's.
+        if let Some(after) = country_initials(para, &toks[i..]) {
+            i += after;
+            continue;
+        }
         let from = i;
         let mut to = i + 1;
         loop {
@@ -2445,6 +2455,22 @@ fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
         runs.push((from, to));
         i = to;
     }
+}
+
+/// Initials written together that abbreviate a country or the United
+/// Nations (`U.S.`, `U.N.`, `U.K.`, `U.S.S.R.`) at the head of `toks`: how
+/// many tokens they are.
+fn country_initials(para: &Para, toks: &[Token]) -> Option<usize> {
+    const COUNTRIES: &[&str] = &["U.S.", "U.N.", "U.K.", "U.S.S.R."];
+    if !toks.first()?.initial {
+        return None;
+    }
+    let glued = 1 + toks
+        .windows(2)
+        .take_while(|w| glued_initials(&w[0], &w[1]))
+        .count();
+    let text = para.slice(toks[0].start, toks[glued - 1].end);
+    (glued > 1 && COUNTRIES.contains(&text)).then_some(glued)
 }
 
 /// Initials written together, `S.D.` in `John S.D. Eisenhower`: one name.
@@ -3195,6 +3221,45 @@ mod tests {
         );
         let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
         assert_eq!(surfaces, vec!["John S.D. Eisenhower", "J.F. Dulles"]);
+        // A country's initials before a capitalised word are no person's
+        // (`U.S. Assistance to Korea`, a subject line).
+        let d = detect(
+            &[
+                "U.S. Assistance to Korea",
+                "The U.N. Command and the U.K. Embassy agreed with J.F. Dulles.",
+            ],
+            None,
+        );
+        let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
+        assert_eq!(surfaces, vec!["J.F. Dulles"]);
+    }
+
+    /// From the sixth FRUS set's first reading (1961-63 Vol. XXII, Korea):
+    /// `White` of `Lincoln White` is not spread into `the White House`, and
+    /// `Attorney General` is an office, whose first word is not spread.
+    #[test]
+    fn a_known_surname_before_house_and_the_attorney_general_are_no_persons() {
+        let d = detect(
+            &[
+                "The Director of News, Lincoln White, spoke. The White House agreed. White said so.",
+                "The A.G. [Attorney General] is seeing him. The Attorney will be asked.",
+            ],
+            None,
+        );
+        let surfaces: Vec<(usize, &str)> = d
+            .mentions
+            .iter()
+            .filter(|m| m.rule != Rule::TitleOnly && m.rule != Rule::Bracket)
+            .map(|m| (m.paragraph, m.surface.as_str()))
+            .collect();
+        assert_eq!(surfaces, vec![(0, "Lincoln White"), (0, "White")]);
+        let white = d.mentions.iter().filter(|m| m.surface == "White").count();
+        assert_eq!(white, 1, "{:?}", d.mentions);
+        assert!(
+            !d.mentions.iter().any(|m| m.surface == "Attorney"),
+            "{:?}",
+            d.mentions
+        );
     }
 
     #[test]

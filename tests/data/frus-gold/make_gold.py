@@ -16,7 +16,10 @@ Japan part of the same volume, a held-out set first read at commit
 94e0a86). gold-v14p2-japan.jsonl: from
 tests/data/frus-gold/v14p2-japan-sample.xml (twenty-two whole documents of
 the 1952-54 China and Japan volume, Part 2, all on Japan, a held-out set
-first read at commit 681b905). All are cut by the same
+first read at commit 681b905). gold-v22-korea.jsonl: from
+tests/data/frus-gold/v22-korea-sample.xml (twenty-one whole documents of
+the Korea part of the 1961-63 Northeast Asia volume, a held-out set first
+read at commit ab5b71a). All are cut by the same
 rules, below.
 FRUS is a work of the U.S. Government (public domain).
 
@@ -56,6 +59,7 @@ GOLD_SETS = {
     "gold-v14p2-japan.jsonl": [
         os.path.join(HERE, "v14p2-japan-sample.xml"),
     ],
+    "gold-v22-korea.jsonl": [os.path.join(HERE, "v22-korea-sample.xml")],
 }
 BLOCKS = {"p", "note", "item", "head", "closer", "dateline", "label"}
 
