@@ -2698,7 +2698,17 @@ fn strong_rules<'a>(
             let initials_alone = run.iter().all(|t| t.initial);
             // `by Technical Committee`: one word naming a body.
             let a_body = || run.len() == 1 && institution_after(para, e);
-            let rule = rule.filter(|r| !initials_alone && !a_body() && !common_word(r));
+            // `the Bureau of the Budget reported`, `the Mainichi said`: one
+            // word after `the` is a thing's name, not a person's.
+            let a_thing = |r: &Rule| {
+                *r == Rule::Speaker
+                    && run.len() == 1
+                    && i > 0
+                    && toks[i - 1].is("the")
+                    && adjacent(para, &toks[i - 1], t)
+            };
+            let rule =
+                rule.filter(|r| !initials_alone && !a_body() && !common_word(r) && !a_thing(r));
             // Name [Variant], unless the brackets correct a word
             // (`Agreement on Tariff [Tariffs ]`).
             let bracket = bracket_after(para, toks, to, run_at)
@@ -3551,6 +3561,19 @@ mod tests {
             ]
         );
         assert!(d.aliases.is_empty(), "{:?}", d.aliases);
+    }
+
+    #[test]
+    fn one_word_after_the_is_no_speaker() {
+        let d = detect(
+            &[
+                "Mr. Kenneth Hansen of the Bureau of the Budget reported on his trip.",
+                "The Mainichi said the treaty was unequal; Hansen said so too.",
+            ],
+            None,
+        );
+        let surfaces: Vec<&str> = d.mentions.iter().map(|m| m.surface.as_str()).collect();
+        assert_eq!(surfaces, vec!["Kenneth Hansen", "Hansen"]);
     }
 
     #[test]
