@@ -594,6 +594,12 @@ const NOT_NAMES: &[&str] = &[
     "Tedul",
     "Polad",
     "Contel",
+    // ... of countries and their union, written as glued initials
+    // (`U.S. Assistance`, `the U.N. Command`): no person's initials.
+    "U.S.",
+    "U.N.",
+    "U.K.",
+    "U.S.S.R.",
     // ... and of peoples: `Jap Govt`, `Sov overflights`, `Chicom forces`.
     "Jap",
     "Japs",
@@ -2425,9 +2431,9 @@ fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
             i += 1;
             continue;
         }
-        // `U.S. Assistance`, `the U.N. Command`: a country's initials, not
-        // a person's.
-        if let Some(after) = country_initials(para, &toks[i..]) {
+        // `U.S. Assistance`, `the U.N. Command`: initials that are no
+        // person's.
+        if let Some(after) = listed_initials(para, &toks[i..]) {
             i += after;
             continue;
         }
@@ -2457,11 +2463,9 @@ fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// Initials written together that abbreviate a country or the United
-/// Nations (`U.S.`, `U.N.`, `U.K.`, `U.S.S.R.`) at the head of `toks`: how
-/// many tokens they are.
-fn country_initials(para: &Para, toks: &[Token]) -> Option<usize> {
-    const COUNTRIES: &[&str] = &["U.S.", "U.N.", "U.K.", "U.S.S.R."];
+/// Initials written together at the head of `toks` that [`NOT_NAMES`]
+/// lists (`U.S.`, `U.N.`): how many tokens they are.
+fn listed_initials(para: &Para, toks: &[Token]) -> Option<usize> {
     if !toks.first()?.initial {
         return None;
     }
@@ -2470,7 +2474,7 @@ fn country_initials(para: &Para, toks: &[Token]) -> Option<usize> {
         .take_while(|w| glued_initials(&w[0], &w[1]))
         .count();
     let text = para.slice(toks[0].start, toks[glued - 1].end);
-    (glued > 1 && COUNTRIES.contains(&text)).then_some(glued)
+    (glued > 1 && LEXICON.get(text).not_name).then_some(glued)
 }
 
 /// Initials written together, `S.D.` in `John S.D. Eisenhower`: one name.
