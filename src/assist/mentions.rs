@@ -2446,6 +2446,14 @@ fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
                     || glued_initials(&toks[to - 1], &toks[to]))
             {
                 to += 1;
+            } else if to < toks.len()
+                && capital_particle(toks[to - 1].text)
+                && capitalised_word(&toks[to])
+                && adjacent(para, &toks[to - 1], &toks[to])
+            {
+                // `General Van Fleet`: a surname a particle begins is a
+                // name even where its word alone is none (`the Fleet`).
+                to += 1;
             } else if to + 1 < toks.len()
                 && PARTICLES.contains(&toks[to].text)
                 && toks[to + 1].name
@@ -2461,6 +2469,20 @@ fn name_runs_into(para: &Para, toks: &[Token], runs: &mut Vec<(usize, usize)>) {
         runs.push((from, to));
         i = to;
     }
+}
+
+/// A particle written with a capital, beginning a surname: `Van`, `De`.
+fn capital_particle(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_uppercase())
+        && PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(text))
+}
+
+/// A capitalised word that is neither a title nor initials (`Fleet`).
+fn capitalised_word(t: &Token) -> bool {
+    !t.title
+        && !t.initial
+        && t.text.starts_with(char::is_uppercase)
+        && t.text.chars().skip(1).any(char::is_lowercase)
 }
 
 /// Initials written together at the head of `toks` that [`NOT_NAMES`]
@@ -3966,6 +3988,25 @@ mod tests {
         assert_eq!(
             found(&d),
             vec![(0, "Han Tae-jun", "Han Tae-jun", Rule::Titled)]
+        );
+    }
+
+    #[test]
+    fn a_particle_begins_a_surname_whose_word_alone_is_no_name() {
+        let d = detect(
+            &[
+                "The President met General Van Fleet and the Seventh Fleet.",
+                "Van Fleet's group left; De Gaulle said that it would.",
+            ],
+            None,
+        );
+        assert_eq!(
+            found(&d),
+            vec![
+                (0, "Van Fleet", "Van Fleet", Rule::Titled),
+                (1, "Van Fleet", "Van Fleet", Rule::Known),
+                (1, "De Gaulle", "De Gaulle", Rule::Speaker),
+            ]
         );
     }
 
