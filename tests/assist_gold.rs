@@ -322,6 +322,8 @@ fn frus_v18_japan_mentions_reach_their_floors() {
     // `Syngman Rhee`). After the lexicon words it led to (`See`, `Cf`,
     // peoples' adjectives, `Asst.` a title): precision 0.737, recall 0.940,
     // F1 0.826, linking 0.984; without title-only, precision 0.886, F1 0.912.
+    // A plural title's list later found `Admirals Nomura and Hoshina`'s
+    // Hoshina, unmarked: 0.733, 0.940, 0.824; 0.881, 0.909.
     reaches(
         "gold-v18-japan.jsonl",
         Floors {
@@ -383,7 +385,10 @@ fn frus_v22_korea_mentions_reach_their_floors() {
     // after `the` no speaker (`the Budget reported`): 0.656, 0.925, 0.768;
     // 0.746, 0.826. A particle beginning a surname (`General Van Fleet`,
     // found as `Van` before, `Fleet` being a body's word) found him 14
-    // times, all unmarked: 0.645, 0.925, 0.760; 0.731, 0.817.
+    // times, all unmarked: 0.645, 0.925, 0.760; 0.731, 0.817. A plural
+    // title's list (`Generals Wheeler, Fitch, Breitweiser, Carroll and
+    // Taylor`) and `Chargé d'Affaires` (`Marshall Green`): 0.641, 0.931,
+    // 0.759; 0.725, 0.815 (Taylor and Green marked, three generals not).
     reaches(
         "gold-v22-korea.jsonl",
         Floors {

@@ -210,7 +210,45 @@ const TITLES: &[&str] = &[
     "Counselors",
     "Representatives",
     "Chiefs",
+    // `Messrs. Robertson, Sebald and McClurkin`: `Mr.` of several.
+    "Messrs.",
+    "Messrs",
+    // `Chargé d'Affaires Marshall Green` (`d'Affaires` joins the title).
+    "Chargé",
+    "Charge",
 ];
+
+/// Titles of several people: the names listed after them are each titled
+/// (`Generals Wheeler, Fitch and Taylor`).
+const PLURAL_TITLES: &[&str] = &[
+    "Ministers",
+    "Ambassadors",
+    "Presidents",
+    "Secretaries",
+    "Generals",
+    "Chairmen",
+    "Premiers",
+    "Senators",
+    "Governors",
+    "Admirals",
+    "Colonels",
+    "Commanders",
+    "Directors",
+    "Consuls",
+    "Counselors",
+    "Representatives",
+    "Chiefs",
+    "Messrs.",
+    "Messrs",
+];
+
+/// The word after `Chargé` in `Chargé d'Affaires`: part of the title.
+fn affaires(t: &Token) -> bool {
+    matches!(
+        t.text,
+        "d'Affaires" | "d\u{2019}Affaires" | "d'affaires" | "d\u{2019}affaires"
+    )
+}
 
 /// Capitalised words that are not names (sentence starts, places, bodies,
 /// months, document furniture). Names made of them are not proposed.
@@ -2538,6 +2576,9 @@ fn strong_rules<'a>(
         && toks.iter().all(|t| t.name)
         && !para.text.contains([':', ',']);
     let mut by_list = false;
+    // In the list a plural title starts (`Generals Wheeler, Fitch and
+    // Taylor`), ended as a `by` list is.
+    let mut titled_list = false;
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
@@ -2545,6 +2586,7 @@ fn strong_rules<'a>(
         // `by` and `and` does.
         if t.after_left_out {
             by_list = false;
+            titled_list = false;
         }
         // A name in a script without case, its romanisation after it in
         // brackets: `박창옥 [Pak Chang-ok]`. The romanisation is the name,
@@ -2568,6 +2610,7 @@ fn strong_rules<'a>(
             detected.aliases.push((name, variant));
             i = vto;
             by_list = false;
+            titled_list = false;
             continue;
         }
         // Pronouns: I, me.
@@ -2584,12 +2627,15 @@ fn strong_rules<'a>(
             ));
             i += 1;
             by_list = false;
+            titled_list = false;
             continue;
         }
         // Titles: Title+ Name+, or "the Title" alone.
         if t.title {
             let mut j = i;
-            while j + 1 < toks.len() && toks[j + 1].title && adjacent(para, &toks[j], &toks[j + 1])
+            while j + 1 < toks.len()
+                && (toks[j + 1].title || affaires(&toks[j + 1]))
+                && adjacent(para, &toks[j], &toks[j + 1])
             {
                 j += 1;
             }
@@ -2673,6 +2719,7 @@ fn strong_rules<'a>(
                     i = vto;
                 }
                 by_list = false;
+                titled_list = PLURAL_TITLES.contains(&toks[j].text);
                 continue;
             }
             let after_the = i > 0 && !t.after_left_out && toks[i - 1].is("the");
@@ -2691,6 +2738,7 @@ fn strong_rules<'a>(
             }
             i = j + 1;
             by_list = false;
+            titled_list = false;
             continue;
         }
         if let Some(&(from, to)) = run_at.get(&i) {
@@ -2698,6 +2746,7 @@ fn strong_rules<'a>(
             let (s, e) = (run[0].start, run[run.len() - 1].end);
             let after_by = i > 0 && toks[i - 1].is("by") && adjacent(para, &toks[i - 1], t);
             let listed = by_list && i > 0 && list_gap(para, &toks[i - 1], t);
+            let titled = titled_list && i > 0 && list_gap(para, &toks[i - 1], t);
             let speaker = toks
                 .get(to)
                 .is_some_and(|n| n.is_speaking_verb() && adjacent(para, &run[run.len() - 1], n));
@@ -2709,6 +2758,8 @@ fn strong_rules<'a>(
                 Some(Rule::Speaker)
             } else if after_by || listed {
                 Some(Rule::By)
+            } else if titled {
+                Some(Rule::Titled)
             } else {
                 None
             };
@@ -2717,7 +2768,7 @@ fn strong_rules<'a>(
             // initials alone (a telephone memorandum's `D. said` for
             // Dulles) name no one the text can tell.
             let mut common_word = |r: &Rule| {
-                matches!(r, Rule::Signature | Rule::Speaker | Rule::By)
+                matches!(r, Rule::Signature | Rule::Speaker | Rule::By | Rule::Titled)
                     && run.len() == 1
                     && document.lower_case.written(run[0].text)
             };
@@ -2758,19 +2809,25 @@ fn strong_rules<'a>(
                 found.push(Found::new(index, vs, ve, para, None, Rule::Bracket));
                 i = vto;
                 by_list = false;
+                titled_list = false;
                 continue;
             }
             if let Some(rule) = rule {
                 found.push(Found::new(index, s, e, para, None, rule));
                 by_list = matches!(rule, Rule::By) || (by_list && listed);
+                titled_list = titled_list && titled;
             } else {
                 by_list = false;
+                titled_list = false;
             }
             i = to;
             continue;
         }
         if !(t.is("by") || (by_list && t.is("and"))) {
             by_list = false;
+        }
+        if !(titled_list && t.is("and")) {
+            titled_list = false;
         }
         if t.is("by") {
             by_list = false;
@@ -4008,6 +4065,39 @@ mod tests {
                 (1, "De Gaulle", "De Gaulle", Rule::Speaker),
             ]
         );
+    }
+
+    #[test]
+    fn a_plural_title_titles_every_name_it_lists() {
+        let d = detect(
+            &[
+                "Present were Generals Wheeler, Fitch, Carroll and Taylor. He agreed.",
+                "Messrs. Yager and Rice dissented; Ministers Cho, and then Generals.",
+                "Charge d'Affaires Marshall Green and our Chargé d\u{2019}Affaires Smith met.",
+            ],
+            None,
+        );
+        assert_eq!(
+            surfaces_and_rules(&d),
+            vec![
+                ("Wheeler", Rule::Titled),
+                ("Fitch", Rule::Titled),
+                ("Carroll", Rule::Titled),
+                ("Taylor", Rule::Titled),
+                ("Yager", Rule::Titled),
+                ("Rice", Rule::Titled),
+                ("Cho", Rule::Titled),
+                ("Marshall Green", Rule::Titled),
+                ("Smith", Rule::Titled),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_plural_title_is_a_title() {
+        for t in PLURAL_TITLES {
+            assert!(TITLES.contains(t), "{t}");
+        }
     }
 
     #[test]
