@@ -354,7 +354,8 @@ fn frus_v14p2_japan_mentions_reach_their_floors() {
     // since: 0.786, 0.930, 0.852; 0.852, 0.889, the editors marking
     // `Eisenhower Library` here.) The last rule alone, on the first
     // reading's rules: 0.707, 0.933, 0.805 (without title-only 0.760,
-    // 0.838).
+    // 0.838). Names joined by a hyphen, each known (`Dulles-Morrison`):
+    // 0.787, 0.933, 0.854; 0.853, 0.891.
     reaches(
         "gold-v14p2-japan.jsonl",
         Floors {
@@ -389,6 +390,9 @@ fn frus_v22_korea_mentions_reach_their_floors() {
     // title's list (`Generals Wheeler, Fitch, Breitweiser, Carroll and
     // Taylor`) and `Chargé d'Affaires` (`Marshall Green`): 0.641, 0.931,
     // 0.759; 0.725, 0.815 (Taylor and Green marked, three generals not).
+    // Names joined by a hyphen, each known (`the Green-Magruder
+    // statements`, `the Johnson-Pak talk`, `Kennedy-Khrushchev`): 0.642,
+    // 0.953, 0.767; 0.724, 0.823.
     reaches(
         "gold-v22-korea.jsonl",
         Floors {

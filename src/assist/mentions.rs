@@ -1295,8 +1295,22 @@ impl Detector {
                         continue;
                     }
                     tokens_key_into(std::slice::from_ref(t), key);
-                    if known(key) && !institution_after(para, t.end) {
-                        found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
+                    if known(key) {
+                        if !institution_after(para, t.end) {
+                            found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
+                        }
+                        continue;
+                    }
+                    // `the Green-Magruder statements`, `the Johnson-Pak
+                    // talk`: names joined by a hyphen, each known.
+                    for (from, to) in capitalised_parts(t.text) {
+                        key.clear();
+                        push_folded_word(&t.text[from..to], key);
+                        let s = t.start + t.text[..from].chars().count();
+                        let e = s + t.text[from..to].chars().count();
+                        if known(key) && !institution_after(para, e) {
+                            found.push(Found::new(index, s, e, para, None, Rule::Known));
+                        }
                     }
                 }
             }
@@ -1844,6 +1858,31 @@ fn push_folded_word(word: &str, key: &mut String) {
 
 fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
+}
+
+/// The byte ranges of a hyphenated word's parts when there are several
+/// and each is capitalised (`Green-Magruder`; not `Il-sung`, `Rhee-like`,
+/// nor initials `U-N`); none otherwise.
+fn capitalised_parts(word: &str) -> Vec<(usize, usize)> {
+    if !word.contains(is_hyphen) {
+        return Vec::new();
+    }
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for (at, c) in word.char_indices().filter(|(_, c)| is_hyphen(*c)) {
+        parts.push((from, at));
+        from = at + c.len_utf8();
+    }
+    parts.push((from, word.len()));
+    let capitalised = |&(a, b): &(usize, usize)| {
+        let part = &word[a..b];
+        part.starts_with(char::is_uppercase) && part.chars().skip(1).any(char::is_lowercase)
+    };
+    if parts.iter().all(capitalised) {
+        parts
+    } else {
+        Vec::new()
+    }
 }
 
 fn is_hyphen(c: char) -> bool {
@@ -4091,6 +4130,32 @@ mod tests {
                 ("Smith", Rule::Titled),
             ]
         );
+    }
+
+    #[test]
+    fn names_joined_by_a_hyphen_are_each_found_when_known() {
+        let d = detect(
+            &[
+                "General Magruder met Chargé Green. The Green-Magruder statements stood.",
+                "Kim Il-sung came. The Anglo-American talks and a Rhee-like mess; Il-Sung left.",
+            ],
+            None,
+        );
+        assert_eq!(
+            surfaces_and_rules(&d),
+            vec![
+                ("Magruder", Rule::Titled),
+                ("Green", Rule::Titled),
+                ("Green", Rule::Known),
+                ("Magruder", Rule::Known),
+                ("Kim Il-sung", Rule::Shape),
+                ("Il-Sung", Rule::Known),
+            ]
+        );
+        assert_eq!(capitalised_parts("Green-Magruder"), vec![(0, 5), (6, 14)]);
+        assert!(capitalised_parts("Il-sung").is_empty());
+        assert!(capitalised_parts("U-N").is_empty());
+        assert!(capitalised_parts("Magruder").is_empty());
     }
 
     #[test]
