@@ -289,3 +289,115 @@ fn a_name_from_the_first_of_many_documents_links_a_surname_in_the_last() {
         );
     }
 }
+
+/// With `--format jsonl`, `--add`'s listing and question go to stderr:
+/// every line of stdout stays a JSON object.
+#[test]
+fn jsonl_with_add_keeps_the_dialog_off_the_json_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = tmp.path().join("memo.txt");
+    std::fs::write(&doc, MEMO).unwrap();
+    let out = gloss()
+        .args(["actors", "--format", "jsonl", "--add", "--yes"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(!mentions(&out.stdout).is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("created "), "{err}");
+    assert!(tmp.path().join("gloss.ron").exists());
+}
+
+/// A codebook holding a merge's `// CONFLICT` comments is not rewritten
+/// (the other branch's values would be lost): one line naming the file and
+/// the comment's line, exit 1, the file as it was.
+#[test]
+fn add_refuses_a_codebook_with_unresolved_merge_conflicts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = tmp.path().join("memo.txt");
+    std::fs::write(&doc, MEMO).unwrap();
+    let out = gloss()
+        .args(["actors", "--add", "--yes"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let codebook = tmp.path().join("gloss.ron");
+    let text = std::fs::read_to_string(&codebook).unwrap();
+    let at = 1 + text
+        .find("\n        (\n            name: \"Nam Il\"")
+        .unwrap();
+    let mut conflicted = text.clone();
+    conflicted.insert_str(
+        at,
+        "// CONFLICT (gloss merge): theirs: (name: \"Nam Il\")\n",
+    );
+    assert!(Project::load(&codebook).is_ok());
+    std::fs::write(&codebook, &conflicted).unwrap();
+    let line = conflicted[..at].lines().count() + 1;
+    std::fs::write(
+        tmp.path().join("other.txt"),
+        "Memo\n\nAmbassador Puzanov met Comrade Kim Tu-bong.\n",
+    )
+    .unwrap();
+    let out = gloss()
+        .args(["actors", "--add", "--yes"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("gloss.ron:{line}: unresolved merge conflict")),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&codebook).unwrap(), conflicted);
+}
+
+/// A reader that stops early (`| head`) is no failure: no panic, exit 0,
+/// and `--add` still writes the codebook.
+#[test]
+fn a_closed_pipe_is_no_failure_and_add_still_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Enough mentions to fill a pipe's buffer many times over.
+    for i in 0..300 {
+        std::fs::write(tmp.path().join(format!("memo-{i:03}.txt")), MEMO).unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["actors", "--format", "jsonl", "--add", "--yes"])
+        .arg(tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(tmp.path().join("gloss.ron").exists());
+}
+
+/// Output that cannot be written (a full disk) is said, exit 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = tmp.path().join("memo.txt");
+    std::fs::write(&doc, MEMO).unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .arg("actors")
+        .arg(&doc)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("standard output: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

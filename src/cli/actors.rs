@@ -188,11 +188,9 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
         ActorsFormat::Jsonl => jsonl(&inputs, &detected),
         ActorsFormat::Table => table(&detected, &resolver),
     };
-    let mut out = std::io::stdout().lock();
-    if out.write_all(text.as_bytes()).is_err() {
-        return ExitCode::from(1);
+    if !super::write_stdout(text.as_bytes()) {
+        failed = true;
     }
-    drop(out);
     if args.add {
         let target = project_file.unwrap_or_else(|| {
             let folder = files
@@ -202,7 +200,13 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
                 .unwrap_or_else(|| PathBuf::from("."));
             folder.join(FILE_NAME)
         });
-        if let Err(e) = add(&target, &detected, &resolver, args.yes) {
+        // The dialog goes where the listing went, unless the listing is
+        // JSON Lines, which it would break.
+        let mut dialog: Box<dyn Write> = match args.format {
+            ActorsFormat::Table => Box::new(std::io::stdout()),
+            ActorsFormat::Jsonl => Box::new(std::io::stderr()),
+        };
+        if let Err(e) = add(&target, &detected, &resolver, args.yes, &mut dialog) {
             report(e);
             failed = true;
         }
@@ -395,7 +399,9 @@ fn add(
     detected: &[Detected],
     resolver: &ActorResolver,
     yes: bool,
+    out: &mut dyn Write,
 ) -> Result<(), String> {
+    refuse_unresolved_conflicts(target)?;
     let (mut store, loaded) = ProjectStore::open(target).map_err(|e| e.to_string())?;
     let creating = loaded.is_none();
     let mut project = loaded.unwrap_or_else(Project::new);
@@ -409,10 +415,11 @@ fn add(
     actors.dedup();
     let aliases = proposed_aliases(detected, resolver);
     if actors.is_empty() && aliases.is_empty() {
-        println!("nothing to add to {}", target.display());
+        let _ = writeln!(out, "nothing to add to {}", target.display());
         return Ok(());
     }
-    println!(
+    let _ = writeln!(
+        out,
         "\nto add to {}{}:",
         target.display(),
         if creating {
@@ -422,18 +429,24 @@ fn add(
         }
     );
     for a in &actors {
-        println!("  actor {a}");
+        let _ = writeln!(out, "  actor {a}");
     }
     for (name, variant) in &aliases {
-        println!("  alias {variant} of {name}");
+        let _ = writeln!(out, "  alias {variant} of {name}");
     }
     if !yes {
-        print!("add them? [y/N] ");
-        let _ = std::io::stdout().flush();
+        let _ = write!(out, "add them? [y/N] ");
+        let _ = out.flush();
         let mut answer = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut answer);
+        // No answer at all (stdin closed): the line is ended here.
+        if matches!(
+            std::io::stdin().lock().read_line(&mut answer),
+            Ok(0) | Err(_)
+        ) {
+            let _ = writeln!(out);
+        }
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            println!("nothing added");
+            let _ = writeln!(out, "nothing added");
             return Ok(());
         }
     }
@@ -461,9 +474,28 @@ fn add(
         .retain(|a| !alias_names.contains(&a.name) || !a.aliases.is_empty());
     store.save(&project).map_err(|e| e.to_string())?;
     if creating {
-        println!("created {}", target.display());
+        let _ = writeln!(out, "created {}", target.display());
     } else {
-        println!("updated {}", target.display());
+        let _ = writeln!(out, "updated {}", target.display());
     }
     Ok(())
+}
+
+/// `// CONFLICT (gloss merge)` comments in `target` hold the other branch's
+/// values, which a rewrite would drop: they are resolved by hand first.
+fn refuse_unresolved_conflicts(target: &Path) -> Result<(), String> {
+    let Ok(text) = std::fs::read_to_string(target) else {
+        return Ok(());
+    };
+    match text
+        .lines()
+        .position(|l| l.trim_start().starts_with("// CONFLICT (gloss merge)"))
+    {
+        Some(line) => Err(format!(
+            "{}:{}: unresolved merge conflict (a `// CONFLICT (gloss merge)` comment): resolve it, then add again",
+            target.display(),
+            line + 1
+        )),
+        None => Ok(()),
+    }
 }

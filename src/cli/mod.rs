@@ -213,6 +213,22 @@ pub fn report(problem: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr(), "{}", display_line(&problem.to_string()));
 }
 
+/// Write a command's output to stdout. A reader that stopped reading (`|
+/// head`) is no failure; any other error (`> /dev/full`) is reported.
+/// False when the output could not be written.
+pub fn write_stdout(bytes: &[u8]) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
+        Err(e) => {
+            report(format!("standard output: {e}"));
+            false
+        }
+    }
+}
+
 /// Parse arguments and run. Never panics on bad input.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

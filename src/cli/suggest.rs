@@ -2,7 +2,6 @@
 //! each with its rule and cue words: for scripts, and for measuring the
 //! rules against tagged documents (precision and recall).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -147,8 +146,7 @@ pub fn run(args: &SuggestArgs) -> ExitCode {
             }
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(out.as_bytes()).is_err() {
+    if !super::write_stdout(out.as_bytes()) {
         return ExitCode::from(1);
     }
     if failed {
