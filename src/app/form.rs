@@ -250,6 +250,22 @@ impl TagForm {
                 )
             });
         }
+        // An actor another field of the form holds already (advice's
+        // `from`, when `to` is asked) comes last: advice to oneself is
+        // rarely meant, and the first completion is the one highlighted.
+        if self.focused().completion == Completion::Actor {
+            let elsewhere: Vec<String> = self
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| *i != self.focus && f.completion == Completion::Actor)
+                .map(|(_, f)| registry.resolve(f.input.text.trim()))
+                .filter(|name| !name.is_empty())
+                .collect();
+            if !elsewhere.is_empty() {
+                list.sort_by_key(|c| elsewhere.contains(&registry.resolve(c)));
+            }
+        }
         // An exact match needs no completion.
         if list.len() == 1 && list[0] == typed {
             list.clear();
@@ -442,6 +458,23 @@ mod tests {
         assert_eq!(f.quote_span(text), QuoteSpan::NotFound);
         f.fields[at].input.set("");
         assert_eq!(f.quote_span(text), QuoteSpan::Whole);
+    }
+
+    #[test]
+    fn advice_to_offers_the_adviser_last() {
+        let r = registry();
+        let mut f = TagForm::new(Kind::Advice, 0);
+        f.preferred_actors = vec!["Pak Chang-ok".into(), "Nam Il".into()];
+        f.fields[0].input.set("Pak Chang Ok");
+        f.next_field();
+        f.suggest(&r, &[]);
+        assert_eq!(f.highlight, Some(0));
+        assert_eq!(
+            f.candidates(&r, &[]),
+            vec!["Nam Il".to_string(), "Pak Chang-ok".to_string()]
+        );
+        f.take_highlight(&r, &[]);
+        assert_eq!(f.fields[1].input.text, "Nam Il");
     }
 
     #[test]

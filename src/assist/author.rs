@@ -139,23 +139,29 @@ fn is_initial(word: &str) -> bool {
         && (letters.len() == 1 || word.contains('.'))
 }
 
-/// The name without its trailing initials (the whole name when it is
-/// nothing but initials).
+/// The name without its leading titles and trailing initials
+/// (`Ambassador Puzanov A.M.` → `Puzanov`; the whole name when it is
+/// nothing but those).
 fn normalised(author: &str) -> String {
     let words: Vec<&str> = author.split(' ').collect();
     let keep = words
         .iter()
         .rposition(|w| !is_initial(w))
         .map_or(words.len(), |i| i + 1);
-    words[..keep].join(" ")
+    let from = words[..keep]
+        .iter()
+        .position(|w| !super::mentions::is_title(w))
+        .filter(|&i| i < keep)
+        .unwrap_or(0);
+    words[from..keep].join(" ")
 }
 
-/// A name's words other than initials, folded and sorted: "Petrov A.M." and
-/// "A. M. Petrov" have one key.
+/// A name's words other than initials and titles, folded and sorted:
+/// "Petrov A.M.", "A. M. Petrov" and "Ambassador Petrov" have one key.
 fn name_key(name: &str) -> Vec<String> {
     let mut words: Vec<String> = name
         .split_whitespace()
-        .filter(|w| !is_initial(w))
+        .filter(|w| !is_initial(w) && !super::mentions::is_title(w))
         .map(fold_name)
         .filter(|w| !w.is_empty())
         .collect();
@@ -195,6 +201,14 @@ mod tests {
             Some("Walter S. Robertson")
         );
         assert_eq!(author_actor("A.M.", &none).as_deref(), Some("A.M."));
+        assert_eq!(
+            author_actor("Ambassador Puzanov A.M.", &none).as_deref(),
+            Some("Puzanov")
+        );
+        assert_eq!(
+            author_actor("Deputy Minister", &none).as_deref(),
+            Some("Deputy Minister")
+        );
         assert_eq!(author_actor("  ", &none), None);
     }
 

@@ -242,6 +242,53 @@ const PLURAL_TITLES: &[&str] = &[
     "Messrs",
 ];
 
+/// Words a Roman numeral follows (`World War I`, `Part I`, `Tab I`): the
+/// `I` after them is no pronoun.
+fn numbering(t: &Token) -> bool {
+    const NUMBERED: &[&str] = &[
+        "War",
+        "Part",
+        "Section",
+        "Chapter",
+        "Volume",
+        "Vol.",
+        "Article",
+        "Annex",
+        "Appendix",
+        "Phase",
+        "Stage",
+        "Book",
+        "Act",
+        "Title",
+        "Tab",
+        "Enclosure",
+        "Attachment",
+        "Exhibit",
+        "Schedule",
+        "Table",
+        "Figure",
+        "Item",
+        "Paragraph",
+        "Class",
+        "Type",
+        "Group",
+        "Round",
+        "Corps",
+        "Category",
+        "Level",
+        "Option",
+        "Case",
+        "Alternative",
+        "Plan",
+        "Document",
+        "Division",
+        "Annex",
+        "Point",
+        "Step",
+    ];
+    NUMBERED.contains(&t.text)
+}
+
 /// The word after `Chargé` in `Chargé d'Affaires`: part of the title.
 fn affaires(t: &Token) -> bool {
     matches!(
@@ -892,7 +939,7 @@ impl Lexicon {
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::new);
 
-fn is_title(word: &str) -> bool {
+pub(crate) fn is_title(word: &str) -> bool {
     LEXICON.get(word).title
 }
 
@@ -2652,8 +2699,12 @@ fn strong_rules<'a>(
             titled_list = false;
             continue;
         }
-        // Pronouns: I, me.
+        // Pronouns: I, me; not the numeral of `World War I`, `Part I`.
         if (t.text == "I" || t.text == "me")
+            && !(t.text == "I"
+                && i > 0
+                && numbering(&toks[i - 1])
+                && adjacent(para, &toks[i - 1], t))
             && let Some(author) = author
         {
             found.push(Found::new(
@@ -4156,6 +4207,24 @@ mod tests {
         assert!(capitalised_parts("Il-sung").is_empty());
         assert!(capitalised_parts("U-N").is_empty());
         assert!(capitalised_parts("Magruder").is_empty());
+    }
+
+    #[test]
+    fn the_numeral_i_is_no_pronoun() {
+        let d = detect(
+            &[
+                "After World War I and in Part I, as Tab I shows, I said that Section I stood.",
+                "Then I agreed; the Minister told me so.",
+            ],
+            Some("Petrov"),
+        );
+        let pronouns: Vec<(usize, usize)> = d
+            .mentions
+            .iter()
+            .filter(|m| m.rule == Rule::Pronoun)
+            .map(|m| (m.paragraph, m.start))
+            .collect();
+        assert_eq!(pronouns, vec![(0, 49), (1, 5), (1, 33)]);
     }
 
     #[test]
