@@ -218,6 +218,16 @@ const TITLES: &[&str] = &[
     "Charge",
 ];
 
+/// Does `t` begin a sentence (the paragraph's start, or after `.`, `?`,
+/// `!`, `:` or `;`, quotes and brackets aside)?
+fn starts_sentence(para: &Para, t: &Token) -> bool {
+    para.slice(0, t.start)
+        .trim_end_matches(|c: char| c.is_whitespace() || "\"'“‘([".contains(c))
+        .chars()
+        .next_back()
+        .is_none_or(|c| ".?!:;".contains(c))
+}
+
 /// Titles of several people: the names listed after them are each titled
 /// (`Generals Wheeler, Fitch and Taylor`).
 const PLURAL_TITLES: &[&str] = &[
@@ -1337,12 +1347,39 @@ impl Detector {
                     }
                     continue;
                 }
-                for t in &toks[run.0..run.1] {
+                // Which of its words are known, each alone.
+                let words = &toks[run.0..run.1];
+                let known_words: smallvec::SmallVec<[bool; 8]> = words
+                    .iter()
+                    .map(|t| {
+                        !t.initial && {
+                            tokens_key_into(std::slice::from_ref(t), key);
+                            known(key)
+                        }
+                    })
+                    .collect();
+                // `Kim Il Sung` beside `Kim Tu-bong` and `Nam Il`: words of
+                // other names in a run no name is, ending on a word of its
+                // own, are a new name whole, not pieces of theirs. (Ending on
+                // a known word, `Bob McNamara`, `Ros Gilpatric`, it is more
+                // often a known surname with a given name shortened; and a
+                // word of its own first may be a sentence's: `Later Pak`.)
+                let own_word = |i: usize| !words[i].initial && !known_words[i];
+                let last = words.iter().rposition(|t| !t.initial);
+                let new_name = known_words.iter().any(|k| *k)
+                    && last.is_some_and(|i| own_word(i) && !eponymous(words[i].text))
+                    && !(own_word(0) && starts_sentence(para, &words[0]));
+                if new_name {
+                    if !institution_after(para, e) {
+                        found.push(Found::new(index, s, e, para, None, Rule::Known));
+                    }
+                    continue;
+                }
+                for (t, &known_word) in words.iter().zip(&known_words) {
                     if t.initial {
                         continue;
                     }
-                    tokens_key_into(std::slice::from_ref(t), key);
-                    if known(key) {
+                    if known_word {
                         if !institution_after(para, t.end) {
                             found.push(Found::new(index, t.start, t.end, para, None, Rule::Known));
                         }
@@ -2500,6 +2537,38 @@ const INSTITUTION_NOUNS: &[&str] = &[
     // `the White House` after `Lincoln White`: a building, not the man.
     "House",
 ];
+
+/// A noun that names a thing after a person (`the Rhee Line`, `the
+/// Rapacki Plan`, `the Zablocki Study`): the name before it is the person,
+/// the two no new name.
+fn eponymous(word: &str) -> bool {
+    const THINGS: &[&str] = &[
+        "Line",
+        "Plan",
+        "Report",
+        "Mission",
+        "Proposal",
+        "Formula",
+        "Program",
+        "Programme",
+        "Initiative",
+        "Amendment",
+        "Act",
+        "Resolution",
+        "Declaration",
+        "Statement",
+        "Letter",
+        "Note",
+        "Notes",
+        "Memorandum",
+        "Project",
+        "Operation",
+        "Group",
+        "Talks",
+        "Agreement",
+    ];
+    INSTITUTION_NOUNS.contains(&word) || THINGS.contains(&word)
+}
 
 /// Does a word of [`INSTITUTION_NOUNS`] follow code point `end` (only
 /// spaces between)?
@@ -4228,6 +4297,38 @@ mod tests {
     }
 
     #[test]
+    fn words_of_other_names_ending_on_one_of_its_own_are_a_new_name() {
+        let d = Detector::new(&ActorResolver::default()).detect_all(&[
+            (
+                vec![
+                    "Minister Nam Il said that Kim Il Sung was away.",
+                    "Later Pak said no; the Rhee Line held and Bob Rhee left.",
+                ],
+                None,
+            ),
+            (
+                vec!["Comrade Kim Tu-bong and Comrade Pak Chang-ok met President Rhee."],
+                None,
+            ),
+        ]);
+        let found: Vec<(&str, &str)> = d[0]
+            .mentions
+            .iter()
+            .map(|m| (m.surface.as_str(), m.actor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("Nam Il", "Nam Il"),
+                ("Kim Il Sung", "Kim Il Sung"),
+                ("Pak", "Pak Chang-ok"),
+                ("Rhee", "Rhee"),
+                ("Rhee", "Rhee"),
+            ]
+        );
+    }
+
+    #[test]
     fn every_plural_title_is_a_title() {
         for t in PLURAL_TITLES {
             assert!(TITLES.contains(t), "{t}");
@@ -4452,7 +4553,8 @@ mod tests {
         let words = TITLES.iter().chain(NOT_NAMES).flat_map(|w| {
             let lower = w.to_lowercase();
             let longer = format!("{w}x");
-            let shorter = w[..w.len() - 1].to_string();
+            let mut shorter = w.to_string();
+            shorter.pop();
             [w.to_string(), lower, longer, shorter]
         });
         let others = [
