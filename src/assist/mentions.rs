@@ -1366,8 +1366,19 @@ impl Detector {
                 // word of its own first may be a sentence's: `Later Pak`.)
                 let own_word = |i: usize| !words[i].initial && !known_words[i];
                 let last = words.iter().rposition(|t| !t.initial);
+                let ends_on_own = last.is_some_and(|i| own_word(i) && !eponymous(words[i].text));
+                // `Nam Il` beside `Kim Il Sung`: a known word that ends
+                // no name (`Il`), after a word of its own, ends a new one.
+                let mut ends_a_name = |i: usize| {
+                    tokens_key_into(std::slice::from_ref(&words[i]), key);
+                    key.insert(0, NAME_END);
+                    known(key)
+                };
                 let new_name = known_words.iter().any(|k| *k)
-                    && last.is_some_and(|i| own_word(i) && !eponymous(words[i].text))
+                    && (ends_on_own
+                        || last.is_some_and(|i| {
+                            known_words[i] && (0..i).any(own_word) && !ends_a_name(i)
+                        }))
                     && !(own_word(0) && starts_sentence(para, &words[0]));
                 if new_name {
                     if !institution_after(para, e) {
@@ -1560,6 +1571,9 @@ fn has_capital(text: &str, start: usize, end: usize) -> bool {
 /// Marks a [`KnownNames`] query that is a run of Chinese characters or
 /// kana: answered by any name in those letters inside it.
 const UNSPACED_RUN: char = '\u{1}';
+
+/// Leads a [`KnownNames`] key that asks whether a word ends a known name.
+const NAME_END: char = '\u{2}';
 
 /// A name in Chinese characters or kana alone (`周恩来`).
 fn is_unspaced_name(s: &str) -> bool {
@@ -3160,6 +3174,8 @@ struct KnownNames {
     /// Every run of words of every name, words joined by NUL (no document
     /// holds one); compact, as most runs fit inline.
     runs: WordSet<CompactString>,
+    /// The last word of every name (its surname, in most of them).
+    last_words: WordSet<CompactString>,
     /// Names too long to list all their runs: searched one by one.
     long: Vec<Words>,
     /// Names in Chinese characters or kana, as the text spells them:
@@ -3181,6 +3197,7 @@ impl KnownNames {
     /// No name known; the buffers kept.
     fn clear(&mut self) {
         self.runs.clear();
+        self.last_words.clear();
         self.long.clear();
         self.unspaced.clear();
     }
@@ -3221,6 +3238,11 @@ impl KnownNames {
             );
             return;
         }
+        if let Some(last) = words.last()
+            && !self.last_words.contains(last.as_ref())
+        {
+            self.last_words.insert(CompactString::from(last.as_ref()));
+        }
         let run = &mut self.run;
         for from in 0..words.len() {
             run.clear();
@@ -3259,6 +3281,13 @@ impl KnownNames {
         }
         if let Some(run) = key.strip_prefix(UNSPACED_RUN) {
             return !self.unspaced_in(run).is_empty();
+        }
+        if let Some(word) = key.strip_prefix(NAME_END) {
+            return self.last_words.contains(word)
+                || self
+                    .long
+                    .iter()
+                    .any(|k| k.last().is_some_and(|w| w == word));
         }
         if self.runs.contains(key) {
             return true;
@@ -4324,6 +4353,27 @@ mod tests {
                 ("Pak", "Pak Chang-ok"),
                 ("Rhee", "Rhee"),
                 ("Rhee", "Rhee"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_known_word_that_ends_no_name_after_one_of_its_own_ends_a_new_name() {
+        let d = detect(
+            &["Kim Il Sung said so. He told Nam Il that Bob Sung was there."],
+            None,
+        );
+        let found: Vec<(&str, &str)> = d
+            .mentions
+            .iter()
+            .map(|m| (m.surface.as_str(), m.actor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("Kim Il Sung", "Kim Il Sung"),
+                ("Nam Il", "Nam Il"),
+                ("Sung", "Kim Il Sung"),
             ]
         );
     }
