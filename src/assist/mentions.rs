@@ -1367,8 +1367,9 @@ impl Detector {
                 let own_word = |i: usize| !words[i].initial && !known_words[i];
                 let last = words.iter().rposition(|t| !t.initial);
                 let ends_on_own = last.is_some_and(|i| own_word(i) && !eponymous(words[i].text));
-                // `Nam Il` beside `Kim Il Sung`: a known word that ends
-                // no name (`Il`), after a word of its own, ends a new one.
+                // `Nam Il` beside `Kim Il Sung`, `Kim Il Sung` beside `Kim
+                // Sung Hwa` and `Nam Il`: a known word that ends no name
+                // (`Il`, `Sung`), after another word, ends a new one.
                 let mut ends_a_name = |i: usize| {
                     tokens_key_into(std::slice::from_ref(&words[i]), key);
                     key.insert(0, NAME_END);
@@ -1377,7 +1378,7 @@ impl Detector {
                 let new_name = known_words.iter().any(|k| *k)
                     && (ends_on_own
                         || last.is_some_and(|i| {
-                            known_words[i] && (0..i).any(own_word) && !ends_a_name(i)
+                            known_words[i] && (0..i).any(|j| !words[j].initial) && !ends_a_name(i)
                         }))
                     && !(own_word(0) && starts_sentence(para, &words[0]));
                 if new_name {
@@ -4376,6 +4377,16 @@ mod tests {
                 ("Sung", "Kim Il Sung"),
             ]
         );
+        // Every word another name's, the last ending none of them.
+        let d = detect(
+            &[
+                "Comrade Kim Sung Hwa and Minister Nam Il came.",
+                "They criticised Kim Il Sung there.",
+            ],
+            None,
+        );
+        assert_eq!(d.mentions[2].surface.as_str(), "Kim Il Sung");
+        assert_eq!(d.mentions.len(), 3);
     }
 
     #[test]
