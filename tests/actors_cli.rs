@@ -401,3 +401,27 @@ fn output_that_cannot_be_written_is_reported() {
     assert!(err.starts_with("standard output: "), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// A document named twice, as itself and through its folder, is counted
+/// once.
+#[test]
+fn a_document_named_twice_is_counted_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = tmp.path().join("memo.txt");
+    std::fs::write(&doc, MEMO).unwrap();
+    let once = gloss()
+        .args(["actors", "--format", "jsonl"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_success(&once);
+    let twice = gloss()
+        .args(["actors", "--format", "jsonl"])
+        .arg(&doc)
+        .arg(tmp.path())
+        .arg(tmp.path().join(".").join("memo.txt"))
+        .output()
+        .unwrap();
+    assert_success(&twice);
+    assert_eq!(mentions(&twice.stdout).len(), mentions(&once.stdout).len());
+}

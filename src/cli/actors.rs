@@ -74,6 +74,15 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
             named.push((path.clone(), false, sidecar::sidecars_of(path)));
         }
     }
+    // A document named twice (a file and its folder, `./memo.txt` and
+    // `memo.txt`) is read once: its mentions would count twice. (One
+    // folder's walk meets each document once already.)
+    if args.paths.len() > 1 {
+        let mut seen = HashSet::new();
+        named.retain(|(path, _, _)| {
+            seen.insert(std::fs::canonicalize(path).unwrap_or(path.clone()))
+        });
+    }
     // Project files by path, each loaded once (a load error is kept and
     // reported for every document under it); each document's stored author.
     let run = crate::corpus::RunCache::default();
