@@ -2322,7 +2322,9 @@ fn general_tokens<'a>(para: &Para<'a>, kept: WordsKept, out: &mut Vec<Token<'a>>
             let c = at(i);
             let inner = (is_hyphen(c) || is_apostrophe(c))
                 && get(i + 1).is_some_and(|n| n.is_alphanumeric());
-            if c.is_alphanumeric() || inner {
+            // A combining accent belongs to its letter (text in NFD,
+            // `René` as `Rene` and U+0301).
+            if c.is_alphanumeric() || inner || unicode_normalization::char::is_combining_mark(c) {
                 i += 1;
             } else {
                 break;
@@ -4387,6 +4389,24 @@ mod tests {
         );
         assert_eq!(d.mentions[2].surface.as_str(), "Kim Il Sung");
         assert_eq!(d.mentions.len(), 3);
+    }
+
+    #[test]
+    fn names_with_combining_accents_are_whole() {
+        let d = detect(
+            &[
+                "Ambassador Rene\u{301} Lefe\u{300}vre met Comrade Ngo\u{302} Đi\u{300}nh Die\u{323}\u{302}m. Lefe\u{300}vre said no.",
+            ],
+            None,
+        );
+        assert_eq!(
+            surfaces_and_rules(&d),
+            vec![
+                ("Rene\u{301} Lefe\u{300}vre", Rule::Titled),
+                ("Ngo\u{302} Đi\u{300}nh Die\u{323}\u{302}m", Rule::Titled),
+                ("Lefe\u{300}vre", Rule::Speaker),
+            ]
+        );
     }
 
     #[test]
