@@ -151,7 +151,6 @@ fn normalised(author: &str) -> String {
     let from = words[..keep]
         .iter()
         .position(|w| !super::mentions::is_title(w))
-        .filter(|&i| i < keep)
         .unwrap_or(0);
     words[from..keep].join(" ")
 }
