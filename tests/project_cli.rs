@@ -191,6 +191,26 @@ fn check_fails_on_a_project_file_that_does_not_parse() {
     assert!(stderr.contains("gloss.ron:3:"), "{stderr}");
 }
 
+/// A folder whose documents have no sidecar yet still has its project
+/// file checked.
+#[test]
+fn check_of_a_folder_without_sidecars_fails_on_its_broken_project_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("memo.txt"), "Memo\n\nPak said so.\n").unwrap();
+    let out = gloss().arg("check").arg(tmp.path()).output().unwrap();
+    assert_success(&out);
+    std::fs::write(
+        tmp.path().join("gloss.ron"),
+        "(\n    version: 1,\n    issues: [(nam: \"aid\")],\n)\n",
+    )
+    .unwrap();
+    let out = gloss().arg("check").arg(tmp.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("gloss.ron:3:"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
 #[test]
 fn meta_on_a_folder_reads_every_text_document_below_it() {
     let tmp = tempfile::tempdir().unwrap();

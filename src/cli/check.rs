@@ -57,10 +57,13 @@ pub fn run(paths: &[PathBuf], strict: bool) -> ExitCode {
         }
     }
     // The project files above the documents must parse too (they are
-    // never written while they do not).
+    // never written while they do not), and the one of each folder named,
+    // even where no document has a sidecar yet.
     let mut projects: Vec<PathBuf> = targets
         .iter()
-        .filter_map(|t| crate::project::Project::find(&t.document))
+        .map(|t| t.document.as_path())
+        .chain(paths.iter().map(PathBuf::as_path))
+        .filter_map(crate::project::Project::find)
         .collect();
     projects.sort();
     projects.dedup();
