@@ -425,3 +425,22 @@ fn a_document_named_twice_is_counted_once() {
     assert_success(&twice);
     assert_eq!(mentions(&twice.stdout).len(), mentions(&once.stdout).len());
 }
+
+/// A folder's image is no document: `gloss actors` and `gloss suggest`
+/// pass over it there, and refuse it named on its own.
+#[test]
+fn a_binary_file_in_a_folder_is_passed_over_and_refused_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("memo.txt"), MEMO).unwrap();
+    let scan = tmp.path().join("scan.png");
+    std::fs::write(&scan, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    for command in ["actors", "suggest"] {
+        let out = gloss().arg(command).arg(tmp.path()).output().unwrap();
+        assert_success(&out);
+        assert!(!out.stdout.is_empty(), "{command}");
+        let out = gloss().arg(command).arg(&scan).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("scan.png: binary file"), "{command}: {err}");
+    }
+}

@@ -312,9 +312,11 @@ fn read_document(path: &Path, found: bool) -> Result<Option<Document>, String> {
     // A document's error names its file itself.
     let shown = |e: crate::document::DocumentError| e.to_string();
     let doc = if found {
-        match Document::open_found(path, MAX_SCANNED_BYTES).map_err(shown)? {
-            Some(doc) => doc,
-            None => return Ok(None),
+        match Document::open_found(path, MAX_SCANNED_BYTES) {
+            Ok(Some(doc)) => doc,
+            // A folder's images and other binary files are no documents.
+            Ok(None) | Err(crate::document::DocumentError::Binary { .. }) => return Ok(None),
+            Err(e) => return Err(shown(e)),
         }
     } else {
         Document::open(path).map_err(shown)?

@@ -52,21 +52,24 @@ pub fn run(args: &SuggestArgs) -> ExitCode {
     if let Some(w) = warning {
         report(w);
     }
+    // (path, found in a folder)
     let mut files = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
-            files.extend(files_below(path));
+            files.extend(files_below(path).into_iter().map(|p| (p, true)));
         } else {
-            files.push(path.clone());
+            files.push((path.clone(), false));
         }
     }
     let mut projects = BoilerplateFinder::new();
     let mut failed = false;
     let mut inputs = Vec::new();
     let mut registries: Vec<Vec<Actor>> = Vec::new();
-    for path in &files {
+    for (path, found) in &files {
         let doc = match Document::open(path) {
             Ok(d) => d,
+            // A folder's images and other binary files are no documents.
+            Err(crate::document::DocumentError::Binary { .. }) if *found => continue,
             Err(e) => {
                 // The error names the file itself.
                 report(e.to_string());
