@@ -444,3 +444,31 @@ fn a_binary_file_in_a_folder_is_passed_over_and_refused_alone() {
         assert!(err.contains("scan.png: binary file"), "{command}: {err}");
     }
 }
+
+/// A codebook that does not parse is said once (not again by `--add`),
+/// exit 1, the file as it was; `--yes` alone is a usage error.
+#[test]
+fn add_over_a_broken_codebook_says_it_once_and_yes_needs_add() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("memo.txt"), MEMO).unwrap();
+    let broken =
+        "(\n    version: 1,\n    actors: [\n        ( name: \"A\" aliases: [] ),\n    ],\n)\n";
+    let codebook = tmp.path().join("gloss.ron");
+    std::fs::write(&codebook, broken).unwrap();
+    let out = gloss()
+        .args(["actors", "--add", "--yes"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("gloss.ron:4:"), "{err}");
+    assert_eq!(std::fs::read_to_string(&codebook).unwrap(), broken);
+    let out = gloss()
+        .args(["actors", "--yes"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -43,7 +43,7 @@ pub struct ActorsArgs {
     #[arg(long)]
     pub add: bool,
     /// With --add: do not ask.
-    #[arg(long)]
+    #[arg(long, requires = "add")]
     pub yes: bool,
 }
 
@@ -215,7 +215,14 @@ pub fn run(args: &ActorsArgs) -> ExitCode {
             ActorsFormat::Table => Box::new(std::io::stdout()),
             ActorsFormat::Jsonl => Box::new(std::io::stderr()),
         };
-        if let Err(e) = add(&target, &detected, &resolver, args.yes, &mut dialog) {
+        // A codebook that did not load was reported with its documents.
+        let same = |a: &Path| std::fs::canonicalize(a).ok() == std::fs::canonicalize(&target).ok();
+        let broken = projects
+            .iter()
+            .any(|(file, loaded)| loaded.is_err() && same(file));
+        if broken {
+            failed = true;
+        } else if let Err(e) = add(&target, &detected, &resolver, args.yes, &mut dialog) {
             report(e);
             failed = true;
         }
