@@ -185,11 +185,7 @@ pub fn meta(args: &MetaArgs) -> ExitCode {
         MetaFormat::Table => meta_table(&reports),
         MetaFormat::Json => meta_json(&reports),
     };
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        report(format!("standard output: {e}"));
+    if !super::write_stdout(text.as_bytes()) {
         return ExitCode::from(1);
     }
     if failed {
